@@ -1,0 +1,97 @@
+"""Choices and statuses shared across apps: constants, never bare strings in code.
+
+The values are the stable identifiers stored in the database and in the plan
+interchange JSON; the labels are what users read.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+    TOWN = "town", _("Town")
+    VILLAGE = "village", _("Village or community")
+    CELL = "cell", _("Healthy-cell unit")
+
+
+LEVEL_DEPTH = {Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWN: 4, Level.VILLAGE: 5, Level.CELL: 6}
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class IndicatorGroup(models.TextChoices):
+    OUTCOME = "outcome", _("Outcome indicator")
+    ADVOCACY = "advocacy", _("Personal and social advocacy indicator")
+    GOVERNMENT = "government", _("Government work indicator")
+    UNSPECIFIED = "", _("Unspecified")
+
+
+class Nature(models.TextChoices):
+    BINDING = "binding", _("Binding")
+    EXPECTED = "expected", _("Expected")
+    ADVOCACY = "advocacy", _("Advocacy")
+    UNSPECIFIED = "", _("Unspecified")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("Higher is better")
+    DECREASE = "decrease", _("Lower is better")
+    MAINTAIN = "maintain", _("Keep within target")
+    UNSPECIFIED = "", _("Unspecified")
+
+
+class TargetKind(models.TextChoices):
+    NUMERIC = "numeric", _("Numeric")
+    RELATIVE = "relative", _("Relative to a base year")
+    DIRECTIONAL = "directional", _("Directional")
+    QUALITATIVE = "qualitative", _("Qualitative")
+
+
+class Comparator(models.TextChoices):
+    GE = ">=", "≥"
+    LE = "<=", "≤"
+    LT = "<", "<"
+    GT = ">", ">"
+    EQ = "=", "="
+    RANGE = "range", _("within range")
+    NONE = "", _("none")
+
+
+class DepartmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead department")
+    CO = "co", _("Co-responsible department")
+
+
+class CycleKind(models.TextChoices):
+    TASK_PROGRESS = "task_progress", _("Task progress report")
+    INDICATOR_VALUE = "indicator_value", _("Indicator value")
+    MONITORING_REPORT = "monitoring_report", _("Annual monitoring report")
+
+
+class Frequency(models.TextChoices):
+    ANNUAL = "annual", _("Annual")
+    SEMIANNUAL = "semiannual", _("Semi-annual")
+    QUARTERLY = "quarterly", _("Quarterly")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class Role(models.TextChoices):
+    OFFICE_ADMIN = "office_admin", _("Committee office administrator")
+    ACTION_LEAD = "action_lead", _("Action group lead")
+    DEPARTMENT_LIAISON = "department_liaison", _("Department liaison")
+    AREA_OFFICE = "area_office", _("County or town office")
+    LEADER = "leader", _("Leader (read only)")
+
+
+class ValueStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")

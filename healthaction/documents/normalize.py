@@ -1,0 +1,84 @@
+"""Character-level normalisation of policy text.
+
+The parser works on a normalised copy of each line (one normalised line per
+source line, so line numbers stay true); items keep the exact source text.
+"""
+
+import re
+from functools import lru_cache
+
+# Full-width ASCII variants (digits, Latin letters, % . + - / : ; < = >) become ASCII;
+# brackets and commas become the Chinese forms the grammar expects.
+_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+for ch in "（），：；！？":
+    _TABLE.pop(ord(ch), None)
+_TABLE.update(
+    {
+        ord("("): "（",
+        ord(")"): "）",
+        ord("≧"): "≥",
+        ord("≦"): "≤",
+        ord("〜"): "～",
+        ord("~"): "～",
+        ord("\u3000"): " ",
+        ord("\xa0"): " ",
+        ord("\u200b"): None,
+        ord("\ufeff"): None,
+        ord("："): "：",
+        ord("﹪"): "%",
+        ord("％"): "%",
+        ord("．"): ".",
+        ord("－"): "-",
+        ord("–"): "-",
+        ord("―"): "—",
+        ord("─"): "—",
+        ord("㎡"): "m²",
+    }
+)
+_COMPARATOR_FIX = re.compile(r">=|=>|<=|=<")
+_COMPARATOR_MAP = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
+_COLON = re.compile(r"(?<=[\u4e00-\u9fff]):")
+_COMMA = re.compile(r"(?<=[\u4e00-\u9fff\d%]),(?=\s*[\u4e00-\u9fff\d])")
+_SEMI = re.compile(r"(?<=[\u4e00-\u9fff]);")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# A sample of characters that only occur in Traditional Chinese text.
+_TRADITIONAL_HINTS = set("衛會動實標現國療體與發區縣鄉鎮關於務這們為時對進過機當從開長業變說頭問題來學經應書無點員數計劃報監導預級醫藥環鐘齡廳東陽測評")
+
+
+def normalize_line(line: str) -> str:
+    """Return the line with punctuation variants unified and control characters removed."""
+    text = _CONTROL.sub("", line).translate(_TABLE)
+    text = _COMPARATOR_FIX.sub(lambda m: _COMPARATOR_MAP[m.group()], text)
+    text = _COLON.sub("：", text)
+    text = _COMMA.sub("，", text)
+    return _SEMI.sub("；", text)
+
+
+def looks_traditional(text: str, threshold: int = 30) -> bool:
+    """Return True when the text holds enough Traditional-only characters to convert it."""
+    count = 0
+    for ch in text:
+        if ch in _TRADITIONAL_HINTS:
+            count += 1
+            if count >= threshold:
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    # opencc-python-reimplemented: pure Python, no native build, same dictionaries as OpenCC.
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Return the text converted from Traditional to Simplified characters."""
+    return _converter().convert(text)
+
+
+def compact(text: str) -> str:
+    """Return the text without any whitespace (PDF and Word text often has spaces inside words)."""
+    return re.sub(r"\s+", "", text)

@@ -1,0 +1,200 @@
+"""The grammar of targets and baselines as plans write them.
+
+`parse_target("≥25")`, `parse_target("在2019年基础上提高10%")`, `parse_target("持续下降")`
+each return a dict in the interchange format's target shape (without the year),
+or None when the text says nothing that can be judged. `parse_baseline` does
+the same for baseline cells. Both are pure functions over one normalised string.
+"""
+
+import re
+
+from healthaction.core.units import normalize_unit
+from healthaction.documents.vocab import (
+    CMP_EQ,
+    CMP_GE,
+    CMP_GT,
+    CMP_LE,
+    CMP_LT,
+    CMP_RANGE,
+    DIR_DECREASE,
+    DIR_INCREASE,
+    DIR_MAINTAIN,
+    KIND_DIRECTIONAL,
+    KIND_NUMERIC,
+    KIND_QUALITATIVE,
+    KIND_RELATIVE,
+)
+
+NUMBER = r"\d+(?:\.\s?\d+)?"
+_NUM_RE = re.compile(NUMBER)
+MISSING = {"", "—", "——", "-", "--", "/", "无", "暂无", "—-", "－", "…"}
+
+# Comparator words, longest first so 不低于 wins over 低于.
+_PREFIX_WORDS: list[tuple[str, str]] = [
+    ("不低于", CMP_GE), ("不少于", CMP_GE), ("不小于", CMP_GE), ("大于等于", CMP_GE), ("高于或等于", CMP_GE),
+    ("不高于", CMP_LE), ("不超过", CMP_LE), ("不大于", CMP_LE), ("不多于", CMP_LE), ("小于等于", CMP_LE),
+    ("控制在", CMP_LE), ("降至", CMP_LE), ("下降到", CMP_LE), ("下降至", CMP_LE), ("降低到", CMP_LE), ("降低至", CMP_LE),
+    ("低于", CMP_LT), ("小于", CMP_LT), ("少于", CMP_LT),
+    ("超过", CMP_GT), ("高于", CMP_GT), ("大于", CMP_GT), ("多于", CMP_GT),
+    ("提高到", CMP_GE), ("提高至", CMP_GE), ("提升到", CMP_GE), ("提升至", CMP_GE), ("增加到", CMP_GE), ("增长到", CMP_GE),
+    ("达到", CMP_GE), ("达", CMP_GE), ("保持在", CMP_GE), ("稳定在", CMP_GE), ("均达到", CMP_GE),
+    ("≥", CMP_GE), ("≤", CMP_LE), (">", CMP_GT), ("<", CMP_LT), ("=", CMP_EQ),
+]
+_SUFFIX_WORDS: list[tuple[str, str]] = [
+    ("及以上", CMP_GE), ("以上", CMP_GE), ("或以上", CMP_GE),
+    ("及以下", CMP_LE), ("以下", CMP_LE), ("或以下", CMP_LE), ("以内", CMP_LE),
+]
+
+_DIRECTIONAL: list[tuple[str, str]] = [
+    ("上升趋势减缓", DIR_DECREASE), ("上升趋势得到遏制", DIR_DECREASE), ("增长率持续减缓", DIR_DECREASE), ("持续减缓", DIR_DECREASE),
+    ("持续下降", DIR_DECREASE), ("逐步下降", DIR_DECREASE), ("明显下降", DIR_DECREASE), ("有所下降", DIR_DECREASE), ("下降", DIR_DECREASE),
+    ("逐步降低", DIR_DECREASE), ("明显降低", DIR_DECREASE), ("降低", DIR_DECREASE), ("减少", DIR_DECREASE), ("减缓", DIR_DECREASE),
+    ("持续改善", DIR_INCREASE), ("逐步改善", DIR_INCREASE), ("明显改善", DIR_INCREASE), ("改善", DIR_INCREASE),
+    ("逐步提高", DIR_INCREASE), ("持续提高", DIR_INCREASE), ("稳步提高", DIR_INCREASE), ("明显提高", DIR_INCREASE), ("显著提高", DIR_INCREASE),
+    ("大幅提升", DIR_INCREASE), ("持续提升", DIR_INCREASE), ("逐步提升", DIR_INCREASE), ("提高", DIR_INCREASE), ("提升", DIR_INCREASE),
+    ("逐年增加", DIR_INCREASE), ("持续增加", DIR_INCREASE), ("增加", DIR_INCREASE), ("上升", DIR_INCREASE),
+    ("保持省内先进水平", DIR_MAINTAIN), ("保持先进水平", DIR_MAINTAIN), ("保持", DIR_MAINTAIN), ("稳定", DIR_MAINTAIN),
+]
+_QUALITATIVE = (
+    "基本实现", "全面实现", "实现", "建立并完善", "建立健全", "建立完善", "健全完善", "基本建立", "建立", "完善", "全覆盖", "基本覆盖",
+    "覆盖", "完成", "开展", "落实", "达标", "是", "有",
+)
+_RELATIVE = re.compile(
+    rf"在\s*(?:(?P<year>\d{{4}})\s*年|(?P<current>现有|现状|目前|当前|基期))(?:的)?(?:水平)?基础上\s*"
+    rf"(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)?"
+)
+_ANNUAL = re.compile(
+    rf"每年(?:平均)?\s*(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)"
+)
+_RANGE = re.compile(rf"^(?P<low>{NUMBER})\s*(?P<u1>[^\d\s～\-至]*)\s*(?:～|-|至|到)\s*(?P<high>{NUMBER})\s*(?P<unit>.*)$")
+_NUMBER_WITH_UNIT = re.compile(rf"^(?P<num>{NUMBER})\s*(?P<unit>.*?)$")
+
+
+def to_number(text: str) -> float:
+    """Return the float written in text (tolerating a space after the decimal point, as in `6. 33`)."""
+    return float(text.replace(" ", ""))
+
+
+def _strip_wrappers(text: str) -> str:
+    text = text.strip().rstrip("。；;，,")
+    return re.sub(r"^(?:到\s*\d{4}\s*年(?:底)?[，,]?|\d{4}\s*年(?:底)?|全年|均|分别|各)\s*", "", text).strip()
+
+
+def _split_comparator(text: str) -> tuple[str, str, bool]:
+    """Return (comparator, rest, explicit) after reading comparator words around a number."""
+    comparator = ""
+    rest = text
+    for word, cmp in _PREFIX_WORDS:
+        pos = rest.find(word)
+        if pos != -1 and _NUM_RE.search(rest[pos + len(word):][:12]) and not _NUM_RE.search(rest[:pos]):
+            comparator = cmp
+            rest = rest[pos + len(word):]
+            break
+    for word, cmp in _SUFFIX_WORDS:
+        if rest.rstrip().endswith(word) or re.search(rf"{NUMBER}\s*\S{{0,6}}?{word}", rest):
+            if not comparator or comparator in (CMP_GE, CMP_LE) or comparator == CMP_EQ:
+                comparator = cmp
+            rest = rest.replace(word, "", 1)
+            break
+    return comparator, rest.strip(), bool(comparator)
+
+
+def parse_target(raw: str, unit_hint: str = "") -> dict | None:
+    """Return the target written in `raw` as a dict, or None when it states nothing.
+
+    A bare number gets no comparator (`comparator: ""`, `implicit: True`): the
+    caller decides ≥ or ≤ from the indicator's direction.
+    """
+    text = _strip_wrappers(raw or "")
+    if text in MISSING:
+        return None
+    base = {"raw": (raw or "").strip(), "kind": KIND_NUMERIC, "comparator": "", "value": None, "upper_value": None,
+            "base_year": None, "change": None, "change_unit": "", "trend": "", "qualitative": "", "unit": ""}
+
+    m = _RELATIVE.search(text)
+    if m:
+        sign = -1 if m.group("verb") in ("下降", "降低", "减少") else 1
+        return {**base, "kind": KIND_RELATIVE, "base_year": int(m.group("year")) if m.group("year") else None,
+                "change": sign * to_number(m.group("num")), "change_unit": "pp" if m.group("unit") == "个百分点" else "%",
+                "trend": DIR_DECREASE if sign < 0 else DIR_INCREASE}
+
+    m = _ANNUAL.search(text)
+    if m:
+        sign = -1 if m.group("verb") in ("下降", "降低", "减少") else 1
+        return {**base, "kind": KIND_RELATIVE, "change": sign * to_number(m.group("num")),
+                "change_unit": "pp/yr" if m.group("unit") == "个百分点" else "%/yr", "trend": DIR_DECREASE if sign < 0 else DIR_INCREASE}
+
+    m = _RANGE.match(text)
+    if m and (not m.group("u1") or normalize_unit(m.group("u1")) is not None):
+        low, high = to_number(m.group("low")), to_number(m.group("high"))
+        if high >= low:
+            return {**base, "comparator": CMP_RANGE, "value": low, "upper_value": high, "unit": _unit_of(m.group("unit"))}
+
+    if _NUM_RE.search(text):
+        comparator, rest, explicit = _split_comparator(text)
+        m = _NUMBER_WITH_UNIT.match(rest)
+        if m and (not m.group("unit") or normalize_unit(m.group("unit")) is not None or len(m.group("unit")) <= 4):
+            result = {**base, "comparator": comparator, "value": to_number(m.group("num")), "unit": _unit_of(m.group("unit"))}
+            if not explicit:
+                result["implicit"] = True
+            return result
+        # a number inside words (e.g. 每10万人口4.4名): take the last number after the comparator
+        numbers = _NUM_RE.findall(rest)
+        if numbers and comparator:
+            return {**base, "comparator": comparator, "value": to_number(numbers[-1])}
+
+    for word, trend in _DIRECTIONAL:
+        if word in text:
+            return {**base, "kind": KIND_DIRECTIONAL, "trend": trend}
+    for word in _QUALITATIVE:
+        if word in text:
+            return {**base, "kind": KIND_QUALITATIVE, "qualitative": word}
+    return None
+
+
+def _unit_of(text: str) -> str:
+    unit = normalize_unit(text)
+    return unit or ""
+
+
+def parse_baseline(raw: str) -> dict | None:
+    """Return {'value', 'qualitative', 'raw'} for a baseline cell, or None when it is missing."""
+    text = (raw or "").strip()
+    if text in MISSING:
+        return None
+    m = re.match(rf"^(?:约|近)?\s*(?P<num>{NUMBER})\s*(?P<unit>[^\d]*)$", text)
+    if m and (not m.group("unit").strip() or normalize_unit(m.group("unit")) is not None):
+        return {"value": to_number(m.group("num")), "qualitative": "", "raw": text}
+    return {"value": None, "qualitative": text, "raw": text}
+
+
+DECREASE_NAME_HINTS = (
+    "死亡率", "患病率", "发病率", "现患率", "流行率", "吸烟率", "肥胖", "超重", "贫血率", "生长迟缓", "近视率", "龋患率", "感染率",
+    "病死率", "致残率", "尘肺", "个人卫生支出", "自付", "摄入量", "增长率", "伤害", "报告例数", "发生率", "漏诊", "复发率", "二手烟",
+)
+
+
+def infer_direction(name: str, targets: list[dict], baseline: dict | None) -> str:
+    """Return whether higher or lower is better, from explicit comparators, then the name, then the numbers."""
+    for target in targets:
+        if target.get("comparator") in (CMP_GE, CMP_GT) and not target.get("implicit"):
+            return DIR_INCREASE
+        if target.get("comparator") in (CMP_LE, CMP_LT) and not target.get("implicit"):
+            return DIR_DECREASE
+        if target.get("kind") in (KIND_DIRECTIONAL, KIND_RELATIVE) and target.get("trend") in (DIR_INCREASE, DIR_DECREASE):
+            return target["trend"]
+    if any(hint in name for hint in DECREASE_NAME_HINTS):
+        return DIR_DECREASE
+    numeric = [t["value"] for t in targets if t.get("value") is not None]
+    if baseline and baseline.get("value") is not None and numeric:
+        return DIR_DECREASE if numeric[-1] < baseline["value"] else DIR_INCREASE
+    if any(t.get("kind") == KIND_QUALITATIVE for t in targets):
+        return ""
+    return DIR_INCREASE if numeric else ""
+
+
+def settle_implicit(targets: list[dict], direction: str) -> None:
+    """Give bare-number targets the comparator their indicator's direction implies (in place)."""
+    for target in targets:
+        if target.pop("implicit", False):
+            target["comparator"] = CMP_LE if direction == DIR_DECREASE else CMP_GE

@@ -1,0 +1,344 @@
+"""The plan interchange format (JSON): export a plan, import a plan.
+
+`export_plan(plan)` then `import_plan(data)` reproduces the plan exactly; the
+document parser emits the same format. The schema is plan.schema.json beside
+this file; docs/plan-format.md explains each field.
+"""
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from healthaction.core.choices import DepartmentRole, Level, PlanStatus
+from healthaction.plans.models import (
+    Action,
+    Baseline,
+    Indicator,
+    ParseWarning,
+    Plan,
+    ReportingCycle,
+    RosterEntry,
+    Target,
+    Task,
+    TaskDepartment,
+)
+from healthaction.registry.models import Department, DepartmentAlias, OrgUnit, normalize_department_name
+
+FORMAT = "healthaction.plan"
+VERSION = 1
+SCHEMA_PATH = Path(__file__).with_name("plan.schema.json")
+
+
+class PlanFormatError(ValueError):
+    """The JSON is not a valid plan; `errors` lists every problem as a readable sentence."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@lru_cache(maxsize=1)
+def plan_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _source(obj) -> dict:
+    lines = [obj.source_line_start, obj.source_line_end] if obj.source_line_start else None
+    return {"lines": lines, "text": obj.source_text}
+
+
+def _set_source(obj, source: dict | None) -> None:
+    source = source or {}
+    lines = source.get("lines") or [None, None]
+    obj.source_line_start, obj.source_line_end = lines
+    obj.source_text = source.get("text", "")
+
+
+def export_plan(plan: Plan) -> dict:
+    """Return the plan as a dict in the interchange format."""
+    departments: dict[int, Department] = {}
+
+    def dept_name(dept: Department | None) -> str | None:
+        if dept is None:
+            return None
+        departments[dept.pk] = dept
+        return dept.name
+
+    actions = list(plan.actions.select_related("lead_department"))
+    action_number = {a.pk: a.number for a in actions}
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "plan": {
+            "title": plan.title,
+            "issuer": plan.issuer,
+            "doc_number": plan.doc_number,
+            "issue_date": plan.issue_date.isoformat() if plan.issue_date else None,
+            "horizon": {"start": plan.horizon_start, "end": plan.horizon_end},
+            "org_unit": {"code": plan.org_unit.code, "name": plan.org_unit.name, "level": plan.org_unit.level},
+            "status": plan.status,
+            "is_public": plan.is_public,
+            "source": {"file": plan.source_name, "sha256": plan.source_sha256},
+        },
+        "departments": [],
+        "reporting_cycles": [
+            {"key": c.key, "name": c.name, "kind": c.kind, "frequency": c.frequency, "due_dates": list(c.due_dates), "source_text": c.source_text}
+            for c in plan.reporting_cycles.all()
+        ],
+        "actions": [
+            {"number": a.number, "name": a.name, "lead_department": dept_name(a.lead_department), "source": _source(a)} for a in actions
+        ],
+        "indicators": [],
+        "tasks": [],
+        "roster": [
+            {"role": r.role, "person": r.person, "post": r.post, "source": _source(r)} for r in plan.roster.all()
+        ],
+        "warnings": [
+            {"line": w.line, "message": w.message, "text": w.text, "resolved": w.resolved} for w in plan.parse_warnings.all()
+        ],
+    }
+    indicators = plan.indicators.select_related("baseline").prefetch_related("targets")
+    for ind in indicators:
+        baseline = getattr(ind, "baseline", None)
+        data["indicators"].append(
+            {
+                "number": ind.number,
+                "action": action_number.get(ind.action_id),
+                "name": ind.name,
+                "unit": ind.unit,
+                "group": ind.group,
+                "nature": ind.nature,
+                "direction": ind.direction,
+                "definition": ind.definition,
+                "calculation": ind.calculation,
+                "numerator": ind.numerator,
+                "denominator": ind.denominator,
+                "baseline": None
+                if baseline is None
+                else {"value": baseline.value, "qualitative": baseline.qualitative, "year": baseline.year, "raw": baseline.raw_text},
+                "targets": [
+                    {
+                        "year": t.year,
+                        "kind": t.kind,
+                        "comparator": t.comparator,
+                        "value": t.value,
+                        "upper_value": t.upper_value,
+                        "base_year": t.base_year,
+                        "change": t.change,
+                        "change_unit": t.change_unit,
+                        "trend": t.trend,
+                        "qualitative": t.qualitative,
+                        "raw": t.raw_text,
+                    }
+                    for t in ind.targets.all()
+                ],
+                "source": _source(ind),
+            }
+        )
+    tasks = plan.tasks.select_related("reporting_cycle").prefetch_related("task_departments__department")
+    for task in tasks:
+        data["tasks"].append(
+            {
+                "number": task.number,
+                "action": action_number.get(task.action_id),
+                "content": task.content,
+                "measures": task.measures,
+                "deliverables": task.deliverables,
+                "lead_departments": [dept_name(d) for d in task.lead_departments()],
+                "co_departments": [dept_name(d) for d in task.co_departments()],
+                "all_lower_units": task.all_lower_units,
+                "reporting_cycle": task.reporting_cycle.key if task.reporting_cycle else None,
+                "source": _source(task),
+            }
+        )
+    for dept in sorted(departments.values(), key=lambda d: d.name):
+        data["departments"].append({"name": dept.name, "aliases": sorted(a.alias for a in dept.aliases.all())})
+    return data
+
+
+def validate_plan_data(data: dict) -> None:
+    """Raise PlanFormatError listing every schema violation, each with its JSON path."""
+    validator = jsonschema.Draft202012Validator(plan_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise PlanFormatError([f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in errors[:50]])
+
+
+def _org_unit_for(spec: dict) -> OrgUnit:
+    code = spec.get("code")
+    unit = OrgUnit.objects.filter(code=code).first() if code else None
+    if unit is None:
+        unit = OrgUnit.objects.filter(name=spec["name"], level=spec["level"]).order_by("path").first()
+    if unit is None:
+        unit = OrgUnit.objects.create(code=code or f"X-{spec['name']}", name=spec["name"], level=Level(spec["level"]))
+    return unit
+
+
+class _DepartmentBook:
+    """Resolves department names of one plan to registry departments, creating missing ones."""
+
+    def __init__(self, org_unit: OrgUnit, specs: list[dict]):
+        self.org_unit = org_unit
+        self.by_name: dict[str, Department] = {}
+        for spec in specs:
+            dept = self.get(spec["name"])
+            for alias in spec.get("aliases", []):
+                alias = normalize_department_name(alias)
+                if alias and alias != dept.name:
+                    DepartmentAlias.objects.get_or_create(department=dept, alias=alias, defaults={"org_unit": self.org_unit})
+                    self.by_name[alias] = dept
+
+    def get(self, name: str | None) -> Department | None:
+        if not name:
+            return None
+        clean = normalize_department_name(name)
+        if clean not in self.by_name:
+            dept = Department.objects.filter(org_unit=self.org_unit, name=clean).first()
+            if dept is None:
+                alias = DepartmentAlias.objects.filter(org_unit=self.org_unit, alias=clean).select_related("department").first()
+                dept = alias.department if alias else Department.objects.create(org_unit=self.org_unit, name=clean)
+            self.by_name[clean] = dept
+        return self.by_name[clean]
+
+
+def _full_clean(obj, label: str, errors: list[str], exclude: list[str] | None = None) -> bool:
+    """Validate obj; append readable messages to errors and return False when it is invalid."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            name = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
+            errors.extend(f"{label} {name}: {m}".replace("  ", " ") for m in messages)
+        return False
+    return True
+
+
+@transaction.atomic
+def import_plan(data: dict, source_file=None) -> Plan:
+    """Create a plan from interchange data and return it; nothing is written when anything is invalid."""
+    validate_plan_data(data)
+    spec = data["plan"]
+    errors: list[str] = []
+    org_unit = _org_unit_for(spec["org_unit"])
+    plan = Plan(
+        org_unit=org_unit,
+        issuer=spec.get("issuer", ""),
+        title=spec["title"],
+        doc_number=spec.get("doc_number", ""),
+        issue_date=dt.date.fromisoformat(spec["issue_date"]) if spec.get("issue_date") else None,
+        horizon_start=spec["horizon"]["start"],
+        horizon_end=spec["horizon"]["end"],
+        status=spec.get("status", PlanStatus.DRAFT),
+        is_public=spec.get("is_public", False),
+        source_name=spec.get("source", {}).get("file", ""),
+        source_sha256=spec.get("source", {}).get("sha256", ""),
+    )
+    _full_clean(plan, _("Plan"), errors, exclude=["org_unit", "source_file"])
+    if errors:
+        raise PlanFormatError(errors)
+    plan.save()
+    if source_file is not None:
+        plan.source_file.save(plan.source_name or "source", source_file, save=True)
+    book = _DepartmentBook(org_unit, data.get("departments", []))
+
+    cycles = {}
+    for c in data.get("reporting_cycles", []):
+        cycle = ReportingCycle(plan=plan, key=c["key"], name=c.get("name", c["key"]), kind=c["kind"], frequency=c["frequency"],
+                               due_dates=c["due_dates"], source_text=c.get("source_text", ""))
+        if _full_clean(cycle, _("Reporting cycle %(key)s") % {"key": c["key"]}, errors, exclude=["plan"]):
+            cycle.save()
+            cycles[c["key"]] = cycle
+
+    actions = {}
+    for a in data["actions"]:
+        if a["number"] in actions:
+            errors.append(_("Action %(number)s appears twice.") % {"number": a["number"]})
+            continue
+        action = Action(plan=plan, number=a["number"], name=a["name"], lead_department=book.get(a.get("lead_department")))
+        _set_source(action, a.get("source"))
+        action.save()
+        actions[a["number"]] = action
+
+    seen_numbers = set()
+    for position, i in enumerate(data["indicators"]):
+        label = _("Indicator %(number)s “%(name)s”") % {"number": i["number"], "name": i["name"]}
+        if i["number"] in seen_numbers:
+            errors.append(_("%(label)s: the number appears twice.") % {"label": label})
+            continue
+        seen_numbers.add(i["number"])
+        if i.get("action") is not None and i["action"] not in actions:
+            errors.append(_("%(label)s: refers to action %(action)s, which the plan does not have.") % {"label": label, "action": i["action"]})
+            continue
+        ind = Indicator(
+            plan=plan, action=actions.get(i.get("action")), number=i["number"], name=i["name"], unit=i.get("unit", ""),
+            group=i.get("group", ""), nature=i.get("nature", ""), direction=i.get("direction", ""), definition=i.get("definition", ""),
+            calculation=i.get("calculation", ""), numerator=i.get("numerator", ""), denominator=i.get("denominator", ""), position=position,
+        )
+        _set_source(ind, i.get("source"))
+        if not _full_clean(ind, label, errors, exclude=["plan", "action"]):
+            continue
+        ind.save()
+        b = i.get("baseline")
+        if b is not None:
+            Baseline.objects.create(indicator=ind, value=b.get("value"), qualitative=b.get("qualitative", ""), year=b.get("year"), raw_text=b.get("raw", ""))
+        years = set()
+        for t in i.get("targets", []):
+            if t["year"] in years:
+                errors.append(_("%(label)s: two targets for %(year)s.") % {"label": label, "year": t["year"]})
+                continue
+            years.add(t["year"])
+            target = Target(
+                indicator=ind, year=t["year"], kind=t["kind"], comparator=t.get("comparator", ""), value=t.get("value"),
+                upper_value=t.get("upper_value"), base_year=t.get("base_year"), change=t.get("change"), change_unit=t.get("change_unit", ""),
+                trend=t.get("trend", ""), qualitative=t.get("qualitative", ""), raw_text=t.get("raw", ""),
+            )
+            if _full_clean(target, f"{label} {_('target')} {t['year']}", errors, exclude=["indicator"]):
+                target.save()
+
+    for position, t in enumerate(data["tasks"]):
+        if t.get("action") is not None and t["action"] not in actions:
+            errors.append(_("Task %(number)s: refers to action %(action)s, which the plan does not have.") % {"number": t["number"], "action": t["action"]})
+            continue
+        cycle_key = t.get("reporting_cycle")
+        if cycle_key and cycle_key not in cycles:
+            errors.append(_("Task %(number)s: unknown reporting cycle “%(key)s”.") % {"number": t["number"], "key": cycle_key})
+            continue
+        task = Task(
+            plan=plan, action=actions.get(t.get("action")), number=t["number"], content=t["content"], measures=t.get("measures", ""),
+            deliverables=t.get("deliverables", ""), all_lower_units=t.get("all_lower_units", False),
+            reporting_cycle=cycles.get(cycle_key), position=position,
+        )
+        _set_source(task, t.get("source"))
+        task.save()
+        links = []
+        for role, names in ((DepartmentRole.LEAD, t.get("lead_departments", [])), (DepartmentRole.CO, t.get("co_departments", []))):
+            seen = set()
+            for pos, name in enumerate(names):
+                dept = book.get(name)
+                if dept.pk in seen:
+                    continue
+                seen.add(dept.pk)
+                links.append(TaskDepartment(task=task, department=dept, role=role, position=pos))
+        TaskDepartment.objects.bulk_create(links)
+
+    roster = []
+    for pos, r in enumerate(data.get("roster", [])):
+        entry = RosterEntry(plan=plan, role=r["role"], person=r["person"], post=r.get("post", ""), position=pos)
+        _set_source(entry, r.get("source"))
+        roster.append(entry)
+    RosterEntry.objects.bulk_create(roster)
+    ParseWarning.objects.bulk_create(
+        [
+            ParseWarning(plan=plan, line=w.get("line"), message=w["message"][:300], text=w.get("text", ""), resolved=w.get("resolved", False), position=pos)
+            for pos, w in enumerate(data.get("warnings", []))
+        ]
+    )
+    if errors:
+        raise PlanFormatError(errors)
+    return plan

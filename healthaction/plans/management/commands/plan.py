@@ -1,0 +1,44 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from healthaction.plans.interchange import PlanFormatError, export_plan, import_plan
+from healthaction.plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Import or export a plan in the interchange format (JSON)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="verb", required=True)
+        imp = sub.add_parser("import", help="Create a draft plan from a JSON file (a list of plans is accepted).")
+        imp.add_argument("file", help="JSON file, or - for standard input")
+        exp = sub.add_parser("export", help="Write a plan as JSON.")
+        exp.add_argument("plan_id", type=int)
+        exp.add_argument("-o", "--output", default="-", help="output file (default: standard output)")
+
+    def handle(self, *args, **options):
+        if options["verb"] == "export":
+            try:
+                plan = Plan.objects.get(pk=options["plan_id"])
+            except Plan.DoesNotExist:
+                raise CommandError(f"No plan with id {options['plan_id']}.")
+            text = json.dumps(export_plan(plan), ensure_ascii=False, indent=2)
+            if options["output"] == "-":
+                self.stdout.write(text)
+            else:
+                with open(options["output"], "w", encoding="utf-8") as fh:
+                    fh.write(text + "\n")
+            return
+        try:
+            raw = sys.stdin.read() if options["file"] == "-" else open(options["file"], encoding="utf-8").read()
+            data = json.loads(raw)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"Cannot read {options['file']}: {exc}")
+        for item in data if isinstance(data, list) else [data]:
+            try:
+                plan = import_plan(item)
+            except PlanFormatError as exc:
+                raise CommandError("The plan was not imported:\n  " + "\n  ".join(exc.errors))
+            self.stdout.write(f"Imported plan {plan.pk}: {plan.title} ({plan.actions.count()} actions, {plan.indicators.count()} indicators, {plan.tasks.count()} tasks)")
