@@ -1,0 +1,150 @@
+"""Department names as plans write them: split lists, read lead/co roles, merge aliases."""
+
+import re
+from collections import Counter, defaultdict
+
+# Common abbreviations of Chinese government department names → the full form (general naming practice).
+_ABBREVIATIONS = [
+    ("卫健委", "卫生健康委"), ("卫健局", "卫生健康局"), ("发改委", "发展改革委"), ("发改局", "发展改革局"), ("人社局", "人力资源社会保障局"),
+    ("市场监管局", "市场监督管理局"), ("文旅局", "文化和旅游局"), ("工信局", "工业和信息化局"), ("住建局", "住房城乡建设局"),
+    ("医保局", "医疗保障局"), ("科技局", "科学技术局"), ("应急局", "应急管理局"), ("生态环境局", "生态环境局"), ("自然资源局", "自然资源局"),
+    ("网信办", "网信办"), ("农业农村局", "农业农村局"), ("广电局", "广播电视局"), ("交通局", "交通运输局"), ("市监局", "市场监督管理局"),
+    ("科协", "科学技术协会"), ("残联", "残疾人联合会"), ("妇联", "妇女联合会"), ("总工会", "总工会"),
+]
+_ALL_LOWER = re.compile(r"^各(?:县|旗|区|乡|镇)[（(]?(?:市|区|县|旗)?[、,，]?(?:区|市|县)?[）)]?(?:人民政府|政府)?$|^各县市区$|^各县（市、区）$|^各旗县市区$|^各乡镇(?:（街道）)?$|^各功能区$")
+_DEPT_SUFFIX = re.compile(
+    r"(?:局|委|办|部|会|院|台|联|协|处|所|中心|队|站|公司|工委|集团|银行|法院|检察院|支队|分局|团|社|厅|署|室|馆|校|组|政府|管委会|办公室|分公司)$"
+)
+_SPLIT = re.compile(r"[、，,；;](?![市区县]）)|(?<=[局委办部会院台联协])及|(?<=[局委办部会院台联协])和")
+_ROLE_WORDS = re.compile(r"(?:按职责分工负责|按职责负责分工|按职责分工|分别负责|共同负责|按职责|负责|配合|参与|牵头)$")
+
+
+def is_all_lower(name: str) -> bool:
+    """Return True for phrases meaning every lower-level government (各县（市、区）, 各县市区 …)."""
+    return bool(_ALL_LOWER.match(name.replace(" ", "")))
+
+
+def clean_name(name: str) -> str:
+    """Return a department name without spaces, role words and a trailing 等."""
+    text = re.sub(r"\s+", "", name)
+    text = _ROLE_WORDS.sub("", text)
+    text = re.sub(r"等$", "", text)
+    return text.strip("（）()：:。")
+
+
+def split_names(text: str) -> list[str]:
+    """Return the department names in a list such as `市教育局、市体育局等`."""
+    names = []
+    for part in _SPLIT.split(text):
+        name = clean_name(part)
+        if name:
+            names.append(name)
+    return names
+
+
+def looks_like_department(name: str) -> bool:
+    """Return True when the text reads as one department or agency name."""
+    name = clean_name(name)
+    if not name or len(name) > 24 or "。" in name:
+        return False
+    return bool(_DEPT_SUFFIX.search(name)) or is_all_lower(name)
+
+
+def looks_like_department_list(text: str) -> bool:
+    names = split_names(text)
+    return bool(names) and all(looks_like_department(n) for n in names)
+
+
+def _trailing_parenthesis(text: str) -> tuple[str, str] | None:
+    """Return (inner text, whole parenthesis) of the parenthesis that closes the text, nested ones included."""
+    stripped = re.sub(r"[。；;\s]+$", "", text)
+    if not stripped.endswith("）"):
+        return None
+    depth = 0
+    for pos in range(len(stripped) - 1, -1, -1):
+        ch = stripped[pos]
+        if ch == "）":
+            depth += 1
+        elif ch == "（":
+            depth -= 1
+            if depth == 0:
+                inner = stripped[pos + 1: -1]
+                return (inner, text[pos:]) if 2 <= len(inner) <= 300 else None
+    return None
+
+
+def responsibility_from_text(text: str) -> dict | None:
+    """Return {'lead': [...], 'co': [...], 'all_lower': bool, 'raw': ...} from a trailing department parenthesis."""
+    found = _trailing_parenthesis(text.strip())
+    if not found:
+        return None
+    inner, whole = found
+    compact = re.sub(r"\s+", "", inner)
+    # a remark after the list (…负责，排在第一位的为牵头单位，下同) is not a department
+    compact = re.sub(r"((?:分别|分工|共同)?负责)[，,；;].*$", r"\1", compact)
+    if "牵头" in compact:
+        lead_part, _, co_part = compact.partition("牵头")
+        co_part = co_part.lstrip("，,、")
+    elif re.search(r"(负责|配合|参与)$", compact) or looks_like_department_list(compact):
+        lead_part, co_part = compact, ""
+    else:
+        return None
+    lead_names = split_names(lead_part)
+    co_names = split_names(co_part)
+    if not lead_names or not all(looks_like_department(n) for n in lead_names + co_names):
+        return None
+    if "牵头" not in compact and len(lead_names) > 1:
+        # "（A、B负责）": the first named leads, the others share the responsibility
+        lead_names, co_names = lead_names[:1], lead_names[1:]
+    return _split_all_lower(lead_names, co_names, whole)
+
+
+def _split_all_lower(leads: list[str], cos: list[str], raw: str) -> dict:
+    all_lower = any(is_all_lower(n) for n in leads + cos)
+    leads = [n for n in leads if not is_all_lower(n)]
+    cos = [n for n in cos if not is_all_lower(n) and n not in leads]
+    return {"lead": leads, "co": cos, "all_lower": all_lower, "raw": raw}
+
+
+def responsibility_from_columns(lead_cell: str, co_cell: str) -> dict:
+    """Return the responsibility read from 牵头部门 / 责任部门 table cells (either may be empty)."""
+    leads = split_names(lead_cell)
+    cos = split_names(co_cell)
+    if not [n for n in leads if not is_all_lower(n)]:
+        named = [n for n in cos if not is_all_lower(n)]
+        leads = named[:1]
+    return _split_all_lower(leads, cos, f"{lead_cell}\t{co_cell}".strip())
+
+
+def canonical_key(name: str) -> str:
+    """Return the key under which spellings of one department meet (市卫健委 = 市卫生健康委员会)."""
+    key = clean_name(name)
+    for short, full in _ABBREVIATIONS:
+        if short != full and short in key and full not in key:
+            key = key.replace(short, full)
+    key = re.sub(r"委员会$", "委", key)
+    return key
+
+
+class DepartmentBook:
+    """Collects every department spelling of one plan and merges aliases."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter] = defaultdict(Counter)
+
+    def add(self, name: str) -> None:
+        self.counts[canonical_key(name)][clean_name(name)] += 1
+
+    def display(self, name: str) -> str:
+        """Return the name used for this department throughout the plan: its most frequent spelling, longest on ties."""
+        spellings = self.counts.get(canonical_key(name))
+        if not spellings:
+            return clean_name(name)
+        return max(spellings.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+
+    def as_list(self) -> list[dict]:
+        result = []
+        for spellings in self.counts.values():
+            display = max(spellings.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+            result.append({"name": display, "aliases": sorted(s for s in spellings if s != display)})
+        return sorted(result, key=lambda d: d["name"])

@@ -1,0 +1,578 @@
+"""The parse pipeline: bytes → text stream → normalised lines → extracted items → plan draft dict."""
+
+import hashlib
+import re
+
+from healthaction.documents import prose, tables
+from healthaction.documents.departments import DepartmentBook, looks_like_department_list, responsibility_from_columns
+from healthaction.documents.normalize import compact, looks_traditional, normalize_line, to_simplified
+from healthaction.documents.readers import read_document
+from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
+from healthaction.core.units import normalize_unit
+
+SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d*)")
+TARGET_SECTION = re.compile(r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标)")
+
+
+class Document:
+    """The lines of one document: originals for source text, normalised copies for extraction."""
+
+    def __init__(self, lines: list[str]):
+        text = "\n".join(lines)
+        if looks_traditional(text):
+            lines = to_simplified(text).split("\n")
+        self.original = lines
+        self.lines = [normalize_line(line) for line in lines]
+
+    def source(self, first: int, last: int | None = None) -> dict:
+        last = first if last is None else last
+        text = "\n".join(self.original[first: last + 1]).strip("\n")
+        return {"lines": [first + 1, last + 1], "text": text}
+
+
+def parse_bytes(data: bytes, filename: str) -> dict:
+    """Return the plan draft (interchange format) read from a document's bytes."""
+    stream = read_document(data, filename)
+    draft = parse_lines(stream.lines)
+    draft["plan"]["source"] = {"file": filename.rsplit("/", 1)[-1], "sha256": hashlib.sha256(data).hexdigest()}
+    return draft
+
+
+def parse_lines(lines: list[str]) -> dict:
+    return _Parser(Document(lines)).run()
+
+
+class _Parser:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.lines = doc.lines
+        self.warnings: list[dict] = []
+        self.departments = DepartmentBook()
+        self.indicators: list[dict] = []
+        self.tasks: list[dict] = []
+        self.claimed: set[int] = set()  # lines already used by a table or target section
+        self.table_target_paragraphs: list[tuple[int, str, int]] = []  # 基本内容 cells of a task table
+
+    def warn(self, line: int | None, message: str, text: str = "") -> None:
+        self.warnings.append({"line": None if line is None else line + 1, "message": message, "text": text[:500], "resolved": False})
+
+    # ---- orchestration ----------------------------------------------------------------------
+    def run(self) -> dict:
+        header = prose.read_header(self.lines)
+        self.header = header
+        actions = prose.find_actions(self.lines)
+        task_table = self._task_table()
+        if task_table["actions"] and len(task_table["actions"]) >= len(actions):
+            actions = task_table["actions"]
+        self.actions = actions
+        self.ranges = self._ranges(actions)
+        self.annual_year = self._annual_year()
+        self._indicator_tables()
+        self._target_sections()
+        self._table_targets()
+        if task_table["tasks"]:
+            self.tasks = task_table["tasks"]
+        else:
+            self._prose_tasks()
+        cycles = prose.reporting_cycles(self.lines)
+        roster = prose.roster(self.lines)
+        return self._assemble(header, cycles, roster)
+
+    def _ranges(self, actions: list[prose.ActionHeading]) -> list[tuple[int, int, int]]:
+        """Return (action number, first line, end line) for each action."""
+        result = []
+        for k, action in enumerate(actions):
+            end = actions[k + 1].line if k + 1 < len(actions) else len(self.lines)
+            if k + 1 == len(actions) and action.style != "annex":
+                for i in range(action.line + 1, len(self.lines)):
+                    if re.match(r"^[一二三四五六七八九十]+、", self.lines[i].strip()):
+                        end = i
+                        break
+            result.append((action.number, action.line, end))
+        return result
+
+    def action_at(self, line: int) -> int | None:
+        for number, start, end in self.ranges:
+            if start <= line < end:
+                return number
+        return None
+
+    def _annual_year(self) -> int | None:
+        """Return the year of an annual plan (2023年…实施方案), None for a multi-year plan."""
+        text = self.header.title + "".join(self.lines[:30])
+        years = [int(y) for y in re.findall(r"(\d{4})\s*年(?:度)?[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案)", text)]
+        if years and "2030" not in self.header.title:
+            return years[0]
+        return None
+
+    # ---- indicators from tables -------------------------------------------------------------
+    def _indicator_tables(self) -> None:
+        for table in tables.find_indicator_tables(self.lines):
+            self.claimed.update(range(table.header_line, table.end_line))
+            for line, message, text in table.warnings:
+                self.warn(line, message, text)
+            value_columns = [c for c in table.columns if c.role in ("baseline", "target")]
+            baseline_col = next((c for c in value_columns if c.role == "baseline"), None)
+            target_cols = [c for c in value_columns if c.role == "target"]
+            for col in target_cols:
+                if col.year is None:
+                    col.year = self.annual_year
+            for row in table.rows:
+                self._indicator_from_row(row, baseline_col, target_cols)
+
+    def _indicator_from_row(self, row: tables.IndicatorRow, baseline_col, target_cols) -> None:
+        if not row.cells or not compact(row.cells[0].text):
+            self.warn(row.serial.line, "指标行缺少名称", row.serial.text)
+            return
+        name_cell, values = row.cells[0], [compact(c.text) for c in row.cells[1:]]
+        last_line = max([c.last for c in row.cells] + [row.serial.line])
+        baseline_raw, target_raws = "", []
+        n_targets = len(target_cols)
+        if baseline_col is not None:
+            if len(values) == n_targets and values and parse_baseline(values[0]) and parse_target(values[0]) and _has_comparator(values[0]):
+                target_raws = values  # the baseline cell was left out
+            else:
+                baseline_raw = values[0] if values else ""
+                target_raws = values[1:]
+        else:
+            target_raws = values
+        if len(target_raws) == 1 and n_targets > 1:
+            target_raws = target_raws * n_targets  # one merged cell for every target year
+        if len(target_raws) > n_targets:
+            self.warn(row.serial.line, f"指标行有 {len(values)} 个数值单元格，多于表头的列数，多余的已忽略", " | ".join(values))
+            target_raws = target_raws[:n_targets]
+        names = _split_compound_name(compact(name_cell.text))
+        parts = max(len(names), 1)
+        split_targets = [_split_compound_value(raw, parts) for raw in target_raws]
+        split_baseline = _split_compound_value(baseline_raw, parts)
+        if parts > 1 and any(len(s) != parts for s in split_targets):
+            names, parts = [compact(name_cell.text)], 1
+            split_targets = [[raw] for raw in target_raws]
+            split_baseline = [baseline_raw]
+        for k in range(parts):
+            number = row.serial.text.strip() if parts == 1 else f"{row.serial.text.strip()}.{k + 1}"
+            name, unit = split_unit(names[k])
+            raws = [(col.year, s[k]) for col, s in zip(target_cols, split_targets)]
+            self._add_indicator(
+                number=number, name=name, unit=unit, group=row.group, nature=row.nature,
+                baseline_raw=split_baseline[k] if k < len(split_baseline) else "", baseline_year=baseline_col.year if baseline_col else None,
+                target_raws=raws, first=row.serial.line, last=last_line, notes=row.notes,
+            )
+
+    def _add_indicator(self, *, number, name, unit, group, nature, baseline_raw, baseline_year, target_raws, first, last, notes=(), action=None) -> dict:
+        baseline = parse_baseline(baseline_raw)
+        targets = []
+        for year, raw in target_raws:
+            if year is None:
+                self.warn(first, f"指标“{name}”的目标值没有年份", raw)
+                continue
+            target = parse_target(raw)
+            if target is None:
+                if raw and raw not in ("—", "-", "/"):
+                    self.warn(first, f"无法识别指标“{name}”{year}年的目标值", raw)
+                continue
+            target_unit = target.pop("unit", "")
+            if not unit and target_unit:
+                unit = target_unit
+            targets.append({"year": year, **target})
+        self._settle(targets, baseline, baseline_year)
+        direction = infer_direction(name, targets, baseline)
+        settle_implicit(targets, direction)
+        definition, calculation, numerator, denominator = _notes([compact(n.text) for n in notes])
+        if notes:
+            last = max([last] + [n.last for n in notes])
+        indicator = {
+            "number": number,
+            "action": action if action is not None else self.action_at(first),
+            "name": name,
+            "unit": unit,
+            "group": group,
+            "nature": nature,
+            "direction": direction,
+            "definition": definition,
+            "calculation": calculation,
+            "numerator": numerator,
+            "denominator": denominator,
+            "baseline": None if baseline is None else {**baseline, "year": baseline_year},
+            "targets": targets,
+            "source": self.doc.source(first, last),
+        }
+        self.indicators.append(indicator)
+        return indicator
+
+    def _settle(self, targets: list[dict], baseline: dict | None, baseline_year: int | None) -> None:
+        for target in targets:
+            if target["kind"] == "relative" and target["base_year"] is None and not target["change_unit"].endswith("/yr"):
+                target["base_year"] = baseline_year or self._base_year()
+
+    def _base_year(self) -> int | None:
+        if self.header.issue_date:
+            return int(self.header.issue_date[:4]) - 1
+        return self.annual_year - 1 if self.annual_year else None
+
+    # ---- indicators from prose --------------------------------------------------------------
+    def _target_sections(self) -> None:
+        """Read prose targets under 行动目标 / 主要指标 headings and numbered indicator lists."""
+        existing = {compact(i["name"]) for i in self.indicators}
+        counter = {}
+        i = 0
+        n = len(self.lines)
+        while i < n:
+            text = self.lines[i].strip()
+            head = compact(text)
+            if i in self.claimed or not text or len(head) > 30 or not TARGET_SECTION.search(head) or "\t" in self.lines[i]:
+                i += 1
+                continue
+            nature = _nature_of_heading(head)
+            inline = re.split(r"[：:]", text, maxsplit=1)
+            j = i + 1
+            paragraphs = []
+            if len(inline) == 2 and len(compact(inline[1])) > 6:
+                paragraphs.append((i, inline[1]))
+            while j < n:
+                t = self.lines[j].strip()
+                if j in self.claimed:
+                    break
+                if t and (t.startswith("——") or SECTION.match(t) and not TARGET_SECTION.search(compact(t)) or self._is_action_line(j)):
+                    break
+                if t and re.match(r"^（[一二三四五六七八九十]+）", t) and not TARGET_SECTION.search(compact(t)) and len(compact(t)) <= 30:
+                    # a sub-heading that names one indicator, e.g. （二）农村牧区自来水普及率
+                    paragraphs.append((j, "@" + re.sub(r"^（[一二三四五六七八九十]+）", "", compact(t))))
+                elif t and TARGET_SECTION.search(compact(t)) and len(compact(t)) <= 30:
+                    paragraphs.append((j, "#" + compact(t)))
+                elif t and "\t" not in self.lines[j]:
+                    paragraphs.append((j, t))
+                j += 1
+            self.claimed.update(range(i, j))
+            self._read_target_paragraphs(paragraphs, nature, existing, counter)
+            i = max(j, i + 1)
+
+    def _table_targets(self) -> None:
+        """Read targets stated in the 基本内容 cells of a task decomposition table."""
+        existing = {compact(i["name"]) for i in self.indicators}
+        counter: dict = {}
+        for line, text, action in self.table_target_paragraphs:
+            years = self._plan_years() if self.indicators else [2022, 2030]
+            for item in prose.targets_in_paragraph(compact(text), line, years):
+                if not item.targets and not item.advocacy:
+                    continue
+                self._add_prose_indicator(item, action, line, existing, counter, "")
+
+    def _is_action_line(self, line: int) -> bool:
+        return any(a.line == line for a in self.actions)
+
+    def _read_target_paragraphs(self, paragraphs, nature, existing, counter) -> None:
+        years = [self.annual_year] if self.annual_year else self._plan_years()
+        pending_name = None
+        for line, text in paragraphs:
+            if text.startswith("#"):
+                nature = _nature_of_heading(text[1:]) or nature
+                continue
+            if text.startswith("@"):
+                pending_name = text[1:]
+                continue
+            body = re.sub(r"^\d{1,2}\s*[.、．]\s*(?!\d)", "", compact(text))
+            found = prose.targets_in_paragraph(body, line, years)
+            if not found and pending_name and (parse_target(body) or re.search(r"\d", body)):
+                found = prose.targets_in_paragraph(pending_name + "达到" + body if re.match(r"^\d", body) else body, line, years)
+                if not found:
+                    target = parse_target(re.sub(rf"^.*?{re.escape(pending_name[-4:])}", "", body))
+                    if target:
+                        found = [prose.ProseTarget(name=pending_name, targets=[{"year": y, **target} for y in years], line=line, text=text)]
+            pending_name = None
+            for item in found:
+                self._add_prose_indicator(item, self.action_at(line), line, existing, counter, nature)
+
+    def _add_prose_indicator(self, item, action, line, existing, counter, nature) -> None:
+        key = compact(item.name)
+        if any(key in e or e in key for e in existing if len(e) >= 4 and len(key) >= 4):
+            return
+        existing.add(key)
+        counter[action] = counter.get(action, 0) + 1
+        name, unit = split_unit(re.sub(r"^.{0,20}?[：:]", "", item.name))
+        targets = []
+        for target in item.targets:
+            target = dict(target)
+            target_unit = target.pop("unit", "")
+            unit = unit or target_unit
+            targets.append(target)
+        self._settle(targets, None, None)
+        direction = infer_direction(name, targets, None)
+        settle_implicit(targets, direction)
+        self.indicators.append(
+            {
+                "number": f"{action or 0}.P{counter[action]}",
+                "action": action,
+                "name": name,
+                "unit": unit,
+                "group": "advocacy" if item.advocacy else "",
+                "nature": "advocacy" if item.advocacy else nature,
+                "direction": direction,
+                "definition": "",
+                "calculation": "",
+                "numerator": "",
+                "denominator": "",
+                "baseline": None,
+                "targets": targets,
+                "source": {"lines": [line + 1, line + 1], "text": item.text},
+            }
+        )
+
+    def _plan_years(self) -> list[int]:
+        years = sorted({t["year"] for i in self.indicators for t in i["targets"]})
+        return years or [2022, 2030]
+
+    # ---- tasks ------------------------------------------------------------------------------
+    def _prose_tasks(self) -> None:
+        for (number, start, end), heading in zip(self.ranges, self.actions):
+            k = 0
+            rest = re.split(r"行动[。.]", heading.text.strip(), maxsplit=1)
+            if len(rest) == 2 and len(rest[1].strip()) > 10 and not any(
+                line < end and line > start for line in (t for t in range(start + 1, end) if prose.TASK_START.match(self.lines[t].strip()))
+            ):
+                # the heading paragraph itself describes the action's work (seed 002 shape)
+                self.tasks.append(
+                    {
+                        "number": f"{number}.1", "action": number, "content": rest[1].strip(), "measures": "", "deliverables": "",
+                        "lead_departments": [], "co_departments": [], "all_lower_units": False, "reporting_cycle": None,
+                        "source": self.doc.source(start),
+                    }
+                )
+                continue
+            for task in prose.tasks_in_range(self.lines, start + 1, end):
+                if any(line in self.claimed for line in range(task.first, task.last + 1)):
+                    continue
+                k += 1
+                resp = task.responsibility or {"lead": [], "co": [], "all_lower": False}
+                content = task.content
+                if task.responsibility:
+                    content = content[: content.rfind(task.responsibility["raw"])].strip() or content
+                for name in resp["lead"] + resp["co"]:
+                    self.departments.add(name)
+                self.tasks.append(
+                    {
+                        "number": f"{number}.{k}",
+                        "action": number,
+                        "content": content,
+                        "measures": "",
+                        "deliverables": "",
+                        "lead_departments": resp["lead"],
+                        "co_departments": resp["co"],
+                        "all_lower_units": resp["all_lower"],
+                        "reporting_cycle": None,
+                        "source": self.doc.source(task.first, task.last),
+                    }
+                )
+
+    def _task_table(self) -> dict:
+        """Read a task decomposition table (序号 基本内容 具体任务 推进措施 工作计划 工作推进 牵头部门 责任部门)."""
+        result = {"actions": [], "tasks": []}
+        in_table = False
+        basic = task_text = ""
+        action_number = None
+        k = 0
+        for i, line in enumerate(self.lines):
+            if tables.is_task_header(line):
+                in_table = True
+                self.claimed.add(i)
+                continue
+            if not in_table:
+                continue
+            if "\t" not in line:
+                if line.strip() and len(line.strip()) > 20 and not line.startswith(" "):
+                    in_table = False
+                continue
+            self.claimed.add(i)
+            cells = [c.strip() for c in line.split("\t")]
+            while cells and not cells[-1]:
+                cells.pop()
+            if sum(1 for c in cells if c) < 3:
+                self.warn(i, "任务分解表中单元格过少的行", line.strip())
+                continue
+            m = re.match(r"^(\d{1,2})\s*[.、．]\s*(?:开展|实施|推进)?\s*(.{2,30}?(?:行动|工作))[。.]?$", compact(cells[0]))
+            if m:
+                action_number = int(m.group(1))
+                result["actions"].append(prose.ActionHeading(action_number, m.group(2), i, line, "table"))
+                k = 0
+                basic = task_text = ""
+            if action_number is None:
+                self.warn(i, "任务分解表中出现在任何专项行动之前的行", line.strip())
+                continue
+            due = next((j for j, c in enumerate(cells) if re.search(r"每年.{0,6}月.{0,6}日", c)), None)
+            if due is not None:
+                after = [c for c in cells[due + 1:] if c]
+                lead_cell = after[0] if after else ""
+                co_cell = after[1] if len(after) > 1 else ""
+                body = cells[1:due]
+            else:
+                tail = [j for j in range(len(cells) - 1, 0, -1) if cells[j] and looks_like_department_list(cells[j])]
+                tail = [j for j in tail if j >= len(cells) - 2]
+                if len(tail) == 2:
+                    lead_cell, co_cell = cells[tail[1]], cells[tail[0]]
+                elif len(tail) == 1:
+                    lead_cell, co_cell = "", cells[tail[0]]
+                else:
+                    lead_cell = co_cell = ""
+                body = cells[1: min(tail) if tail else len(cells)]
+            body = (body + ["", "", "", ""])[:4]
+            if body[0] and body[0] != basic:
+                self.table_target_paragraphs.append((i, body[0], action_number))
+            basic = body[0] or basic
+            task_text = body[1] or task_text or basic
+            measures, plan = body[2], body[3]
+            resp = responsibility_from_columns(lead_cell, co_cell)
+            if not resp["lead"] and not resp["co"] and not resp["all_lower"]:
+                self.warn(i, "任务分解表中没有牵头或责任部门的行", line.strip())
+            for name in resp["lead"] + resp["co"]:
+                self.departments.add(name)
+            k += 1
+            result["tasks"].append(
+                {
+                    "number": f"{action_number}.{k}",
+                    "action": action_number,
+                    "content": compact(task_text),
+                    "measures": compact(measures),
+                    "deliverables": compact(plan),
+                    "lead_departments": resp["lead"],
+                    "co_departments": resp["co"],
+                    "all_lower_units": resp["all_lower"],
+                    "reporting_cycle": "task-progress" if due is not None else None,
+                    "source": self.doc.source(i),
+                }
+            )
+        return result
+
+    # ---- assembly ---------------------------------------------------------------------------
+    def _assemble(self, header: prose.Header, cycles: list[dict], roster: list[dict]) -> dict:
+        cycle_keys = {c["key"] for c in cycles}
+        for task in self.tasks:
+            task["lead_departments"] = _unique(self.departments.display(n) for n in task["lead_departments"])
+            task["co_departments"] = [n for n in _unique(self.departments.display(n) for n in task["co_departments"]) if n not in task["lead_departments"]]
+            if task["reporting_cycle"] not in cycle_keys:
+                task["reporting_cycle"] = "task-progress" if "task-progress" in cycle_keys else None
+        actions = []
+        for a in self.actions:
+            leads = [t["lead_departments"][0] for t in self.tasks if t["action"] == a.number and t["lead_departments"]]
+            lead = max(set(leads), key=leads.count) if leads else None
+            actions.append({"number": a.number, "name": a.name, "lead_department": lead, "source": self.doc.source(a.line)})
+        numbers = {a["number"] for a in actions}
+        for item in self.indicators + self.tasks:
+            if item["action"] not in numbers:
+                item["action"] = None
+        self._unique_numbers()
+        years = [t["year"] for i in self.indicators for t in i["targets"]] + [t.get("base_year") for i in self.indicators for t in i["targets"] if t.get("base_year")]
+        years += [i["baseline"]["year"] for i in self.indicators if i["baseline"] and i["baseline"]["year"]]
+        issue_year = int(header.issue_date[:4]) if header.issue_date else None
+        if issue_year is None and header.doc_number:
+            issue_year = int(re.search(r"(\d{4})", header.doc_number).group(1))
+        start = min(years + ([issue_year] if issue_year else [])) if years or issue_year else (self.annual_year or 2020)
+        target_years = [t["year"] for i in self.indicators for t in i["targets"]]
+        end = max(target_years) if target_years else max(2030, issue_year or 2030)
+        if self.annual_year:
+            end = max(end, self.annual_year)
+        for cycle in cycles:
+            cycle.pop("line", None)
+        return {
+            "format": "healthaction.plan",
+            "version": 1,
+            "plan": {
+                "title": header.title or "未命名实施方案",
+                "issuer": header.issuer,
+                "doc_number": header.doc_number,
+                "issue_date": header.issue_date,
+                "horizon": {"start": start, "end": end},
+                "org_unit": {"code": None, "name": header.org_name, "level": header.org_level},
+                "status": "draft",
+                "is_public": False,
+                "source": {"file": "", "sha256": ""},
+            },
+            "departments": self.departments.as_list(),
+            "reporting_cycles": cycles,
+            "actions": actions,
+            "indicators": self.indicators,
+            "tasks": self.tasks,
+            "roster": roster,
+            "warnings": sorted(self.warnings, key=lambda w: w["line"] or 0),
+        }
+
+    def _unique_numbers(self) -> None:
+        seen: dict[str, int] = {}
+        for indicator in self.indicators:
+            number = indicator["number"]
+            if indicator["action"] is not None and not number.startswith(f"{indicator['action']}.") and "P" not in number:
+                number = f"{indicator['action']}.{number}"
+            if number in seen:
+                seen[number] += 1
+                number = f"{number}-{seen[number]}"
+            else:
+                seen[number] = 1
+            indicator["number"] = number
+
+
+def _unique(items) -> list[str]:
+    out = []
+    for item in items:
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+def _has_comparator(text: str) -> bool:
+    return bool(re.match(r"^(?:≥|≤|<|>|不低于|不少于|达到|低于|高于)", text))
+
+
+UNIT_PAREN = re.compile(r"（([^（）]{1,12})）$")
+
+
+def split_unit(name: str) -> tuple[str, str]:
+    """Return (name, unit): only the last parenthesis can hold the unit, and only a known unit counts."""
+    name = compact(name)
+    m = UNIT_PAREN.search(name)
+    if m:
+        unit = normalize_unit(m.group(1))
+        if unit:
+            return name[: m.start()], unit
+    return name, ""
+
+
+def _split_compound_name(name: str) -> list[str]:
+    parts = re.split(r"(?<=）)[，,；;](?=\S)", name)
+    return parts if len(parts) > 1 else [name]
+
+
+def _split_compound_value(raw: str, parts: int) -> list[str]:
+    if parts == 1:
+        return [raw]
+    pieces = [p.strip() for p in re.split(r"[，,；;、]", raw)]
+    if len(pieces) == parts:
+        return pieces
+    return [raw] * parts if not re.search(r"\d", raw) or raw in ("—", "") else pieces
+
+
+def _nature_of_heading(head: str) -> str:
+    head = re.sub(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、])", "", head)
+    if not head.endswith("指标") or len(head) > 12:
+        return ""
+    for word, nature in (("约束性", "binding"), ("预期性", "expected"), ("倡导性", "advocacy")):
+        if word in head:
+            return nature
+    return ""
+
+
+def _notes(notes: list[str]) -> tuple[str, str, str, str]:
+    definition, calculation = [], []
+    for note in notes:
+        body = re.sub(r"^(?:说明|注)[：:]?", "", note)
+        if "计算方法" in body:
+            before, _, after = body.partition("计算方法")
+            if before.strip():
+                definition.append(before.strip())
+            calculation.append(after.lstrip("：:"))
+        else:
+            definition.append(body)
+    calc = "".join(calculation)
+    numerator = denominator = ""
+    m = re.search(r"[=＝]?\s*([^=＝/÷]{2,60}?)\s*[/÷]\s*([^/÷×*]{2,60}?)\s*(?:[×*]\s*100\s*[%‰]?|$)", calc)
+    if m:
+        numerator, denominator = m.group(1).strip("（）() "), m.group(2).strip("（）()。 ")
+    return "".join(definition), calc, numerator, denominator

@@ -1,0 +1,478 @@
+"""Extraction from running text: header, actions, prose targets, tasks, reporting cycles, roster."""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from healthaction.documents.departments import responsibility_from_text
+from healthaction.documents.normalize import compact
+from healthaction.documents.targets import NUMBER, parse_target
+
+CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def cn_to_int(text: str) -> int:
+    """Return the integer of a Chinese numeral up to 99 (十八 → 18, 二十一 → 21)."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (CN_NUM.get(tens, 1) if tens else 1) * 10 + (CN_NUM.get(ones, 0) if ones else 0)
+    return CN_NUM.get(text, 0)
+
+
+# ---- header ----------------------------------------------------------------------------------
+
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔［\[【(（]\s*(\d{4})\s*[〕］\]】)）]\s*\d{1,4}\s*号")
+DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:自治州|自治县|省|市|县|区|旗|盟|镇|乡|街道))")
+PLACE_STOP = ("全市", "我市", "各县", "本市", "城市", "全区", "全县", "全旗", "各市", "县市", "市县", "地市", "该市", "城区", "社区", "园区", "景区", "辖区", "本区", "全省", "各区", "乡镇", "城镇", "市区")
+LEVEL_BY_SUFFIX = [("省", "province"), ("自治州", "city"), ("盟", "city"), ("市", "city"), ("自治县", "county"), ("县", "county"), ("区", "county"), ("旗", "county"), ("街道", "town"), ("镇", "town"), ("乡", "town")]
+
+
+@dataclass
+class Header:
+    title: str = ""
+    issuer: str = ""
+    doc_number: str = ""
+    issue_date: str | None = None
+    org_name: str = ""
+    org_level: str = "city"
+    lines: dict = field(default_factory=dict)
+
+
+def read_header(lines: list[str]) -> Header:
+    header = Header()
+    head = [(i, line.strip()) for i, line in enumerate(lines[:80]) if line.strip()]
+    for i, text in head:
+        m = DOC_NUMBER.search(text)
+        if m and len(text) < 40 and not header.doc_number:
+            header.doc_number = re.sub(r"\s+", "", m.group(0))
+            header.lines["doc_number"] = i
+    for i, text in head:
+        if text.endswith("文件") and len(text) <= 40:
+            header.issuer = text.removesuffix("文件").strip()
+            header.lines["issuer"] = i
+            break
+    dates = [(i, DATE.match(compact(line))) for i, line in enumerate(lines[:200])]
+    dates = [(i, m) for i, m in dates if m]
+    if dates:
+        i, m = dates[0]
+        header.issue_date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        header.lines["issue_date"] = i
+        if not header.issuer:
+            prev = next((lines[j].strip() for j in range(i - 1, max(i - 4, -1), -1) if lines[j].strip()), "")
+            if prev and len(prev) <= 30 and re.search(r"(政府|委员会|办公室|推进办|委|局)[)）]?$", prev):
+                header.issuer = prev
+    header.title = _title(head) or _title_from_body(lines)
+    if not header.issuer:
+        for _, text in head[:10]:
+            t = compact(text)
+            if re.search(r"(人民政府|委员会|推进办)$", t) and len(t) <= 30:
+                header.issuer = t
+                break
+    header.org_name, header.org_level = _org_unit(lines, header)
+    return header
+
+
+def _title(head: list[tuple[int, str]]) -> str:
+    candidates = []
+    joined = [
+        (i, compact(a) + compact(b))
+        for (i, a), (_, b) in zip(head, head[1:])
+        if not DOC_NUMBER.search(a) and not compact(a).endswith(("文件", "。", "：", "方案", "通知", "意见")) and len(compact(a)) >= 6
+    ]
+    for i, t in [(i, compact(text)) for i, text in head[:40]] + joined[:40]:
+        if len(t) > 80 or t.endswith(("。", "：", ":")) or t.startswith("附"):
+            continue
+        score = 0
+        if re.search(r"(实施方案|工作方案|行动方案|实施意见|的通知|规划)$", t):
+            score += 3
+        if t.startswith("关于"):
+            score += 2
+        if "健康" in t:
+            score += 1
+        if score >= 3:
+            candidates.append((score, -i, -len(t), t))
+    if not candidates:
+        return ""
+    # the document's own title (a 关于… line or a 方案 line), joined with a wrapped second line if any
+    return max(candidates)[3]
+
+
+def _title_from_body(lines: list[str]) -> str:
+    """Return the plan's name as the text cites it (《健康云浮行动》), for documents without a title line."""
+    counts = Counter(m.group(1) for line in lines for m in re.finditer(r"《(健康(?!中国)[\u4e00-\u9fff]{2,6}?行动[^》]{0,20})》", line))
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _org_unit(lines: list[str], header: Header) -> tuple[str, str]:
+    for source in (header.issuer, header.title, header.doc_number):
+        m = PLACE.search(source or "")
+        if m and not m.group(1).startswith(PLACE_STOP) and not m.group(1).endswith(PLACE_STOP):
+            return m.group(1), _level(m.group(1))
+    counts: Counter = Counter()
+    for line in lines[:400]:
+        for m in PLACE.finditer(line):
+            name = m.group(1)
+            if name.startswith(PLACE_STOP) or name in PLACE_STOP or len(name) < 3:
+                continue
+            counts[name] += 1
+    stems = Counter(m.group(1) for line in [header.title] + lines[:200] for m in re.finditer(r"健康([\u4e00-\u9fff]{2,4}?)(?:行动|建设)", line) if m.group(1) not in ("中国", "知识", "环境", "促进", "城市", "细胞", "社区", "乡村"))
+    if stems:
+        stem = stems.most_common(1)[0][0]
+        full = Counter(m.group(0) for line in lines for m in re.finditer(rf"{re.escape(stem)}(?:自治县|自治州|市|县|区|旗|镇|乡|盟)", line))
+        if full:
+            name = full.most_common(1)[0][0]
+            return name, _level(name)
+        return stem, "city"
+    if counts:
+        name = counts.most_common(1)[0][0]
+        return name, _level(name)
+    return "未知地区", "city"
+
+
+def _level(name: str) -> str:
+    for suffix, level in LEVEL_BY_SUFFIX:
+        if name.endswith(suffix):
+            return level
+    return "city"
+
+
+# ---- actions ---------------------------------------------------------------------------------
+
+@dataclass
+class ActionHeading:
+    number: int
+    name: str
+    line: int
+    text: str
+    style: str
+
+
+ACTION_PATTERNS = [
+    ("paren", re.compile(r"^（([一二三四五六七八九十]{1,3})）\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)\s*[。.]?\s*$")),
+    ("paren", re.compile(r"^（([一二三四五六七八九十]{1,3})）\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)[。.]")),
+    ("arabic", re.compile(r"^(\d{1,2})\s*[.、．]\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)\s*[。.]")),
+    ("arabic", re.compile(r"^(\d{1,2})\s*[.、．]\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)\s*$")),
+]
+ANNEX = re.compile(r"^(?:附件|件)\s*(\d{1,2})\s*$")
+ANNEX_TITLE = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}?)?(?:\d{4}\s*年)?\s*(.{2,40}?行动)(?:工作)?(?:实施方案|方案|计划)?$")
+
+
+def _clean_action_name(name: str) -> str:
+    name = compact(name)
+    name = re.sub(r"^(?:\d{4}年|实施|开展|推进)+", "", name)
+    return name
+
+
+def find_actions(lines: list[str]) -> list[ActionHeading]:
+    """Return the plan's special actions in order, from headings in the style the document uses most."""
+    annexes = _annex_actions(lines)
+    candidates: dict[str, list[ActionHeading]] = {"paren": [], "arabic": []}
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text or len(text) > 400:
+            continue
+        first = text.split("\t", 1)[0].strip()
+        for style, pattern in ACTION_PATTERNS:
+            m = pattern.match(first) or (pattern.match(compact(first)) if style == "paren" else None)
+            if m:
+                name = _clean_action_name(m.group(2))
+                if 3 <= len(name) <= 24 and "。" not in name and "，" not in name:
+                    candidates[style].append(ActionHeading(cn_to_int(m.group(1)), name, i, line, style))
+                break
+    best = max((_longest_run(c) for c in candidates.values()), key=len, default=[])
+    if len(annexes) > len(best):
+        return annexes
+    return best
+
+
+def _longest_run(headings: list[ActionHeading]) -> list[ActionHeading]:
+    """Return the longest sequence numbered 1, 2, 3 … in document order (drops stray matches)."""
+    best: list[ActionHeading] = []
+    for start, h in enumerate(headings):
+        if h.number != 1:
+            continue
+        run = [h]
+        for other in headings[start + 1:]:
+            if other.number == run[-1].number + 1:
+                run.append(other)
+        if len(run) > len(best):
+            best = run
+    return best
+
+
+ANNEX_INDEX = re.compile(r"^(?:附件\s*[：:]?\s*)?(\d{1,2})\s*[.、．]\s*(\S.{1,40}?行动\S{0,8}?)$")
+
+
+def _annex_title_name(title: str) -> str | None:
+    title = re.sub(r"^[\u4e00-\u9fff]{2,4}?(?:旗|县|市|区)(?=\d{4})", "", compact(title))
+    m = ANNEX_TITLE.match(title)
+    if not m:
+        return None
+    return re.sub(r"专项行动$", "行动", _clean_action_name(m.group(1)))
+
+
+def _annex_actions(lines: list[str]) -> list[ActionHeading]:
+    """Return actions of a document made of one annex per action: from its annex index, else from 附件N headings."""
+    index: list[tuple[int, str, int]] = []
+    for i, line in enumerate(lines[:80]):
+        m = ANNEX_INDEX.match(compact(line))
+        if m and re.search(r"(方案|计划)$", m.group(2)):
+            number = int(m.group(1))
+            if number == (index[-1][0] + 1 if index else 1):
+                index.append((number, m.group(2), i))
+    found: dict[int, ActionHeading] = {}
+    if len(index) >= 3:
+        after = index[-1][2] + 1
+        body = [(j, compact(lines[j])) for j in range(after, len(lines)) if lines[j].strip() and len(lines[j].strip()) <= 60]
+        cursor = after
+        for number, title, _ in index:
+            name = _annex_title_name(title)
+            if not name:
+                continue
+            key = re.sub(r"^\d{4}年", "", compact(title))
+            hit = next((j for j, t in body if j >= cursor and key in t), None)
+            if hit is not None:
+                found[number] = ActionHeading(number, name, hit, lines[hit], "annex")
+                cursor = hit + 1
+    for i, line in enumerate(lines):
+        m = ANNEX.match(compact(line))
+        if not m or int(m.group(1)) in found:
+            continue
+        title_lines = []
+        for j in range(i + 1, min(i + 6, len(lines))):
+            t = compact(lines[j])
+            if not t:
+                if title_lines:
+                    break
+                continue
+            title_lines.append(t)
+            if re.search(r"(实施方案|方案|计划)$", t) or len("".join(title_lines)) > 40:
+                break
+        name = _annex_title_name("".join(title_lines))
+        if name:
+            found[int(m.group(1))] = ActionHeading(int(m.group(1)), name, i, line, "annex")
+    ordered = sorted(found.values(), key=lambda a: a.line)
+    return [a for k, a in enumerate(ordered) if k == 0 or a.number > ordered[k - 1].number]
+
+
+# ---- prose targets ---------------------------------------------------------------------------
+
+YEARS_CONTEXT = re.compile(r"^(?:到|至)?\s*(\d{4})\s*年(?:底|末)?\s*(?:和|、|及|与)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?")
+YEAR_CONTEXT = re.compile(r"^(?:到|至)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?|^(\d{4})\s*年(?:底|末)?\s*[，,]?")
+NAME_END = re.compile(r"(率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位)$")
+CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|保持在|稳定在|≥|≤|<|>"
+PRED_START = re.compile(rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立))")
+CLAUSE = re.compile(rf"^(?P<name>.{{2,60}}?)(?P<mode>分别|均|都)?\s*(?P<pred>(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立).*)$")
+ADVOCACY = re.compile(r"^提倡")
+PLACE_PREFIX = re.compile(r"^(?:全市|全县|全旗|全区|全镇|全省|我市|我县|我旗|我区|本市|各级|全市城乡|城乡|我市居民(?=居民))")
+
+
+@dataclass
+class ProseTarget:
+    name: str
+    targets: list[dict]
+    line: int
+    text: str
+    advocacy: bool = False
+    baseline: dict | None = None
+
+
+def split_clauses(paragraph: str) -> list[str]:
+    """Return the clauses of a target paragraph: split on 。 ； and on 、，that start a new indicator."""
+    parts = []
+    for sentence in re.split(r"[。；;]", paragraph):
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        # a comma or 、 followed by "<name>分别|均 …" begins another indicator
+        pieces = re.split(rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))", sentence)
+        parts.extend(p.strip() for p in pieces if p.strip())
+    return parts
+
+
+def targets_in_paragraph(paragraph: str, line: int, default_years: list[int]) -> list[ProseTarget]:
+    """Return the indicator targets written in one paragraph (e.g. a 行动目标 paragraph)."""
+    found: list[ProseTarget] = []
+    years = list(default_years)
+    text = paragraph.strip()
+    for clause in split_clauses(text):
+        c = compact(clause)
+        m = YEARS_CONTEXT.match(c)
+        if m:
+            years = [int(m.group(1)), int(m.group(2))]
+            c = c[m.end():]
+        else:
+            m = YEAR_CONTEXT.match(c)
+            if m:
+                years = [int(m.group(1) or m.group(2))]
+                c = c[m.end():]
+        if not c:
+            continue
+        if ADVOCACY.match(c):
+            for item in re.split(r"[，、；]", c.removeprefix("提倡")):
+                if len(item) >= 4:
+                    name = re.split(rf"(?:{CMP_WORDS})\s*{NUMBER}", item, maxsplit=1)[0] or item
+                    found.append(ProseTarget(name=name, targets=_advocacy_targets(item, years), line=line, text=clause, advocacy=True))
+            continue
+        item = _clause_target(c, years)
+        if item:
+            name, targets = item
+            found.append(ProseTarget(name=name, targets=targets, line=line, text=clause))
+    return found
+
+
+def _advocacy_targets(item: str, years: list[int]) -> list[dict]:
+    m = re.search(rf"({CMP_WORDS})\s*({NUMBER}.*)$", item)
+    if not m:
+        return []
+    target = parse_target(m.group(1) + m.group(2))
+    return [{"year": y, **target} for y in years[-1:]] if target else []
+
+
+PAREN_REMARK = re.compile(r"（[^（）]{9,}）|（[^（）]*[，,、\d][^（）]*）(?=[^（）]*(?:率|比例|水平|数))")
+
+
+def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
+    c = re.sub(r"^（\d{1,2}）", "", c)
+    c = PAREN_REMARK.sub(lambda m: m.group(0) if m.group(0) in ("（助理）",) else "", c)
+    for m in PRED_START.finditer(c):
+        name = PLACE_PREFIX.sub("", c[: m.start()]).strip("，,、 ")
+        if 2 <= len(name) <= 60 and NAME_END.search(name) and not re.search(r"\d{4}年", name):
+            pred = c[m.end():]
+            break
+    else:
+        return None
+    if len(years) >= 2:
+        parts = [p.split("，")[0] for p in re.split(r"(?<=[\d%‰以上下次名人个])\s*和\s*(?=在|[^，和]{0,6}?\d)", pred, maxsplit=len(years) - 1)]
+        if len(parts) == len(years):
+            targets = []
+            carry = ""
+            for year, part in zip(years, parts):
+                lead = re.match(r"^(\D+?)(?=\d)", part)
+                if lead and re.search(rf"(?:{CMP_WORDS}|提高|降低|下降|增加)$", lead.group(1)):
+                    carry = lead.group(1)
+                elif carry and re.match(NUMBER, part):
+                    part = carry + part
+                target = parse_target(part)
+                if target is None:
+                    break
+                targets.append({"year": year, **target})
+            else:
+                return name, targets
+    target = parse_target(pred.split("，")[0])
+    if target is None:
+        return None
+    return name, [{"year": y, **target} for y in years]
+
+
+# ---- tasks in prose --------------------------------------------------------------------------
+
+TASK_START = re.compile(r"^(\d{1,2})\s*[.、．]\s*(?!\d)(\S.*)$")
+ACTOR = re.compile(r"^——\s*(.{1,12}?)\s*[：:]?\s*$")
+
+
+@dataclass
+class ProseTask:
+    number: str
+    content: str
+    responsibility: dict | None
+    first: int
+    last: int
+    actor: str = ""
+
+
+def tasks_in_range(lines: list[str], start: int, end: int) -> list[ProseTask]:
+    """Return the numbered tasks between two action headings, each with the departments in its trailing parenthesis."""
+    tasks: list[ProseTask] = []
+    current: ProseTask | None = None
+    actor = ""
+    for i in range(start, end):
+        text = lines[i].strip()
+        if not text or "\t" in lines[i]:
+            continue
+        m_actor = ACTOR.match(text)
+        if m_actor:
+            actor = m_actor.group(1)
+            current = None
+            continue
+        if re.match(r"^(?:行动目标|主要指标|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", text):
+            current = None
+            continue
+        m = TASK_START.match(text)
+        if m:
+            current = ProseTask(number=m.group(1), content=m.group(2), responsibility=None, first=i, last=i, actor=actor)
+            tasks.append(current)
+        elif current is not None and current.responsibility is None:
+            current.content += text
+            current.last = i
+        else:
+            continue
+        # departments close a task; text after it belongs to no task until the next number
+        resp = _last_responsibility(current.content)
+        if resp:
+            current.responsibility = resp
+    return tasks
+
+
+def _last_responsibility(text: str) -> dict | None:
+    return responsibility_from_text(text)
+
+
+# ---- reporting cycles ------------------------------------------------------------------------
+
+DUE = re.compile(r"每年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*[、和及与,，]\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)?\s*(?:前|之前|以前)")
+
+
+def reporting_cycles(lines: list[str]) -> list[dict]:
+    """Return the reporting cycles the document sets (每年6月15日、12月15日前 … 上报)."""
+    cycles: dict[tuple, dict] = {}
+    for i, line in enumerate(lines):
+        for m in DUE.finditer(line):
+            dates = [f"{int(m.group(1)):02d}-{int(m.group(2)):02d}"]
+            if m.group(3):
+                dates.append(f"{int(m.group(3)):02d}-{int(m.group(4)):02d}")
+            context = line[m.start(): m.end() + 60]
+            if any(w in context for w in ("监测", "评估", "报告")) and len(dates) == 1:
+                kind, key, name = "monitoring_report", "monitoring-report", "年度监测评估报告"
+            elif len(dates) >= 2 or any(w in context for w in ("工作开展情况", "进展", "工作情况")):
+                kind, key, name = "task_progress", "task-progress", "任务进展报告"
+            else:
+                kind, key, name = "indicator_value", "indicator-values", "指标年度监测"
+            freq = {1: "annual", 2: "semiannual", 4: "quarterly"}.get(len(dates), "annual")
+            sig = (kind, tuple(dates))
+            if sig not in cycles and key not in {c["key"] for c in cycles.values()}:
+                cycles[sig] = {"key": key, "name": name, "kind": kind, "frequency": freq, "due_dates": dates, "source_text": compact(m.group(0)), "line": i}
+    return sorted(cycles.values(), key=lambda c: c["line"])
+
+
+# ---- leading group roster --------------------------------------------------------------------
+
+ROLE_LINE = re.compile(r"^(组\s*长|副\s*组\s*长|成\s*员|办公室主任|秘\s*书\s*长|主\s*任|副\s*主\s*任)\s*[：:]\s*(.*)$")
+MEMBER = re.compile(r"^([\u4e00-\u9fff]{1,2}\s{0,3}[\u4e00-\u9fff]{1,2})\s*[（(]([^）)]{1,60})[）)]\s*$")
+
+
+def roster(lines: list[str]) -> list[dict]:
+    """Return the leading group's members (组长/副组长/成员) with their posts."""
+    entries = []
+    role = None
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        m = ROLE_LINE.match(text)
+        if m:
+            role = re.sub(r"\s+", "", m.group(1))
+            text = m.group(2).strip()
+            if not text:
+                continue
+        elif role is None:
+            continue
+        member = MEMBER.match(text)
+        if member:
+            entries.append({"role": role, "person": re.sub(r"\s+", "", member.group(1)), "post": member.group(2).strip(), "source": {"lines": [i + 1, i + 1], "text": line.strip()}})
+        elif entries and len(entries) > 2:
+            role = None  # the roster ended
+    return entries
