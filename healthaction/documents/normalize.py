@@ -43,7 +43,7 @@ _SEMI = re.compile(r"(?<=[\u4e00-\u9fff]);")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # A sample of characters that only occur in Traditional Chinese text.
-_TRADITIONAL_HINTS = set("衛會動實標現國療體與發區縣鄉鎮關於務這們為時對進過機當從開長業變說頭問題來學經應書無點員數計劃報監導預級醫藥環鐘齡廳東陽測評")
+_TRADITIONAL_HINTS = set("學歲裡後產鬥幹個衛會動實標現國療體與發區縣鄉鎮關於務這們為時對進過機當從開長業變說頭問題來學經應書無點員數計劃報監導預級醫藥環鐘齡廳東陽測評")
 
 
 def normalize_line(line: str) -> str:
@@ -55,15 +55,14 @@ def normalize_line(line: str) -> str:
     return _SEMI.sub("；", text)
 
 
-def looks_traditional(text: str, threshold: int = 30) -> bool:
-    """Return True when the text holds enough Traditional-only characters to convert it."""
-    count = 0
-    for ch in text:
-        if ch in _TRADITIONAL_HINTS:
-            count += 1
-            if count >= threshold:
-                return True
-    return False
+def has_traditional(line: str) -> bool:
+    return any(ch in _TRADITIONAL_HINTS for ch in line)
+
+
+def looks_traditional(text: str) -> bool:
+    """Return True when Traditional-only characters make up a noticeable share of the text."""
+    count = sum(1 for ch in text if ch in _TRADITIONAL_HINTS)
+    return count >= 5 and count * 200 > len(text)
 
 
 @lru_cache(maxsize=1)

@@ -4,8 +4,8 @@ import hashlib
 import re
 
 from healthaction.documents import prose, tables
-from healthaction.documents.departments import DepartmentBook, looks_like_department_list, responsibility_from_columns
-from healthaction.documents.normalize import compact, looks_traditional, normalize_line, to_simplified
+from healthaction.documents.departments import DepartmentBook, looks_like_department_list, responsibility_from_columns, responsibility_from_text
+from healthaction.documents.normalize import compact, has_traditional, looks_traditional, normalize_line, to_simplified
 from healthaction.documents.readers import read_document
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
 from healthaction.core.units import normalize_unit
@@ -21,6 +21,9 @@ class Document:
         text = "\n".join(lines)
         if looks_traditional(text):
             lines = to_simplified(text).split("\n")
+        else:
+            # a stray Traditional character in a Simplified document (中小學生): convert just those lines
+            lines = [to_simplified(line) if has_traditional(line) else line for line in lines]
         self.original = lines
         self.lines = [normalize_line(line) for line in lines]
 
@@ -235,6 +238,8 @@ class _Parser:
                     break
                 if t and (t.startswith("——") or SECTION.match(t) and not TARGET_SECTION.search(compact(t)) or self._is_action_line(j)):
                     break
+                if t and prose.TASK_START.match(t) and responsibility_from_text(t):
+                    break  # a numbered task with its departments: the targets are over
                 if t and re.match(r"^（[一二三四五六七八九十]+）", t) and not TARGET_SECTION.search(compact(t)) and len(compact(t)) <= 30:
                     # a sub-heading that names one indicator, e.g. （二）农村牧区自来水普及率
                     paragraphs.append((j, "@" + re.sub(r"^（[一二三四五六七八九十]+）", "", compact(t))))

@@ -60,7 +60,7 @@ def decode_text(data: bytes, filename: str) -> str:
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     sample = data[:65536]
-    if sample.count(b"\x00") > len(sample) // 100:
+    if b"\x00" in sample:
         raise DocumentError(f"文件“{filename}”是二进制文件，不是文本。")
     try:
         text = data.decode("utf-8")
