@@ -68,6 +68,10 @@ class _Parser:
         if task_table["actions"] and len(task_table["actions"]) >= len(actions):
             actions = task_table["actions"]
         self.actions = actions
+        found = {a.number for a in actions}
+        for number, title, line in prose.annex_index(self.lines):
+            if number not in found and len(actions) >= 3:
+                self.warn(line, f"附件目录列出的第 {number} 项“{title}”在正文中未找到", self.doc.original[line])
         self.ranges = self._ranges(actions)
         self.annual_year = self._annual_year()
         self._indicator_tables()

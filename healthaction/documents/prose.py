@@ -214,8 +214,8 @@ def _annex_title_name(title: str) -> str | None:
     return re.sub(r"专项行动$", "行动", _clean_action_name(m.group(1)))
 
 
-def _annex_actions(lines: list[str]) -> list[ActionHeading]:
-    """Return actions of a document made of one annex per action: from its annex index, else from 附件N headings."""
+def annex_index(lines: list[str]) -> list[tuple[int, str, int]]:
+    """Return (number, title, line) of the annex list at the top of a document (附件：1.…方案 2.…方案)."""
     index: list[tuple[int, str, int]] = []
     for i, line in enumerate(lines[:80]):
         m = ANNEX_INDEX.match(compact(line))
@@ -223,6 +223,12 @@ def _annex_actions(lines: list[str]) -> list[ActionHeading]:
             number = int(m.group(1))
             if number == (index[-1][0] + 1 if index else 1):
                 index.append((number, m.group(2), i))
+    return index
+
+
+def _annex_actions(lines: list[str]) -> list[ActionHeading]:
+    """Return actions of a document made of one annex per action: from its annex index, else from 附件N headings."""
+    index = annex_index(lines)
     found: dict[int, ActionHeading] = {}
     if len(index) >= 3:
         after = index[-1][2] + 1

@@ -29,6 +29,8 @@ def test_annual_plan_with_annexes(seed):
     names = [a["name"] for a in draft["actions"]]
     assert names[0] == "健康知识普及行动" and names[14] == "传染病及地方病防控行动"
     assert len(names) == 17
+    # annex 18 is listed at the top but its text is not in the document: the reviewer is told
+    assert any("第 18 项" in w["message"] and w["line"] == 24 for w in draft["warnings"])
 
 
 def test_cell_per_line_table_with_groups_and_notes(seed):
