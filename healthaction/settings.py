@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "healthaction.registry",
     "healthaction.plans",
     "healthaction.collection",
+    "healthaction.evaluation",
     "healthaction.web",
 ]
 

@@ -188,8 +188,13 @@ def build_demo() -> dict:
             action=plan.actions.get(number=action_number) if action_number else None,
         )
         logins.append((username, password, full_name))
+    from healthaction.evaluation.services import assess_plan, evaluate_plan
+
+    results = evaluate_plan(plan)
+    assess_plan(plan, max(VALUE_YEARS))
     return {
         "plan": plan,
+        "results": results,
         "actions": plan.actions.count(),
         "indicators": plan.indicators.count(),
         "tasks": plan.tasks.count(),

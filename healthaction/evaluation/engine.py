@@ -220,11 +220,11 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     slowing = pl.col("t_slowing")
     flat = change.abs() <= R.TREND_STABLE_TOLERANCE
     directional_status = (
-        pl.when(pl.col("previous").is_null()).then(_code(R.NOT_ASSESSABLE))
-        .when(trend == "maintain").then(
+        pl.when(trend == "maintain").then(
             pl.when((v - b) * pl.when(pl.col("direction") == "decrease").then(-1.0).otherwise(1.0) >= -b.abs() * R.MAINTAIN_TOLERANCE)
             .then(_code(R.ON_TRACK)).otherwise(_code(R.AT_RISK))
         )
+        .when(pl.col("previous").is_null()).then(_code(R.NOT_ASSESSABLE))
         .when(slowing & growth_before.is_not_null()).then(
             pl.when(growth_now <= growth_before).then(_code(R.ON_TRACK)).otherwise(_code(R.OFF_TRACK))
         )
@@ -375,9 +375,9 @@ def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | 
         ignore_nulls=True,
     )
     trend_word = pl.col("target_raw")
-    directional = pl.concat_str(
-        [value_txt, pl.lit("，上年"), _num("previous"), u, pl.lit("，目标为“"), trend_word, pl.lit("”，"), label], ignore_nulls=True
-    )
+    directional = pl.when(pl.col("target_trend") == "maintain").then(
+        pl.concat_str([base_txt, pl.lit("，"), value_txt, pl.lit("，目标为“"), trend_word, pl.lit("”，"), label], ignore_nulls=True)
+    ).otherwise(pl.concat_str([value_txt, pl.lit("，上年"), _num("previous"), u, pl.lit("，目标为“"), trend_word, pl.lit("”，"), label], ignore_nulls=True))
     qualitative = pl.concat_str([year, pl.lit("年报告“"), pl.col("qualitative"), pl.lit("”，目标为“"), pl.col("target_qualitative"), pl.lit("”，"), label], ignore_nulls=True)
     sentence = (
         pl.when(s == R.NO_DATA).then(pl.concat_str([year, pl.lit("年未报送数据")]))

@@ -60,9 +60,15 @@ def measure(
         target = OPENSDG_ZERO if target == 0 else target
         if (direction == "positive" and current >= target) or (direction == "negative" and current <= target):
             return Measure("target_achieved", None, SCORES["target_achieved"])
+        if min(current, base_value, target) < 0 or target_year <= t_base:
+            return None  # growth rates of negative numbers are undefined
         actual = cagr(current, base_value, latest_year, t_base)
         needed = cagr(target, base_value, target_year, t_base)
-        ratio = actual / needed
+        if needed == 0:
+            # the target equals the base value: any movement the wrong way is deterioration (guard; sdg-build divides by zero)
+            ratio = float("inf") if actual * (1 if direction == "positive" else -1) >= 0 else float("-inf")
+        else:
+            ratio = actual / needed
         if ratio >= OPENSDG_ON_TRACK:
             category = "on_track"
         elif ratio >= OPENSDG_MODERATE:
@@ -72,6 +78,8 @@ def measure(
         else:
             category = "deterioration"
         return Measure(category, ratio, SCORES[category])
+    if min(current, base_value) < 0:
+        return None
     growth = cagr(current, base_value, latest_year, t_base)
     if direction == "negative":
         growth = -growth

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo ready: {summary['plan'].title} (id {summary['plan'].pk}): {summary['actions']} actions, "
             f"{summary['indicators']} indicators, {summary['tasks']} tasks, {summary['departments']} departments, "
-            f"{summary['org_units']} org units, {summary['values']} values."
+            f"{summary['org_units']} org units, {summary['values']} values, {summary['results']} evaluation results."
         )
         self.stdout.write("Demo logins (user / password):")
         for username, password, full_name in summary["logins"]:
