@@ -3,12 +3,23 @@
 import pytest
 
 
-@pytest.fixture
-def demo(db):
-    """Return the demo summary (plan, counts, logins) built in the test database."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the demo once per test session; each test runs in a transaction that is rolled back."""
     from healthaction.demo.build import build_demo
 
-    return build_demo()
+    with django_db_blocker.unblock():
+        build_demo()
+
+
+@pytest.fixture
+def demo(db):
+    """Return the demo summary: its plan and logins (the data are in the test database already)."""
+    from healthaction.demo.build import DEMO_DOC_NUMBER
+    from healthaction.demo.content import USERS
+    from healthaction.plans.models import Plan
+
+    return {"plan": Plan.objects.get(doc_number=DEMO_DOC_NUMBER), "logins": [(u[0], u[1], u[2]) for u in USERS]}
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +39,18 @@ def seed():
         return cache[number]
 
     return parse
+
+
+@pytest.fixture
+def login(client):
+    """Log the client in as a demo user by name; return the client."""
+    from healthaction.demo.content import USERS
+
+    passwords = {u[0]: u[1] for u in USERS}
+
+    def as_user(username):
+        client.logout()
+        assert client.login(username=username, password=passwords[username])
+        return client
+
+    return as_user

@@ -1,20 +1,42 @@
-"""What departments and lower-level governments report: indicator values per org unit and year."""
+"""What departments and lower-level governments owe and report.
+
+A DueItem is an obligation (this department owes progress on this task for
+2024 H1; this county owes this indicator's 2023 value). What they send is an
+IndicatorValue or a TaskReport, edited in place through the workflow
+draft → submitted → approved | returned → submitted …; every change is kept
+as a Revision, so nothing is ever lost and any value's history can be shown.
+"""
+
+import datetime as dt
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from healthaction.core.choices import ValueStatus
-from healthaction.plans.models import Indicator
-from healthaction.registry.models import OrgUnit
+from healthaction.core.choices import DueKind, ReminderKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.plans.models import Indicator, Plan, Task
+from healthaction.registry.models import Department, OrgUnit
 
 
-class IndicatorValue(models.Model):
-    """The current value of an indicator for one org unit and year.
+class WorkflowMixin(models.Model):
+    status = models.CharField(_("status"), max_length=16, choices=ValueStatus.choices, default=ValueStatus.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
 
-    `version` increases on every save so two people editing the same value see
-    a conflict instead of silently overwriting each other.
-    """
+    class Meta:
+        abstract = True
+
+
+class IndicatorValue(WorkflowMixin):
+    """The current value of an indicator for one org unit and year; `version` guards against lost updates."""
 
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="values", verbose_name=_("indicator"))
     org_unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="indicator_values", verbose_name=_("org unit"))
@@ -25,13 +47,7 @@ class IndicatorValue(models.Model):
     qualitative = models.CharField(_("qualitative value"), max_length=100, blank=True)
     source = models.CharField(_("source of the data"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=ValueStatus.choices, default=ValueStatus.DRAFT)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    approved_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    outlier = models.BooleanField(_("flagged as unusual against earlier years"), default=False)
 
     class Meta:
         verbose_name = _("indicator value")
@@ -43,3 +59,119 @@ class IndicatorValue(models.Model):
     def __str__(self) -> str:
         shown = self.qualitative if self.value is None else f"{self.value:g}"
         return f"{self.indicator} · {self.org_unit} · {self.year}: {shown}"
+
+
+class TaskReport(WorkflowMixin):
+    """A department's (or a county's) progress on one task for one half-year."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="reports", verbose_name=_("task"))
+    department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, related_name="task_reports", verbose_name=_("department"))
+    org_unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="task_reports", verbose_name=_("org unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"), choices=[(1, _("first half")), (2, _("second half"))])
+    progress = models.CharField(_("progress"), max_length=16, choices=TaskProgress.choices, default=TaskProgress.IN_PROGRESS)
+    text = models.TextField(_("what was done"), blank=True)
+
+    class Meta:
+        verbose_name = _("task progress report")
+        verbose_name_plural = _("task progress reports")
+        ordering = ["task", "year", "half"]
+        constraints = [models.UniqueConstraint(fields=["task", "department", "org_unit", "year", "half"], name="task_report_one_per_period", nulls_distinct=False)]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.department or self.org_unit} · {self.year}H{self.half}"
+
+
+class DueItem(models.Model):
+    """One obligation generated from a published plan and its reporting cycles."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="due_items", verbose_name=_("plan"))
+    kind = models.CharField(_("kind"), max_length=20, choices=DueKind.choices)
+    indicator = models.ForeignKey(Indicator, models.CASCADE, null=True, blank=True, related_name="due_items", verbose_name=_("indicator"))
+    task = models.ForeignKey(Task, models.CASCADE, null=True, blank=True, related_name="due_items", verbose_name=_("task"))
+    department = models.ForeignKey(Department, models.CASCADE, null=True, blank=True, related_name="due_items", verbose_name=_("department"))
+    org_unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="due_items", verbose_name=_("org unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"), default=0)  # 0 for annual items
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=16, choices=[("open", _("Not yet reported")), *ValueStatus.choices], default="open")
+    received_at = models.DateTimeField(_("first received"), null=True, blank=True)
+    obsolete = models.BooleanField(_("no longer required by the plan"), default=False)
+
+    class Meta:
+        verbose_name = _("due item")
+        verbose_name_plural = _("due items")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "indicator", "task", "department", "org_unit", "year", "half"], name="due_item_unique", nulls_distinct=False),
+        ]
+        indexes = [models.Index(fields=["plan", "due_date"], name="due_plan_date_idx"), models.Index(fields=["department", "status"], name="due_department_status_idx")]
+
+    def __str__(self) -> str:
+        what = self.indicator or self.task
+        period = f"{self.year}" if not self.half else f"{self.year}H{self.half}"
+        return f"{what} · {self.department or self.org_unit} · {period}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}年" if not self.half else f"{self.year}年{'上' if self.half == 1 else '下'}半年"
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or dt.date.today()
+        return self.received_at is None and self.due_date < today and not self.obsolete
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.received_at is None:
+            return None
+        return self.received_at.date() <= self.due_date
+
+
+class Revision(models.Model):
+    """One saved state of a value or report: who did what, when, with the full data."""
+
+    content_type = models.ForeignKey(ContentType, models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    version = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("action"), max_length=16, choices=RevisionAction.choices)
+    data = models.JSONField(_("data"))
+    comment = models.TextField(_("comment"), blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["content_type", "object_id", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="revision_subject_idx")]
+
+
+class Evidence(models.Model):
+    """A supporting file, stored outside the static files under a safe generated name."""
+
+    value = models.ForeignKey(IndicatorValue, models.CASCADE, null=True, blank=True, related_name="evidence")
+    task_report = models.ForeignKey(TaskReport, models.CASCADE, null=True, blank=True, related_name="evidence")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+
+class ReminderLog(models.Model):
+    """A reminder sent; the unique constraint makes a second one for the same item, person and day impossible."""
+
+    due_item = models.ForeignKey(DueItem, models.CASCADE, related_name="reminders")
+    recipient = models.EmailField()
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["due_item", "recipient", "sent_on"], name="reminder_once_a_day")]

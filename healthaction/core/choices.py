@@ -95,3 +95,29 @@ class ValueStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
     APPROVED = "approved", _("Approved")
+
+
+class DueKind(models.TextChoices):
+    INDICATOR_VALUE = "indicator_value", _("Indicator value")
+    TASK_PROGRESS = "task_progress", _("Task progress report")
+
+
+class TaskProgress(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Completed")
+    DELAYED = "delayed", _("Delayed")
+
+
+class RevisionAction(models.TextChoices):
+    SAVE = "save", _("Saved as draft")
+    SUBMIT = "submit", _("Submitted")
+    RETURN = "return", _("Returned")
+    APPROVE = "approve", _("Approved")
+    IMPORT = "import", _("Imported")
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", _("Before the due date")
+    DUE_TODAY = "due_today", _("On the due date")
+    OVERDUE = "overdue", _("Overdue")

@@ -1,11 +1,13 @@
 """Build the demo data set: org units, departments, a published plan with values, demo users."""
 
+import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from healthaction.collection.models import IndicatorValue
+from healthaction.collection.models import IndicatorValue, TaskReport
+from healthaction.collection.services import publish_plan
 from healthaction.core.choices import Level, PlanStatus, ValueStatus
 from healthaction.demo import content
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
@@ -42,6 +44,30 @@ def _departments(city: OrgUnit) -> None:
         dept, _ = Department.objects.get_or_create(org_unit=city, name=name)
         for alias in aliases:
             DepartmentAlias.objects.get_or_create(department=dept, alias=alias, defaults={"org_unit": city})
+
+
+TASK_TEXTS = {
+    "done": "已完成年度工作方案制定并组织实施，相关佐证材料已归档。",
+    "in_progress": "按计划推进，已召开专题会议部署，部分活动已开展。",
+    "delayed": "受经费和人员影响，进度滞后，已制定整改措施。",
+}
+
+
+def _task_reports(plan: Plan) -> None:
+    """Create approved progress reports for past half-years, leaving some missing so the inbox has overdue items."""
+    reports = []
+    for task in plan.tasks.prefetch_related("task_departments"):
+        for td in task.task_departments.all():
+            rng = random.Random(f"task/{task.pk}/{td.department_id}")
+            for year in range(2021, 2026):
+                for half in (1, 2):
+                    if (year, half) == (2025, 2) or rng.random() < 0.12:
+                        continue
+                    progress = rng.choice(["done", "in_progress", "in_progress", "delayed"])
+                    submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([2, 8, 14, 20]), 10, tzinfo=dt.timezone.utc)
+                    reports.append(TaskReport(task=task, department_id=td.department_id, org_unit=plan.org_unit, year=year, half=half, progress=progress,
+                                              text=TASK_TEXTS[progress], status=ValueStatus.APPROVED, submitted_at=submitted, approved_at=submitted + dt.timedelta(days=2)))
+    TaskReport.objects.bulk_create(reports, batch_size=2000)
 
 
 def plan_data() -> dict:
@@ -124,6 +150,12 @@ def plan_data() -> dict:
     }
 
 
+def _reported(rng: random.Random, year: int) -> dict:
+    """Return submission and approval times around the 06-05 deadline of the following year (a few late)."""
+    submitted = dt.datetime(year + 1, 5, 1, 9, tzinfo=dt.timezone.utc) + dt.timedelta(days=rng.choice([5, 12, 20, 28, 33, 45]))
+    return {"submitted_at": submitted, "approved_at": submitted + dt.timedelta(days=3)}
+
+
 def _values(plan: Plan, units: list[OrgUnit]) -> int:
     """Create plausible approved values for 2020–2025: most indicators move toward target, some lag or regress."""
     rows = []
@@ -136,7 +168,7 @@ def _values(plan: Plan, units: list[OrgUnit]) -> int:
             if qualitative:
                 achieved_from = rng.choice([2021, 2022, 2023, 2024, 2099])
                 for year in VALUE_YEARS:
-                    rows.append(IndicatorValue(indicator=ind, org_unit=unit, year=year, qualitative="实现" if year >= achieved_from else "未实现", status=ValueStatus.APPROVED))
+                    rows.append(IndicatorValue(indicator=ind, org_unit=unit, year=year, qualitative="实现" if year >= achieved_from else "未实现", status=ValueStatus.APPROVED, **_reported(rng, year)))
                 continue
             start = baseline.value if baseline and baseline.value is not None else None
             goal = next((t.value for y, t in sorted(targets.items()) if t.value is not None and t.comparator != "range"), None)
@@ -155,7 +187,7 @@ def _values(plan: Plan, units: list[OrgUnit]) -> int:
                 if ind.unit == "%":
                     value = min(max(value, 0.0), 100.0)
                 value = max(value, 0.0)
-                rows.append(IndicatorValue(indicator=ind, org_unit=unit, year=year, value=round(value, 2), status=ValueStatus.APPROVED, source="青川市统计年鉴（演示）"))
+                rows.append(IndicatorValue(indicator=ind, org_unit=unit, year=year, value=round(value, 2), status=ValueStatus.APPROVED, source="青川市统计年鉴（演示）", **_reported(rng, year)))
     IndicatorValue.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -170,6 +202,8 @@ def build_demo() -> dict:
     plan = import_plan(plan_data())
     reporting_units = [city] + [units[code] for code, _, _ in content.COUNTIES]
     value_count = _values(plan, reporting_units)
+    _task_reports(plan)
+    publish_plan(plan)
 
     User = get_user_model()
     logins = []

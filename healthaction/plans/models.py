@@ -123,6 +123,7 @@ class Indicator(SourceMixin):
     numerator = models.CharField(_("numerator"), max_length=300, blank=True)
     denominator = models.CharField(_("denominator"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    report_by_lower_units = models.BooleanField(_("lower-level governments report it too"), default=True)
 
     class Meta:
         verbose_name = _("indicator")

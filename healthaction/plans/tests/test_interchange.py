@@ -92,9 +92,9 @@ def test_the_cli_exports_and_imports_the_same_plan(demo, tmp_path, capsys):
 
 
 def test_schema_violations_name_the_field(db):
+    before = (Plan.objects.count(), Indicator.objects.count(), Target.objects.count())
     with pytest.raises(PlanFormatError) as exc:
         validate_plan_data({"format": "healthaction.plan", "version": 1, "plan": {"title": ""}, "actions": [], "indicators": [], "tasks": []})
     assert any(e.startswith("plan/title") for e in exc.value.errors)
     assert any("horizon" in e for e in exc.value.errors)
-    assert Plan.objects.count() == 0
-    assert Indicator.objects.count() == 0 and Target.objects.count() == 0
+    assert (Plan.objects.count(), Indicator.objects.count(), Target.objects.count()) == before

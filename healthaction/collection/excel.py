@@ -1,0 +1,376 @@
+"""Excel round trip: a template pre-filled with what a department or county owes, and its upload.
+
+The template has locked headers and key columns, drop-downs for choices, units and
+targets shown beside each row. An upload is all-or-nothing: every row is checked
+first; one bad row means nothing is written, and the user gets the list of errors and
+a copy of the workbook with a comment on each bad cell. Uploading the same file
+twice changes nothing (unchanged rows are skipped, no new version is made).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from healthaction.collection import services
+from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
+from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.plans.models import Target
+from healthaction.registry import scopes
+
+VALUE_SHEET = "指标数据"
+TASK_SHEET = "任务进展"
+VALUE_HEADERS = ["编号", "指标序号", "指标名称", "单位", "目标", "地区", "年份", "截止日期", "数值", "分子", "分母", "定性结果", "数据来源", "备注", "状态"]
+TASK_HEADERS = ["编号", "专项行动", "任务", "责任单位", "期间", "截止日期", "进展状态", "进展情况", "状态"]
+VALUE_EDITABLE = range(9, 15)  # columns I..N (1-based)
+TASK_EDITABLE = range(7, 9)
+PROGRESS_LABELS = {str(c.label): c.value for c in TaskProgress}
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+LOCKED_FILL = PatternFill("solid", fgColor="F3F3F3")
+
+
+def _targets_text(indicator) -> str:
+    return "；".join(f"{t.year}年{t.raw_text}" for t in indicator.targets.all())
+
+
+def template_items(user, plan, department=None, org_unit=None, years=None):
+    items = DueItem.objects.filter(plan=plan, obsolete=False).filter(scopes.due_item_filter(user))
+    if department is not None:
+        items = items.filter(department=department)
+    if org_unit is not None:
+        items = items.filter(org_unit__path__startswith=org_unit.path, department__isnull=True)
+    if years:
+        items = items.filter(year__in=years)
+    return items.select_related("indicator__action", "task__action", "department", "org_unit").prefetch_related(
+        Prefetch("indicator__targets", queryset=Target.objects.order_by("year"))
+    ).order_by("kind", "indicator__position", "task__position", "org_unit__path", "year", "half")
+
+
+def build_template(items, write_only: bool = False) -> bytes:
+    """Return an .xlsx with one row per due item: the indicator values sheet and the task progress sheet."""
+    items = list(items)
+    values = {(v.indicator_id, v.org_unit_id, v.year): v for v in IndicatorValue.objects.filter(
+        indicator_id__in={i.indicator_id for i in items if i.indicator_id}, org_unit_id__in={i.org_unit_id for i in items})}
+    reports = {(r.task_id, r.department_id, r.org_unit_id, r.year, r.half): r for r in TaskReport.objects.filter(task_id__in={i.task_id for i in items if i.task_id})}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = VALUE_SHEET
+    tasks_ws = wb.create_sheet(TASK_SHEET)
+    _header(ws, VALUE_HEADERS, [8, 8, 36, 8, 22, 10, 7, 11, 10, 10, 10, 10, 16, 16, 8])
+    _header(tasks_ws, TASK_HEADERS, [8, 16, 44, 16, 12, 11, 10, 48, 8])
+    value_row = task_row = 1
+    for item in items:
+        if item.kind == DueKind.INDICATOR_VALUE:
+            ind = item.indicator
+            v = values.get((item.indicator_id, item.org_unit_id, item.year))
+            row = [item.pk, ind.number, ind.name, ind.unit, _targets_text(ind), item.org_unit.name, item.year, item.due_date.isoformat(),
+                   v.value if v else None, v.numerator if v else None, v.denominator if v else None, v.qualitative if v else None,
+                   v.source if v else None, v.note if v else None, (v.get_status_display() if v else "")]
+            value_row += 1
+            _row(ws, value_row, row, VALUE_EDITABLE)
+        else:
+            r = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
+            row = [item.pk, item.task.action.name if item.task.action else "", item.task.content[:500], str(item.department or item.org_unit),
+                   item.period_label, item.due_date.isoformat(), str(TaskProgress(r.progress).label) if r else None, r.text if r else None,
+                   (r.get_status_display() if r else "")]
+            task_row += 1
+            _row(tasks_ws, task_row, row, TASK_EDITABLE)
+    if value_row > 1:
+        number = DataValidation(type="decimal", allow_blank=True, error=_("Enter a number."), errorTitle=_("Not a number"))
+        number.add(f"I2:K{value_row}")
+        qualitative = DataValidation(type="list", formula1='"' + ",".join(services.QUALITATIVE_CHOICES) + '"', allow_blank=True)
+        qualitative.add(f"L2:L{value_row}")
+        ws.add_data_validation(number)
+        ws.add_data_validation(qualitative)
+    if task_row > 1:
+        progress = DataValidation(type="list", formula1='"' + ",".join(PROGRESS_LABELS) + '"', allow_blank=True)
+        progress.add(f"G2:G{task_row}")
+        tasks_ws.add_data_validation(progress)
+    for sheet in (ws, tasks_ws):
+        sheet.freeze_panes = "B2"
+        sheet.protection.sheet = True
+        sheet.protection.formatRows = False
+        sheet.protection.formatColumns = False
+        sheet.auto_filter.ref = sheet.dimensions
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _header(ws, headers, widths):
+    for col, (title, width) in enumerate(zip(headers, widths), start=1):
+        cell = ws.cell(row=1, column=col, value=title)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.protection = Protection(locked=True)
+        ws.column_dimensions[cell.column_letter].width = width
+
+
+def _row(ws, r, values, editable):
+    for col, value in enumerate(values, start=1):
+        cell = ws.cell(row=r, column=col, value=value)
+        if col in editable:
+            cell.protection = Protection(locked=False)
+        else:
+            cell.fill = LOCKED_FILL
+        if col in (3, 5, 8) and isinstance(value, str) and len(value) > 30:
+            cell.alignment = Alignment(wrap_text=False)
+
+
+# ---- upload --------------------------------------------------------------------------------------
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    column: int | None
+    message: str
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    saved: int = 0
+    unchanged: int = 0
+    annotated: bytes | None = None  # the uploaded workbook with a comment on each bad cell
+
+
+def _number(raw, sheet, r, c, errors):
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        errors.append(RowError(sheet, r, c, _("“%(v)s” is not a number.") % {"v": raw}))
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw)
+    try:
+        return float(str(raw).strip().rstrip("%").replace(",", ""))
+    except ValueError:
+        errors.append(RowError(sheet, r, c, _("“%(v)s” is not a number.") % {"v": raw}))
+        return None
+
+
+def _text(raw) -> str:
+    return "" if raw is None else str(raw).strip()
+
+
+def import_workbook(user, data: bytes, filename: str = "upload.xlsx") -> ImportResult:
+    """Check every row, then write all or nothing; return what happened."""
+    result = ImportResult()
+    if len(data) > MAX_UPLOAD_BYTES:
+        result.errors.append(RowError("", 0, None, _("The file is larger than %(n)s MB.") % {"n": MAX_UPLOAD_BYTES // 1048576}))
+        return result
+    try:
+        from healthaction.documents.readers import _open_zip
+
+        _open_zip(data, filename)
+    except Exception:
+        pass  # a workbook has no word/document.xml; the size/ratio guard is what matters here
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        result.errors.append(RowError("", 0, None, _("“%(f)s” is not an Excel workbook (.xlsx) made from the template.") % {"f": filename}))
+        return result
+    try:
+        if VALUE_SHEET not in wb.sheetnames and TASK_SHEET not in wb.sheetnames:
+            result.errors.append(RowError("", 0, None, _("The workbook has neither a “%(a)s” nor a “%(b)s” sheet: download the template again.") % {"a": VALUE_SHEET, "b": TASK_SHEET}))
+            return result
+        value_rows = list(wb[VALUE_SHEET].iter_rows(min_row=1, values_only=True)) if VALUE_SHEET in wb.sheetnames else []
+        task_rows = list(wb[TASK_SHEET].iter_rows(min_row=1, values_only=True)) if TASK_SHEET in wb.sheetnames else []
+    finally:
+        wb.close()
+    plan_items = _collect(user, value_rows, task_rows, result)
+    if result.errors:
+        result.annotated = _annotate(data, result.errors)
+        return result
+    _write(user, plan_items, result)
+    return result
+
+
+def _check_header(rows, expected, sheet, result) -> bool:
+    if not rows:
+        return False
+    header = [_text(c) for c in rows[0][: len(expected)]]
+    if header != expected:
+        result.errors.append(RowError(sheet, 1, None, _("The header row of “%(s)s” was changed; download the template again.") % {"s": sheet}))
+        return False
+    return True
+
+
+def _collect(user, value_rows, task_rows, result: ImportResult):
+    ids = []
+    for rows in (value_rows, task_rows):
+        for row in rows[1:]:
+            if row and isinstance(row[0], (int, float)):
+                ids.append(int(row[0]))
+    visible = DueItem.objects.filter(pk__in=ids).filter(scopes.due_item_filter(user)).select_related("indicator", "plan__org_unit", "org_unit", "department")
+    items = {i.pk: i for i in visible}
+    indicators = {i.indicator_id for i in items.values() if i.indicator_id}
+    qualitative = set(Target.objects.filter(indicator_id__in=indicators, kind="qualitative").values_list("indicator_id", flat=True))
+    current_values = {(v.indicator_id, v.org_unit_id, v.year): v for v in IndicatorValue.objects.filter(indicator_id__in=indicators, org_unit_id__in={i.org_unit_id for i in items.values()})}
+    history: dict[tuple[int, int], list[tuple[int, float]]] = {}
+    for v in current_values.values():
+        if v.value is not None:
+            history.setdefault((v.indicator_id, v.org_unit_id), []).append((v.year, v.value))
+    reports = {(r.task_id, r.department_id, r.org_unit_id, r.year, r.half): r for r in TaskReport.objects.filter(task_id__in={i.task_id for i in items.values() if i.task_id})}
+    work = []
+    if value_rows and _check_header(value_rows, VALUE_HEADERS, VALUE_SHEET, result):
+        for r, row in enumerate(value_rows[1:], start=2):
+            row = tuple(row) + (None,) * (len(VALUE_HEADERS) - len(row))
+            if all(c in (None, "") for c in row[8:14]):
+                continue
+            item = items.get(int(row[0])) if isinstance(row[0], (int, float)) else None
+            if item is None or item.kind != DueKind.INDICATOR_VALUE:
+                result.errors.append(RowError(VALUE_SHEET, r, 1, _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": row[0]}))
+                continue
+            if not services.scopes.can_report(user, item):
+                result.errors.append(RowError(VALUE_SHEET, r, 1, _("You may not report for row %(r)s.") % {"r": r}))
+                continue
+            errors: list[RowError] = []
+            data = {"value": _number(row[8], VALUE_SHEET, r, 9, errors), "numerator": _number(row[9], VALUE_SHEET, r, 10, errors),
+                    "denominator": _number(row[10], VALUE_SHEET, r, 11, errors), "qualitative": _text(row[11]), "source": _text(row[12]), "note": _text(row[13])}
+            result.errors += errors
+            if errors:
+                continue
+            existing = current_values.get((item.indicator_id, item.org_unit_id, item.year))
+            if existing is not None and existing.status == ValueStatus.APPROVED and not scopes.is_office(user, item.plan):
+                if _same_value(existing, data):
+                    result.unchanged += 1
+                    continue
+                result.errors.append(RowError(VALUE_SHEET, r, 9, _("Row %(r)s is already approved; ask the office to reopen it.") % {"r": r}))
+                continue
+            earlier = [v for y, v in sorted(history.get((item.indicator_id, item.org_unit_id), [])) if y < item.year]
+            check = services.check_value(_IndicatorView(item.indicator, item.indicator_id in qualitative), data, previous=earlier[-1] if earlier else None,
+                                         has_evidence=bool(existing and existing.pk and existing.evidence.exists()), submitting=True)
+            for name, messages in check.errors.items():
+                column = {"value": 9, "numerator": 10, "denominator": 11, "qualitative": 12, "evidence": 13}.get(name, 9)
+                result.errors += [RowError(VALUE_SHEET, r, column, f"{_('Row')} {r}: {m}") for m in messages]
+            if check.ok:
+                result.warnings += [f"{VALUE_SHEET} {_('row')} {r}: {w}" for w in check.warnings]
+                if existing is not None and existing.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED) and _same_value(existing, data):
+                    result.unchanged += 1
+                    continue
+                work.append(("value", item, existing, data, check.outlier))
+    if task_rows and _check_header(task_rows, TASK_HEADERS, TASK_SHEET, result):
+        for r, row in enumerate(task_rows[1:], start=2):
+            row = tuple(row) + (None,) * (len(TASK_HEADERS) - len(row))
+            if all(c in (None, "") for c in row[6:8]):
+                continue
+            item = items.get(int(row[0])) if isinstance(row[0], (int, float)) else None
+            if item is None or item.kind != DueKind.TASK_PROGRESS or not services.scopes.can_report(user, item):
+                result.errors.append(RowError(TASK_SHEET, r, 1, _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": row[0]}))
+                continue
+            progress = PROGRESS_LABELS.get(_text(row[6]))
+            if progress is None:
+                result.errors.append(RowError(TASK_SHEET, r, 7, _("Row %(r)s: choose a progress status from the list.") % {"r": r}))
+                continue
+            if not _text(row[7]):
+                result.errors.append(RowError(TASK_SHEET, r, 8, _("Row %(r)s: describe the progress made.") % {"r": r}))
+                continue
+            existing = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
+            data = {"progress": progress, "text": _text(row[7])}
+            if existing is not None and existing.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED) and existing.progress == progress and existing.text == data["text"]:
+                result.unchanged += 1
+                continue
+            if existing is not None and existing.status == ValueStatus.APPROVED:
+                result.errors.append(RowError(TASK_SHEET, r, 8, _("Row %(r)s is already approved; ask the office to reopen it.") % {"r": r}))
+                continue
+            work.append(("task", item, existing, data, False))
+    return work
+
+
+class _IndicatorView:
+    """What check_value needs of an indicator, without a query per row."""
+
+    def __init__(self, indicator, qualitative: bool):
+        self._indicator = indicator
+        self._qualitative = qualitative
+        self.unit, self.nature, self.numerator = indicator.unit, indicator.nature, indicator.numerator
+
+    @property
+    def targets(self):
+        return self
+
+    def all(self):
+        return [type("T", (), {"kind": "qualitative"})()] if self._qualitative else []
+
+
+def _same_value(existing: IndicatorValue, data: dict) -> bool:
+    return (existing.value, existing.numerator, existing.denominator, existing.qualitative, existing.source, existing.note) == (
+        data["value"], data["numerator"], data["denominator"], data["qualitative"], data["source"], data["note"])
+
+
+@transaction.atomic
+def _write(user, work, result: ImportResult) -> None:
+    now = timezone.now()
+    values_new, values_old, reports_new, reports_old, touched = [], [], [], [], []
+    for kind, item, existing, data, outlier in work:
+        if kind == "value":
+            obj = existing or IndicatorValue(indicator_id=item.indicator_id, org_unit_id=item.org_unit_id, year=item.year)
+            for name in ("value", "numerator", "denominator", "qualitative", "source", "note"):
+                setattr(obj, name, data[name])
+            obj.outlier = outlier
+            (values_old if existing else values_new).append(obj)
+        else:
+            obj = existing or TaskReport(task_id=item.task_id, department_id=item.department_id, org_unit_id=item.org_unit_id, year=item.year, half=item.half)
+            obj.progress, obj.text = data["progress"], data["text"]
+            (reports_old if existing else reports_new).append(obj)
+        if existing:
+            obj.version += 1
+        obj.status, obj.submitted_by, obj.submitted_at, obj.updated_by, obj.updated_at = ValueStatus.SUBMITTED, user, now, user, now
+        touched.append((item, obj))
+    IndicatorValue.objects.bulk_create(values_new, batch_size=2000)
+    TaskReport.objects.bulk_create(reports_new, batch_size=2000)
+    value_fields = ["value", "numerator", "denominator", "qualitative", "source", "note", "outlier", "version", "status", "submitted_by", "submitted_at", "updated_by", "updated_at"]
+    IndicatorValue.objects.bulk_update(values_old, value_fields, batch_size=2000)
+    TaskReport.objects.bulk_update(reports_old, ["progress", "text", "version", "status", "submitted_by", "submitted_at", "updated_by", "updated_at"], batch_size=2000)
+    if values_new and values_new[0].pk is None:  # backends without RETURNING: read the keys back
+        keys = {(v.indicator_id, v.org_unit_id, v.year): v for v in values_new}
+        for pk, ind, unit, year in IndicatorValue.objects.filter(indicator_id__in={k[0] for k in keys}, org_unit_id__in={k[1] for k in keys}).values_list("pk", "indicator_id", "org_unit_id", "year"):
+            if (ind, unit, year) in keys:
+                keys[(ind, unit, year)].pk = pk
+    value_type = ContentType.objects.get_for_model(IndicatorValue)
+    report_type = ContentType.objects.get_for_model(TaskReport)
+    revisions = []
+    for item, obj in touched:
+        is_value = isinstance(obj, IndicatorValue)
+        data = {"value": obj.value, "numerator": obj.numerator, "denominator": obj.denominator, "qualitative": obj.qualitative, "source": obj.source,
+                "note": obj.note, "status": obj.status, "outlier": obj.outlier} if is_value else {"progress": obj.progress, "text": obj.text, "status": obj.status}
+        revisions.append(Revision(content_type=value_type if is_value else report_type, object_id=obj.pk, version=obj.version, action=RevisionAction.IMPORT, data=data, user=user))
+        item.status = ValueStatus.SUBMITTED
+        if item.received_at is None:
+            item.received_at = now
+    Revision.objects.bulk_create(revisions, batch_size=2000)
+    DueItem.objects.bulk_update([i for i, _ in touched], ["status", "received_at"], batch_size=2000)
+    result.saved = len(touched)
+
+
+def _annotate(data: bytes, errors: list[RowError]) -> bytes | None:
+    """Return the uploaded workbook with each error as a comment on its cell (and a red fill)."""
+    try:
+        wb = load_workbook(io.BytesIO(data))
+    except Exception:
+        return None
+    red = PatternFill("solid", fgColor="F8CBAD")
+    for error in errors:
+        if error.sheet not in wb.sheetnames or error.row < 1:
+            continue
+        cell = wb[error.sheet].cell(row=error.row, column=error.column or 1)
+        text = error.message if cell.comment is None else cell.comment.text + "\n" + error.message
+        cell.comment = Comment(text, "healthaction")
+        cell.fill = red
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,401 @@
+"""Due items, validation, the approval workflow, completeness and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, Revision, TaskReport
+from healthaction.core.choices import CycleKind, DepartmentRole, DueKind, PlanStatus, ReminderKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.plans.models import Plan
+from healthaction.registry import scopes
+
+DEFAULT_TASK_DUE = ["06-15", "12-15"]
+DEFAULT_VALUE_DUE = "06-05"
+QUALITATIVE_CHOICES = ["实现", "基本实现", "推进中", "未实现"]
+OUTLIER_FACTOR = 0.5  # a value more than 50 % away from the previous year's is flagged for the reviewer
+RANGES = {"%": (0.0, 100.0), "‰": (0.0, 1000.0)}
+
+
+class Conflict(Exception):
+    """Someone else saved this item since it was opened."""
+
+
+class NotAllowed(Exception):
+    """The user's role and area do not allow this."""
+
+
+# ---- due items --------------------------------------------------------------------------------
+
+def _date(year: int, month_day: str) -> dt.date:
+    month, day = (int(p) for p in month_day.split("-"))
+    return dt.date(year, month, day)
+
+
+def _cycle_dates(plan: Plan, kind: str, default):
+    cycle = plan.reporting_cycles.filter(kind=kind).first()
+    return list(cycle.due_dates) if cycle and cycle.due_dates else default
+
+
+def desired_due_items(plan: Plan) -> dict[tuple, dict]:
+    """Return natural key → fields of every due item the plan implies."""
+    wanted: dict[tuple, dict] = {}
+    lower_units = list(plan.org_unit.children.all())
+    years = range(plan.horizon_start, plan.horizon_end + 1)
+    value_due = _cycle_dates(plan, CycleKind.INDICATOR_VALUE, [DEFAULT_VALUE_DUE])[0]
+    for ind in plan.indicators.select_related("action"):
+        if ind.nature == "advocacy" and not ind.targets.exists():
+            continue  # advocacy statements without a measure are promoted, not reported
+        lead = ind.action.lead_department_id if ind.action else None
+        units = [(plan.org_unit, lead)] + ([(u, None) for u in lower_units] if ind.report_by_lower_units else [])
+        for unit, department in units:
+            for year in years:
+                key = (DueKind.INDICATOR_VALUE, ind.pk, None, department, unit.pk, year, 0)
+                wanted[key] = {"due_date": _date(year + 1, value_due)}
+    task_due = _cycle_dates(plan, CycleKind.TASK_PROGRESS, DEFAULT_TASK_DUE)
+    for task in plan.tasks.prefetch_related("task_departments"):
+        due = list(task.reporting_cycle.due_dates) if task.reporting_cycle and task.reporting_cycle.due_dates else task_due
+        responsible = [(plan.org_unit.pk, td.department_id) for td in task.task_departments.all()]
+        if task.all_lower_units:
+            responsible += [(u.pk, None) for u in lower_units]
+        for unit_id, department in responsible:
+            for year in years:
+                for half, month_day in enumerate(due[:2], start=1):
+                    key = (DueKind.TASK_PROGRESS, None, task.pk, department, unit_id, year, half)
+                    wanted[key] = {"due_date": _date(year, month_day)}
+    return wanted
+
+
+def _key(item: DueItem) -> tuple:
+    return (item.kind, item.indicator_id, item.task_id, item.department_id, item.org_unit_id, item.year, item.half)
+
+
+@transaction.atomic
+def generate_due_items(plan: Plan) -> dict[str, int]:
+    """Create the due items a plan implies; update due dates; retire items the plan no longer implies.
+
+    Regenerating never loses a report: a retired item that already received something is kept (obsolete).
+    """
+    wanted = desired_due_items(plan)
+    existing = {_key(i): i for i in DueItem.objects.filter(plan=plan)}
+    create, update, retire, delete = [], [], [], []
+    for key, fields in wanted.items():
+        item = existing.get(key)
+        if item is None:
+            kind, ind, task, dept, unit, year, half = key
+            create.append(DueItem(plan=plan, kind=kind, indicator_id=ind, task_id=task, department_id=dept, org_unit_id=unit, year=year, half=half, **fields))
+        elif item.due_date != fields["due_date"] or item.obsolete:
+            item.due_date, item.obsolete = fields["due_date"], False
+            update.append(item)
+    for key, item in existing.items():
+        if key not in wanted:
+            (retire if item.received_at else delete).append(item)
+    DueItem.objects.bulk_create(create, batch_size=2000)
+    DueItem.objects.bulk_update(update, ["due_date", "obsolete"], batch_size=2000)
+    DueItem.objects.filter(pk__in=[i.pk for i in retire]).update(obsolete=True)
+    DueItem.objects.filter(pk__in=[i.pk for i in delete]).delete()
+    sync_due_items(plan)
+    return {"created": len(create), "updated": len(update), "retired": len(retire), "deleted": len(delete)}
+
+
+def sync_due_items(plan: Plan) -> None:
+    """Copy the status of existing values and reports onto their due items (e.g. after an import)."""
+    values = {
+        (v["indicator_id"], v["org_unit_id"], v["year"]): v
+        for v in IndicatorValue.objects.filter(indicator__plan=plan).values("indicator_id", "org_unit_id", "year", "status", "submitted_at", "approved_at", "updated_at")
+    }
+    reports = {
+        (r["task_id"], r["department_id"], r["org_unit_id"], r["year"], r["half"]): r
+        for r in TaskReport.objects.filter(task__plan=plan).values("task_id", "department_id", "org_unit_id", "year", "half", "status", "submitted_at", "approved_at", "updated_at")
+    }
+    changed = []
+    for item in DueItem.objects.filter(plan=plan):
+        if item.kind == DueKind.INDICATOR_VALUE:
+            found = values.get((item.indicator_id, item.org_unit_id, item.year))
+        else:
+            found = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
+        status = found["status"] if found else "open"
+        received = None
+        if found and found["status"] != ValueStatus.DRAFT:
+            received = found["submitted_at"] or found["approved_at"] or found["updated_at"]
+        if item.status != status or item.received_at != received:
+            item.status, item.received_at = status, received
+            changed.append(item)
+    DueItem.objects.bulk_update(changed, ["status", "received_at"], batch_size=2000)
+
+
+@transaction.atomic
+def publish_plan(plan: Plan) -> dict[str, int]:
+    """Publish a reviewed plan and create what it asks people to report."""
+    plan.status = PlanStatus.PUBLISHED
+    plan.save(update_fields=["status", "updated_at"])
+    return generate_due_items(plan)
+
+
+# ---- validation --------------------------------------------------------------------------------
+
+@dataclass
+class Check:
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    outlier: bool = False
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def qualitative_indicator(indicator) -> bool:
+    return any(t.kind == "qualitative" for t in indicator.targets.all())
+
+
+def check_value(indicator, data: dict, *, previous: float | None = None, has_evidence: bool = False, submitting: bool = False) -> Check:
+    """Return the problems of a reported value: errors block, warnings go to the reviewer."""
+    check = Check()
+    value, numerator, denominator = data.get("value"), data.get("numerator"), data.get("denominator")
+    qualitative = (data.get("qualitative") or "").strip()
+    if qualitative_indicator(indicator):
+        if submitting and not qualitative:
+            check.error("qualitative", _("Choose whether the target was met."))
+        if qualitative and qualitative not in QUALITATIVE_CHOICES:
+            check.error("qualitative", _("“%(v)s” is not one of: %(choices)s.") % {"v": qualitative, "choices": "、".join(QUALITATIVE_CHOICES)})
+    else:
+        if numerator is not None and denominator is not None:
+            if denominator <= 0:
+                check.error("denominator", _("The denominator must be greater than 0."))
+            elif numerator > denominator and indicator.unit in RANGES:
+                check.error("numerator", _("The numerator (%(n)s) must not exceed the denominator (%(d)s).") % {"n": f"{numerator:g}", "d": f"{denominator:g}"})
+            elif value is None:
+                factor = {"%": 100, "‰": 1000, "1/10万": 100000}.get(indicator.unit, 1)
+                value = numerator / denominator * factor
+                data["value"] = value
+        if (numerator is None) != (denominator is None) and indicator.numerator:
+            check.error("denominator" if denominator is None else "numerator", _("Give both the numerator and the denominator."))
+        if submitting and value is None:
+            check.error("value", _("Enter a number."))
+        if value is not None:
+            low, high = RANGES.get(indicator.unit, (0.0, None))
+            if value < low or (high is not None and value > high):
+                check.error("value", _("%(v)s%(u)s is outside the possible range %(lo)s–%(hi)s%(u)s.") % {"v": f"{value:g}", "u": indicator.unit, "lo": f"{low:g}", "hi": f"{high:g}" if high is not None else "∞"})
+            if previous not in (None, 0) and abs(value - previous) / abs(previous) > OUTLIER_FACTOR:
+                check.outlier = True
+                check.warnings.append(_("%(v)s differs from last year's %(p)s by more than half; the reviewer will check it.") % {"v": f"{value:g}", "p": f"{previous:g}"})
+    if submitting and indicator.nature == "binding" and not has_evidence and not (data.get("source") or "").strip():
+        check.error("evidence", _("A binding indicator needs evidence: attach a file or name the source of the data."))
+    return check
+
+
+# ---- the workflow ------------------------------------------------------------------------------
+
+def _snapshot(obj) -> dict:
+    if isinstance(obj, IndicatorValue):
+        fields = ["value", "numerator", "denominator", "qualitative", "source", "note", "status", "outlier"]
+    else:
+        fields = ["progress", "text", "status"]
+    data = {f: getattr(obj, f) for f in fields}
+    data["evidence"] = sorted(e.original_name for e in obj.evidence.all()) if obj.pk else []
+    return data
+
+
+def record(obj, action: str, user, comment: str = "") -> Revision:
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, version=obj.version, action=action, data=_snapshot(obj), comment=comment, user=user
+    )
+
+
+def history(obj) -> list[Revision]:
+    return list(Revision.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).select_related("user").order_by("pk"))
+
+
+def submission_for(item: DueItem, create: bool = False):
+    """Return the value or report that answers a due item (created as a draft when asked)."""
+    if item.kind == DueKind.INDICATOR_VALUE:
+        lookup = {"indicator_id": item.indicator_id, "org_unit_id": item.org_unit_id, "year": item.year}
+        model = IndicatorValue
+    else:
+        lookup = {"task_id": item.task_id, "department_id": item.department_id, "org_unit_id": item.org_unit_id, "year": item.year, "half": item.half}
+        model = TaskReport
+    obj = model.objects.filter(**lookup).first()
+    if obj is None and create:
+        obj = model(**lookup)
+    return obj
+
+
+def previous_value(item: DueItem) -> float | None:
+    prev = IndicatorValue.objects.filter(indicator_id=item.indicator_id, org_unit_id=item.org_unit_id, year__lt=item.year, value__isnull=False).order_by("-year").first()
+    return prev.value if prev else None
+
+
+@transaction.atomic
+def save_submission(user, item: DueItem, data: dict, *, submit: bool, expected_version: int | None, evidence_count: int = 0, action: str | None = None):
+    """Save a draft or submit; return (object, Check). Nothing is written when the check has errors on submit.
+
+    `expected_version` is the version the user's form was opened at: a different current
+    version means someone else saved in between, and the save is refused (Conflict).
+    """
+    if not scopes.can_report(user, item):
+        raise NotAllowed(_("You may not report for this item."))
+    item = DueItem.objects.select_for_update().get(pk=item.pk)
+    obj = submission_for(item, create=True)
+    if obj.pk and expected_version is not None and obj.version != expected_version:
+        raise Conflict(_("Someone else saved this item (version %(v)s) after you opened it. Reload to see their changes; your text is kept below.") % {"v": obj.version})
+    if obj.pk and obj.status == ValueStatus.APPROVED and not scopes.is_office(user, item.plan):
+        raise NotAllowed(_("This item is approved; ask the office to reopen it."))
+    if item.kind == DueKind.INDICATOR_VALUE:
+        has_evidence = evidence_count > 0 or (obj.pk is not None and obj.evidence.exists())
+        check = check_value(item.indicator, data, previous=previous_value(item), has_evidence=has_evidence, submitting=submit)
+        if submit and not check.ok:
+            return obj, check
+        for name in ("value", "numerator", "denominator"):
+            setattr(obj, name, data.get(name))
+        for name in ("qualitative", "source", "note"):
+            setattr(obj, name, (data.get(name) or "").strip())
+        obj.outlier = check.outlier
+    else:
+        check = Check()
+        if submit and not (data.get("text") or "").strip():
+            check.error("text", _("Describe the progress made."))
+            return obj, check
+        obj.progress = data.get("progress") or TaskProgress.IN_PROGRESS
+        obj.text = (data.get("text") or "").strip()
+    now = timezone.now()
+    if obj.pk:
+        obj.version += 1
+    obj.updated_by = user
+    if submit:
+        obj.status = ValueStatus.SUBMITTED
+        obj.submitted_by, obj.submitted_at = user, now
+    elif obj.status != ValueStatus.RETURNED:
+        obj.status = ValueStatus.DRAFT if obj.status in (ValueStatus.DRAFT, "") or not obj.pk else obj.status
+    obj.save()
+    record(obj, action or (RevisionAction.SUBMIT if submit else RevisionAction.SAVE), user)
+    _update_item(item, obj, now if submit else None)
+    return obj, check
+
+
+def _update_item(item: DueItem, obj, received: dt.datetime | None) -> None:
+    item.status = obj.status
+    if received and item.received_at is None:
+        item.received_at = received
+    item.save(update_fields=["status", "received_at"])
+
+
+@transaction.atomic
+def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_version: int | None = None):
+    """Approve or return what was submitted for a due item; a return needs a comment."""
+    if not scopes.can_review(user, item):
+        raise NotAllowed(_("You may not review this item."))
+    obj = submission_for(item)
+    if obj is None or obj.status != ValueStatus.SUBMITTED:
+        raise NotAllowed(_("Only a submitted item can be approved or returned."))
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and obj.version != expected_version:
+        raise Conflict(_("The item changed (version %(v)s) since you opened it; reload it.") % {"v": obj.version})
+    if not approve and not comment.strip():
+        raise NotAllowed(_("Say why the item is returned."))
+    obj.version += 1
+    obj.review_comment = comment.strip()
+    obj.updated_by = user
+    if approve:
+        obj.status, obj.approved_by, obj.approved_at = ValueStatus.APPROVED, user, timezone.now()
+    else:
+        obj.status = ValueStatus.RETURNED
+    obj.save()
+    record(obj, RevisionAction.APPROVE if approve else RevisionAction.RETURN, user, comment.strip())
+    _update_item(DueItem.objects.get(pk=item.pk), obj, None)
+    return obj
+
+
+# ---- completeness and timeliness ---------------------------------------------------------------
+
+def completeness(plan: Plan, today: dt.date | None = None) -> dict[str, list[dict]]:
+    """Return, per department, per lower-level unit and per action, the share of due items received and received on time."""
+    today = today or dt.date.today()
+    items = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lte=today).select_related("department", "org_unit", "indicator__action", "task__action")
+    groups: dict[str, dict] = {"department": {}, "org_unit": {}, "action": {}}
+    for item in items:
+        action = (item.indicator.action if item.indicator_id else item.task.action) if (item.indicator_id or item.task_id) else None
+        keys = {
+            "department": (item.department_id, item.department.name) if item.department_id else None,
+            "org_unit": (item.org_unit_id, item.org_unit.name) if item.department_id is None else None,
+            "action": (action.pk, f"{action.number}. {action.name}") if action else None,
+        }
+        for group, key in keys.items():
+            if key is None:
+                continue
+            row = groups[group].setdefault(key, {"id": key[0], "name": key[1], "due": 0, "received": 0, "on_time": 0})
+            row["due"] += 1
+            if item.received_at:
+                row["received"] += 1
+                row["on_time"] += bool(item.on_time)
+    result = {}
+    for group, rows in groups.items():
+        out = []
+        for row in rows.values():
+            row["completeness"] = round(row["received"] / row["due"], 4) if row["due"] else None
+            row["timeliness"] = round(row["on_time"] / row["due"], 4) if row["due"] else None
+            out.append(row)
+        result[group] = sorted(out, key=lambda r: (-(r["completeness"] or 0), r["name"]))
+    return result
+
+
+# ---- reminders ---------------------------------------------------------------------------------
+
+REMINDER_DAYS_BEFORE = 7
+
+
+def recipients(item: DueItem):
+    """Return the users who answer for a due item (its department's liaisons, or its area's office)."""
+    from healthaction.registry.models import Membership
+
+    if item.department_id:
+        members = Membership.objects.filter(role="department_liaison", department_id=item.department_id)
+    else:
+        members = Membership.objects.filter(role="area_office", org_unit_id=item.org_unit_id)
+    return [m.user for m in members.select_related("user") if m.user.email and m.user.is_active]
+
+
+def send_reminders(today: dt.date | None = None, plan: Plan | None = None, days_before: int = REMINDER_DAYS_BEFORE) -> int:
+    """Email reminders N days before, on the due date and when overdue; never twice for one item, person and day."""
+    today = today or dt.date.today()
+    items = DueItem.objects.filter(received_at__isnull=True, obsolete=False, plan__status=PlanStatus.PUBLISHED).filter(
+        Q(due_date=today + dt.timedelta(days=days_before)) | Q(due_date=today) | Q(due_date__lt=today)
+    ).select_related("indicator", "task", "department", "org_unit", "plan")
+    if plan is not None:
+        items = items.filter(plan=plan)
+    per_person: dict[str, list[tuple[DueItem, str]]] = {}
+    for item in items:
+        kind = ReminderKind.OVERDUE if item.due_date < today else ReminderKind.DUE_TODAY if item.due_date == today else ReminderKind.BEFORE
+        for user in recipients(item):
+            per_person.setdefault(user.email, []).append((item, kind))
+    sent = 0
+    for email, entries in per_person.items():
+        fresh = []
+        for item, kind in entries:
+            try:
+                with transaction.atomic():
+                    ReminderLog.objects.create(due_item=item, recipient=email, kind=kind, sent_on=today)
+                fresh.append((item, kind))
+            except IntegrityError:
+                continue  # already reminded today
+        if not fresh:
+            continue
+        lines = [f"- {item} （{item.period_label}，截止 {item.due_date:%Y-%m-%d}，{ReminderKind(kind).label}）" for item, kind in fresh]
+        send_mail(
+            subject=_("healthaction: %(n)s item(s) to report") % {"n": len(fresh)},
+            message=_("The following items are due or overdue:") + "\n" + "\n".join(lines),
+            from_email=None,
+            recipient_list=[email],
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,60 @@
+"""Evidence uploads: size limit, type by content (not by name), safe stored names."""
+
+import hashlib
+import uuid
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"PK\x03\x04", "application/zip", ".zip"),  # .docx/.xlsx are zip packages; refined below
+]
+OFFICE_KINDS = {"word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+                "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")}
+
+
+class UploadRejected(ValueError):
+    pass
+
+
+def sniff(data: bytes) -> tuple[str, str]:
+    """Return (content type, extension) judged from the bytes themselves."""
+    for magic, content_type, ext in SIGNATURES:
+        if data.startswith(magic):
+            if content_type == "application/zip":
+                import io
+                import zipfile
+
+                try:
+                    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+                except zipfile.BadZipFile:
+                    raise UploadRejected(_("The file is a damaged archive."))
+                for prefix, kind in OFFICE_KINDS.items():
+                    if any(n.startswith(prefix) for n in names):
+                        return kind
+                raise UploadRejected(_("Zip archives are not accepted as evidence; upload PDF, Word, Excel or image files."))
+            return content_type, ext
+    raise UploadRejected(_("Only PDF, Word (.docx), Excel (.xlsx), PNG and JPEG files are accepted as evidence."))
+
+
+def evidence_from_upload(upload) -> dict:
+    """Return the fields of an Evidence row for an uploaded file, or raise UploadRejected with a reason."""
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise UploadRejected(_("“%(name)s” is larger than %(mb)s MB.") % {"name": upload.name, "mb": MAX_EVIDENCE_BYTES // 1048576})
+    data = upload.read(MAX_EVIDENCE_BYTES + 1)
+    if not data:
+        raise UploadRejected(_("“%(name)s” is empty.") % {"name": upload.name})
+    content_type, ext = sniff(data)
+    original = PurePath(upload.name.replace("\\", "/")).name[:200] or "file"
+    return {
+        "file": ContentFile(data, name=f"{uuid.uuid4().hex}{ext}"),
+        "original_name": original,
+        "content_type": content_type,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }

@@ -1,0 +1,84 @@
+"""Who may see and do what: every page and endpoint asks these functions, not the menu.
+
+Roles (registry.Membership): the office administrator runs the whole plan of their
+org unit; an action group lead reviews its action; a department liaison reports for
+its department only; a county or town office reports for its area and below; a
+leader reads everything in their area and changes nothing.
+"""
+
+from django.db.models import Q
+
+from healthaction.core.choices import Role
+from healthaction.registry.models import Membership, OrgUnit
+
+
+def memberships(user) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    cache = getattr(user, "_ha_memberships", None)
+    if cache is None:
+        cache = list(Membership.objects.filter(user=user).select_related("org_unit", "department", "action"))
+        user._ha_memberships = cache
+    return cache
+
+
+def roles(user) -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+def is_office(user, plan=None) -> bool:
+    if user.is_superuser:
+        return True
+    return any(m.role == Role.OFFICE_ADMIN and (plan is None or plan.org_unit.path.startswith(m.org_unit.path)) for m in memberships(user))
+
+
+def area_paths(user, *role_names: str) -> list[str]:
+    return [m.org_unit.path for m in memberships(user) if not role_names or m.role in role_names]
+
+
+def due_item_filter(user, prefix: str = "") -> Q:
+    """Return a Q over DueItem (or a model reaching it through `prefix`) for the items this user may see."""
+    p = prefix
+    if user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role in (Role.OFFICE_ADMIN, Role.LEADER):
+            q |= Q(**{f"{p}plan__org_unit__path__startswith": m.org_unit.path})
+        elif m.role == Role.DEPARTMENT_LIAISON:
+            q |= Q(**{f"{p}department": m.department_id})
+        elif m.role == Role.AREA_OFFICE:
+            q |= Q(**{f"{p}org_unit__path__startswith": m.org_unit.path, f"{p}department__isnull": True})
+        elif m.role == Role.ACTION_LEAD:
+            q |= Q(**{f"{p}indicator__action": m.action_id}) | Q(**{f"{p}task__action": m.action_id})
+    return q
+
+
+def can_report(user, item) -> bool:
+    """Return True when the user may fill in and submit this due item."""
+    if user.is_superuser:
+        return True
+    for m in memberships(user):
+        if m.role == Role.OFFICE_ADMIN and item.plan.org_unit.path.startswith(m.org_unit.path):
+            return True
+        if m.role == Role.DEPARTMENT_LIAISON and item.department_id == m.department_id:
+            return True
+        if m.role == Role.AREA_OFFICE and item.department_id is None and item.org_unit.path.startswith(m.org_unit.path):
+            return True
+    return False
+
+
+def can_review(user, item) -> bool:
+    """Return True when the user may approve or return what was submitted for this due item."""
+    if user.is_superuser:
+        return True
+    for m in memberships(user):
+        if m.role == Role.OFFICE_ADMIN and item.plan.org_unit.path.startswith(m.org_unit.path):
+            return True
+        if m.role == Role.ACTION_LEAD and m.action_id in (getattr(item.indicator, "action_id", None), getattr(item.task, "action_id", None)):
+            return True
+    return False
+
+
+def reporting_unit_for(user) -> OrgUnit | None:
+    return next((m.org_unit for m in memberships(user)), None)
