@@ -1,15 +1,20 @@
-"""Fill empty msgstr entries of a .po file from a UTF-8 TSV (msgid<TAB>msgstr); developer tool.
+"""Fill a .po file from a UTF-8 TSV (msgid<TAB>msgstr); developer tool.
 
 Usage: python scripts/po_fill.py healthaction/locale/zh_Hans/LC_MESSAGES/django.po translations.tsv
-The .po file stays the source of truth; this only saves typing when many strings arrive at once.
+Entries that are empty or marked fuzzy by makemessages take the TSV's translation (the fuzzy mark goes);
+the .po file stays the source of truth. Prints the msgids still untranslated.
 """
 
 import re
 import sys
 
 
-def unquote(block: str) -> str:
-    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block)).encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+def _unquote(block: str) -> str:
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block)).replace('\\"', '"').replace("\\\\", "\\")
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def main(po_path: str, tsv_path: str) -> None:
@@ -18,24 +23,27 @@ def main(po_path: str, tsv_path: str) -> None:
         if "\t" in line:
             key, value = line.rstrip("\n").split("\t", 1)
             table[key] = value
-    text = open(po_path, encoding="utf-8").read()
-    entries = text.split("\n\n")
+    entries = open(po_path, encoding="utf-8").read().split("\n\n")
     out, missing = [], []
     for entry in entries:
         m = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
-        if m and "msgid_plural" not in entry:
-            msgid = unquote(m.group(1))
-            if msgid and msgid in table and re.search(r'^msgstr ""\s*$', entry, re.M):
-                value = table[msgid].replace("\\", "\\\\").replace('"', '\\"')
-                entry = re.sub(r'^msgstr ""\s*$', f'msgstr "{value}"', entry, flags=re.M)
-                entry = entry.replace("#, fuzzy\n", "")
-            elif msgid and re.search(r'^msgstr ""\s*$', entry, re.M):
-                missing.append(msgid)
-        elif m and "msgid_plural" in entry:
-            msgid = unquote(m.group(1))
-            if msgid in table:
-                value = table[msgid].replace('"', '\\"')
-                entry = re.sub(r'^msgstr\[0\] ""\s*$', f'msgstr[0] "{value}"', entry, flags=re.M)
+        msgid = _unquote(m.group(1)) if m else ""
+        fuzzy = "#, fuzzy" in entry
+        if not msgid:
+            out.append(entry)
+            continue
+        plural = "msgid_plural" in entry
+        empty = bool(re.search(r'^msgstr(?:\[0\])? ""\s*$', entry, re.M))
+        if (empty or fuzzy) and msgid in table:
+            value = _quote(table[msgid])
+            if plural:
+                entry = re.sub(r'^msgstr\[0\] (?:".*"\n?)+', f'msgstr[0] "{value}"\n', entry, flags=re.M).rstrip("\n")
+            else:
+                entry = re.sub(r'^msgstr (?:".*"\n?)+', f'msgstr "{value}"\n', entry, flags=re.M).rstrip("\n")
+            entry = re.sub(r"^#\| .*\n?", "", entry, flags=re.M)
+            entry = entry.replace("#, fuzzy, python-format", "#, python-format").replace("#, fuzzy\n", "")
+        elif empty or fuzzy:
+            missing.append(msgid)
         out.append(entry)
     open(po_path, "w", encoding="utf-8").write("\n\n".join(out))
     for msgid in missing:

@@ -34,7 +34,9 @@ VALUE_HEADERS = ["编号", "指标序号", "指标名称", "单位", "目标", "
 TASK_HEADERS = ["编号", "专项行动", "任务", "责任单位", "期间", "截止日期", "进展状态", "进展情况", "状态"]
 VALUE_EDITABLE = range(9, 15)  # columns I..N (1-based)
 TASK_EDITABLE = range(7, 9)
-PROGRESS_LABELS = {str(c.label): c.value for c in TaskProgress}
+# fixed Chinese words in the workbook, whatever the page language (the template is a Chinese form)
+PROGRESS_LABELS = {"未开始": TaskProgress.NOT_STARTED, "推进中": TaskProgress.IN_PROGRESS, "已完成": TaskProgress.DONE, "滞后": TaskProgress.DELAYED}
+PROGRESS_WORDS = {v: k for k, v in PROGRESS_LABELS.items()}
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 LOCKED_FILL = PatternFill("solid", fgColor="F3F3F3")
@@ -82,7 +84,7 @@ def build_template(items, write_only: bool = False) -> bytes:
         else:
             r = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
             row = [item.pk, item.task.action.name if item.task.action else "", item.task.content[:500], str(item.department or item.org_unit),
-                   item.period_label, item.due_date.isoformat(), str(TaskProgress(r.progress).label) if r else None, r.text if r else None,
+                   item.period_label, item.due_date.isoformat(), PROGRESS_WORDS.get(r.progress) if r else None, r.text if r else None,
                    (r.get_status_display() if r else "")]
             task_row += 1
             _row(tasks_ws, task_row, row, TASK_EDITABLE)
@@ -256,9 +258,9 @@ def _collect(user, value_rows, task_rows, result: ImportResult):
                                          has_evidence=bool(existing and existing.pk and existing.evidence.exists()), submitting=True)
             for name, messages in check.errors.items():
                 column = {"value": 9, "numerator": 10, "denominator": 11, "qualitative": 12, "evidence": 13}.get(name, 9)
-                result.errors += [RowError(VALUE_SHEET, r, column, f"{_('Row')} {r}: {m}") for m in messages]
+                result.errors += [RowError(VALUE_SHEET, r, column, _("Row %(r)s: %(m)s") % {"r": r, "m": m}) for m in messages]
             if check.ok:
-                result.warnings += [f"{VALUE_SHEET} {_('row')} {r}: {w}" for w in check.warnings]
+                result.warnings += [_("%(sheet)s row %(r)s: %(m)s") % {"sheet": VALUE_SHEET, "r": r, "m": w} for w in check.warnings]
                 if existing is not None and existing.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED) and _same_value(existing, data):
                     result.unchanged += 1
                     continue
