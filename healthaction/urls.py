@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("report/", include("healthaction.collection.urls")),
+    path("api/", include("healthaction.api.urls")),
     path("", include("healthaction.web.urls")),
 ]

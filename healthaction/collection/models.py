@@ -13,6 +13,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.core.choices import DueKind, ReminderKind, RevisionAction, TaskProgress, ValueStatus
@@ -76,7 +78,8 @@ class TaskReport(WorkflowMixin):
         verbose_name = _("task progress report")
         verbose_name_plural = _("task progress reports")
         ordering = ["task", "year", "half"]
-        constraints = [models.UniqueConstraint(fields=["task", "department", "org_unit", "year", "half"], name="task_report_one_per_period", nulls_distinct=False)]
+        # department may be null (a county's report): coalesce so that SQLite enforces it too
+        constraints = [models.UniqueConstraint(F("task"), Coalesce("department", Value(0)), F("org_unit"), F("year"), F("half"), name="task_report_one_per_period")]
 
     def __str__(self) -> str:
         return f"{self.task} · {self.department or self.org_unit} · {self.year}H{self.half}"
@@ -103,7 +106,10 @@ class DueItem(models.Model):
         verbose_name_plural = _("due items")
         ordering = ["due_date", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "indicator", "task", "department", "org_unit", "year", "half"], name="due_item_unique", nulls_distinct=False),
+            models.UniqueConstraint(
+                F("kind"), Coalesce("indicator", Value(0)), Coalesce("task", Value(0)), Coalesce("department", Value(0)), F("org_unit"), F("year"), F("half"),
+                name="due_item_unique",
+            ),
         ]
         indexes = [models.Index(fields=["plan", "due_date"], name="due_plan_date_idx"), models.Index(fields=["department", "status"], name="due_department_status_idx")]
 

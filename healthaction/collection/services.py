@@ -95,7 +95,7 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
             item.due_date, item.obsolete = fields["due_date"], False
             update.append(item)
     for key, item in existing.items():
-        if key not in wanted:
+        if key not in wanted and not item.obsolete:
             (retire if item.received_at else delete).append(item)
     DueItem.objects.bulk_create(create, batch_size=2000)
     DueItem.objects.bulk_update(update, ["due_date", "obsolete"], batch_size=2000)
@@ -181,7 +181,7 @@ def check_value(indicator, data: dict, *, previous: float | None = None, has_evi
                 data["value"] = value
         if (numerator is None) != (denominator is None) and indicator.numerator:
             check.error("denominator" if denominator is None else "numerator", _("Give both the numerator and the denominator."))
-        if submitting and value is None:
+        if submitting and value is None and numerator is None and denominator is None:
             check.error("value", _("Enter a number."))
         if value is not None:
             low, high = RANGES.get(indicator.unit, (0.0, None))

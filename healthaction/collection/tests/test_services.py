@@ -1,0 +1,166 @@
+"""Validation rules, due-item regeneration, completeness, reminders and the bulk API."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+
+from healthaction.collection import services
+from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, TaskReport
+from healthaction.plans.models import Indicator, Task, TaskDepartment
+from healthaction.registry.models import Department
+
+
+class FakeIndicator:
+    def __init__(self, unit="%", nature="expected", numerator="", qualitative=False):
+        self.unit, self.nature, self.numerator = unit, nature, numerator
+        self._qualitative = qualitative
+
+    @property
+    def targets(self):
+        return self
+
+    def all(self):
+        return [type("T", (), {"kind": "qualitative"})()] if self._qualitative else []
+
+
+CHECKS = [
+    # (indicator, data, previous, evidence, submitting, error fields, outlier)
+    (FakeIndicator(), {"value": 45.0}, None, False, True, set(), False),
+    (FakeIndicator(), {"value": 101.0}, None, False, True, {"value"}, False),
+    (FakeIndicator(), {"value": -1.0}, None, False, True, {"value"}, False),
+    (FakeIndicator(unit="‰"), {"value": 999.0}, None, False, True, set(), False),
+    (FakeIndicator(unit="‰"), {"value": 1001.0}, None, False, True, {"value"}, False),
+    (FakeIndicator(unit="人/千人"), {"value": 2500.0}, None, False, True, set(), False),
+    (FakeIndicator(), {"value": None}, None, False, True, {"value"}, False),
+    (FakeIndicator(), {"value": None}, None, False, False, set(), False),  # a draft may be empty
+    (FakeIndicator(numerator="x"), {"value": None, "numerator": 120.0, "denominator": 100.0}, None, False, True, {"numerator"}, False),
+    (FakeIndicator(numerator="x"), {"value": None, "numerator": 30.0, "denominator": 0.0}, None, False, True, {"denominator"}, False),
+    (FakeIndicator(numerator="x"), {"value": None, "numerator": 30.0, "denominator": None}, None, False, True, {"denominator"}, False),
+    (FakeIndicator(), {"value": 60.0}, 30.0, False, True, set(), True),  # doubled: flagged, not blocked
+    (FakeIndicator(), {"value": 31.0}, 30.0, False, True, set(), False),
+    (FakeIndicator(nature="binding"), {"value": 40.0, "source": ""}, None, False, True, {"evidence"}, False),
+    (FakeIndicator(nature="binding"), {"value": 40.0, "source": "统计年鉴"}, None, False, True, set(), False),
+    (FakeIndicator(nature="binding"), {"value": 40.0}, None, True, True, set(), False),
+    (FakeIndicator(qualitative=True), {"qualitative": "实现"}, None, False, True, set(), False),
+    (FakeIndicator(qualitative=True), {"qualitative": ""}, None, False, True, {"qualitative"}, False),
+    (FakeIndicator(qualitative=True), {"qualitative": "也许"}, None, False, True, {"qualitative"}, False),
+]
+
+
+@pytest.mark.parametrize(("indicator", "data", "previous", "evidence", "submitting", "errors", "outlier"), CHECKS)
+def test_value_checks(indicator, data, previous, evidence, submitting, errors, outlier):
+    check = services.check_value(indicator, dict(data), previous=previous, has_evidence=evidence, submitting=submitting)
+    assert set(check.errors) == errors
+    assert check.outlier == outlier
+
+
+def test_numerator_and_denominator_give_the_value():
+    data = {"value": None, "numerator": 45.0, "denominator": 180.0}
+    assert services.check_value(FakeIndicator(numerator="x"), data, submitting=True).ok
+    assert data["value"] == 25.0
+
+
+def test_due_items_follow_the_plan_and_regeneration_loses_nothing(demo):
+    plan = demo["plan"]
+    counties = plan.org_unit.children.count()
+    years = plan.horizon_end - plan.horizon_start + 1
+    literacy = Indicator.objects.get(plan=plan, name="居民健康素养水平")
+    assert DueItem.objects.filter(indicator=literacy).count() == (1 + counties) * years
+    city_item = DueItem.objects.get(indicator=literacy, org_unit=plan.org_unit, year=2024)
+    assert city_item.department.name == "市卫生健康委" and city_item.due_date == dt.date(2025, 6, 5)
+    task = Task.objects.filter(plan=plan, all_lower_units=True).first()
+    halves = DueItem.objects.filter(task=task, department=task.lead_departments()[0], year=2024).order_by("half")
+    assert [i.due_date for i in halves] == [dt.date(2024, 6, 15), dt.date(2024, 12, 15)]
+
+    # the plan changes: a department leaves the task; its reported items stay (obsolete), unreported ones go
+    link = TaskDepartment.objects.filter(task=task, role="co").first()
+    reported = DueItem.objects.filter(task=task, department=link.department, received_at__isnull=False).count()
+    link.delete()
+    counts = services.generate_due_items(plan)
+    left = DueItem.objects.filter(task=task, department=link.department)
+    assert left.count() == reported and all(i.obsolete for i in left)
+    assert counts["retired"] == reported
+    assert TaskReport.objects.filter(task=task, department=link.department).count() == reported
+    # and running it again changes nothing
+    assert services.generate_due_items(plan) == {"created": 0, "updated": 0, "retired": 0, "deleted": 0}
+
+
+def test_completeness_and_timeliness(demo):
+    tables = services.completeness(demo["plan"], today=dt.date(2026, 11, 23))
+    health = next(r for r in tables["department"] if r["name"] == "市卫生健康委")
+    items = DueItem.objects.filter(plan=demo["plan"], department=health["id"], obsolete=False, due_date__lte=dt.date(2026, 11, 23))
+    received = [i for i in items if i.received_at]
+    assert health["due"] == items.count() and health["received"] == len(received)
+    assert health["on_time"] == sum(1 for i in received if i.received_at.date() <= i.due_date)
+    assert health["completeness"] == round(len(received) / items.count(), 4)
+    assert {r["name"] for r in tables["org_unit"]} == set(demo["plan"].org_unit.children.values_list("name", flat=True))
+
+
+def test_reminders_are_sent_once_per_item_person_and_day(demo, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    today = dt.date(2026, 6, 8)
+    sent = services.send_reminders(today=today, plan=demo["plan"])
+    assert sent >= 2  # liaisons and the county office
+    to = {m.to[0] for m in mail.outbox}
+    assert "liaison@demo.invalid" in to and "county@demo.invalid" in to
+    liaison_mail = next(m for m in mail.outbox if m.to == ["liaison@demo.invalid"])
+    assert "截止" in liaison_mail.body
+    logged = ReminderLog.objects.count()
+    assert services.send_reminders(today=today, plan=demo["plan"]) == 0
+    assert ReminderLog.objects.count() == logged and len(mail.outbox) == sent
+    call_command("send_reminders", "--today", "2026-06-09")
+    assert len(mail.outbox) > sent  # a new day: overdue items are reminded again
+
+
+def test_the_office_reminder_button(login, demo, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert login("liaison").post("/report/reminders/send/", {"plan": demo["plan"].pk}).status_code == 403
+    response = login("office").post("/report/reminders/send/", {"plan": demo["plan"].pk, "next": "/report/completeness/"})
+    assert response.status_code == 302 and len(mail.outbox) >= 1
+
+
+def _rows(plan, year=2026, values=(41.5, 12.0)):
+    indicators = list(Indicator.objects.filter(plan=plan, unit="%", action__lead_department__name="市卫生健康委", nature="expected")[:2])
+    return [{"indicator_id": ind.pk, "org_unit": "990100", "year": year, "value": v, "source": "接口"} for ind, v in zip(indicators, values)]
+
+
+def test_bulk_import_by_api_json_and_csv(demo, client):
+    from django.contrib.auth import get_user_model
+
+    token = Token.objects.create(user=get_user_model().objects.get(username="liaison"))
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    rows = _rows(demo["plan"])
+    response = client.post("/api/values/bulk/", json.dumps(rows), content_type="application/json", **auth)
+    assert response.status_code == 200, response.content
+    assert response.json()["saved"] == 2
+    assert sorted(IndicatorValue.objects.filter(year=2026, status="submitted").values_list("value", flat=True)) == [12.0, 41.5]
+    # the same rows again change nothing
+    assert client.post("/api/values/bulk/", json.dumps(rows), content_type="application/json", **auth).json() == {"saved": 0, "unchanged": 2, "warnings": []}
+    csv_body = "indicator_id,org_unit,year,value,source\n" + "\n".join(f"{r['indicator_id']},990100,2027,{r['value'] + 1},csv" for r in rows)
+    response = client.post("/api/values/bulk/", csv_body, content_type="text/csv", **auth)
+    assert response.status_code == 200 and response.json()["saved"] == 2
+
+
+def test_bulk_import_is_all_or_nothing(demo, client):
+    client.login(username="liaison", password="demo-liaison-2026")
+    rows = _rows(demo["plan"], values=(41.5, 140.0))
+    before = IndicatorValue.objects.count()
+    response = client.post("/api/values/bulk/", json.dumps(rows), content_type="application/json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors[0]["row"] == 2 and "140" in errors[0]["message"]
+    assert IndicatorValue.objects.count() == before
+
+
+def test_bulk_import_refuses_rows_outside_the_users_scope(demo, client):
+    client.login(username="liaison_edu", password="demo-liaison-2026")
+    before = IndicatorValue.objects.count()
+    response = client.post("/api/values/bulk/", json.dumps(_rows(demo["plan"])), content_type="application/json")
+    assert response.status_code == 400 and IndicatorValue.objects.count() == before
+    assert client.post("/api/values/bulk/", "not json", content_type="application/json").status_code == 400
+    client.logout()
+    assert client.post("/api/values/bulk/", json.dumps(_rows(demo["plan"])), content_type="application/json").status_code in (401, 403)
