@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "healthaction.plans",
     "healthaction.collection",
     "healthaction.evaluation",
+    "healthaction.reports",
     "healthaction.web",
     "healthaction.api",
 ]

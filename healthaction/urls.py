@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("report/", include("healthaction.collection.urls")),
     path("api/", include("healthaction.api.urls")),
+    path("reports/", include("healthaction.reports.urls")),
     path("", include("healthaction.web.urls")),
 ]

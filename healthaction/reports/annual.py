@@ -1,0 +1,220 @@
+"""The annual monitoring and evaluation report (年度监测评估报告) as .docx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from healthaction.collection.models import TaskReport
+from healthaction.collection.services import completeness
+from healthaction.core.choices import TaskProgress, ValueStatus
+from healthaction.evaluation import rules as R
+from healthaction.evaluation.models import AssessmentScore, EvaluationResult
+from healthaction.plans.models import Plan
+from healthaction.reports import charts
+from healthaction.reports import docx_style as S
+
+CN = "一二三四五六七八九十"
+LAGGING = (R.AT_RISK, R.OFF_TRACK, R.REGRESSING)
+KEY_TRENDS = 6
+
+
+def cn_number(n: int) -> str:
+    if n <= 10:
+        return CN[n - 1]
+    if n < 20:
+        return "十" + (CN[n - 11] if n > 10 else "")
+    tens, ones = divmod(n, 10)
+    return CN[tens - 1] + "十" + (CN[ones - 1] if ones else "")
+
+
+def targets_text(indicator) -> str:
+    return "；".join(f"{t.year}年{t.raw_text}" for t in indicator.targets.all()) or "—"
+
+
+def baseline_text(indicator) -> str:
+    baseline = getattr(indicator, "baseline", None)
+    if baseline is None:
+        return "—"
+    year = f"（{baseline.year}）" if baseline.year else ""
+    return f"{baseline.raw_text or baseline.value}{year}"
+
+
+def value_text(result) -> str:
+    if result is None:
+        return "—"
+    if result.qualitative:
+        return result.qualitative
+    return "—" if result.value is None else f"{result.value:g}"
+
+
+class AnnualReportData:
+    """Everything the report shows, read once from the stored results."""
+
+    def __init__(self, plan: Plan, year: int):
+        self.plan, self.year = plan, year
+        self.actions = list(plan.actions.select_related("lead_department").order_by("number"))
+        self.indicators = list(plan.indicators.select_related("baseline", "action").prefetch_related("targets").order_by("position"))
+        self.units = [plan.org_unit, *plan.org_unit.children.order_by("code")]
+        results = EvaluationResult.objects.filter(plan=plan, year__lte=year).select_related("org_unit")
+        self.results = {(r.indicator_id, r.org_unit_id, r.year): r for r in results}
+        self.city = {i.pk: self.results.get((i.pk, plan.org_unit_id, year)) for i in self.indicators}
+        self.scores = list(AssessmentScore.objects.filter(plan=plan, year=year).select_related("org_unit", "department").order_by("rank"))
+        self.reports = list(TaskReport.objects.filter(task__plan=plan, year=year, status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED]).select_related("task", "department", "org_unit"))
+        self.completeness = completeness(plan, today=dt.date(year + 1, 6, 30))
+
+    def status_counts(self, indicators) -> Counter:
+        return Counter(self.city[i.pk].status if self.city[i.pk] else R.NO_DATA for i in indicators)
+
+    def by_action(self):
+        groups = defaultdict(list)
+        for ind in self.indicators:
+            groups[ind.action_id].append(ind)
+        return groups
+
+
+def build_annual_report(plan: Plan, year: int) -> bytes:
+    """Return the annual monitoring and evaluation report of a plan for a year as .docx bytes."""
+    data = AnnualReportData(plan, year)
+    doc = S.new_document()
+    _title_page(doc, data)
+    _overview(doc, data)
+    _actions(doc, data)
+    _counties(doc, data)
+    _ranking(doc, data)
+    _annex(doc, data)
+    return S.to_bytes(doc)
+
+
+def _title_page(doc, data: AnnualReportData) -> None:
+    for _ in range(4):
+        doc.add_paragraph()
+    doc.add_paragraph(data.plan.title, style="Title")
+    doc.add_paragraph(f"{data.year}年度监测评估报告", style="Title")
+    for _ in range(6):
+        doc.add_paragraph()
+    S.paragraph(doc, data.plan.issuer or data.plan.org_unit.name, center=True, indent=False)
+    S.paragraph(doc, f"{dt.date.today():%Y年%m月%d日}", center=True, indent=False)
+    doc.add_page_break()
+
+
+def _overview(doc, data: AnnualReportData) -> None:
+    doc.add_heading("一、总体情况", level=1)
+    counts = data.status_counts(data.indicators)
+    lagging = sum(counts[s] for s in LAGGING)
+    S.paragraph(doc, (
+        f"{data.plan.title}共设{len(data.actions)}项专项行动、{len(data.indicators)}项指标。{data.year}年监测结果显示，"
+        f"已实现{counts[R.ACHIEVED]}项，进度正常{counts[R.ON_TRACK]}项，进度滞后（含偏慢、严重滞后和退步）{lagging}项，"
+        f"未报送数据{counts[R.NO_DATA]}项，不作评价{counts[R.NOT_ASSESSABLE]}项。"
+    ))
+    rows = data.completeness
+    due = sum(r["due"] for r in rows["department"]) + sum(r["due"] for r in rows["org_unit"])
+    received = sum(r["received"] for r in rows["department"]) + sum(r["received"] for r in rows["org_unit"])
+    on_time = sum(r["on_time"] for r in rows["department"]) + sum(r["on_time"] for r in rows["org_unit"])
+    if due:
+        S.paragraph(doc, f"截至{data.year + 1}年6月底，应报送事项{due}项，已报送{received}项，报送完整率{received / due:.1%}，按时报送率{on_time / due:.1%}。")
+    by_action = data.by_action()
+    chart_rows = [(f"{a.number}.{a.name}", data.status_counts(by_action.get(a.pk, []))) for a in data.actions]
+    S.picture(doc, charts.status_bars(chart_rows))
+    S.paragraph(doc, "图1  各专项行动指标进展情况", center=True, size=10.5, indent=False)
+    key = [i for i in data.indicators if i.nature == "binding" and any(t.value is not None for t in i.targets.all())][:KEY_TRENDS]
+    if key:
+        S.paragraph(doc, "主要约束性指标的变化趋势如下。")
+        for k, ind in enumerate(key, start=2):
+            years = sorted({y for (i, u, y) in data.results if i == ind.pk and u == data.plan.org_unit_id})
+            values = [data.results[(ind.pk, data.plan.org_unit_id, y)].value for y in years]
+            baseline = getattr(ind, "baseline", None)
+            last = data.city.get(ind.pk)
+            forecast = (last.forecast_year, last.forecast) if last and last.forecast is not None else None
+            png = charts.trend(ind.name, ind.unit, years, values, baseline.value if baseline else None, [(t.year, t.value) for t in ind.targets.all() if t.value is not None], forecast)
+            S.picture(doc, png, width_cm=14)
+            S.paragraph(doc, f"图{k}  {ind.name}", center=True, size=10.5, indent=False)
+
+
+def _actions(doc, data: AnnualReportData) -> None:
+    doc.add_heading("二、各专项行动进展", level=1)
+    by_action = data.by_action()
+    reports_by_action = defaultdict(list)
+    for report in data.reports:
+        reports_by_action[report.task.action_id].append(report)
+    for action in data.actions:
+        doc.add_heading(f"（{cn_number(action.number)}）{action.name}", level=2)
+        inds = by_action.get(action.pk, [])
+        counts = data.status_counts(inds)
+        lead = f"牵头部门：{action.lead_department.name}。" if action.lead_department else ""
+        S.paragraph(doc, f"{lead}本行动共{len(inds)}项指标，已实现{counts[R.ACHIEVED]}项，进度正常{counts[R.ON_TRACK]}项，滞后{sum(counts[s] for s in LAGGING)}项，未报送{counts[R.NO_DATA]}项。")
+        rows = []
+        for ind in inds:
+            result = data.city.get(ind.pk)
+            rows.append([ind.number, ind.name, ind.unit or "—", baseline_text(ind), targets_text(ind), value_text(result),
+                         result.get_status_display() if result else "未报送", result.explanation if result else ""])
+        if rows:
+            S.table(doc, ["序号", "指标", "单位", "基期水平", "目标值", f"{data.year}年", "状态", "评估说明"], rows, widths=[0.9, 2.6, 0.9, 1.5, 2.0, 1.2, 1.2, 5.3], font_size=8)
+        reports = reports_by_action.get(action.pk, [])
+        if reports:
+            per_dept = defaultdict(Counter)
+            for report in reports:
+                per_dept[str(report.department or report.org_unit)][report.progress] += 1
+            lines = [
+                f"{name}报送{sum(c.values())}项，已完成{c[TaskProgress.DONE]}项、推进中{c[TaskProgress.IN_PROGRESS]}项、未开始{c[TaskProgress.NOT_STARTED]}项、滞后{c[TaskProgress.DELAYED]}项"
+                for name, c in sorted(per_dept.items())
+            ]
+            S.paragraph(doc, "任务进展：" + "；".join(lines) + "。")
+        else:
+            S.paragraph(doc, "任务进展：本年度尚无已报送的任务进展。")
+        lagging = [(ind, data.city[ind.pk]) for ind in inds if data.city.get(ind.pk) and data.city[ind.pk].status in LAGGING]
+        delayed = [r for r in reports if r.progress == TaskProgress.DELAYED]
+        if lagging or delayed:
+            parts = [f"{ind.name}（{result.explanation.rstrip('。')}）" for ind, result in lagging]
+            parts += [f"{r.department or r.org_unit}承担的“{r.task.content[:30]}”任务滞后" for r in delayed]
+            S.paragraph(doc, "滞后事项：" + "；".join(parts) + "。")
+
+
+def _counties(doc, data: AnnualReportData) -> None:
+    counties = data.units[1:]
+    if not counties:
+        return
+    doc.add_heading("三、县（市、区）比较", level=1)
+    rows = []
+    for county in counties:
+        counts = Counter(data.results[(i.pk, county.pk, data.year)].status for i in data.indicators if (i.pk, county.pk, data.year) in data.results)
+        total = sum(counts.values())
+        rows.append([county.name, total, counts[R.ACHIEVED], counts[R.ON_TRACK], sum(counts[s] for s in LAGGING), counts[R.NO_DATA], f"{(counts[R.ACHIEVED] + counts[R.ON_TRACK]) / total:.1%}" if total else "—"])
+    S.table(doc, ["县（市、区）", "指标数", "已实现", "进度正常", "滞后", "未报送", "达标及正常比例"], rows, font_size=9)
+    scored = [s for s in data.scores if s.org_unit_id]
+    if scored:
+        S.picture(doc, charts.county_scores([s.org_unit.name for s in scored], [s.score for s in scored]))
+        S.paragraph(doc, f"图  {data.year}年各县（市、区）约束性指标考核得分", center=True, size=10.5, indent=False)
+
+
+def _ranking(doc, data: AnnualReportData) -> None:
+    doc.add_heading("四、约束性指标考核排名", level=1)
+    units = [s for s in data.scores if s.org_unit_id]
+    departments = [s for s in data.scores if s.department_id]
+    if not units and not departments:
+        S.paragraph(doc, "本年度尚无考核结果。")
+        return
+    S.paragraph(doc, "考核以约束性指标为对象，已实现得全部权重分、进度正常得一半权重分，满分100分。")
+    if units:
+        S.table(doc, ["排名", "县（市、区）", "得分", "已实现", "进度正常"], [
+            [s.rank, s.org_unit.name, f"{s.score:.2f}", sum(1 for c in s.contributions if c["status"] == R.ACHIEVED), sum(1 for c in s.contributions if c["status"] == R.ON_TRACK)]
+            for s in units
+        ], font_size=9)
+    if departments:
+        S.paragraph(doc, "牵头部门考核结果：")
+        S.table(doc, ["排名", "部门", "得分", "考核指标数"], [[s.rank, s.department.name, f"{s.score:.2f}", len(s.contributions)] for s in departments], font_size=9)
+
+
+def _annex(doc, data: AnnualReportData) -> None:
+    doc.add_page_break()
+    doc.add_heading("附件1  全部指标监测结果", level=1)
+    rows = []
+    for ind in data.indicators:
+        result = data.city.get(ind.pk)
+        rows.append([ind.number, ind.name, ind.get_nature_display() or "—", ind.unit or "—", baseline_text(ind), targets_text(ind), value_text(result), result.get_status_display() if result else "未报送"])
+    S.table(doc, ["序号", "指标", "性质", "单位", "基期水平", "目标值", f"{data.year}年", "状态"], rows, widths=[1.0, 4.6, 1.2, 1.2, 1.8, 3.0, 1.4, 1.6], font_size=8)
+    counties = data.units[1:]
+    if counties:
+        doc.add_heading(f"附件2  各县（市、区）{data.year}年指标值", level=1)
+        rows = [[ind.number, ind.name] + [value_text(data.results.get((ind.pk, c.pk, data.year))) for c in counties] for ind in data.indicators]
+        S.table(doc, ["序号", "指标"] + [c.name for c in counties], rows, font_size=7)

@@ -1,0 +1,119 @@
+"""Reports opened and checked as real files: the annual report, the circular, the Excel export, the PDF."""
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from healthaction.evaluation.models import AssessmentScore, EvaluationResult
+from healthaction.plans.models import Indicator
+from healthaction.reports.annual import build_annual_report
+from healthaction.reports.circular import build_circular
+from healthaction.reports.export import build_export
+from healthaction.reports.pdf import docx_to_pdf
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
+
+
+@pytest.fixture
+def annual(demo):
+    return docx.Document(io.BytesIO(build_annual_report(demo["plan"], 2025)))
+
+
+def _row(document, first_cells: tuple[str, ...]):
+    for table in document.tables:
+        for row in table.rows:
+            cells = [c.text for c in row.cells]
+            if tuple(cells[: len(first_cells)]) == first_cells:
+                return cells
+    return None
+
+
+def test_the_health_literacy_row_shows_baseline_targets_value_and_status(annual, demo):
+    literacy = Indicator.objects.get(plan=demo["plan"], name="居民健康素养水平")
+    result = EvaluationResult.objects.get(indicator=literacy, org_unit=demo["plan"].org_unit, year=2025)
+    cells = _row(annual, ("1.1", "居民健康素养水平"))
+    assert cells is not None
+    assert cells[2] == "%"
+    assert cells[3] == "21.3（2020）"
+    assert cells[4] == "2022年≥22；2030年≥30"
+    assert cells[5] == f"{result.value:g}"
+    assert cells[6] == result.get_status_display()
+    assert cells[7] == result.explanation
+
+
+def test_one_section_per_action(annual, demo):
+    sections = [p.text for p in annual.paragraphs if p.style.name == "Heading 2"]
+    actions = list(demo["plan"].actions.order_by("number"))
+    assert len(sections) == len(actions)
+    assert sections[0] == "（一）健康知识普及行动" and sections[16] == "（十七）智慧健康行动"
+    headings = [p.text for p in annual.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:4] == ["一、总体情况", "二、各专项行动进展", "三、县（市、区）比较", "四、约束性指标考核排名"]
+    assert annual.paragraphs[4].text == demo["plan"].title and annual.paragraphs[5].text == "2025年度监测评估报告"
+
+
+def test_the_ranking_table_matches_the_evaluation(annual, demo):
+    scores = AssessmentScore.objects.filter(plan=demo["plan"], year=2025, org_unit__isnull=False).order_by("rank", "org_unit__code")
+    table = next(t for t in annual.tables if [c.text for c in t.rows[0].cells][:3] == ["排名", "县（市、区）", "得分"])
+    rows = [[c.text for c in r.cells][:3] for r in table.rows[1:]]
+    assert sorted(rows) == sorted([[str(s.rank), s.org_unit.name, f"{s.score:.2f}"] for s in scores])
+    assert len(rows) == 6
+
+
+def test_the_report_is_formal(annual):
+    header = annual.tables[0].rows[0]._tr
+    assert header.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+    footer = annual.sections[0].footer._element.xml
+    assert "PAGE" in footer
+    assert sum(1 for s in annual.inline_shapes) >= 3  # status bars, trends, county comparison
+
+
+def test_the_circular_names_overdue_and_lagging(demo):
+    document = docx.Document(io.BytesIO(build_circular(demo["plan"], 2025)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "逾期未报送情况（按部门）" in text and "约束性指标滞后情况（按县市区）" in text
+    assert "市卫生健康委（" in text
+    lagging = EvaluationResult.objects.filter(plan=demo["plan"], year=2025, status__in=["off_track", "regressing"], indicator__nature="binding").exclude(org_unit=demo["plan"].org_unit).first()
+    assert f"{lagging.indicator.name}：{lagging.explanation}" in text
+
+
+def test_the_excel_export_has_one_sheet_per_action_with_filters(demo):
+    wb = openpyxl.load_workbook(io.BytesIO(build_export(demo["plan"])))
+    assert len(wb.sheetnames) == demo["plan"].actions.count()
+    ws = wb[wb.sheetnames[0]]
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1")
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    literacy = [r for r in rows if r[1] == "居民健康素养水平" and r[4] == "青川市" and r[5] == 2025][0]
+    result = EvaluationResult.objects.get(indicator__name="居民健康素养水平", org_unit__code="990100", year=2025)
+    assert literacy[10] == result.get_status_display() and literacy[11] == result.explanation
+    assert sum(len(list(wb[n].iter_rows(min_row=2))) for n in wb.sheetnames) == EvaluationResult.objects.filter(plan=demo["plan"]).count()
+
+
+def test_the_cli_and_the_download_page(demo, tmp_path, login):
+    out = tmp_path / "annual.docx"
+    call_command("report", "annual", "--plan", str(demo["plan"].pk), "--year", "2025", "-o", str(out))
+    assert docx.Document(str(out)).paragraphs[5].text == "2025年度监测评估报告"
+    office = login("office")
+    assert "2025" in office.get("/reports/").content.decode()
+    response = office.get(f"/reports/{demo['plan'].pk}/excel/")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert login("liaison").get(f"/reports/{demo['plan'].pk}/annual/?year=2025").status_code == 403
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None, reason="LibreOffice and poppler-utils are needed (scripts/test installs them when it can)")
+def test_the_pdf_renders_chinese_headings(demo):
+    pdf = docx_to_pdf(build_annual_report(demo["plan"], 2025))
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "annual-report.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-l", "3", str(ARTIFACTS / "annual-report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "年度监测评估报告" in text and "一、总体情况" in text
+    fonts = subprocess.run(["pdffonts", str(ARTIFACTS / "annual-report.pdf")], capture_output=True, text=True, check=True).stdout
+    assert any(name in fonts for name in ("CJK", "WenQuanYi", "Droid", "Noto Sans SC", "Noto Serif SC")), fonts  # glyphs come from a CJK font, not boxes
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "2", "-l", "2", str(ARTIFACTS / "annual-report.pdf"), str(ARTIFACTS / "annual-report-page")], check=True)
+    page = next(ARTIFACTS.glob("annual-report-page*.png"))
+    assert page.stat().st_size > 10_000
