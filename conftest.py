@@ -54,3 +54,9 @@ def login(client):
         return client
 
     return as_user
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last: their live server needs committed data and a flush after each test,
+    which would remove the demo that the other tests share."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -67,6 +67,17 @@ def _task_reports(plan: Plan) -> None:
                     submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([2, 8, 14, 20]), 10, tzinfo=dt.timezone.utc)
                     reports.append(TaskReport(task=task, department_id=td.department_id, org_unit=plan.org_unit, year=year, half=half, progress=progress,
                                               text=TASK_TEXTS[progress], status=ValueStatus.APPROVED, submitted_at=submitted, approved_at=submitted + dt.timedelta(days=2)))
+        if task.all_lower_units:
+            for county in plan.org_unit.children.all():
+                rng = random.Random(f"task/{task.pk}/{county.code}")
+                for year in range(2021, 2026):
+                    for half in (1, 2):
+                        if (year, half) == (2025, 2) or rng.random() < 0.15:
+                            continue
+                        progress = rng.choice(["done", "in_progress", "delayed"])
+                        submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([5, 12, 18]), 10, tzinfo=dt.timezone.utc)
+                        reports.append(TaskReport(task=task, department=None, org_unit=county, year=year, half=half, progress=progress, text=TASK_TEXTS[progress],
+                                                  status=ValueStatus.APPROVED, submitted_at=submitted, approved_at=submitted + dt.timedelta(days=2)))
     TaskReport.objects.bulk_create(reports, batch_size=2000)
 
 

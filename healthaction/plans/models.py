@@ -42,6 +42,7 @@ class Plan(models.Model):
     source_name = models.CharField(_("source file name"), max_length=255, blank=True)
     source_sha256 = models.CharField(_("source SHA-256"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    document_text = models.TextField(_("text of the source document"), blank=True, editable=False)
     is_public = models.BooleanField(_("shown in the public view"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

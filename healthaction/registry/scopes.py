@@ -82,3 +82,25 @@ def can_review(user, item) -> bool:
 
 def reporting_unit_for(user) -> OrgUnit | None:
     return next((m.org_unit for m in memberships(user)), None)
+
+
+def visible_plans(user, plans):
+    """Return the plans (a queryset) a user may open: the office its area's, others the published ones above or within their area."""
+    from healthaction.core.choices import PlanStatus
+
+    if user.is_superuser:
+        return plans
+    if not user.is_authenticated:
+        return plans.filter(status=PlanStatus.PUBLISHED, is_public=True)
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role == Role.OFFICE_ADMIN:
+            q |= Q(org_unit__path__startswith=m.org_unit.path)
+        ancestors = [p + "/" for p in _prefixes(m.org_unit.path)]
+        q |= Q(status=PlanStatus.PUBLISHED) & (Q(org_unit__path__in=ancestors) | Q(org_unit__path__startswith=m.org_unit.path))
+    return plans.filter(q)
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: k + 1]) for k in range(len(parts))]

@@ -1,8 +1,23 @@
 from django.urls import path
 
-from healthaction.web import views
+from healthaction.web import public, review, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("plans/import/", review.import_document, name="plan-import"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:plan_id>/actions/<int:number>/", views.action_detail, name="action-detail"),
+    path("plans/<int:plan_id>/compare/", views.compare, name="plan-compare"),
+    path("plans/<int:plan_id>/tasks/", views.tasks, name="plan-tasks"),
+    path("plans/<int:plan_id>/ranking/", views.ranking, name="plan-ranking"),
+    path("plans/<int:plan_id>/evaluate/", views.evaluate_now, name="plan-evaluate"),
+    path("plans/<int:plan_id>/review/", review.review, name="plan-review"),
+    path("plans/<int:plan_id>/review/indicators/<int:indicator_id>/", review.edit_indicator, name="plan-edit-indicator"),
+    path("plans/<int:plan_id>/review/warnings/<int:warning_id>/", review.resolve_warning, name="plan-resolve-warning"),
+    path("plans/<int:plan_id>/publish/", review.publish, name="plan-publish"),
+    path("indicators/<int:indicator_id>/", views.indicator_detail, name="indicator-detail"),
+    path("jobs/<int:job_id>/", views.job_status, name="job"),
+    path("public/", public.public_home, name="public-home"),
+    path("public/plans/<int:plan_id>/", public.public_plan, name="public-plan"),
+    path("public/indicators/<int:indicator_id>/", public.public_indicator, name="public-indicator"),
 ]

@@ -1,36 +1,161 @@
-"""Server-rendered pages."""
+"""Server-rendered pages: plan dashboard, action, indicator, county comparison, task board, ranking, jobs."""
 
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from healthaction.core.choices import PlanStatus
-from healthaction.plans.models import Action, Plan
+from healthaction.core import jobs
+from healthaction.core.models import Job
+from healthaction.evaluation import rules as R
+from healthaction.plans.models import Action, Indicator, Plan
+from healthaction.registry import scopes
+from healthaction.registry.models import Department
+from healthaction.web import queries
+
+STATUS_LABELS = R.STATUS_LABEL_ZH
 
 
-def visible_plans(request: HttpRequest):
-    """Return the plans this visitor may see: all for signed-in users, published public ones otherwise."""
-    plans = Plan.objects.select_related("org_unit")
-    if request.user.is_authenticated:
-        return plans
-    return plans.filter(status=PlanStatus.PUBLISHED, is_public=True)
+def plans_for(request: HttpRequest):
+    return scopes.visible_plans(request.user, Plan.objects.select_related("org_unit"))
 
 
-def _plan_with_actions(plans):
-    actions = Action.objects.annotate(
-        indicator_count=Count("indicators", distinct=True), task_count=Count("tasks", distinct=True)
-    ).select_related("lead_department")
+def _plan(request, plan_id: int) -> Plan:
+    plan = plans_for(request).filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404(_("No such plan, or it is not yours to see."))
+    return plan
+
+
+def _with_actions(plans):
+    actions = Action.objects.annotate(indicator_count=Count("indicators", distinct=True), task_count=Count("tasks", distinct=True)).select_related("lead_department")
     return plans.prefetch_related(Prefetch("actions", queryset=actions))
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    plans = _plan_with_actions(visible_plans(request)).annotate(
-        indicator_count=Count("indicators", distinct=True),
-        binding_count=Count("indicators", filter=Q(indicators__nature="binding"), distinct=True),
+    if not request.user.is_authenticated:
+        return redirect("public-home")
+    plans = _with_actions(plans_for(request)).annotate(
+        indicator_count=Count("indicators", distinct=True), binding_count=Count("indicators", filter=Q(indicators__nature="binding"), distinct=True)
     )
-    return render(request, "web/home.html", {"plans": plans})
+    return render(request, "web/home.html", {"plans": plans, "can_import": scopes.is_office(request.user)})
 
 
+def _year(request, plan) -> int | None:
+    latest = queries.latest_year(plan)
+    try:
+        return int(request.GET["year"]) if request.GET.get("year") else latest
+    except ValueError:
+        return latest
+
+
+@login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = get_object_or_404(_plan_with_actions(visible_plans(request)), pk=plan_id)
-    return render(request, "web/plan_detail.html", {"plan": plan})
+    plan = _plan(request, plan_id)
+    year = _year(request, plan)
+    data = queries.dashboard(plan, year)
+    return render(request, "web/dashboard.html", {
+        "plan": plan, "d": data, "chart_json": json.dumps(data["chart"], ensure_ascii=False), "labels": STATUS_LABELS,
+        "actions": _with_actions(Plan.objects.filter(pk=plan.pk)).get().actions.all(), "is_office": scopes.is_office(request.user, plan),
+        "years": sorted(set(plan.results.values_list("year", flat=True)), reverse=True),
+    })
+
+
+@login_required
+def action_detail(request, plan_id: int, number: int):
+    plan = _plan(request, plan_id)
+    action = get_object_or_404(plan.actions.select_related("lead_department"), number=number)
+    year = _year(request, plan)
+    results = {r.indicator_id: r for r in plan.results.filter(year=year, org_unit=plan.org_unit, indicator__action=action)}
+    indicators = [(ind, results.get(ind.pk)) for ind in action.indicators.select_related("baseline").prefetch_related("targets").order_by("position")]
+    board = queries.task_board(plan, action=action.number)
+    return render(request, "web/action.html", {"plan": plan, "action": action, "indicators": indicators, "board": board, "year": year})
+
+
+@login_required
+def indicator_detail(request, indicator_id: int):
+    indicator = get_object_or_404(Indicator.objects.select_related("plan__org_unit", "action", "baseline"), pk=indicator_id)
+    plan = _plan(request, indicator.plan_id)
+    year = _year(request, plan)
+    data = queries.indicator_page(indicator, year)
+    return render(request, "web/indicator.html", {"plan": plan, "indicator": indicator, "year": year, "d": data, "chart_json": json.dumps(data["chart"], ensure_ascii=False)})
+
+
+@login_required
+def compare(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    year = _year(request, plan)
+    data = queries.comparison(plan, year, request.GET.get("sort"))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f"attachment; filename=compare-{year}.csv"
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow([_("County")] + [f"{i.number} {i.name}" for i in data["indicators"]])
+        for row in data["rows"]:
+            writer.writerow([row["unit"].name] + [STATUS_LABELS.get(c.status, "") if c else "" for c in row["cells"]])
+        return response
+    return render(request, "web/compare.html", {"plan": plan, "year": year, "d": data, "labels": STATUS_LABELS})
+
+
+@login_required
+def tasks(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    department = Department.objects.filter(pk=request.GET.get("department")).first() if request.GET.get("department", "").isdigit() else None
+    action = int(request.GET["action"]) if request.GET.get("action", "").isdigit() else None
+    progress = request.GET.get("progress") or None
+    board = queries.task_board(plan, department=department, action=action, progress=progress)
+    departments = Department.objects.filter(task_roles__task__plan=plan).distinct().order_by("name")
+    from healthaction.core.choices import TaskProgress
+
+    return render(request, "web/tasks.html", {"plan": plan, "board": board, "departments": departments, "actions": plan.actions.order_by("number"),
+                                              "progress_choices": TaskProgress.choices, "selected": {"department": department, "action": action, "progress": progress}})
+
+
+@login_required
+def ranking(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    year = _year(request, plan)
+    units, departments = queries.ranking(plan, year)
+    return render(request, "web/ranking.html", {"plan": plan, "year": year, "units": units, "departments": departments})
+
+
+@login_required
+@require_POST
+def evaluate_now(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    if not scopes.is_office(request.user, plan):
+        raise PermissionDenied
+
+    def work(progress):
+        from healthaction.evaluation.services import assess_plan, evaluate_plan
+
+        progress(10, _("Evaluating…"))
+        rows = evaluate_plan(plan)
+        year = queries.latest_year(plan)
+        progress(80, _("Scoring…"))
+        if year:
+            assess_plan(plan, year)
+        return _("%(n)s results computed.") % {"n": rows}, reverse("plan-detail", args=[plan.pk])
+
+    job = jobs.start("evaluate", request.user, work)
+    return redirect("job", job_id=job.pk)
+
+
+@login_required
+def job_status(request, job_id: int):
+    job = get_object_or_404(Job, pk=job_id, user=request.user)
+    if request.headers.get("HX-Request"):
+        return render(request, "web/_job.html", {"job": job})
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": job.status, "progress": job.progress, "message": job.message, "url": job.result_url})
+    return render(request, "web/job.html", {"job": job})

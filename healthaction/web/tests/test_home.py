@@ -1,7 +1,8 @@
 from healthaction.core.choices import PlanStatus
 
 
-def test_the_home_page_lists_the_demo_plans_actions(client, demo):
+def test_the_home_page_lists_the_demo_plans_actions(login, demo):
+    client = login("leader")
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -12,8 +13,8 @@ def test_the_home_page_lists_the_demo_plans_actions(client, demo):
 
 
 def test_the_home_page_is_in_chinese_by_default_and_english_on_request(client, demo):
-    assert "登录" in client.get("/").content.decode()
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "登录" in client.get("/public/").content.decode()
+    response = client.get("/public/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Log in" in response.content.decode()
 
 
@@ -21,9 +22,11 @@ def test_an_unpublished_plan_is_hidden_from_anonymous_visitors(client, demo):
     plan = demo["plan"]
     plan.status = PlanStatus.DRAFT
     plan.save()
-    assert plan.title not in client.get("/").content.decode()
-    assert client.get(f"/plans/{plan.pk}/").status_code == 404
+    assert plan.title not in client.get("/public/").content.decode()
+    assert client.get(f"/public/plans/{plan.pk}/").status_code == 404
     client.login(username="leader", password="demo-leader-2026")
+    assert client.get(f"/plans/{plan.pk}/").status_code == 404  # a draft is for the office only
+    client.login(username="office", password="demo-office-2026")
     assert client.get(f"/plans/{plan.pk}/").status_code == 200
 
 

@@ -1,0 +1,131 @@
+"""Read models for the pages: everything comes from stored results, nothing is recomputed on a request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+
+from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
+from healthaction.collection.services import history
+from healthaction.core.choices import ValueStatus
+from healthaction.evaluation import rules as R
+from healthaction.evaluation.models import AssessmentScore, EvaluationResult
+from healthaction.plans.models import Indicator, Plan
+
+LAGGING = (R.OFF_TRACK, R.REGRESSING, R.AT_RISK)
+SEVERITY = {R.REGRESSING: 0, R.OFF_TRACK: 1, R.AT_RISK: 2}
+
+
+def latest_year(plan: Plan) -> int | None:
+    """Return the latest year with a substantial share of data (half the busiest year's), not one early report."""
+    counts = dict(
+        EvaluationResult.objects.filter(plan=plan).exclude(status=R.NO_DATA).values_list("year").annotate(n=Count("id")).values_list("year", "n")
+    )
+    if not counts:
+        return None
+    busiest = max(counts.values())
+    return max(year for year, n in counts.items() if n * 2 >= busiest)
+
+
+def dashboard(plan: Plan, year: int | None) -> dict:
+    actions = list(plan.actions.order_by("number"))
+    results = list(EvaluationResult.objects.filter(plan=plan, year=year, org_unit=plan.org_unit).select_related("indicator")) if year else []
+    per_action = defaultdict(Counter)
+    for r in results:
+        per_action[r.indicator.action_id][r.status] += 1
+    totals = Counter(r.status for r in results)
+    binding = [r for r in results if r.indicator.nature == "binding"]
+    today = dt.date.today()
+    overdue = DueItem.objects.filter(plan=plan, obsolete=False, received_at__isnull=True, due_date__lt=today).count()
+    due = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lt=today).count()
+    received = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lt=today, received_at__isnull=False).count()
+    lagging = sorted((r for r in results if r.status in LAGGING), key=lambda r: (SEVERITY[r.status], r.ratio if r.ratio is not None else 0))[:10]
+    latest = list(IndicatorValue.objects.filter(indicator__plan=plan).exclude(status=ValueStatus.DRAFT).select_related("indicator", "org_unit", "submitted_by").order_by("-submitted_at", "-pk")[:10])
+    chart = {
+        "actions": [f"{a.number}.{a.name}" for a in actions],
+        "series": [{"status": s, "name": R.STATUS_LABEL_ZH[s], "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in R.STATUSES],
+    }
+    return {
+        "year": year, "totals": {s: totals.get(s, 0) for s in R.STATUSES}, "indicator_count": len(results),
+        "binding_met": sum(1 for r in binding if r.status == R.ACHIEVED), "binding_count": len(binding),
+        "overdue": overdue, "completeness": received / due if due else None, "lagging": lagging, "latest": latest, "chart": chart,
+    }
+
+
+def indicator_page(indicator: Indicator, year: int | None, user=None) -> dict:
+    plan = indicator.plan
+    units = [plan.org_unit, *plan.org_unit.children.order_by("code")]
+    results = list(EvaluationResult.objects.filter(indicator=indicator).select_related("org_unit").order_by("org_unit__path", "year"))
+    by_unit = defaultdict(dict)
+    for r in results:
+        by_unit[r.org_unit_id][r.year] = r
+    years = sorted({r.year for r in results})
+    city = by_unit.get(plan.org_unit_id, {})
+    baseline = getattr(indicator, "baseline", None)
+    targets = list(indicator.targets.all())
+    current = city.get(year) if year else None
+    chart = {
+        "name": indicator.name, "unit": indicator.unit, "years": years + ([current.forecast_year] if current and current.forecast_year and current.forecast_year not in years else []),
+        "values": [city[y].value if y in city else None for y in years],
+        "baseline": baseline.value if baseline else None,
+        "targets": [[t.year, t.value] for t in targets if t.value is not None],
+        "forecast": [[years[-1], city[years[-1]].value], [current.forecast_year, current.forecast]] if current and current.forecast is not None and years and city.get(years[-1]) and city[years[-1]].value is not None else [],
+    }
+    grid = [{"unit": u, "result": by_unit.get(u.pk, {}).get(year)} for u in units]
+    values = list(IndicatorValue.objects.filter(indicator=indicator).select_related("org_unit", "approved_by", "submitted_by").order_by("org_unit__path", "-year"))
+    revisions = {v.pk: history(v) for v in values[:40]}
+    return {"units": units, "years": years, "chart": chart, "grid": grid, "by_unit": by_unit, "current": current, "targets": targets,
+            "baseline": baseline, "values": values, "revisions": revisions}
+
+
+def comparison(plan: Plan, year: int | None, sort: str | None = None) -> dict:
+    counties = list(plan.org_unit.children.order_by("code"))
+    indicators = list(plan.indicators.order_by("position"))
+    results = {(r.indicator_id, r.org_unit_id): r for r in EvaluationResult.objects.filter(plan=plan, year=year, org_unit__in=counties)} if year else {}
+    rows = []
+    for county in counties:
+        cells = [results.get((ind.pk, county.pk)) for ind in indicators]
+        counts = Counter(c.status for c in cells if c)
+        share = (counts[R.ACHIEVED] + counts[R.ON_TRACK]) / len(cells) if cells else 0
+        rows.append({"unit": county, "cells": cells, "counts": counts, "share": share})
+    if sort == "share":
+        rows.sort(key=lambda r: -r["share"])
+    elif sort and sort.isdigit():
+        index = next((k for k, ind in enumerate(indicators) if ind.pk == int(sort)), None)
+        if index is not None:
+            order = {s: k for k, s in enumerate(R.STATUSES)}
+            rows.sort(key=lambda r: order.get(r["cells"][index].status, 99) if r["cells"][index] else 99)
+    return {"counties": counties, "indicators": indicators, "rows": rows}
+
+
+def task_board(plan: Plan, department=None, action=None, progress=None) -> list[dict]:
+    today = dt.date.today()
+    tasks = plan.tasks.select_related("action").prefetch_related("task_departments__department").order_by("position")
+    if action:
+        tasks = tasks.filter(action__number=action)
+    if department:
+        tasks = tasks.filter(task_departments__department=department).distinct()
+    latest = {}
+    for report in TaskReport.objects.filter(task__plan=plan).exclude(status=ValueStatus.DRAFT).order_by("year", "half"):
+        latest[(report.task_id, report.department_id)] = report
+    overdue = set(DueItem.objects.filter(plan=plan, kind="task_progress", obsolete=False, received_at__isnull=True, due_date__lt=today).values_list("task_id", "department_id"))
+    board = []
+    for task in tasks:
+        lines = []
+        for td in task.task_departments.all():
+            if department and td.department_id != department.pk:
+                continue
+            report = latest.get((task.pk, td.department_id))
+            if progress and (report is None or report.progress != progress):
+                continue
+            lines.append({"department": td.department, "role": td.role, "report": report, "overdue": (task.pk, td.department_id) in overdue})
+        if lines:
+            board.append({"task": task, "lines": lines})
+    return board
+
+
+def ranking(plan: Plan, year: int | None):
+    scores = list(AssessmentScore.objects.filter(plan=plan, year=year).select_related("org_unit", "department").order_by("rank")) if year else []
+    return [s for s in scores if s.org_unit_id], [s for s in scores if s.department_id]

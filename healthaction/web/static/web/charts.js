@@ -1,0 +1,79 @@
+/* Charts for healthaction pages, drawn with the vendored ECharts from JSON embedded in the page. */
+(function () {
+  "use strict";
+  var COLORS = {achieved: "#1a7f37", on_track: "#6cc04a", at_risk: "#f2b705", off_track: "#e8590c", regressing: "#c92a2a", no_data: "#adb5bd", not_assessable: "#dee2e6"};
+
+  function data(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function statusBars(el, d) {
+    var chart = echarts.init(el, null, {renderer: "svg"});
+    chart.setOption({
+      aria: {enabled: true},
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      legend: {bottom: 0},
+      grid: {left: 8, right: 16, top: 8, bottom: 40, containLabel: true},
+      xAxis: {type: "value", minInterval: 1},
+      yAxis: {type: "category", data: d.actions.slice().reverse(), axisLabel: {fontSize: 11}},
+      series: d.series.filter(function (s) { return s.data.some(function (v) { return v > 0; }); }).map(function (s) {
+        return {name: s.name, type: "bar", stack: "all", data: s.data.slice().reverse(), itemStyle: {color: COLORS[s.status]}};
+      })
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  function trend(el, d) {
+    var chart = echarts.init(el, null, {renderer: "svg"});
+    var years = d.years.map(String);
+    var series = [{name: "监测值", type: "line", data: d.values, connectNulls: true, symbolSize: 7, itemStyle: {color: "#0b5cab"}}];
+    if (d.baseline !== null) {
+      series[0].markLine = {symbol: "none", label: {formatter: "基期 {c}"}, lineStyle: {type: "dotted", color: "#868e96"}, data: [{yAxis: d.baseline}]};
+    }
+    if (d.targets.length) {
+      series.push({name: "目标", type: "scatter", symbol: "diamond", symbolSize: 14, itemStyle: {color: "#c92a2a"},
+        data: d.targets.map(function (t) { return [String(t[0]), t[1]]; })});
+    }
+    if (d.forecast.length) {
+      series.push({name: "趋势预测", type: "line", lineStyle: {type: "dashed"}, itemStyle: {color: "#74a9e0"},
+        data: d.forecast.map(function (p) { return [String(p[0]), p[1]]; })});
+    }
+    var all = years.slice();
+    d.targets.forEach(function (t) { if (all.indexOf(String(t[0])) < 0) { all.push(String(t[0])); } });
+    all.sort();
+    chart.setOption({
+      aria: {enabled: true},
+      tooltip: {trigger: "axis"},
+      legend: {bottom: 0},
+      grid: {left: 8, right: 24, top: 24, bottom: 36, containLabel: true},
+      xAxis: {type: "category", data: all},
+      yAxis: {type: "value", name: d.unit || "", scale: true},
+      series: series
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (typeof echarts === "undefined") { return; }
+      var d = data(el.getAttribute("data-source"));
+      if (!d) { return; }
+      if (el.getAttribute("data-chart") === "status-bars") { statusBars(el, d); }
+      if (el.getAttribute("data-chart") === "trend") { trend(el, d); }
+    });
+    /* source highlighting on the review page */
+    document.querySelectorAll("[data-lines]").forEach(function (item) {
+      item.addEventListener("click", function () {
+        var range = item.getAttribute("data-lines").split("-").map(Number);
+        document.querySelectorAll(".src-line.hl").forEach(function (l) { l.classList.remove("hl"); });
+        for (var n = range[0]; n <= range[1]; n++) {
+          var line = document.getElementById("L" + n);
+          if (line) { line.classList.add("hl"); }
+        }
+        var first = document.getElementById("L" + range[0]);
+        if (first) { first.scrollIntoView({block: "center"}); }
+      });
+    });
+  });
+})();

@@ -1,0 +1,130 @@
+"""The web application in a real browser: Playwright driving Debian's Chromium headless.
+
+Skipped, with the reason printed, when Chromium is not installed (scripts/test installs it when it can).
+Screenshots are kept in artifacts/.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from healthaction.documents.tests.seeds import SEEDS
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)"),
+    pytest.mark.browser,
+]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps an event loop in this thread
+
+
+@pytest.fixture
+def site(live_server, transactional_db, settings):
+    # jobs run inline here: SQLite's shared in-memory test database locks under a second writer thread
+    settings.JOBS_INLINE = True
+    from healthaction.demo.build import DEMO_DOC_NUMBER, build_demo
+    from healthaction.plans.models import Plan
+
+    if not Plan.objects.filter(doc_number=DEMO_DOC_NUMBER).exists():
+        build_demo()
+    return live_server.url
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-quic"])
+        yield b
+        b.close()
+
+
+def login(page, site, username, password):
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label(re.compile("用户名|User name")).fill(username)
+    page.get_by_label(re.compile("密码|Password")).fill(password)
+    page.get_by_role("button", name=re.compile("登录|Log in")).click()
+    page.wait_for_load_state()
+
+
+def test_liaison_submits_office_approves_and_the_dashboard_changes(site, browser):
+    from healthaction.collection.models import DueItem
+    from healthaction.plans.models import Indicator
+
+    indicator = Indicator.objects.get(name="居民健康素养水平", plan__doc_number__startswith="青")
+    item = DueItem.objects.get(indicator=indicator, org_unit__code="990100", year=2026)
+    plan_id = indicator.plan_id
+
+    office = browser.new_context(locale="zh-CN").new_page()
+    login(office, site, "office", "demo-office-2026")
+    office.goto(f"{site}/plans/{plan_id}/?year=2026")
+    before = int(office.locator("#achieved-count").inner_text())
+
+    liaison = browser.new_context(locale="zh-CN").new_page()
+    login(liaison, site, "liaison", "demo-liaison-2026")
+    liaison.goto(f"{site}/report/items/{item.pk}/")
+    liaison.get_by_label(re.compile("数值|Value")).fill("33.5")
+    liaison.get_by_label(re.compile("数据来源|Source")).fill("2026年居民健康素养监测")
+    liaison.get_by_role("button", name=re.compile("^(报送|Submit)$")).click()
+    liaison.wait_for_load_state()
+    assert "已报送" in liaison.locator("#status").inner_text()
+    liaison.screenshot(path=str(ARTIFACTS / "browser-liaison-submitted.png"), full_page=True)
+
+    office.goto(f"{site}/report/review/")
+    office.get_by_role("link", name="居民健康素养水平").first.click()
+    office.get_by_role("button", name=re.compile("审核通过|Approve")).click()
+    office.wait_for_load_state()
+    assert "已审核" in office.locator("#status").inner_text()
+    office.goto(f"{site}/plans/{plan_id}/?year=2026")
+    after = int(office.locator("#achieved-count").inner_text())
+    assert after == before + 1
+    office.wait_for_selector("[data-chart=status-bars] svg")
+    office.screenshot(path=str(ARTIFACTS / "browser-dashboard.png"), full_page=True)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents missing")
+def test_upload_a_seed_document_correct_a_field_and_publish(site, browser):
+    from healthaction.plans.models import Plan
+
+    page = browser.new_context(locale="zh-CN").new_page()
+    login(page, site, "office", "demo-office-2026")
+    page.goto(f"{site}/plans/import/")
+    page.set_input_files("input[type=file]", str(next(SEEDS.glob("004_*.txt"))))
+    page.get_by_role("button", name=re.compile("读取|Read")).click()
+    page.wait_for_selector("#job-result", timeout=30000)  # the job page polls until the background parse is done
+    page.click("#job-result")
+    page.wait_for_selector("text=居民健康素养水平")
+    page.locator("tr", has_text="居民健康素养水平").first.click()
+    assert page.locator(".src-line.hl").count() >= 1  # the source of the item is highlighted
+    page.screenshot(path=str(ARTIFACTS / "browser-review.png"))
+    page.locator("tr", has_text="居民健康素养水平").first.get_by_role("link").click()
+    page.get_by_label(re.compile("指标性质|nature", re.I)).select_option("binding")
+    page.get_by_role("button", name=re.compile("保存|Save")).click()
+    page.wait_for_load_state()
+    plan = Plan.objects.filter(title="健康云浮行动").order_by("-pk").first()
+    assert plan.indicators.get(name="居民健康素养水平").nature == "binding"
+    page.check("input[name=public]")
+    page.click("#publish")
+    page.wait_for_load_state()
+    plan.refresh_from_db()
+    assert plan.status == "published" and plan.due_items.exists()
+
+
+def test_the_public_view_without_login_on_a_phone(site, browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{site}/public/")
+    page.get_by_role("link", name=re.compile("健康青川行动实施方案")).click()
+    page.wait_for_selector("[data-chart=status-bars] svg")
+    assert page.locator("table").count() >= 1
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400  # nothing forces sideways scrolling of the page
+    page.screenshot(path=str(ARTIFACTS / "browser-public-phone.png"), full_page=True)

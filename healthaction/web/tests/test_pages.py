@@ -1,0 +1,82 @@
+"""Every page renders for the roles that may see it, from stored results, and refuses the others."""
+
+import pytest
+
+from healthaction.evaluation.models import AssessmentScore, EvaluationResult
+from healthaction.plans.models import Indicator
+
+
+@pytest.mark.parametrize("user", ["office", "leader", "liaison", "county", "actionlead"])
+def test_the_dashboard_for_every_role(login, demo, user):
+    client = login(user)
+    response = client.get(f"/plans/{demo['plan'].pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    achieved = EvaluationResult.objects.filter(plan=demo["plan"], year=2025, org_unit=demo["plan"].org_unit, status="achieved").count()
+    assert f'<div class="big" id="achieved-count">{achieved}</div>' in html
+    assert 'id="status-data"' in html and "vendor/echarts.min.js" in html
+
+
+def test_indicator_page_shows_targets_counties_and_history(login, demo):
+    literacy = Indicator.objects.get(plan=demo["plan"], name="居民健康素养水平")
+    html = login("office").get(f"/indicators/{literacy.pk}/").content.decode()
+    result = EvaluationResult.objects.get(indicator=literacy, org_unit=demo["plan"].org_unit, year=2025)
+    assert "2022：≥22" in html and "2030：≥30" in html
+    assert result.explanation in html
+    assert html.count('class="cell st-') == 7  # the city and its six counties
+    assert 'id="trend-data"' in html
+
+
+def test_comparison_sorts_and_exports(login, demo):
+    client = login("leader")
+    html = client.get(f"/plans/{demo['plan'].pk}/compare/?sort=share").content.decode()
+    assert html.count("<th scope=\"row\">") == 6
+    csv = client.get(f"/plans/{demo['plan'].pk}/compare/?format=csv").content.decode("utf-8-sig")
+    lines = csv.strip().splitlines()
+    assert len(lines) == 7 and lines[0].startswith("County") or lines[0].startswith("县")
+
+
+def test_task_board_filters(login, demo):
+    client = login("office")
+    html = client.get(f"/plans/{demo['plan'].pk}/tasks/?action=4").content.decode()
+    assert "控烟" in html
+    assert "overdue" in html  # demo has unreported half-years
+    filtered = client.get(f"/plans/{demo['plan'].pk}/tasks/?progress=delayed").content.decode()
+    assert "滞后" in filtered
+
+
+def test_ranking_page_lists_the_scores(login, demo):
+    html = login("leader").get(f"/plans/{demo['plan'].pk}/ranking/").content.decode()
+    first = AssessmentScore.objects.filter(plan=demo["plan"], year=2025, org_unit__isnull=False).order_by("rank").first()
+    assert first.org_unit.name in html and f"{first.score:.2f}" in html
+
+
+def test_the_public_view_needs_no_login_and_shows_only_published(client, demo):
+    plan = demo["plan"]
+    assert client.get("/").status_code == 302
+    assert plan.title in client.get("/public/").content.decode()
+    assert client.get(f"/public/plans/{plan.pk}/").status_code == 200
+    literacy = Indicator.objects.get(plan=plan, name="居民健康素养水平")
+    assert client.get(f"/public/indicators/{literacy.pk}/").status_code == 200
+    plan.is_public = False
+    plan.save()
+    assert client.get(f"/public/plans/{plan.pk}/").status_code == 404
+    assert client.get(f"/public/indicators/{literacy.pk}/").status_code == 404
+    assert client.get(f"/plans/{plan.pk}/").status_code == 302  # the internal page asks for a login
+
+
+def test_the_office_recomputes_through_a_job(login, demo, settings):
+    settings.JOBS_INLINE = True
+    client = login("office")
+    response = client.post(f"/plans/{demo['plan'].pk}/evaluate/")
+    assert response.status_code == 302
+    job = client.get(response["Location"] + "?format=json").json()
+    assert job["status"] == "done" and job["progress"] == 100
+    assert login("liaison").post(f"/plans/{demo['plan'].pk}/evaluate/").status_code == 403
+
+
+def test_pages_work_on_a_phone_width_layout_and_in_english(login, demo):
+    client = login("office")
+    html = client.get(f"/plans/{demo['plan'].pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="viewport"' in html
+    assert "Dashboard" in html or "仪表" in html
