@@ -60,3 +60,12 @@ def pytest_collection_modifyitems(config, items):
     """Run the browser tests last: their live server needs committed data and a flush after each test,
     which would remove the demo that the other tests share."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached page fragments must not leak from one test's data into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

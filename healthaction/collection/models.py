@@ -56,7 +56,7 @@ class IndicatorValue(WorkflowMixin):
         verbose_name_plural = _("indicator values")
         ordering = ["indicator", "org_unit", "year"]
         constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "year"], name="value_one_per_unit_year")]
-        indexes = [models.Index(fields=["org_unit", "year"], name="value_unit_year_idx")]
+        indexes = [models.Index(fields=["org_unit", "year"], name="value_unit_year_idx"), models.Index(fields=["submitted_at"], name="value_submitted_idx")]
 
     def __str__(self) -> str:
         shown = self.qualitative if self.value is None else f"{self.value:g}"

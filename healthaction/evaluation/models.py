@@ -98,3 +98,16 @@ class AssessmentScore(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(org_unit__isnull=False) ^ models.Q(department__isnull=False), name="score_unit_xor_department"),
         ]
+
+
+class EvaluationSummary(models.Model):
+    """What pages need to know about a plan's stored results without counting them on every request."""
+
+    plan = models.OneToOneField(Plan, models.CASCADE, related_name="evaluation_summary")
+    years = models.JSONField(default=list)  # years with results, newest first
+    latest_year = models.PositiveSmallIntegerField(null=True, blank=True)  # newest year with a substantial share of data
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation summary")
+        verbose_name_plural = _("evaluation summaries")

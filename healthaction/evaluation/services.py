@@ -13,7 +13,9 @@ from django.db import connection, transaction
 from healthaction.core.choices import PlanStatus, ValueStatus
 from healthaction.evaluation import engine, opensdg
 from healthaction.evaluation import rules as R
-from healthaction.evaluation.models import AssessmentScheme, AssessmentScore, EvaluationResult
+from django.db.models import Count
+
+from healthaction.evaluation.models import AssessmentScheme, AssessmentScore, EvaluationResult, EvaluationSummary
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry.models import OrgUnit
 
@@ -173,6 +175,7 @@ def _store(plan: Plan, results: pl.DataFrame | None, indicator_ids, org_unit_ids
         existing = existing.filter(org_unit_id__in=org_unit_ids)
     existing.delete()
     if results is None:
+        summarize(plan)
         return 0
     objects = [
         EvaluationResult(
@@ -201,7 +204,19 @@ def _store(plan: Plan, results: pl.DataFrame | None, indicator_ids, org_unit_ids
         for r in results.iter_rows(named=True)
     ]
     EvaluationResult.objects.bulk_create(objects, batch_size=2000)
+    summarize(plan)
     return len(objects)
+
+
+def summarize(plan: Plan) -> EvaluationSummary:
+    """Store the years with results and the latest year with a substantial share of data (half the busiest year's)."""
+    counts = dict(
+        EvaluationResult.objects.filter(plan=plan).exclude(status=R.NO_DATA).order_by().values_list("year").annotate(n=Count("id")).values_list("year", "n")
+    )
+    years = sorted(EvaluationResult.objects.filter(plan=plan).order_by().values_list("year", flat=True).distinct(), reverse=True)
+    latest = max((y for y, n in counts.items() if n * 2 >= max(counts.values())), default=None) if counts else None
+    summary, _ = EvaluationSummary.objects.update_or_create(plan=plan, defaults={"years": years, "latest_year": latest})
+    return summary
 
 
 def evaluate_all(plans=None) -> dict[int, int]:

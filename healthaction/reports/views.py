@@ -37,7 +37,7 @@ def reports_page(request):
     plans = [p for p in Plan.objects.exclude(status="draft").select_related("org_unit") if _allowed(request.user, p)]
     if not plans:
         raise PermissionDenied
-    years = {p.pk: sorted(set(EvaluationResult.objects.filter(plan=p).values_list("year", flat=True)), reverse=True) for p in plans}
+    years = {p.pk: list(EvaluationResult.objects.filter(plan=p).order_by("-year").values_list("year", flat=True).distinct()) for p in plans}
     return render(request, "reports/index.html", {"plans": plans, "years": years, "pdf": libreoffice() is not None})
 
 

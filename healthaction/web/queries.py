@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Count
 
-from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
-from healthaction.collection.services import history
+from django.contrib.contenttypes.models import ContentType
+
+from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
 from healthaction.core.choices import ValueStatus
 from healthaction.evaluation import rules as R
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
@@ -18,15 +18,21 @@ LAGGING = (R.OFF_TRACK, R.REGRESSING, R.AT_RISK)
 SEVERITY = {R.REGRESSING: 0, R.OFF_TRACK: 1, R.AT_RISK: 2}
 
 
+def summary(plan: Plan):
+    from healthaction.evaluation.models import EvaluationSummary
+
+    return EvaluationSummary.objects.filter(plan=plan).first()
+
+
 def latest_year(plan: Plan) -> int | None:
-    """Return the latest year with a substantial share of data (half the busiest year's), not one early report."""
-    counts = dict(
-        EvaluationResult.objects.filter(plan=plan).exclude(status=R.NO_DATA).values_list("year").annotate(n=Count("id")).values_list("year", "n")
-    )
-    if not counts:
-        return None
-    busiest = max(counts.values())
-    return max(year for year, n in counts.items() if n * 2 >= busiest)
+    """Return the latest year with a substantial share of data, as stored by the last evaluation."""
+    s = summary(plan)
+    return s.latest_year if s else None
+
+
+def result_years(plan: Plan) -> list[int]:
+    s = summary(plan)
+    return s.years if s else []
 
 
 def dashboard(plan: Plan, year: int | None) -> dict:
@@ -42,7 +48,8 @@ def dashboard(plan: Plan, year: int | None) -> dict:
     due = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lt=today).count()
     received = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lt=today, received_at__isnull=False).count()
     lagging = sorted((r for r in results if r.status in LAGGING), key=lambda r: (SEVERITY[r.status], r.ratio if r.ratio is not None else 0))[:10]
-    latest = list(IndicatorValue.objects.filter(indicator__plan=plan).exclude(status=ValueStatus.DRAFT).select_related("indicator", "org_unit", "submitted_by").order_by("-submitted_at", "-pk")[:10])
+    latest = list(IndicatorValue.objects.filter(indicator__plan=plan, submitted_at__isnull=False).exclude(status=ValueStatus.DRAFT)
+                  .select_related("indicator", "org_unit", "submitted_by").order_by("-submitted_at")[:10])
     chart = {
         "actions": [f"{a.number}.{a.name}" for a in actions],
         "series": [{"status": s, "name": R.STATUS_LABEL_ZH[s], "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in R.STATUSES],
@@ -57,7 +64,7 @@ def dashboard(plan: Plan, year: int | None) -> dict:
 def indicator_page(indicator: Indicator, year: int | None, user=None) -> dict:
     plan = indicator.plan
     units = [plan.org_unit, *plan.org_unit.children.order_by("code")]
-    results = list(EvaluationResult.objects.filter(indicator=indicator).select_related("org_unit").order_by("org_unit__path", "year"))
+    results = list(EvaluationResult.objects.filter(indicator=indicator).select_related("org_unit").order_by("year"))
     by_unit = defaultdict(dict)
     for r in results:
         by_unit[r.org_unit_id][r.year] = r
@@ -74,10 +81,15 @@ def indicator_page(indicator: Indicator, year: int | None, user=None) -> dict:
         "forecast": [[years[-1], city[years[-1]].value], [current.forecast_year, current.forecast]] if current and current.forecast is not None and years and city.get(years[-1]) and city[years[-1]].value is not None else [],
     }
     grid = [{"unit": u, "result": by_unit.get(u.pk, {}).get(year)} for u in units]
-    values = list(IndicatorValue.objects.filter(indicator=indicator).select_related("org_unit", "approved_by", "submitted_by").order_by("org_unit__path", "-year"))
-    revisions = {v.pk: history(v) for v in values[:40]}
+    values = list(IndicatorValue.objects.filter(indicator=indicator, org_unit__in=units).select_related("org_unit", "approved_by", "submitted_by").order_by("org_unit__path", "-year")[:80])
+    revisions = defaultdict(list)
+    value_type = ContentType.objects.get_for_model(IndicatorValue)
+    for revision in Revision.objects.filter(content_type=value_type, object_id__in=[v.pk for v in values]).select_related("user").order_by("pk"):
+        revisions[revision.object_id].append(revision)
+    for v in values:
+        v.revision_list = revisions.get(v.pk, [])
     return {"units": units, "years": years, "chart": chart, "grid": grid, "by_unit": by_unit, "current": current, "targets": targets,
-            "baseline": baseline, "values": values, "revisions": revisions}
+            "baseline": baseline, "values": values, "revisions": dict(revisions)}
 
 
 def comparison(plan: Plan, year: int | None, sort: str | None = None) -> dict:

@@ -58,15 +58,35 @@ def _year(request, plan) -> int | None:
         return latest
 
 
+def _version(plan) -> str:
+    """A cache key part that changes whenever the plan's results are recomputed (approvals recompute them)."""
+    summary = queries.summary(plan)
+    return summary.computed_at.isoformat() if summary else "none"
+
+
+class _Lazy:
+    """Defers a query to the moment the template reads it, so a cached fragment costs nothing."""
+
+    def __init__(self, compute):
+        self._compute, self._value = compute, None
+
+    def __getattr__(self, name):
+        if self._value is None:
+            self._value = self._compute()
+        return self._value[name] if isinstance(self._value, dict) else getattr(self._value, name)
+
+    def __getitem__(self, name):
+        return self.__getattr__(name)
+
+
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     year = _year(request, plan)
-    data = queries.dashboard(plan, year)
     return render(request, "web/dashboard.html", {
-        "plan": plan, "d": data, "chart_json": json.dumps(data["chart"], ensure_ascii=False), "labels": STATUS_LABELS,
-        "actions": _with_actions(Plan.objects.filter(pk=plan.pk)).get().actions.all(), "is_office": scopes.is_office(request.user, plan),
-        "years": sorted(set(plan.results.values_list("year", flat=True)), reverse=True),
+        "plan": plan, "d": _Lazy(lambda: queries.dashboard(plan, year)) if year else queries.dashboard(plan, year), "year": year, "labels": STATUS_LABELS,
+        "actions": _Lazy(lambda: {"all": _with_actions(Plan.objects.filter(pk=plan.pk)).get().actions.all()}), "is_office": scopes.is_office(request.user, plan),
+        "years": queries.result_years(plan), "version": _version(plan),
     })
 
 
@@ -86,8 +106,7 @@ def indicator_detail(request, indicator_id: int):
     indicator = get_object_or_404(Indicator.objects.select_related("plan__org_unit", "action", "baseline"), pk=indicator_id)
     plan = _plan(request, indicator.plan_id)
     year = _year(request, plan)
-    data = queries.indicator_page(indicator, year)
-    return render(request, "web/indicator.html", {"plan": plan, "indicator": indicator, "year": year, "d": data, "chart_json": json.dumps(data["chart"], ensure_ascii=False)})
+    return render(request, "web/indicator.html", {"plan": plan, "indicator": indicator, "year": year, "d": _Lazy(lambda: queries.indicator_page(indicator, year)), "version": _version(plan)})
 
 
 @login_required

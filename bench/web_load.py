@@ -1,0 +1,183 @@
+"""Load benchmark: the dashboard and the indicator page at city scale under 20 concurrent users, on PostgreSQL.
+
+City scale: 1 city, 10 counties, 150 towns, 150 indicators, 10 years of values. The server is gunicorn
+(2 workers × 4 threads) in a second process on loopback; the load comes from this process (20 threads
+with keep-alive connections, each a logged-in user). Prints p50/p95 latency and throughput for the
+dashboard, the indicator page and a trivial view (/healthz) under the same load, and the ratios.
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/ha_bench; the database
+is created when missing and refilled).
+Run: .venv/bin/python bench/web_load.py [--seconds 20]
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ha_bench")
+os.environ["DATABASE_URL"] = DB_URL
+os.environ.setdefault("HEALTHACTION_VAR_DIR", tempfile.mkdtemp(prefix="ha-load-"))
+os.environ["DJANGO_SETTINGS_MODULE"] = "healthaction.settings"
+PORT = 8765
+
+
+def ensure_database():
+    import psycopg
+
+    name = DB_URL.rsplit("/", 1)[1]
+    with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build():
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from healthaction.collection.models import IndicatorValue
+    from healthaction.evaluation.services import assess_plan, evaluate_plan
+    from healthaction.plans.interchange import import_plan
+    from healthaction.registry.models import Membership, OrgUnit
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    province = OrgUnit.objects.create(code="L0", name="负载省", level="province")
+    city = OrgUnit.objects.create(code="L01", name="负载市", level="city", parent=province)
+    counties = [OrgUnit.objects.create(code=f"L01{c:02d}", name=f"负载县{c}", level="county", parent=city) for c in range(10)]
+    towns = []
+    for county in counties:
+        towns += OrgUnit.objects.bulk_create([OrgUnit(code=f"{county.code}{t:03d}", name=f"{county.name}镇{t}", level="town", parent=county, path=f"{county.path}{county.code}{t:03d}/") for t in range(15)])
+    plan = import_plan({
+        "format": "healthaction.plan", "version": 1,
+        "plan": {"title": "负载测试方案", "horizon": {"start": 2016, "end": 2030}, "org_unit": {"code": "L01", "name": "负载市", "level": "city"}, "status": "published", "is_public": True},
+        "actions": [{"number": a, "name": f"第{a}项专项行动"} for a in range(1, 18)],
+        "indicators": [{"number": str(i), "action": 1 + i % 17, "name": f"负载指标{i}", "unit": "%", "nature": "binding" if i % 3 == 0 else "expected", "direction": "increase",
+                        "baseline": {"value": 40.0, "year": 2016, "raw": "40", "qualitative": ""},
+                        "targets": [{"year": 2022, "kind": "numeric", "comparator": ">=", "value": 48.0, "raw": "≥48"},
+                                    {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 60.0, "raw": "≥60"}]} for i in range(1, 151)],
+        "tasks": [],
+    })
+    rng = random.Random(5)
+    rows = []
+    for ind in plan.indicators.all():
+        for unit in [city, *counties, *towns]:
+            for year in range(2016, 2026):
+                rows.append(IndicatorValue(indicator=ind, org_unit=unit, year=year, value=round(40 + rng.uniform(-0.5, 2.5) * (year - 2016), 2), status="approved"))
+    IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+    evaluate_plan(plan)
+    assess_plan(plan, 2025)
+    user = get_user_model().objects.create_user("loadtest", password="load-test-password")
+    Membership.objects.create(user=user, role="office_admin", org_unit=city)
+    return plan.pk, plan.indicators.order_by("position").values_list("pk", flat=True)[10], len(rows)
+
+
+class Client:
+    def __init__(self):
+        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, data
+
+    def login(self):
+        status, body = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        form = urlencode({"csrfmiddlewaretoken": token, "username": "loadtest", "password": "load-test-password"})
+        status, _ = self.request("POST", "/accounts/login/", form, {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{PORT}/accounts/login/"})
+        assert status == 302, status
+
+
+def load(path: str, users: int, seconds: float) -> tuple[list[float], int]:
+    latencies, errors = [], [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def user():
+        client = Client()
+        client.login()
+        mine = []
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            status, _ = client.request("GET", path)
+            mine.append(time.perf_counter() - t0)
+            if status != 200:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=user) for _ in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, errors[0]
+
+
+def report(name, latencies, errors, seconds):
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95)] * 1000
+    p50 = statistics.median(latencies) * 1000
+    rps = len(latencies) / seconds
+    print(f"{name:<22} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   {rps:7.1f} req/s   {errors} errors")
+    return p95, rps
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--users", type=int, default=20)
+    args = parser.parse_args()
+    ensure_database()
+    t0 = time.perf_counter()
+    plan_id, indicator_id, values = build()
+    print(f"setup: {values:,} values, {time.perf_counter() - t0:.0f} s")
+    env = dict(os.environ, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
+    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "healthaction.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "2", "--threads", "4", "--log-level", "warning"], env=env, cwd=ROOT)
+    try:
+        for _ in range(50):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        load(f"/plans/{plan_id}/", 4, 2)  # warm up
+        results = {}
+        for name, path in (("trivial view (/healthz)", "/healthz"), ("dashboard", f"/plans/{plan_id}/"), ("indicator page", f"/indicators/{indicator_id}/")):
+            latencies, errors = load(path, args.users, args.seconds)
+            results[name] = report(name, latencies, errors, args.seconds)
+        trivial = results["trivial view (/healthz)"][1]
+        for name in ("dashboard", "indicator page"):
+            p95, rps = results[name]
+            print(f"{name}: p95 {'under' if p95 < 200 else 'OVER'} 200 ms; throughput {rps / trivial:.2f} × the trivial view's")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
