@@ -65,7 +65,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached page fragments must not leak from one test's data into the next."""
-    from django.core.cache import cache
+    from django.conf import settings
 
-    cache.clear()
+    if settings.configured:
+        from django.core.cache import cache
+
+        cache.clear()
     yield

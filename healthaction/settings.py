@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "healthaction.collection",
     "healthaction.evaluation",
     "healthaction.reports",
+    "healthaction.catalogue",
     "healthaction.web",
     "healthaction.api",
 ]

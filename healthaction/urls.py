@@ -18,5 +18,6 @@ urlpatterns = [
     path("report/", include("healthaction.collection.urls")),
     path("api/", include("healthaction.api.urls")),
     path("reports/", include("healthaction.reports.urls")),
+    path("catalogue/", include("healthaction.catalogue.urls")),
     path("", include("healthaction.web.urls")),
 ]

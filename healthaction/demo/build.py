@@ -235,6 +235,10 @@ def build_demo() -> dict:
         logins.append((username, password, full_name))
     from healthaction.evaluation.services import assess_plan, evaluate_plan
 
+    from healthaction.catalogue.services import load_catalogue, match_plan
+
+    load_catalogue()
+    match_plan(plan)
     results = evaluate_plan(plan)
     assess_plan(plan, max(VALUE_YEARS))
     return {

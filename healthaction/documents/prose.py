@@ -289,13 +289,15 @@ class ProseTarget:
 def split_clauses(paragraph: str) -> list[str]:
     """Return the clauses of a target paragraph: split on 。 ； and on 、，that start a new indicator."""
     parts = []
+    # commas inside parentheses belong to a remark, not to the list of indicators
+    paragraph = re.sub(r"（[^（）]*）", lambda m: m.group(0).replace("，", "\x1f").replace("、", "\x1e"), paragraph)
     for sentence in re.split(r"[。；;]", paragraph):
         sentence = sentence.strip()
         if not sentence:
             continue
         # a comma or 、 followed by "<name>分别|均 …" begins another indicator
         pieces = re.split(rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))", sentence)
-        parts.extend(p.strip() for p in pieces if p.strip())
+        parts.extend(p.strip().replace("\x1f", "，").replace("\x1e", "、") for p in pieces if p.strip())
     return parts
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from healthaction.catalogue.services import match_plan
 from healthaction.collection.services import publish_plan
 from healthaction.core import jobs
 from healthaction.core.choices import IndicatorGroup, Nature, PlanStatus
@@ -104,6 +105,8 @@ def import_document(request):
                         plan = import_plan(draft, source_file=ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}{name[name.rfind('.'):]}"))
                         plan.document_text = "\n".join(lines)
                         plan.save(update_fields=["document_text"])
+                        progress(85, _("Matching to the national catalogue…"))
+                        match_plan(plan)
                 except PlanFormatError as exc:
                     raise RuntimeError(_("The document was read but the plan is not valid: %(e)s") % {"e": "; ".join(exc.errors[:5])})
                 return (_("Read %(a)s actions, %(i)s indicators and %(t)s tasks.") % {"a": len(draft["actions"]), "i": len(draft["indicators"]), "t": len(draft["tasks"])},

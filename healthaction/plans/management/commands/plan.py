@@ -41,4 +41,7 @@ class Command(BaseCommand):
                 plan = import_plan(item)
             except PlanFormatError as exc:
                 raise CommandError("The plan was not imported:\n  " + "\n  ".join(exc.errors))
-            self.stdout.write(f"Imported plan {plan.pk}: {plan.title} ({plan.actions.count()} actions, {plan.indicators.count()} indicators, {plan.tasks.count()} tasks)")
+            from healthaction.catalogue.services import match_plan
+
+            matched = match_plan(plan)
+            self.stdout.write(f"Imported plan {plan.pk}: {plan.title} ({plan.actions.count()} actions, {plan.indicators.count()} indicators, {plan.tasks.count()} tasks; catalogue: {matched['matched']} matched, {matched['proposed']} to confirm)")

@@ -54,6 +54,16 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
+  function targetBars(el, d) {
+    var chart = echarts.init(el, null, {renderer: "svg"});
+    chart.setOption({
+      aria: {enabled: true}, tooltip: {trigger: "axis"}, legend: {bottom: 0},
+      grid: {left: 8, right: 16, top: 16, bottom: 36, containLabel: true},
+      xAxis: {type: "category", data: d.plans}, yAxis: {type: "value", scale: true},
+      series: d.series.map(function (s) { return {name: s.year + "年目标", type: "bar", data: s.data}; })
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       if (typeof echarts === "undefined") { return; }
@@ -61,6 +71,7 @@
       if (!d) { return; }
       if (el.getAttribute("data-chart") === "status-bars") { statusBars(el, d); }
       if (el.getAttribute("data-chart") === "trend") { trend(el, d); }
+      if (el.getAttribute("data-chart") === "target-bars") { targetBars(el, d); }
     });
     /* source highlighting on the review page */
     document.querySelectorAll("[data-lines]").forEach(function (item) {

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogueConfig(AppConfig):
+    name = "healthaction.catalogue"
+    verbose_name = _("National indicator catalogue")
