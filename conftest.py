@@ -59,7 +59,7 @@ def login(client):
 def pytest_collection_modifyitems(config, items):
     """Run the browser tests last: their live server needs committed data and a flush after each test,
     which would remove the demo that the other tests share."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None or item.get_closest_marker("flushes") is not None)
 
 
 @pytest.fixture(autouse=True)
@@ -72,3 +72,18 @@ def _fresh_cache():
 
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_login_throttling(request):
+    """django-axes needs the request at authenticate(); the test client's login() does not pass it.
+    The throttling test switches it on itself."""
+    from django.conf import settings
+
+    if not settings.configured or request.node.get_closest_marker("axes"):
+        yield
+        return
+    old = getattr(settings, "AXES_ENABLED", True)
+    settings.AXES_ENABLED = False
+    yield
+    settings.AXES_ENABLED = old

@@ -1,8 +1,27 @@
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
 
 from healthaction.api import views
+
+router = DefaultRouter()
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("org-units", views.OrgUnitViewSet, basename="org-unit")
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("targets", views.TargetViewSet, basename="target")
+router.register("due-items", views.DueItemViewSet, basename="due-item")
+router.register("values", views.IndicatorValueViewSet, basename="value")
+router.register("task-reports", views.TaskReportViewSet, basename="task-report")
+router.register("results", views.EvaluationResultViewSet, basename="result")
 
 app_name = "api"
 urlpatterns = [
     path("values/bulk/", views.BulkValues.as_view(), name="values-bulk"),
+    path("token/", obtain_auth_token, name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
 ]

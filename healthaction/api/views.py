@@ -1,33 +1,240 @@
-"""REST API: bulk import of indicator values (JSON or CSV), with the checks of the web forms."""
+"""REST API over the plan register, reporting and results; the same scopes as the pages (registry.scopes)."""
 
 import csv
 import io
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import BaseParser, JSONParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from healthaction.api import serializers as S
+from healthaction.collection import services
 from healthaction.collection.excel import import_rows
-from healthaction.plans.models import Plan
+from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
+from healthaction.core.choices import DueKind
+from healthaction.evaluation.models import EvaluationResult
+from healthaction.plans.models import Indicator, Plan, Target
+from healthaction.registry import scopes
+from healthaction.registry.models import Department, OrgUnit
 
 MAX_ROWS = 200_000
+
+
+def _int(request, name):
+    value = request.query_params.get(name)
+    return int(value) if value and value.isdigit() else None
+
+
+def _filter(qs, request, **fields):
+    """Apply ?name=value filters: each keyword maps a query parameter to a lookup; a malformed value is a 400."""
+    for param, lookup in fields.items():
+        value = request.query_params.get(param)
+        if value not in (None, ""):
+            limit = 32767 if param in ("year", "half") else 2**31  # year and half are small integers in the database
+            if param in INTEGER_FILTERS and not (value.lstrip("-").isdigit() and abs(int(value)) < limit):
+                raise ValidationError({param: _("“%(v)s” is not a valid value.") % {"v": value}})
+            try:
+                qs = qs.filter(**{lookup: value})
+            except (ValueError, TypeError, DjangoValidationError):
+                raise ValidationError({param: _("“%(v)s” is not a valid value.") % {"v": value}})
+    return qs
+
+
+INTEGER_FILTERS = {"plan", "org_unit", "indicator", "task", "department", "year", "half", "action", "parent"}
+
+
+def FILTER_PARAMS(*names):  # noqa: N802 (reads like the decorator it returns)
+    """Document the ?filters of a viewset with their types, so a client knows what a valid value is."""
+    params = [OpenApiParameter(n, int if n in INTEGER_FILTERS else str, required=False) for n in names]
+    return extend_schema_view(list=extend_schema(parameters=params))
+
+
+class IdLookup:
+    """Object ids are ordinary integers: anything else never reaches the database (a 404, not a 500)."""
+
+    lookup_value_regex = r"[0-9]{1,9}"
+
+
+class PublicReadMixin(IdLookup):
+    """Anonymous visitors read what the office published; signed-in users what their scope allows."""
+
+    permission_classes = [AllowAny]
+
+    def plans(self):
+        return scopes.visible_plans(self.request.user, Plan.objects.all())
+
+
+@FILTER_PARAMS("status", "org_unit")
+class PlanViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.PlanSerializer
+
+    def get_queryset(self):
+        return _filter(self.plans().order_by("pk"), self.request, status="status", org_unit="org_unit")
+
+
+@FILTER_PARAMS("level", "parent", "code")
+class OrgUnitViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.OrgUnitSerializer
+
+    def get_queryset(self):
+        return _filter(OrgUnit.objects.order_by("path"), self.request, level="level", parent="parent", code="code")
+
+
+@FILTER_PARAMS("org_unit", "name")
+class DepartmentViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.DepartmentSerializer
+
+    def get_queryset(self):
+        return _filter(Department.objects.prefetch_related("aliases").order_by("pk"), self.request, org_unit="org_unit", name="name__icontains")
+
+
+@FILTER_PARAMS("plan", "action", "nature", "group")
+class IndicatorViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.IndicatorSerializer
+
+    def get_queryset(self):
+        qs = Indicator.objects.filter(plan__in=self.plans()).select_related("baseline", "action").prefetch_related("targets").order_by("plan", "position")
+        return _filter(qs, self.request, plan="plan", action="action__number", nature="nature", group="group")
+
+
+@FILTER_PARAMS("indicator", "year", "kind")
+class TargetViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.TargetSerializer
+
+    def get_queryset(self):
+        return _filter(Target.objects.filter(indicator__plan__in=self.plans()).order_by("pk"), self.request, indicator="indicator", year="year", kind="kind")
+
+
+@FILTER_PARAMS("plan", "kind", "status", "year", "department", "org_unit")
+class DueItemViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.DueItemSerializer
+
+    def get_queryset(self):
+        qs = DueItem.objects.filter(obsolete=False).filter(scopes.due_item_filter(self.request.user)).order_by("due_date", "pk")
+        return _filter(qs, self.request, plan="plan", kind="kind", status="status", year="year", department="department", org_unit="org_unit")
+
+
+class _Writable(IdLookup, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Create and update go through the reporting workflow (checks, versions, revisions), never straight to the table."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _save(self, item, data, submit, version):
+        try:
+            obj, check = services.save_submission(self.request.user, item, data, submit=submit, expected_version=version)
+        except services.NotAllowed as exc:
+            raise PermissionDenied(str(exc))
+        except services.Conflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        if not check.ok:
+            return Response({"errors": check.errors}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(self.get_serializer(obj).data, status=status.HTTP_200_OK)
+
+
+@FILTER_PARAMS("indicator", "org_unit", "year", "status")
+class IndicatorValueViewSet(_Writable):
+    serializer_class = S.IndicatorValueSerializer
+
+    def get_queryset(self):
+        visible = DueItem.objects.filter(scopes.due_item_filter(self.request.user), indicator=OuterRef("indicator"), org_unit=OuterRef("org_unit"), year=OuterRef("year"))
+        qs = IndicatorValue.objects.filter(Exists(visible)).order_by("pk")
+        return _filter(qs, self.request, indicator="indicator", org_unit="org_unit", year="year", status="status")
+
+    def _item(self, indicator, org_unit, year) -> DueItem:
+        item = DueItem.objects.filter(scopes.due_item_filter(self.request.user), kind=DueKind.INDICATOR_VALUE, indicator=indicator, org_unit=org_unit, year=year, obsolete=False).first()
+        if item is None:
+            raise NotFound(_("No item you may report for this indicator, org unit and year."))
+        return item
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        item = self._item(d["indicator"], d["org_unit"], d["year"])
+        data = {k: d.get(k) for k in ("value", "numerator", "denominator", "qualitative", "source", "note")}
+        return self._save(item, data, d.get("submit", False), d.get("version"))
+
+    def partial_update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        ser = self.get_serializer(obj, data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        item = self._item(obj.indicator, obj.org_unit, obj.year)
+        data = {k: d.get(k, getattr(obj, k)) for k in ("value", "numerator", "denominator", "qualitative", "source", "note")}
+        return self._save(item, data, d.get("submit", False), d.get("version", obj.version))
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+
+@FILTER_PARAMS("task", "department", "org_unit", "year", "half", "status")
+class TaskReportViewSet(_Writable):
+    serializer_class = S.TaskReportSerializer
+
+    def get_queryset(self):
+        visible = DueItem.objects.filter(scopes.due_item_filter(self.request.user), task=OuterRef("task"), department=OuterRef("department"),
+                                         org_unit=OuterRef("org_unit"), year=OuterRef("year"), half=OuterRef("half"))
+        qs = TaskReport.objects.filter(Exists(visible)).order_by("pk")
+        return _filter(qs, self.request, task="task", department="department", org_unit="org_unit", year="year", half="half", status="status")
+
+    def _item(self, task, department, org_unit, year, half) -> DueItem:
+        item = DueItem.objects.filter(scopes.due_item_filter(self.request.user), kind=DueKind.TASK_PROGRESS, task=task, department=department,
+                                      org_unit=org_unit, year=year, half=half, obsolete=False).first()
+        if item is None:
+            raise NotFound(_("No item you may report for this task, department and period."))
+        return item
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        item = self._item(d["task"], d.get("department"), d["org_unit"], d["year"], d["half"])
+        return self._save(item, {"progress": d.get("progress"), "text": d.get("text", "")}, d.get("submit", False), d.get("version"))
+
+    def partial_update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        ser = self.get_serializer(obj, data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        item = self._item(obj.task, obj.department, obj.org_unit, obj.year, obj.half)
+        data = {"progress": d.get("progress", obj.progress), "text": d.get("text", obj.text)}
+        return self._save(item, data, d.get("submit", False), d.get("version", obj.version))
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+
+@FILTER_PARAMS("plan", "indicator", "org_unit", "year", "status")
+class EvaluationResultViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.EvaluationResultSerializer
+
+    def get_queryset(self):
+        qs = EvaluationResult.objects.filter(plan__in=self.plans()).order_by("pk")
+        return _filter(qs, self.request, plan="plan", indicator="indicator", org_unit="org_unit", year="year", status="status")
 
 
 class CSVParser(BaseParser):
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        text = stream.read().decode("utf-8-sig")
+        try:
+            text = stream.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return "not utf-8"
         return list(csv.DictReader(io.StringIO(text)))
 
 
 def _number(value):
     if value in (None, ""):
         return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return str(value).strip()
 
@@ -42,11 +249,12 @@ class BulkValues(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, CSVParser]
 
+    @extend_schema(request={"application/json": {"type": "array", "items": {"type": "object"}}}, responses={200: dict, 400: dict})
     def post(self, request):
         payload = request.data
         plan = None
         if isinstance(payload, dict):
-            plan = Plan.objects.filter(pk=payload.get("plan")).first()
+            plan = Plan.objects.filter(pk=payload.get("plan")).first() if str(payload.get("plan", "")).isdigit() else None
             payload = payload.get("rows")
         if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
             return Response({"detail": _("Send a list of rows (JSON) or a CSV file with a header row.")}, status=status.HTTP_400_BAD_REQUEST)
@@ -55,7 +263,5 @@ class BulkValues(APIView):
         rows = [{k: (_number(v) if k in ("value", "numerator", "denominator") else v) for k, v in row.items()} for row in payload]
         result = import_rows(request.user, rows, plan=plan)
         if result.errors:
-            return Response(
-                {"saved": 0, "errors": [{"row": e.row, "message": e.message} for e in result.errors]}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return Response({"saved": 0, "errors": [{"row": e.row, "message": e.message} for e in result.errors]}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"saved": result.saved, "unchanged": result.unchanged, "warnings": result.warnings}, status=status.HTTP_200_OK)

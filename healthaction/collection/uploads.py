@@ -8,6 +8,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_RATIO = 100
 SIGNATURES = [
     (b"%PDF-", "application/pdf", ".pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
@@ -31,9 +33,13 @@ def sniff(data: bytes) -> tuple[str, str]:
                 import zipfile
 
                 try:
-                    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-                except zipfile.BadZipFile:
+                    members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+                except (zipfile.BadZipFile, OSError, EOFError):
                     raise UploadRejected(_("The file is a damaged archive."))
+                unpacked = sum(m.file_size for m in members)
+                if unpacked > MAX_UNPACKED_BYTES or unpacked / max(len(data), 1) > MAX_ZIP_RATIO:
+                    raise UploadRejected(_("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576})
+                names = [m.filename for m in members]
                 for prefix, kind in OFFICE_KINDS.items():
                     if any(n.startswith(prefix) for n in names):
                         return kind

@@ -193,7 +193,7 @@ def _store(plan: Plan, results: pl.DataFrame | None, indicator_ids, org_unit_ids
             base_value=r["base_value"],
             base_year=r["base_year"],
             base_from_first_value=bool(r["base_from_first_value"]),
-            ratio=r["ratio"],
+            ratio=None if r["ratio"] is None else r["ratio"] + 0.0,  # never store a negative zero
             forecast=r["forecast"],
             forecast_year=r["final_year"],
             forecast_met=r["forecast_met"],

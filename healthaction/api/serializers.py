@@ -1,0 +1,90 @@
+from rest_framework import serializers
+
+from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
+from healthaction.evaluation.models import EvaluationResult
+from healthaction.plans.models import Baseline, Indicator, Plan, Target
+from healthaction.registry.models import Department, OrgUnit
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name", "level", "parent"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="alias")
+
+    class Meta:
+        model = Department
+        fields = ["id", "name", "code", "org_unit", "aliases"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = ["id", "title", "issuer", "doc_number", "issue_date", "horizon_start", "horizon_end", "org_unit", "status", "is_public"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = ["id", "indicator", "year", "kind", "comparator", "value", "upper_value", "base_year", "change", "change_unit", "trend", "qualitative", "raw_text"]
+
+
+class BaselineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Baseline
+        fields = ["value", "qualitative", "year", "raw_text"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    targets = TargetSerializer(many=True, read_only=True)
+    baseline = BaselineSerializer(read_only=True, allow_null=True)
+    action_number = serializers.IntegerField(source="action.number", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "plan", "action", "action_number", "number", "name", "unit", "group", "nature", "direction", "definition", "calculation",
+                  "numerator", "denominator", "baseline", "targets"]
+
+
+class DueItemSerializer(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DueItem
+        fields = ["id", "plan", "kind", "indicator", "task", "department", "org_unit", "year", "half", "due_date", "status", "received_at", "overdue"]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    submit = serializers.BooleanField(write_only=True, default=False, help_text="true to submit; false keeps a draft")
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["id", "indicator", "org_unit", "year", "value", "numerator", "denominator", "qualitative", "source", "note", "status", "version",
+                  "outlier", "submitted_at", "approved_at", "review_comment", "submit"]
+        read_only_fields = ["status", "outlier", "submitted_at", "approved_at", "review_comment"]
+        validators = []  # uniqueness is the due item's business: the view finds it
+        extra_kwargs = {"version": {"required": False, "help_text": "the version you read; a different current version answers 409"}}
+
+
+class TaskReportSerializer(serializers.ModelSerializer):
+    submit = serializers.BooleanField(write_only=True, default=False)
+
+    class Meta:
+        model = TaskReport
+        fields = ["id", "task", "department", "org_unit", "year", "half", "progress", "text", "status", "version", "submitted_at", "approved_at", "review_comment", "submit"]
+        read_only_fields = ["status", "submitted_at", "approved_at", "review_comment"]
+        validators = []
+        extra_kwargs = {"version": {"required": False}}
+
+
+class EvaluationResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationResult
+        fields = ["id", "plan", "indicator", "org_unit", "year", "status", "value", "qualitative", "target_year", "target_value", "comparator", "expected",
+                  "base_value", "base_year", "base_from_first_value", "forecast", "forecast_year", "forecast_met", "opensdg_category", "opensdg_score", "explanation"]
