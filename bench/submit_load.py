@@ -76,12 +76,9 @@ def main():
     latencies, ok, errors = [], [0], []
     lock = threading.Lock()
     try:
-        for _ in range(50):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.2)
+        from bench.web_load import wait_for_server
+
+        wait_for_server(PORT)
         stop = time.monotonic() + args.seconds
 
         def liaison(token, county):

@@ -32,6 +32,16 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "healthaction.settings"
 PORT = 8765
 
 
+def wait_for_server(port: int) -> None:
+    """Wait until the server answers /healthz (up to 10 s)."""
+    for _ in range(50):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 def ensure_database():
     import psycopg
 
@@ -159,12 +169,7 @@ def main():
     env = dict(os.environ, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "healthaction.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "2", "--threads", "4", "--log-level", "warning"], env=env, cwd=ROOT)
     try:
-        for _ in range(50):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for_server(PORT)
         load(f"/plans/{plan_id}/", 4, 2)  # warm up
         results = {}
         for name, path in (("trivial view (/healthz)", "/healthz"), ("dashboard", f"/plans/{plan_id}/"), ("indicator page", f"/indicators/{indicator_id}/")):
