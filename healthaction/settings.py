@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "healthaction.evaluation",
     "healthaction.reports",
     "healthaction.catalogue",
+    "healthaction.inspections",
     "healthaction.web",
     "healthaction.api",
 ]

@@ -1,0 +1,202 @@
+"""Checklists, rounds, scoring, sign-off, findings and rectification, healthy-cell results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from healthaction.collection.models import IndicatorValue
+from healthaction.core.choices import ValueStatus
+from healthaction.inspections.models import Checklist, ChecklistItem, Finding, FindingEvent, Round, Score, Visit
+from healthaction.plans.models import Plan
+from healthaction.registry import scopes
+
+RECTIFY_DAYS = 30
+
+# The healthy-community checklist written by the healthaction team (100 points).
+HEALTHY_COMMUNITY = [
+    ("1", "社区成立健康社区建设领导小组，有年度工作计划和总结", 8, True),
+    ("2", "设立健康教育宣传栏，每季度至少更新一次内容", 8, True),
+    ("3", "每年开展健康讲座或健康活动不少于6次，有记录和照片", 10, True),
+    ("4", "建有健康小屋或自助健康检测点，免费提供血压、体重等测量", 8, False),
+    ("5", "健身场地和设施完好，满足居民日常锻炼需要", 8, False),
+    ("6", "环境整洁，生活垃圾分类收集，无卫生死角", 10, False),
+    ("7", "公共场所全面禁烟，有明显禁烟标识", 8, False),
+    ("8", "65岁及以上老年人健康管理率达到当地要求", 10, True),
+    ("9", "高血压、糖尿病患者规范管理，家庭医生签约服务覆盖重点人群", 10, True),
+    ("10", "有心理健康服务场所或转介渠道", 6, False),
+    ("11", "开展健康家庭评选，有评选记录", 6, True),
+    ("12", "居民对健康社区建设满意度调查不低于80%", 8, True),
+]
+
+
+class InspectionError(Exception):
+    pass
+
+
+def _next_version(key: str) -> int:
+    return (Checklist.objects.filter(key=key).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+@transaction.atomic
+def supervision_checklist(plan: Plan) -> Checklist:
+    """Return a new checklist version built from the plan's binding indicators and the tasks of each action (100 points)."""
+    binding = list(plan.indicators.filter(nature="binding").order_by("position"))
+    tasks = [t for t in (plan.tasks.filter(action=a).order_by("position").first() for a in plan.actions.order_by("number")) if t]
+    entries = [("indicator", i) for i in binding] + [("task", t) for t in tasks]
+    if not entries:
+        raise InspectionError(_("The plan has no binding indicators or tasks to supervise."))
+    key = f"supervision-plan-{plan.pk}"
+    checklist = Checklist.objects.create(key=key, version=_next_version(key), kind=Checklist.SUPERVISION, title=f"{plan.title} 年度专项督导清单", plan=plan, pass_mark=60)
+    each = round(100 / len(entries), 2)
+    items = []
+    for position, (kind, obj) in enumerate(entries):
+        text = f"约束性指标“{obj.name}”达到年度目标" if kind == "indicator" else f"重点任务落实：{obj.content[:80]}"
+        items.append(ChecklistItem(checklist=checklist, number=str(position + 1), text=text, points=each, evidence_required=True,
+                                   indicator=obj if kind == "indicator" else None, task=obj if kind == "task" else None, position=position))
+    items[-1].points = round(100 - each * (len(items) - 1), 2)
+    ChecklistItem.objects.bulk_create(items)
+    return checklist
+
+
+@transaction.atomic
+def healthy_community_checklist() -> Checklist:
+    key = "healthy-community"
+    checklist = Checklist.objects.filter(key=key).order_by("-version").first()
+    if checklist and not checklist.frozen:
+        return checklist
+    checklist = Checklist.objects.create(key=key, version=_next_version(key), kind=Checklist.HEALTHY_CELL, title="健康社区评估标准", pass_mark=80)
+    ChecklistItem.objects.bulk_create([ChecklistItem(checklist=checklist, number=n, text=t, points=p, evidence_required=e, position=k) for k, (n, t, p, e) in enumerate(HEALTHY_COMMUNITY)])
+    return checklist
+
+
+@transaction.atomic
+def plan_round(plan: Plan, checklist: Checklist, year: int, title: str, starts: dt.date, ends: dt.date, inspectors, org_units=(), departments=()) -> Round:
+    rnd = Round.objects.create(plan=plan, checklist=checklist, year=year, title=title, starts=starts, ends=ends)
+    rnd.inspectors.set(inspectors)
+    Visit.objects.bulk_create([Visit(round=rnd, org_unit=u) for u in org_units] + [Visit(round=rnd, department=d) for d in departments])
+    checklist.frozen = True  # results refer to this version from now on: edits make a new version
+    checklist.save(update_fields=["frozen"])
+    return rnd
+
+
+def _may_record(user, visit: Visit) -> bool:
+    return visit.round.inspectors.filter(pk=user.pk).exists() or scopes.is_office(user, visit.round.plan)
+
+
+@transaction.atomic
+def record_score(user, visit: Visit, item: ChecklistItem, points: float, note: str = "", evidence=None) -> Score:
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("round__plan__org_unit").get(pk=visit.pk)
+    if not _may_record(user, visit):
+        raise InspectionError(_("Only this round's inspectors may record its visits."))
+    if visit.signed_off_at:
+        raise InspectionError(_("The visit is signed off; its scores can no longer change."))
+    if item.checklist_id != visit.round.checklist_id:
+        raise InspectionError(_("The item is not on this round's checklist."))
+    if not 0 <= points <= item.points:
+        raise InspectionError(_("Give between 0 and %(max)s points.") % {"max": f"{item.points:g}"})
+    if item.evidence_required and points < item.points and not (note or evidence):
+        raise InspectionError(_("Say why points were deducted (a note or a file)."))
+    score, _created = Score.objects.update_or_create(visit=visit, item=item, defaults={"points": points, "note": note, **({"evidence": evidence} if evidence else {})})
+    Visit.objects.filter(pk=visit.pk).update(version=visit.version + 1)
+    return score
+
+
+def visit_total(visit: Visit) -> float:
+    return round(sum(s.points for s in visit.scores.all()), 2)
+
+
+@transaction.atomic
+def sign_off(user, visit: Visit, deadline_days: int = RECTIFY_DAYS) -> list[Finding]:
+    """Close a visit: every item scored below its full points becomes a finding to rectify."""
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("round__checklist", "round__plan__org_unit").get(pk=visit.pk)
+    if not _may_record(user, visit):
+        raise InspectionError(_("Only this round's inspectors may sign off its visits."))
+    items = list(visit.round.checklist.items.all())
+    scored = {s.item_id: s for s in visit.scores.all()}
+    missing = [i.number for i in items if i.pk not in scored]
+    if missing:
+        raise InspectionError(_("Score every item before signing off (missing: %(items)s).") % {"items": "、".join(missing)})
+    now = timezone.now()
+    visit.signed_off_by, visit.signed_off_at = user, now
+    visit.save(update_fields=["signed_off_by", "signed_off_at"])
+    findings = []
+    for item in items:
+        score = scored[item.pk]
+        if score.points < item.points:
+            finding = Finding.objects.create(visit=visit, item=item, text=score.note or item.text, department=visit.department, org_unit=visit.org_unit,
+                                             deadline=now.date() + dt.timedelta(days=deadline_days))
+            FindingEvent.objects.create(finding=finding, status=Finding.OPEN, comment=_("Found at the visit: %(p)s of %(m)s points.") % {"p": f"{score.points:g}", "m": f"{item.points:g}"}, user=user)
+            findings.append(finding)
+    return findings
+
+
+def may_rectify(user, finding: Finding) -> bool:
+    for m in scopes.memberships(user):
+        if finding.department_id and m.department_id == finding.department_id:
+            return True
+        if finding.org_unit_id and m.role == "area_office" and finding.org_unit.path.startswith(m.org_unit.path):
+            return True
+    return scopes.is_office(user, finding.visit.round.plan)
+
+
+@transaction.atomic
+def advance(user, finding: Finding, status: str, comment: str = "", evidence=None) -> Finding:
+    """Move a finding on (open → rectifying → submitted → verified or reopened), keeping every step."""
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("visit__round__plan__org_unit", "org_unit").get(pk=finding.pk)
+    if status not in Finding.NEXT[finding.status]:
+        raise InspectionError(_("A finding cannot go from “%(a)s” to “%(b)s”.") % {"a": finding.get_status_display(), "b": dict(Finding.STATUS_CHOICES).get(status, status)})
+    if status in (Finding.VERIFIED, Finding.REOPENED):
+        if not _may_record(user, finding.visit):
+            raise InspectionError(_("Only the inspectors or the office verify a rectification."))
+    elif not may_rectify(user, finding):
+        raise InspectionError(_("Only the responsible department or area reports its rectification."))
+    if status == Finding.SUBMITTED and not (comment or evidence):
+        raise InspectionError(_("Describe the rectification or attach evidence."))
+    if status == Finding.REOPENED and not comment:
+        raise InspectionError(_("Say why the finding is reopened."))
+    finding.status = status
+    finding.save(update_fields=["status"])
+    FindingEvent.objects.create(finding=finding, status=status, comment=comment, user=user, **({"evidence": evidence} if evidence else {}))
+    return finding
+
+
+def overdue_findings(today: dt.date | None = None):
+    today = today or dt.date.today()
+    return Finding.objects.exclude(status=Finding.VERIFIED).filter(deadline__lt=today)
+
+
+def healthy_cell_results(rnd: Round) -> dict:
+    """Units meeting the norm, counts per town and per county, and the share meeting it."""
+    visits = list(rnd.visits.select_related("org_unit__parent__parent").prefetch_related("scores"))
+    rows = []
+    for visit in visits:
+        total = visit_total(visit)
+        rows.append({"unit": visit.org_unit, "total": total, "meets": total >= rnd.checklist.pass_mark})
+    per_town, per_county = Counter(), Counter()
+    for row in rows:
+        if row["meets"] and row["unit"] is not None:
+            town = row["unit"].parent
+            per_town[town.name if town else ""] += 1
+            county = town.parent if town else None
+            per_county[county.name if county else ""] += 1
+    share = sum(r["meets"] for r in rows) / len(rows) * 100 if rows else None
+    return {"rows": sorted(rows, key=lambda r: -r["total"]), "per_town": dict(per_town), "per_county": dict(per_county), "share": share}
+
+
+@transaction.atomic
+def record_share(rnd: Round, indicator, user=None) -> IndicatorValue:
+    """Store the share of units meeting the norm as the plan's approved value of an indicator (evaluation picks it up)."""
+    share = healthy_cell_results(rnd)["share"]
+    if share is None:
+        raise InspectionError(_("The round has no visits."))
+    value, _created = IndicatorValue.objects.update_or_create(
+        indicator=indicator, org_unit=rnd.plan.org_unit, year=rnd.year,
+        defaults={"value": round(share, 2), "status": ValueStatus.APPROVED, "source": f"{rnd.title}（健康细胞评估）", "approved_by": user, "approved_at": timezone.now()},
+    )
+    return value

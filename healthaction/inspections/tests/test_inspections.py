@@ -1,0 +1,128 @@
+"""Supervision and healthy cells: rounds, scored visits, findings to closure, results into the evaluation."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from healthaction.evaluation.models import EvaluationResult
+from healthaction.evaluation.services import evaluate_plan
+from healthaction.inspections import services as S
+from healthaction.inspections.models import Finding
+from healthaction.plans.models import Indicator, Target
+from healthaction.registry.models import Department, Membership, OrgUnit
+
+
+@pytest.fixture
+def people(demo):
+    User = get_user_model()
+    inspector = User.objects.create_user("inspector", password="x" * 12)
+    other = User.objects.create_user("other-inspector", password="x" * 12)
+    return {"inspector": inspector, "other": other, "office": User.objects.get(username="office"),
+            "county": User.objects.get(username="county"), "liaison": User.objects.get(username="liaison")}
+
+
+@pytest.fixture
+def supervision(demo, people):
+    plan = demo["plan"]
+    checklist = S.supervision_checklist(plan)
+    counties = [OrgUnit.objects.get(code="990121"), OrgUnit.objects.get(code="990122")]
+    rnd = S.plan_round(plan, checklist, 2025, "2025年度专项督导", dt.date(2025, 9, 1), dt.date(2025, 9, 30), [people["inspector"]],
+                       org_units=counties, departments=[Department.objects.get(name="市卫生健康委")])
+    return rnd
+
+
+def test_the_supervision_checklist_is_built_from_the_plan(supervision, demo):
+    checklist = supervision.checklist
+    binding = demo["plan"].indicators.filter(nature="binding").count()
+    assert checklist.items.filter(indicator__isnull=False).count() == binding
+    assert checklist.items.filter(task__isnull=False).count() == demo["plan"].actions.count()
+    assert round(checklist.max_points(), 2) == 100.0
+    assert checklist.frozen
+    newer = S.supervision_checklist(demo["plan"])
+    assert (newer.key, newer.version) == (checklist.key, checklist.version + 1)
+
+
+def test_a_round_with_two_visits_findings_rectified_and_verified(supervision, people):
+    linjiang, baishi = supervision.visits.get(org_unit__code="990121"), supervision.visits.get(org_unit__code="990122")
+    items = list(supervision.checklist.items.all())
+    for visit, shortfall in ((linjiang, 2), (baishi, 0)):
+        for k, item in enumerate(items):
+            points = item.points - 1 if k < shortfall else item.points
+            S.record_score(people["inspector"], visit, item, points, note="台账不完整" if points < item.points else "")
+    assert S.visit_total(linjiang) == round(sum(i.points for i in items) - 2, 2)
+    assert S.visit_total(linjiang) == round(sum(s.points for s in linjiang.scores.all()), 2)  # the county score is the sum of its items
+    findings = S.sign_off(people["inspector"], linjiang)
+    assert len(findings) == 2 and all(f.org_unit.code == "990121" and f.status == "open" for f in findings)
+    assert S.sign_off(people["inspector"], baishi) == []
+
+    finding = findings[0]
+    S.advance(people["county"], finding, Finding.RECTIFYING, "已部署整改")
+    S.advance(people["county"], finding, Finding.SUBMITTED, "已补齐台账", evidence=None)
+    S.advance(people["inspector"], finding, Finding.REOPENED, "佐证不足")
+    S.advance(people["county"], finding, Finding.SUBMITTED, "补充了会议纪要")
+    S.advance(people["inspector"], finding, Finding.VERIFIED, "")
+    finding.refresh_from_db()
+    assert finding.status == "verified"
+    assert [e.status for e in finding.events.all()] == ["open", "rectifying", "submitted", "reopened", "submitted", "verified"]
+    assert finding.events.get(status="reopened").comment == "佐证不足"
+    with pytest.raises(S.InspectionError):
+        S.advance(people["inspector"], finding, Finding.REOPENED, "again")
+
+
+def test_nobody_else_changes_a_rounds_records(supervision, people, demo):
+    visit = supervision.visits.get(org_unit__code="990121")
+    item = supervision.checklist.items.first()
+    other_round = S.plan_round(demo["plan"], supervision.checklist, 2025, "另一轮督导", dt.date(2025, 10, 1), dt.date(2025, 10, 9), [people["other"]],
+                               org_units=[OrgUnit.objects.get(code="990123")])
+    with pytest.raises(S.InspectionError):
+        S.record_score(people["other"], visit, item, 1, note="x")
+    with pytest.raises(S.InspectionError):
+        S.record_score(people["inspector"], other_round.visits.get(), item, 1, note="x")
+    assert not visit.scores.exists()
+    with pytest.raises(S.InspectionError, match="0"):
+        S.record_score(people["inspector"], visit, item, item.points + 5)
+    with pytest.raises(S.InspectionError):
+        S.sign_off(people["inspector"], visit)  # not every item is scored
+    for it in supervision.checklist.items.all():
+        S.record_score(people["inspector"], visit, it, it.points)
+    S.sign_off(people["inspector"], visit)
+    with pytest.raises(S.InspectionError):
+        S.record_score(people["inspector"], visit, item, 0, note="late change")
+    finding_visit = supervision.visits.get(org_unit__code="990122")
+    for k, it in enumerate(supervision.checklist.items.all()):
+        S.record_score(people["inspector"], finding_visit, it, 0 if k == 0 else it.points, note="缺")
+    finding = S.sign_off(people["inspector"], finding_visit)[0]
+    with pytest.raises(S.InspectionError):
+        S.advance(people["county"], finding, Finding.RECTIFYING, "not my county")  # 临江县 office, finding in 白石县
+    with pytest.raises(S.InspectionError):
+        S.advance(people["liaison"], finding, Finding.VERIFIED, "")
+
+
+def test_a_healthy_community_round_gives_units_meeting_the_norm_and_an_indicator_value(demo, people):
+    plan = demo["plan"]
+    communities = list(OrgUnit.objects.filter(level="village", path__startswith=plan.org_unit.path).order_by("code"))
+    checklist = S.healthy_community_checklist()
+    rnd = S.plan_round(plan, checklist, 2025, "2025年健康社区评估", dt.date(2025, 10, 1), dt.date(2025, 11, 30), [people["inspector"]], org_units=communities)
+    items = list(checklist.items.all())
+    for k, visit in enumerate(rnd.visits.order_by("org_unit__code")):
+        deduct = (0, 10, 25, 30)[k % 4]  # 100, 90, 75, 70 points: half the units meet the norm of 80
+        for item in items:
+            take = min(item.points, deduct)
+            deduct -= take
+            S.record_score(people["inspector"], visit, item, item.points - take, note="不达标" if take else "")
+    results = S.healthy_cell_results(rnd)
+    meeting = [r for r in results["rows"] if r["meets"]]
+    assert len(meeting) == len(communities) // 2
+    assert all(r["total"] >= 80 for r in meeting) and all(r["total"] < 80 for r in results["rows"] if not r["meets"])
+    assert sum(results["per_county"].values()) == len(meeting) and sum(results["per_town"].values()) == len(meeting)
+    assert results["share"] == pytest.approx(50.0)
+
+    indicator = Indicator.objects.create(plan=plan, action=plan.actions.get(number=6), number="6.9", name="健康社区达标比例", unit="%", nature="expected", direction="increase", position=999)
+    Target.objects.create(indicator=indicator, year=2030, kind="numeric", comparator=">=", value=60.0, raw_text="≥60")
+    value = S.record_share(rnd, indicator, people["office"])
+    assert (value.value, value.status) == (50.0, "approved")
+    evaluate_plan(plan, indicator_ids=[indicator.pk])
+    result = EvaluationResult.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
+    assert result.value == 50.0 and result.status in ("not_assessable", "on_track", "at_risk", "off_track")
+    assert "50%" in result.explanation
