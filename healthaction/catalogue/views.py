@@ -1,7 +1,6 @@
 """Catalogue pages: the national list, cross-plan comparison per indicator, its export, match decisions."""
 
 import io
-import json
 from urllib.parse import quote
 
 from django.contrib import messages

@@ -10,6 +10,7 @@ twice changes nothing (unchanged rows are skipped, no new version is made).
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from healthaction.collection import services
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
 from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.documents.readers import zip_members, zip_too_big
 from healthaction.plans.models import Target
 from healthaction.registry import scopes
 
@@ -175,11 +177,12 @@ def import_workbook(user, data: bytes, filename: str = "upload.xlsx") -> ImportR
         result.errors.append(RowError("", 0, None, _("The file is larger than %(n)s MB.") % {"n": MAX_UPLOAD_BYTES // 1048576}))
         return result
     try:
-        from healthaction.documents.readers import _open_zip
-
-        _open_zip(data, filename)
-    except Exception:
-        pass  # a workbook has no word/document.xml; the size/ratio guard is what matters here
+        _names, unpacked = zip_members(data)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        unpacked = 0  # not a zip package at all: openpyxl below says so in the user's words
+    if zip_too_big(data, unpacked):
+        result.errors.append(RowError("", 0, None, _("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576}))
+        return result
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, Revision, TaskReport
-from healthaction.core.choices import CycleKind, DepartmentRole, DueKind, PlanStatus, ReminderKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.core.choices import CycleKind, DueKind, PlanStatus, ReminderKind, RevisionAction, TaskProgress, ValueStatus
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 

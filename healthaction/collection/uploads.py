@@ -2,10 +2,13 @@
 
 import hashlib
 import uuid
+import zipfile
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+
+from healthaction.documents.readers import zip_members, zip_too_big
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -29,17 +32,12 @@ def sniff(data: bytes) -> tuple[str, str]:
     for magic, content_type, ext in SIGNATURES:
         if data.startswith(magic):
             if content_type == "application/zip":
-                import io
-                import zipfile
-
                 try:
-                    members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+                    names, unpacked = zip_members(data)
                 except (zipfile.BadZipFile, OSError, EOFError):
                     raise UploadRejected(_("The file is a damaged archive."))
-                unpacked = sum(m.file_size for m in members)
-                if unpacked > MAX_UNPACKED_BYTES or unpacked / max(len(data), 1) > MAX_ZIP_RATIO:
+                if zip_too_big(data, unpacked, MAX_UNPACKED_BYTES, MAX_ZIP_RATIO):
                     raise UploadRejected(_("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576})
-                names = [m.filename for m in members]
                 for prefix, kind in OFFICE_KINDS.items():
                     if any(n.startswith(prefix) for n in names):
                         return kind

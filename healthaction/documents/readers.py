@@ -80,19 +80,29 @@ def decode_text(data: bytes, filename: str) -> str:
     return text
 
 
-def _open_zip(data: bytes, filename: str) -> zipfile.ZipFile:
+def zip_members(data: bytes) -> tuple[list[str], int]:
+    """Return the member names and the unpacked size of a zip package (.docx, .xlsx) without unpacking it.
+
+    Raises zipfile.BadZipFile (or OSError/EOFError) for a damaged or truncated archive. Every place that
+    accepts Office files checks the size with it before any library opens the package (zip bombs).
+    """
+    members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    return [m.filename for m in members], sum(m.file_size for m in members)
+
+
+def zip_too_big(data: bytes, unpacked: int, max_unpacked: int = MAX_UNZIPPED_BYTES, max_ratio: int = MAX_ZIP_RATIO) -> bool:
+    return unpacked > max_unpacked or unpacked / max(len(data), 1) > max_ratio
+
+
+def _open_zip(data: bytes, filename: str) -> None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
+        names, total = zip_members(data)
     except (zipfile.BadZipFile, OSError, EOFError):
         raise DocumentError(f"文件“{filename}”不是完整的 Word 文档（.docx），可能已损坏或被截断。")
-    total = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members) or 1
-    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
+    if zip_too_big(data, total):
         raise DocumentError(f"文件“{filename}”解压后过大（{total / 1048576:.0f} MB），已拒绝处理。")
-    if "word/document.xml" not in {m.filename for m in members}:
+    if "word/document.xml" not in names:
         raise DocumentError(f"文件“{filename}”不是 Word 文档（缺少 word/document.xml）。")
-    return archive
 
 
 def _docx_lines(data: bytes, filename: str) -> list[str]:

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
-from healthaction.collection.models import DueItem, IndicatorValue
+from healthaction.collection.models import IndicatorValue
 from healthaction.plans.models import Indicator
 
 

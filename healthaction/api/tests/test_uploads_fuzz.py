@@ -101,3 +101,14 @@ def test_api_bulk_garbage(client, demo):
         response = client.post("/api/values/bulk/", body, content_type=ctype)
         assert response.status_code == 400
     assert _state() == before
+
+
+def test_an_excel_zip_bomb_is_refused_before_it_is_unpacked(demo, django_user_model):
+    from healthaction.collection.excel import import_workbook
+
+    user = django_user_model.objects.get(username="liaison")
+    before = _state()
+    result = import_workbook(user, _bomb(), "bomb.xlsx")
+    assert result.saved == 0 and len(result.errors) == 1
+    assert "250 MB" in result.errors[0].message
+    assert _state() == before

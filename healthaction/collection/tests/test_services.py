@@ -11,7 +11,6 @@ from rest_framework.authtoken.models import Token
 from healthaction.collection import services
 from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, TaskReport
 from healthaction.plans.models import Indicator, Task, TaskDepartment
-from healthaction.registry.models import Department
 
 
 class FakeIndicator:

@@ -10,7 +10,7 @@ from healthaction.evaluation.services import evaluate_plan
 from healthaction.inspections import services as S
 from healthaction.inspections.models import Finding
 from healthaction.plans.models import Indicator, Target
-from healthaction.registry.models import Department, Membership, OrgUnit
+from healthaction.registry.models import Department, OrgUnit
 
 
 @pytest.fixture

@@ -8,10 +8,6 @@ from healthaction.plans.interchange import PlanFormatError, export_plan, import_
 from healthaction.plans.models import Indicator, Plan, Target
 
 
-def _without_identity(data: dict) -> dict:
-    return data
-
-
 def test_export_then_import_reproduces_the_demo_plan_exactly(demo):
     first = export_plan(demo["plan"])
     copy_plan = import_plan(copy.deepcopy(first))
