@@ -45,8 +45,9 @@ def seed():
 def login(client):
     """Log the client in as a demo user by name; return the client."""
     from healthaction.demo.content import USERS
+    from healthaction.demo.inspections import INSPECTOR
 
-    passwords = {u[0]: u[1] for u in USERS}
+    passwords = {u[0]: u[1] for u in USERS} | {INSPECTOR[0]: INSPECTOR[1]}
 
     def as_user(username):
         client.logout()

@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/", include("healthaction.api.urls")),
     path("reports/", include("healthaction.reports.urls")),
     path("catalogue/", include("healthaction.catalogue.urls")),
+    path("inspections/", include("healthaction.inspections.urls")),
     path("", include("healthaction.web.urls")),
 ]

@@ -170,23 +170,28 @@ def _text(raw) -> str:
     return "" if raw is None else str(raw).strip()
 
 
-def import_workbook(user, data: bytes, filename: str = "upload.xlsx") -> ImportResult:
-    """Check every row, then write all or nothing; return what happened."""
-    result = ImportResult()
+def open_upload(data: bytes, filename: str):
+    """Open an uploaded workbook read-only after the size and zip-bomb checks; return (workbook, None) or (None, reason)."""
     if len(data) > MAX_UPLOAD_BYTES:
-        result.errors.append(RowError("", 0, None, _("The file is larger than %(n)s MB.") % {"n": MAX_UPLOAD_BYTES // 1048576}))
-        return result
+        return None, _("The file is larger than %(n)s MB.") % {"n": MAX_UPLOAD_BYTES // 1048576}
     try:
         _names, unpacked = zip_members(data)
     except (zipfile.BadZipFile, OSError, EOFError):
         unpacked = 0  # not a zip package at all: openpyxl below says so in the user's words
     if zip_too_big(data, unpacked):
-        result.errors.append(RowError("", 0, None, _("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576}))
-        return result
+        return None, _("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576}
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True), None
     except Exception:
-        result.errors.append(RowError("", 0, None, _("“%(f)s” is not an Excel workbook (.xlsx) made from the template.") % {"f": filename}))
+        return None, _("“%(f)s” is not an Excel workbook (.xlsx) made from the template.") % {"f": filename}
+
+
+def import_workbook(user, data: bytes, filename: str = "upload.xlsx") -> ImportResult:
+    """Check every row, then write all or nothing; return what happened."""
+    result = ImportResult()
+    wb, problem = open_upload(data, filename)
+    if problem:
+        result.errors.append(RowError("", 0, None, problem))
         return result
     try:
         if VALUE_SHEET not in wb.sheetnames and TASK_SHEET not in wb.sheetnames:

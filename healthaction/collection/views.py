@@ -52,7 +52,10 @@ def inbox(request):
     current = request.GET.get("group", "overdue" if counts["overdue"] else "due")
     if current not in groups:
         current = "overdue"
-    return render(request, "collection/inbox.html", {"groups": counts, "current": current, "items": groups[current][:300], "today": today})
+    from healthaction.inspections.services import overdue_findings
+
+    rectifications = list(overdue_findings(today, user=request.user)[:100])
+    return render(request, "collection/inbox.html", {"groups": counts, "current": current, "items": groups[current][:300], "today": today, "rectifications": rectifications})
 
 
 def _form_for(item, data=None, files=None, initial=None):

@@ -10,6 +10,7 @@ from healthaction.collection.models import IndicatorValue, TaskReport
 from healthaction.collection.services import publish_plan
 from healthaction.core.choices import Level, PlanStatus, ValueStatus
 from healthaction.demo import content
+from healthaction.demo import inspections as demo_inspections
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
 from healthaction.plans.interchange import import_plan
 from healthaction.plans.models import Plan
@@ -36,6 +37,7 @@ def _org_units() -> dict[str, OrgUnit]:
             town = upsert(f"{code}{t:03d}", town_name, Level.TOWN, county)
             for c, community in enumerate(content.COMMUNITIES_PER_TOWN, start=1):
                 upsert(f"{town.code}{c:03d}", f"{town_name}{community}", Level.VILLAGE, town)
+    demo_inspections.healthy_cell_units(units, content.COUNTIES)
     return units
 
 
@@ -170,7 +172,7 @@ def _reported(rng: random.Random, year: int) -> dict:
 def _values(plan: Plan, units: list[OrgUnit]) -> int:
     """Create plausible approved values for 2020–2025: most indicators move toward target, some lag or regress."""
     rows = []
-    for ind in plan.indicators.select_related("baseline").prefetch_related("targets"):
+    for ind in plan.indicators.exclude(name__in=content.MEASURED_BY_INSPECTION).select_related("baseline").prefetch_related("targets"):
         targets = {t.year: t for t in ind.targets.all()}
         qualitative = any(t.kind == "qualitative" for t in targets.values())
         baseline = getattr(ind, "baseline", None)
@@ -239,6 +241,8 @@ def build_demo() -> dict:
 
     load_catalogue()
     match_plan(plan)
+    inspections = demo_inspections.build(plan)
+    logins.append(inspections["login"])
     results = evaluate_plan(plan)
     assess_plan(plan, max(VALUE_YEARS))
     return {
@@ -251,4 +255,5 @@ def build_demo() -> dict:
         "org_units": OrgUnit.objects.filter(path__startswith=city.path).count(),
         "values": value_count,
         "logins": logins,
+        "healthy_community_share": inspections["share"],
     }

@@ -108,6 +108,7 @@ ACTIONS = [
         "城市生活垃圾无害化处理率|%|政|约|99.2|100|100",
         "城市空气质量优良天数比率|%|结|预|85.4|≥86|≥90",
         "国家卫生县城（乡镇）占比|%|政|预|20|≥30|≥50",
+        "健康社区达标比例|%|政|预|—|≥30|≥60",
     ]),
     (7, "妇幼健康促进行动", "市卫生健康委", [
         "婴儿死亡率|‰|结|约|4.9|≤7.5|≤5",
@@ -223,6 +224,9 @@ CO_DEPARTMENTS = {
     16: ["市卫生健康委", "市文化和旅游局", "市科技局"],
     17: ["市工业和信息化局", "市发展改革委", "市财政局", "市统计局"],
 }
+
+# indicators whose values come from an inspection round of the demo, not from reports
+MEASURED_BY_INSPECTION = ["健康社区达标比例"]
 
 USERS = [
     # username, password, full name, role, org unit code, department, action number

@@ -421,15 +421,22 @@ def roll_up(values: pl.DataFrame, parents: pl.DataFrame, scale: pl.DataFrame) ->
 
 # ---- assessment ----------------------------------------------------------------------------
 
-def assess(results: pl.DataFrame, weights: pl.DataFrame, points: dict[str, float] | None = None, timeliness: pl.DataFrame | None = None, timeliness_weight: float = 0.0) -> tuple[pl.DataFrame, pl.DataFrame]:
+def assess(results: pl.DataFrame, weights: pl.DataFrame, points: dict[str, float] | None = None, components: dict[str, tuple[pl.DataFrame, float]] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (score sheet, totals with ranks) for the org units in `results` (one year).
 
     weights: indicator_id, weight. The score sheet lists every contribution
-    (indicator, unit, status, weight, share earned, points); totals sum them,
-    add timely-reporting points (timeliness: org_unit_id, share in 0..1) when a
-    weight is given, and rank with ties sharing a rank.
+    (indicator, unit, status, weight, share earned, points); totals sum them
+    and rank with ties sharing a rank. Optional components (timely reporting,
+    supervision) each bring a frame of org_unit_id and share in 0..1 and a
+    weight, the part of the 100 points it carries; the indicators keep the
+    rest. A unit missing from a component's frame earns nothing from it. The
+    totals keep each component's share as `<name>_share`.
     """
     points = points or R.ASSESSMENT_POINTS
+    components = {name: (frame, weight) for name, (frame, weight) in (components or {}).items() if weight > 0}
+    indicator_part = 1.0 - sum(weight for _frame, weight in components.values())
+    if indicator_part < 0:
+        raise ValueError("component weights exceed the whole score")
     sheet = (
         results.select(["indicator_id", "org_unit_id", "year", "status"])
         .join(weights.select(pl.col("indicator_id").cast(pl.Int32), pl.col("weight").cast(pl.Float64)), on="indicator_id", how="inner")
@@ -439,10 +446,12 @@ def assess(results: pl.DataFrame, weights: pl.DataFrame, points: dict[str, float
     )
     total_weight = weights["weight"].sum() or 1.0
     totals = sheet.group_by("org_unit_id").agg(pl.col("points").sum().alias("indicator_points"), pl.len().alias("indicators"))
-    totals = totals.with_columns((pl.col("indicator_points") / total_weight * 100 * (1 - timeliness_weight)).alias("score"))
-    if timeliness is not None and timeliness_weight > 0:
-        totals = totals.join(timeliness, on="org_unit_id", how="left").with_columns(
-            (pl.col("score") + pl.col("share").fill_null(0.0) * 100 * timeliness_weight).alias("score")
-        ).drop("share")
+    totals = totals.with_columns((pl.col("indicator_points") / total_weight * 100 * indicator_part).alias("score"))
+    for name, (frame, weight) in components.items():
+        column = f"{name}_share"
+        part = frame.select(pl.col("org_unit_id").cast(totals.schema["org_unit_id"]), pl.col("share").cast(pl.Float64).alias(column))
+        totals = totals.join(part, on="org_unit_id", how="left").with_columns(pl.col(column).fill_null(0.0)).with_columns(
+            (pl.col("score") + pl.col(column) * 100 * weight).alias("score")
+        )
     totals = totals.with_columns(pl.col("score").round(2)).with_columns(pl.col("score").rank(method="min", descending=True).cast(pl.Int64).alias("rank")).sort(["rank", "org_unit_id"])
     return sheet, totals

@@ -1,5 +1,6 @@
 """Stored evaluation results, so pages never recompute on a request."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,12 +55,13 @@ class EvaluationResult(models.Model):
 
 
 class AssessmentScheme(models.Model):
-    """How binding indicators are scored (考核): weights, points per status, optional timeliness share."""
+    """How binding indicators are scored (考核): weights, points per status, optional timeliness and supervision shares."""
 
     plan = models.OneToOneField(Plan, models.CASCADE, related_name="assessment_scheme", verbose_name=_("plan"))
     points_achieved = models.FloatField(_("share of the weight for achieved"), default=1.0)
     points_on_track = models.FloatField(_("share of the weight for on track (partly)"), default=0.5)
     timeliness_weight = models.FloatField(_("share of the total for timely reporting"), default=0.0)
+    supervision_weight = models.FloatField(_("share of the total for the annual supervision"), default=0.0)
 
     class Meta:
         verbose_name = _("assessment scheme")
@@ -67,6 +69,13 @@ class AssessmentScheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} · {_('assessment scheme')}"
+
+    def clean(self) -> None:
+        for field in ("timeliness_weight", "supervision_weight"):
+            if not 0 <= getattr(self, field) <= 1:
+                raise ValidationError({field: _("Give a share between 0 and 1.")})
+        if self.timeliness_weight + self.supervision_weight > 1:
+            raise ValidationError(_("Timely reporting and supervision together cannot carry more than the whole score."))
 
 
 class AssessmentWeight(models.Model):

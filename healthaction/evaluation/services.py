@@ -7,6 +7,8 @@ are written back in bulk so pages only read them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 from django.db import connection, transaction
 
@@ -247,9 +249,15 @@ def assess_plan(plan: Plan, year: int) -> list[AssessmentScore]:
     AssessmentScore.objects.filter(plan=plan, year=year).delete()
     scores: list[AssessmentScore] = []
     counties = [u.pk for u in plan.org_unit.children.all()]
+    timely = _timeliness(plan, year) if scheme.timeliness_weight > 0 else ({}, {})
+    supervised = _supervision(plan, year) if scheme.supervision_weight > 0 else ({}, {})
+
+    def components(k: int) -> dict:
+        return {"timeliness": (_share_frame(timely[k]), scheme.timeliness_weight), "supervision": (_share_frame(supervised[k]), scheme.supervision_weight)}
+
     if counties:
-        sheet, totals = engine.assess(results.filter(pl.col("org_unit_id").is_in(counties)), weights, points)
-        scores += _scores(plan, year, sheet, totals, "org_unit_id", "org_unit_id")
+        sheet, totals = engine.assess(results.filter(pl.col("org_unit_id").is_in(counties)), weights, points, components(0))
+        scores += _scores(plan, year, sheet, totals, "org_unit_id", "org_unit_id", scheme)
     # departments answer for the indicators of the actions they lead, measured at the plan's own level
     lead = dict(plan.indicators.exclude(action__lead_department=None).values_list("id", "action__lead_department_id"))
     if lead:
@@ -257,19 +265,51 @@ def assess_plan(plan: Plan, year: int) -> list[AssessmentScore]:
             pl.col("indicator_id").replace_strict(lead, default=None, return_dtype=pl.Int32).alias("department_id")
         ).filter(pl.col("department_id").is_not_null())
         own = own.drop("org_unit_id").rename({"department_id": "org_unit_id"})
-        sheet, totals = engine.assess(own, weights.filter(pl.col("indicator_id").is_in(list(lead))), points)
-        scores += _scores(plan, year, sheet, totals, "org_unit_id", "department_id")
+        sheet, totals = engine.assess(own, weights.filter(pl.col("indicator_id").is_in(list(lead))), points, components(1))
+        scores += _scores(plan, year, sheet, totals, "org_unit_id", "department_id", scheme)
     AssessmentScore.objects.bulk_create(scores)
     return scores
 
 
-def _scores(plan, year, sheet: pl.DataFrame, totals: pl.DataFrame, key: str, field: str) -> list[AssessmentScore]:
+def _share_frame(shares: dict[int, float]) -> pl.DataFrame:
+    return pl.DataFrame({"org_unit_id": list(shares), "share": list(shares.values())}, schema={"org_unit_id": pl.Int32, "share": pl.Float64})
+
+
+def _timeliness(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, float]]:
+    """Share of the year's due items received on time, per county (its own items) and per department."""
+    from healthaction.collection.models import DueItem
+
+    counts: tuple[dict, dict] = ({}, {})
+    items = DueItem.objects.filter(plan=plan, year=year, obsolete=False, due_date__lte=dt.date.today()).values_list("org_unit_id", "department_id", "received_at", "due_date")
+    for unit_id, department_id, received_at, due_date in items:
+        k, key = (1, department_id) if department_id else (0, unit_id)
+        due, on_time = counts[k].get(key, (0, 0))
+        counts[k][key] = (due + 1, on_time + bool(received_at and received_at.date() <= due_date))
+    return tuple({key: on_time / due for key, (due, on_time) in c.items()} for c in counts)  # type: ignore[return-value]
+
+
+def _supervision(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, float]]:
+    from healthaction.inspections.services import supervision_shares
+
+    return supervision_shares(plan, year)
+
+
+COMPONENT_LABELS = {"timeliness": "报送及时性", "supervision": "专项督导"}
+
+
+def _scores(plan, year, sheet: pl.DataFrame, totals: pl.DataFrame, key: str, field: str, scheme: AssessmentScheme) -> list[AssessmentScore]:
     names = dict(Indicator.objects.filter(pk__in=sheet["indicator_id"].unique().to_list()).values_list("id", "name"))
     by_unit: dict[int, list[dict]] = {}
     for r in sheet.iter_rows(named=True):
         by_unit.setdefault(r[key], []).append(
             {"indicator_id": r["indicator_id"], "indicator": names.get(r["indicator_id"], ""), "status": r["status"], "weight": r["weight"], "share": r["share"], "points": round(r["points"], 4)}
         )
+    weights = {"timeliness": scheme.timeliness_weight, "supervision": scheme.supervision_weight}
+    for t in totals.iter_rows(named=True):
+        for name, weight in weights.items():
+            if f"{name}_share" in t:
+                share = t[f"{name}_share"]
+                by_unit.setdefault(t[key], []).append({"component": name, "indicator": COMPONENT_LABELS[name], "status": f"{share:.0%}", "weight": weight, "share": share, "points": round(share * 100 * weight, 4)})
     return [
         AssessmentScore(plan=plan, year=year, score=t["score"], rank=t["rank"], contributions=by_unit.get(t[key], []), **{field: t[key]})
         for t in totals.iter_rows(named=True)

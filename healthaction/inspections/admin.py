@@ -8,6 +8,18 @@ class ChecklistItemInline(admin.TabularInline):
     extra = 0
     raw_id_fields = ["indicator", "task"]
 
+    def _editable(self, obj) -> bool:
+        return obj is None or not obj.frozen  # a version in use by a round keeps its items; make a new version instead
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Checklist)
 class ChecklistAdmin(admin.ModelAdmin):

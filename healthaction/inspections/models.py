@@ -52,7 +52,7 @@ class Round(models.Model):
     """An inspection round: a year, a checklist version, who is visited, by whom, when."""
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="inspection_rounds")
-    checklist = models.ForeignKey(Checklist, models.PROTECT, related_name="rounds")
+    checklist = models.ForeignKey(Checklist, models.RESTRICT, related_name="rounds")
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=200)
     starts = models.DateField(_("first day"))
@@ -89,10 +89,11 @@ class Visit(models.Model):
 
 class Score(models.Model):
     visit = models.ForeignKey(Visit, models.CASCADE, related_name="scores")
-    item = models.ForeignKey(ChecklistItem, models.PROTECT, related_name="+")
+    item = models.ForeignKey(ChecklistItem, models.RESTRICT, related_name="+")
     points = models.FloatField(_("points given"))
     note = models.TextField(_("note"), blank=True)
     evidence = models.FileField(upload_to="inspections/%Y/", blank=True)
+    evidence_name = models.CharField(_("file name"), max_length=255, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["visit", "item"], name="score_once_per_item")]
@@ -106,7 +107,7 @@ class Finding(models.Model):
     NEXT = {OPEN: {RECTIFYING, SUBMITTED}, RECTIFYING: {SUBMITTED}, SUBMITTED: {VERIFIED, REOPENED}, REOPENED: {RECTIFYING, SUBMITTED}, VERIFIED: set()}
 
     visit = models.ForeignKey(Visit, models.CASCADE, related_name="findings")
-    item = models.ForeignKey(ChecklistItem, models.PROTECT, related_name="+")
+    item = models.ForeignKey(ChecklistItem, models.RESTRICT, related_name="+")
     text = models.TextField(_("finding"))
     department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, related_name="findings")
     org_unit = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True, related_name="findings")
@@ -125,6 +126,7 @@ class FindingEvent(models.Model):
     status = models.CharField(max_length=16, choices=Finding.STATUS_CHOICES)
     comment = models.TextField(blank=True)
     evidence = models.FileField(upload_to="rectification/%Y/", blank=True)
+    evidence_name = models.CharField(_("file name"), max_length=255, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

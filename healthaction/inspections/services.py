@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from healthaction.collection.models import IndicatorValue
+from healthaction.collection.uploads import UploadRejected, evidence_from_upload
 from healthaction.core.choices import ValueStatus
 from healthaction.inspections.models import Checklist, ChecklistItem, Finding, FindingEvent, Round, Score, Visit
 from healthaction.plans.models import Plan
@@ -37,6 +38,17 @@ HEALTHY_COMMUNITY = [
 
 class InspectionError(Exception):
     pass
+
+
+def _file(upload) -> dict:
+    """Check an uploaded photo or document like any evidence (size, type by content, safe name)."""
+    if not upload:
+        return {}
+    try:
+        fields = evidence_from_upload(upload)
+    except UploadRejected as exc:
+        raise InspectionError(str(exc)) from exc
+    return {"evidence": fields["file"], "evidence_name": fields["original_name"]}
 
 
 def _next_version(key: str) -> int:
@@ -100,9 +112,9 @@ def record_score(user, visit: Visit, item: ChecklistItem, points: float, note: s
         raise InspectionError(_("The item is not on this round's checklist."))
     if not 0 <= points <= item.points:
         raise InspectionError(_("Give between 0 and %(max)s points.") % {"max": f"{item.points:g}"})
-    if item.evidence_required and points < item.points and not (note or evidence):
+    if item.evidence_required and points < item.points and not (note or evidence or Score.objects.filter(visit=visit, item=item).exclude(evidence="").exists()):
         raise InspectionError(_("Say why points were deducted (a note or a file)."))
-    score, _created = Score.objects.update_or_create(visit=visit, item=item, defaults={"points": points, "note": note, **({"evidence": evidence} if evidence else {})})
+    score, _created = Score.objects.update_or_create(visit=visit, item=item, defaults={"points": points, "note": note, **_file(evidence)})
     Visit.objects.filter(pk=visit.pk).update(version=visit.version + 1)
     return score
 
@@ -162,13 +174,17 @@ def advance(user, finding: Finding, status: str, comment: str = "", evidence=Non
         raise InspectionError(_("Say why the finding is reopened."))
     finding.status = status
     finding.save(update_fields=["status"])
-    FindingEvent.objects.create(finding=finding, status=status, comment=comment, user=user, **({"evidence": evidence} if evidence else {}))
+    FindingEvent.objects.create(finding=finding, status=status, comment=comment, user=user, **_file(evidence))
     return finding
 
 
-def overdue_findings(today: dt.date | None = None):
+def overdue_findings(today: dt.date | None = None, user=None, plan: Plan | None = None):
+    """Rectifications past their deadline and not verified: all of them, those a user answers for or follows, or a plan's."""
     today = today or dt.date.today()
-    return Finding.objects.exclude(status=Finding.VERIFIED).filter(deadline__lt=today)
+    qs = visible_findings(user) if user is not None else Finding.objects.all()
+    if plan is not None:
+        qs = qs.filter(visit__round__plan=plan)
+    return qs.exclude(status=Finding.VERIFIED).filter(deadline__lt=today).select_related("visit__round", "item", "department", "org_unit").order_by("deadline", "pk")
 
 
 def healthy_cell_results(rnd: Round) -> dict:
@@ -200,3 +216,95 @@ def record_share(rnd: Round, indicator, user=None) -> IndicatorValue:
         defaults={"value": round(share, 2), "status": ValueStatus.APPROVED, "source": f"{rnd.title}（健康细胞评估）", "approved_by": user, "approved_at": timezone.now()},
     )
     return value
+
+
+def supervision_shares(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, float]]:
+    """Share of the checklist's points each county and department earned at the year's signed-off supervision (latest visit counts)."""
+    units: dict[int, float] = {}
+    departments: dict[int, float] = {}
+    visits = (Visit.objects.filter(round__plan=plan, round__year=year, round__checklist__kind=Checklist.SUPERVISION, signed_off_at__isnull=False)
+              .select_related("round__checklist").prefetch_related("scores", "round__checklist__items").order_by("signed_off_at"))
+    for visit in visits:
+        full = sum(i.points for i in visit.round.checklist.items.all()) or 1.0
+        share = min(visit_total(visit) / full, 1.0)
+        if visit.department_id:
+            departments[visit.department_id] = share
+        else:
+            units[visit.org_unit_id] = share
+    return units, departments
+
+
+@transaction.atomic
+def new_version(checklist: Checklist, title: str | None = None) -> Checklist:
+    """Copy a checklist into its next version, which may be edited while the old one stays as rounds used it."""
+    copy = Checklist.objects.create(key=checklist.key, version=_next_version(checklist.key), kind=checklist.kind, title=title or checklist.title, plan=checklist.plan, pass_mark=checklist.pass_mark)
+    ChecklistItem.objects.bulk_create([
+        ChecklistItem(checklist=copy, number=i.number, text=i.text, points=i.points, evidence_required=i.evidence_required, indicator=i.indicator, task=i.task, position=i.position)
+        for i in checklist.items.all()
+    ])
+    return copy
+
+
+@transaction.atomic
+def record_visit(user, visit: Visit, entries: dict[int, dict], visited_on: dt.date | None = None) -> dict[int, str]:
+    """Record several items' scores at once: all or nothing. entries: item id → {points, note, evidence}.
+
+    Return the errors per item id; when there is any, nothing is saved.
+    """
+    items = {i.pk: i for i in visit.round.checklist.items.all()}
+    errors: dict[int, str] = {}
+    sid = transaction.savepoint()
+    for item_id, entry in entries.items():
+        if entry.get("points") is None:
+            continue
+        try:
+            record_score(user, visit, items[item_id], entry["points"], entry.get("note", ""), entry.get("evidence"))
+        except InspectionError as exc:
+            errors[item_id] = str(exc)
+    if errors:
+        transaction.savepoint_rollback(sid)
+        return errors
+    if visited_on:
+        Visit.objects.filter(pk=visit.pk).update(visited_on=visited_on)
+    transaction.savepoint_commit(sid)
+    return {}
+
+
+def visible_rounds(user):
+    """Rounds a user may open: the office's over its plans, an inspector's own, a leader's within the area."""
+    from django.db.models import Q
+
+    q = Q(inspectors=user)
+    for m in scopes.memberships(user):
+        if m.role in ("office_admin", "leader"):
+            q |= Q(plan__org_unit__path__startswith=m.org_unit.path)
+    return Round.objects.filter(q).distinct()
+
+
+def visible_findings(user):
+    """Findings a user may see: of rounds they may open, and those their department or area answers for."""
+    from django.db.models import Q
+
+    q = Q(visit__round__in=visible_rounds(user))
+    for m in scopes.memberships(user):
+        if m.department_id:
+            q |= Q(department_id=m.department_id)
+        if m.role == "area_office":
+            q |= Q(org_unit__path__startswith=m.org_unit.path)
+    return Finding.objects.filter(q).distinct()
+
+
+def allowed_steps(user, finding: Finding) -> list[str]:
+    """The statuses this user may move the finding to now."""
+    steps = []
+    for status in sorted(Finding.NEXT[finding.status], key=[c[0] for c in Finding.STATUS_CHOICES].index):
+        if status in (Finding.VERIFIED, Finding.REOPENED):
+            if _may_record(user, finding.visit):
+                steps.append(status)
+        elif may_rectify(user, finding):
+            steps.append(status)
+    return steps
+
+
+def may_record(user, visit: Visit) -> bool:
+    return _may_record(user, visit)

@@ -30,7 +30,14 @@ def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
             off_department[lead.name if lead else plan.org_unit.name].append(entry)
         else:
             off_county[result.org_unit.name].append(entry)
-    return {"overdue_department": dict(by_department), "overdue_county": dict(by_county), "lagging_department": dict(off_department), "lagging_county": dict(off_county)}
+    from healthaction.inspections.services import overdue_findings
+
+    rect_department, rect_county = defaultdict(list), defaultdict(list)
+    for finding in overdue_findings(today, plan=plan):
+        entry = f"{finding.visit.round.title}第{finding.item.number}项：{finding.text[:60]}（{finding.get_status_display()}，整改期限{finding.deadline:%Y年%m月%d日}）"
+        (rect_department[finding.department.name] if finding.department_id else rect_county[finding.org_unit.name]).append(entry)
+    return {"overdue_department": dict(by_department), "overdue_county": dict(by_county), "lagging_department": dict(off_department), "lagging_county": dict(off_county),
+            "rectification_department": dict(rect_department), "rectification_county": dict(rect_county)}
 
 
 def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes:
@@ -42,12 +49,15 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     S.paragraph(doc, "各县（市、区）推进办，各有关部门：", indent=False)
     overdue_total = sum(len(v) for v in data["overdue_department"].values()) + sum(len(v) for v in data["overdue_county"].values())
     lagging_total = sum(len(v) for v in data["lagging_department"].values()) + sum(len(v) for v in data["lagging_county"].values())
-    S.paragraph(doc, f"截至{today:%Y年%m月%d日}，共有{overdue_total}项报送事项逾期未报，{lagging_total}项约束性指标进度严重滞后或退步。现将有关情况通报如下。")
+    rectification_total = sum(len(v) for v in data["rectification_department"].values()) + sum(len(v) for v in data["rectification_county"].values())
+    S.paragraph(doc, f"截至{today:%Y年%m月%d日}，共有{overdue_total}项报送事项逾期未报，{lagging_total}项约束性指标进度严重滞后或退步，{rectification_total}项督导发现问题逾期未完成整改。现将有关情况通报如下。")
     sections = [
         ("一、逾期未报送情况（按部门）", data["overdue_department"]),
         ("二、逾期未报送情况（按县市区）", data["overdue_county"]),
         ("三、约束性指标滞后情况（按部门）", data["lagging_department"]),
         ("四、约束性指标滞后情况（按县市区）", data["lagging_county"]),
+        ("五、督导问题逾期未整改情况（按部门）", data["rectification_department"]),
+        ("六、督导问题逾期未整改情况（按县市区）", data["rectification_county"]),
     ]
     for heading, groups in sections:
         doc.add_heading(heading, level=1)

@@ -211,5 +211,12 @@ def test_assessment_scores_list_every_contribution_and_rank_with_ties():
     _, totals = assess(tie.filter(pl.col("org_unit_id") != 12), pl.DataFrame({"indicator_id": [1], "weight": [1.0]}))
     assert totals["rank"].to_list() == [1, 1]
     timely = pl.DataFrame({"org_unit_id": [11, 12, 13], "share": [1.0, 0.5, 0.0]})
-    _, totals = assess(results, weights, timeliness=timely, timeliness_weight=0.2)
+    _, totals = assess(results, weights, components={"timeliness": (timely, 0.2)})
     assert dict(zip(totals["org_unit_id"], totals["score"]))[12] == pytest.approx(66.67 * 0.8 + 10.0, abs=0.01)
+    supervised = pl.DataFrame({"org_unit_id": [11, 12], "share": [0.5, 0.9]})  # 13 was not visited: no supervision points
+    _, totals = assess(results, weights, components={"timeliness": (timely, 0.2), "supervision": (supervised, 0.1)})
+    scores = dict(zip(totals["org_unit_id"], totals["score"]))
+    assert scores[12] == pytest.approx(66.67 * 0.7 + 10.0 + 9.0, abs=0.01) and scores[13] == pytest.approx(50.0 * 0.7, abs=0.01)
+    assert dict(zip(totals["org_unit_id"], totals["supervision_share"]))[13] == 0.0
+    with pytest.raises(ValueError):
+        assess(results, weights, components={"timeliness": (timely, 0.6), "supervision": (supervised, 0.5)})

@@ -9,14 +9,14 @@ from healthaction.evaluation.models import EvaluationResult
 from healthaction.evaluation.services import evaluate_plan
 from healthaction.inspections import services as S
 from healthaction.inspections.models import Finding
-from healthaction.plans.models import Indicator, Target
+from healthaction.plans.models import Indicator
 from healthaction.registry.models import Department, OrgUnit
 
 
 @pytest.fixture
 def people(demo):
     User = get_user_model()
-    inspector = User.objects.create_user("inspector", password="x" * 12)
+    inspector = User.objects.get(username="inspector")
     other = User.objects.create_user("other-inspector", password="x" * 12)
     return {"inspector": inspector, "other": other, "office": User.objects.get(username="office"),
             "county": User.objects.get(username="county"), "liaison": User.objects.get(username="liaison")}
@@ -118,8 +118,8 @@ def test_a_healthy_community_round_gives_units_meeting_the_norm_and_an_indicator
     assert sum(results["per_county"].values()) == len(meeting) and sum(results["per_town"].values()) == len(meeting)
     assert results["share"] == pytest.approx(50.0)
 
-    indicator = Indicator.objects.create(plan=plan, action=plan.actions.get(number=6), number="6.9", name="健康社区达标比例", unit="%", nature="expected", direction="increase", position=999)
-    Target.objects.create(indicator=indicator, year=2030, kind="numeric", comparator=">=", value=60.0, raw_text="≥60")
+    indicator = Indicator.objects.get(plan=plan, name="健康社区达标比例")
+    assert indicator.targets.get(year=2030).value == 60.0  # as written in the demo plan: ≥60
     value = S.record_share(rnd, indicator, people["office"])
     assert (value.value, value.status) == (50.0, "approved")
     evaluate_plan(plan, indicator_ids=[indicator.pk])

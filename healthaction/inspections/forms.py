@@ -1,0 +1,82 @@
+"""Forms of the supervision and healthy-cell pages."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from healthaction.core.choices import Level
+from healthaction.inspections.models import Checklist, ChecklistItem, Finding
+from healthaction.registry.models import Department, OrgUnit
+
+
+class RoundForm(forms.Form):
+    checklist = forms.ModelChoiceField(Checklist.objects.none(), label=_("Checklist"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    inspectors = forms.ModelMultipleChoiceField(get_user_model().objects.none(), label=_("Inspectors"), widget=forms.CheckboxSelectMultiple)
+    counties = forms.ModelMultipleChoiceField(OrgUnit.objects.none(), label=_("Counties and districts"), required=False, widget=forms.CheckboxSelectMultiple)
+    departments = forms.ModelMultipleChoiceField(Department.objects.none(), label=_("Departments"), required=False, widget=forms.CheckboxSelectMultiple)
+    cell_level = forms.ChoiceField(label=_("Or every unit of a level in the area"), required=False,
+                                   choices=[("", "—"), (Level.TOWN, Level.TOWN.label), (Level.VILLAGE, Level.VILLAGE.label), (Level.CELL, Level.CELL.label)])
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["checklist"].queryset = Checklist.objects.filter(models_q_for(plan)).order_by("key", "-version")
+        self.fields["inspectors"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["counties"].queryset = plan.org_unit.children.order_by("code")
+        self.fields["departments"].queryset = Department.objects.filter(org_unit=plan.org_unit).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+            self.add_error("ends", _("The last day comes before the first day."))
+        if not (data.get("counties") or data.get("departments") or data.get("cell_level")):
+            raise forms.ValidationError(_("Choose who is inspected: counties, departments or a level of units."))
+        return data
+
+    def units(self):
+        units = list(self.cleaned_data.get("counties") or [])
+        level = self.cleaned_data.get("cell_level")
+        if level:
+            units += list(OrgUnit.objects.filter(level=level, path__startswith=self.plan.org_unit.path).order_by("path"))
+        return units
+
+
+def models_q_for(plan):
+    from django.db.models import Q
+
+    return Q(plan=plan) | Q(plan__isnull=True)
+
+
+class ChecklistItemForm(forms.ModelForm):
+    class Meta:
+        model = ChecklistItem
+        fields = ["number", "text", "points", "evidence_required"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_points(self):
+        points = self.cleaned_data["points"]
+        if points is not None and points <= 0:
+            raise forms.ValidationError(_("Points must be a number above 0."))
+        return points
+
+
+ItemFormSet = forms.inlineformset_factory(Checklist, ChecklistItem, form=ChecklistItemForm, extra=1, can_delete=True)
+
+
+class StepForm(forms.Form):
+    status = forms.ChoiceField(label=_("Next step"), choices=Finding.STATUS_CHOICES)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("Evidence file"), required=False)
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Finding.STATUS_CHOICES)
+        self.fields["status"].choices = [(s, labels[s]) for s in steps]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"))

@@ -1,0 +1,223 @@
+"""Supervision pages: plan a round, score a visit, sign off, rectify with evidence, Excel both ways, results into assessment."""
+
+import datetime as dt
+import io
+
+import docx
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from healthaction.evaluation.models import AssessmentScheme, AssessmentScore, EvaluationResult
+from healthaction.evaluation.services import assess_plan
+from healthaction.inspections import excel
+from healthaction.inspections import services as S
+from healthaction.inspections.models import Checklist, Finding, Round, Score, Visit
+from healthaction.registry.models import Department, OrgUnit
+from healthaction.reports.circular import build_circular
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _plan_round(client, demo, **extra):
+    checklist = S.supervision_checklist(demo["plan"])
+    inspector = get_user_model().objects.get(username="inspector")
+    data = {"plan": demo["plan"].pk, "checklist": checklist.pk, "year": 2026, "title": "2026年度专项督导", "starts": "2026-09-01", "ends": "2026-09-30",
+            "inspectors": [inspector.pk], "counties": [OrgUnit.objects.get(code="990121").pk, OrgUnit.objects.get(code="990122").pk],
+            "departments": [Department.objects.get(name="市卫生健康委").pk], **extra}
+    return client.post(reverse("inspections:round-new"), data), checklist
+
+
+def test_office_plans_a_round_and_the_inspector_scores_signs_off_and_verifies(login, demo):
+    client = login("office")
+    response, checklist = _plan_round(client, demo)
+    rnd = Round.objects.get(title="2026年度专项督导")
+    assert response.status_code == 302 and response["Location"] == reverse("inspections:round", args=[rnd.pk])
+    assert rnd.visits.count() == 3 and Checklist.objects.get(pk=checklist.pk).frozen
+    visit = rnd.visits.get(org_unit__code="990121")
+    items = list(checklist.items.all())
+
+    client = login("inspector")
+    page = client.get(reverse("inspections:visit", args=[visit.pk]))
+    assert page.status_code == 200 and f'name="points-{items[0].pk}"' in page.content.decode()
+    # a bad number and a deduction without reason: nothing is saved and what was typed stays
+    bad = {f"points-{i.pk}": str(i.points) for i in items} | {f"points-{items[0].pk}": "abc", f"points-{items[1].pk}": "0", "note-" + str(items[2].pk): "已核实", "action": "save"}
+    page = client.post(reverse("inspections:visit", args=[visit.pk]), bad)
+    body = page.content.decode()
+    assert page.status_code == 400 and "“abc”不是数字" in body and 'value="abc"' in body and "已核实" in body
+    assert not Score.objects.filter(visit=visit).exists()
+    good = {f"points-{i.pk}": f"{i.points:g}" for i in items} | {f"points-{items[1].pk}": "0", f"note-{items[1].pk}": "现场未见工作台账",
+                                                                 f"file-{items[1].pk}": SimpleUploadedFile("现场照片.png", PNG, "image/png"), "visited_on": "2026-09-03", "action": "sign_off"}
+    page = client.post(reverse("inspections:visit", args=[visit.pk]), good)
+    assert page.status_code == 302
+    visit.refresh_from_db()
+    assert visit.signed_off_at and visit.visited_on == dt.date(2026, 9, 3)
+    assert S.visit_total(visit) == round(sum(i.points for i in items) - items[1].points, 2)  # the county score is the sum of its items
+    photo = Score.objects.get(visit=visit, item=items[1])
+    assert photo.evidence_name == "现场照片.png"
+    download = client.get(reverse("inspections:evidence", args=["score", photo.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
+    finding = Finding.objects.get(visit=visit)
+    assert finding.org_unit.code == "990121" and finding.text == "现场未见工作台账"
+    # the signed-off visit can no longer change
+    good.pop(f"file-{items[1].pk}")
+    assert client.post(reverse("inspections:visit", args=[visit.pk]), good | {f"points-{items[1].pk}": "1", "action": "save"}).status_code == 400
+    assert Score.objects.get(pk=photo.pk).points == 0
+
+    client = login("county")
+    assert client.get(reverse("collection:inbox")).status_code == 200
+    page = client.post(reverse("inspections:finding", args=[finding.pk]), {"status": "submitted", "comment": "", "evidence": ""})
+    assert page.status_code == 400 and "请描述整改情况或上传佐证" in page.content.decode()
+    page = client.post(reverse("inspections:finding", args=[finding.pk]), {"status": "submitted", "comment": "已建立台账", "evidence": SimpleUploadedFile("台账.pdf", b"%PDF-1.4 demo", "application/pdf")})
+    assert page.status_code == 302
+    client = login("inspector")
+    client.post(reverse("inspections:finding", args=[finding.pk]), {"status": "reopened", "comment": "缺少签字"})
+    client = login("county")
+    client.post(reverse("inspections:finding", args=[finding.pk]), {"status": "submitted", "comment": "补充签字页"})
+    client = login("inspector")
+    client.post(reverse("inspections:finding", args=[finding.pk]), {"status": "verified", "comment": ""})
+    finding.refresh_from_db()
+    assert finding.status == "verified"
+    assert [(e.status, e.comment) for e in finding.events.all()][1:] == [("submitted", "已建立台账"), ("reopened", "缺少签字"), ("submitted", "补充签字页"), ("verified", "")]
+    assert finding.events.get(comment="已建立台账").evidence_name == "台账.pdf"
+    page = client.get(reverse("inspections:finding", args=[finding.pk])).content.decode()
+    assert "缺少签字" in page and "台账.pdf" in page
+
+
+def test_other_users_see_and_change_nothing_of_a_round(login, demo):
+    client = login("office")
+    _plan_round(client, demo)
+    rnd = Round.objects.get(title="2026年度专项督导")
+    visit = rnd.visits.get(org_unit__code="990122")
+    item = rnd.checklist.items.first()
+    client = login("liaison")  # a department liaison is no inspector of the round
+    assert client.get(reverse("inspections:visit", args=[visit.pk])).status_code == 404
+    assert client.post(reverse("inspections:visit", args=[visit.pk]), {f"points-{item.pk}": "0", "action": "save"}).status_code == 404
+    assert client.get(reverse("inspections:round", args=[rnd.pk])).status_code == 404
+    assert client.get(reverse("inspections:round-new")).status_code == 403
+    assert not visit.scores.exists()
+    leader = login("leader")  # the leader reads, never records
+    assert leader.get(reverse("inspections:visit", args=[visit.pk])).status_code == 200
+    assert leader.post(reverse("inspections:visit", args=[visit.pk]), {f"points-{item.pk}": "0", "action": "save"}).status_code == 403
+    # the county office sees its own findings only
+    county = login("county")
+    listed = county.get(reverse("inspections:findings") + "?status=all").context["findings"]
+    assert listed and all(f.org_unit and f.org_unit.path.startswith(OrgUnit.objects.get(code="990121").path) for f in listed)
+    other = Finding.objects.exclude(org_unit__path__startswith=OrgUnit.objects.get(code="990121").path).first()
+    assert county.get(reverse("inspections:finding", args=[other.pk])).status_code == 404
+
+
+def test_overdue_rectifications_reach_the_inbox_and_the_circular(login, demo):
+    overdue = list(S.overdue_findings(user=get_user_model().objects.get(username="county")))
+    assert overdue and all(f.deadline < dt.date.today() and f.status != "verified" for f in overdue)
+    page = login("county").get(reverse("collection:inbox")).content.decode()
+    assert "逾期未整改" in page and reverse("inspections:finding", args=[overdue[0].pk]) in page
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(build_circular(demo["plan"], 2025))).paragraphs)
+    assert "五、督导问题逾期未整改情况（按部门）" in text and "六、督导问题逾期未整改情况（按县市区）" in text
+    linjiang = [f for f in S.overdue_findings(plan=demo["plan"]) if f.org_unit_id and f.org_unit.code == "990121"]
+    assert f"临江县（{len(linjiang)}项）" in text
+
+
+def test_checklists_round_trip_through_excel_and_bad_workbooks_change_nothing(login, demo):
+    client = login("office")
+    checklist = Checklist.objects.filter(key="healthy-community").order_by("-version").first()
+    data = client.get(reverse("inspections:checklist-export", args=[checklist.pk])).content
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert [c.value for c in wb["条目"][1]] == excel.ITEM_HEADERS and wb["条目"].max_row == checklist.items.count() + 1
+    wb["条目"]["C2"] = 10  # item 1 from 8 to 10 points
+    wb["条目"].append(["13", "社区建有健康自助借阅角", 2, "否", None, None])
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = client.post(reverse("inspections:checklists"), {"what": "import", "plan": demo["plan"].pk, "file": SimpleUploadedFile("list.xlsx", buf.getvalue())})
+    newest = Checklist.objects.filter(key="healthy-community").order_by("-version").first()
+    assert response.status_code == 302 and newest.version == checklist.version + 1
+    assert newest.items.count() == 13 and newest.items.get(number="1").points == 10 and round(newest.max_points(), 2) == 104
+    assert checklist.items.get(number="1").points == 8  # the old version is as it was
+
+    wb["条目"]["C3"] = "八分"
+    wb["条目"]["B4"] = None
+    wb["说明"]["B4"] = "别的类别"
+    buf = io.BytesIO()
+    wb.save(buf)
+    before = Checklist.objects.count()
+    response = client.post(reverse("inspections:checklists"), {"what": "import", "plan": demo["plan"].pk, "file": SimpleUploadedFile("list.xlsx", buf.getvalue())})
+    body = response.content.decode()
+    assert response.status_code == 400 and Checklist.objects.count() == before
+    assert "工作表“条目”第3行，“分值”列" in body and "工作表“条目”第4行，“要求”列" in body and "“类别”列" in body
+    response = client.post(reverse("inspections:checklists"), {"what": "import", "plan": demo["plan"].pk, "file": SimpleUploadedFile("x.xlsx", b"not a workbook")})
+    assert response.status_code == 400 and Checklist.objects.count() == before
+
+
+def test_results_export_and_import_fill_a_round(login, demo):
+    plan = demo["plan"]
+    client = login("office")
+    checklist = S.healthy_community_checklist()
+    town = OrgUnit.objects.get(code="990121001")
+    response = client.post(reverse("inspections:round-new"), {"plan": plan.pk, "checklist": checklist.pk, "year": 2026, "title": "2026年健康学校评估", "starts": "2026-10-01",
+                                                              "ends": "2026-10-31", "inspectors": [client.session["_auth_user_id"]], "cell_level": "cell"})
+    rnd = Round.objects.get(title="2026年健康学校评估")
+    assert response.status_code == 302 and rnd.visits.count() == OrgUnit.objects.filter(level="cell", path__startswith=plan.org_unit.path).count() == 12
+    data = client.get(reverse("inspections:round-export", args=[rnd.pk])).content
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = wb["得分明细"]
+    school = f"{town.code}901"
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == school:
+            row[5].value = row[4].value - (5 if row[2].value == "3" else 0)
+            row[6].value = "活动记录不全" if row[2].value == "3" else None
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = client.post(reverse("inspections:round", args=[rnd.pk]), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())})
+    assert response.status_code == 302
+    visit = rnd.visits.get(org_unit__code=school)
+    assert S.visit_total(visit) == 95 and Score.objects.filter(visit__round=rnd).count() == 12
+    summary = openpyxl.load_workbook(io.BytesIO(client.get(reverse("inspections:round-export", args=[rnd.pk])).content))["汇总"]
+    row = next(r for r in summary.iter_rows(min_row=2, values_only=True) if r[0] == school)
+    assert (row[2], row[5], row[7]) == (town.name, 95, "是")
+
+    sheet.cell(row=2, column=6, value=999)  # more than the item's points
+    sheet.cell(row=3, column=1, value="nowhere")
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = client.post(reverse("inspections:round", args=[rnd.pk]), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())})
+    assert response.status_code == 400 and "“nowhere”不在本轮检查对象中" in response.content.decode()
+    assert S.visit_total(visit) == 95
+
+
+def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(login, demo):
+    plan = demo["plan"]
+    rnd = Round.objects.get(plan=plan, title="2025年健康社区评估")
+    indicator = plan.indicators.get(name="健康社区达标比例")
+    client = login("office")
+    page = client.get(reverse("inspections:round", args=[rnd.pk]))
+    share = S.healthy_cell_results(rnd)["share"]
+    assert page.status_code == 200 and f"{share:.1f}%" in page.content.decode()
+    assert client.post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code == 302
+    result = EvaluationResult.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
+    assert result.value == round(share, 2)
+    assert login("county").post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code in (403, 404)
+
+
+def test_supervision_scores_enter_the_assessment_when_the_scheme_gives_them_weight(demo, login):
+    plan = demo["plan"]
+    scheme, _ = AssessmentScheme.objects.get_or_create(plan=plan)
+    before = {s.org_unit_id: s.score for s in assess_plan(plan, 2025) if s.org_unit_id}
+    scheme.supervision_weight = 0.2
+    scheme.save()
+    scores = assess_plan(plan, 2025)
+    units, departments = S.supervision_shares(plan, 2025)
+    visit = Visit.objects.get(round__title="2025年度健康青川行动专项督导", org_unit__code="990121")
+    assert units[visit.org_unit_id] == pytest.approx(S.visit_total(visit) / visit.round.checklist.max_points())
+    linjiang = next(s for s in scores if s.org_unit_id == visit.org_unit_id)
+    part = next(c for c in linjiang.contributions if c.get("component") == "supervision")
+    assert part["points"] == pytest.approx(units[visit.org_unit_id] * 20, abs=1e-3)
+    assert linjiang.score == pytest.approx(before[visit.org_unit_id] * 0.8 + part["points"], abs=0.02)
+    health = Department.objects.get(name="市卫生健康委")
+    assert any(c.get("component") == "supervision" for c in AssessmentScore.objects.get(plan=plan, year=2025, department=health).contributions)
+    unsigned = Visit.objects.get(round__title="2025年度健康青川行动专项督导", signed_off_at__isnull=True)
+    subject = unsigned.org_unit_id or unsigned.department_id
+    assert subject not in (units if unsigned.org_unit_id else departments)  # a visit not signed off gives no points
+    page = login("office").get(reverse("plan-ranking", args=[plan.pk]) + "?year=2025").content.decode()
+    assert "专项督导" in page

@@ -1,0 +1,346 @@
+"""Pages of supervision and healthy-cell assessment: checklists, rounds, visits (phone-friendly), findings, results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from healthaction.inspections import excel
+from healthaction.inspections import services as S
+from healthaction.inspections.forms import ItemFormSet, RoundForm, StepForm, UploadForm
+from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, Score, Visit
+from healthaction.plans.models import Plan
+from healthaction.registry import scopes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _office_plans(user):
+    return [p for p in Plan.objects.filter(status="published").select_related("org_unit").order_by("-pk") if scopes.is_office(user, p)]
+
+
+def _require_office(user, plan=None):
+    if not (scopes.is_office(user, plan) if plan else _office_plans(user)):
+        raise PermissionDenied(_("Only the committee office manages checklists and rounds."))
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def _round(user, pk: int) -> Round:
+    return get_object_or_404(S.visible_rounds(user).select_related("plan__org_unit", "checklist"), pk=pk)
+
+
+@login_required
+def index(request):
+    rounds = S.visible_rounds(request.user).select_related("checklist", "plan").annotate(
+        n_visits=Count("visits", distinct=True), n_signed=Count("visits", filter=Q(visits__signed_off_at__isnull=False), distinct=True)
+    ).order_by("-year", "-starts")
+    findings = S.visible_findings(request.user)
+    today = dt.date.today()
+    counts = {
+        "open": findings.exclude(status=Finding.VERIFIED).count(),
+        "overdue": findings.exclude(status=Finding.VERIFIED).filter(deadline__lt=today).count(),
+        "submitted": findings.filter(status=Finding.SUBMITTED).count(),
+    }
+    return render(request, "inspections/index.html", {"rounds": rounds, "counts": counts, "office_plans": _office_plans(request.user)})
+
+
+# ---- checklists ---------------------------------------------------------------------------------------
+
+@login_required
+def checklists(request):
+    plans = _office_plans(request.user)
+    _require_office(request.user)
+    upload = UploadForm()
+    if request.method == "POST":
+        what = request.POST.get("what")
+        plan = next((p for p in plans if str(p.pk) == request.POST.get("plan")), plans[0])
+        try:
+            if what == "supervision":
+                checklist = S.supervision_checklist(plan)
+            elif what == "community":
+                checklist = S.healthy_community_checklist()
+            elif what == "import":
+                upload = UploadForm(request.POST, request.FILES)
+                if not upload.is_valid():
+                    raise excel.WorkbookError([("", 0, "", _("Choose a workbook to import."))])
+                f = upload.cleaned_data["file"]
+                checklist = excel.import_checklist(f.read(), f.name, plan=plan)
+            else:
+                raise Http404
+        except S.InspectionError as exc:
+            messages.error(request, str(exc))
+            return redirect("inspections:checklists")
+        except excel.WorkbookError as exc:
+            return render(request, "inspections/checklists.html", {"checklists": _checklist_rows(plans), "plans": plans, "upload": upload, "errors": [excel.format_error(e) for e in exc.errors]}, status=400)
+        messages.success(request, _("Checklist “%(t)s” version %(v)s is ready.") % {"t": checklist.title, "v": checklist.version})
+        return redirect("inspections:checklist", pk=checklist.pk)
+    return render(request, "inspections/checklists.html", {"checklists": _checklist_rows(plans), "plans": plans, "upload": upload})
+
+
+def _checklist_rows(plans):
+    return Checklist.objects.filter(Q(plan__in=plans) | Q(plan__isnull=True)).annotate(n_items=Count("items"), n_rounds=Count("rounds")).order_by("key", "-version")
+
+
+def _checklist(user, pk: int) -> Checklist:
+    plans = _office_plans(user)
+    checklist = get_object_or_404(Checklist.objects.filter(Q(plan__in=plans) | Q(plan__isnull=True)), pk=pk)
+    _require_office(user)
+    return checklist
+
+
+@login_required
+def checklist_detail(request, pk: int):
+    checklist = _checklist(request.user, pk)
+    formset = None if checklist.frozen else ItemFormSet(instance=checklist, prefix="items")
+    if request.method == "POST":
+        if request.POST.get("what") == "version":
+            copy = S.new_version(checklist)
+            messages.success(request, _("Version %(v)s made; edit it here.") % {"v": copy.version})
+            return redirect("inspections:checklist", pk=copy.pk)
+        if checklist.frozen:
+            messages.error(request, _("This version is used by a round and cannot change; make a new version."))
+            return redirect("inspections:checklist", pk=pk)
+        formset = ItemFormSet(request.POST, instance=checklist, prefix="items")
+        pass_mark = request.POST.get("pass_mark", "")
+        try:
+            pass_mark_value = float(pass_mark)
+        except ValueError:
+            pass_mark_value = None
+        if formset.is_valid() and pass_mark_value is not None and pass_mark_value >= 0:
+            with transaction.atomic():
+                formset.save()
+                checklist.pass_mark = pass_mark_value
+                checklist.save(update_fields=["pass_mark"])
+            messages.success(request, _("Checklist saved."))
+            return redirect("inspections:checklist", pk=pk)
+        if pass_mark_value is None or pass_mark_value < 0:
+            messages.error(request, _("The pass mark must be a number of points."))
+    items = checklist.items.select_related("indicator", "task")
+    return render(request, "inspections/checklist.html", {"checklist": checklist, "items": items, "formset": formset, "max_points": checklist.max_points()})
+
+
+@login_required
+def checklist_export(request, pk: int):
+    checklist = _checklist(request.user, pk)
+    return _xlsx(excel.export_checklist(checklist), f"{checklist.title}-v{checklist.version}.xlsx")
+
+
+# ---- rounds ------------------------------------------------------------------------------------------
+
+@login_required
+def round_new(request):
+    plans = _office_plans(request.user)
+    _require_office(request.user)
+    plan = next((p for p in plans if str(p.pk) == request.GET.get("plan", request.POST.get("plan"))), plans[0])
+    form = RoundForm(request.POST or None, plan=plan, initial={"year": dt.date.today().year, "inspectors": [request.user.pk]})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        rnd = S.plan_round(plan, d["checklist"], d["year"], d["title"], d["starts"], d["ends"], d["inspectors"], org_units=form.units(), departments=d["departments"])
+        messages.success(request, _("Round planned with %(n)s visits.") % {"n": rnd.visits.count()})
+        return redirect("inspections:round", pk=rnd.pk)
+    return render(request, "inspections/round_new.html", {"form": form, "plan": plan, "plans": plans})
+
+
+@login_required
+def round_detail(request, pk: int):
+    rnd = _round(request.user, pk)
+    visits = list(rnd.visits.select_related("org_unit__parent", "department", "signed_off_by").prefetch_related("scores").annotate(n_findings=Count("findings")).order_by("org_unit__path", "department__name"))
+    n_items = rnd.checklist.items.count()
+    for v in visits:
+        v.total = S.visit_total(v)
+        v.scored = len(v.scores.all())
+    may_record = S.may_record(request.user, rnd.visits.first()) if visits else False
+    is_office = scopes.is_office(request.user, rnd.plan)
+    results = S.healthy_cell_results(rnd) if rnd.checklist.kind == Checklist.HEALTHY_CELL else None
+    indicators = rnd.plan.indicators.order_by("position") if is_office and results else []
+    errors = []
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied(_("Only this round's inspectors may record its visits."))
+        upload = UploadForm(request.POST, request.FILES)
+        if upload.is_valid():
+            f = upload.cleaned_data["file"]
+            try:
+                n = excel.import_results(request.user, rnd, f.read(), f.name)
+            except excel.WorkbookError as exc:
+                errors = [excel.format_error(e) for e in exc.errors]
+            else:
+                messages.success(request, _("%(n)s scores recorded.") % {"n": n})
+                return redirect("inspections:round", pk=pk)
+        else:
+            errors = [_("Choose a workbook to import.")]
+    return render(request, "inspections/round.html", {
+        "round": rnd, "visits": visits, "n_items": n_items, "may_record": may_record, "is_office": is_office, "results": results,
+        "indicators": indicators, "errors": errors, "upload": UploadForm(), "full": rnd.checklist.max_points(),
+    }, status=400 if errors else 200)
+
+
+@login_required
+def round_export(request, pk: int):
+    rnd = _round(request.user, pk)
+    return _xlsx(excel.export_results(rnd), f"{rnd.title}-结果.xlsx")
+
+
+@login_required
+@require_POST
+def round_share(request, pk: int):
+    rnd = _round(request.user, pk)
+    if not scopes.is_office(request.user, rnd.plan):
+        raise PermissionDenied
+    indicator = get_object_or_404(rnd.plan.indicators, pk=request.POST.get("indicator"))
+    try:
+        value = S.record_share(rnd, indicator, request.user)
+    except S.InspectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        from healthaction.evaluation.services import evaluate_plan
+
+        evaluate_plan(rnd.plan, indicator_ids=[indicator.pk])
+        messages.success(request, _("%(v)s%% recorded as the %(y)s value of “%(i)s”; the evaluation is updated.") % {"v": f"{value.value:g}", "y": value.year, "i": indicator.name})
+    return redirect("inspections:round", pk=pk)
+
+
+# ---- visits -------------------------------------------------------------------------------------------
+
+def _number(raw: str):
+    raw = (raw or "").strip()
+    if raw == "":
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(_("“%(v)s” is not a number.") % {"v": raw})
+
+
+@login_required
+def visit_detail(request, pk: int):
+    visit = get_object_or_404(Visit.objects.select_related("round__plan__org_unit", "round__checklist", "org_unit", "department", "signed_off_by"), pk=pk)
+    if not S.visible_rounds(request.user).filter(pk=visit.round_id).exists():
+        raise Http404
+    may_record = S.may_record(request.user, visit)
+    items = list(visit.round.checklist.items.all())
+    scores = {s.item_id: s for s in visit.scores.all()}
+    typed: dict[int, dict] = {}
+    errors: dict[int, str] = {}
+    general = []
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied(_("Only this round's inspectors may record its visits."))
+        entries = {}
+        for item in items:
+            raw = request.POST.get(f"points-{item.pk}", "")
+            note = request.POST.get(f"note-{item.pk}", "").strip()
+            typed[item.pk] = {"points": raw, "note": note}
+            try:
+                points = _number(raw)
+            except ValueError as exc:
+                errors[item.pk] = str(exc)
+                continue
+            upload = request.FILES.get(f"file-{item.pk}")
+            if points is None:
+                if upload or note:
+                    errors[item.pk] = _("Give the points for this item.")
+                continue
+            entries[item.pk] = {"points": points, "note": note, "evidence": upload}
+        visited_on = None
+        if request.POST.get("visited_on"):
+            try:
+                visited_on = dt.date.fromisoformat(request.POST["visited_on"])
+            except ValueError:
+                general.append(_("The visit date is not a date."))
+        if not errors and not general:
+            errors = S.record_visit(request.user, visit, entries, visited_on)
+        if not errors and not general:
+            if request.POST.get("action") == "sign_off":
+                try:
+                    findings = S.sign_off(request.user, visit)
+                except S.InspectionError as exc:
+                    messages.error(request, str(exc))
+                    return redirect("inspections:visit", pk=pk)
+                messages.success(request, _("Signed off: %(t)s points, %(n)s findings to rectify.") % {"t": f"{S.visit_total(visit):g}", "n": len(findings)})
+            else:
+                messages.success(request, _("Scores saved: %(t)s points so far.") % {"t": f"{S.visit_total(visit):g}"})
+            return redirect("inspections:visit", pk=pk)
+        if any(request.FILES.values()):
+            general.append(_("Nothing was saved; the files you chose must be chosen again."))
+    rows = []
+    for item in items:
+        score = scores.get(item.pk)
+        shown = typed.get(item.pk) or {"points": "" if score is None else f"{score.points:g}", "note": score.note if score else ""}
+        rows.append({"item": item, "score": score, "points": shown["points"], "note": shown["note"], "error": errors.get(item.pk)})
+    findings = visit.findings.select_related("item").order_by("item__position")
+    return render(request, "inspections/visit.html", {
+        "visit": visit, "rows": rows, "may_record": may_record and not visit.signed_off_at, "total": S.visit_total(visit), "full": visit.round.checklist.max_points(),
+        "findings": findings, "general": general, "has_errors": bool(errors or general),
+    }, status=400 if (errors or general) else 200)
+
+
+# ---- findings -----------------------------------------------------------------------------------------
+
+@login_required
+def findings(request):
+    qs = S.visible_findings(request.user).select_related("visit__round", "item", "department", "org_unit").order_by("deadline", "pk")
+    today = dt.date.today()
+    current = request.GET.get("status", "active")
+    if current == "overdue":
+        qs = qs.exclude(status=Finding.VERIFIED).filter(deadline__lt=today)
+    elif current == "active":
+        qs = qs.exclude(status=Finding.VERIFIED)
+    elif current in dict(Finding.STATUS_CHOICES):
+        qs = qs.filter(status=current)
+    return render(request, "inspections/findings.html", {"findings": qs[:500], "current": current, "today": today, "statuses": Finding.STATUS_CHOICES})
+
+
+@login_required
+def finding_detail(request, pk: int):
+    finding = get_object_or_404(S.visible_findings(request.user).select_related("visit__round__plan__org_unit", "item", "department", "org_unit"), pk=pk)
+    steps = S.allowed_steps(request.user, finding)
+    form = StepForm(steps=steps) if steps else None
+    if request.method == "POST":
+        if not steps:
+            raise PermissionDenied(_("You may not move this finding on."))
+        form = StepForm(request.POST, request.FILES, steps=steps)
+        if form.is_valid():
+            try:
+                S.advance(request.user, finding, form.cleaned_data["status"], form.cleaned_data["comment"].strip(), form.cleaned_data["evidence"])
+            except S.InspectionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The finding is now “%(s)s”.") % {"s": dict(Finding.STATUS_CHOICES)[form.cleaned_data["status"]]})
+                return redirect("inspections:finding", pk=pk)
+    events = finding.events.select_related("user")
+    return render(request, "inspections/finding.html", {"finding": finding, "events": events, "form": form, "today": dt.date.today()}, status=400 if form is not None and form.errors else 200)
+
+
+@login_required
+def evidence(request, kind: str, pk: int):
+    """Download a visit photo or a rectification file, for those who may see its round or finding."""
+    if kind == "score":
+        obj = get_object_or_404(Score.objects.select_related("visit"), pk=pk)
+        allowed = S.visible_rounds(request.user).filter(pk=obj.visit.round_id).exists() or S.visible_findings(request.user).filter(visit_id=obj.visit_id, item_id=obj.item_id).exists()
+    elif kind == "event":
+        obj = get_object_or_404(FindingEvent, pk=pk)
+        allowed = S.visible_findings(request.user).filter(pk=obj.finding_id).exists()
+    else:
+        raise Http404
+    if not allowed or not obj.evidence:
+        raise Http404
+    response = FileResponse(obj.evidence.open("rb"), as_attachment=True, filename=obj.evidence_name or obj.evidence.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
