@@ -191,10 +191,11 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
         wb.close()
     if not rows or [_text(h) for h in rows[0][:3]] != SCORE_HEADERS[:3]:
         raise WorkbookError([(SCORE_SHEET, 1, "", _("The first row must be the headers: %(h)s.") % {"h": "、".join(SCORE_HEADERS)})])
-    visits = {_subject(v)[0]: v for v in rnd.visits.select_related("org_unit", "department")}
+    visits = {_subject(v)[0]: v for v in rnd.visits.select_related("org_unit", "department").prefetch_related("scores")}
     items = {i.number: i for i in rnd.checklist.items.all()}
     errors: list[tuple[str, int, str, str]] = []
     entries: dict[int, dict[int, dict]] = {}
+    rows_of: dict[tuple[int, int], int] = {}
     for r, row in enumerate(rows[1:], start=2):
         row = tuple(row) + (None,) * (len(SCORE_HEADERS) - len(row))
         code, number = _text(row[0]), _text(row[2])
@@ -214,22 +215,27 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
             continue
         if points is not None:
             entries.setdefault(visit.pk, {})[item.pk] = {"points": points, "note": _text(row[6])}
+            rows_of[(visit.pk, item.pk)] = r
     by_pk = {v.pk: v for v in visits.values()}
     numbers = {i.pk: i.number for i in items.values()}
     if not errors:
-        with transaction.atomic():
-            for visit_pk, visit_entries in entries.items():
-                visit = by_pk[visit_pk]
-                if visit.signed_off_at:
-                    held = {s.item_id: s.points for s in visit.scores.all()}
-                    if all(held.get(k) == e["points"] for k, e in visit_entries.items()):
-                        continue  # the exported scores of a closed visit, unchanged
-                    errors.append((SCORE_SHEET, 0, "", _("%(s)s is signed off; its scores can no longer change.") % {"s": _subject(visit)[1]}))
-                    continue
-                for item_pk, message in S.record_visit(user, visit, visit_entries).items():
-                    errors.append((SCORE_SHEET, 0, "条目编号", f"{_subject(visit)[1]} {numbers[item_pk]}：{message}"))
-            if errors:
-                transaction.set_rollback(True)
+        open_entries = {}
+        for visit_pk, visit_entries in entries.items():
+            visit = by_pk[visit_pk]
+            if visit.signed_off_at:
+                held = {s.item_id: s.points for s in visit.scores.all()}
+                if all(held.get(k) == e["points"] for k, e in visit_entries.items()):
+                    continue  # the exported scores of a closed visit, unchanged
+                errors.append((SCORE_SHEET, 0, "", _("%(s)s is signed off; its scores can no longer change.") % {"s": _subject(visit)[1]}))
+                continue
+            open_entries[visit_pk] = visit_entries
+        if not errors:
+            try:
+                problems = S.record_scores(user, rnd, open_entries)
+            except S.InspectionError as exc:
+                raise WorkbookError([("", 0, "", str(exc))]) from exc
+            for (visit_pk, item_pk), message in problems.items():
+                errors.append((SCORE_SHEET, rows_of.get((visit_pk, item_pk), 0), "得分", f"{_subject(by_pk[visit_pk])[1]} {numbers[item_pk]}：{message}"))
     if errors:
         raise WorkbookError(errors)
     return sum(len(e) for pk, e in entries.items() if not by_pk[pk].signed_off_at)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,13 +110,61 @@ def record_score(user, visit: Visit, item: ChecklistItem, points: float, note: s
         raise InspectionError(_("The visit is signed off; its scores can no longer change."))
     if item.checklist_id != visit.round.checklist_id:
         raise InspectionError(_("The item is not on this round's checklist."))
-    if not 0 <= points <= item.points:
-        raise InspectionError(_("Give between 0 and %(max)s points.") % {"max": f"{item.points:g}"})
-    if item.evidence_required and points < item.points and not (note or evidence or Score.objects.filter(visit=visit, item=item).exclude(evidence="").exists()):
-        raise InspectionError(_("Say why points were deducted (a note or a file)."))
+    problem = _score_problem(item, points, note, bool(evidence) or Score.objects.filter(visit=visit, item=item).exclude(evidence="").exists())
+    if problem:
+        raise InspectionError(problem)
     score, _created = Score.objects.update_or_create(visit=visit, item=item, defaults={"points": points, "note": note, **_file(evidence)})
     Visit.objects.filter(pk=visit.pk).update(version=visit.version + 1)
     return score
+
+
+def _score_problem(item: ChecklistItem, points: float, note: str, has_file: bool) -> str | None:
+    if not 0 <= points <= item.points:
+        return _("Give between 0 and %(max)s points.") % {"max": f"{item.points:g}"}
+    if item.evidence_required and points < item.points and not (note or has_file):
+        return _("Say why points were deducted (a note or a file).")
+    return None
+
+
+@transaction.atomic
+def record_scores(user, rnd: Round, entries: dict[int, dict[int, dict]]) -> dict[tuple[int, int], str]:
+    """Record many visits' scores of one round in a few queries (the results workbook): all or nothing.
+
+    entries: visit id → item id → {points, note}. Return the errors per (visit id, item id); when there is
+    any, nothing is saved.
+    """
+    visits = {v.pk: v for v in Visit.objects.select_for_update(of=("self",)).select_related("round__plan__org_unit").filter(round=rnd, pk__in=list(entries))}
+    if visits and not _may_record(user, next(iter(visits.values()))):
+        raise InspectionError(_("Only this round's inspectors may record its visits."))
+    items = {i.pk: i for i in rnd.checklist.items.all()}
+    held = {(s.visit_id, s.item_id): s for s in Score.objects.filter(visit_id__in=list(visits))}
+    errors: dict[tuple[int, int], str] = {}
+    new, changed = [], []
+    for visit_pk, per_item in entries.items():
+        visit = visits.get(visit_pk)
+        for item_pk, entry in per_item.items():
+            item = items.get(item_pk)
+            if visit is None or item is None:
+                errors[(visit_pk, item_pk)] = _("The item is not on this round's checklist.")
+                continue
+            if visit.signed_off_at:
+                errors[(visit_pk, item_pk)] = _("The visit is signed off; its scores can no longer change.")
+                continue
+            score = held.get((visit_pk, item_pk))
+            problem = _score_problem(item, entry["points"], entry.get("note", ""), bool(score and score.evidence))
+            if problem:
+                errors[(visit_pk, item_pk)] = problem
+            elif score is None:
+                new.append(Score(visit_id=visit_pk, item_id=item_pk, points=entry["points"], note=entry.get("note", "")))
+            elif (score.points, score.note) != (entry["points"], entry.get("note", "")):
+                score.points, score.note = entry["points"], entry.get("note", "")
+                changed.append(score)
+    if errors:
+        return errors
+    Score.objects.bulk_create(new, batch_size=2000)
+    Score.objects.bulk_update(changed, ["points", "note"], batch_size=2000)
+    Visit.objects.filter(pk__in=list(visits)).update(version=F("version") + 1)
+    return {}
 
 
 def visit_total(visit: Visit) -> float:

@@ -184,6 +184,16 @@ def test_results_export_and_import_fill_a_round(login, demo):
     response = client.post(reverse("inspections:round", args=[rnd.pk]), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())})
     assert response.status_code == 400 and "“nowhere”不在本轮检查对象中" in response.content.decode()
     assert S.visit_total(visit) == 95
+    sheet.cell(row=3, column=1, value=sheet.cell(row=2, column=1).value)
+    first_school = rnd.visits.get(org_unit__code=sheet.cell(row=2, column=1).value)
+    sheet.cell(row=4, column=6, value=0)  # a deduction with no reason on an item that needs one
+    sheet.cell(row=4, column=7, value=None)
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = client.post(reverse("inspections:round", args=[rnd.pk]), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())})
+    body = response.content.decode()
+    assert response.status_code == 400 and "工作表“得分明细”第2行，“得分”列" in body and "得分应在 0 至" in body and "工作表“得分明细”第4行" in body and "请说明扣分原因" in body
+    assert S.visit_total(visit) == 95 and not first_school.scores.exists()  # nothing of the workbook was written
 
 
 def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(login, demo):
@@ -221,3 +231,29 @@ def test_supervision_scores_enter_the_assessment_when_the_scheme_gives_them_weig
     assert subject not in (units if unsigned.org_unit_id else departments)  # a visit not signed off gives no points
     page = login("office").get(reverse("plan-ranking", args=[plan.pk]) + "?year=2025").content.decode()
     assert "专项督导" in page
+
+
+def test_a_checklist_in_use_is_frozen_and_a_new_version_is_edited_on_the_web(login, demo):
+    client = login("office")
+    used = Round.objects.get(title="2025年健康社区评估").checklist
+    item = used.items.get(number="1")
+    refused = client.post(reverse("inspections:checklist", args=[used.pk]), {"items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0", "pass_mark": "60"})
+    assert refused.status_code == 302 and Checklist.objects.get(pk=used.pk).pass_mark == 80 and used.items.get(pk=item.pk).points == 8
+    response = client.post(reverse("inspections:checklist", args=[used.pk]), {"what": "version"})
+    copy = Checklist.objects.filter(key=used.key).order_by("-version").first()
+    assert response["Location"] == reverse("inspections:checklist", args=[copy.pk]) and copy.version > used.version and not copy.frozen
+    rows = list(copy.items.all())
+    form = {"items-TOTAL_FORMS": str(len(rows) + 1), "items-INITIAL_FORMS": str(len(rows)), "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000", "pass_mark": "85"}
+    for k, row in enumerate(rows):
+        form |= {f"items-{k}-id": row.pk, f"items-{k}-number": row.number, f"items-{k}-text": row.text, f"items-{k}-points": f"{row.points:g}", f"items-{k}-checklist": copy.pk}
+        if row.evidence_required:
+            form[f"items-{k}-evidence_required"] = "on"
+    form |= {"items-0-points": "-3"}  # refused, and what was typed stays on the page
+    page = client.post(reverse("inspections:checklist", args=[copy.pk]), form)
+    assert page.status_code == 200 and "分值须为大于0的数字" in page.content.decode() and 'value="-3"' in page.content.decode()
+    assert copy.items.get(number="1").points == 8
+    form |= {"items-0-points": "6", f"items-{len(rows)}-number": "13", f"items-{len(rows)}-text": "开展控烟志愿服务", f"items-{len(rows)}-points": "2"}
+    assert client.post(reverse("inspections:checklist", args=[copy.pk]), form).status_code == 302
+    copy.refresh_from_db()
+    assert copy.pass_mark == 85 and copy.items.get(number="1").points == 6 and copy.items.get(number="13").text == "开展控烟志愿服务"
+    assert round(copy.max_points(), 2) == 100 and used.items.get(number="1").points == 8

@@ -9,6 +9,19 @@
     var field = document.querySelector("input[name=version]");
     if (field) { field.value = e.detail.value; }
   });
+  // a visit's running total while the inspector types the points of each item
+  var visitForm = document.getElementById("visit-form");
+  var total = document.getElementById("total");
+  if (visitForm && total) {
+    visitForm.addEventListener("input", function () {
+      var sum = 0;
+      visitForm.querySelectorAll("input[data-max]").forEach(function (field) {
+        var v = parseFloat(field.value);
+        if (!isNaN(v)) { sum += v; }
+      });
+      total.textContent = String(Math.round(sum * 100) / 100);
+    });
+  }
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
