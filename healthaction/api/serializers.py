@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
 from healthaction.evaluation.models import EvaluationResult
+from healthaction.inspections.models import Finding, FindingEvent, Round, Visit
 from healthaction.plans.models import Baseline, Indicator, Plan, Target
 from healthaction.registry.models import Department, OrgUnit
 
@@ -88,3 +89,41 @@ class EvaluationResultSerializer(serializers.ModelSerializer):
         model = EvaluationResult
         fields = ["id", "plan", "indicator", "org_unit", "year", "status", "value", "qualitative", "target_year", "target_value", "comparator", "expected",
                   "base_value", "base_year", "base_from_first_value", "forecast", "forecast_year", "forecast_met", "opensdg_category", "opensdg_score", "explanation"]
+
+
+# ---- supervision and healthy cells -------------------------------------------------------------------
+
+class InspectionRoundSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="checklist.kind", read_only=True)
+    pass_mark = serializers.FloatField(source="checklist.pass_mark", read_only=True)
+
+    class Meta:
+        model = Round
+        fields = ["id", "plan", "title", "year", "checklist", "kind", "pass_mark", "starts", "ends"]
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Visit
+        fields = ["id", "round", "org_unit", "department", "visited_on", "signed_off_at", "total"]
+
+    def get_total(self, obj) -> float:
+        return round(sum(s.points for s in obj.scores.all()), 2)
+
+
+class FindingEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FindingEvent
+        fields = ["status", "comment", "evidence_name", "user", "created_at"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    round = serializers.IntegerField(source="visit.round_id", read_only=True)
+    item_number = serializers.CharField(source="item.number", read_only=True)
+    events = FindingEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "round", "visit", "item_number", "text", "department", "org_unit", "deadline", "status", "events"]

@@ -15,6 +15,9 @@ router.register("due-items", views.DueItemViewSet, basename="due-item")
 router.register("values", views.IndicatorValueViewSet, basename="value")
 router.register("task-reports", views.TaskReportViewSet, basename="task-report")
 router.register("results", views.EvaluationResultViewSet, basename="result")
+router.register("inspection-rounds", views.InspectionRoundViewSet, basename="inspection-round")
+router.register("visits", views.VisitViewSet, basename="visit")
+router.register("findings", views.FindingViewSet, basename="finding")
 
 app_name = "api"
 urlpatterns = [

@@ -47,7 +47,7 @@ def _filter(qs, request, **fields):
     return qs
 
 
-INTEGER_FILTERS = {"plan", "org_unit", "indicator", "task", "department", "year", "half", "action", "parent"}
+INTEGER_FILTERS = {"plan", "org_unit", "indicator", "task", "department", "year", "half", "action", "parent", "round"}
 
 
 def FILTER_PARAMS(*names):  # noqa: N802 (reads like the decorator it returns)
@@ -265,3 +265,38 @@ class BulkValues(APIView):
         if result.errors:
             return Response({"saved": 0, "errors": [{"row": e.row, "message": e.message} for e in result.errors]}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"saved": result.saved, "unchanged": result.unchanged, "warnings": result.warnings}, status=status.HTTP_200_OK)
+
+
+# ---- supervision and healthy cells (read only; recorded on the pages) -----------------------------------
+
+@FILTER_PARAMS("plan", "year")
+class InspectionRoundViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.InspectionRoundSerializer
+
+    def get_queryset(self):
+        from healthaction.inspections.services import visible_rounds
+
+        return _filter(visible_rounds(self.request.user).select_related("checklist").order_by("pk"), self.request, plan="plan", year="year")
+
+
+@FILTER_PARAMS("round", "org_unit", "department")
+class VisitViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.VisitSerializer
+
+    def get_queryset(self):
+        from healthaction.inspections.models import Visit
+        from healthaction.inspections.services import visible_rounds
+
+        qs = Visit.objects.filter(round__in=visible_rounds(self.request.user)).prefetch_related("scores").order_by("pk")
+        return _filter(qs, self.request, round="round", org_unit="org_unit", department="department")
+
+
+@FILTER_PARAMS("round", "status", "org_unit", "department")
+class FindingViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
+    serializer_class = S.FindingSerializer
+
+    def get_queryset(self):
+        from healthaction.inspections.services import visible_findings
+
+        qs = visible_findings(self.request.user).select_related("visit", "item").prefetch_related("events").order_by("pk")
+        return _filter(qs, self.request, round="visit__round", status="status", org_unit="org_unit", department="department")

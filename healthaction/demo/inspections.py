@@ -74,15 +74,21 @@ def build(plan: Plan) -> dict:
             S.advance(inspector, first, Finding.VERIFIED, "整改到位")
         if len(found) > 1:
             S.advance(answerer, found[1], Finding.SUBMITTED, "已完成整改，见说明")
+    # the rectification steps happened in October 2025, a few days apart
+    for k, event in enumerate(FindingEvent.objects.filter(finding__visit__round=rnd).exclude(status=Finding.OPEN).order_by("pk")):
+        FindingEvent.objects.filter(pk=event.pk).update(created_at=timezone.make_aware(dt.datetime(2025, 10, 8, 10) + dt.timedelta(days=2 * k)))
 
     # healthy-community assessment of 2025 over every community
     Checklist.objects.filter(key="healthy-community", rounds__isnull=True).delete()  # left by an earlier demo build
     community = S.healthy_community_checklist()
     communities = list(OrgUnit.objects.filter(level=Level.VILLAGE, path__startswith=plan.org_unit.path).order_by("code"))
     cells = S.plan_round(plan, community, 2025, "2025年健康社区评估", dt.date(2025, 10, 8), dt.date(2025, 11, 28), [inspector, office], org_units=communities)
-    for visit in cells.visits.order_by("org_unit__code"):
+    for k, visit in enumerate(cells.visits.order_by("org_unit__code")):
         _score_all(inspector, visit, rng, deduct=rng.choice([0, 5, 10, 15, 22, 30]))
         S.sign_off(inspector, visit, deadline_days=90)
+        day = dt.date(2025, 10, 8) + dt.timedelta(days=k)
+        Visit.objects.filter(pk=visit.pk).update(visited_on=day, signed_off_at=timezone.make_aware(dt.datetime(day.year, day.month, day.day, 17)))
+    Finding.objects.filter(visit__round=cells).update(deadline=dt.date(2026, 12, 31))  # rectify by the end of the next year
     indicator = plan.indicators.filter(name="健康社区达标比例").first()
     share = S.record_share(cells, indicator, office) if indicator else None
     return {"rounds": 2, "share": share.value if share else None, "login": INSPECTOR}

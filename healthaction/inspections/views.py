@@ -168,6 +168,7 @@ def round_detail(request, pk: int):
     is_office = scopes.is_office(request.user, rnd.plan)
     results = S.healthy_cell_results(rnd) if rnd.checklist.kind == Checklist.HEALTHY_CELL else None
     indicators = rnd.plan.indicators.order_by("position") if is_office and results else []
+    suggested = _suggested_indicator(rnd) if indicators else None
     errors = []
     if request.method == "POST":
         if not may_record:
@@ -186,8 +187,23 @@ def round_detail(request, pk: int):
             errors = [_("Choose a workbook to import.")]
     return render(request, "inspections/round.html", {
         "round": rnd, "visits": visits, "n_items": n_items, "may_record": may_record, "is_office": is_office, "results": results,
-        "indicators": indicators, "errors": errors, "upload": UploadForm(), "full": rnd.checklist.max_points(),
+        "indicators": indicators, "suggested": suggested, "errors": errors, "upload": UploadForm(), "full": rnd.checklist.max_points(),
     }, status=400 if errors else 200)
+
+
+def _suggested_indicator(rnd: Round) -> int | None:
+    """The indicator this round's share went to before, else one named after the checklist's kind of unit."""
+    from healthaction.collection.models import IndicatorValue
+
+    earlier = IndicatorValue.objects.filter(indicator__plan=rnd.plan, org_unit=rnd.plan.org_unit, year=rnd.year, source__startswith=rnd.title).values_list("indicator_id", flat=True).first()
+    if earlier:
+        return earlier
+    words = [w for w in ("健康社区", "健康村", "健康学校", "健康单位", "健康家庭", "健康医院", "健康机关", "健康细胞") if w in rnd.checklist.title]
+    for word in words:
+        found = rnd.plan.indicators.filter(name__contains=word).values_list("pk", flat=True).first()
+        if found:
+            return found
+    return None
 
 
 @login_required

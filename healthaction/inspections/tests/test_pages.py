@@ -204,6 +204,7 @@ def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(login, 
     page = client.get(reverse("inspections:round", args=[rnd.pk]))
     share = S.healthy_cell_results(rnd)["share"]
     assert page.status_code == 200 and f"{share:.1f}%" in page.content.decode()
+    assert page.context["suggested"] == indicator.pk  # the share went to this indicator before
     assert client.post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code == 302
     result = EvaluationResult.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
     assert result.value == round(share, 2)
@@ -257,3 +258,26 @@ def test_a_checklist_in_use_is_frozen_and_a_new_version_is_edited_on_the_web(log
     copy.refresh_from_db()
     assert copy.pass_mark == 85 and copy.items.get(number="1").points == 6 and copy.items.get(number="13").text == "开展控烟志愿服务"
     assert round(copy.max_points(), 2) == 100 and used.items.get(number="1").points == 8
+
+
+def test_the_api_lists_rounds_visits_and_findings_within_each_users_scope(client, demo):
+    from rest_framework.authtoken.models import Token
+
+    def auth(username):
+        token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=username))
+        return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+    supervision = Round.objects.get(title="2025年度健康青川行动专项督导")
+    rounds = client.get("/api/inspection-rounds/?year=2025", **auth("inspector")).json()["results"]
+    assert {r["title"] for r in rounds} == {"2025年度健康青川行动专项督导", "2025年健康社区评估"}
+    visits = client.get(f"/api/visits/?round={supervision.pk}", **auth("office")).json()["results"]
+    linjiang = next(v for v in visits if v["org_unit"] == OrgUnit.objects.get(code="990121").pk)
+    assert linjiang["total"] == S.visit_total(Visit.objects.get(pk=linjiang["id"]))
+    verified = client.get(f"/api/findings/?round={supervision.pk}&status=verified", **auth("county")).json()["results"]
+    assert verified and [e["status"] for e in verified[0]["events"]] == ["open", "rectifying", "submitted", "reopened", "submitted", "verified"]
+    county_findings = client.get("/api/findings/?status=open", **auth("county")).json()
+    assert all(Finding.objects.get(pk=f["id"]).org_unit.path.startswith(OrgUnit.objects.get(code="990121").path) for f in county_findings["results"])
+    assert client.get("/api/inspection-rounds/", **auth("county")).json()["count"] == 0  # a county office is no inspector
+    assert client.get(f"/api/visits/{linjiang['id']}/", **auth("liaison_edu")).status_code == 404
+    assert client.get("/api/findings/?round=abc", **auth("office")).status_code == 400
+    assert client.get("/api/findings/").status_code in (401, 403)
