@@ -1,5 +1,7 @@
 """Forms of the supervision and healthy-cell pages."""
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,7 @@ class RoundForm(forms.Form):
     inspectors = forms.ModelMultipleChoiceField(get_user_model().objects.none(), label=_("Inspectors"), widget=forms.CheckboxSelectMultiple)
     counties = forms.ModelMultipleChoiceField(OrgUnit.objects.none(), label=_("Counties and districts"), required=False, widget=forms.CheckboxSelectMultiple)
     departments = forms.ModelMultipleChoiceField(Department.objects.none(), label=_("Departments"), required=False, widget=forms.CheckboxSelectMultiple)
+    unit_codes = forms.CharField(label=_("Or these units (codes, one per line or separated by commas)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     cell_level = forms.ChoiceField(label=_("Or every unit of a level in the area"), required=False,
                                    choices=[("", "—"), (Level.TOWN, Level.TOWN.label), (Level.VILLAGE, Level.VILLAGE.label), (Level.CELL, Level.CELL.label)])
 
@@ -33,16 +36,22 @@ class RoundForm(forms.Form):
         data = super().clean()
         if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
             self.add_error("ends", _("The last day comes before the first day."))
-        if not (data.get("counties") or data.get("departments") or data.get("cell_level")):
+        codes = [c for c in re.split(r"[\s,，、;；]+", data.get("unit_codes") or "") if c]
+        found = {u.code: u for u in OrgUnit.objects.filter(code__in=codes, path__startswith=self.plan.org_unit.path)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            self.add_error("unit_codes", _("Not units of this plan's area: %(codes)s.") % {"codes": "、".join(unknown[:20])})
+        self.listed_units = [found[c] for c in dict.fromkeys(codes) if c in found]
+        if not (data.get("counties") or data.get("departments") or data.get("cell_level") or codes):
             raise forms.ValidationError(_("Choose who is inspected: counties, departments or a level of units."))
         return data
 
     def units(self):
-        units = list(self.cleaned_data.get("counties") or [])
+        units = list(self.cleaned_data.get("counties") or []) + self.listed_units
         level = self.cleaned_data.get("cell_level")
         if level:
             units += list(OrgUnit.objects.filter(level=level, path__startswith=self.plan.org_unit.path).order_by("path"))
-        return units
+        return list({u.pk: u for u in units}.values())  # each unit visited once
 
 
 def models_q_for(plan):

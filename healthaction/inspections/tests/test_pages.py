@@ -101,6 +101,15 @@ def test_other_users_see_and_change_nothing_of_a_round(login, demo):
     leader = login("leader")  # the leader reads, never records
     assert leader.get(reverse("inspections:visit", args=[visit.pk])).status_code == 200
     assert leader.post(reverse("inspections:visit", args=[visit.pk]), {f"points-{item.pk}": "0", "action": "save"}).status_code == 403
+    # units named by their codes: unknown codes are refused and nothing is planned
+    rounds = Round.objects.count()
+    page = login("office").post(reverse("inspections:round-new"), {"plan": demo["plan"].pk, "checklist": rnd.checklist.pk, "year": 2026, "title": "抽查", "starts": "2026-10-01",
+                                                                  "ends": "2026-10-02", "inspectors": [rnd.inspectors.first().pk], "unit_codes": "990121001901, 990122001001\n000000"})
+    assert page.status_code == 200 and "不属于本规划地区的单位：000000" in page.content.decode() and Round.objects.count() == rounds
+    assert "990121001901, 990122001001" in page.content.decode()  # what was typed stays
+    page = login("office").post(reverse("inspections:round-new"), {"plan": demo["plan"].pk, "checklist": rnd.checklist.pk, "year": 2026, "title": "抽查", "starts": "2026-10-01",
+                                                                  "ends": "2026-10-02", "inspectors": [rnd.inspectors.first().pk], "unit_codes": "990121001901、990122001001 990121001901"})
+    assert sorted(Round.objects.get(title="抽查").visits.values_list("org_unit__code", flat=True)) == ["990121001901", "990122001001"]
     # the county office sees its own findings only
     county = login("county")
     listed = county.get(reverse("inspections:findings") + "?status=all").context["findings"]
