@@ -82,6 +82,7 @@ def build_annual_report(plan: Plan, year: int) -> bytes:
     _actions(doc, data)
     _counties(doc, data)
     _ranking(doc, data)
+    _inspections(doc, data)
     _annex(doc, data)
     return S.to_bytes(doc)
 
@@ -202,7 +203,41 @@ def _ranking(doc, data: AnnualReportData) -> None:
         ], font_size=9)
     if departments:
         S.paragraph(doc, "牵头部门考核结果：")
-        S.table(doc, ["排名", "部门", "得分", "考核指标数"], [[s.rank, s.department.name, f"{s.score:.2f}", len(s.contributions)] for s in departments], font_size=9)
+        S.table(doc, ["排名", "部门", "得分", "考核指标数"], [[s.rank, s.department.name, f"{s.score:.2f}", sum(1 for c in s.contributions if not c.get("component"))] for s in departments], font_size=9)
+
+
+def _inspections(doc, data: AnnualReportData) -> None:
+    """Section five: the year's supervision rounds (scores, findings, rectification) and healthy-cell rounds (units meeting the norm)."""
+    from healthaction.inspections import services as IS
+    from healthaction.inspections.models import Checklist, Finding, Round
+
+    doc.add_heading("五、专项督导与健康细胞建设", level=1)
+    rounds = list(Round.objects.filter(plan=data.plan, year=data.year).select_related("checklist").order_by("starts"))
+    if not rounds:
+        S.paragraph(doc, "本年度未开展专项督导和健康细胞评估。")
+        return
+    today = dt.date.today()
+    for rnd in rounds:
+        visits = list(rnd.visits.select_related("org_unit", "department").prefetch_related("scores", "findings").order_by("org_unit__path", "department__name"))
+        if rnd.checklist.kind == Checklist.SUPERVISION:
+            findings = [f for v in visits for f in v.findings.all()]
+            verified = sum(f.status == Finding.VERIFIED for f in findings)
+            overdue = sum(f.status != Finding.VERIFIED and f.deadline < today for f in findings)
+            signed = [v for v in visits if v.signed_off_at]
+            S.paragraph(doc, f"{rnd.title}（{rnd.starts:%m月%d日}至{rnd.ends:%m月%d日}）共检查{len(visits)}个对象，已签认{len(signed)}个；"
+                             f"发现问题{len(findings)}项，已整改验收{verified}项，逾期未整改{overdue}项。")
+            S.table(doc, ["被检查对象", "得分", "发现问题", "已验收", "状态"], [
+                [(v.org_unit or v.department).name, f"{IS.visit_total(v):g}", len(v.findings.all()), sum(f.status == Finding.VERIFIED for f in v.findings.all()), "已签认" if v.signed_off_at else "检查中"]
+                for v in visits
+            ], font_size=9)
+        else:
+            results = IS.healthy_cell_results(rnd)
+            meeting = sum(r["meets"] for r in results["rows"])
+            share = f"{results['share']:.1f}%" if results["share"] is not None else "—"
+            S.paragraph(doc, f"{rnd.title}按《{rnd.checklist.title}》（满分{rnd.checklist.max_points():g}分，{rnd.checklist.pass_mark:g}分及以上为达标）评估{len(visits)}个单位，"
+                             f"达标{meeting}个，达标比例{share}。")
+            if results["per_county"]:
+                S.table(doc, ["县（市、区）", "达标单位数"], [[name, n] for name, n in sorted(results["per_county"].items(), key=lambda kv: -kv[1])], font_size=9)
 
 
 def _annex(doc, data: AnnualReportData) -> None:

@@ -65,6 +65,24 @@ def test_the_ranking_table_matches_the_evaluation(annual, demo):
     assert len(rows) == 6
 
 
+def test_the_supervision_and_healthy_cell_section_matches_the_rounds(annual, demo):
+    from healthaction.inspections import services as IS
+    from healthaction.inspections.models import Finding, Round, Visit
+
+    headings = [p.text for p in annual.paragraphs if p.style.name == "Heading 1"]
+    assert headings[4] == "五、专项督导与健康细胞建设"
+    supervision = Round.objects.get(plan=demo["plan"], year=2025, checklist__kind="supervision")
+    findings = Finding.objects.filter(visit__round=supervision)
+    text = "\n".join(p.text for p in annual.paragraphs)
+    assert f"共检查{supervision.visits.count()}个对象，已签认{supervision.visits.filter(signed_off_at__isnull=False).count()}个；发现问题{findings.count()}项，已整改验收{findings.filter(status='verified').count()}项" in text
+    linjiang = Visit.objects.get(round=supervision, org_unit__code="990121")
+    assert _row(annual, ("临江县", f"{IS.visit_total(linjiang):g}", str(linjiang.findings.count()))) is not None
+    cells = Round.objects.get(plan=demo["plan"], year=2025, checklist__kind="healthy_cell")
+    results = IS.healthy_cell_results(cells)
+    assert f"达标{sum(r['meets'] for r in results['rows'])}个，达标比例{results['share']:.1f}%" in text
+    assert _row(annual, ("临江县", str(results["per_county"]["临江县"]))) is not None
+
+
 def test_the_report_is_formal(annual):
     header = annual.tables[0].rows[0]._tr
     assert header.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
