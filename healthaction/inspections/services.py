@@ -235,9 +235,16 @@ def overdue_findings(today: dt.date | None = None, user=None, plan: Plan | None 
     return qs.exclude(status=Finding.VERIFIED).filter(deadline__lt=today).select_related("visit__round", "item", "department", "org_unit").order_by("deadline", "pk")
 
 
+def _ancestor(unit, level: str):
+    """The unit itself or its nearest ancestor of a level (a school may sit under a town or directly under a county)."""
+    while unit is not None and unit.level != level:
+        unit = unit.parent
+    return unit
+
+
 def healthy_cell_results(rnd: Round) -> dict:
     """Units meeting the norm, counts per town and per county, and the share meeting it."""
-    visits = list(rnd.visits.select_related("org_unit__parent__parent").prefetch_related("scores"))
+    visits = list(rnd.visits.select_related("org_unit__parent__parent__parent").prefetch_related("scores"))
     rows = []
     for visit in visits:
         total = visit_total(visit)
@@ -245,10 +252,11 @@ def healthy_cell_results(rnd: Round) -> dict:
     per_town, per_county = Counter(), Counter()
     for row in rows:
         if row["meets"] and row["unit"] is not None:
-            town = row["unit"].parent
-            per_town[town.name if town else ""] += 1
-            county = town.parent if town else None
-            per_county[county.name if county else ""] += 1
+            town, county = _ancestor(row["unit"], "town"), _ancestor(row["unit"], "county")
+            if town is not None:
+                per_town[f"{county.name}·{town.name}" if county else town.name] += 1  # town names repeat across counties
+            if county is not None:
+                per_county[county.name] += 1
     share = sum(r["meets"] for r in rows) / len(rows) * 100 if rows else None
     return {"rows": sorted(rows, key=lambda r: -r["total"]), "per_town": dict(per_town), "per_county": dict(per_county), "share": share}
 

@@ -116,6 +116,9 @@ def test_a_healthy_community_round_gives_units_meeting_the_norm_and_an_indicator
     assert len(meeting) == len(communities) // 2
     assert all(r["total"] >= 80 for r in meeting) and all(r["total"] < 80 for r in results["rows"] if not r["meets"])
     assert sum(results["per_county"].values()) == len(meeting) and sum(results["per_town"].values()) == len(meeting)
+    linjiang = OrgUnit.objects.get(code="990121")
+    assert results["per_county"]["临江县"] == sum(1 for r in meeting if r["unit"].path.startswith(linjiang.path))
+    assert all("·" in town for town in results["per_town"])  # county·town: town names may repeat across counties
     assert results["share"] == pytest.approx(50.0)
 
     indicator = Indicator.objects.get(plan=plan, name="健康社区达标比例")
