@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from healthaction.inspections.models import Checklist, ChecklistItem, Finding, FindingEvent, Round, Score, Visit
+from healthaction.inspections.models import Checklist, ChecklistItem, Finding, FindingEvent, Round, Score, ScoreFile, Visit
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -46,5 +46,16 @@ class FindingAdmin(admin.ModelAdmin):
     inlines = [FindingEventInline]
 
 
+class ScoreFileInline(admin.TabularInline):
+    model = ScoreFile
+    extra = 0
+    readonly_fields = ["file", "name", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    list_display = ["visit", "item", "points"]
+    inlines = [ScoreFileInline]
+
+
 admin.site.register(Visit)
-admin.site.register(Score)

@@ -92,11 +92,22 @@ class Score(models.Model):
     item = models.ForeignKey(ChecklistItem, models.RESTRICT, related_name="+")
     points = models.FloatField(_("points given"))
     note = models.TextField(_("note"), blank=True)
-    evidence = models.FileField(upload_to="inspections/%Y/", blank=True)
-    evidence_name = models.CharField(_("file name"), max_length=255, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["visit", "item"], name="score_once_per_item")]
+
+
+class ScoreFile(models.Model):
+    """A photo or document taken for a scored item; a later upload adds to them, never replaces one."""
+
+    score = models.ForeignKey(Score, models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="inspections/%Y/")
+    name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["score", "pk"]
 
 
 class Finding(models.Model):

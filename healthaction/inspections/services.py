@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from healthaction.collection.models import IndicatorValue
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
 from healthaction.core.choices import ValueStatus
-from healthaction.inspections.models import Checklist, ChecklistItem, Finding, FindingEvent, Round, Score, Visit
+from healthaction.inspections.models import Checklist, ChecklistItem, Finding, FindingEvent, Round, Score, ScoreFile, Visit
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 
@@ -110,10 +110,13 @@ def record_score(user, visit: Visit, item: ChecklistItem, points: float, note: s
         raise InspectionError(_("The visit is signed off; its scores can no longer change."))
     if item.checklist_id != visit.round.checklist_id:
         raise InspectionError(_("The item is not on this round's checklist."))
-    problem = _score_problem(item, points, note, bool(evidence) or Score.objects.filter(visit=visit, item=item).exclude(evidence="").exists())
+    problem = _score_problem(item, points, note, bool(evidence) or ScoreFile.objects.filter(score__visit=visit, score__item=item).exists())
     if problem:
         raise InspectionError(problem)
-    score, _created = Score.objects.update_or_create(visit=visit, item=item, defaults={"points": points, "note": note, **_file(evidence)})
+    stored = _file(evidence)
+    score, _created = Score.objects.update_or_create(visit=visit, item=item, defaults={"points": points, "note": note})
+    if stored:
+        ScoreFile.objects.create(score=score, file=stored["evidence"], name=stored["evidence_name"], uploaded_by=user)
     Visit.objects.filter(pk=visit.pk).update(version=visit.version + 1)
     return score
 
@@ -137,7 +140,7 @@ def record_scores(user, rnd: Round, entries: dict[int, dict[int, dict]]) -> dict
     if visits and not _may_record(user, next(iter(visits.values()))):
         raise InspectionError(_("Only this round's inspectors may record its visits."))
     items = {i.pk: i for i in rnd.checklist.items.all()}
-    held = {(s.visit_id, s.item_id): s for s in Score.objects.filter(visit_id__in=list(visits))}
+    held = {(s.visit_id, s.item_id): s for s in Score.objects.filter(visit_id__in=list(visits)).prefetch_related("files")}
     errors: dict[tuple[int, int], str] = {}
     new, changed = [], []
     for visit_pk, per_item in entries.items():
@@ -151,7 +154,7 @@ def record_scores(user, rnd: Round, entries: dict[int, dict[int, dict]]) -> dict
                 errors[(visit_pk, item_pk)] = _("The visit is signed off; its scores can no longer change.")
                 continue
             score = held.get((visit_pk, item_pk))
-            problem = _score_problem(item, entry["points"], entry.get("note", ""), bool(score and score.evidence))
+            problem = _score_problem(item, entry["points"], entry.get("note", ""), bool(score and score.files.all()))
             if problem:
                 errors[(visit_pk, item_pk)] = problem
             elif score is None:

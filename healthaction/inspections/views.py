@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from healthaction.inspections import excel
 from healthaction.inspections import services as S
 from healthaction.inspections.forms import ItemFormSet, RoundForm, StepForm, UploadForm
-from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, Score, Visit
+from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile, Visit
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 
@@ -250,7 +250,7 @@ def visit_detail(request, pk: int):
         raise Http404
     may_record = S.may_record(request.user, visit)
     items = list(visit.round.checklist.items.all())
-    scores = {s.item_id: s for s in visit.scores.all()}
+    scores = {s.item_id: s for s in visit.scores.prefetch_related("files")}
     typed: dict[int, dict] = {}
     errors: dict[int, str] = {}
     general = []
@@ -347,16 +347,19 @@ def finding_detail(request, pk: int):
 def evidence(request, kind: str, pk: int):
     """Download a visit photo or a rectification file, for those who may see its round or finding."""
     if kind == "score":
-        obj = get_object_or_404(Score.objects.select_related("visit"), pk=pk)
-        allowed = S.visible_rounds(request.user).filter(pk=obj.visit.round_id).exists() or S.visible_findings(request.user).filter(visit_id=obj.visit_id, item_id=obj.item_id).exists()
+        obj = get_object_or_404(ScoreFile.objects.select_related("score__visit"), pk=pk)
+        visit = obj.score.visit
+        allowed = S.visible_rounds(request.user).filter(pk=visit.round_id).exists() or S.visible_findings(request.user).filter(visit_id=visit.pk, item_id=obj.score.item_id).exists()
+        stored, name = obj.file, obj.name
     elif kind == "event":
         obj = get_object_or_404(FindingEvent, pk=pk)
         allowed = S.visible_findings(request.user).filter(pk=obj.finding_id).exists()
+        stored, name = obj.evidence, obj.evidence_name
     else:
         raise Http404
-    if not allowed or not obj.evidence:
+    if not allowed or not stored:
         raise Http404
-    response = FileResponse(obj.evidence.open("rb"), as_attachment=True, filename=obj.evidence_name or obj.evidence.name.rsplit("/", 1)[-1])
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=name or stored.name.rsplit("/", 1)[-1])
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -55,6 +55,6 @@ def test_an_inspector_records_and_signs_off_a_visit_on_a_phone(site, browser, tm
     visit.refresh_from_db()
     assert visit.signed_off_at is not None and visit.signed_off_by == inspector
     score = Score.objects.get(visit=visit, item=second)
-    assert (score.points, score.note, score.evidence_name) == (3, "宣传栏本季度未更新", "宣传栏.png")
+    assert (score.points, score.note, [f.name for f in score.files.all()]) == (3, "宣传栏本季度未更新", ["宣传栏.png"])
     finding = Finding.objects.get(visit=visit)
     assert finding.item == second and finding.org_unit == community and finding.status == "open"

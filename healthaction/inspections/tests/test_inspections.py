@@ -129,3 +129,20 @@ def test_a_healthy_community_round_gives_units_meeting_the_norm_and_an_indicator
     result = EvaluationResult.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
     assert result.value == 50.0 and result.status in ("not_assessable", "on_track", "at_risk", "off_track")
     assert "50%" in result.explanation
+
+
+def test_a_second_photo_adds_to_the_first_and_a_photo_explains_a_deduction(supervision, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    visit = supervision.visits.get(org_unit__code="990121")
+    item = supervision.checklist.items.filter(evidence_required=True).first()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x01" * 32
+    with pytest.raises(S.InspectionError):
+        S.record_score(people["inspector"], visit, item, 0)  # a deduction needs a reason
+    S.record_score(people["inspector"], visit, item, 0, evidence=SimpleUploadedFile("现场1.png", png))  # a photo is a reason
+    S.record_score(people["inspector"], visit, item, 0.5, evidence=SimpleUploadedFile("现场2.png", png))
+    score = visit.scores.get(item=item)
+    assert score.points == 0.5 and [f.name for f in score.files.all()] == ["现场1.png", "现场2.png"]
+    with pytest.raises(S.InspectionError, match="PDF"):
+        S.record_score(people["inspector"], visit, item, 0.5, evidence=SimpleUploadedFile("x.exe", b"MZ\x90\x00"))
+    assert score.files.count() == 2

@@ -56,9 +56,11 @@ def test_office_plans_a_round_and_the_inspector_scores_signs_off_and_verifies(lo
     assert visit.signed_off_at and visit.visited_on == dt.date(2026, 9, 3)
     assert S.visit_total(visit) == round(sum(i.points for i in items) - items[1].points, 2)  # the county score is the sum of its items
     photo = Score.objects.get(visit=visit, item=items[1])
-    assert photo.evidence_name == "现场照片.png"
-    download = client.get(reverse("inspections:evidence", args=["score", photo.pk]))
+    assert [f.name for f in photo.files.all()] == ["现场照片.png"]
+    download = client.get(reverse("inspections:evidence", args=["score", photo.files.get().pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
+    assert login("liaison_edu").get(reverse("inspections:evidence", args=["score", photo.files.get().pk])).status_code == 404
+    client = login("inspector")
     finding = Finding.objects.get(visit=visit)
     assert finding.org_unit.code == "990121" and finding.text == "现场未见工作台账"
     # the signed-off visit can no longer change
