@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.core.choices import Level
-from healthaction.inspections.models import Checklist, ChecklistItem, Finding
+from healthaction.inspections.models import Checklist, ChecklistItem, Finding, Visit
 from healthaction.registry.models import Department, OrgUnit
 
 
@@ -23,6 +23,8 @@ class RoundForm(forms.Form):
     unit_codes = forms.CharField(label=_("Or these units (codes, one per line or separated by commas)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     cell_level = forms.ChoiceField(label=_("Or every unit of a level in the area"), required=False,
                                    choices=[("", "—"), (Level.TOWN, Level.TOWN.label), (Level.VILLAGE, Level.VILLAGE.label), (Level.CELL, Level.CELL.label)])
+
+    subjects_required = True
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,7 +44,7 @@ class RoundForm(forms.Form):
         if unknown:
             self.add_error("unit_codes", _("Not units of this plan's area: %(codes)s.") % {"codes": "、".join(unknown[:20])})
         self.listed_units = [found[c] for c in dict.fromkeys(codes) if c in found]
-        if not (data.get("counties") or data.get("departments") or data.get("cell_level") or codes):
+        if self.subjects_required and not (data.get("counties") or data.get("departments") or data.get("cell_level") or codes):
             raise forms.ValidationError(_("Choose who is inspected: counties, departments or a level of units."))
         return data
 
@@ -52,6 +54,21 @@ class RoundForm(forms.Form):
         if level:
             units += list(OrgUnit.objects.filter(level=level, path__startswith=self.plan.org_unit.path).order_by("path"))
         return list({u.pk: u for u in units}.values())  # each unit visited once
+
+
+class RoundEditForm(RoundForm):
+    """Change a planned round: title, dates, inspectors; add visits; drop visits nothing was recorded for."""
+
+    subjects_required = False
+    remove = forms.ModelMultipleChoiceField(Visit.objects.none(), label=_("Drop these visits (only those without scores)"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, plan=round.plan, **kwargs)
+        del self.fields["checklist"], self.fields["year"]
+        self.fields["remove"].queryset = round.visits.filter(scores__isnull=True).select_related("org_unit", "department").order_by("org_unit__path", "department__name")
+        self.fields["remove"].label_from_instance = lambda v: (v.org_unit or v.department).name
+        self.fields["counties"].label = _("Add counties and districts")
+        self.fields["departments"].label = _("Add departments")
 
 
 def models_q_for(plan):

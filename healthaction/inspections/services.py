@@ -97,6 +97,21 @@ def plan_round(plan: Plan, checklist: Checklist, year: int, title: str, starts: 
     return rnd
 
 
+@transaction.atomic
+def change_round(rnd: Round, *, title: str, starts: dt.date, ends: dt.date, inspectors, org_units=(), departments=(), remove=()) -> tuple[int, int]:
+    """Change a round's title, dates and inspectors, add visits and drop visits nothing was recorded for. Return (added, dropped)."""
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    rnd.title, rnd.starts, rnd.ends = title, starts, ends
+    rnd.save(update_fields=["title", "starts", "ends"])
+    rnd.inspectors.set(inspectors)
+    have_units = set(rnd.visits.exclude(org_unit=None).values_list("org_unit_id", flat=True))
+    have_departments = set(rnd.visits.exclude(department=None).values_list("department_id", flat=True))
+    added = Visit.objects.bulk_create([Visit(round=rnd, org_unit=u) for u in org_units if u.pk not in have_units]
+                                      + [Visit(round=rnd, department=d) for d in departments if d.pk not in have_departments])
+    _total, deleted = Visit.objects.filter(round=rnd, pk__in=[v.pk for v in remove], scores__isnull=True, signed_off_at__isnull=True).delete()
+    return len(added), deleted.get("inspections.Visit", 0)
+
+
 def _may_record(user, visit: Visit) -> bool:
     return visit.round.inspectors.filter(pk=user.pk).exists() or scopes.is_office(user, visit.round.plan)
 

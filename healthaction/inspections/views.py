@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from healthaction.inspections import excel
 from healthaction.inspections import services as S
-from healthaction.inspections.forms import ItemFormSet, RoundForm, StepForm, UploadForm
+from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile, Visit
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -154,6 +154,21 @@ def round_new(request):
         messages.success(request, _("Round planned with %(n)s visits.") % {"n": rnd.visits.count()})
         return redirect("inspections:round", pk=rnd.pk)
     return render(request, "inspections/round_new.html", {"form": form, "plan": plan, "plans": plans})
+
+
+@login_required
+def round_edit(request, pk: int):
+    rnd = _round(request.user, pk)
+    _require_office(request.user, rnd.plan)
+    initial = {"title": rnd.title, "starts": rnd.starts, "ends": rnd.ends, "inspectors": list(rnd.inspectors.values_list("pk", flat=True))}
+    form = RoundEditForm(request.POST or None, round=rnd, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        added, dropped = S.change_round(rnd, title=d["title"], starts=d["starts"], ends=d["ends"], inspectors=d["inspectors"],
+                                        org_units=form.units(), departments=d["departments"], remove=d["remove"])
+        messages.success(request, _("Round saved: %(a)s visits added, %(d)s dropped.") % {"a": added, "d": dropped})
+        return redirect("inspections:round", pk=pk)
+    return render(request, "inspections/round_new.html", {"form": form, "round": rnd, "plan": rnd.plan}, status=400 if form.errors else 200)
 
 
 @login_required

@@ -141,10 +141,29 @@ def tasks(request, plan_id: int):
 
 @login_required
 def ranking(request, plan_id: int):
+    from django import forms as dj_forms
+
+    from healthaction.evaluation.models import AssessmentScheme
+    from healthaction.evaluation.services import assess_plan
+
     plan = _plan(request, plan_id)
     year = _year(request, plan)
+    office = scopes.is_office(request.user, plan)
+    scheme_form = None
+    if office:
+        scheme, _created = AssessmentScheme.objects.get_or_create(plan=plan)
+        SchemeForm = dj_forms.modelform_factory(AssessmentScheme, fields=["points_achieved", "points_on_track", "timeliness_weight", "supervision_weight"])
+        scheme_form = SchemeForm(request.POST or None, instance=scheme)
+        if request.method == "POST" and scheme_form.is_valid():
+            scheme_form.save()
+            if year:
+                assess_plan(plan, year)
+            return redirect(f"{reverse('plan-ranking', args=[plan.pk])}?year={year or ''}")
+    elif request.method == "POST":
+        raise PermissionDenied
     units, departments = queries.ranking(plan, year)
-    return render(request, "web/ranking.html", {"plan": plan, "year": year, "units": units, "departments": departments})
+    return render(request, "web/ranking.html", {"plan": plan, "year": year, "units": units, "departments": departments, "scheme_form": scheme_form},
+                  status=400 if scheme_form is not None and scheme_form.errors else 200)
 
 
 @login_required

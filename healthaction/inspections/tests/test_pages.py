@@ -292,3 +292,45 @@ def test_the_api_lists_rounds_visits_and_findings_within_each_users_scope(client
     assert client.get(f"/api/visits/{linjiang['id']}/", **auth("liaison_edu")).status_code == 404
     assert client.get("/api/findings/?round=abc", **auth("office")).status_code == 400
     assert client.get("/api/findings/").status_code in (401, 403)
+
+
+def test_the_office_sets_the_assessment_components_on_the_ranking_page(login, demo):
+    plan = demo["plan"]
+    url = reverse("plan-ranking", args=[plan.pk]) + "?year=2025"
+    fields = {"points_achieved": "1", "points_on_track": "0.5"}
+    client = login("office")
+    page = client.post(url, fields | {"timeliness_weight": "0.7", "supervision_weight": "0.5"})
+    assert page.status_code == 400 and "报送及时性与专项督导两项比例之和不能超过总分" in page.content.decode()
+    assert AssessmentScheme.objects.get(plan=plan).supervision_weight == 0
+    assert client.post(url, fields | {"timeliness_weight": "0.1", "supervision_weight": "0.2"}).status_code == 302
+    scheme = AssessmentScheme.objects.get(plan=plan)
+    assert (scheme.timeliness_weight, scheme.supervision_weight) == (0.1, 0.2)
+    linjiang = AssessmentScore.objects.get(plan=plan, year=2025, org_unit__code="990121")
+    assert {c["component"] for c in linjiang.contributions if c.get("component")} == {"timeliness", "supervision"}
+    assert login("county").post(url, fields | {"timeliness_weight": "0", "supervision_weight": "0"}).status_code in (403, 404)
+    assert AssessmentScheme.objects.get(plan=plan).supervision_weight == 0.2
+
+
+def test_the_office_changes_a_planned_round(login, demo):
+    client = login("office")
+    _plan_round(client, demo)
+    rnd = Round.objects.get(title="2026年度专项督导")
+    scored = rnd.visits.get(org_unit__code="990121")
+    item = rnd.checklist.items.first()
+    S.record_score(get_user_model().objects.get(username="inspector"), scored, item, item.points)
+    baishi = rnd.visits.get(org_unit__code="990122")
+    url = reverse("inspections:round-edit", args=[rnd.pk])
+    assert client.get(url).status_code == 200
+    other = get_user_model().objects.get(username="leader")
+    data = {"plan": demo["plan"].pk, "title": "2026年度专项督导（调整）", "starts": "2026-09-05", "ends": "2026-10-10", "inspectors": [other.pk],
+            "counties": [OrgUnit.objects.get(code="990123").pk, OrgUnit.objects.get(code="990121").pk], "remove": [baishi.pk]}
+    assert client.post(url, data | {"ends": "2026-09-01"}).status_code == 400  # ends before it starts: nothing changes
+    assert Round.objects.get(pk=rnd.pk).title == "2026年度专项督导"
+    assert client.post(url, data | {"remove": [scored.pk]}).status_code == 400  # a visit with scores is not offered for dropping
+    assert client.post(url, data).status_code == 302
+    rnd.refresh_from_db()
+    assert (rnd.title, rnd.ends, list(rnd.inspectors.all())) == ("2026年度专项督导（调整）", dt.date(2026, 10, 10), [other])
+    assert sorted(rnd.visits.exclude(org_unit=None).values_list("org_unit__code", flat=True)) == ["990121", "990123"]  # 临江县 kept once, 白石县 dropped
+    assert scored.scores.count() == 1
+    assert login("inspector").get(url).status_code == 404  # no longer an inspector of the round
+    assert login("leader").get(url).status_code == 403  # an inspector now, yet only the office changes rounds
