@@ -299,6 +299,9 @@ def test_the_office_sets_the_assessment_components_on_the_ranking_page(login, de
     url = reverse("plan-ranking", args=[plan.pk]) + "?year=2025"
     fields = {"points_achieved": "1", "points_on_track": "0.5"}
     client = login("office")
+    body = client.get(url).content.decode()
+    title = body[body.index("<title>") + 7:body.index("</title>")]
+    assert "<form" not in title and body.count('name="supervision_weight"') == 1  # the scheme form sits once, in the page body
     page = client.post(url, fields | {"timeliness_weight": "0.7", "supervision_weight": "0.5"})
     assert page.status_code == 400 and "报送及时性与专项督导两项比例之和不能超过总分" in page.content.decode()
     assert AssessmentScheme.objects.get(plan=plan).supervision_weight == 0
