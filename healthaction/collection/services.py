@@ -318,10 +318,12 @@ def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_ve
 
 # ---- completeness and timeliness ---------------------------------------------------------------
 
-def completeness(plan: Plan, today: dt.date | None = None) -> dict[str, list[dict]]:
-    """Return, per department, per lower-level unit and per action, the share of due items received and received on time."""
+def completeness(plan: Plan, today: dt.date | None = None, year: int | None = None) -> dict[str, list[dict]]:
+    """Return, per department, per lower-level unit and per action, the share of due items received and received on time (of one year, or all)."""
     today = today or dt.date.today()
     items = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lte=today).select_related("department", "org_unit", "indicator__action", "task__action")
+    if year is not None:
+        items = items.filter(year=year)
     groups: dict[str, dict] = {"department": {}, "org_unit": {}, "action": {}}
     for item in items:
         action = (item.indicator.action if item.indicator_id else item.task.action) if (item.indicator_id or item.task_id) else None

@@ -7,8 +7,6 @@ are written back in bulk so pages only read them.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 from django.db import connection, transaction
 
@@ -250,7 +248,12 @@ def assess_plan(plan: Plan, year: int) -> list[AssessmentScore]:
     scores: list[AssessmentScore] = []
     counties = [u.pk for u in plan.org_unit.children.all()]
     timely = _timeliness(plan, year) if scheme.timeliness_weight > 0 else ({}, {})
-    supervised = _supervision(plan, year) if scheme.supervision_weight > 0 else ({}, {})
+    if scheme.supervision_weight > 0:
+        from healthaction.inspections.services import supervision_shares
+
+        supervised = supervision_shares(plan, year)
+    else:
+        supervised = ({}, {})
 
     def components(k: int) -> dict:
         return {"timeliness": (_share_frame(timely[k]), scheme.timeliness_weight), "supervision": (_share_frame(supervised[k]), scheme.supervision_weight)}
@@ -276,22 +279,11 @@ def _share_frame(shares: dict[int, float]) -> pl.DataFrame:
 
 
 def _timeliness(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, float]]:
-    """Share of the year's due items received on time, per county (its own items) and per department."""
-    from healthaction.collection.models import DueItem
+    """Share of the year's due items received on time, per county (its own items) and per department (the completeness figures)."""
+    from healthaction.collection.services import completeness
 
-    counts: tuple[dict, dict] = ({}, {})
-    items = DueItem.objects.filter(plan=plan, year=year, obsolete=False, due_date__lte=dt.date.today()).values_list("org_unit_id", "department_id", "received_at", "due_date")
-    for unit_id, department_id, received_at, due_date in items:
-        k, key = (1, department_id) if department_id else (0, unit_id)
-        due, on_time = counts[k].get(key, (0, 0))
-        counts[k][key] = (due + 1, on_time + bool(received_at and received_at.date() <= due_date))
-    return tuple({key: on_time / due for key, (due, on_time) in c.items()} for c in counts)  # type: ignore[return-value]
-
-
-def _supervision(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, float]]:
-    from healthaction.inspections.services import supervision_shares
-
-    return supervision_shares(plan, year)
+    table = completeness(plan, year=year)
+    return ({r["id"]: r["timeliness"] for r in table["org_unit"]}, {r["id"]: r["timeliness"] for r in table["department"]})
 
 
 COMPONENT_LABELS = {"timeliness": "报送及时性", "supervision": "专项督导"}

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,14 +112,14 @@ def change_round(rnd: Round, *, title: str, starts: dt.date, ends: dt.date, insp
     return len(added), deleted.get("inspections.Visit", 0)
 
 
-def _may_record(user, visit: Visit) -> bool:
+def may_record(user, visit: Visit) -> bool:
     return visit.round.inspectors.filter(pk=user.pk).exists() or scopes.is_office(user, visit.round.plan)
 
 
 @transaction.atomic
 def record_score(user, visit: Visit, item: ChecklistItem, points: float, note: str = "", evidence=None) -> Score:
     visit = Visit.objects.select_for_update(of=("self",)).select_related("round__plan__org_unit").get(pk=visit.pk)
-    if not _may_record(user, visit):
+    if not may_record(user, visit):
         raise InspectionError(_("Only this round's inspectors may record its visits."))
     if visit.signed_off_at:
         raise InspectionError(_("The visit is signed off; its scores can no longer change."))
@@ -152,7 +152,7 @@ def record_scores(user, rnd: Round, entries: dict[int, dict[int, dict]]) -> dict
     any, nothing is saved.
     """
     visits = {v.pk: v for v in Visit.objects.select_for_update(of=("self",)).select_related("round__plan__org_unit").filter(round=rnd, pk__in=list(entries))}
-    if visits and not _may_record(user, next(iter(visits.values()))):
+    if visits and not may_record(user, next(iter(visits.values()))):
         raise InspectionError(_("Only this round's inspectors may record its visits."))
     items = {i.pk: i for i in rnd.checklist.items.all()}
     held = {(s.visit_id, s.item_id): s for s in Score.objects.filter(visit_id__in=list(visits)).prefetch_related("files")}
@@ -193,7 +193,7 @@ def visit_total(visit: Visit) -> float:
 def sign_off(user, visit: Visit, deadline_days: int = RECTIFY_DAYS) -> list[Finding]:
     """Close a visit: every item scored below its full points becomes a finding to rectify."""
     visit = Visit.objects.select_for_update(of=("self",)).select_related("round__checklist", "round__plan__org_unit").get(pk=visit.pk)
-    if not _may_record(user, visit):
+    if not may_record(user, visit):
         raise InspectionError(_("Only this round's inspectors may sign off its visits."))
     items = list(visit.round.checklist.items.all())
     scored = {s.item_id: s for s in visit.scores.all()}
@@ -230,7 +230,7 @@ def advance(user, finding: Finding, status: str, comment: str = "", evidence=Non
     if status not in Finding.NEXT[finding.status]:
         raise InspectionError(_("A finding cannot go from “%(a)s” to “%(b)s”.") % {"a": finding.get_status_display(), "b": dict(Finding.STATUS_CHOICES).get(status, status)})
     if status in (Finding.VERIFIED, Finding.REOPENED):
-        if not _may_record(user, finding.visit):
+        if not may_record(user, finding.visit):
             raise InspectionError(_("Only the inspectors or the office verify a rectification."))
     elif not may_rectify(user, finding):
         raise InspectionError(_("Only the responsible department or area reports its rectification."))
@@ -250,10 +250,10 @@ def overdue_findings(today: dt.date | None = None, user=None, plan: Plan | None 
     qs = visible_findings(user) if user is not None else Finding.objects.all()
     if plan is not None:
         qs = qs.filter(visit__round__plan=plan)
-    return qs.exclude(status=Finding.VERIFIED).filter(deadline__lt=today).select_related("visit__round", "item", "department", "org_unit").order_by("deadline", "pk")
+    return qs.exclude(status=Finding.VERIFIED).filter(deadline__lt=today).select_related("visit__round", "item", "department", "org_unit__parent__parent").order_by("deadline", "pk")
 
 
-def _ancestor(unit, level: str):
+def ancestor(unit, level: str):
     """The unit itself or its nearest ancestor of a level (a school may sit under a town or directly under a county)."""
     while unit is not None and unit.level != level:
         unit = unit.parent
@@ -270,7 +270,7 @@ def healthy_cell_results(rnd: Round) -> dict:
     per_town, per_county = Counter(), Counter()
     for row in rows:
         if row["meets"] and row["unit"] is not None:
-            town, county = _ancestor(row["unit"], "town"), _ancestor(row["unit"], "county")
+            town, county = ancestor(row["unit"], "town"), ancestor(row["unit"], "county")
             if town is not None:
                 per_town[f"{county.name}·{town.name}" if county else town.name] += 1  # town names repeat across counties
             if county is not None:
@@ -327,27 +327,21 @@ def record_visit(user, visit: Visit, entries: dict[int, dict], visited_on: dt.da
     """
     items = {i.pk: i for i in visit.round.checklist.items.all()}
     errors: dict[int, str] = {}
-    sid = transaction.savepoint()
     for item_id, entry in entries.items():
-        if entry.get("points") is None:
-            continue
         try:
             record_score(user, visit, items[item_id], entry["points"], entry.get("note", ""), entry.get("evidence"))
         except InspectionError as exc:
             errors[item_id] = str(exc)
     if errors:
-        transaction.savepoint_rollback(sid)
+        transaction.set_rollback(True)  # the items already written go too
         return errors
     if visited_on:
         Visit.objects.filter(pk=visit.pk).update(visited_on=visited_on)
-    transaction.savepoint_commit(sid)
     return {}
 
 
 def visible_rounds(user):
     """Rounds a user may open: the office's over its plans, an inspector's own, a leader's within the area."""
-    from django.db.models import Q
-
     q = Q(inspectors=user)
     for m in scopes.memberships(user):
         if m.role in ("office_admin", "leader"):
@@ -357,8 +351,6 @@ def visible_rounds(user):
 
 def visible_findings(user):
     """Findings a user may see: of rounds they may open, and those their department or area answers for."""
-    from django.db.models import Q
-
     q = Q(visit__round__in=visible_rounds(user))
     for m in scopes.memberships(user):
         if m.department_id:
@@ -373,12 +365,8 @@ def allowed_steps(user, finding: Finding) -> list[str]:
     steps = []
     for status in sorted(Finding.NEXT[finding.status], key=[c[0] for c in Finding.STATUS_CHOICES].index):
         if status in (Finding.VERIFIED, Finding.REOPENED):
-            if _may_record(user, finding.visit):
+            if may_record(user, finding.visit):
                 steps.append(status)
         elif may_rectify(user, finding):
             steps.append(status)
     return steps
-
-
-def may_record(user, visit: Visit) -> bool:
-    return _may_record(user, visit)

@@ -25,13 +25,12 @@ from healthaction.registry import scopes
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _office_plans(user):
-    return [p for p in Plan.objects.filter(status="published").select_related("org_unit").order_by("-pk") if scopes.is_office(user, p)]
-
-
-def _require_office(user, plan=None):
-    if not (scopes.is_office(user, plan) if plan else _office_plans(user)):
+def _office_plans(user, required: bool = False):
+    """The published plans whose office the user belongs to; with required, none is a 403."""
+    plans = [p for p in Plan.objects.filter(status="published").select_related("org_unit").order_by("-pk") if scopes.is_office(user, p)]
+    if required and not plans:
         raise PermissionDenied(_("Only the committee office manages checklists and rounds."))
+    return plans
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
@@ -63,8 +62,7 @@ def index(request):
 
 @login_required
 def checklists(request):
-    plans = _office_plans(request.user)
-    _require_office(request.user)
+    plans = _office_plans(request.user, required=True)
     upload = UploadForm()
     if request.method == "POST":
         what = request.POST.get("what")
@@ -97,10 +95,8 @@ def _checklist_rows(plans):
 
 
 def _checklist(user, pk: int) -> Checklist:
-    plans = _office_plans(user)
-    checklist = get_object_or_404(Checklist.objects.filter(Q(plan__in=plans) | Q(plan__isnull=True)), pk=pk)
-    _require_office(user)
-    return checklist
+    plans = _office_plans(user, required=True)
+    return get_object_or_404(Checklist.objects.filter(Q(plan__in=plans) | Q(plan__isnull=True)), pk=pk)
 
 
 @login_required
@@ -121,14 +117,16 @@ def checklist_detail(request, pk: int):
             pass_mark_value = float(pass_mark)
         except ValueError:
             pass_mark_value = None
-        if formset.is_valid() and pass_mark_value is not None and pass_mark_value >= 0:
+        if pass_mark_value is not None and not (0 <= pass_mark_value < float("inf")):
+            pass_mark_value = None  # negative, infinite or not a number
+        if formset.is_valid() and pass_mark_value is not None:
             with transaction.atomic():
                 formset.save()
                 checklist.pass_mark = pass_mark_value
                 checklist.save(update_fields=["pass_mark"])
             messages.success(request, _("Checklist saved."))
             return redirect("inspections:checklist", pk=pk)
-        if pass_mark_value is None or pass_mark_value < 0:
+        if pass_mark_value is None:
             messages.error(request, _("The pass mark must be a number of points."))
     items = checklist.items.select_related("indicator", "task")
     return render(request, "inspections/checklist.html", {"checklist": checklist, "items": items, "formset": formset, "max_points": checklist.max_points()})
@@ -144,8 +142,7 @@ def checklist_export(request, pk: int):
 
 @login_required
 def round_new(request):
-    plans = _office_plans(request.user)
-    _require_office(request.user)
+    plans = _office_plans(request.user, required=True)
     plan = next((p for p in plans if str(p.pk) == request.GET.get("plan", request.POST.get("plan"))), plans[0])
     form = RoundForm(request.POST or None, plan=plan, initial={"year": dt.date.today().year, "inspectors": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
@@ -159,7 +156,8 @@ def round_new(request):
 @login_required
 def round_edit(request, pk: int):
     rnd = _round(request.user, pk)
-    _require_office(request.user, rnd.plan)
+    if not scopes.is_office(request.user, rnd.plan):
+        raise PermissionDenied(_("Only the committee office manages checklists and rounds."))
     initial = {"title": rnd.title, "starts": rnd.starts, "ends": rnd.ends, "inspectors": list(rnd.inspectors.values_list("pk", flat=True))}
     form = RoundEditForm(request.POST or None, round=rnd, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -30,12 +30,16 @@ def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
             off_department[lead.name if lead else plan.org_unit.name].append(entry)
         else:
             off_county[result.org_unit.name].append(entry)
-    from healthaction.inspections.services import overdue_findings
+    from healthaction.inspections.services import ancestor, overdue_findings
 
     rect_department, rect_county = defaultdict(list), defaultdict(list)
     for finding in overdue_findings(today, plan=plan):
         entry = f"{finding.visit.round.title}第{finding.item.number}项：{finding.text[:60]}（{finding.get_status_display()}，整改期限{finding.deadline:%Y年%m月%d日}）"
-        (rect_department[finding.department.name] if finding.department_id else rect_county[finding.org_unit.name]).append(entry)
+        if finding.department_id:
+            rect_department[finding.department.name].append(entry)
+        else:  # a community's or a school's finding is listed under its county
+            unit = finding.org_unit
+            rect_county[(ancestor(unit, "county") or unit).name].append(f"{unit.name}：{entry}" if unit.level != "county" else entry)
     return {"overdue_department": dict(by_department), "overdue_county": dict(by_county), "lagging_department": dict(off_department), "lagging_county": dict(off_county),
             "rectification_department": dict(rect_department), "rectification_county": dict(rect_county)}
 

@@ -125,10 +125,14 @@ def test_overdue_rectifications_reach_the_inbox_and_the_circular(login, demo):
     assert overdue and all(f.deadline < dt.date.today() and f.status != "verified" for f in overdue)
     page = login("county").get(reverse("collection:inbox")).content.decode()
     assert "逾期未整改" in page and reverse("inspections:finding", args=[overdue[0].pk]) in page
+    late_community = Finding.objects.filter(visit__round__title="2025年健康社区评估", org_unit__code="990121001001").first()
+    Finding.objects.filter(pk=late_community.pk).update(deadline=dt.date(2026, 1, 31))  # a community's finding falls overdue too
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(build_circular(demo["plan"], 2025))).paragraphs)
     assert "五、督导问题逾期未整改情况（按部门）" in text and "六、督导问题逾期未整改情况（按县市区）" in text
-    linjiang = [f for f in S.overdue_findings(plan=demo["plan"]) if f.org_unit_id and f.org_unit.code == "990121"]
-    assert f"临江县（{len(linjiang)}项）" in text
+    county = OrgUnit.objects.get(code="990121")
+    linjiang = [f for f in S.overdue_findings(plan=demo["plan"]) if f.org_unit_id and f.org_unit.path.startswith(county.path)]  # its communities' too
+    assert late_community in linjiang and f"临江县（{len(linjiang)}项）" in text  # listed under its county, not as a county of its own
+    assert f"{late_community.org_unit.name}：2025年健康社区评估第{late_community.item.number}项" in text and f"{late_community.org_unit.name}（" not in text
 
 
 def test_checklists_round_trip_through_excel_and_bad_workbooks_change_nothing(login, demo):
@@ -287,6 +291,7 @@ def test_the_api_lists_rounds_visits_and_findings_within_each_users_scope(client
     verified = client.get(f"/api/findings/?round={supervision.pk}&status=verified", **auth("county")).json()["results"]
     assert verified and [e["status"] for e in verified[0]["events"]] == ["open", "rectifying", "submitted", "reopened", "submitted", "verified"]
     county_findings = client.get("/api/findings/?status=open", **auth("county")).json()
+    assert county_findings["count"] == Finding.objects.filter(status="open", org_unit__path__startswith=OrgUnit.objects.get(code="990121").path).count() > 0
     assert all(Finding.objects.get(pk=f["id"]).org_unit.path.startswith(OrgUnit.objects.get(code="990121").path) for f in county_findings["results"])
     assert client.get("/api/inspection-rounds/", **auth("county")).json()["count"] == 0  # a county office is no inspector
     assert client.get(f"/api/visits/{linjiang['id']}/", **auth("liaison_edu")).status_code == 404
