@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -73,6 +74,46 @@ def desired_due_items(plan: Plan) -> dict[tuple, dict]:
     return wanted
 
 
+# ---- reporting periods ------------------------------------------------------------------------
+
+def period_start(year: int, half: int) -> dt.date:
+    """Return the first day of a half-year period."""
+    return dt.date(year, 1 if half == 1 else 7, 1)
+
+
+def current_period(today: dt.date | None = None) -> tuple[int, int]:
+    today = today or dt.date.today()
+    return today.year, 1 if today.month <= 6 else 2
+
+
+def period_label(year: int, half: int) -> str:
+    return _("%(y)s, first half") % {"y": year} if half == 1 else _("%(y)s, second half") % {"y": year}
+
+
+def period_choices(plan: Plan, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Return (start date ISO, label) for every half-year from the plan's first year to the current period."""
+    last = max(current_period(today), (plan.horizon_start, 1))
+    choices = []
+    for year in range(plan.horizon_start, min(last[0], plan.horizon_end) + 1):
+        for half in (1, 2):
+            if (year, half) <= last:
+                choices.append((period_start(year, half).isoformat(), period_label(year, half)))
+    return choices
+
+
+def parse_period(text: str) -> dt.date | None:
+    """Read a start period written as 2026H2, 2026-2 or an ISO date of a period's first day."""
+    text = (text or "").strip().upper()
+    m = re.fullmatch(r"(\d{4})\s*(?:H|-)\s*([12])", text)
+    if m:
+        return period_start(int(m.group(1)), int(m.group(2)))
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if (day.month, day.day) in ((1, 1), (7, 1)) else None
+
+
 def _key(item: DueItem) -> tuple:
     return (item.kind, item.indicator_id, item.task_id, item.department_id, item.org_unit_id, item.year, item.half)
 
@@ -84,6 +125,9 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
     Regenerating never loses a report: a retired item that already received something is kept (obsolete).
     """
     wanted = desired_due_items(plan)
+    start = plan.reporting_start
+    for fields in wanted.values():
+        fields["history"] = start is not None and fields["due_date"] < start
     existing = {_key(i): i for i in DueItem.objects.filter(plan=plan)}
     create, update, retire, delete = [], [], [], []
     for key, fields in wanted.items():
@@ -91,14 +135,14 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
         if item is None:
             kind, ind, task, dept, unit, year, half = key
             create.append(DueItem(plan=plan, kind=kind, indicator_id=ind, task_id=task, department_id=dept, org_unit_id=unit, year=year, half=half, **fields))
-        elif item.due_date != fields["due_date"] or item.obsolete:
-            item.due_date, item.obsolete = fields["due_date"], False
+        elif item.due_date != fields["due_date"] or item.obsolete or item.history != fields["history"]:
+            item.due_date, item.obsolete, item.history = fields["due_date"], False, fields["history"]
             update.append(item)
     for key, item in existing.items():
         if key not in wanted and not item.obsolete:
             (retire if item.received_at else delete).append(item)
     DueItem.objects.bulk_create(create, batch_size=2000)
-    DueItem.objects.bulk_update(update, ["due_date", "obsolete"], batch_size=2000)
+    DueItem.objects.bulk_update(update, ["due_date", "obsolete", "history"], batch_size=2000)
     DueItem.objects.filter(pk__in=[i.pk for i in retire]).update(obsolete=True)
     DueItem.objects.filter(pk__in=[i.pk for i in delete]).delete()
     sync_due_items(plan)
@@ -132,11 +176,25 @@ def sync_due_items(plan: Plan) -> None:
 
 
 @transaction.atomic
-def publish_plan(plan: Plan) -> dict[str, int]:
-    """Publish a reviewed plan and create what it asks people to report."""
+def publish_plan(plan: Plan, start: dt.date | None = None, today: dt.date | None = None) -> dict[str, int]:
+    """Publish a reviewed plan and create what it asks people to report.
+
+    Reporting starts with the period beginning on `start` (default: the current half-year); what was due
+    before is history. Counts include `history` (items before the start) and `unassigned` (no department
+    at the plan's own level, so no liaison answers for them).
+    """
     plan.status = PlanStatus.PUBLISHED
-    plan.save(update_fields=["status", "updated_at"])
-    return generate_due_items(plan)
+    plan.reporting_start = start or period_start(*current_period(today))
+    plan.save(update_fields=["status", "reporting_start", "updated_at"])
+    counts = generate_due_items(plan)
+    counts["history"] = DueItem.objects.filter(plan=plan, history=True, obsolete=False).count()
+    counts["unassigned"] = unassigned_items(plan).count()
+    return counts
+
+
+def unassigned_items(plan: Plan):
+    """Due items of the plan's own level with no responsible department (e.g. an action without a lead)."""
+    return DueItem.objects.filter(plan=plan, obsolete=False, department__isnull=True, org_unit=plan.org_unit)
 
 
 # ---- validation --------------------------------------------------------------------------------
@@ -321,7 +379,7 @@ def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_ve
 def completeness(plan: Plan, today: dt.date | None = None, year: int | None = None) -> dict[str, list[dict]]:
     """Return, per department, per lower-level unit and per action, the share of due items received and received on time (of one year, or all)."""
     today = today or dt.date.today()
-    items = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lte=today).select_related("department", "org_unit", "indicator__action", "task__action")
+    items = DueItem.objects.counting().filter(plan=plan, due_date__lte=today).select_related("department", "org_unit", "indicator__action", "task__action")
     if year is not None:
         items = items.filter(year=year)
     groups: dict[str, dict] = {"department": {}, "org_unit": {}, "action": {}}
@@ -370,7 +428,7 @@ def recipients(item: DueItem):
 def send_reminders(today: dt.date | None = None, plan: Plan | None = None, days_before: int = REMINDER_DAYS_BEFORE) -> int:
     """Email reminders N days before, on the due date and when overdue; never twice for one item, person and day."""
     today = today or dt.date.today()
-    items = DueItem.objects.filter(received_at__isnull=True, obsolete=False, plan__status=PlanStatus.PUBLISHED).filter(
+    items = DueItem.objects.counting().filter(received_at__isnull=True, plan__status=PlanStatus.PUBLISHED).filter(
         Q(due_date=today + dt.timedelta(days=days_before)) | Q(due_date=today) | Q(due_date__lt=today)
     ).select_related("indicator", "task", "department", "org_unit", "plan")
     if plan is not None:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.collection import excel, services
+from healthaction.collection.filtersets import DueItemFilter
 from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskReportForm, UploadForm
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
 from healthaction.core.choices import DueKind, ValueStatus
+from healthaction.plans.current import current_plan
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
@@ -37,25 +40,52 @@ def _item(user, pk) -> DueItem:
     return item
 
 
+INBOX_PAGE_SIZE = 50
+INBOX_STATES = ["overdue", "due", "returned", "draft", "submitted", "approved", "history"]
+
+
+def inbox_states(items, today: dt.date) -> dict:
+    """The inbox tabs as querysets; overdue and due soon count only items from the reporting start on."""
+    counting = items.filter(history=False)
+    return {
+        "overdue": counting.filter(received_at__isnull=True, due_date__lt=today).order_by("year", "half", "due_date", "pk"),
+        "due": counting.filter(received_at__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=INBOX_HORIZON_DAYS))
+        .order_by("year", "half", "due_date", "pk"),
+        "returned": items.filter(status=ValueStatus.RETURNED).order_by("year", "half", "due_date", "pk"),
+        "draft": items.filter(status=ValueStatus.DRAFT).order_by("year", "half", "due_date", "pk"),
+        "submitted": items.filter(status=ValueStatus.SUBMITTED).order_by("-year", "-half", "due_date", "pk"),
+        "approved": items.filter(status=ValueStatus.APPROVED).order_by("-year", "-half", "due_date", "pk"),
+        # earlier periods: may be entered or imported, never overdue
+        "history": items.filter(history=True, received_at__isnull=True, status="open").order_by("-year", "-half", "due_date", "pk"),
+    }
+
+
 @login_required
 def inbox(request):
+    """What the user owes, per state (tabs), filtered (period, kind, reporter, text) and paged, grouped by period."""
     today = dt.date.today()
+    plan = current_plan(request, published=True)
     items = _visible_items(request.user).select_related("indicator", "task", "department", "org_unit", "plan")
-    groups = {
-        "overdue": items.filter(received_at__isnull=True, due_date__lt=today).order_by("due_date"),
-        "due": items.filter(received_at__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=INBOX_HORIZON_DAYS)).order_by("due_date"),
-        "returned": items.filter(status=ValueStatus.RETURNED).order_by("due_date"),
-        "draft": items.filter(status=ValueStatus.DRAFT).order_by("due_date"),
-        "submitted": items.filter(status=ValueStatus.SUBMITTED).order_by("-due_date"),
-    }
+    if plan is not None:
+        items = items.filter(plan=plan)
+    filtered = DueItemFilter(request.GET or None, queryset=items)
+    base = filtered.qs if filtered.is_bound and filtered.is_valid() else items
+    groups = inbox_states(base, today)
     counts = {k: v.count() for k, v in groups.items()}
-    current = request.GET.get("group", "overdue" if counts["overdue"] else "due")
+    current = request.GET.get("group") or ("overdue" if counts["overdue"] else "due")
     if current not in groups:
         current = "overdue"
+    page = Paginator(groups[current], INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     from healthaction.inspections.services import overdue_findings
 
     rectifications = list(overdue_findings(today, user=request.user)[:100])
-    return render(request, "collection/inbox.html", {"groups": counts, "current": current, "items": groups[current][:300], "today": today, "rectifications": rectifications})
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("group", None)
+    return render(request, "collection/inbox.html", {
+        "groups": counts, "current": current, "items": page.object_list, "page": page, "today": today, "rectifications": rectifications,
+        "filter": filtered, "query": query.urlencode(), "plan": plan,
+    })
 
 
 def _form_for(item, data=None, files=None, initial=None):
@@ -172,7 +202,7 @@ def review_queue(request):
 
 
 def _scope_choice(request):
-    plan = Plan.objects.filter(pk=request.GET.get("plan")).first() or Plan.objects.filter(status="published").order_by("-pk").first()
+    plan = current_plan(request, published=True)
     department = Department.objects.filter(pk=request.GET.get("department")).first() if request.GET.get("department") else None
     org_unit = OrgUnit.objects.filter(pk=request.GET.get("org_unit")).first() if request.GET.get("org_unit") else None
     return plan, department, org_unit
@@ -255,7 +285,7 @@ def evidence_download(request, pk: int):
 
 @login_required
 def completeness_page(request):
-    plan = Plan.objects.filter(pk=request.GET.get("plan")).first() or Plan.objects.filter(status="published").order_by("-pk").first()
+    plan = current_plan(request, published=True)
     if plan is None or not (scopes.is_office(request.user, plan) or "leader" in scopes.roles(request.user) or "action_lead" in scopes.roles(request.user)):
         raise PermissionDenied
     return render(request, "collection/completeness.html", {"plan": plan, "tables": services.completeness(plan)})

@@ -121,3 +121,10 @@ class ReminderKind(models.TextChoices):
     BEFORE = "before", _("Before the due date")
     DUE_TODAY = "due_today", _("On the due date")
     OVERDUE = "overdue", _("Overdue")
+
+
+class RobotKind(models.TextChoices):
+    """Group-robot webhooks that reminders can be posted to besides email."""
+
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")

@@ -19,6 +19,7 @@ from healthaction.inspections import excel
 from healthaction.inspections import services as S
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile, Visit
+from healthaction.plans.current import current_plan
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 
@@ -143,7 +144,8 @@ def checklist_export(request, pk: int):
 @login_required
 def round_new(request):
     plans = _office_plans(request.user, required=True)
-    plan = next((p for p in plans if str(p.pk) == request.GET.get("plan", request.POST.get("plan"))), plans[0])
+    chosen = current_plan(request, published=True)  # the plan kept in the session, not silently the newest
+    plan = next((p for p in plans if chosen is not None and p.pk == chosen.pk), plans[0])
     form = RoundForm(request.POST or None, plan=plan, initial={"year": dt.date.today().year, "inspectors": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

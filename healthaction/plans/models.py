@@ -44,6 +44,8 @@ class Plan(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     document_text = models.TextField(_("text of the source document"), blank=True, editable=False)
     is_public = models.BooleanField(_("shown in the public view"), default=False)
+    # first day of the first period reported live; items due before it are history (entered, never overdue)
+    reporting_start = models.DateField(_("reporting starts"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

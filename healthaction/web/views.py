@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,12 +11,14 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.core import jobs
 from healthaction.core.models import Job
 from healthaction.evaluation import rules as R
+from healthaction.plans import current
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department
@@ -32,7 +35,23 @@ def _plan(request, plan_id: int) -> Plan:
     plan = plans_for(request).filter(pk=plan_id).first()
     if plan is None:
         raise Http404(_("No such plan, or it is not yours to see."))
-    return plan
+    return current.remember(request, plan)
+
+
+@login_required
+@require_POST
+def switch_plan(request):
+    """Keep the chosen plan in the session and go back, to the same page of the new plan when it has one."""
+    plan = current.selectable_plans(request.user).filter(pk=request.POST.get("plan") or 0).first()
+    if plan is None:
+        raise Http404(_("No such plan, or it is not yours to see."))
+    current.remember(request, plan)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    target = re.sub(r"^/plans/\d+/", f"/plans/{plan.pk}/", target)
+    target = re.sub(r"([?&])plan=\d+", rf"\g<1>plan={plan.pk}", target)
+    return redirect(target)
 
 
 def _with_actions(plans):
