@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "healthaction.reports",
     "healthaction.catalogue",
     "healthaction.inspections",
+    "healthaction.people",
     "healthaction.web",
     "healthaction.api",
 ]

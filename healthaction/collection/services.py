@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, Revision, TaskReport
+from healthaction.collection import robots
+from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, Revision, RobotWebhook, TaskReport
 from healthaction.core.choices import CycleKind, DueKind, PlanStatus, ReminderKind, RevisionAction, TaskProgress, ValueStatus
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -374,6 +375,26 @@ def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_ve
     return obj
 
 
+def target_for(indicator, year: int):
+    """The target that applies to a year: the first one due in or after it, else the last one."""
+    targets = sorted(indicator.targets.all(), key=lambda t: t.year)
+    return next((t for t in targets if t.year >= year), targets[-1] if targets else None)
+
+
+def review_rows(items: list[DueItem]) -> list[dict]:
+    """For the review queue: each submitted item with its value or report, unit, previous value, target, evidence."""
+    rows = []
+    for item in items:
+        obj = submission_for(item)
+        row = {"item": item, "obj": obj, "evidence": list(obj.evidence.all()) if obj is not None else []}
+        if item.indicator_id:
+            row["unit"] = item.indicator.unit
+            row["previous"] = previous_value(item)
+            row["target"] = target_for(item.indicator, item.year)
+        rows.append(row)
+    return rows
+
+
 # ---- completeness and timeliness ---------------------------------------------------------------
 
 def completeness(plan: Plan, today: dt.date | None = None, year: int | None = None) -> dict[str, list[dict]]:
@@ -434,8 +455,10 @@ def send_reminders(today: dt.date | None = None, plan: Plan | None = None, days_
     if plan is not None:
         items = items.filter(plan=plan)
     per_person: dict[str, list[tuple[DueItem, str]]] = {}
+    everything = []
     for item in items:
         kind = ReminderKind.OVERDUE if item.due_date < today else ReminderKind.DUE_TODAY if item.due_date == today else ReminderKind.BEFORE
+        everything.append((item, kind))
         for user in recipients(item):
             per_person.setdefault(user.email, []).append((item, kind))
     sent = 0
@@ -458,4 +481,50 @@ def send_reminders(today: dt.date | None = None, plan: Plan | None = None, days_
             recipient_list=[email],
         )
         sent += 1
+    send_robot_reminders(everything, today)  # after email: a robot that fails never holds email back
     return sent
+
+
+def robots_for(item: DueItem) -> list:
+    """The active group robots of an item's department, or of its area when no department answers for it."""
+    robots = RobotWebhook.objects.filter(active=True)
+    if item.department_id:
+        return list(robots.filter(department_id=item.department_id))
+    return list(robots.filter(department__isnull=True, org_unit_id=item.org_unit_id))
+
+
+def send_robot_reminders(items: list[tuple[DueItem, str]], today: dt.date) -> int:
+    """Post the reminders of the day to group robots, once per item, robot and day; return messages accepted.
+
+    A failed post keeps nothing in ReminderLog, so a later run the same day tries again.
+    """
+    by_department, by_area = {}, {}
+    for robot in RobotWebhook.objects.filter(active=True):
+        if robot.department_id:
+            by_department.setdefault(robot.department_id, []).append(robot)
+        else:
+            by_area.setdefault(robot.org_unit_id, []).append(robot)
+    per_robot: dict[int, tuple] = {}
+    for item, kind in items:
+        found = by_department.get(item.department_id, []) if item.department_id else by_area.get(item.org_unit_id, [])
+        for robot in found:
+            per_robot.setdefault(robot.pk, (robot, []))[1].append((item, kind))
+    accepted = 0
+    for robot, entries in per_robot.values():
+        fresh = []
+        for item, kind in entries:
+            try:
+                with transaction.atomic():
+                    fresh.append(ReminderLog.objects.create(due_item=item, recipient=robot.channel, kind=kind, sent_on=today))
+            except IntegrityError:
+                continue
+        if not fresh:
+            continue
+        title = _("%(n)s item(s) to report") % {"n": len(fresh)}
+        lines = [f"- {log.due_item} （{log.due_item.period_label}，截止 {log.due_item.due_date:%Y-%m-%d}，{ReminderKind(log.kind).label}）" for log in fresh]
+        text = f"### {title}\n" + "\n".join(lines)
+        if robots.deliver(robot, str(title), text):
+            accepted += 1
+        else:
+            ReminderLog.objects.filter(pk__in=[log.pk for log in fresh]).delete()
+    return accepted

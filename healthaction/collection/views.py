@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,15 @@ from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
 
 INBOX_HORIZON_DAYS = 60
+
+
+def BUSY_MESSAGE():  # noqa: N802 - a message, translated when shown
+    return _("The database is busy with another save right now. Nothing was saved; what you typed is kept below: press the button again.")
+
+
+def is_busy(exc: Exception) -> bool:
+    """SQLite answers "database is locked" when another writer holds the lock past the busy timeout."""
+    return "locked" in str(exc).lower() or "busy" in str(exc).lower()
 
 
 def _visible_items(user):
@@ -109,6 +119,7 @@ def item_detail(request, pk: int):
     can_report = scopes.can_report(request.user, item)
     form = _form_for(item, initial=_initial(obj))
     conflict = None
+    busy = False
     if request.method == "POST":
         if not can_report:
             raise PermissionDenied(_("You may not report for this item."))
@@ -142,6 +153,11 @@ def item_detail(request, pk: int):
                     conflict = str(exc)
                 except services.NotAllowed as exc:
                     form.add_error(None, str(exc))
+                except OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    busy = True
+                    form.add_error(None, BUSY_MESSAGE())
         obj = services.submission_for(item)
     context = {
         "item": item, "obj": obj, "form": form, "can_report": can_report and (obj is None or obj.status != ValueStatus.APPROVED or scopes.is_office(request.user, item.plan)),
@@ -149,7 +165,7 @@ def item_detail(request, pk: int):
         "review_form": ReviewForm(initial={"version": obj.version if obj else None}), "history": services.history(obj) if obj and obj.pk else [], "conflict": conflict,
         "evidence": list(obj.evidence.all()) if obj and obj.pk else [], "targets": list(item.indicator.targets.all()) if item.indicator_id else [],
     }
-    return render(request, "collection/item.html", context, status=409 if conflict else 200)
+    return render(request, "collection/item.html", context, status=409 if conflict else 503 if busy else 200)
 
 
 @login_required
@@ -169,6 +185,10 @@ def autosave(request, pk: int):
         saved, _check = services.save_submission(request.user, item, data, submit=False, expected_version=form.cleaned_data.get("version") or None)
     except services.Conflict as exc:
         return HttpResponse(str(exc), status=409)
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        return HttpResponse(BUSY_MESSAGE(), status=503)
     response = HttpResponse(_("Draft saved at %(t)s") % {"t": dt.datetime.now().strftime("%H:%M:%S")})
     response["HX-Trigger"] = f'{{"versionChanged": {saved.version}}}'
     return response
@@ -191,14 +211,30 @@ def review_item(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Approved.") if approve else _("Returned to the reporter."))
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
     return redirect("collection:item", pk=item.pk)
+
+
+REVIEW_PAGE_SIZE = 50
 
 
 @login_required
 def review_queue(request):
-    items = _visible_items(request.user).filter(status=ValueStatus.SUBMITTED).select_related("indicator", "task", "department", "org_unit", "plan").order_by("due_date")
-    items = [i for i in items[:500] if scopes.can_review(request.user, i)]
-    return render(request, "collection/review.html", {"items": items})
+    """Submitted items with what the reviewer needs on the row: value, unit, previous value, target, evidence."""
+    plan = current_plan(request, published=True)
+    items = _visible_items(request.user).filter(status=ValueStatus.SUBMITTED)
+    if plan is not None:
+        items = items.filter(plan=plan)
+    items = items.filter(scopes.review_filter(request.user))
+    filtered = DueItemFilter(request.GET or None, queryset=items.select_related("indicator", "task", "department", "org_unit", "plan"))
+    qs = (filtered.qs if filtered.is_bound and filtered.is_valid() else filtered.queryset).order_by("due_date", "pk")
+    page = Paginator(qs, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = services.review_rows(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "collection/review.html", {"rows": rows, "page": page, "filter": filtered, "query": query.urlencode(), "plan": plan})
 
 
 def _scope_choice(request):
@@ -220,7 +256,14 @@ def excel_page(request):
             if upload.size > excel.MAX_UPLOAD_BYTES:
                 form.add_error("file", _("The file is larger than %(n)s MB.") % {"n": excel.MAX_UPLOAD_BYTES // 1048576})
             else:
-                result = excel.import_workbook(request.user, upload.read(), upload.name)
+                try:
+                    result = excel.import_workbook(request.user, upload.read(), upload.name)
+                except OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    form.add_error("file", BUSY_MESSAGE())
+                    result = None
+            if result is not None:
                 if result.annotated:
                     token = uuid.uuid4().hex
                     folder = Path(settings.MEDIA_ROOT) / "returned"

@@ -104,3 +104,35 @@ def visible_plans(user, plans):
 def _prefixes(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: k + 1]) for k in range(len(parts))]
+
+
+# ---- people: accounts of the departments and areas that report ---------------------------------
+
+PEOPLE_ROLES = (Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE)
+
+
+def can_manage_people(user, plan) -> bool:
+    """The office of the plan's area brings its reporters in: accounts, sign-in sheets, group robots."""
+    return is_office(user, plan)
+
+
+def can_manage_account(user, plan, account) -> bool:
+    """An office may reset or deactivate only reporter accounts (liaisons, area offices) within its plan's area."""
+    if not can_manage_people(user, plan) or account.is_superuser or account.pk == user.pk:
+        return False
+    held = list(Membership.objects.filter(user=account).select_related("org_unit"))
+    return bool(held) and all(m.role in PEOPLE_ROLES and m.org_unit.path.startswith(plan.org_unit.path) for m in held)
+
+
+def review_filter(user, prefix: str = "") -> Q:
+    """A Q over DueItem for the items this user may approve or return (the database form of can_review)."""
+    p = prefix
+    if user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role == Role.OFFICE_ADMIN:
+            q |= Q(**{f"{p}plan__org_unit__path__startswith": m.org_unit.path})
+        elif m.role == Role.ACTION_LEAD:
+            q |= Q(**{f"{p}indicator__action": m.action_id}) | Q(**{f"{p}task__action": m.action_id})
+    return q

@@ -7,6 +7,7 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,7 @@ from healthaction.registry.models import Department
 from healthaction.web import queries
 
 STATUS_LABELS = R.STATUS_LABEL_ZH
+TASK_BOARD_PAGE_SIZE = 25
 
 
 def plans_for(request: HttpRequest):
@@ -151,11 +153,16 @@ def tasks(request, plan_id: int):
     action = int(request.GET["action"]) if request.GET.get("action", "").isdigit() else None
     progress = request.GET.get("progress") or None
     board = queries.task_board(plan, department=department, action=action, progress=progress)
+    page = Paginator(board, TASK_BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    board = page.object_list
+    query = request.GET.copy()
+    query.pop("page", None)
     departments = Department.objects.filter(task_roles__task__plan=plan).distinct().order_by("name")
     from healthaction.core.choices import TaskProgress
 
     return render(request, "web/tasks.html", {"plan": plan, "board": board, "departments": departments, "actions": plan.actions.order_by("number"),
-                                              "progress_choices": TaskProgress.choices, "selected": {"department": department, "action": action, "progress": progress}})
+                                              "progress_choices": TaskProgress.choices, "selected": {"department": department, "action": action, "progress": progress},
+                                              "page": page, "query": query.urlencode()})
 
 
 @login_required
