@@ -129,7 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "healthaction.plans.current.context",
+                "healthaction.collection.current.context",
             ],
         },
     },

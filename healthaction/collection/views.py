@@ -22,7 +22,7 @@ from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskRe
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
 from healthaction.core.choices import DueKind, ValueStatus
-from healthaction.plans.current import current_plan
+from healthaction.collection.current import current_plan
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit

@@ -19,7 +19,7 @@ from healthaction.inspections import excel
 from healthaction.inspections import services as S
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile, Visit
-from healthaction.plans.current import current_plan
+from healthaction.collection.current import current_plan
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 

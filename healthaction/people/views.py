@@ -17,7 +17,7 @@ from healthaction.collection.models import RobotWebhook
 from healthaction.collection.services import unassigned_items
 from healthaction.core.choices import RobotKind
 from healthaction.people import services as S
-from healthaction.plans.current import current_plan, remember
+from healthaction.collection.current import current_plan, remember
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department

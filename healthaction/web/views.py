@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from healthaction.core import jobs
 from healthaction.core.models import Job
 from healthaction.evaluation import rules as R
-from healthaction.plans import current
+from healthaction.collection import current
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department

@@ -3,11 +3,13 @@
 Every page that depends on a plan asks `current_plan(request)` instead of guessing; without this, pages
 followed the newest published plan and changed under people's feet when another plan was published.
 Order: the plan in the address (path or ?plan=) → the one kept in the session → the newest published plan
-the user may see (then kept, so publishing another plan later changes nothing for them).
+in which the user owes or reviews something → the newest published plan the user may see (then kept, so
+publishing another plan later changes nothing for them).
 """
 
 from __future__ import annotations
 
+from healthaction.collection.models import DueItem
 from healthaction.core.choices import PlanStatus
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -48,8 +50,17 @@ def current_plan(request, plan: Plan | None = None, published: bool = False) -> 
         found = plans.filter(pk=kept).first()
         if found is not None:
             return found
-    newest = plans.filter(status=PlanStatus.PUBLISHED).first() or plans.first()
-    return remember(request, newest)
+    return remember(request, _fallback(request.user, plans))
+
+
+def _fallback(user, plans) -> Plan | None:
+    """The newest published plan where the user has items (a liaison's own plan), else the newest one."""
+    published = plans.filter(status=PlanStatus.PUBLISHED)
+    if not user.is_superuser:
+        own = published.filter(pk__in=DueItem.objects.filter(scopes.due_item_filter(user)).values("plan_id")).first()
+        if own is not None:
+            return own
+    return published.first() or plans.first()
 
 
 def context(request) -> dict:
@@ -59,6 +70,6 @@ def context(request) -> dict:
     plans = list(selectable_plans(request.user)[:50])
     kept = request.session.get(SESSION_KEY)
     header_plan = next((p for p in plans if p.pk == kept), None)
-    if header_plan is None:
-        header_plan = remember(request, next((p for p in plans if p.status == PlanStatus.PUBLISHED), plans[0] if plans else None))
+    if header_plan is None and plans:
+        header_plan = remember(request, _fallback(request.user, selectable_plans(request.user)))
     return {"header_plan": header_plan, "header_plans": plans}
