@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from healthaction.collection.models import DueItem, RobotWebhook
 from healthaction.collection.services import generate_due_items, unassigned_items
 from healthaction.core.choices import Role
-from healthaction.plans.models import Action, Plan
+from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry.models import Department, Membership, OrgUnit
 
 
@@ -165,14 +165,26 @@ def sheet_xlsx(plan: Plan, rows: list[dict]) -> bytes:
 
 def unassigned_actions(plan: Plan):
     """Actions whose indicators are owed at the plan's level with no department: the office assigns a lead."""
-    ids = unassigned_items(plan).filter(indicator__isnull=False).values_list("indicator__action_id", flat=True).distinct()
+    ids = unassigned_items(plan).filter(indicator__action__isnull=False).values_list("indicator__action_id", flat=True).distinct()
     return Action.objects.filter(pk__in=ids).annotate(n=Count("indicators")).order_by("number")
 
 
+def unassigned_indicators(plan: Plan):
+    """Indicators with no action (so no lead department) whose items are owed at the plan's level."""
+    ids = unassigned_items(plan).filter(indicator__action__isnull=True).values_list("indicator_id", flat=True).distinct()
+    return Indicator.objects.filter(pk__in=ids).order_by("position", "pk")
+
+
 @transaction.atomic
-def assign_leads(plan: Plan, leads: dict[int, Department]) -> dict[str, int]:
-    """Give actions a lead department, then regenerate due items (what was reported is kept)."""
+def assign_leads(plan: Plan, leads: dict[int, Department], actions: dict[int, Action] | None = None) -> dict[str, int]:
+    """Give actions a lead department and indicators an action (hence its lead), then regenerate due items.
+
+    Regenerating keeps what was reported; unreported items of the plan's level move to the department.
+    """
     for action in plan.actions.filter(pk__in=leads):
         action.lead_department = leads[action.pk]
         action.save(update_fields=["lead_department"])
+    for indicator in plan.indicators.filter(pk__in=actions or {}):
+        indicator.action = actions[indicator.pk]
+        indicator.save(update_fields=["action"])
     return generate_due_items(plan)

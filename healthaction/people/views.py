@@ -72,12 +72,15 @@ def plan_people(request, plan_id: int):
                 return redirect("people:plan", plan_id=plan.pk)
         elif what == "assign":
             departments = {d.pk: d for d in Department.objects.filter(org_unit=plan.org_unit)}
-            leads = {}
+            actions = {a.pk: a for a in plan.actions.all()}
+            leads, chosen = {}, {}
             for key, value in request.POST.items():
-                if key.startswith("lead-") and value.isdigit() and int(value) in departments:
+                if key.startswith("lead-") and key[5:].isdigit() and value.isdigit() and int(value) in departments:
                     leads[int(key[5:])] = departments[int(value)]
-            counts = S.assign_leads(plan, leads)
-            messages.success(request, _("%(n)s actions assigned; %(c)s items now owed by their departments.") % {"n": len(leads), "c": counts["created"]})
+                if key.startswith("action-") and key[7:].isdigit() and value.isdigit() and int(value) in actions:
+                    chosen[int(key[7:])] = actions[int(value)]
+            counts = S.assign_leads(plan, leads, chosen)
+            messages.success(request, _("%(n)s assignments made; %(c)s items now owed by their departments.") % {"n": len(leads) + len(chosen), "c": counts["created"]})
             return redirect("people:plan", plan_id=plan.pk)
         elif what == "robot":
             robot_form = RobotForm(request.POST, reporters=reporters)
@@ -95,6 +98,7 @@ def plan_people(request, plan_id: int):
     return render(request, "people/plan.html", {
         "plan": plan, "reporters": reporters, "create_form": create_form, "robot_form": robot_form,
         "unassigned": S.unassigned_actions(plan), "unassigned_count": unassigned_items(plan).count(),
+        "unassigned_indicators": S.unassigned_indicators(plan), "actions": plan.actions.select_related("lead_department").order_by("number"),
         "departments": plan.org_unit.departments.order_by("name"), "without": sum(1 for r in reporters if not r.accounts),
     }, status=status)
 
