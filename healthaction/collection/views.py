@@ -286,7 +286,7 @@ def excel_template(request):
     plan, department, org_unit = _scope_choice(request)
     if plan is None:
         raise Http404(_("No published plan."))
-    items = excel.template_items(request.user, plan, department=department, org_unit=org_unit)
+    items = excel.template_items(request.user, plan, department=department, org_unit=org_unit, history=request.GET.get("history") == "1")
     data = excel.build_template(items)
     name = f"template-{(department or org_unit or plan.org_unit).name}.xlsx"
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
