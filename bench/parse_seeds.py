@@ -15,7 +15,7 @@ from healthaction.documents import parse_document  # noqa: E402
 from healthaction.documents.normalize import normalize_line  # noqa: E402
 from healthaction.documents.readers import read_document  # noqa: E402
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from healthaction.documents.tests.seeds import SEEDS  # noqa: E402
 
 
 def best_of(fn, runs: int = 5) -> float:

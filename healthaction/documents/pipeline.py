@@ -6,7 +6,10 @@ import re
 from healthaction.documents import prose, tables
 from healthaction.documents.departments import DepartmentBook, looks_like_department_list, responsibility_from_columns, responsibility_from_text
 from healthaction.documents.normalize import compact, has_traditional, looks_traditional, normalize_line, to_simplified
+from healthaction.documents.model import Document as DocumentModel
 from healthaction.documents.readers import read_document
+from healthaction.documents.readers.text import text_document
+from healthaction.documents import grid, prose_anywhere
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
 from healthaction.core.units import normalize_unit
 
@@ -33,21 +36,24 @@ class Document:
         return {"lines": [first + 1, last + 1], "text": text}
 
 
-def parse_bytes(data: bytes, filename: str) -> dict:
+def parse_bytes(data: bytes, filename: str, progress=None) -> dict:
     """Return the plan draft (interchange format) read from a document's bytes."""
-    stream = read_document(data, filename)
-    draft = parse_lines(stream.lines)
+    stream = read_document(data, filename, progress)
+    draft = parse_lines(stream.lines, stream.document)
     draft["plan"]["source"] = {"file": filename.rsplit("/", 1)[-1], "sha256": hashlib.sha256(data).hexdigest()}
     return draft
 
 
-def parse_lines(lines: list[str]) -> dict:
-    return _Parser(Document(lines)).run()
+def parse_lines(lines: list[str], model: DocumentModel | None = None) -> dict:
+    if model is None:
+        model = text_document(lines)
+    return _Parser(Document(lines), model).run()
 
 
-class _Parser:
-    def __init__(self, doc: Document):
+class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
+    def __init__(self, doc: Document, model: DocumentModel):
         self.doc = doc
+        self.model = model
         self.lines = doc.lines
         self.warnings: list[dict] = []
         self.departments = DepartmentBook()
@@ -56,37 +62,48 @@ class _Parser:
         self.claimed: set[int] = set()  # lines already used by a table or target section
         self.table_target_paragraphs: list[tuple[int, str, int]] = []  # 基本内容 cells of a task table
 
-    def warn(self, line: int | None, message: str, text: str = "") -> None:
-        self.warnings.append({"line": None if line is None else line + 1, "message": message, "text": text[:500], "resolved": False})
+    def warn(self, line: int | None, message: str, text: str = "", kind: str = "unplaced", ref: str = "") -> None:
+        warning = {"line": None if line is None else line + 1, "message": message, "text": text[:500], "resolved": False, "kind": kind}
+        if ref:
+            warning["ref"] = ref
+        self.warnings.append(warning)
 
     # ---- orchestration ----------------------------------------------------------------------
     def run(self) -> dict:
         header = prose.read_header(self.lines)
         self.header = header
         actions = prose.find_actions(self.lines)
+        reads = self._read_grids()
         task_table = self._task_table()
         if task_table["actions"] and len(task_table["actions"]) >= len(actions):
             actions = task_table["actions"]
+        if not actions and not task_table["actions"] and not any(r.header.kind == "task" for r in reads):
+            actions = prose.fallback_actions(self.lines)
         self.actions = actions
         found = {a.number for a in actions}
         for number, title, line in prose.annex_index(self.lines):
             if number not in found and len(actions) >= 3:
-                self.warn(line, f"附件目录列出的第 {number} 项“{title}”在正文中未找到", self.doc.original[line])
+                self.warn(line, f"附件目录列出的第 {number} 项“{title}”在正文中未找到", self.doc.original[line], kind="missing_annex")
         self.ranges = self._ranges(actions)
         self.annual_year = self._annual_year()
+        self._grid_items(reads)
         self._indicator_tables()
         self._target_sections()
         self._table_targets()
+        self._targets_anywhere()
         if task_table["tasks"]:
-            self.tasks = task_table["tasks"]
+            self.tasks.extend(task_table["tasks"])
         else:
             self._prose_tasks()
+        self._check_tasks()
+        self._unplaced_tables()
         cycles = prose.reporting_cycles(self.lines)
         roster = prose.roster(self.lines)
         return self._assemble(header, cycles, roster)
 
     def _ranges(self, actions: list[prose.ActionHeading]) -> list[tuple[int, int, int]]:
         """Return (action number, first line, end line) for each action."""
+        actions = [a for a in actions if a.style != "grid"]
         result = []
         for k, action in enumerate(actions):
             end = actions[k + 1].line if k + 1 < len(actions) else len(self.lines)
@@ -115,6 +132,8 @@ class _Parser:
     # ---- indicators from tables -------------------------------------------------------------
     def _indicator_tables(self) -> None:
         for table in tables.find_indicator_tables(self.lines):
+            if table.header_line in self.claimed:
+                continue
             self.claimed.update(range(table.header_line, table.end_line))
             for line, message, text in table.warnings:
                 self.warn(line, message, text)
@@ -333,7 +352,7 @@ class _Parser:
 
     # ---- tasks ------------------------------------------------------------------------------
     def _prose_tasks(self) -> None:
-        for (number, start, end), heading in zip(self.ranges, self.actions):
+        for (number, start, end), heading in zip(self.ranges, [a for a in self.actions if a.style != "grid"]):
             k = 0
             rest = re.split(r"行动[。.]", heading.text.strip(), maxsplit=1)
             if len(rest) == 2 and len(rest[1].strip()) > 10 and not any(
@@ -348,7 +367,7 @@ class _Parser:
                     }
                 )
                 continue
-            for task in prose.tasks_in_range(self.lines, start + 1, end):
+            for task in prose.tasks_in_range(self.lines, start + 1, end, sub_tasks=heading.style == "cn"):
                 if any(line in self.claimed for line in range(task.first, task.last + 1)):
                     continue
                 k += 1
@@ -381,6 +400,9 @@ class _Parser:
         action_number = None
         k = 0
         for i, line in enumerate(self.lines):
+            if i in self.claimed:
+                in_table = False
+                continue
             if tables.is_task_header(line):
                 in_table = True
                 self.claimed.add(i)
@@ -452,7 +474,36 @@ class _Parser:
         return result
 
     # ---- assembly ---------------------------------------------------------------------------
+    def _settle_confidence(self) -> None:
+        """Give every item the line readers produced a confidence and a reason (the grid reader sets its own)."""
+        for ind in self.indicators:
+            line = ind["source"]["lines"][0]
+            if "confidence" not in ind:
+                prose_item = "P" in ind["number"]
+                ind["confidence"] = 0.85 if prose_item else 0.9
+                ind["reason"] = f"正文第{line}行的目标段落" if prose_item else f"表格第{line}行（文本中的表格，按序号与指标性质分行）"
+                if not ind["targets"] and ind["nature"] != "advocacy":
+                    ind["confidence"] = 0.6
+                    ind["reason"] += "；未读出目标值"
+            for target in ind["targets"]:
+                target.setdefault("confidence", ind["confidence"])
+                target.setdefault("reason", f"第{line}行：“{target.get('raw', '')[:40]}”")
+        for task in self.tasks:
+            line = task["source"]["lines"][0]
+            task.setdefault("confidence", 0.9)
+            task.setdefault("reason", f"第{line}行的任务条目")
+            if "department_confidence" not in task:
+                if task["lead_departments"] or task["co_departments"]:
+                    task["department_confidence"] = 0.9
+                    task["department_reason"] = f"第{line}行" + ("任务分解表的牵头/责任部门列" if task.get("reporting_cycle") or "\t" in self.lines[line - 1] else "末尾括号中的单位")
+                else:
+                    task["department_confidence"] = 0.2
+                    task["department_reason"] = f"第{line}行未写明责任单位"
+                    if not task["all_lower_units"]:
+                        self.warn(line - 1, "任务未写明牵头或责任单位", task["content"][:80], kind="low_confidence", ref=f"task:{task['number']}")
+
     def _assemble(self, header: prose.Header, cycles: list[dict], roster: list[dict]) -> dict:
+        self._settle_confidence()
         cycle_keys = {c["key"] for c in cycles}
         for task in self.tasks:
             task["lead_departments"] = _unique(self.departments.display(n) for n in task["lead_departments"])
@@ -461,9 +512,7 @@ class _Parser:
                 task["reporting_cycle"] = "task-progress" if "task-progress" in cycle_keys else None
         actions = []
         for a in self.actions:
-            leads = [t["lead_departments"][0] for t in self.tasks if t["action"] == a.number and t["lead_departments"]]
-            lead = max(set(leads), key=leads.count) if leads else None
-            actions.append({"number": a.number, "name": a.name, "lead_department": lead, "source": self.doc.source(a.line)})
+            actions.append(self._action_item(a))
         numbers = {a["number"] for a in actions}
         for item in self.indicators + self.tasks:
             if item["action"] not in numbers:

@@ -151,6 +151,7 @@ class ActionHeading:
 
 
 ACTION_PATTERNS = [
+    ("cn", re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)\s*[。.]?\s*$")),
     ("paren", re.compile(r"^（([一二三四五六七八九十]{1,3})）\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)\s*[。.]?\s*$")),
     ("paren", re.compile(r"^（([一二三四五六七八九十]{1,3})）\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)[。.]")),
     ("arabic", re.compile(r"^(\d{1,2})\s*[.、．]\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)\s*[。.]")),
@@ -169,7 +170,7 @@ def _clean_action_name(name: str) -> str:
 def find_actions(lines: list[str]) -> list[ActionHeading]:
     """Return the plan's special actions in order, from headings in the style the document uses most."""
     annexes = _annex_actions(lines)
-    candidates: dict[str, list[ActionHeading]] = {"paren": [], "arabic": []}
+    candidates: dict[str, list[ActionHeading]] = {"paren": [], "arabic": [], "cn": []}
     for i, line in enumerate(lines):
         text = line.strip()
         if not text or len(text) > 400:
@@ -378,7 +379,7 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
 
 # ---- tasks in prose --------------------------------------------------------------------------
 
-TASK_START = re.compile(r"^(\d{1,2})\s*[.、．]\s*(?!\d)(\S.*)$")
+TASK_START = re.compile(r"^(?:(\d{1,2})\s*[.、．]\s*(?!\d)|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)(\S.*)$")
 ACTOR = re.compile(r"^——\s*(.{1,12}?)\s*[：:]?\s*$")
 
 
@@ -392,8 +393,12 @@ class ProseTask:
     actor: str = ""
 
 
-def tasks_in_range(lines: list[str], start: int, end: int) -> list[ProseTask]:
-    """Return the numbered tasks between two action headings, each with the departments in its trailing parenthesis."""
+def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = False) -> list[ProseTask]:
+    """Return the numbered tasks between two action headings, each with the departments in its trailing parenthesis.
+
+    Numbering may be 1. （1） ① (or （一） under a 一、 heading when `sub_tasks`); an unnumbered paragraph that ends
+    in a department parenthesis is a task as well.
+    """
     tasks: list[ProseTask] = []
     current: ProseTask | None = None
     actor = ""
@@ -407,11 +412,24 @@ def tasks_in_range(lines: list[str], start: int, end: int) -> list[ProseTask]:
             current = None
             continue
         if re.match(r"^(?:行动目标|主要指标|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", text):
+            if sub_tasks and re.match(r"^（[一二三四五六七八九十]+）", text):
+                # under a 一、 action heading the （一） items are its tasks
+                current = ProseTask(number=text[1:text.index("）")], content=text[text.index("）") + 1:], responsibility=None,
+                                    first=i, last=i, actor=actor)
+                tasks.append(current)
+                resp = _last_responsibility(current.content)
+                if resp:
+                    current.responsibility = resp
+                continue
             current = None
             continue
         m = TASK_START.match(text)
+        if m is None and responsibility_from_text(text) and len(compact(text)) > 15 and current is None:
+            # an unnumbered paragraph closed by its departments is a task too
+            m = re.match(r"^()()()(.*)$", text)
         if m:
-            current = ProseTask(number=m.group(1), content=m.group(2), responsibility=None, first=i, last=i, actor=actor)
+            current = ProseTask(number=m.group(1) or m.group(2) or m.group(3), content=m.group(4), responsibility=None,
+                                first=i, last=i, actor=actor)
             tasks.append(current)
         elif current is not None and current.responsibility is None:
             current.content += text
@@ -484,3 +502,29 @@ def roster(lines: list[str]) -> list[dict]:
         elif entries and len(entries) > 2:
             role = None  # the roster ended
     return entries
+
+
+FALLBACK_HEADING = re.compile(r"^(?:（([一二三四五六七八九十]{1,3})）|([一二三四五六七八九十]{1,3})、)\s*([^。；]{2,30}?)(?:[。；]|$)")
+
+
+def fallback_actions(lines: list[str]) -> list[ActionHeading]:
+    """Headings that do not end in 行动 (a notice's （一）加强… items under 重点任务): the ones followed by tasks."""
+    headings = []
+    for i, line in enumerate(lines):
+        m = FALLBACK_HEADING.match(compact(line))
+        if m and "\t" not in line:
+            headings.append((i, m))
+    result: list[ActionHeading] = []
+    for k, (i, m) in enumerate(headings):
+        end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+        has_tasks = any(responsibility_from_text(lines[j]) for j in range(i, end))
+        if has_tasks and m.group(1):  # （一）-level headings are the work areas
+            name = re.sub(r"^(?:加强|推进|实施|开展)?", "", m.group(3)) and m.group(3)
+            result.append(ActionHeading(len(result) + 1, name, i, lines[i], "heading"))
+    if len(result) < 2:
+        result = []
+        for k, (i, m) in enumerate(headings):
+            end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+            if m.group(2) and any(responsibility_from_text(lines[j]) for j in range(i, end)):
+                result.append(ActionHeading(len(result) + 1, m.group(3), i, lines[i], "heading"))
+    return result if len(result) >= 1 else []
