@@ -7,7 +7,7 @@ uses its helpers (_add_indicator, warn, departments, actions).
 import re
 
 from healthaction.documents import prose
-from healthaction.documents.interpret.tables import departments_of, join_continued, read_table_group
+from healthaction.documents.interpret.tables import apply_notes_after, departments_of, join_continued, notes_after, read_table_group
 from healthaction.documents.model import Table
 from healthaction.documents.normalize import compact
 
@@ -25,7 +25,9 @@ class GridMixin:
             if first.source == "tabs" and any(w in compact("".join(first.rows[0])) for w in LEGACY_TASK_HEADER):
                 continue
             found = read_table_group(group)
+            notes = notes_after(self.model, group[-1]) if found else []
             for read in found:
+                apply_notes_after(read, notes)
                 reads.append(read)
                 self.claimed.update(read.lines)
                 for table in read.tables:
@@ -68,10 +70,15 @@ class GridMixin:
         unit = row["unit"] or unit
         years = [y for y, _, _ in row["targets"]]
         raws = [(y if y is not None else self.annual_year, raw) for y, raw, _ in row["targets"]]
+        baseline_raw, baseline_year = row["baseline_raw"], row["baseline_year"]
+        own_year = re.search(r"[（(]\s*(\d{4})\s*年?(?:底|末)?\s*[）)]", baseline_raw)
+        if own_year:  # 26.6（2015年）: the cell's own year wins over the column's
+            baseline_year = int(own_year.group(1))
+            baseline_raw = (baseline_raw[: own_year.start()] + baseline_raw[own_year.end():]).strip()
         before = len(self.warnings)
         indicator = self._add_indicator(
             number=row["serial"] or str(row["row"]), name=name, unit=unit, group=row["group"], nature=row["nature"],
-            baseline_raw=row["baseline_raw"], baseline_year=row["baseline_year"], target_raws=raws,
+            baseline_raw=baseline_raw, baseline_year=baseline_year, target_raws=raws,
             first=row["line"], last=row["line"], action=action,
         )
         if action is None:

@@ -72,8 +72,8 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
     def run(self) -> dict:
         header = prose.read_header(self.lines)
         self.header = header
-        actions = prose.find_actions(self.lines)
         reads = self._read_grids()
+        actions = prose.find_actions(self.lines, exclude=self.claimed)
         task_table = self._task_table()
         if task_table["actions"] and len(task_table["actions"]) >= len(actions):
             actions = task_table["actions"]

@@ -167,11 +167,16 @@ def _clean_action_name(name: str) -> str:
     return name
 
 
-def find_actions(lines: list[str]) -> list[ActionHeading]:
-    """Return the plan's special actions in order, from headings in the style the document uses most."""
+def find_actions(lines: list[str], exclude: set[int] = frozenset()) -> list[ActionHeading]:
+    """Return the plan's special actions in order, from headings in the style the document uses most.
+
+    Lines in `exclude` (rows of tables already read) are not headings: their action rows are the table's.
+    """
     annexes = _annex_actions(lines)
     candidates: dict[str, list[ActionHeading]] = {"paren": [], "arabic": [], "cn": []}
     for i, line in enumerate(lines):
+        if i in exclude:
+            continue
         text = line.strip()
         if not text or len(text) > 400:
             continue

@@ -39,14 +39,28 @@ class TableRead:
     lines: set[int] = field(default_factory=set)
 
 
+def notes_after(document: Document, table: Table) -> list[tuple[int, str]]:
+    """Return (line, text) of the 注/说明 paragraphs that follow a table (blank lines skipped)."""
+    found = []
+    k = document.blocks.index(table) + 1
+    while k < len(document.blocks) and isinstance(document.blocks[k], Paragraph) and len(found) < 4:
+        text = compact(document.blocks[k].text)
+        if text and not NOTE_ROW.match(text):
+            break
+        if text:
+            found.append((document.blocks[k].line, document.blocks[k].text))
+        k += 1
+    return found
+
+
 def join_continued(document: Document) -> list[list[Table]]:
     """Group tables that continue one another: nothing but page furniture between, and the same width."""
     groups: list[list[Table]] = []
     gap_ok = False
     for block in document.blocks:
         if isinstance(block, Table):
-            if groups and gap_ok and groups[-1][-1].width == block.width and read_header(block) is None or (
-                groups and gap_ok and groups[-1][-1].width == block.width and _same_header(groups[-1][0], block)
+            if groups and gap_ok and groups[-1][-1].width == block.width and (
+                read_header(block) is None or _same_header(groups[-1][0], block)
             ):
                 groups[-1].append(block)
             else:
@@ -72,11 +86,18 @@ class Row:
 
 
 def _rows(tables: list[Table]) -> list[Row]:
-    rows = []
-    for table in tables:
+    rows: list[Row] = []
+    for k, table in enumerate(tables):
         for r, cells in enumerate(table.rows):
             line = table.row_lines[r] if r < len(table.row_lines) else table.line
-            rows.append(Row(table, r, [normalize_line(c).strip() for c in cells], line))
+            cells = [normalize_line(c).strip() for c in cells]
+            filled = [c for c in cells if c]
+            if k and r == 0 and rows and not cells[0] and filled and len(filled) <= max(1, len(cells) // 2):
+                # a row cut by the page break: its rest, at the top of the next page, joins the cells above
+                above = rows[-1]
+                above.cells = [a + b if b and b != a else a for a, b in zip(above.cells, cells)]
+                continue
+            rows.append(Row(table, r, cells, line))
     return rows
 
 
@@ -166,8 +187,7 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
             label = value
             continue
         if kind == "note":
-            if read.indicators:
-                read.indicators[-1]["notes"].append(value)
+            _apply_note(read, value, base_col, attach=True)
             continue
         cells = row.cells
         name = compact(cells[name_col.index]) if name_col else ""
@@ -181,6 +201,13 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
             continue
         unit = normalize_unit(compact(cells[unit_col.index])) or "" if unit_col else ""
         merged = len(targets) > 1 and row.table.merged_across(row.index, targets[0].index, targets[-1].index)
+        values = [compact(cells[c.index]) for c in targets]
+        if row.table.source in ("tabs", "ocr") and len(values) > 1:
+            # a text copy writes a merged cell once: a qualitative target (实现) left of empty year cells covers them
+            for k in range(1, len(values)):
+                if not values[k] and values[k - 1] and not re.search(r"\d", values[k - 1]):
+                    values[k] = values[k - 1]
+                    merged = True
         read.indicators.append({
             "line": row.line,
             "row": row.index + 1,
@@ -195,11 +222,35 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
             "baseline_raw": compact(cells[base_col.index]) if base_col else "",
             "baseline_year": base_col.year if base_col else None,
             "baseline_header": base_col.text if base_col else "",
-            "targets": [(c.year, compact(cells[c.index]), c.text) for c in targets],
+            "targets": [(c.year, v, c.text) for c, v in zip(targets, values)],
             "merged_targets": merged,
             "notes": [],
             "text": " | ".join(c for c in cells if c),
         })
+
+
+def _apply_note(read: TableRead, value: str, base_col, attach: bool) -> None:
+    """A note about the whole table (基期为2017年数据) sets the baseline year; one under a row explains that indicator."""
+    table_wide = re.search(r"基期|基线|本表|表中|“—”|数据来源", value)
+    year = re.search(r"(\d{4})年(?:的)?数据", value)
+    if table_wide:
+        if year and base_col is not None and base_col.year is None:
+            base_col.year = int(year.group(1))
+            for item in read.indicators:
+                if item["baseline_year"] is None:
+                    item["baseline_year"] = base_col.year
+    elif attach and read.indicators:
+        read.indicators[-1]["notes"].append(value)
+
+
+def apply_notes_after(read: TableRead, notes: list[tuple[int, str]]) -> None:
+    """注 paragraphs right after an indicator table: read like its note rows."""
+    if read.header.kind != "indicator":
+        return
+    base_col = read.header.first("baseline")
+    for line, text in notes:
+        _apply_note(read, compact(normalize_line(text)), base_col, attach=False)
+        read.lines.add(line)
 
 
 def _task_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -> None:

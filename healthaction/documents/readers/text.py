@@ -59,14 +59,25 @@ def _tab_run(lines: list[str], start: int) -> tuple[Table, int]:
             j = i
             while j < len(lines) and not lines[j].strip():
                 j += 1
-            if j < len(lines) and "\t" in lines[j]:
+            if j < len(lines) and "\t" in lines[j] and not _new_header(rows[0], lines[j]):
                 i = j
                 continue
+        elif len(line.strip()) <= 40 and i + 1 < len(lines) and _is_tab_row(lines[i + 1]):
+            rows.append([line.strip()])  # a full-width row (an action or group) written on its own line
+            row_lines.append(i)
+            i += 1
+            continue
         break
     width = len(rows[0])
     table = Table(rows=[r + [""] * (width - len(r)) if len(r) < width else r for r in rows], line=start, source="tabs")
     table.row_lines = row_lines
     return table, i
+
+
+def _new_header(first: list[str], line: str) -> bool:
+    """True when a tab row after a blank line is another table's header (not the first one repeated)."""
+    cells = _cells(line)
+    return cells != first and len(_HEADER_WORD.findall(line)) >= 2
 
 
 def _cell_run(lines: list[str], start: int) -> tuple[Table | None, int]:
