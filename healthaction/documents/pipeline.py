@@ -358,12 +358,19 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
             if len(rest) == 2 and len(rest[1].strip()) > 10 and not any(
                 line < end and line > start for line in (t for t in range(start + 1, end) if prose.TASK_START.match(self.lines[t].strip()))
             ):
-                # the heading paragraph itself describes the action's work (seed 002 shape)
+                # the heading paragraph itself describes the action's work (seed 002 shape, 意见-style plans)
+                content = rest[1].strip()
+                resp = responsibility_from_text(content) or {"lead": [], "co": [], "all_lower": False}
+                if resp.get("raw"):
+                    content = content[: content.rfind(resp["raw"])].strip() or content
+                for name in resp["lead"] + resp["co"]:
+                    self.departments.add(name)
                 self.tasks.append(
                     {
-                        "number": f"{number}.1", "action": number, "content": rest[1].strip(), "measures": "", "deliverables": "",
-                        "lead_departments": [], "co_departments": [], "all_lower_units": False, "reporting_cycle": None,
-                        "source": self.doc.source(start),
+                        "number": f"{number}.1", "action": number, "content": content, "measures": "", "deliverables": "",
+                        "lead_departments": resp["lead"], "co_departments": resp["co"], "all_lower_units": resp["all_lower"],
+                        "reporting_cycle": None, "source": self.doc.source(start),
+                        "confidence": 0.8, "reason": f"第{start + 1}行：行动标题段落本身写明的工作",
                     }
                 )
                 continue

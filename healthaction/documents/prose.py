@@ -86,7 +86,7 @@ def _title(head: list[tuple[int, str]]) -> str:
         if len(t) > 80 or t.endswith(("。", "：", ":")) or t.startswith("附"):
             continue
         score = 0
-        if re.search(r"(实施方案|工作方案|行动方案|实施意见|的通知|规划)$", t):
+        if re.search(r"(实施方案|工作方案|行动方案|实施意见|的意见|的通知|规划|工作要点|分工表)$", t):
             score += 3
         if t.startswith("关于"):
             score += 2

@@ -87,9 +87,12 @@ def add_table(document, head_rows: list[list[str]], rows: list[list], merge_down
             if text is not None:
                 table.cell(r, c).text = text
         for c, text in enumerate(row):
-            if text is None:  # merged with the cell on its left
-                merged = table.cell(r, c - 1).merge(table.cell(r, c))
-                merged.text = row[c - 1]
+            if text is None:  # merged with the cell on its left (and further left while None)
+                first = c - 1
+                while row[first] is None:
+                    first -= 1
+                merged = table.cell(r, first).merge(table.cell(r, c))
+                merged.text = row[first]
     if merge_down_first:
         start = base
         for k in range(1, len(rows) + 1):
@@ -191,3 +194,133 @@ def scanned_pdf(lines: list, font_path: str, size: int = 30) -> bytes:
     buf = io.BytesIO()
     image.convert("RGB").save(buf, "PDF", resolution=150)
     return buf.getvalue()
+
+
+# ---- unseen-style documents (each with a hand transcription in fixtures/) ------------------------------
+
+def county_docx() -> bytes:
+    """A county plan: 类别 merged down, 现状值（2020年）, 目标值 over 2025年 and 2030年, a unit column, group rows,
+    a 说明 row, a 注 paragraph after the table; a second table with three target years; tasks in prose."""
+
+    def build(document):
+        for text in ["青山县人民政府办公室文件", "青政办发〔2021〕12号", "青山县人民政府办公室关于印发健康青山行动实施方案的通知",
+                     "一、主要目标"]:
+            document.add_paragraph(text)
+        head = [["类别", "序号", "考核指标", "单位", "现状值（2020年）", "目标值", "目标值", "指标属性"],
+                ["类别", "序号", "考核指标", "单位", "现状值（2020年）", "2025年", "2030年", "指标属性"]]
+        rows = [
+            ["结果性指标"],
+            ["健康水平", "1", "人均预期寿命", "岁", "78.2", "79", "80", "预期性"],
+            ["健康水平", "2", "婴儿死亡率", "‰", "4.1", "≤4.5", "≤4", "约束性"],
+            ["健康水平", "3", "孕产妇死亡率", "1/10万", "12.5", "≤12", "≤10", "约束性"],
+            ["说明：孕产妇死亡率按三年平均值计算。"],
+            ["健康生活", "4", "居民健康素养水平", "%", "21.3", "≥25", "≥32", "预期性"],
+            ["健康生活", "5", "15岁以上人群吸烟率", "%", "24.1", "<23", "<20", "预期性"],
+            ["政府工作指标"],
+            ["健康服务", "6", "每千常住人口执业（助理）医师数", "人", "2.6", "3.0", "3.3", "预期性"],
+            ["健康服务", "7", "农村自来水普及率", "%", "88", "≥90", None, "约束性"],
+        ]
+        add_table(document, head, rows)
+        document.add_paragraph("注：现状值为2020年统计数据。")
+        document.add_paragraph("二、年度推进指标")
+        three = [["序号", "指标名称", "基期值", "2023年预期值", "目标值（2025年）", "目标值（2030年）", "属性"]]
+        add_table(document, three, [
+            ["1", "国民体质测定标准合格以上的人数比例", "90.1%", "≥91%", "≥92%", "≥93%", "预期性"],
+            ["2", "城乡居民达到《国民体质测定标准》合格以上的人数比例", "—", "≥90.5%", "≥91%", "≥92.2%", "预期性"],
+            ["3", "儿童青少年总体近视率", "52.7%", "力争每年降低0.5个百分点以上", None, None, "约束性"],
+        ])
+        for text in ["三、重点任务",
+                     "（一）健康知识普及行动",
+                     "1. 建立县级健康科普专家库。（县卫生健康局牵头，县融媒体中心、县科协配合）",
+                     "2. 开展健康素养监测。（县卫生健康局负责）",
+                     "（二）控烟行动",
+                     "1. 全面推进无烟党政机关建设。（县委办公室、县卫生健康局牵头，县直各单位配合）",
+                     "2. 加强烟草广告监管。（县市场监管局负责）"]:
+            document.add_paragraph(text)
+
+    return docx_bytes(build)
+
+
+OPINION_TEXT = """青岭市人民政府关于实施健康青岭行动的意见
+青政发〔2020〕9号
+各区县人民政府，市政府各部门：
+为贯彻落实健康中国战略，现就实施健康青岭行动提出如下意见。
+一、总体目标
+到2022年，覆盖经济社会各相关领域的健康促进政策体系基本建立，全市居民健康素养水平不低于22%，经常参加体育锻炼人数比例达到37%及以上。到2030年，人均预期寿命提高到80岁。
+二、主要任务
+（一）实施妇幼健康促进行动。到2022年和2030年，婴儿死亡率分别控制在7.5‰及以下和5‰及以下，孕产妇死亡率分别下降到18/10万及以下和12/10万及以下。加强出生缺陷综合防治，提高产前筛查覆盖面。（市卫生健康委牵头，市妇联、市医保局配合）
+（二）实施控烟行动。到2022年和2030年，15岁以上人群吸烟率分别低于24.5%和20%。全面推进无烟党政机关建设，加大控烟执法力度。（市卫生健康委牵头，市市场监管局、市教育局配合）
+（三）实施心脑血管疾病防治行动。到2022年和2030年，心脑血管疾病死亡率分别下降到209.7/10万及以下和190.7/10万及以下。推广体重、腰围、血压、血糖、血脂自我监测。（市卫生健康委负责）
+（四）实施癌症防治行动。到2022年和2030年，总体癌症5年生存率分别不低于43.3%和46.6%。开展重点癌症早诊早治。（市卫生健康委牵头，市医保局、市民政局配合）
+三、保障措施
+加强组织领导，各地各部门要把实施健康青岭行动作为重要工作抓紧抓实。
+"""
+
+
+def opinion_text_nfkc() -> bytes:
+    """The 意见 as a web copy normalised with NFKC (ASCII commas, colons, brackets)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", OPINION_TEXT).encode("utf-8")
+
+
+def task_notice_docx() -> bytes:
+    """A notice with a task table: action groups as merged rows, lead and deadline cells merged down."""
+
+    def build(document):
+        for text in ["健康绿洲行动推进委员会办公室", "关于印发2024年健康绿洲行动重点任务分工的通知", "各有关单位：",
+                     "现将2024年重点任务分工印发给你们，请认真抓好落实。", "附件：2024年重点任务分工表"]:
+            document.add_paragraph(text)
+        head = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]]
+        rows = [
+            ["一、健康知识普及行动"],
+            ["1", "举办健康科普讲座不少于20场", "市卫生健康委", "市科协", "2024年12月底"],
+            ["2", "开展健康素养监测", "市卫生健康委", "", "2024年12月底"],
+            ["二、全民健身行动"],
+            ["3", "新建社区健身路径50处", "市体育局", "市住房城乡建设局、各县（市、区）人民政府", "2024年10月底"],
+            ["4", "举办全民健身运动会", "市体育局", "市教育局、市总工会", "2024年10月底"],
+            ["5", "开展国民体质监测", "市体育局", "", "长期坚持"],
+            ["三、控烟行动"],
+            ["6", "创建无烟党政机关", "市委办公室", "市直机关工委、市卫生健康委", "2024年6月底"],
+        ]
+        table = add_table(document, head, rows)
+        # lead and deadline cells merged down (rows 2–3 and 5–7 of the table: tasks 1–2 and 3–5)
+        for col, spans in ((2, [(2, 3), (5, 7)]), (4, [(2, 3), (5, 6)])):
+            for top, bottom in spans:
+                text = table.cell(top, col).text
+                merged = table.cell(top, col).merge(table.cell(bottom, col))
+                merged.text = text
+
+    return docx_bytes(build)
+
+
+def action_column_docx() -> bytes:
+    """A task table with an action column merged down and no group rows."""
+
+    def build(document):
+        document.add_paragraph("健康河谷行动2024年工作要点")
+        head = [["专项行动", "序号", "工作任务", "责任单位", "配合单位"]]
+        rows = [
+            ["合理膳食行动", "1", "开展减盐减油减糖宣传周活动", "市卫生健康委", "市市场监管局"],
+            ["合理膳食行动", "2", "建设营养健康食堂10家", "市卫生健康委", "市教育局"],
+            ["心理健康促进行动", "3", "开通心理援助热线", "市卫生健康委", "市公安局"],
+            ["心理健康促进行动", "4", "开展学生心理健康筛查", "市教育局", "市卫生健康委"],
+        ]
+        add_table(document, head, rows, merge_down_first=True)
+
+    return docx_bytes(build)
+
+
+def two_up_docx() -> bytes:
+    """Two tables side by side in one Word table (序号 指标 目标值 | 序号 指标 目标值), as leaflets print them."""
+
+    def build(document):
+        document.add_paragraph("健康示例区2025年主要指标")
+        head = [["序号", "指标", "2025年目标值", "序号", "指标", "2025年目标值"]]
+        rows = [
+            ["1", "居民健康素养水平", "≥30%", "3", "婴儿死亡率", "≤4‰"],
+            ["2", "经常参加体育锻炼人数比例", "≥40%", "4", "孕产妇死亡率", "≤10/10万"],
+        ]
+        add_table(document, head, rows)
+
+    return docx_bytes(build)
