@@ -18,6 +18,7 @@ class GridMixin:
     def _read_grids(self) -> list:
         """Read every table group whose header is understood; claim its lines."""
         reads = []
+        self.grid_lines: set[int] = set()
         for group in join_continued(self.model):
             first = group[0]
             if first.source == "cells":
@@ -30,6 +31,7 @@ class GridMixin:
                 apply_notes_after(read, notes)
                 reads.append(read)
                 self.claimed.update(read.lines)
+                self.grid_lines.update(read.lines)
                 for table in read.tables:
                     table.claimed = True
         return reads

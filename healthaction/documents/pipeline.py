@@ -90,6 +90,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
         self._indicator_tables()
         self._target_sections()
         self._table_targets()
+        self._loose_rows()
         self._targets_anywhere()
         if task_table["tasks"]:
             self.tasks.extend(task_table["tasks"])
@@ -307,6 +308,9 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
                     target = parse_target(re.sub(rf"^.*?{re.escape(pending_name[-4:])}", "", body))
                     if target:
                         found = [prose.ProseTarget(name=pending_name, targets=[{"year": y, **target} for y in years], line=line, text=text)]
+            if pending_name and len(found) == 1 and found[0].targets:
+                # the sub-heading names the indicator; the sentence under it may word it differently
+                found[0].name = pending_name
             pending_name = None
             for item in found:
                 self._add_prose_indicator(item, self.action_at(line), line, existing, counter, nature)
@@ -495,6 +499,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
             for target in ind["targets"]:
                 target.setdefault("confidence", ind["confidence"])
                 target.setdefault("reason", f"第{line}行：“{target.get('raw', '')[:40]}”")
+        missing: dict = {}
         for task in self.tasks:
             line = task["source"]["lines"][0]
             task.setdefault("confidence", 0.9)
@@ -507,7 +512,11 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
                     task["department_confidence"] = 0.2
                     task["department_reason"] = f"第{line}行未写明责任单位"
                     if not task["all_lower_units"]:
-                        self.warn(line - 1, "任务未写明牵头或责任单位", task["content"][:80], kind="low_confidence", ref=f"task:{task['number']}")
+                        missing.setdefault(task["action"], []).append(task)
+        for action, tasks in missing.items():
+            first = tasks[0]
+            self.warn(first["source"]["lines"][0] - 1, f"第 {action} 项行动有 {len(tasks)} 项任务未写明牵头或责任单位（如任务 {first['number']}）",
+                      first["content"][:80], kind="low_confidence", ref=f"action:{action}" if action is not None else f"task:{first['number']}")
 
     def _assemble(self, header: prose.Header, cycles: list[dict], roster: list[dict]) -> dict:
         self._settle_confidence()

@@ -2,7 +2,7 @@
 
 import re
 
-from healthaction.documents import prose
+from healthaction.documents import prose, tables
 from healthaction.documents.normalize import compact
 
 YEAR_CUE = re.compile(r"(?:到|至|在)?\s*20\d{2}\s*年")
@@ -42,3 +42,23 @@ class ProseMixin:
                             target["reason"] = f"正文第{line + 1}行：“{item.text[:40]}”"
                 # the sentence was read from its first year context on; later ones are inside it
                 break
+
+    def _loose_rows(self) -> None:
+        """Headerless indicator rows such as `1<TAB>…提高家居环境水平倡导性` (a table that lost its header)."""
+        existing = {compact(i["name"]) for i in self.indicators}
+        counter: dict = {}
+        for line, serial, name, nature in tables.loose_indicator_rows(self.lines, 0, len(self.lines)):
+            # lines a target section passed over are still free; rows of tables read by the grid reader are not
+            if line in self.grid_lines or compact(name) in existing:
+                continue
+            action = self.action_at(line)
+            existing.add(compact(name))
+            counter[action] = counter.get(action, 0) + 1
+            self.claimed.add(line)
+            self.indicators.append({
+                "number": f"{action or 0}.R{serial}", "action": action, "name": compact(name), "unit": "",
+                "group": "advocacy" if nature == "advocacy" else "", "nature": nature, "direction": "", "definition": "",
+                "calculation": "", "numerator": "", "denominator": "", "baseline": None, "targets": [],
+                "source": self.doc.source(line), "confidence": 0.8,
+                "reason": f"第{line + 1}行：无列头的表格行（序号、指标、性质）",
+            })
