@@ -446,6 +446,8 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
                 lead_cell = after[0] if after else ""
                 co_cell = after[1] if len(after) > 1 else ""
                 body = cells[1:due]
+                # cells shifted left by a lost empty cell: the four body columns end right before 工作推进
+                body = [""] * (4 - len(body)) + body if len(body) < 4 else body
             else:
                 tail = [j for j in range(len(cells) - 1, 0, -1) if cells[j] and looks_like_department_list(cells[j])]
                 tail = [j for j in tail if j >= len(cells) - 2]

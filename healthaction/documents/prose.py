@@ -274,7 +274,8 @@ def _annex_actions(lines: list[str]) -> list[ActionHeading]:
 
 YEARS_CONTEXT = re.compile(r"^(?:到|至)?\s*(\d{4})\s*年(?:底|末)?\s*(?:和|、|及|与)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?")
 YEAR_CONTEXT = re.compile(r"^(?:到|至)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?|^(\d{4})\s*年(?:底|末)?\s*[，,]?")
-NAME_END = re.compile(r"(率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位)$")
+NAME_END = re.compile(r"(率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位|供能比|长度|情况)$")
+SUBJECT = re.compile(r"^(.*?(?:儿童|居民|人群|孕妇|孕产妇|学生|老年人|成人|成年人|患者|妇女|婴儿|新生儿|职工))")
 CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|保持在|稳定在|≥|≤|<|>"
 PRED_START = re.compile(rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立))")
 CLAUSE = re.compile(rf"^(?P<name>.{{2,60}}?)(?P<mode>分别|均|都)?\s*(?P<pred>(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立).*)$")
@@ -334,6 +335,17 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int]) ->
         item = _clause_target(c, years)
         if item:
             name, targets = item
+            if len(name) <= 4 and found and not SUBJECT.match(name):
+                # 5岁以下儿童生长迟缓率分别低于7%和5%、贫血率分别低于…: the second shares the subject
+                subject = SUBJECT.match(found[-1].name)
+                if subject:
+                    name = subject.group(1) + name
+            parts = name.split("、")
+            if len(parts) > 1 and all(NAME_END.search(p) and len(p) >= 3 for p in parts):
+                # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator
+                for part in parts:
+                    found.append(ProseTarget(name=part, targets=[dict(t) for t in targets], line=line, text=clause))
+                continue
             found.append(ProseTarget(name=name, targets=targets, line=line, text=clause))
     return found
 

@@ -84,11 +84,14 @@ def _target_ok(target: dict | None, expected: list) -> bool:
     return target["kind"] == "numeric" and target["comparator"] == kind and target["value"] is not None and abs(target["value"] - value) < 1e-9
 
 
-def _find_task(draft: dict, expected: dict) -> dict | None:
-    key = compact(normalize_line(expected["task"]))
-    for task in draft["tasks"]:
-        content = compact(normalize_line(task["content"]))
-        if content.startswith(key[:20]) or key in content:
+def _find_task(draft: dict, expected: dict, used: set) -> dict | None:
+    """The first unused task whose content (or, for task tables, 推进措施 `measures`) starts with the transcription's."""
+    field_name = "measures" if "measures" in expected else "content"
+    key = compact(normalize_line(expected.get("measures") or expected["task"]))
+    for k, task in enumerate(draft["tasks"]):
+        text = compact(normalize_line(task[field_name]))
+        if k not in used and (text.startswith(key[:20]) or (field_name == "content" and key in text)):
+            used.add(k)
             return task
     return None
 
@@ -113,13 +116,15 @@ def score(draft: dict, transcription: dict, result: Score | None = None) -> Scor
             result.check("target", ok, f"target {name} {year}")
         if "nature" in expected:
             result.check("indicator", bool(found) and found["nature"] == expected["nature"], f"indicator {name}: nature")
+    used: set = set()
     for expected in transcription.get("tasks", []):
-        found = _find_task(draft, expected)
-        result.check("task", found is not None, f"task {expected['task'][:20]}: not found")
+        label = (expected.get("task") or expected.get("measures"))[:20]
+        found = _find_task(draft, expected, used)
+        result.check("task", found is not None, f"task {label}: not found")
         for role, field_name in (("lead", "lead_departments"), ("co", "co_departments")):
             got = {canonical_key(n) for n in (found or {}).get(field_name, [])}
             for name in expected.get(role, []):
                 ok = canonical_key(name) in got
-                result.check("task", ok, f"task {expected['task'][:12]} {role} {name}: got {sorted(got)}")
+                result.check("task", ok, f"task {label} {role} {name}: got {sorted(got)}")
                 result.check("department", ok, f"department {role} {name}")
     return result
