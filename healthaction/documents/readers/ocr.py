@@ -21,7 +21,8 @@ MAX_OCR_PAGES = 60
 def _engine():
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    # two threads per session: the machine has two cores; more threads only contend
+    return RapidOCR(intra_op_num_threads=2, inter_op_num_threads=1)
 
 
 def ocr_document(data: bytes, filename: str, progress=None) -> Document:
@@ -48,29 +49,93 @@ def ocr_document(data: bytes, filename: str, progress=None) -> Document:
     return document
 
 
-def recognise(image) -> list[tuple[float, float, float, float, str]]:
-    """Return (x0, top, x1, bottom, text) boxes read from a PIL image."""
+def recognise(image) -> tuple[list[tuple[float, float, float, float, str]], list[tuple[int, int]]]:
+    """Return (x0, top, x1, bottom, text) cells read from a PIL image, and the vertical spans of its ruled tables.
+
+    The recogniser joins text that stands close on one line into one box even across a table rule; its
+    character boxes are split again at the page's vertical rules and at wide gaps.
+    """
     import numpy
 
-    result, _ = _engine()(numpy.asarray(image.convert("RGB")))
-    boxes = []
-    for points, text, _score in result or []:
-        xs = [p[0] for p in points]
-        ys = [p[1] for p in points]
-        boxes.append((min(xs), min(ys), max(xs), max(ys), text.strip()))
-    return boxes
+    pixels = numpy.asarray(image.convert("L"))
+    result, _ = _engine()(numpy.asarray(image.convert("RGB")), use_cls=False, return_word_box=True)
+    result = result or []
+    heights = sorted(max(p[1] for p in item[0]) - min(p[1] for p in item[0]) for item in result) or [20]
+    char_height = heights[len(heights) // 2]
+    rules = vertical_rules(pixels, char_height)
+    cells = []
+    for item in result:
+        points, text = item[0], item[1]
+        chars = item[3] if len(item) > 3 and item[3] and len(item[3]) == len(item[4]) else None
+        if not chars:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            cells.append((min(xs), min(ys), max(xs), max(ys), text.strip()))
+            continue
+        group: list = []
+        for box, ch in zip(chars, item[4]):
+            x0, x1 = min(p[0] for p in box), max(p[0] for p in box)
+            y0, y1 = min(p[1] for p in box), max(p[1] for p in box)
+            if group:
+                # character boxes are estimates: a rule between the centres of two characters separates cells
+                left, right = (group[-1][0] + group[-1][2]) / 2, (x0 + x1) / 2
+                middle = (y0 + y1) / 2
+                crosses = any(left < x < right and top <= middle <= bottom for x, top, bottom in rules)
+                if crosses or x0 - group[-1][2] > char_height * 1.5:
+                    cells.append(_join(group))
+                    group = []
+            group.append((x0, y0, x1, y1, ch))
+        if group:
+            cells.append(_join(group))
+    return cells, [(top, bottom) for _, top, bottom in rules]
+
+
+def _join(group) -> tuple[float, float, float, float, str]:
+    return (min(g[0] for g in group), min(g[1] for g in group), max(g[2] for g in group), max(g[3] for g in group),
+            "".join(g[4] for g in group).strip())
+
+
+def vertical_rules(pixels, char_height: float) -> list[tuple[int, int, int]]:
+    """(x, top, bottom) of vertical table rules: dark runs much taller than a line of text."""
+    import numpy
+
+    dark = pixels < 128
+    run = numpy.zeros(dark.shape[1], dtype=numpy.int32)
+    longest = numpy.zeros(dark.shape[1], dtype=numpy.int32)
+    end = numpy.zeros(dark.shape[1], dtype=numpy.int32)
+    for y, row in enumerate(dark):
+        run = (run + 1) * row
+        grew = run > longest
+        longest[grew] = run[grew]
+        end[grew] = y
+    xs = numpy.nonzero(longest >= max(char_height * 2.2, 30))[0]
+    rules: list[tuple[int, int, int]] = []
+    for x in xs.tolist():
+        if rules and x - rules[-1][0] <= 3:
+            continue
+        rules.append((x, int(end[x] - longest[x]), int(end[x])))
+    return rules
 
 
 def page_blocks(image, page: int) -> list:
-    return blocks_from_boxes(recognise(image), page)
+    cells, bands = recognise(image)
+    return blocks_from_boxes(cells, page, bands)
 
 
-def blocks_from_boxes(boxes, page: int | None = None) -> list:
+def blocks_from_boxes(boxes, page: int | None = None, bands: list[tuple[int, int]] = ()) -> list:
+    """Lines from boxes; inside a ruled table's span (or, without rules, lines of three or more cells) table rows."""
     lines = _lines(boxes)
     blocks: list = []
     table: list | None = None  # [anchors, rows]
     for line in lines:
         cells = _cells(line)
+        middle = sum((b[1] + b[3]) / 2 for b in line) / len(line)
+        inside = any(top <= middle <= bottom for top, bottom in bands)
+        if bands and not inside:
+            if table is not None:
+                blocks.append(_table(table, page))
+                table = None
+            blocks.append(Paragraph("".join(c[4] for c in cells), page=page))
+            continue
         if len(cells) >= 3:
             if table is None:
                 table = [[(c[0], c[2]) for c in cells], []]
@@ -117,16 +182,8 @@ def _lines(boxes):
 
 
 def _cells(line):
-    """Join boxes closer than about two characters into one cell."""
-    cells: list[list] = []
-    for box in line:
-        height = box[3] - box[1]
-        if cells and box[0] - cells[-1][2] < height * 1.5:
-            last = cells[-1]
-            cells[-1] = [last[0], min(last[1], box[1]), box[2], max(last[3], box[3]), last[4] + box[4]]
-        else:
-            cells.append(list(box))
-    return cells
+    """The line's cells, left to right (recognise() has already split at rules and wide gaps)."""
+    return [list(box) for box in line]
 
 
 def _place(cells, anchors) -> list[str]:

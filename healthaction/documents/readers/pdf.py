@@ -35,6 +35,8 @@ def pdf_document(data: bytes, filename: str, progress=None) -> Document:
             except MemoryError:
                 raise
             except Exception as exc:
+                if _caused_by_memory(exc):
+                    raise MemoryError from exc  # the sandbox reports it as a memory overrun
                 raise DocumentError(f"无法读取 PDF“{filename}”第 {page.page_number} 页：{type(exc).__name__}。")
             if progress:
                 progress(page.page_number, len(pdf.pages), "text")
@@ -45,6 +47,17 @@ def pdf_document(data: bytes, filename: str, progress=None) -> Document:
 
         return ocr_document(data, filename, progress)
     return document
+
+
+def _caused_by_memory(exc: BaseException) -> bool:
+    """pdfminer wraps a MemoryError from decompression in its own exception; look down the chain and the args."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, MemoryError) or any(isinstance(a, MemoryError) for a in getattr(exc, "args", ())):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def _page_blocks(page) -> list:
