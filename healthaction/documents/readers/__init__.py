@@ -101,15 +101,18 @@ def decode_text(data: bytes, filename: str) -> str:
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
-    """Return utf-16-le/-be when every other byte is zero the way CJK/ASCII UTF-16 text is, else None."""
-    if len(sample) < 8 or len(sample) % 2:
+    """Return utf-16-le/-be when the bytes hold NULs (never in UTF-8/GB text) and read as plausible text that way."""
+    if len(sample) < 8 or b"\x00" not in sample:
         return None
-    even, odd = sample[0::2], sample[1::2]
-    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
-        return "utf-16-le"
-    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
-        return "utf-16-be"
-    return None
+    sample = sample[: len(sample) - len(sample) % 2]
+    best, share = None, 0.0
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(encoding, errors="replace")
+        plausible = sum(1 for ch in text if ch in "\n\r\t" or " " <= ch <= "~" or "\u3000" <= ch <= "\u9fff"
+                        or "\uff00" <= ch <= "\uffef" or ch in "‰≥≤—“”…·")
+        if plausible / max(len(text), 1) > share:
+            best, share = encoding, plausible / max(len(text), 1)
+    return best if share > 0.9 else None
 
 
 def _utf16(data: bytes, encoding: str, filename: str) -> str:

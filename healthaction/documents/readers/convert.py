@@ -9,6 +9,7 @@ from pathlib import Path
 from healthaction.documents.errors import DocumentError
 
 CONVERT_TIMEOUT_S = 120
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc and .wps
 
 
 def soffice_path() -> str | None:
@@ -19,6 +20,11 @@ def legacy_word_document(data: bytes, filename: str):
     from healthaction.documents.readers import _open_zip
     from healthaction.documents.readers.word import docx_document
 
+    if data.startswith(b"PK"):  # a .docx saved under an old extension
+        _open_zip(data, filename)
+        return docx_document(data, filename)
+    if not data.startswith(OLE_MAGIC):
+        raise DocumentError(f"文件“{filename}”不是 Word/WPS 文档（文件头不符），可能已损坏或扩展名有误。")
     docx = convert_to_docx(data, filename)
     _open_zip(docx, filename)
     return docx_document(docx, filename)

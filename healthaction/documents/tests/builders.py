@@ -324,3 +324,41 @@ def two_up_docx() -> bytes:
         add_table(document, head, rows)
 
     return docx_bytes(build)
+
+
+def pdf_bomb(unpacked_mb: int = 1500) -> bytes:
+    """A one-page PDF whose content stream is a Flate bomb: about 1.5 MB that inflates to `unpacked_mb` MB."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    chunk = b"0" * (1 << 20)
+    body = b"".join(packer.compress(chunk) for _ in range(unpacked_mb)) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+SCANNED_PAGE = [
+    "健康示范县行动实施方案",
+    "一、主要指标",
+    ["序号", "指标", "基线", "2025年", "2030年", "属性"],
+    ["1", "居民健康素养水平（%）", "14.18", "≥25", "≥30", "预期性"],
+    ["2", "人均预期寿命（岁）", "76.7", "78", "79", "预期性"],
+    ["3", "孕产妇死亡率（1/10万）", "19.6", "≤15", "≤12", "约束性"],
+    "二、重点任务",
+    "（一）健康知识普及行动",
+    "1.建立健康科普专家库。（县卫生健康局牵头，县科协配合）",
+]
