@@ -10,6 +10,7 @@ from healthaction.documents import prose
 from healthaction.documents.interpret.tables import apply_notes_after, departments_of, join_continued, notes_after, read_table_group
 from healthaction.documents.model import Table
 from healthaction.documents.normalize import compact
+from healthaction.documents.rows import split_unit
 
 LEGACY_TASK_HEADER = ("基本内容",)  # the tab-separated task table of seed 001: shifted cells, read line by line
 
@@ -66,8 +67,6 @@ class GridMixin:
 
     def _grid_indicator(self, row: dict) -> None:
         action = self._resolve_action(row["action"], row["line"]) if row["action"] else None
-        from healthaction.documents.pipeline import split_unit
-
         name, unit = split_unit(row["name"])
         unit = row["unit"] or unit
         years = [y for y, _, _ in row["targets"]]

@@ -10,8 +10,17 @@ from healthaction.documents.model import Document as DocumentModel
 from healthaction.documents.readers import read_document
 from healthaction.documents.readers.text import text_document
 from healthaction.documents import grid, prose_anywhere
+from healthaction.documents.confidence import ConfidenceMixin
+from healthaction.documents.rows import (
+    _has_comparator,
+    _nature_of_heading,
+    _notes,
+    _split_compound_name,
+    _split_compound_value,
+    _unique,
+    split_unit,
+)
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
-from healthaction.core.units import normalize_unit
 
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d*)")
 TARGET_SECTION = re.compile(r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标)")
@@ -50,7 +59,7 @@ def parse_lines(lines: list[str], model: DocumentModel | None = None) -> dict:
     return _Parser(Document(lines), model).run()
 
 
-class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
+class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
     def __init__(self, doc: Document, model: DocumentModel):
         self.doc = doc
         self.model = model
@@ -487,39 +496,6 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
         return result
 
     # ---- assembly ---------------------------------------------------------------------------
-    def _settle_confidence(self) -> None:
-        """Give every item the line readers produced a confidence and a reason (the grid reader sets its own)."""
-        for ind in self.indicators:
-            line = ind["source"]["lines"][0]
-            if "confidence" not in ind:
-                prose_item = "P" in ind["number"]
-                ind["confidence"] = 0.85 if prose_item else 0.9
-                ind["reason"] = f"正文第{line}行的目标段落" if prose_item else f"表格第{line}行（文本中的表格，按序号与指标性质分行）"
-                if not ind["targets"] and ind["nature"] != "advocacy":
-                    ind["confidence"] = 0.6
-                    ind["reason"] += "；未读出目标值"
-            for target in ind["targets"]:
-                target.setdefault("confidence", ind["confidence"])
-                target.setdefault("reason", f"第{line}行：“{target.get('raw', '')[:40]}”")
-        missing: dict = {}
-        for task in self.tasks:
-            line = task["source"]["lines"][0]
-            task.setdefault("confidence", 0.9)
-            task.setdefault("reason", f"第{line}行的任务条目")
-            if "department_confidence" not in task:
-                if task["lead_departments"] or task["co_departments"]:
-                    task["department_confidence"] = 0.9
-                    task["department_reason"] = f"第{line}行" + ("任务分解表的牵头/责任部门列" if task.get("reporting_cycle") or "\t" in self.lines[line - 1] else "末尾括号中的单位")
-                else:
-                    task["department_confidence"] = 0.2
-                    task["department_reason"] = f"第{line}行未写明责任单位"
-                    if not task["all_lower_units"]:
-                        missing.setdefault(task["action"], []).append(task)
-        for action, tasks in missing.items():
-            first = tasks[0]
-            self.warn(first["source"]["lines"][0] - 1, f"第 {action} 项行动有 {len(tasks)} 项任务未写明牵头或责任单位（如任务 {first['number']}）",
-                      first["content"][:80], kind="low_confidence", ref=f"action:{action}" if action is not None else f"task:{first['number']}")
-
     def _assemble(self, header: prose.Header, cycles: list[dict], roster: list[dict]) -> dict:
         self._settle_confidence()
         cycle_keys = {c["key"] for c in cycles}
@@ -583,72 +559,3 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin):
             else:
                 seen[number] = 1
             indicator["number"] = number
-
-
-def _unique(items) -> list[str]:
-    out = []
-    for item in items:
-        if item and item not in out:
-            out.append(item)
-    return out
-
-
-def _has_comparator(text: str) -> bool:
-    return bool(re.match(r"^(?:≥|≤|<|>|不低于|不少于|达到|低于|高于)", text))
-
-
-UNIT_PAREN = re.compile(r"（([^（）]{1,12})）$")
-
-
-def split_unit(name: str) -> tuple[str, str]:
-    """Return (name, unit): only the last parenthesis can hold the unit, and only a known unit counts."""
-    name = compact(name)
-    m = UNIT_PAREN.search(name)
-    if m:
-        unit = normalize_unit(m.group(1))
-        if unit:
-            return name[: m.start()], unit
-    return name, ""
-
-
-def _split_compound_name(name: str) -> list[str]:
-    parts = re.split(r"(?<=）)[，,；;](?=\S)", name)
-    return parts if len(parts) > 1 else [name]
-
-
-def _split_compound_value(raw: str, parts: int) -> list[str]:
-    if parts == 1:
-        return [raw]
-    pieces = [p.strip() for p in re.split(r"[，,；;、]", raw)]
-    if len(pieces) == parts:
-        return pieces
-    return [raw] * parts if not re.search(r"\d", raw) or raw in ("—", "") else pieces
-
-
-def _nature_of_heading(head: str) -> str:
-    head = re.sub(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、])", "", head)
-    if not head.endswith("指标") or len(head) > 12:
-        return ""
-    for word, nature in (("约束性", "binding"), ("预期性", "expected"), ("倡导性", "advocacy")):
-        if word in head:
-            return nature
-    return ""
-
-
-def _notes(notes: list[str]) -> tuple[str, str, str, str]:
-    definition, calculation = [], []
-    for note in notes:
-        body = re.sub(r"^(?:说明|注)[：:]?", "", note)
-        if "计算方法" in body:
-            before, _, after = body.partition("计算方法")
-            if before.strip():
-                definition.append(before.strip())
-            calculation.append(after.lstrip("：:"))
-        else:
-            definition.append(body)
-    calc = "".join(calculation)
-    numerator = denominator = ""
-    m = re.search(r"[=＝]?\s*([^=＝/÷]{2,60}?)\s*[/÷]\s*([^/÷×*]{2,60}?)\s*(?:[×*]\s*100\s*[%‰]?|$)", calc)
-    if m:
-        numerator, denominator = m.group(1).strip("（）() "), m.group(2).strip("（）()。 ")
-    return "".join(definition), calc, numerator, denominator

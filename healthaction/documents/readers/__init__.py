@@ -7,7 +7,6 @@ the user can act on.
 """
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 

@@ -95,7 +95,7 @@ def _cell_run(lines: list[str], start: int) -> tuple[Table | None, int]:
             if len(line.strip()) > 60 and not line.strip().startswith(("说明", "注")):
                 break
             cells[-1] += line.strip()  # a wrapped cell continues on a line without a tab
-        elif i + 1 < len(lines) and not lines[i + 1].startswith("\t") and not lines[i + 1].strip() == "":
+        elif i + 1 < len(lines) and not lines[i + 1].startswith("\t") and lines[i + 1].strip() != "":
             if not (i + 2 < len(lines) and lines[i + 2].startswith("\t")):
                 break
         i += 1
