@@ -94,7 +94,7 @@ def test_the_explanation_cites_the_numbers():
     assert late["explanation"] == "2031年29.9%，未达到2030年目标≥30%，目标未实现。"
     after = run(LITERACY, {2022: 26.0, 2023: 26.5}, baseline=24.81, baseline_year=2020)[2023]
     # the trajectory starts from the 2022 value: 26 + 9/8 = 27.125
-    assert after["explanation"] == "2022年26%，2023年26.5%，按线性进度应达27.13%（2030年目标≥35%），严重滞后。"
+    assert after["explanation"] == "2022年26%，2023年26.5%，按线性进度应达27.12%（2030年目标≥35%），严重滞后。"  # 27.125, rounded half to even
 
 
 def test_a_target_met_early_stays_achieved_only_while_it_holds():
