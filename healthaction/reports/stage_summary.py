@@ -14,7 +14,7 @@ def add_stage_summary(doc, plan: Plan, year: int) -> None:
     if not years:
         return
     stages = stage_summaries(plan, years[0])
-    doc.add_heading(f"{years[0]}年阶段性目标完成情况", level=2)
+    doc.add_heading(f"{years[0]}年阶段性目标完成情况", level=3)
     S.paragraph(doc, stages["plan"].text + "。")
     missed = TargetVerdict.objects.filter(plan=plan, org_unit=plan.org_unit, target_year=years[0], verdict=R.VERDICT_MISSED).order_by("indicator__position")
     if missed:

@@ -209,3 +209,20 @@ def test_the_public_view_shows_the_stage_summary(small, client):
     html = client.get(f"/public/plans/{small['plan'].pk}/").content.decode()
     assert '<p id="stage-summary-text">2022年阶段性目标：4项中已实现1项，未实现2项，未报送0项，1项不评价</p>' in html
     assert "甲县" in html and "市卫健委" not in html  # counties yes, departments only on the signed-in dashboard
+
+
+def test_the_annual_report_has_a_stage_target_subsection(small):
+    import io
+
+    from docx import Document
+
+    from healthaction.reports.annual import build_annual_report
+
+    doc = Document(io.BytesIO(build_annual_report(small["plan"], 2023)))
+    texts = [p.text for p in doc.paragraphs]
+    at = texts.index("2022年阶段性目标完成情况")
+    assert texts[at + 1] == "2022年阶段性目标：4项中已实现1项，未实现2项，未报送0项，1项不评价。"
+    assert texts[at + 2] == "未实现的目标：婴儿死亡率（目标≤10‰，实际10.5）；覆盖率（目标100%，实际99.99）。"
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "县（市、区）")
+    assert [c.text for c in table.rows[0].cells] == ["县（市、区）", "已实现", "未实现", "未报送", "不评价"]
+    assert [c.text for c in table.rows[1].cells] == ["甲县", "1", "1", "2", "0"]
