@@ -226,3 +226,10 @@ def test_the_annual_report_has_a_stage_target_subsection(small):
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "县（市、区）")
     assert [c.text for c in table.rows[0].cells] == ["县（市、区）", "已实现", "未实现", "未报送", "不评价"]
     assert [c.text for c in table.rows[1].cells] == ["甲县", "1", "1", "2", "0"]
+
+
+def test_the_dashboard_shows_the_stage_summary_with_departments(small, client):
+    client.force_login(_superuser())
+    html = client.get(f"/plans/{small['plan'].pk}/").content.decode()
+    assert '<p id="stage-summary-text">2022年阶段性目标：4项中已实现1项，未实现2项，未报送0项，1项不评价</p>' in html
+    assert "<li>市卫健委：2022年阶段性目标：3项中已实现1项，未实现2项，未报送0项</li>" in html
