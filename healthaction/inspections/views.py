@@ -237,9 +237,7 @@ def round_share(request, pk: int):
     except S.InspectionError as exc:
         messages.error(request, str(exc))
     else:
-        from healthaction.evaluation.services import evaluate_plan
-
-        evaluate_plan(rnd.plan, indicator_ids=[indicator.pk])
+        # the approved value's own signal has already evaluated it once, after record_share committed
         messages.success(request, _("%(v)s%% recorded as the %(y)s value of “%(i)s”; the evaluation is updated.") % {"v": f"{value.value:g}", "y": value.year, "i": indicator.name})
     return redirect("inspections:round", pk=pk)
 

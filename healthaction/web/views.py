@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from healthaction.core import jobs
 from healthaction.core.models import Job
 from healthaction.evaluation import rules as R
+from healthaction.evaluation.services import stage_summaries
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department
@@ -85,7 +86,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "web/dashboard.html", {
         "plan": plan, "d": _Lazy(lambda: queries.dashboard(plan, year)) if year else queries.dashboard(plan, year), "year": year, "labels": STATUS_LABELS,
         "actions": _Lazy(lambda: {"all": _with_actions(Plan.objects.filter(pk=plan.pk)).get().actions.all()}), "is_office": scopes.is_office(request.user, plan),
-        "years": queries.result_years(plan), "version": _version(plan),
+        "years": queries.result_years(plan), "version": _version(plan), "stages": _Lazy(lambda: stage_summaries(plan)),
     })
 
 
