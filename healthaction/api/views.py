@@ -131,6 +131,8 @@ class _Writable(IdLookup, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
             obj, check = services.save_submission(self.request.user, item, data, submit=submit, expected_version=version)
         except services.NotAllowed as exc:
             raise PermissionDenied(str(exc))
+        except services.VersionMissing as exc:
+            return Response({"version": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         except services.Conflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         if not check.ok:
@@ -168,7 +170,7 @@ class IndicatorValueViewSet(_Writable):
         d = ser.validated_data
         item = self._item(obj.indicator, obj.org_unit, obj.year)
         data = {k: d.get(k, getattr(obj, k)) for k in ("value", "numerator", "denominator", "qualitative", "source", "note")}
-        return self._save(item, data, d.get("submit", False), d.get("version", obj.version))
+        return self._save(item, data, d.get("submit", False), d.get("version"))
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
@@ -205,7 +207,7 @@ class TaskReportViewSet(_Writable):
         d = ser.validated_data
         item = self._item(obj.task, obj.department, obj.org_unit, obj.year, obj.half)
         data = {"progress": d.get("progress", obj.progress), "text": d.get("text", obj.text)}
-        return self._save(item, data, d.get("submit", False), d.get("version", obj.version))
+        return self._save(item, data, d.get("submit", False), d.get("version"))
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
