@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from healthaction.collection import services, validation
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
 from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.core.xlsx import safe_cell, unescape_cell
 from healthaction.documents.readers import zip_members, zip_too_big
 from healthaction.plans.models import Target
 from healthaction.registry import scopes
@@ -123,7 +124,7 @@ def _header(ws, headers, widths):
 
 def _row(ws, r, values, editable):
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=r, column=col, value=value)
+        cell = ws.cell(row=r, column=col, value=safe_cell(value))
         if col in editable:
             cell.protection = Protection(locked=False)
         else:
@@ -372,8 +373,8 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
                 continue
             errors: list[RowError] = []
             data = {"value": _number(row[8], value_label, r, 9, errors), "numerator": _number(row[9], value_label, r, 10, errors),
-                    "denominator": _number(row[10], value_label, r, 11, errors), "qualitative": validation.normalise_text(row[11], "qualitative"), "source": validation.normalise_text(row[12], "source"),
-                    "note": validation.normalise_text(row[13], "note")}
+                    "denominator": _number(row[10], value_label, r, 11, errors), "qualitative": validation.normalise_text(unescape_cell(row[11]), "qualitative"),
+                    "source": validation.normalise_text(unescape_cell(row[12]), "source"), "note": validation.normalise_text(unescape_cell(row[13]), "note")}
             result.errors += errors
             if errors:
                 continue
@@ -413,7 +414,7 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
             if progress is None:
                 result.errors.append(RowError(TASK_SHEET, r, 7, _("Row %(r)s: choose a progress status from the list.") % {"r": r}))
                 continue
-            data = {"progress": progress, "text": "" if row[7] is None else row[7]}
+            data = {"progress": progress, "text": "" if row[7] is None else unescape_cell(row[7])}
             check = services.check_report(data, submitting=True)
             if not check.ok:
                 result.errors += [RowError(TASK_SHEET, r, 8, _("Row %(r)s: %(m)s") % {"r": r, "m": m}) for ms in check.errors.values() for m in ms]

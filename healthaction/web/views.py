@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from healthaction.core import jobs
 from healthaction.core.models import Job
 from healthaction.core.params import int_param, year_param
+from healthaction.core.xlsx import safe_row
 from healthaction.evaluation import rules as R
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
@@ -115,9 +116,9 @@ def compare(request, plan_id: int):
         response["Content-Disposition"] = f"attachment; filename=compare-{year}.csv"
         response.write("\ufeff")
         writer = csv.writer(response)
-        writer.writerow([_("County")] + [f"{i.number} {i.name}" for i in data["indicators"]])
+        writer.writerow(safe_row([_("County")] + [f"{i.number} {i.name}" for i in data["indicators"]]))
         for row in data["rows"]:
-            writer.writerow([row["unit"].name] + [STATUS_LABELS.get(c.status, "") if c else "" for c in row["cells"]])
+            writer.writerow(safe_row([row["unit"].name] + [STATUS_LABELS.get(c.status, "") if c else "" for c in row["cells"]]))
         return response
     return render(request, "web/compare.html", {"plan": plan, "year": year, "d": data, "labels": STATUS_LABELS})
 
