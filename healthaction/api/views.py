@@ -3,18 +3,24 @@
 import csv
 import io
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from healthaction.api import serializers as S
+from healthaction.api import tokens
+from healthaction.api.models import ApiToken
 from healthaction.collection import services
 from healthaction.collection.excel import import_rows
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
@@ -302,3 +308,55 @@ class FindingViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
 
         qs = visible_findings(self.request.user).select_related("visit", "item").prefetch_related("events").order_by("pk")
         return _filter(qs, self.request, round="visit__round", status="status", org_unit="org_unit", department="department")
+
+
+# ---- tokens -----------------------------------------------------------------------------------------------
+
+class TokenView(APIView):
+    """POST username and password for a new token (each request issues a new one); DELETE revokes the token you present
+    (`?all=1`: every token of yours)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    serializer_class = AuthTokenSerializer
+
+    @extend_schema(request=AuthTokenSerializer, responses={200: dict, 400: dict})
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, key = tokens.issue(serializer.validated_data["user"])
+        return Response({"token": key, "expires": token.expires_at.isoformat()})
+
+    @extend_schema(request=None, responses={204: None, 401: dict})
+    def delete(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        if request.query_params.get("all") == "1":
+            tokens.revoke(request.user)
+        elif isinstance(request.auth, ApiToken):
+            tokens.revoke(request.user, request.auth.pk)
+        else:
+            return Response({"detail": _("Present the token to revoke (Authorization: Token …), or add ?all=1.")}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@login_required
+def tokens_page(request):
+    """The signed-in user's API tokens: create one (its key shown once), revoke one or all."""
+    new_key = None
+    if request.method == "POST":
+        what = request.POST.get("what")
+        if what == "create":
+            _token, new_key = tokens.issue(request.user)
+        elif what == "revoke-all":
+            tokens.revoke(request.user)
+            messages.success(request, _("Every API token of yours is revoked."))
+            return redirect("api-tokens")
+        elif what == "revoke":
+            raw = request.POST.get("token") or ""
+            if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+                tokens.revoke(request.user, int(raw))
+                messages.success(request, _("The token is revoked."))
+            return redirect("api-tokens")
+    listed = ApiToken.objects.filter(user=request.user)[:100]
+    return render(request, "api/tokens.html", {"tokens": listed, "new_key": new_key, "days": tokens.token_days()})
