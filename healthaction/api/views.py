@@ -236,7 +236,10 @@ class CSVParser(BaseParser):
             text = stream.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             return "not utf-8"
-        return list(csv.DictReader(io.StringIO(text)))
+        try:
+            return list(csv.DictReader(io.StringIO(text)))
+        except csv.Error:
+            return "not csv"  # the view answers with its own 400
 
 
 def _number(value):

@@ -328,6 +328,9 @@ VALUE_FIELDS = ("id", "indicator_id", "org_unit_id", "year", "value", "numerator
 
 
 def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: str = VALUE_SHEET, first_row: int = 2, header: bool = True):
+    """Check every row; return the work to write. Rows from our own workbooks (header=True) have their texts unescaped
+    (core.xlsx.safe_cell); rows from the API are taken as sent."""
+    cell = unescape_cell if header else (lambda v: v)
     from healthaction.collection.models import Evidence
 
     ids = []
@@ -373,8 +376,8 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
                 continue
             errors: list[RowError] = []
             data = {"value": _number(row[8], value_label, r, 9, errors), "numerator": _number(row[9], value_label, r, 10, errors),
-                    "denominator": _number(row[10], value_label, r, 11, errors), "qualitative": validation.normalise_text(unescape_cell(row[11]), "qualitative"),
-                    "source": validation.normalise_text(unescape_cell(row[12]), "source"), "note": validation.normalise_text(unescape_cell(row[13]), "note")}
+                    "denominator": _number(row[10], value_label, r, 11, errors), "qualitative": validation.normalise_text(cell(row[11]), "qualitative"),
+                    "source": validation.normalise_text(cell(row[12]), "source"), "note": validation.normalise_text(cell(row[13]), "note")}
             result.errors += errors
             if errors:
                 continue
