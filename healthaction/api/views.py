@@ -90,7 +90,8 @@ class OrgUnitViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     serializer_class = S.OrgUnitSerializer
 
     def get_queryset(self):
-        return _filter(OrgUnit.objects.order_by("path"), self.request, level="level", parent="parent", code="code")
+        units = OrgUnit.objects.filter(scopes.org_unit_filter(self.request.user)).order_by("path")
+        return _filter(units, self.request, level="level", parent="parent", code="code")
 
 
 @FILTER_PARAMS("org_unit", "name")
@@ -98,7 +99,8 @@ class DepartmentViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     serializer_class = S.DepartmentSerializer
 
     def get_queryset(self):
-        return _filter(Department.objects.prefetch_related("aliases").order_by("pk"), self.request, org_unit="org_unit", name="name__icontains")
+        departments = Department.objects.filter(scopes.org_unit_filter(self.request.user, "org_unit__")).prefetch_related("aliases").order_by("pk")
+        return _filter(departments, self.request, org_unit="org_unit", name="name__icontains")
 
 
 @FILTER_PARAMS("plan", "action", "nature", "group")

@@ -99,6 +99,17 @@ def visible_plans(user, plans):
     return plans.filter(q)
 
 
+def org_unit_filter(user, prefix: str = "") -> Q:
+    """A Q over org units (or a model reaching one through `prefix`): the user's areas, what lies below them and the
+    units above them (a county sees its city and province, not a neighbouring county)."""
+    if user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        q |= Q(**{f"{prefix}path__startswith": m.org_unit.path}) | Q(**{f"{prefix}path__in": [p + "/" for p in _prefixes(m.org_unit.path)]})
+    return q
+
+
 def _prefixes(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: k + 1]) for k in range(len(parts))]

@@ -37,7 +37,7 @@ def world(db):
     users = {}
 
     def member(name, role, area, department=None, act=None):
-        user = get_user_model().objects.create_user(username=f"scope_{name}", password="x" * 12)
+        user = get_user_model().objects.create_user(username=f"scope_{name}")  # no password: hashing one costs a second
         Membership.objects.create(user=user, role=role, org_unit=unit[area], department=department, action=act)
         users[name] = user
 
@@ -54,7 +54,7 @@ def world(db):
     member("liaison_B", Role.DEPARTMENT_LIAISON, "B", department=health_b)
     member("county_A1", Role.AREA_OFFICE, "A1")
     member("county_B1", Role.AREA_OFFICE, "B1")
-    users["nobody"] = get_user_model().objects.create_user(username="scope_nobody", password="x" * 12)
+    users["nobody"] = get_user_model().objects.create_user(username="scope_nobody")
     items = {
         "department": DueItem.objects.create(plan=plan, kind=DueKind.INDICATOR_VALUE, indicator=indicator, department=health_a, org_unit=unit["A"],
                                              year=2025, due_date=dt.date(2026, 6, 5)),
@@ -178,7 +178,7 @@ def test_supervision_rounds_and_findings_follow_area_and_inspectors(world):
 
     checklist = Checklist.objects.create(key="scope-test", kind=Checklist.SUPERVISION, title="清单", pass_mark=60)
     rnd = Round.objects.create(plan=world["plan"], checklist=checklist, year=2025, title="督导", starts=dt.date(2025, 9, 1), ends=dt.date(2025, 9, 30))
-    inspector = get_user_model().objects.create_user(username="scope_inspector", password="x" * 12)
+    inspector = get_user_model().objects.create_user(username="scope_inspector")
     rnd.inspectors.add(inspector)
     seen = {name for name, user in world["users"].items() if Round.objects.filter(scopes.round_filter(_fresh(user)), pk=rnd.pk).exists()}
     assert seen == {"office_A", "leader_A"}
@@ -191,3 +191,15 @@ def test_supervision_rounds_and_findings_follow_area_and_inspectors(world):
     may = {name for name, user in world["users"].items()
            if scopes.may_rectify(_fresh(user), department_id=None, org_unit_path=unit["A1"].path, plan=world["plan"])}
     assert may == {"office_A", "county_A1"}
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("office_A", {"P", "A", "A1"}), ("leader_A1", {"P", "A", "A1"}), ("county_B1", {"P", "B", "B1"}), ("leader_B", {"P", "B", "B1"}),
+    ("nobody", set()),
+])
+def test_org_units_seen_are_the_users_area_below_and_above(world, name, expected):
+    seen = OrgUnit.objects.filter(scopes.org_unit_filter(_fresh(world["users"][name])), code__startswith="T")
+    assert {k for k, u in world["unit"].items() if u in seen} == expected
+    departments = Department.objects.filter(scopes.org_unit_filter(_fresh(world["users"][name]), "org_unit__"), name__endswith="卫生健康委",
+                                            org_unit__code__startswith="T")
+    assert {d.org_unit.code for d in departments} == {world["unit"][k].code for k in expected if k in ("A", "B")}
