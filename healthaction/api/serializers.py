@@ -70,7 +70,8 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
                   "outlier", "submitted_at", "approved_at", "review_comment", "submit"]
         read_only_fields = ["status", "outlier", "submitted_at", "approved_at", "review_comment"]
         validators = []  # uniqueness is the due item's business: the view finds it
-        extra_kwargs = {"version": {"required": False, "help_text": "the version you read; a different current version answers 409"}}
+        extra_kwargs = {"version": {"required": False, "help_text": "the version you read (0 for a value never saved); required once a value "
+                                                                  "exists (400 without it); a different current version answers 409"}}
 
 
 class TaskReportSerializer(serializers.ModelSerializer):
@@ -81,7 +82,8 @@ class TaskReportSerializer(serializers.ModelSerializer):
         fields = ["id", "task", "department", "org_unit", "year", "half", "progress", "text", "status", "version", "submitted_at", "approved_at", "review_comment", "submit"]
         read_only_fields = ["status", "submitted_at", "approved_at", "review_comment"]
         validators = []
-        extra_kwargs = {"version": {"required": False}}
+        extra_kwargs = {"version": {"required": False, "help_text": "the version you read (0 for a report never saved); required once a "
+                                                                  "report exists; a different current version answers 409"}}
 
 
 class EvaluationResultSerializer(serializers.ModelSerializer):

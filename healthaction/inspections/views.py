@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from healthaction.core.params import int_param
 from healthaction.inspections import excel
 from healthaction.inspections import services as S
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
@@ -231,7 +232,7 @@ def round_share(request, pk: int):
     rnd = _round(request.user, pk)
     if not scopes.is_office(request.user, rnd.plan):
         raise PermissionDenied
-    indicator = get_object_or_404(rnd.plan.indicators, pk=request.POST.get("indicator"))
+    indicator = get_object_or_404(rnd.plan.indicators, pk=int_param(request.POST, "indicator") or 0)
     try:
         value = S.record_share(rnd, indicator, request.user)
     except S.InspectionError as exc:
