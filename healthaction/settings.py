@@ -65,9 +65,10 @@ INSTALLED_APPS = [
     "healthaction.api",
 ]
 
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))  # an API token expires this many days after it is issued
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "healthaction.api.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -46,7 +46,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["name", "unit", "group", "nature", "direction"]
+        fields = ["name", "unit", "group", "nature", "direction", "tolerance"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

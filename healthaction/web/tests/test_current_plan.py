@@ -44,7 +44,8 @@ def test_a_plan_one_may_not_see_cannot_be_switched_to(login, demo):
     hidden = Plan.objects.create(org_unit=city, title="健康北城行动", horizon_start=2024, horizon_end=2026)
     liaison = login("liaison")
     assert liaison.post("/plans/switch/", {"plan": hidden.pk, "next": "/"}).status_code == 404
-    assert liaison.get(f"/report/excel/?plan={hidden.pk}").context["plan"] == demo["plan"]
+    assert liaison.get(f"/report/excel/?plan={hidden.pk}").status_code == 404
+    assert liaison.get("/report/excel/").context["plan"] == demo["plan"]  # the kept plan is unchanged
 
 
 def test_the_task_board_is_paged(login, demo):

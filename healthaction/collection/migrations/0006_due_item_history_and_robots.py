@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0004_value_submitted_index'),
+        ('collection', '0005_clean_stored_text'),
         ('registry', '0001_org_units_departments_memberships'),
     ]
 
