@@ -379,7 +379,7 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
     # 计划: field / value pairs
     meta_rows = {_text(r[0]) if r else "": (n, r[1] if len(r) > 1 else None) for n, r in enumerate(grids["计划"], start=1)}
     meta = {}
-    meta_sheet = _Sheet("计划", [Column(h, k) for h, k in PLAN_FIELDS], [["字段", "值"]], errors)
+    meta_sheet = _Sheet("计划", [], [], errors)
     for header, key in PLAN_FIELDS:
         if header not in meta_rows:
             meta_sheet.error(1, header, _("the row is missing; export a fresh workbook."))
