@@ -6,6 +6,7 @@ Upload tests run the job inline (JOBS_INLINE): they prove the work, not the queu
 """
 
 import copy
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +18,8 @@ from healthaction.plans.interchange import export_plan, import_plan
 from healthaction.plans.models import Indicator, ParseWarning, Plan, Target, Task
 from healthaction.plans.tests.drafts import DRAFT, make_draft
 from healthaction.registry.models import Department, DepartmentAlias, Membership, OrgUnit
+from healthaction.web.tests.test_browser import ARTIFACTS, CHROMIUM, browser, site  # noqa: F401 (fixtures)
+from healthaction.web.tests.test_browser import login as browser_login
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed documents are not at {SEEDS}")
 
@@ -399,3 +402,37 @@ def test_export_then_import_keeps_confidences_reasons_deadlines_and_warning_refs
     assert Target.objects.filter(indicator__plan=draft).count() == 4
     assert ParseWarning.objects.filter(plan=draft, ref="task:1.1").count() == 1
     assert Indicator.objects.filter(plan=draft).count() == 3
+
+
+# ---------------------------------------------------------------------------------------------- in a real browser
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)")
+def test_in_the_browser_an_indicator_and_a_task_are_fixed_on_the_review_page(site, browser):
+    plan = make_draft()
+    page = browser.new_context(locale="zh-CN").new_page()
+    browser_login(page, site, "office", "demo-office-2026")
+    page.goto(f"{site}/plans/{plan.pk}/review/")
+    obesity = plan.indicators.get(number="2")
+    row = page.locator(f"#indicator-{obesity.pk}")
+    row.click()
+    assert page.locator("#L5.hl").count() == 1  # the indicator's source line is highlighted
+    row.get_by_role("link").click()
+    page.fill("input[name=unit]", "%")
+    page.select_option("select[name=nature]", "expected")
+    page.fill("input[name=baseline_value]", "3.1")
+    page.fill("input[name=baseline_year]", "2019")
+    page.get_by_role("button", name=re.compile("保存|Save")).click()
+    page.wait_for_selector(f"#indicator-{obesity.pk}")
+    task = plan.tasks.get(number="1.1")
+    page.locator(f"#task-{task.pk}").get_by_role("link").click()
+    page.fill("input[name=lead_departments]", "市委宣传部、市卫健委")
+    page.fill("input[name=co_departments]", "")
+    page.get_by_role("button", name=re.compile("保存|Save")).click()
+    page.wait_for_selector(f"#task-{task.pk}")
+    page.screenshot(path=str(ARTIFACTS / "browser-review-fixes.png"), full_page=True)
+    obesity.refresh_from_db()
+    assert (obesity.unit, obesity.nature, obesity.baseline.value, obesity.baseline.year) == ("%", "expected", 3.1, 2019)
+    assert (_names(task, "lead"), _names(task, "co")) == (["市委宣传部", "市卫生健康委"], [])
+    assert set(plan.parse_warnings.filter(resolved=True).values_list("ref", flat=True)) == {"indicator:2", "task:1.1"}
