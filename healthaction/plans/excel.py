@@ -24,7 +24,13 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
-from healthaction.core.choices import Comparator, Direction, IndicatorGroup, Nature, TargetKind
+from healthaction.core.choices import (
+    Comparator,
+    Direction,
+    IndicatorGroup,
+    Nature,
+    TargetKind,
+)
 from healthaction.documents.readers import zip_members, zip_too_big
 from healthaction.plans import services
 from healthaction.plans.models import Plan, Target
@@ -236,7 +242,10 @@ def _text(value) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value)
+    if text[:1] == "'" and text[1:].startswith(FORMULA_TRIGGERS):
+        text = text[1:]  # a writer that escapes formulas with a leading apostrophe (the shared helper) is undone here
+    return text.strip()
 
 
 def _read(data: bytes) -> dict[str, list[list]]:
@@ -438,6 +447,9 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
         data["action"] = str(action_pk[int(text)]) if text else ""
         return True
 
+    # targets as they were before any indicator row is applied: rows of an indicator deleted below are skipped
+    targets_before = set(Target.objects.filter(indicator__plan=plan).values_list("pk", flat=True))
+
     # 指标
     sheet, stored = sheets["指标"], {r["id"]: r for r in current["指标"]}
     indicators = {i.pk: i for i in plan.indicators.all()}
@@ -460,6 +472,9 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
     by_number = {i.number: i for i in plan.indicators.all()}
     targets = {t.pk: t for t in Target.objects.filter(indicator__plan=plan).select_related("indicator")}
     for number, row in sheet.rows:
+        raw_id = _text(row.get("id"))
+        if raw_id.isdigit() and int(raw_id) in targets_before and int(raw_id) not in targets:
+            continue  # its indicator was deleted in this same workbook
         target = _by_id(sheet, number, row, targets)
         if target is False:
             continue

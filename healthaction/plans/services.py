@@ -21,8 +21,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from healthaction.core.choices import Comparator, DepartmentRole, PlanStatus, TargetKind
-from healthaction.plans.models import Action, Baseline, Indicator, ParseWarning, Plan, Target, Task, TaskDepartment
-from healthaction.registry.models import Department, DepartmentAlias, normalize_department_name, resolve_department
+from healthaction.plans.models import (
+    Action,
+    Baseline,
+    Indicator,
+    ParseWarning,
+    Plan,
+    Target,
+    Task,
+    TaskDepartment,
+)
+from healthaction.registry.models import (
+    Department,
+    DepartmentAlias,
+    normalize_department_name,
+    resolve_department,
+)
 
 YEAR_MIN, YEAR_MAX = 1949, 2100
 DEPARTMENT_SEPARATORS = r"[、，,；;/\n]+"

@@ -116,6 +116,16 @@ def test_rows_are_added_deleted_and_departments_merged(draft):
     assert draft.actions.get(number=2).lead_department.name == "市疾病预防控制中心"
 
 
+def test_deleting_an_indicator_takes_its_target_rows_with_it(draft):
+    literacy = draft.indicators.get(number="1")
+    wb = _book(draft)
+    _set(wb["指标"], literacy.pk, "删除", "是")
+    counts = import_workbook(draft, _save(wb))
+    assert (counts["指标"], counts["目标"]) == (1, 0)
+    assert list(draft.indicators.values_list("number", flat=True)) == ["2", "3"]
+    assert draft.parse_warnings.filter(resolved=False).count() == 4  # the warnings refer to other items
+
+
 def test_a_refused_workbook_changes_nothing_and_names_sheet_row_and_column(draft):
     obesity = draft.indicators.get(number="2")
     literacy = draft.indicators.get(number="1")

@@ -6,8 +6,10 @@ Upload tests run the job inline (JOBS_INLINE): they prove the work, not the queu
 """
 
 import copy
+import io
 import re
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -17,7 +19,12 @@ from healthaction.documents.tests.seeds import SEEDS
 from healthaction.plans.interchange import export_plan, import_plan
 from healthaction.plans.models import Indicator, ParseWarning, Plan, Target, Task
 from healthaction.plans.tests.drafts import DRAFT, make_draft
-from healthaction.registry.models import Department, DepartmentAlias, Membership, OrgUnit
+from healthaction.registry.models import (
+    Department,
+    DepartmentAlias,
+    Membership,
+    OrgUnit,
+)
 from healthaction.web.tests.test_browser import ARTIFACTS, CHROMIUM, browser, site  # noqa: F401 (fixtures)
 from healthaction.web.tests.test_browser import login as browser_login
 
@@ -31,6 +38,13 @@ def draft(demo):
 @pytest.fixture
 def office(login):
     return login("office")
+
+
+def _jobs_in_place(settings):
+    """Run upload jobs in the request: these tests prove the work, not the queue (both the thread runner's switch
+    and django-tasks' Immediate backend are set, so they hold whichever runner is in place)."""
+    settings.JOBS_INLINE = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def _url(plan, rest=""):
@@ -232,6 +246,24 @@ def test_control_characters_are_refused(draft, office):
     assert task.content == "开展减盐行动"
 
 
+def test_the_workbook_is_downloaded_and_a_refused_upload_lists_its_cells(draft, office):
+    response = office.get(_url(draft, "workbook/"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    ws = wb["指标"]
+    row = next(c.row for c in ws["A"] if c.value == draft.indicators.get(number="1").pk)
+    ws.cell(row=row, column=10, value="去年")  # 基线年份
+    buf = io.BytesIO()
+    wb.save(buf)
+    upload = SimpleUploadedFile("plan.xlsx", buf.getvalue())
+    response = office.post(_url(draft, "workbook/"), {"workbook": upload})
+    html = response.content.decode()
+    assert response.status_code == 200 and "未导入任何内容" in html
+    assert f"工作表“指标”第{row}行“基线年份”列" in html
+    assert draft.indicators.get(number="1").baseline.year is None
+
+
 # ---------------------------------------------------------------------------------------------- who may
 
 
@@ -323,7 +355,7 @@ def test_a_county_inside_the_area_is_matched_by_code_then_by_name(demo):
 
 
 def test_an_uploaded_document_of_another_city_lands_in_the_office_s_city(demo, office, settings):
-    settings.JOBS_INLINE = True
+    _jobs_in_place(settings)
     OrgUnit.objects.create(code="880100", name="临川市", level=Level.CITY)
     text = "临川市人民政府关于印发健康临川行动实施方案的通知\n临政发〔2021〕3号\n（一）健康知识普及行动。\n1.建立健康科普专家库。（市卫生健康委牵头，市教育局配合）\n"
     response = office.post("/plans/import/", {"document": SimpleUploadedFile("plan.txt", text.encode(), content_type="text/plain")})
@@ -353,7 +385,7 @@ def test_the_operator_command_line_says_when_it_creates_an_org_unit(db, tmp_path
 
 @pytest.fixture
 def imported(login, demo, settings):
-    settings.JOBS_INLINE = True
+    _jobs_in_place(settings)
     client = login("office")
     path = next(SEEDS.glob("004_*.txt"))
     response = client.post("/plans/import/", {"document": SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/plain")})
@@ -377,7 +409,7 @@ def test_an_uploaded_seed_becomes_a_draft_of_the_office_s_city_with_its_source(i
 
 
 def test_a_bad_document_fails_with_a_clear_message_and_writes_nothing(login, demo, settings):
-    settings.JOBS_INLINE = True
+    _jobs_in_place(settings)
     client = login("office")
     before = Plan.objects.count()
     response = client.post("/plans/import/", {"document": SimpleUploadedFile("scan.pdf", b"%PDF-1.4 no text here", content_type="application/pdf")})
@@ -409,7 +441,7 @@ def test_export_then_import_keeps_confidences_reasons_deadlines_and_warning_refs
 
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)")
-def test_in_the_browser_an_indicator_and_a_task_are_fixed_on_the_review_page(site, browser):
+def test_in_the_browser_an_indicator_and_a_task_are_fixed_on_the_review_page(site, browser):  # noqa: F811
     plan = make_draft()
     page = browser.new_context(locale="zh-CN").new_page()
     browser_login(page, site, "office", "demo-office-2026")
