@@ -20,7 +20,7 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from healthaction.core.choices import Comparator, DepartmentRole, PlanStatus, TargetKind
+from healthaction.core.choices import Comparator, DepartmentRole, PlanStatus, TargetKind, WarningKind
 from healthaction.plans.models import (
     Action,
     Baseline,
@@ -438,6 +438,8 @@ def save_task(plan: Plan, task: Task | None, data) -> Task:
     task.save()
     _set_task_departments(plan, task, cleaned["lead_names"], cleaned["co_names"])
     _resolve_warnings(plan, old_ref, f"task:{task.number}")
+    if task.action_id:  # "this action has no tasks" is fixed by giving it one
+        ParseWarning.objects.filter(plan=plan, kind=WarningKind.NO_TASKS, ref=f"action:{task.action.number}").update(resolved=True)
     return task
 
 

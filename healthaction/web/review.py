@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from healthaction.catalogue.services import match_plan
 from healthaction.collection.services import publish_plan
 from healthaction.core import jobs
-from healthaction.core.choices import PlanStatus
+from healthaction.core.choices import PlanStatus, WarningKind
 from healthaction.documents import DocumentError, parse_document
 from healthaction.documents.readers import MAX_INPUT_BYTES, SUPPORTED, read_document
 from healthaction.plans import services
@@ -136,6 +136,16 @@ def _least_certain(items, *fields):
     return sorted(items, key=key)
 
 
+def _warning_link(warning: ParseWarning, links: dict[str, str], plan: Plan) -> str:
+    """Return where a warning is fixed: the form of the item it names; an action without tasks gets a new task."""
+    if warning.kind == WarningKind.NO_TASKS and warning.ref.startswith("action:"):
+        number = warning.ref.split(":", 1)[1]
+        action = plan.actions.filter(number=int(number)).values_list("pk", flat=True).first() if number.isdigit() else None
+        if action:
+            return f"{reverse('plan-add-task', args=[plan.pk])}?action={action}"
+    return links.get(warning.ref, "")
+
+
 def _warning_links(plan: Plan) -> dict[str, str]:
     links = {f"indicator:{n}": reverse("plan-edit-indicator", args=[plan.pk, pk]) for pk, n in plan.indicators.values_list("pk", "number")}
     for pk, n in plan.tasks.order_by("-position").values_list("pk", "number"):
@@ -151,7 +161,7 @@ def _review_context(plan: Plan, user, dismiss_forms: dict | None = None, **extra
     links = _warning_links(plan)
     warnings = list(plan.parse_warnings.all())
     for w in warnings:
-        w.fix_url, w.dismiss_form = links.get(w.ref, ""), (dismiss_forms or {}).get(w.pk)
+        w.fix_url, w.dismiss_form = _warning_link(w, links, plan), (dismiss_forms or {}).get(w.pk)
     return {
         "plan": plan, "lines": list(enumerate(lines, start=1)), "editable": scopes.can_correct_plan(user, plan),
         "actions": plan.actions.select_related("lead_department").order_by("number"),
@@ -242,7 +252,8 @@ def delete_target(request, plan_id: int, indicator_id: int, target_id: int):
 def edit_task(request, plan_id: int, task_id: int | None = None):
     plan = _plan(request, plan_id, write=True)
     task = get_object_or_404(plan.tasks, pk=task_id) if task_id else None
-    return _edit_page(request, plan, form=services.TaskForm(instance=task, plan=plan), item=task,
+    initial = {"action": request.GET["action"]} if task is None and request.GET.get("action", "").isdigit() else None
+    return _edit_page(request, plan, form=services.TaskForm(instance=task, plan=plan, initial=initial), item=task,
                       title=_("Task %(n)s") % {"n": task.number} if task else _("New task"),
                       save=lambda data: services.save_task(plan, task, data), done=lambda t: _review_url(plan, f"task-{t.pk}"))
 
@@ -294,7 +305,7 @@ def resolve_warning(request, plan_id: int, warning_id: int):
             services.dismiss_warning(plan, warning, request.POST)
         except services.EditRefused as exc:
             form = exc.form
-    warning.fix_url, warning.dismiss_form = _warning_links(plan).get(warning.ref, ""), form
+    warning.fix_url, warning.dismiss_form = _warning_link(warning, _warning_links(plan), plan), form
     if request.headers.get("HX-Request"):
         return render(request, "web/_warning.html", {"plan": plan, "w": warning, "editable": True})
     if form is not None:

@@ -167,6 +167,20 @@ def test_a_task_is_corrected_with_lead_and_co_departments_and_deadline(draft, of
     assert draft.parse_warnings.get(ref="task:1.1").resolved
 
 
+def test_an_action_without_tasks_is_fixed_by_adding_one(draft, office):
+    diet = draft.actions.get(number=2)
+    draft.tasks.filter(action=diet).delete()
+    warning = ParseWarning.objects.create(plan=draft, kind="no_tasks", ref="action:2", message="合理膳食行动没有读出任务", position=9)
+    html = office.get(_url(draft)).content.decode()
+    assert f'href="/plans/{draft.pk}/review/tasks/new/?action={diet.pk}" class="fix"' in html
+    form = office.get(_url(draft, f"tasks/new/?action={diet.pk}")).content.decode()
+    assert f'<option value="{diet.pk}" selected>' in form
+    office.post(_url(draft, "tasks/new/"), {"number": "2.1", "action": str(diet.pk), "content": "开展减盐行动",
+                                            "lead_departments": "市卫生健康委", "co_departments": "", "deadline": ""})
+    warning.refresh_from_db()
+    assert warning.resolved and draft.tasks.get(action=diet).content == "开展减盐行动"
+
+
 def test_a_task_is_added_and_deleted(draft, office):
     response = office.post(_url(draft, "tasks/new/"), {
         "number": "", "action": str(draft.actions.get(number=2).pk), "content": "推广低盐膳食", "lead_departments": "市卫生健康委",
