@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +20,8 @@ from healthaction.collection import excel, services
 from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskReportForm, UploadForm
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
-from healthaction.core.choices import DueKind, ValueStatus
+from healthaction.core.choices import DueKind, PlanStatus, ValueStatus
+from healthaction.core.params import int_param
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
@@ -96,14 +99,14 @@ def item_detail(request, pk: int):
             if files is not None:
                 try:
                     with transaction.atomic():
-                        saved, check = services.save_submission(request.user, item, data, submit=submit, expected_version=version or None, evidence_count=len(files))
-                        if check.ok or not submit:
+                        saved, check = services.save_submission(request.user, item, data, submit=submit, expected_version=version, evidence_count=len(files))
+                        if check.ok:
                             for f in files:
                                 Evidence.objects.create(uploaded_by=request.user, **{"value" if item.kind == DueKind.INDICATOR_VALUE else "task_report": saved}, **f)
                     for name, errors in check.errors.items():
                         for error in errors:
                             form.add_error(name if name in form.fields else None, error)
-                    if check.ok or not submit:
+                    if check.ok:
                         for warning in check.warnings:
                             messages.warning(request, warning)
                         messages.success(request, _("Submitted.") if submit else _("Draft saved."))
@@ -114,7 +117,8 @@ def item_detail(request, pk: int):
                     form.add_error(None, str(exc))
         obj = services.submission_for(item)
     context = {
-        "item": item, "obj": obj, "form": form, "can_report": can_report and (obj is None or obj.status != ValueStatus.APPROVED or scopes.is_office(request.user, item.plan)),
+        "item": item, "obj": obj, "form": form, "can_report": can_report and (obj is None or obj.status != ValueStatus.APPROVED),
+        "can_reopen": obj is not None and obj.pk is not None and obj.status == ValueStatus.APPROVED and scopes.is_office(request.user, item.plan),
         "can_review": scopes.can_review(request.user, item) and obj is not None and obj.status == ValueStatus.SUBMITTED,
         "review_form": ReviewForm(initial={"version": obj.version if obj else None}), "history": services.history(obj) if obj and obj.pk else [], "conflict": conflict,
         "evidence": list(obj.evidence.all()) if obj and obj.pk else [], "targets": list(item.indicator.targets.all()) if item.indicator_id else [],
@@ -136,9 +140,14 @@ def autosave(request, pk: int):
     if obj is not None and obj.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
         return HttpResponse(_("Not autosaved: the item is already submitted."))
     try:
-        saved, _check = services.save_submission(request.user, item, data, submit=False, expected_version=form.cleaned_data.get("version") or None)
+        saved, check = services.save_submission(request.user, item, data, submit=False, expected_version=form.cleaned_data.get("version"))
     except services.Conflict as exc:
         return HttpResponse(str(exc), status=409)
+    except services.NotAllowed as exc:
+        return HttpResponse(str(exc), status=403)
+    if not check.ok:
+        problems = "；".join(m for ms in check.errors.values() for m in ms)
+        return HttpResponse(_("Not autosaved: %(p)s") % {"p": problems}, status=422)
     response = HttpResponse(_("Draft saved at %(t)s") % {"t": dt.datetime.now().strftime("%H:%M:%S")})
     response["HX-Trigger"] = f'{{"versionChanged": {saved.version}}}'
     return response
@@ -165,6 +174,24 @@ def review_item(request, pk: int):
 
 
 @login_required
+@require_POST
+def reopen_item(request, pk: int):
+    """The office reopens an approved item with a reason; the reporter can then correct and resubmit it."""
+    item = _item(request.user, pk)
+    if not scopes.is_office(request.user, item.plan):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        services.reopen(request.user, item, comment=form.cleaned_data.get("comment") or "", expected_version=form.cleaned_data.get("version"))
+    except (services.NotAllowed, services.Conflict) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Reopened: the reporter can correct and resubmit it."))
+    return redirect("collection:item", pk=item.pk)
+
+
+@login_required
 def review_queue(request):
     items = _visible_items(request.user).filter(status=ValueStatus.SUBMITTED).select_related("indicator", "task", "department", "org_unit", "plan").order_by("due_date")
     items = [i for i in items[:500] if scopes.can_review(request.user, i)]
@@ -172,9 +199,16 @@ def review_queue(request):
 
 
 def _scope_choice(request):
-    plan = Plan.objects.filter(pk=request.GET.get("plan")).first() or Plan.objects.filter(status="published").order_by("-pk").first()
-    department = Department.objects.filter(pk=request.GET.get("department")).first() if request.GET.get("department") else None
-    org_unit = OrgUnit.objects.filter(pk=request.GET.get("org_unit")).first() if request.GET.get("org_unit") else None
+    plan_id, department_id, unit_id = int_param(request.GET, "plan"), int_param(request.GET, "department"), int_param(request.GET, "org_unit")
+    plans = scopes.visible_plans(request.user, Plan.objects.select_related("org_unit"))
+    if plan_id is not None:
+        plan = plans.filter(pk=plan_id).first()
+        if plan is None:
+            raise Http404(_("No such plan, or it is not yours to see."))
+    else:
+        plan = plans.filter(status=PlanStatus.PUBLISHED).order_by("-pk").first()
+    department = Department.objects.filter(pk=department_id).first() if department_id is not None else None
+    org_unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     return plan, department, org_unit
 
 
@@ -202,9 +236,7 @@ def excel_page(request):
     departments = Department.objects.filter(pk__in=[m.department_id for m in scopes.memberships(request.user) if m.department_id])
     if plan and scopes.is_office(request.user, plan):
         departments = Department.objects.filter(due_items__plan=plan).distinct()
-    units = OrgUnit.objects.filter(pk__in=[m.org_unit_id for m in scopes.memberships(request.user) if m.role == "area_office"])
-    if plan and scopes.is_office(request.user, plan):
-        units = plan.org_unit.children.all()
+    units = scopes.excel_units(request.user, plan) if plan else OrgUnit.objects.none()
     return render(request, "collection/excel.html", {"form": form, "result": result, "plan": plan, "departments": departments, "units": units})
 
 
@@ -229,7 +261,7 @@ def _quote(name: str) -> str:
 
 @login_required
 def excel_returned(request, token: str):
-    if not token.isalnum():
+    if not (token.isascii() and token.isalnum() and len(token) == 32):
         raise Http404
     path = Path(settings.MEDIA_ROOT) / "returned" / f"{token}-{request.user.pk}.xlsx"
     if not path.is_file():
@@ -255,18 +287,23 @@ def evidence_download(request, pk: int):
 
 @login_required
 def completeness_page(request):
-    plan = Plan.objects.filter(pk=request.GET.get("plan")).first() or Plan.objects.filter(status="published").order_by("-pk").first()
-    if plan is None or not (scopes.is_office(request.user, plan) or "leader" in scopes.roles(request.user) or "action_lead" in scopes.roles(request.user)):
-        raise PermissionDenied
+    plan_id = int_param(request.GET, "plan")
+    plans = scopes.report_plans(request.user, Plan.objects.select_related("org_unit"))
+    plan = plans.filter(pk=plan_id).first() if plan_id is not None else plans.filter(status=PlanStatus.PUBLISHED).order_by("-pk").first()
+    if plan is None:
+        raise Http404(_("No such plan, or it is not yours to see."))
     return render(request, "collection/completeness.html", {"plan": plan, "tables": services.completeness(plan)})
 
 
 @login_required
 @require_POST
 def send_reminders_now(request):
-    plan = get_object_or_404(Plan, pk=request.POST.get("plan"))
+    plan = get_object_or_404(Plan, pk=int_param(request.POST, "plan") or 0)
     if not scopes.is_office(request.user, plan):
         raise PermissionDenied
     count = services.send_reminders(plan=plan)
     messages.success(request, _("Reminders sent to %(n)s people.") % {"n": count})
-    return redirect(request.POST.get("next") or "collection:completeness")
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("collection:completeness") + f"?plan={plan.pk}"
+    return redirect(target)

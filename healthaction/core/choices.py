@@ -127,6 +127,7 @@ class RevisionAction(models.TextChoices):
     RETURN = "return", _("Returned")
     APPROVE = "approve", _("Approved")
     IMPORT = "import", _("Imported")
+    REOPEN = "reopen", _("Reopened by the office")
 
 
 class ReminderKind(models.TextChoices):

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from healthaction.core.params import int_param
 from healthaction.inspections import excel
 from healthaction.inspections import services as S
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
@@ -231,15 +232,13 @@ def round_share(request, pk: int):
     rnd = _round(request.user, pk)
     if not scopes.is_office(request.user, rnd.plan):
         raise PermissionDenied
-    indicator = get_object_or_404(rnd.plan.indicators, pk=request.POST.get("indicator"))
+    indicator = get_object_or_404(rnd.plan.indicators, pk=int_param(request.POST, "indicator") or 0)
     try:
         value = S.record_share(rnd, indicator, request.user)
     except S.InspectionError as exc:
         messages.error(request, str(exc))
     else:
-        from healthaction.evaluation.services import evaluate_plan
-
-        evaluate_plan(rnd.plan, indicator_ids=[indicator.pk])
+        # the approved value's own signal has already evaluated it once, after record_share committed
         messages.success(request, _("%(v)s%% recorded as the %(y)s value of “%(i)s”; the evaluation is updated.") % {"v": f"{value.value:g}", "y": value.year, "i": indicator.name})
     return redirect("inspections:round", pk=pk)
 

@@ -31,6 +31,7 @@ from healthaction.core.choices import (
     Nature,
     TargetKind,
 )
+from healthaction.core.xlsx import safe_row, unescape_cell
 from healthaction.documents.readers import zip_members, zip_too_big
 from healthaction.plans import services
 from healthaction.plans.models import Plan, Target
@@ -39,21 +40,6 @@ from healthaction.registry.models import resolve_department
 MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20000
 YES = "是"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell) -> None:
-    """Store a text that begins like a formula (= + - @ tab CR) as plain text, never as a live formula.
-
-    This is issue 17's rule for every Excel writer; a shared helper is being written elsewhere and should
-    replace this one function when it lands. The text itself is kept byte for byte (no leading quote added):
-    the cell is typed as a string and flagged quotePrefix, which is how Excel marks "text, not a formula".
-    """
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
 class WorkbookRefused(ValueError):
     """The workbook was not applied; `errors` lists every problem with its sheet, row and column."""
 
@@ -177,13 +163,10 @@ def export_workbook(plan: Plan) -> bytes:
     ws = wb.active
     ws.title = "说明"
     ws.column_dimensions["A"].width = 110
-    ws.append([f"{plan.title}（{plan.org_unit.name}）"])
+    ws.append(safe_row([f"{plan.title}（{plan.org_unit.name}）"]))
     ws["A1"].font = Font(bold=True)
     for line in INSTRUCTIONS:
         ws.append([line])
-    for row in ws.iter_rows():
-        for cell in row:
-            neutralise(cell)
 
     meta = wb.create_sheet("计划")
     meta.append(["字段", "值"])
@@ -191,8 +174,8 @@ def export_workbook(plan: Plan) -> bytes:
               "issue_date": plan.issue_date.isoformat() if plan.issue_date else "",
               "horizon_start": plan.horizon_start, "horizon_end": plan.horizon_end}
     for header, key in PLAN_FIELDS:
-        meta.append([header, values[key]])
-    meta.append(["行政区域（仅供参考）", plan.org_unit.name])
+        meta.append(safe_row([header, values[key]]))
+    meta.append(safe_row(["行政区域（仅供参考）", plan.org_unit.name]))
     meta.column_dimensions["A"].width, meta.column_dimensions["B"].width = 22, 60
     _style(meta, 2)
 
@@ -201,7 +184,7 @@ def export_workbook(plan: Plan) -> bytes:
         ws = wb.create_sheet(name)
         ws.append([c.header for c in columns])
         for row in rows[name]:
-            ws.append([row.get(_cell_key(c)) for c in columns])
+            ws.append(safe_row([row.get(_cell_key(c)) for c in columns]))
         for i, col in enumerate(columns, start=1):
             letter = ws.cell(row=1, column=i).column_letter
             ws.column_dimensions[letter].width = col.width
@@ -222,9 +205,6 @@ def _style(ws, ncols: int) -> None:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE7F0")
     ws.freeze_panes = "A2"
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            neutralise(cell)
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -242,10 +222,7 @@ def _text(value) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
-    if text[:1] == "'" and text[1:].startswith(FORMULA_TRIGGERS):
-        text = text[1:]  # a writer that escapes formulas with a leading apostrophe (the shared helper) is undone here
-    return text.strip()
+    return str(unescape_cell(value)).strip()  # text we wrote as formula-safe (core/xlsx.py) comes back as it was
 
 
 def _read(data: bytes) -> dict[str, list[list]]:

@@ -140,6 +140,8 @@ class Indicator(SourceMixin, ConfidenceMixin):
     denominator = models.CharField(_("denominator"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     report_by_lower_units = models.BooleanField(_("lower-level governments report it too"), default=True)
+    # measurement tolerance: movements within it count as no change (empty: half the target's last written digit)
+    tolerance = models.FloatField(_("tolerance"), null=True, blank=True, validators=[MinValueValidator(0.0)])
 
     class Meta:
         verbose_name = _("indicator")

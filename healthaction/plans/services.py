@@ -216,7 +216,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["number", "name", "unit", "nature", "group", "direction", "action"]
+        fields = ["number", "name", "unit", "nature", "group", "direction", "action", "tolerance"]
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,10 @@ from django.views.decorators.http import require_POST
 
 from healthaction.core import jobs
 from healthaction.core.models import Job
+from healthaction.core.params import int_param, year_param
+from healthaction.core.xlsx import safe_row
 from healthaction.evaluation import rules as R
+from healthaction.evaluation.services import stage_summaries
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department
@@ -50,11 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _year(request, plan) -> int | None:
-    latest = queries.latest_year(plan)
-    try:
-        return int(request.GET["year"]) if request.GET.get("year") else latest
-    except ValueError:
-        return latest
+    return year_param(request.GET) or queries.latest_year(plan)
 
 
 def _version(plan) -> str:
@@ -85,7 +84,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "web/dashboard.html", {
         "plan": plan, "d": _Lazy(lambda: queries.dashboard(plan, year)) if year else queries.dashboard(plan, year), "year": year, "labels": STATUS_LABELS,
         "actions": _Lazy(lambda: {"all": _with_actions(Plan.objects.filter(pk=plan.pk)).get().actions.all()}), "is_office": scopes.is_office(request.user, plan),
-        "years": queries.result_years(plan), "version": _version(plan),
+        "years": queries.result_years(plan), "version": _version(plan), "stages": _Lazy(lambda: stage_summaries(plan)),
     })
 
 
@@ -118,9 +117,9 @@ def compare(request, plan_id: int):
         response["Content-Disposition"] = f"attachment; filename=compare-{year}.csv"
         response.write("\ufeff")
         writer = csv.writer(response)
-        writer.writerow([_("County")] + [f"{i.number} {i.name}" for i in data["indicators"]])
+        writer.writerow(safe_row([_("County")] + [f"{i.number} {i.name}" for i in data["indicators"]]))
         for row in data["rows"]:
-            writer.writerow([row["unit"].name] + [STATUS_LABELS.get(c.status, "") if c else "" for c in row["cells"]])
+            writer.writerow(safe_row([row["unit"].name] + [STATUS_LABELS.get(c.status, "") if c else "" for c in row["cells"]]))
         return response
     return render(request, "web/compare.html", {"plan": plan, "year": year, "d": data, "labels": STATUS_LABELS})
 
@@ -128,8 +127,8 @@ def compare(request, plan_id: int):
 @login_required
 def tasks(request, plan_id: int):
     plan = _plan(request, plan_id)
-    department = Department.objects.filter(pk=request.GET.get("department")).first() if request.GET.get("department", "").isdigit() else None
-    action = int(request.GET["action"]) if request.GET.get("action", "").isdigit() else None
+    department_id, action = int_param(request.GET, "department"), int_param(request.GET, "action", digits=4)
+    department = Department.objects.filter(pk=department_id).first() if department_id is not None else None
     progress = request.GET.get("progress") or None
     board = queries.task_board(plan, department=department, action=action, progress=progress)
     departments = Department.objects.filter(task_roles__task__plan=plan).distinct().order_by("name")

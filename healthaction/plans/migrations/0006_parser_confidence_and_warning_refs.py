@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_plan_document_text'),
+        ('plans', '0005_indicator_tolerance'),
     ]
 
     operations = [
