@@ -32,6 +32,25 @@ def is_office(user, plan=None) -> bool:
     return any(m.role == Role.OFFICE_ADMIN and (plan is None or plan.org_unit.path.startswith(m.org_unit.path)) for m in memberships(user))
 
 
+def office_area(user) -> OrgUnit | None:
+    """Return the org unit whose plans the user runs as committee office (the widest one), or None.
+
+    A plan imported by this user is attached inside this unit, never elsewhere (issue 17).
+    """
+    units = [m.org_unit for m in memberships(user) if m.role == Role.OFFICE_ADMIN]
+    return min(units, key=lambda u: len(u.path), default=None)
+
+
+def can_review_plan(user, plan) -> bool:
+    """Return True when the user may open the review pages of this plan (the committee office of its area)."""
+    return is_office(user, plan)
+
+
+def can_correct_plan(user, plan) -> bool:
+    """Return True when the user may change this plan on the review pages: its office, and only while it is a draft."""
+    return is_office(user, plan) and plan.status == PlanStatus.DRAFT
+
+
 def area_paths(user, *role_names: str) -> list[str]:
     return [m.org_unit.path for m in memberships(user) if not role_names or m.role in role_names]
 
