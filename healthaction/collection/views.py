@@ -52,10 +52,17 @@ def inbox(request):
     current = request.GET.get("group", "overdue" if counts["overdue"] else "due")
     if current not in groups:
         current = "overdue"
-    from healthaction.inspections.services import overdue_findings
+    from healthaction.inspections.services import DUE_SOON_DAYS, due_soon_findings, overdue_findings, visible_findings
 
-    rectifications = list(overdue_findings(today, user=request.user)[:100])
-    return render(request, "collection/inbox.html", {"groups": counts, "current": current, "items": groups[current][:300], "today": today, "rectifications": rectifications})
+    # rectifications sit beside the matching group: overdue ones under "overdue", those due within DUE_SOON_DAYS under "due"
+    if current == "overdue":
+        rectifications = list(overdue_findings(today, user=request.user)[:100])
+    elif current == "due":
+        rectifications = list(due_soon_findings(visible_findings(request.user), today).select_related("visit__round", "item", "department", "org_unit").order_by("deadline")[:100])
+    else:
+        rectifications = []
+    return render(request, "collection/inbox.html", {"groups": counts, "current": current, "items": groups[current][:300], "today": today,
+                                                     "rectifications": rectifications, "due_soon_days": DUE_SOON_DAYS})
 
 
 def _form_for(item, data=None, files=None, initial=None):
@@ -114,7 +121,8 @@ def item_detail(request, pk: int):
                     form.add_error(None, str(exc))
         obj = services.submission_for(item)
     context = {
-        "item": item, "obj": obj, "form": form, "can_report": can_report and (obj is None or obj.status != ValueStatus.APPROVED or scopes.is_office(request.user, item.plan)),
+        # the form (save draft / submit) is for the department or area that owes the item; the office reviews it
+        "item": item, "obj": obj, "form": form, "can_report": scopes.owes(request.user, item) and (obj is None or obj.status != ValueStatus.APPROVED),
         "can_review": scopes.can_review(request.user, item) and obj is not None and obj.status == ValueStatus.SUBMITTED,
         "review_form": ReviewForm(initial={"version": obj.version if obj else None}), "history": services.history(obj) if obj and obj.pk else [], "conflict": conflict,
         "evidence": list(obj.evidence.all()) if obj and obj.pk else [], "targets": list(item.indicator.targets.all()) if item.indicator_id else [],
