@@ -266,7 +266,7 @@ def completeness_page(request):
     plan = Plan.objects.filter(pk=request.GET.get("plan")).first() or Plan.objects.filter(status="published").order_by("-pk").first()
     if plan is None or not (scopes.is_office(request.user, plan) or "leader" in scopes.roles(request.user) or "action_lead" in scopes.roles(request.user)):
         raise PermissionDenied
-    return render(request, "collection/completeness.html", {"plan": plan, "tables": services.completeness(plan)})
+    return render(request, "collection/completeness.html", {"plan": plan, "tables": services.completeness(plan), "is_office": scopes.is_office(request.user, plan)})
 
 
 @login_required
