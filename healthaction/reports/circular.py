@@ -182,8 +182,7 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
         S.paragraph(doc, "无。")
     for k, r in enumerate(detailed[:DETAIL_UNITS], start=1):
         doc.add_heading(f"（{_cn(k)}）{r.name}", level=2)
-        for line in _unit_lines(r, year):
-            S.paragraph(doc, line)
+        S.paragraph(doc, "".join(_unit_lines(r, year)))  # one paragraph a unit: a few lines, never a list of items
     if len(detailed) > DETAIL_UNITS:
         S.paragraph(doc, f"其余{len(detailed) - DETAIL_UNITS}个单位的情况见第二部分，逐项清单见Excel导出的附表。")
     else:
@@ -200,7 +199,7 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
 
 
 def _unit_lines(r: UnitRecord, year: int) -> list[str]:
-    """At most three short paragraphs: reporting, binding indicators, rectification (never one line per item)."""
+    """At most three short sentences: reporting, binding indicators, rectification (never one line per item)."""
     lines = []
     if r.overdue_total:
         kinds = "，".join(f"{KIND_WORDS[kind]}{n}项" for kind, n in sorted(r.overdue.items()))

@@ -55,6 +55,10 @@ def new_document() -> Document:
         style.paragraph_format.space_before = Pt(6)
         style.paragraph_format.space_after = Pt(6)
     styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    ppr = styles["Title"].element.pPr
+    border = ppr.find(qn("w:pBdr")) if ppr is not None else None
+    if border is not None:  # the template's rule under the title is no part of a 公文 title
+        ppr.remove(border)
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         styles[name].paragraph_format.keep_with_next = True  # a heading never ends a page
     _caption_style(styles)
