@@ -138,3 +138,11 @@ def test_the_pdf_renders_chinese_headings(demo):
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "2", "-l", "2", str(ARTIFACTS / "annual-report.pdf"), str(ARTIFACTS / "annual-report-page")], check=True)
     page = next(ARTIFACTS.glob("annual-report-page*.png"))
     assert page.stat().st_size > 10_000
+
+
+def test_without_libreoffice_the_pdf_link_answers_with_a_page_that_says_why(demo, login, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")  # as on a server where LibreOffice is not installed
+    response = login("office").get(f"/reports/{demo['plan'].pk}/annual-pdf/?year=2025")
+    assert response.status_code == 503 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "暂时无法生成报告" in page and "服务器未安装 LibreOffice" in page and 'href="/reports/"' in page
