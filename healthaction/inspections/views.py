@@ -202,6 +202,7 @@ def round_detail(request, pk: int):
     return render(request, "inspections/round.html", {
         "round": rnd, "visits": visits, "n_items": n_items, "may_record": may_record, "is_office": is_office, "results": results,
         "indicators": indicators, "suggested": suggested, "errors": errors, "upload": UploadForm(), "full": rnd.checklist.max_points(),
+        "score_sheet": excel.SCORE_SHEET,
     }, status=400 if errors else 200)
 
 

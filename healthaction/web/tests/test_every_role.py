@@ -137,6 +137,7 @@ def test_a_server_error_is_a_friendly_page(db, language, heading):
 
 def _data_runs() -> set[str]:
     """Runs of Chinese characters in what people and plans wrote: names, plan text, notes (never interface text)."""
+    from healthaction.catalogue.models import CatalogueIndicator
     from healthaction.collection.models import Revision, TaskReport
     from healthaction.evaluation.models import EvaluationResult
     from healthaction.inspections.models import Checklist, ChecklistItem, FindingEvent, Round
@@ -149,6 +150,7 @@ def _data_runs() -> set[str]:
         (EvaluationResult, ["explanation"]), (get_user_model(), ["first_name", "last_name"]), (Round, ["title"]), (Checklist, ["title"]),
         (ChecklistItem, ["text"]), (Finding, ["text"]), (FindingEvent, ["comment"]), (IndicatorValue, ["qualitative", "source", "note", "review_comment"]),
         (TaskReport, ["text", "review_comment"]), (Revision, ["comment"]),
+        (CatalogueIndicator, ["name", "unit", "national_2022", "national_2030"]),  # the national catalogue is data too
     ]
     runs = set()
     for model, fields in sources:
@@ -188,14 +190,17 @@ def _pages(user, demo) -> list[str]:
     common = ["/", f"/plans/{plan.pk}/", f"/plans/{plan.pk}/actions/1/", f"/indicators/{indicator.pk}/", f"/plans/{plan.pk}/compare/",
               f"/plans/{plan.pk}/tasks/", f"/plans/{plan.pk}/ranking/"]
     item = _submitted(demo)
+    visit = Visit.objects.get(round__title="2025年度健康青川行动专项督导", org_unit__code="990121")
+    finding = visit.findings.order_by("pk").first()
+    supervision = f"/inspections/rounds/{visit.round_id}/"
     return {
-        "office": common + ["/report/inbox/", "/report/review/", f"/report/items/{item.pk}/", "/report/completeness/", "/reports/", "/inspections/",
-                            "/inspections/findings/"],
-        "liaison": common + ["/report/inbox/", f"/report/items/{item.pk}/", "/inspections/findings/"],
-        "county": common + ["/report/inbox/", "/inspections/findings/"],
+        "office": common + ["/report/inbox/", "/report/review/", f"/report/items/{item.pk}/", "/report/completeness/", "/report/excel/", "/reports/",
+                            "/inspections/", "/inspections/findings/", supervision, "/catalogue/"],
+        "liaison": common + ["/report/inbox/", f"/report/items/{item.pk}/", "/report/excel/", "/inspections/findings/"],
+        "county": common + ["/report/inbox/", "/inspections/findings/", f"/inspections/visits/{visit.pk}/", f"/inspections/findings/{finding.pk}/"],
         "actionlead": common + ["/report/review/", "/report/completeness/"],
-        "leader": common + ["/report/completeness/", "/reports/", "/inspections/"],
-        "inspector": ["/", "/inspections/", "/inspections/findings/"],
+        "leader": common + ["/report/completeness/", "/reports/", "/inspections/", supervision],
+        "inspector": ["/", "/inspections/", "/inspections/findings/", supervision, f"/inspections/visits/{visit.pk}/"],
     }[user]
 
 
