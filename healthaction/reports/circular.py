@@ -58,7 +58,7 @@ class UnitRecord:
 
 def overdue_items(plan: Plan, today: dt.date):
     """Due items of a plan past their date and not received (the one definition the circular and its annex share)."""
-    return DueItem.objects.filter(plan=plan, obsolete=False, received_at__isnull=True, due_date__lt=today)
+    return DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=today)  # history never counts
 
 
 def circular_data(plan: Plan, year: int, today: dt.date) -> dict:

@@ -21,12 +21,12 @@ from healthaction.registry.models import OrgUnit
 ROLES = ["office", "liaison", "county", "actionlead", "leader", "inspector"]
 # what each demo role's menu holds, worked out from the roles (registry/scopes.py) by hand
 MENUS = {
-    "office": ["/report/inbox/", "/report/review/", "/report/excel/", "/report/completeness/", "/reports/", "/inspections/", "/catalogue/", "/admin/"],
-    "liaison": ["/report/inbox/", "/report/excel/", "/inspections/", "/catalogue/"],
-    "county": ["/report/inbox/", "/report/excel/", "/inspections/", "/catalogue/"],
-    "actionlead": ["/report/inbox/", "/report/review/", "/report/completeness/", "/reports/", "/catalogue/"],
-    "leader": ["/report/inbox/", "/report/completeness/", "/reports/", "/inspections/", "/catalogue/"],
-    "inspector": ["/inspections/"],
+    "office": ["/report/inbox/", "/report/review/", "/report/excel/", "/report/completeness/", "/reports/", "/inspections/", "/catalogue/", "/accounts/tokens/", "/admin/"],
+    "liaison": ["/report/inbox/", "/report/excel/", "/inspections/", "/catalogue/", "/accounts/tokens/"],
+    "county": ["/report/inbox/", "/report/excel/", "/inspections/", "/catalogue/", "/accounts/tokens/"],
+    "actionlead": ["/report/inbox/", "/report/review/", "/report/completeness/", "/reports/", "/catalogue/", "/accounts/tokens/"],
+    "leader": ["/report/inbox/", "/report/completeness/", "/reports/", "/inspections/", "/catalogue/", "/accounts/tokens/"],
+    "inspector": ["/inspections/", "/accounts/tokens/"],
 }
 IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
