@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
