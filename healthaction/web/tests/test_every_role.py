@@ -94,7 +94,7 @@ def test_the_menu_shows_what_the_role_may_open_and_every_link_answers_200(login,
 def test_a_refusal_is_a_friendly_page_in_the_readers_language(login, demo, language, heading, why):
     client = login("liaison")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get(f"/reports/{demo['plan'].pk}/annual/?year=2025")
+    response = client.post(f"/plans/{demo['plan'].pk}/evaluate/")  # only the office recomputes
     assert response.status_code == 403
     text = " ".join(_parse(response).text)
     assert heading in text and why in text and "403 Forbidden" not in text
