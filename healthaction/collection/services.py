@@ -338,7 +338,7 @@ def previous_value(item: DueItem) -> float | None:
 
 def _locked_submission(item: DueItem):
     """Lock the due item (the per-value lock every writer takes first), then read its value or report."""
-    item = DueItem.objects.select_for_update().select_related("plan__org_unit", "indicator", "task").get(pk=item.pk)
+    item = DueItem.objects.select_for_update(of=("self",)).select_related("plan__org_unit", "indicator", "task").get(pk=item.pk)
     return item, submission_for(item, create=True)
 
 
