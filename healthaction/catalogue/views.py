@@ -39,7 +39,7 @@ def catalogue_entry(request, code: str):
     entry = get_object_or_404(CatalogueIndicator, code=code)
     rows = comparison(entry, _plans(request))
     chart = {"plans": [r["plan"].org_unit.name for r in rows], "years": [2022, 2030],
-             "series": [{"year": y, "data": [r["targets"][y].value if y in r["targets"] else None for r in rows]} for y in (2022, 2030)]}
+             "series": [{"year": y, "name": _("Target %(year)s") % {"year": y}, "data": [r["targets"][y].value if y in r["targets"] else None for r in rows]} for y in (2022, 2030)]}
     return render(request, "catalogue/entry.html", {"entry": entry, "rows": rows, "chart": chart})
 
 

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from healthaction.core.choices import DueKind, ReminderKind, RevisionAction, RobotKind, TaskProgress, ValueStatus
 from healthaction.plans.models import Indicator, Plan, Task
@@ -130,6 +130,15 @@ class DueItem(models.Model):
         what = self.indicator or self.task
         period = f"{self.year}" if not self.half else f"{self.year}H{self.half}"
         return f"{what} · {self.department or self.org_unit} · {period}"
+
+    @property
+    def period_display(self) -> str:
+        """The period in the reader's language, for pages (period_label stays Chinese for workbooks and emails)."""
+        if not self.half:
+            return gettext("Year %(year)s") % {"year": self.year}
+        if self.half == 1:
+            return gettext("%(year)s, first half") % {"year": self.year}
+        return gettext("%(year)s, second half") % {"year": self.year}
 
     @property
     def period_label(self) -> str:

@@ -88,15 +88,21 @@ def inbox(request):
     if current not in groups:
         current = "overdue"
     page = Paginator(groups[current], INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    from healthaction.inspections.services import overdue_findings
+    from healthaction.inspections.services import DUE_SOON_DAYS, due_soon_findings, overdue_findings, visible_findings
 
-    rectifications = list(overdue_findings(today, user=request.user)[:100])
+    # rectifications sit beside the matching group: overdue ones under "overdue", those due within DUE_SOON_DAYS under "due"
+    if current == "overdue":
+        rectifications = list(overdue_findings(today, user=request.user)[:100])
+    elif current == "due":
+        rectifications = list(due_soon_findings(visible_findings(request.user), today).select_related("visit__round", "item", "department", "org_unit").order_by("deadline")[:100])
+    else:
+        rectifications = []
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("group", None)
     return render(request, "collection/inbox.html", {
         "groups": counts, "current": current, "items": page.object_list, "page": page, "today": today, "rectifications": rectifications,
-        "filter": filtered, "query": query.urlencode(), "plan": plan,
+        "filter": filtered, "query": query.urlencode(), "plan": plan, "due_soon_days": DUE_SOON_DAYS,
     })
 
 
@@ -162,7 +168,8 @@ def item_detail(request, pk: int):
                     form.add_error(None, BUSY_MESSAGE())
         obj = services.submission_for(item)
     context = {
-        "item": item, "obj": obj, "form": form, "can_report": can_report and (obj is None or obj.status != ValueStatus.APPROVED),
+        # the form (save draft / submit) is for the department or area that owes the item; the office reviews it
+        "item": item, "obj": obj, "form": form, "can_report": scopes.owes(request.user, item) and (obj is None or obj.status != ValueStatus.APPROVED),
         "can_reopen": obj is not None and obj.pk is not None and obj.status == ValueStatus.APPROVED and scopes.is_office(request.user, item.plan),
         "can_review": scopes.can_review(request.user, item) and obj is not None and obj.status == ValueStatus.SUBMITTED,
         "review_form": ReviewForm(initial={"version": obj.version if obj else None}), "history": services.history(obj) if obj and obj.pk else [], "conflict": conflict,
@@ -368,7 +375,7 @@ def completeness_page(request):
         plan = (plans.filter(pk=chosen.pk).first() if chosen else None) or plans.filter(status=PlanStatus.PUBLISHED).order_by("-pk").first()
     if plan is None:
         raise Http404(_("No such plan, or it is not yours to see."))
-    return render(request, "collection/completeness.html", {"plan": plan, "tables": services.completeness(plan)})
+    return render(request, "collection/completeness.html", {"plan": plan, "tables": services.completeness(plan), "is_office": scopes.is_office(request.user, plan)})
 
 
 @login_required

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,11 @@ from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 
 RECTIFY_DAYS = 30
+# A rectification is "due soon" when its deadline falls within this many days from today (today included);
+# only findings still waiting for the responsible unit (open, rectifying, reopened) are due soon or overdue:
+# a submitted rectification waits for the inspectors, not for the unit.
+DUE_SOON_DAYS = 14
+AWAITING_RECTIFICATION = (Finding.OPEN, Finding.RECTIFYING, Finding.REOPENED)
 
 # The healthy-community checklist written by the healthaction team (100 points).
 HEALTHY_COMMUNITY = [
@@ -241,12 +246,19 @@ def advance(user, finding: Finding, status: str, comment: str = "", evidence=Non
 
 
 def overdue_findings(today: dt.date | None = None, user=None, plan: Plan | None = None):
-    """Rectifications past their deadline and not verified: all of them, those a user answers for or follows, or a plan's."""
+    """Rectifications past their deadline still awaiting the responsible unit: all of them, those a user answers for
+    or follows, or a plan's."""
     today = today or dt.date.today()
     qs = visible_findings(user) if user is not None else Finding.objects.all()
     if plan is not None:
         qs = qs.filter(visit__round__plan=plan)
-    return qs.exclude(status=Finding.VERIFIED).filter(deadline__lt=today).select_related("visit__round", "item", "department", "org_unit__parent__parent").order_by("deadline", "pk")
+    return qs.filter(status__in=AWAITING_RECTIFICATION, deadline__lt=today).select_related("visit__round", "item", "department", "org_unit__parent__parent").order_by("deadline", "pk")
+
+
+def due_soon_findings(qs, today: dt.date | None = None):
+    """Of some findings, those awaiting rectification whose deadline is within DUE_SOON_DAYS from today."""
+    today = today or dt.date.today()
+    return qs.filter(status__in=AWAITING_RECTIFICATION, deadline__gte=today, deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
 
 
 def ancestor(unit, level: str):
@@ -342,6 +354,11 @@ def record_visit(user, visit: Visit, entries: dict[int, dict], visited_on: dt.da
 def visible_rounds(user):
     """Rounds a user may open: the office's over its plans, an inspector's own, a leader's within the area."""
     return Round.objects.filter(scopes.round_filter(user)).distinct()
+
+
+def visible_visits(user):
+    """Visits a user may open: those of rounds they may open, and those of their own department or area (read only)."""
+    return Visit.objects.filter(Q(round__in=visible_rounds(user)) | scopes.answers_for_filter(user)).distinct()
 
 
 def visible_findings(user):

@@ -54,7 +54,8 @@ def index(request):
     today = dt.date.today()
     counts = {
         "open": findings.exclude(status=Finding.VERIFIED).count(),
-        "overdue": findings.exclude(status=Finding.VERIFIED).filter(deadline__lt=today).count(),
+        "due_soon": S.due_soon_findings(findings, today).count(),
+        "overdue": findings.filter(status__in=S.AWAITING_RECTIFICATION, deadline__lt=today).count(),
         "submitted": findings.filter(status=Finding.SUBMITTED).count(),
     }
     return render(request, "inspections/index.html", {"rounds": rounds, "counts": counts, "office_plans": _office_plans(request.user)})
@@ -204,6 +205,7 @@ def round_detail(request, pk: int):
     return render(request, "inspections/round.html", {
         "round": rnd, "visits": visits, "n_items": n_items, "may_record": may_record, "is_office": is_office, "results": results,
         "indicators": indicators, "suggested": suggested, "errors": errors, "upload": UploadForm(), "full": rnd.checklist.max_points(),
+        "score_sheet": excel.SCORE_SHEET,
     }, status=400 if errors else 200)
 
 
@@ -259,9 +261,7 @@ def _number(raw: str):
 
 @login_required
 def visit_detail(request, pk: int):
-    visit = get_object_or_404(Visit.objects.select_related("round__plan__org_unit", "round__checklist", "org_unit", "department", "signed_off_by"), pk=pk)
-    if not S.visible_rounds(request.user).filter(pk=visit.round_id).exists():
-        raise Http404
+    visit = get_object_or_404(S.visible_visits(request.user).select_related("round__plan__org_unit", "round__checklist", "org_unit", "department", "signed_off_by"), pk=pk)
     may_record = S.may_record(request.user, visit)
     items = list(visit.round.checklist.items.all())
     scores = {s.item_id: s for s in visit.scores.prefetch_related("files")}
@@ -317,6 +317,7 @@ def visit_detail(request, pk: int):
     return render(request, "inspections/visit.html", {
         "visit": visit, "rows": rows, "may_record": may_record and not visit.signed_off_at, "total": S.visit_total(visit), "full": visit.round.checklist.max_points(),
         "findings": findings, "general": general, "has_errors": bool(errors or general),
+        "round_visible": S.visible_rounds(request.user).filter(pk=visit.round_id).exists(),
     }, status=400 if (errors or general) else 200)
 
 
@@ -328,12 +329,15 @@ def findings(request):
     today = dt.date.today()
     current = request.GET.get("status", "active")
     if current == "overdue":
-        qs = qs.exclude(status=Finding.VERIFIED).filter(deadline__lt=today)
+        qs = qs.filter(status__in=S.AWAITING_RECTIFICATION, deadline__lt=today)
+    elif current == "due_soon":
+        qs = S.due_soon_findings(qs, today)
     elif current == "active":
         qs = qs.exclude(status=Finding.VERIFIED)
     elif current in dict(Finding.STATUS_CHOICES):
         qs = qs.filter(status=current)
-    return render(request, "inspections/findings.html", {"findings": qs[:500], "current": current, "today": today, "statuses": Finding.STATUS_CHOICES})
+    return render(request, "inspections/findings.html", {"findings": qs[:500], "current": current, "today": today, "statuses": Finding.STATUS_CHOICES,
+                                                         "awaiting": S.AWAITING_RECTIFICATION, "due_soon_days": S.DUE_SOON_DAYS})
 
 
 @login_required
@@ -354,7 +358,9 @@ def finding_detail(request, pk: int):
                 messages.success(request, _("The finding is now “%(s)s”.") % {"s": dict(Finding.STATUS_CHOICES)[form.cleaned_data["status"]]})
                 return redirect("inspections:finding", pk=pk)
     events = finding.events.select_related("user")
-    return render(request, "inspections/finding.html", {"finding": finding, "events": events, "form": form, "today": dt.date.today()}, status=400 if form is not None and form.errors else 200)
+    return render(request, "inspections/finding.html", {"finding": finding, "events": events, "form": form, "today": dt.date.today(),
+                                                        "overdue": finding.status in S.AWAITING_RECTIFICATION and finding.deadline < dt.date.today()},
+                  status=400 if form is not None and form.errors else 200)
 
 
 @login_required

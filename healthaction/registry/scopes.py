@@ -32,6 +32,25 @@ def is_office(user, plan=None) -> bool:
     return any(m.role == Role.OFFICE_ADMIN and (plan is None or plan.org_unit.path.startswith(m.org_unit.path)) for m in memberships(user))
 
 
+def office_area(user) -> OrgUnit | None:
+    """Return the org unit whose plans the user runs as committee office (the widest one), or None.
+
+    A plan imported by this user is attached inside this unit, never elsewhere (issue 17).
+    """
+    units = [m.org_unit for m in memberships(user) if m.role == Role.OFFICE_ADMIN]
+    return min(units, key=lambda u: len(u.path), default=None)
+
+
+def can_review_plan(user, plan) -> bool:
+    """Return True when the user may open the review pages of this plan (the committee office of its area)."""
+    return is_office(user, plan)
+
+
+def can_correct_plan(user, plan) -> bool:
+    """Return True when the user may change this plan on the review pages: its office, and only while it is a draft."""
+    return is_office(user, plan) and plan.status == PlanStatus.DRAFT
+
+
 def area_paths(user, *role_names: str) -> list[str]:
     return [m.org_unit.path for m in memberships(user) if not role_names or m.role in role_names]
 
@@ -115,6 +134,54 @@ def _prefixes(path: str) -> list[str]:
     return ["/" + "/".join(parts[: k + 1]) for k in range(len(parts))]
 
 
+# ---- what each person may open: the menu asks these, and so do the pages behind it ----------------------
+
+REPORTING_ROLES = (Role.OFFICE_ADMIN, Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE)
+REVIEWING_ROLES = (Role.OFFICE_ADMIN, Role.ACTION_LEAD)
+MONITORING_ROLES = (Role.OFFICE_ADMIN, Role.LEADER, Role.ACTION_LEAD)
+RECTIFYING_ROLES = (Role.OFFICE_ADMIN, Role.LEADER, Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE)
+
+
+def _has(user, wanted) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(roles(user) & set(wanted)))
+
+
+def may_report(user) -> bool:
+    """Return True when the user owes or may enter reports somewhere (inbox, Excel round trip)."""
+    return _has(user, REPORTING_ROLES)
+
+
+def may_review(user) -> bool:
+    """Return True when the user approves or returns submissions of some items (the review queue)."""
+    return _has(user, REVIEWING_ROLES)
+
+
+def may_monitor(user) -> bool:
+    """Return True when the user reads completeness, reports and the plan pages behind them."""
+    return _has(user, MONITORING_ROLES)
+
+
+def may_follow_supervision(user, inspects: bool = False) -> bool:
+    """Return True when supervision pages concern the user: the office and leaders, inspectors of a round (the caller
+    says, as rounds live above this module), and departments and areas that rectify findings."""
+    return inspects or _has(user, RECTIFYING_ROLES)
+
+
+def may_read_plans(user) -> bool:
+    """Return True when the user has a role on some plan (an inspector without one sees supervision only)."""
+    return user.is_authenticated and (user.is_superuser or bool(memberships(user)))
+
+
+def owes(user, item) -> bool:
+    """Return True when the user belongs to the department or area that owes this due item (not the office that reviews it)."""
+    for m in memberships(user):
+        if m.role == Role.DEPARTMENT_LIAISON and item.department_id and item.department_id == m.department_id:
+            return True
+        if m.role == Role.AREA_OFFICE and item.department_id is None and item.org_unit.path.startswith(m.org_unit.path):
+            return True
+    return False
+
+
 # ---- reports, completeness and exports -----------------------------------------------------------------
 
 READABLE_STATUSES = (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED)
@@ -133,6 +200,17 @@ def may_read_reports(user, plan) -> bool:
         if m.role == Role.ACTION_LEAD and m.action is not None and m.action.plan_id == plan.pk:
             return True
     return False
+
+
+def answers_for_filter(user, unit_path: str = "org_unit__path", department: str = "department") -> Q:
+    """Return a Q over rows (through the lookups given) that the user's department or area answers for."""
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role == Role.DEPARTMENT_LIAISON and m.department_id:
+            q |= Q(**{department: m.department_id})
+        elif m.role == Role.AREA_OFFICE:
+            q |= Q(**{f"{unit_path}__startswith": m.org_unit.path})
+    return q
 
 
 def report_plans(user, plans):

@@ -50,10 +50,11 @@ def value_text(result) -> str:
 
 
 class AnnualReportData:
-    """Everything the report shows, read once from the stored results."""
+    """Everything the report shows, read once from the stored results; also numbers the figures and tables."""
 
     def __init__(self, plan: Plan, year: int):
         self.plan, self.year = plan, year
+        self.figures = self.tables = 0
         self.actions = list(plan.actions.select_related("lead_department").order_by("number"))
         self.indicators = list(plan.indicators.select_related("baseline", "action").prefetch_related("targets").order_by("position"))
         self.units = [plan.org_unit, *plan.org_unit.children.order_by("code")]
@@ -63,6 +64,16 @@ class AnnualReportData:
         self.scores = list(AssessmentScore.objects.filter(plan=plan, year=year).select_related("org_unit", "department").order_by("rank"))
         self.reports = list(TaskReport.objects.filter(task__plan=plan, year=year, status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED]).select_related("task", "department", "org_unit"))
         self.completeness = completeness(plan, today=dt.date(year + 1, 6, 30))
+
+    def figure(self, title: str) -> str:
+        """Return the next figure caption (图1 …)."""
+        self.figures += 1
+        return f"图{self.figures}  {title}"
+
+    def table(self, title: str) -> str:
+        """Return the next table caption (表1 …)."""
+        self.tables += 1
+        return f"表{self.tables}  {title}"
 
     def status_counts(self, indicators) -> Counter:
         return Counter(self.city[i.pk].status if self.city[i.pk] else R.NO_DATA for i in indicators)
@@ -75,7 +86,11 @@ class AnnualReportData:
 
 
 def build_annual_report(plan: Plan, year: int) -> bytes:
-    """Return the annual monitoring and evaluation report of a plan for a year as .docx bytes."""
+    """Return the annual monitoring and evaluation report of a plan for a year as .docx bytes.
+
+    Each section is one call writing headings, paragraphs, captioned tables (S.caption then S.table, numbered by
+    data.table()) and captioned charts (S.picture with data.figure()); another section or subsection is one more call.
+    """
     data = AnnualReportData(plan, year)
     doc = S.new_document()
     _title_page(doc, data)
@@ -118,20 +133,23 @@ def _overview(doc, data: AnnualReportData) -> None:
         S.paragraph(doc, f"截至{data.year + 1}年6月底，应报送事项{due}项，已报送{received}项，报送完整率{received / due:.1%}，按时报送率{on_time / due:.1%}。")
     by_action = data.by_action()
     chart_rows = [(f"{a.number}.{a.name}", data.status_counts(by_action.get(a.pk, []))) for a in data.actions]
-    S.picture(doc, charts.status_bars(chart_rows))
-    S.paragraph(doc, "图1  各专项行动指标进展情况", center=True, size=10.5, indent=False)
+    S.paragraph(doc, "各专项行动指标进展情况见图1。", indent=True).paragraph_format.keep_with_next = True
+    S.picture(doc, charts.status_bars(chart_rows), caption_text=data.figure("各专项行动指标进展情况"))
     key = [i for i in data.indicators if i.nature == "binding" and any(t.value is not None for t in i.targets.all())][:KEY_TRENDS]
     if key:
-        S.paragraph(doc, "主要约束性指标的变化趋势如下。")
-        for k, ind in enumerate(key, start=2):
+        first = data.figures + 1
+        S.paragraph(doc, f"主要约束性指标的变化趋势见图{first}至图{first + len(key) - 1}（星号为目标值，虚线为按当前趋势的预测）。"
+                    if len(key) > 1 else f"主要约束性指标的变化趋势见图{first}。").paragraph_format.keep_with_next = True
+        pictures = []
+        for ind in key:
             years = sorted({y for (i, u, y) in data.results if i == ind.pk and u == data.plan.org_unit_id})
             values = [data.results[(ind.pk, data.plan.org_unit_id, y)].value for y in years]
             baseline = getattr(ind, "baseline", None)
             last = data.city.get(ind.pk)
             forecast = (last.forecast_year, last.forecast) if last and last.forecast is not None else None
             png = charts.trend(ind.name, ind.unit, years, values, baseline.value if baseline else None, [(t.year, t.value) for t in ind.targets.all() if t.value is not None], forecast)
-            S.picture(doc, png, width_cm=14)
-            S.paragraph(doc, f"图{k}  {ind.name}", center=True, size=10.5, indent=False)
+            pictures.append((png, data.figure(f"{ind.name}（{ind.unit}）" if ind.unit else ind.name)))
+        S.pictures_side_by_side(doc, pictures)
 
 
 def _actions(doc, data: AnnualReportData) -> None:
@@ -152,6 +170,7 @@ def _actions(doc, data: AnnualReportData) -> None:
             rows.append([ind.number, ind.name, ind.unit or "—", baseline_text(ind), targets_text(ind), value_text(result),
                          result.get_status_display() if result else "未报送", result.explanation if result else ""])
         if rows:
+            S.caption(doc, data.table(f"{action.name}指标监测结果"))
             S.table(doc, ["序号", "指标", "单位", "基期水平", "目标值", f"{data.year}年", "状态", "评估说明"], rows, widths=[0.9, 2.6, 0.9, 1.5, 2.0, 1.2, 1.2, 5.3], font_size=8)
         reports = reports_by_action.get(action.pk, [])
         if reports:
@@ -183,11 +202,12 @@ def _counties(doc, data: AnnualReportData) -> None:
         counts = Counter(data.results[(i.pk, county.pk, data.year)].status for i in data.indicators if (i.pk, county.pk, data.year) in data.results)
         total = sum(counts.values())
         rows.append([county.name, total, counts[R.ACHIEVED], counts[R.ON_TRACK], sum(counts[s] for s in LAGGING), counts[R.NO_DATA], f"{(counts[R.ACHIEVED] + counts[R.ON_TRACK]) / total:.1%}" if total else "—"])
+    S.caption(doc, data.table(f"{data.year}年各县（市、区）指标进展情况"))
     S.table(doc, ["县（市、区）", "指标数", "已实现", "进度正常", "滞后", "未报送", "达标及正常比例"], rows, font_size=9)
     scored = [s for s in data.scores if s.org_unit_id]
     if scored:
-        S.picture(doc, charts.county_scores([s.org_unit.name for s in scored], [s.score for s in scored]))
-        S.paragraph(doc, f"图  {data.year}年各县（市、区）约束性指标考核得分", center=True, size=10.5, indent=False)
+        S.picture(doc, charts.county_scores([s.org_unit.name for s in scored], [s.score for s in scored]), width_cm=13,
+                  caption_text=data.figure(f"{data.year}年各县（市、区）约束性指标考核得分"))
 
 
 def _ranking(doc, data: AnnualReportData) -> None:
@@ -199,12 +219,13 @@ def _ranking(doc, data: AnnualReportData) -> None:
         return
     S.paragraph(doc, "考核以约束性指标为对象，已实现得全部权重分、进度正常得一半权重分，满分100分。")
     if units:
+        S.caption(doc, data.table(f"{data.year}年各县（市、区）考核排名"))
         S.table(doc, ["排名", "县（市、区）", "得分", "已实现", "进度正常"], [
             [s.rank, s.org_unit.name, f"{s.score:.2f}", sum(1 for c in s.contributions if c["status"] == R.ACHIEVED), sum(1 for c in s.contributions if c["status"] == R.ON_TRACK)]
             for s in units
         ], font_size=9)
     if departments:
-        S.paragraph(doc, "牵头部门考核结果：")
+        S.caption(doc, data.table(f"{data.year}年牵头部门考核排名"))
         S.table(doc, ["排名", "部门", "得分", "考核指标数"], [[s.rank, s.department.name, f"{s.score:.2f}", sum(1 for c in s.contributions if not c.get("component"))] for s in departments], font_size=9)
 
 
@@ -228,6 +249,7 @@ def _inspections(doc, data: AnnualReportData) -> None:
             signed = [v for v in visits if v.signed_off_at]
             S.paragraph(doc, f"{rnd.title}（{rnd.starts:%m月%d日}至{rnd.ends:%m月%d日}）共检查{len(visits)}个对象，已签认{len(signed)}个；"
                              f"发现问题{len(findings)}项，已整改验收{verified}项，逾期未整改{overdue}项。")
+            S.caption(doc, data.table(f"{rnd.title}检查结果"))
             S.table(doc, ["被检查对象", "得分", "发现问题", "已验收", "状态"], [
                 [(v.org_unit or v.department).name, f"{IS.visit_total(v):g}", len(v.findings.all()), sum(f.status == Finding.VERIFIED for f in v.findings.all()), "已签认" if v.signed_off_at else "检查中"]
                 for v in visits
@@ -239,12 +261,14 @@ def _inspections(doc, data: AnnualReportData) -> None:
             S.paragraph(doc, f"{rnd.title}按《{rnd.checklist.title}》（满分{rnd.checklist.max_points():g}分，{rnd.checklist.pass_mark:g}分及以上为达标）评估{len(visits)}个单位，"
                              f"达标{meeting}个，达标比例{share}。")
             if results["per_county"]:
+                S.caption(doc, data.table(f"{rnd.title}各县（市、区）达标单位数"))
                 S.table(doc, ["县（市、区）", "达标单位数"], [[name, n] for name, n in sorted(results["per_county"].items(), key=lambda kv: -kv[1])], font_size=9)
 
 
 def _annex(doc, data: AnnualReportData) -> None:
     doc.add_page_break()
     doc.add_heading("附件1  全部指标监测结果", level=1)
+    S.caption(doc, data.table(f"{data.year}年全部指标监测结果"))
     rows = []
     for ind in data.indicators:
         result = data.city.get(ind.pk)
@@ -253,5 +277,6 @@ def _annex(doc, data: AnnualReportData) -> None:
     counties = data.units[1:]
     if counties:
         doc.add_heading(f"附件2  各县（市、区）{data.year}年指标值", level=1)
+        S.caption(doc, data.table(f"各县（市、区）{data.year}年指标值"))
         rows = [[ind.number, ind.name] + [value_text(data.results.get((ind.pk, c.pk, data.year))) for c in counties] for ind in data.indicators]
         S.table(doc, ["序号", "指标"] + [c.name for c in counties], rows, font_size=7)

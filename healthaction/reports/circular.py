@@ -1,82 +1,224 @@
-"""The supervision circular (通报): overdue reports and off-track binding indicators, by department and by county."""
+"""The circular (通报) as such circulars are written: a ranked summary, the named laggards, overdue rectifications
+and a short paragraph per unit that lags. The item-by-item list is an annex sheet of the Excel export, never here:
+a new plan can have thousands of overdue items and the circular must stay a few pages whatever their number.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter
+from dataclasses import dataclass, field
 
 from healthaction.collection.models import DueItem
+from healthaction.collection.services import completeness
+from healthaction.core.choices import DueKind
 from healthaction.evaluation import rules as R
 from healthaction.evaluation.models import EvaluationResult
+from healthaction.inspections.services import ancestor, overdue_findings
 from healthaction.plans.models import Plan
 from healthaction.reports import docx_style as S
 
 LAGGING = (R.OFF_TRACK, R.REGRESSING)
+DETAIL_UNITS = 5  # the worst units get a paragraph each; the rest are named with counts in the summary
+NAMES_PER_LINE = 3  # indicators or findings named in a unit's paragraph before "等N项"
+KIND_WORDS = {DueKind.INDICATOR_VALUE: "指标数据", DueKind.TASK_PROGRESS: "任务进展"}  # the circular is written in Chinese
+
+
+@dataclass
+class UnitRecord:
+    """What the circular says about one department or county."""
+
+    name: str
+    kind: str  # "department" or "county"
+    due: int = 0
+    received: int = 0
+    on_time: int = 0
+    overdue: Counter = field(default_factory=Counter)  # DueKind → count
+    overdue_actions: Counter = field(default_factory=Counter)  # action name → count
+    lagging: list = field(default_factory=list)  # (indicator name, status label)
+    rectifications: list = field(default_factory=list)  # (finding text, deadline)
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(self.overdue.values())
+
+    @property
+    def completeness(self) -> float | None:
+        return self.received / self.due if self.due else None
+
+    @property
+    def timeliness(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+    @property
+    def weight(self) -> tuple:
+        """Order of the detail paragraphs: most problems first."""
+        return (-(self.overdue_total + len(self.lagging) + len(self.rectifications)), self.name)
+
+
+def overdue_items(plan: Plan, today: dt.date):
+    """Due items of a plan past their date and not received (the one definition the circular and its annex share)."""
+    return DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=today)  # history never counts
 
 
 def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
-    overdue = DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=today).select_related("department", "org_unit", "indicator", "task")
-    by_department, by_county = defaultdict(list), defaultdict(list)
-    for item in overdue.order_by("due_date"):
-        what = item.indicator.name if item.indicator_id else item.task.content[:40]
-        entry = f"{what}（{item.period_label}，应于{item.due_date:%Y年%m月%d日}前报送）"
-        (by_department[item.department.name] if item.department_id else by_county[item.org_unit.name]).append(entry)
-    lagging = EvaluationResult.objects.filter(plan=plan, year=year, status__in=LAGGING, indicator__nature="binding").select_related("indicator__action__lead_department", "org_unit")
-    off_department, off_county = defaultdict(list), defaultdict(list)
-    for result in lagging.order_by("indicator__position"):
-        entry = f"{result.indicator.name}：{result.explanation}"
+    """Return the circular's figures for a reporting year: records per department and county, and totals."""
+    units: dict[tuple[str, str], UnitRecord] = {}
+
+    def record(kind: str, name: str) -> UnitRecord:
+        return units.setdefault((kind, name), UnitRecord(name=name, kind=kind))
+
+    rows = completeness(plan, today=today, year=year)
+    for kind, group in (("department", "department"), ("county", "org_unit")):
+        for row in rows[group]:
+            r = record(kind, row["name"])
+            r.due, r.received, r.on_time = row["due"], row["received"], row["on_time"]
+    overdue = overdue_items(plan, today).filter(year=year).select_related("department", "org_unit", "indicator__action", "task__action")
+    for item in overdue:
+        r = record("department", item.department.name) if item.department_id else record("county", item.org_unit.name)
+        r.overdue[item.kind] += 1
+        action = item.indicator.action if item.indicator_id else item.task.action if item.task_id else None
+        if action is not None:
+            r.overdue_actions[action.name] += 1
+    earlier = overdue_items(plan, today).filter(year__lt=year).count()
+    lagging = (EvaluationResult.objects.filter(plan=plan, year=year, status__in=LAGGING, indicator__nature="binding")
+               .select_related("indicator__action__lead_department", "org_unit").order_by("indicator__position"))
+    for result in lagging:
         if result.org_unit_id == plan.org_unit_id:
             lead = result.indicator.action.lead_department if result.indicator.action else None
-            off_department[lead.name if lead else plan.org_unit.name].append(entry)
+            r = record("department", lead.name) if lead else record("county", plan.org_unit.name)
         else:
-            off_county[result.org_unit.name].append(entry)
-    from healthaction.inspections.services import ancestor, overdue_findings
-
-    rect_department, rect_county = defaultdict(list), defaultdict(list)
+            r = record("county", (ancestor(result.org_unit, "county") or result.org_unit).name)
+        r.lagging.append((result.indicator.name, result.get_status_display()))
     for finding in overdue_findings(today, plan=plan):
-        entry = f"{finding.visit.round.title}第{finding.item.number}项：{finding.text[:60]}（{finding.get_status_display()}，整改期限{finding.deadline:%Y年%m月%d日}）"
         if finding.department_id:
-            rect_department[finding.department.name].append(entry)
-        else:  # a community's or a school's finding is listed under its county
-            unit = finding.org_unit
-            rect_county[(ancestor(unit, "county") or unit).name].append(f"{unit.name}：{entry}" if unit.level != "county" else entry)
-    return {"overdue_department": dict(by_department), "overdue_county": dict(by_county), "lagging_department": dict(off_department), "lagging_county": dict(off_county),
-            "rectification_department": dict(rect_department), "rectification_county": dict(rect_county)}
+            r = record("department", finding.department.name)
+        else:  # a community's or a school's finding is counted under its county
+            r = record("county", (ancestor(finding.org_unit, "county") or finding.org_unit).name)
+        r.rectifications.append((finding.text, finding.deadline))
+    records = list(units.values())
+    return {
+        "departments": ranked([r for r in records if r.kind == "department" and r.due]),
+        "counties": ranked([r for r in records if r.kind == "county" and r.due]),
+        "records": records,
+        "overdue_total": sum(r.overdue_total for r in records),
+        "earlier_overdue": earlier,
+        "lagging_total": sum(len(r.lagging) for r in records),
+        "rectification_total": sum(len(r.rectifications) for r in records),
+    }
+
+
+def ranked(records: list[UnitRecord]) -> list[UnitRecord]:
+    """Best first: completeness, then timeliness, then name (a stable order for ties)."""
+    return sorted(records, key=lambda r: (-(r.completeness or 0), -(r.timeliness or 0), r.name))
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
+def _names(pairs: list[tuple[str, int]]) -> str:
+    return "、".join(f"{name}（{n}项）" for name, n in pairs)
+
+
+def _some(names: list[str], total: int, measure: str = "项") -> str:
+    shown = "、".join(names[:NAMES_PER_LINE])
+    return f"{shown}等{total}{measure}" if total > NAMES_PER_LINE else shown
 
 
 def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes:
-    """Return the circular on who is late or lagging, as .docx bytes."""
+    """Return the circular on reporting and progress in a year, as .docx bytes."""
     today = today or dt.date.today()
     data = circular_data(plan, year, today)
     doc = S.new_document()
     doc.add_paragraph(f"关于{data_title(plan)}{year}年度报送和推进情况的通报", style="Title")
     S.paragraph(doc, "各县（市、区）推进办，各有关部门：", indent=False)
-    overdue_total = sum(len(v) for v in data["overdue_department"].values()) + sum(len(v) for v in data["overdue_county"].values())
-    lagging_total = sum(len(v) for v in data["lagging_department"].values()) + sum(len(v) for v in data["lagging_county"].values())
-    rectification_total = sum(len(v) for v in data["rectification_department"].values()) + sum(len(v) for v in data["rectification_county"].values())
-    S.paragraph(doc, f"截至{today:%Y年%m月%d日}，共有{overdue_total}项报送事项逾期未报，{lagging_total}项约束性指标进度严重滞后或退步，{rectification_total}项督导发现问题逾期未完成整改。现将有关情况通报如下。")
-    sections = [
-        ("一、逾期未报送情况（按部门）", data["overdue_department"]),
-        ("二、逾期未报送情况（按县市区）", data["overdue_county"]),
-        ("三、约束性指标滞后情况（按部门）", data["lagging_department"]),
-        ("四、约束性指标滞后情况（按县市区）", data["lagging_county"]),
-        ("五、督导问题逾期未整改情况（按部门）", data["rectification_department"]),
-        ("六、督导问题逾期未整改情况（按县市区）", data["rectification_county"]),
-    ]
-    for heading, groups in sections:
-        doc.add_heading(heading, level=1)
-        if not groups:
-            S.paragraph(doc, "无。")
+    all_units = data["departments"] + data["counties"]
+    due = sum(r.due for r in all_units)
+    received = sum(r.received for r in all_units)
+    on_time = sum(r.on_time for r in all_units)
+    opening = f"截至{today:%Y年%m月%d日}，{year}年度应报送事项{due}项，已报送{received}项，" if due else f"截至{today:%Y年%m月%d日}，"
+    if due:
+        opening += f"报送完整率{_pct(received / due)}，按时报送率{_pct(on_time / due)}；"
+    opening += (f"逾期未报{data['overdue_total']}项，约束性指标进度严重滞后或退步{data['lagging_total']}项，"
+                f"督导发现问题逾期未整改{data['rectification_total']}项。现将有关情况通报如下。")
+    S.paragraph(doc, opening)
+
+    doc.add_heading("一、报送总体情况", level=1)
+    S.paragraph(doc, "各部门、各县（市、区）报送完整率和按时报送率见表1、表2，按报送完整率从高到低排列，完整率相同的按按时报送率排列。")
+    headers = ["排名", "{unit}", "应报", "已报", "按时", "逾期未报", "完整率", "按时率"]
+    widths = [1.2, 4.6, 1.4, 1.4, 1.4, 1.8, 1.7, 1.7]
+    for number, (label, group) in enumerate((("部门", data["departments"]), ("县（市、区）", data["counties"])), start=1):
+        if not group:
             continue
-        for name, entries in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-            doc.add_heading(f"{name}（{len(entries)}项）", level=3)
-            for entry in entries[:50]:
-                S.paragraph(doc, f"· {entry}")
-            if len(entries) > 50:
-                S.paragraph(doc, f"另有{len(entries) - 50}项，详见系统待办清单。")
-    S.paragraph(doc, "请有关单位对照通报内容，于15个工作日内完成补报和整改，并将整改情况报推进办。")
-    S.paragraph(doc, plan.issuer or plan.org_unit.name, indent=False).alignment = 2
+        S.caption(doc, f"表{number}  {year}年度各{label}报送情况")
+        S.table(doc, [h.format(unit=label) for h in headers], [
+            [k, r.name, r.due, r.received, r.on_time, r.overdue_total, _pct(r.completeness), _pct(r.timeliness)] for k, r in enumerate(group, start=1)
+        ], widths=widths, font_size=10)
+    if data["earlier_overdue"]:
+        S.paragraph(doc, f"此外，以前年度仍有{data['earlier_overdue']}项报送事项逾期未报，请有关单位一并补报。")
+
+    doc.add_heading("二、通报的单位", level=1)
+    late = sorted((r for r in data["records"] if r.overdue_total), key=lambda r: (-r.overdue_total, r.name))
+    behind = sorted((r for r in data["records"] if r.lagging), key=lambda r: (-len(r.lagging), r.name))
+    S.paragraph(doc, "（一）有逾期未报事项的单位：" + (_names([(r.name, r.overdue_total) for r in late]) + "。" if late else "无。"))
+    S.paragraph(doc, "（二）约束性指标进度严重滞后或退步的单位：" + (_names([(r.name, len(r.lagging)) for r in behind]) + "。" if behind else "无。"))
+    rectifying = sorted((r for r in data["records"] if r.rectifications), key=lambda r: (-len(r.rectifications), r.name))
+    S.paragraph(doc, "（三）督导发现问题逾期未整改的单位：" + (_names([(r.name, len(r.rectifications)) for r in rectifying]) + "。" if rectifying else "无。"))
+
+    doc.add_heading("三、督导问题整改情况", level=1)
+    if rectifying:
+        S.paragraph(doc, f"督导发现的问题中，有{data['rectification_total']}项已过整改期限仍未完成整改验收，分布见表3。")
+        S.caption(doc, "表3  督导发现问题逾期未整改情况")
+        S.table(doc, ["单位", "逾期未整改", "最早整改期限"], [
+            [r.name, len(r.rectifications), f"{min(d for _t, d in r.rectifications):%Y年%m月%d日}"] for r in rectifying
+        ], widths=[6.0, 3.0, 4.5], font_size=10)
+    else:
+        S.paragraph(doc, "督导发现的问题均在整改期限内或已整改验收。")
+
+    doc.add_heading("四、有关单位具体情况", level=1)
+    detailed = sorted((r for r in data["records"] if r.overdue_total or r.lagging or r.rectifications), key=lambda r: r.weight)
+    if not detailed:
+        S.paragraph(doc, "无。")
+    for k, r in enumerate(detailed[:DETAIL_UNITS], start=1):
+        doc.add_heading(f"（{_cn(k)}）{r.name}", level=2)
+        S.paragraph(doc, "".join(_unit_lines(r, year)))  # one paragraph a unit: a few lines, never a list of items
+    if len(detailed) > DETAIL_UNITS:
+        S.paragraph(doc, f"其余{len(detailed) - DETAIL_UNITS}个单位的情况见第二部分，逐项清单见Excel导出的附表。")
+    else:
+        S.paragraph(doc, "逐项清单见Excel导出的附表。")
+
+    doc.add_heading("五、工作要求", level=1)
+    S.paragraph(doc, "请被通报的单位对照通报内容，于15个工作日内完成补报和整改，并将整改情况报推进办。"
+                     "各单位要落实专人负责报送工作，按时、完整、准确报送指标数据和任务进展。")
+    signature = S.paragraph(doc, plan.issuer or plan.org_unit.name, indent=False)
+    signature.alignment = 2
+    signature.paragraph_format.space_before = S.Pt(28)  # a blank line above the signature
+    S.paragraph(doc, f"{today:%Y年%m月%d日}", indent=False).alignment = 2
     return S.to_bytes(doc)
+
+
+def _unit_lines(r: UnitRecord, year: int) -> list[str]:
+    """At most three short sentences: reporting, binding indicators, rectification (never one line per item)."""
+    lines = []
+    if r.overdue_total:
+        kinds = "，".join(f"{KIND_WORDS[kind]}{n}项" for kind, n in sorted(r.overdue.items()))
+        actions = _names(r.overdue_actions.most_common(NAMES_PER_LINE))
+        more = "等" if len(r.overdue_actions) > NAMES_PER_LINE else ""
+        lines.append(f"报送：{year}年度应报{r.due}项，逾期未报{r.overdue_total}项（{kinds}），主要涉及{actions}{more}。")
+    if r.lagging:
+        named = [f"{name}（{status}）" for name, status in r.lagging]
+        lines.append(f"约束性指标：{_some(named, len(r.lagging))}进度严重滞后或退步。")
+    if r.rectifications:
+        kinds = Counter(text.rstrip("。")[:24] for text, _d in r.rectifications)  # the same problem found at several places
+        named = [f"{text}（{n}项）" if n > 1 else text for text, n in kinds.most_common()]
+        lines.append(f"督导整改：{_some(named, len(kinds), '类')}问题逾期未整改，共{len(r.rectifications)}项。")
+    return lines
+
+
+def _cn(n: int) -> str:
+    digits = "一二三四五六七八九十"
+    return digits[n - 1] if n <= 10 else f"{n}"
 
 
 def data_title(plan: Plan) -> str:

@@ -8,6 +8,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -54,8 +55,38 @@ def new_document() -> Document:
         style.paragraph_format.space_before = Pt(6)
         style.paragraph_format.space_after = Pt(6)
     styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    ppr = styles["Title"].element.pPr
+    border = ppr.find(qn("w:pBdr")) if ppr is not None else None
+    if border is not None:  # the template's rule under the title is no part of a 公文 title
+        ppr.remove(border)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        styles[name].paragraph_format.keep_with_next = True  # a heading never ends a page
+    _caption_style(styles)
     _page_numbers(section)
     return doc
+
+
+def _caption_style(styles) -> None:
+    """Captions (图1 …, 表1 …): centred, smaller, bold, kept on the page of what they name."""
+    style = styles["Caption"]
+    style.font.name = HEADING_FONT
+    style.font.size = Pt(11)
+    style.font.bold = True
+    style.font.italic = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    _east_asian(style, HEADING_FONT)
+    fmt = style.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt.first_line_indent = Pt(0)
+    fmt.line_spacing = 1.15
+    fmt.space_before, fmt.space_after = Pt(4), Pt(4)
+
+
+def caption(doc, text: str, *, above: bool = True):
+    """Add a caption; one above a table or chart is kept with it (keep-with-next), one below follows its picture."""
+    p = doc.add_paragraph(text, style="Caption")
+    p.paragraph_format.keep_with_next = above
+    return p
 
 
 def _page_numbers(section) -> None:
@@ -90,7 +121,7 @@ def paragraph(doc, text: str, *, bold: bool = False, center: bool = False, size:
 
 
 def table(doc, headers: list[str], rows: list[list], widths: list[float] | None = None, font_size: float = 9):
-    """Add a bordered table whose header row repeats on every page; return it."""
+    """Add a bordered table whose header row repeats on every page and whose rows never split; return it."""
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -102,8 +133,9 @@ def table(doc, headers: list[str], rows: list[list], widths: list[float] | None 
     for cell, text in zip(header.cells, headers):
         _cell_text(cell, text, font_size, bold=True)
     for row in rows:
-        cells = t.add_row().cells
-        for cell, value in zip(cells, row):
+        added = t.add_row()
+        added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, value in zip(added.cells, row):
             _cell_text(cell, "" if value is None else str(value), font_size)
     if widths:
         t.autofit = False
@@ -126,12 +158,40 @@ def _cell_text(cell, text: str, size: float, bold: bool = False) -> None:
     _east_asian(run, TABLE_FONT)
 
 
-def picture(doc, png: bytes, width_cm: float = 15.5) -> None:
+MAX_PICTURE_HEIGHT_CM = 12.0  # about half the body height, so a picture never pushes most of a page blank
+
+
+def picture(doc, png: bytes, width_cm: float = 15.5, caption_text: str | None = None, max_height_cm: float = MAX_PICTURE_HEIGHT_CM) -> None:
+    """Add a centred picture, narrowed when it would be taller than max_height_cm; a caption goes below, kept with it."""
+    image = Image.from_blob(png)
+    width_cm = min(width_cm, max_height_cm * image.px_width / image.px_height)
     doc.add_picture(io.BytesIO(png), width=Cm(width_cm))
     holder = doc.paragraphs[-1]
     holder.alignment = WD_ALIGN_PARAGRAPH.CENTER
     holder.paragraph_format.first_line_indent = Pt(0)
     holder.paragraph_format.line_spacing = 1.0  # the body's exact 26 pt spacing would clip the picture
+    if caption_text:
+        holder.paragraph_format.keep_with_next = True
+        caption(doc, caption_text, above=False)
+
+
+def pictures_side_by_side(doc, items: list[tuple[bytes, str]], width_cm: float = 7.6) -> None:
+    """Lay small charts out two per row in a borderless table, each with its caption under it."""
+    for start in range(0, len(items), 2):
+        pair = items[start:start + 2]
+        t = doc.add_table(rows=2, cols=2)
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for k, (png, text) in enumerate(pair):
+            top = t.cell(0, k).paragraphs[0]
+            top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            top.paragraph_format.first_line_indent = Pt(0)
+            top.paragraph_format.line_spacing = 1.0
+            top.paragraph_format.keep_with_next = True
+            top.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+            below = t.cell(1, k).paragraphs[0]
+            below.style = doc.styles["Caption"]
+            below.add_run(text)
 
 
 def landscape(doc) -> None:

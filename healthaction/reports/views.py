@@ -29,6 +29,11 @@ def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
+def _unavailable(request, why: str) -> HttpResponse:
+    """A page (not bare text) saying why a report cannot be made on this server now, with the way back."""
+    return render(request, "reports/unavailable.html", {"why": why}, status=503)
+
+
 @login_required
 def reports_page(request):
     plans = list(scopes.report_plans(request.user, Plan.objects.select_related("org_unit")).order_by("pk"))
@@ -51,7 +56,7 @@ def download(request, plan_id: int, kind: str):
             if kind == "annual-pdf":
                 pdf = docx_to_pdf(data)
                 if pdf is None:
-                    return HttpResponse(_("LibreOffice is not installed on the server: download the .docx instead."), status=503, content_type="text/plain; charset=utf-8")
+                    return _unavailable(request, _("LibreOffice is not installed on the server: download the .docx instead."))
                 return _attachment(pdf, "application/pdf", f"{plan.org_unit.name}{year}年度监测评估报告.pdf")
             return _attachment(data, DOCX, f"{plan.org_unit.name}{year}年度监测评估报告.docx")
         if kind == "circular":
@@ -59,5 +64,5 @@ def download(request, plan_id: int, kind: str):
         if kind == "excel":
             return _attachment(build_export(plan), XLSX, f"{plan.org_unit.name}指标监测结果.xlsx")
     except FontMissing as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        return _unavailable(request, str(exc))
     raise Http404

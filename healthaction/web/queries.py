@@ -7,11 +7,12 @@ from collections import Counter, defaultdict
 
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
 
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
 from healthaction.core.choices import ValueStatus
 from healthaction.evaluation import rules as R
-from healthaction.evaluation.models import AssessmentScore, EvaluationResult
+from healthaction.evaluation.models import AssessmentScore, EvaluationResult, Status
 from healthaction.plans.models import Indicator, Plan
 
 LAGGING = (R.OFF_TRACK, R.REGRESSING, R.AT_RISK)
@@ -52,7 +53,7 @@ def dashboard(plan: Plan, year: int | None) -> dict:
                   .select_related("indicator", "org_unit", "submitted_by").order_by("-submitted_at")[:10])
     chart = {
         "actions": [f"{a.number}.{a.name}" for a in actions],
-        "series": [{"status": s, "name": R.STATUS_LABEL_ZH[s], "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in R.STATUSES],
+        "series": [{"status": s, "name": str(Status(s).label), "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in R.STATUSES],
     }
     return {
         "year": year, "totals": {s: totals.get(s, 0) for s in R.STATUSES}, "indicator_count": len(results),
@@ -79,6 +80,8 @@ def indicator_page(indicator: Indicator, year: int | None, user=None) -> dict:
         "baseline": baseline.value if baseline else None,
         "targets": [[t.year, t.value] for t in targets if t.value is not None],
         "forecast": [[years[-1], city[years[-1]].value], [current.forecast_year, current.forecast]] if current and current.forecast is not None and years and city.get(years[-1]) and city[years[-1]].value is not None else [],
+        # the chart's words travel with its data, in the reader's language (charts.js holds no text of its own)
+        "labels": {"value": _("Reported value"), "baseline": _("Baseline"), "target": _("Target"), "forecast": _("Trend forecast")},
     }
     grid = [{"unit": u, "result": by_unit.get(u.pk, {}).get(year)} for u in units]
     values = list(IndicatorValue.objects.filter(indicator=indicator, org_unit__in=units).select_related("org_unit", "approved_by", "submitted_by").order_by("org_unit__path", "-year")[:80])

@@ -22,13 +22,15 @@ from healthaction.core.params import int_param, year_param
 from healthaction.core.xlsx import safe_row
 from healthaction.evaluation import rules as R
 from healthaction.collection import current
+from healthaction.evaluation.models import Status
 from healthaction.evaluation.services import stage_summaries
+from healthaction.inspections.models import Round
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department
 from healthaction.web import queries
 
-STATUS_LABELS = R.STATUS_LABEL_ZH
+STATUS_LABELS = {code: Status(code).label for code in R.STATUSES}  # lazy labels: in the reader's language
 TASK_BOARD_PAGE_SIZE = 25
 
 
@@ -70,7 +72,10 @@ def home(request: HttpRequest) -> HttpResponse:
     plans = _with_actions(plans_for(request)).annotate(
         indicator_count=Count("indicators", distinct=True), binding_count=Count("indicators", filter=Q(indicators__nature="binding"), distinct=True)
     )
-    return render(request, "web/home.html", {"plans": plans, "can_import": scopes.is_office(request.user)})
+    # an inspector without a role on any plan starts from the rounds they inspect, not from "no plan yet"
+    has_role = scopes.may_read_plans(request.user)
+    rounds = [] if has_role else Round.objects.filter(inspectors=request.user).select_related("plan", "checklist").order_by("-year", "-starts")
+    return render(request, "web/home.html", {"plans": plans, "can_import": scopes.is_office(request.user), "rounds": rounds, "has_role": has_role})
 
 
 def _year(request, plan) -> int | None:

@@ -84,7 +84,7 @@ def test_the_supervision_and_healthy_cell_section_matches_the_rounds(annual, dem
 
 
 def test_the_report_is_formal(annual):
-    header = annual.tables[0].rows[0]._tr
+    header = next(t for t in annual.tables if t.style is not None and t.style.name == "Table Grid").rows[0]._tr
     assert header.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
     footer = annual.sections[0].footer._element.xml
     assert "PAGE" in footer
@@ -94,22 +94,25 @@ def test_the_report_is_formal(annual):
 def test_the_circular_names_overdue_and_lagging(demo):
     document = docx.Document(io.BytesIO(build_circular(demo["plan"], 2025)))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "逾期未报送情况（按部门）" in text and "约束性指标滞后情况（按县市区）" in text
-    assert "市卫生健康委（" in text
-    lagging = EvaluationResult.objects.filter(plan=demo["plan"], year=2025, status__in=["off_track", "regressing"], indicator__nature="binding").exclude(org_unit=demo["plan"].org_unit).first()
-    assert f"{lagging.indicator.name}：{lagging.explanation}" in text
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["一、报送总体情况", "二、通报的单位", "三、督导问题整改情况", "四、有关单位具体情况", "五、工作要求"]
+    lagging = EvaluationResult.objects.filter(plan=demo["plan"], year=2025, status__in=["off_track", "regressing"], indicator__nature="binding").exclude(org_unit=demo["plan"].org_unit)
+    county = lagging.first().org_unit.name
+    named = next(line for line in text.splitlines() if line.startswith("（二）约束性指标进度严重滞后或退步的单位："))
+    assert f"{county}（{lagging.filter(org_unit__name=county).count()}项）" in named
 
 
 def test_the_excel_export_has_one_sheet_per_action_with_filters(demo):
     wb = openpyxl.load_workbook(io.BytesIO(build_export(demo["plan"])))
-    assert len(wb.sheetnames) == demo["plan"].actions.count()
+    assert len(wb.sheetnames) == demo["plan"].actions.count() + 2  # and the circular's two annexes
+    assert wb.sheetnames[-2:] == ["附表1 逾期未报事项", "附表2 逾期未整改问题"]
     ws = wb[wb.sheetnames[0]]
     assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1")
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     literacy = [r for r in rows if r[1] == "居民健康素养水平" and r[4] == "青川市" and r[5] == 2025][0]
     result = EvaluationResult.objects.get(indicator__name="居民健康素养水平", org_unit__code="990100", year=2025)
     assert literacy[10] == result.get_status_display() and literacy[11] == result.explanation
-    assert sum(len(list(wb[n].iter_rows(min_row=2))) for n in wb.sheetnames) == EvaluationResult.objects.filter(plan=demo["plan"]).count()
+    assert sum(len(list(wb[n].iter_rows(min_row=2))) for n in wb.sheetnames[:-2]) == EvaluationResult.objects.filter(plan=demo["plan"]).count()
 
 
 def test_the_cli_and_the_download_page(demo, tmp_path, login):
@@ -135,3 +138,11 @@ def test_the_pdf_renders_chinese_headings(demo):
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "2", "-l", "2", str(ARTIFACTS / "annual-report.pdf"), str(ARTIFACTS / "annual-report-page")], check=True)
     page = next(ARTIFACTS.glob("annual-report-page*.png"))
     assert page.stat().st_size > 10_000
+
+
+def test_without_libreoffice_the_pdf_link_answers_with_a_page_that_says_why(demo, login, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")  # as on a server where LibreOffice is not installed
+    response = login("office").get(f"/reports/{demo['plan'].pk}/annual-pdf/?year=2025")
+    assert response.status_code == 503 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "暂时无法生成报告" in page and "服务器未安装 LibreOffice" in page and 'href="/reports/"' in page

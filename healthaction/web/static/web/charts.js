@@ -22,25 +22,37 @@
       })
     });
     window.addEventListener("resize", function () { chart.resize(); });
+    return chart;
+  }
+
+  function label(d, key, fallback) {
+    return (d.labels && d.labels[key]) || fallback;
   }
 
   function trend(el, d) {
     var chart = echarts.init(el, null, {renderer: "svg"});
-    var years = d.years.map(String);
-    var series = [{name: "监测值", type: "line", data: d.values, connectNulls: true, symbolSize: 7, itemStyle: {color: "#0b5cab"}}];
+    // every series is drawn as [year, value] pairs on one category axis of all years, so a point lands on its own
+    // year whatever other years (targets, forecast) the axis holds; a single value is drawn as its marker
+    var points = [];
+    d.years.forEach(function (y, i) {
+      if (i < d.values.length && d.values[i] !== null && d.values[i] !== undefined) { points.push([String(y), d.values[i]]); }
+    });
+    var series = [{name: label(d, "value", "value"), type: "line", data: points, showSymbol: true, showAllSymbol: true,
+      symbolSize: 8, itemStyle: {color: "#0b5cab"}}];
     if (d.baseline !== null) {
-      series[0].markLine = {symbol: "none", label: {formatter: "基期 {c}"}, lineStyle: {type: "dotted", color: "#868e96"}, data: [{yAxis: d.baseline}]};
+      series[0].markLine = {symbol: "none", label: {formatter: label(d, "baseline", "baseline") + " {c}"},
+        lineStyle: {type: "dotted", color: "#868e96"}, data: [{yAxis: d.baseline}]};
     }
     if (d.targets.length) {
-      series.push({name: "目标", type: "scatter", symbol: "diamond", symbolSize: 14, itemStyle: {color: "#c92a2a"},
+      series.push({name: label(d, "target", "target"), type: "scatter", symbol: "diamond", symbolSize: 14, itemStyle: {color: "#c92a2a"},
         data: d.targets.map(function (t) { return [String(t[0]), t[1]]; })});
     }
     if (d.forecast.length) {
-      series.push({name: "趋势预测", type: "line", lineStyle: {type: "dashed"}, itemStyle: {color: "#74a9e0"},
+      series.push({name: label(d, "forecast", "forecast"), type: "line", lineStyle: {type: "dashed"}, itemStyle: {color: "#74a9e0"},
         data: d.forecast.map(function (p) { return [String(p[0]), p[1]]; })});
     }
-    var all = years.slice();
-    d.targets.forEach(function (t) { if (all.indexOf(String(t[0])) < 0) { all.push(String(t[0])); } });
+    var all = d.years.map(String);
+    d.targets.concat(d.forecast).forEach(function (t) { if (all.indexOf(String(t[0])) < 0) { all.push(String(t[0])); } });
     all.sort();
     chart.setOption({
       aria: {enabled: true},
@@ -52,6 +64,7 @@
       series: series
     });
     window.addEventListener("resize", function () { chart.resize(); });
+    return chart;
   }
 
   function targetBars(el, d) {
@@ -60,9 +73,11 @@
       aria: {enabled: true}, tooltip: {trigger: "axis"}, legend: {bottom: 0},
       grid: {left: 8, right: 16, top: 16, bottom: 36, containLabel: true},
       xAxis: {type: "category", data: d.plans}, yAxis: {type: "value", scale: true},
-      series: d.series.map(function (s) { return {name: s.year + "年目标", type: "bar", data: s.data}; })
+      series: d.series.map(function (s) { return {name: s.name || String(s.year), type: "bar", data: s.data}; })
     });
   }
+
+  window.healthactionCharts = {statusBars: statusBars, trend: trend, targetBars: targetBars};  // for the browser tests
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-chart]").forEach(function (el) {
