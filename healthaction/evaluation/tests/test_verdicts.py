@@ -157,13 +157,14 @@ def _superuser():
 
 def test_values_import_loads_history_approves_it_and_evaluates_once(small, tmp_path, capsys, django_capture_on_commit_callbacks):
     _superuser()
+    get_user_model().objects.create_superuser("checker", password="y" * 16)  # a second pair of eyes approves
     path = tmp_path / "history.csv"
     path.write_text("indicator,org unit code,year,value\n知晓率,T100,2019,50\n1,T102,2022,25.5\n婴儿死亡率,T102,2021,11\n", encoding="utf-8")
     runs = []
     plan_evaluated.connect(lambda **kw: runs.append(kw), weak=False, dispatch_uid="test-import")
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            call_command("values", "import", str(path), "--plan", str(small["plan"].pk), "--approve", "--user", "importer")
+            call_command("values", "import", str(path), "--plan", str(small["plan"].pk), "--approve", "--user", "importer", "--approver", "checker")
     finally:
         plan_evaluated.disconnect(dispatch_uid="test-import")
     assert capsys.readouterr().out.strip() == "3 行：保存 3 行，未变 0 行，审核通过 3 行。"

@@ -1,4 +1,4 @@
-"""healthaction values import FILE.csv|.xlsx --plan ID [--approve] [--user NAME]
+"""healthaction values import FILE.csv|.xlsx --plan ID [--user NAME] [--approve --approver NAME]
 
 Loads an office's history of indicator values (columns: indicator, org unit code, year, value) through the
 collection write path (collection.excel.import_rows, then collection.services.review to approve): the same
@@ -77,7 +77,7 @@ def _header(row: list) -> dict[str, int]:
     return found
 
 
-def import_values(path: Path, plan: Plan, user, *, approve: bool = False) -> dict:
+def import_values(path: Path, plan: Plan, user, *, approver=None) -> dict:
     """Import the file's values for the plan; raise ImportFailed with row-numbered messages and write nothing."""
     rows = read_table(path)
     if not rows:
@@ -119,13 +119,13 @@ def import_values(path: Path, plan: Plan, user, *, approve: bool = False) -> dic
             # import_rows numbers the rows it was given from 1: put the file's own line numbers back
             raise ImportFailed([_renumber(e.message, e.row, lines[e.row - 1] if 0 < e.row <= len(lines) else e.row) for e in result.errors])
         approved = 0
-        if approve:
+        if approver is not None:
             for _line, row in parsed:
                 item = DueItem.objects.filter(kind=DueKind.INDICATOR_VALUE, indicator_id=row["indicator_id"], org_unit__code=row["org_unit"],
                                               year=row["year"], half=0).select_related("plan__org_unit", "org_unit", "indicator").first()
                 obj = services.submission_for(item)
                 if obj is not None and obj.status == "submitted":
-                    services.review(user, item, approve=True, comment=_("history imported from %(f)s") % {"f": path.name})
+                    services.review(approver, item, approve=True, comment=_("history imported from %(f)s") % {"f": path.name})
                     approved += 1
     return {"rows": len(parsed), "saved": result.saved, "unchanged": result.unchanged, "approved": approved}
 
@@ -156,6 +156,7 @@ class Command(BaseCommand):
         parser.add_argument("--plan", type=int, required=True)
         parser.add_argument("--approve", action="store_true", help="approve the imported values (they are evaluated once)")
         parser.add_argument("--user", help="user recorded as the importer (default: the only superuser)")
+        parser.add_argument("--approver", help="with --approve: the user who approves (never the importer: values need a second pair of eyes)")
 
     def handle(self, *args, **options):
         with translation.override(settings.LANGUAGE_CODE):
@@ -163,11 +164,18 @@ class Command(BaseCommand):
             if plan is None:
                 raise CommandError(_("No plan with id %(id)s.") % {"id": options["plan"]})
             user = self._user(options["user"])
+            approver = None
+            if options["approve"]:
+                if not options["approver"]:
+                    raise CommandError(_("Name the approving user with --approver (someone other than the importer)."))
+                approver = self._user(options["approver"])
+                if approver.pk == user.pk:
+                    raise CommandError(_("Name the approving user with --approver (someone other than the importer)."))
             path = Path(options["file"])
             if not path.is_file():
                 raise CommandError(_("No file %(f)s.") % {"f": path})
             try:
-                counts = import_values(path, plan, user, approve=options["approve"])
+                counts = import_values(path, plan, user, approver=approver)
             except ImportFailed as failed:
                 raise CommandError(_("Nothing was imported:") + "\n" + "\n".join(failed.errors))
             self.stdout.write(_("%(rows)s rows: %(saved)s saved, %(unchanged)s unchanged, %(approved)s approved.") % counts)
