@@ -340,10 +340,12 @@ def _num(col: str) -> pl.Expr:
 CMP_TEXT = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "range": ""}
 
 
-def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | None = None) -> pl.DataFrame:
+def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | None = None, *,
+            labels: dict[str, str]) -> pl.DataFrame:
     """Return results with an `explanation` column: one Chinese sentence that cites the numbers.
 
-    `targets` gives the words as written (持续下降, 实现); `units` (indicator_id, unit) adds the unit after each number.
+    `targets` gives the words as written (持续下降, 实现); `units` (indicator_id, unit) adds the unit after each number;
+    `labels` maps each status code to the word the sentence ends with (the caller owns the vocabulary).
     """
     df = results.lazy().join(target_texts(targets).lazy(), on=["indicator_id", "target_year"], how="left", maintain_order="left")
     if units is not None:
@@ -363,7 +365,7 @@ def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | 
     target_part = pl.concat_str([pl.col("target_year").cast(pl.Utf8), pl.lit("年目标"), target_txt])
     expected_txt = pl.concat_str([pl.lit("按线性进度应达"), _num("expected"), u])
     s = pl.col("status").cast(pl.Utf8)
-    label = pl.col("status").cast(pl.Utf8).replace_strict(R.STATUS_LABEL_ZH, default="")
+    label = pl.col("status").cast(pl.Utf8).replace_strict(labels, default="")
     numeric = pl.concat_str(
         [
             base_txt, pl.lit("，"), value_txt, pl.lit("，"),

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from healthaction.core.choices import PlanStatus, ValueStatus
 from healthaction.evaluation import engine, opensdg
 from healthaction.evaluation import rules as R
+from healthaction.evaluation.choices import EvaluationStatus
 from django.db.models import Count
 
 from healthaction.evaluation.models import AssessmentScheme, AssessmentScore, EvaluationResult, EvaluationSummary
@@ -135,7 +136,8 @@ def evaluate_plan(plan: Plan, indicator_ids: list[int] | None = None, org_unit_i
     if values.height == 0:
         return _store(plan, None, indicator_ids, org_unit_ids)
     results = engine.evaluate(values.drop("numerator", "denominator"), indicators, targets, plan_unit_id=plan.org_unit_id, assume_sorted=True)
-    results = engine.explain(results, targets, indicators.select("indicator_id", "unit"))
+    # The explanation is stored as one Chinese sentence, so its status word is the Chinese label.
+    results = engine.explain(results, targets, indicators.select("indicator_id", "unit"), labels=EvaluationStatus.labels_in("zh-hans"))
     results = _with_opensdg(results, indicators, targets)
     return _store(plan, results, indicator_ids, org_unit_ids)
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from healthaction.inspections import excel
 from healthaction.inspections import services as S
+from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile, Visit
 from healthaction.plans.models import Plan
@@ -330,9 +331,9 @@ def findings(request):
         qs = qs.exclude(status=Finding.VERIFIED).filter(deadline__lt=today)
     elif current == "active":
         qs = qs.exclude(status=Finding.VERIFIED)
-    elif current in dict(Finding.STATUS_CHOICES):
+    elif current in FindingStatus:
         qs = qs.filter(status=current)
-    return render(request, "inspections/findings.html", {"findings": qs[:500], "current": current, "today": today, "statuses": Finding.STATUS_CHOICES})
+    return render(request, "inspections/findings.html", {"findings": qs[:500], "current": current, "today": today, "statuses": FindingStatus.choices})
 
 
 @login_required
@@ -350,7 +351,7 @@ def finding_detail(request, pk: int):
             except S.InspectionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("The finding is now “%(s)s”.") % {"s": dict(Finding.STATUS_CHOICES)[form.cleaned_data["status"]]})
+                messages.success(request, _("The finding is now “%(s)s”.") % {"s": FindingStatus.label(form.cleaned_data["status"])})
                 return redirect("inspections:finding", pk=pk)
     events = finding.events.select_related("user")
     return render(request, "inspections/finding.html", {"finding": finding, "events": events, "form": form, "today": dt.date.today()}, status=400 if form is not None and form.errors else 200)

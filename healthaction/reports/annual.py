@@ -9,13 +9,19 @@ from healthaction.collection.models import TaskReport
 from healthaction.collection.services import completeness
 from healthaction.core.choices import TaskProgress, ValueStatus
 from healthaction.evaluation import rules as R
+from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.plans.models import Plan
 from healthaction.reports import charts
 from healthaction.reports import docx_style as S
 
 CN = "一二三四五六七八九十"
-LAGGING = (R.AT_RISK, R.OFF_TRACK, R.REGRESSING)
+LAGGING = EvaluationStatus.LAGGING
+
+
+def _zh() -> dict[str, str]:
+    """Return the status labels as the Chinese report prints them."""
+    return EvaluationStatus.labels_in("zh-hans")
 KEY_TRENDS = 6
 
 
@@ -103,9 +109,11 @@ def _overview(doc, data: AnnualReportData) -> None:
     doc.add_heading("一、总体情况", level=1)
     counts = data.status_counts(data.indicators)
     lagging = sum(counts[s] for s in LAGGING)
+    zh = _zh()
     S.paragraph(doc, (
         f"{data.plan.title}共设{len(data.actions)}项专项行动、{len(data.indicators)}项指标。{data.year}年监测结果显示，"
-        f"已实现{counts[R.ACHIEVED]}项，进度正常{counts[R.ON_TRACK]}项，进度滞后（含偏慢、严重滞后和退步）{lagging}项，"
+        f"{zh[R.ACHIEVED]}{counts[R.ACHIEVED]}项，{zh[R.ON_TRACK]}{counts[R.ON_TRACK]}项，"
+        f"进度滞后（含{zh[R.AT_RISK]}、{zh[R.OFF_TRACK]}和{zh[R.REGRESSING]}）{lagging}项，"
         f"未报送数据{counts[R.NO_DATA]}项，不作评价{counts[R.NOT_ASSESSABLE]}项。"
     ))
     rows = data.completeness
@@ -143,7 +151,9 @@ def _actions(doc, data: AnnualReportData) -> None:
         inds = by_action.get(action.pk, [])
         counts = data.status_counts(inds)
         lead = f"牵头部门：{action.lead_department.name}。" if action.lead_department else ""
-        S.paragraph(doc, f"{lead}本行动共{len(inds)}项指标，已实现{counts[R.ACHIEVED]}项，进度正常{counts[R.ON_TRACK]}项，滞后{sum(counts[s] for s in LAGGING)}项，未报送{counts[R.NO_DATA]}项。")
+        zh = _zh()
+        S.paragraph(doc, f"{lead}本行动共{len(inds)}项指标，{zh[R.ACHIEVED]}{counts[R.ACHIEVED]}项，{zh[R.ON_TRACK]}{counts[R.ON_TRACK]}项，"
+                         f"滞后{sum(counts[s] for s in LAGGING)}项，{zh[R.NO_DATA]}{counts[R.NO_DATA]}项。")
         rows = []
         for ind in inds:
             result = data.city.get(ind.pk)
@@ -181,7 +191,8 @@ def _counties(doc, data: AnnualReportData) -> None:
         counts = Counter(data.results[(i.pk, county.pk, data.year)].status for i in data.indicators if (i.pk, county.pk, data.year) in data.results)
         total = sum(counts.values())
         rows.append([county.name, total, counts[R.ACHIEVED], counts[R.ON_TRACK], sum(counts[s] for s in LAGGING), counts[R.NO_DATA], f"{(counts[R.ACHIEVED] + counts[R.ON_TRACK]) / total:.1%}" if total else "—"])
-    S.table(doc, ["县（市、区）", "指标数", "已实现", "进度正常", "滞后", "未报送", "达标及正常比例"], rows, font_size=9)
+    zh = _zh()
+    S.table(doc, ["县（市、区）", "指标数", zh[R.ACHIEVED], zh[R.ON_TRACK], "滞后", zh[R.NO_DATA], "达标及正常比例"], rows, font_size=9)
     scored = [s for s in data.scores if s.org_unit_id]
     if scored:
         S.picture(doc, charts.county_scores([s.org_unit.name for s in scored], [s.score for s in scored]))
@@ -195,9 +206,10 @@ def _ranking(doc, data: AnnualReportData) -> None:
     if not units and not departments:
         S.paragraph(doc, "本年度尚无考核结果。")
         return
-    S.paragraph(doc, "考核以约束性指标为对象，已实现得全部权重分、进度正常得一半权重分，满分100分。")
+    zh = _zh()
+    S.paragraph(doc, f"考核以约束性指标为对象，{zh[R.ACHIEVED]}得全部权重分、{zh[R.ON_TRACK]}得一半权重分，满分100分。")
     if units:
-        S.table(doc, ["排名", "县（市、区）", "得分", "已实现", "进度正常"], [
+        S.table(doc, ["排名", "县（市、区）", "得分", zh[R.ACHIEVED], zh[R.ON_TRACK]], [
             [s.rank, s.org_unit.name, f"{s.score:.2f}", sum(1 for c in s.contributions if c["status"] == R.ACHIEVED), sum(1 for c in s.contributions if c["status"] == R.ON_TRACK)]
             for s in units
         ], font_size=9)

@@ -7,11 +7,12 @@ from collections import defaultdict
 
 from healthaction.collection.models import DueItem
 from healthaction.evaluation import rules as R
+from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.plans.models import Plan
 from healthaction.reports import docx_style as S
 
-LAGGING = (R.OFF_TRACK, R.REGRESSING)
+LAGGING = EvaluationStatus.SERIOUSLY_LAGGING
 
 
 def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
@@ -53,8 +54,9 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     S.paragraph(doc, "各县（市、区）推进办，各有关部门：", indent=False)
     overdue_total = sum(len(v) for v in data["overdue_department"].values()) + sum(len(v) for v in data["overdue_county"].values())
     lagging_total = sum(len(v) for v in data["lagging_department"].values()) + sum(len(v) for v in data["lagging_county"].values())
+    zh = EvaluationStatus.labels_in("zh-hans")
     rectification_total = sum(len(v) for v in data["rectification_department"].values()) + sum(len(v) for v in data["rectification_county"].values())
-    S.paragraph(doc, f"截至{today:%Y年%m月%d日}，共有{overdue_total}项报送事项逾期未报，{lagging_total}项约束性指标进度严重滞后或退步，{rectification_total}项督导发现问题逾期未完成整改。现将有关情况通报如下。")
+    S.paragraph(doc, f"截至{today:%Y年%m月%d日}，共有{overdue_total}项报送事项逾期未报，{lagging_total}项约束性指标进度{zh[R.OFF_TRACK]}或{zh[R.REGRESSING]}，{rectification_total}项督导发现问题逾期未完成整改。现将有关情况通报如下。")
     sections = [
         ("一、逾期未报送情况（按部门）", data["overdue_department"]),
         ("二、逾期未报送情况（按县市区）", data["overdue_county"]),

@@ -11,11 +11,11 @@ from django.contrib.contenttypes.models import ContentType
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
 from healthaction.core.choices import ValueStatus
 from healthaction.evaluation import rules as R
+from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.plans.models import Indicator, Plan
 
-LAGGING = (R.OFF_TRACK, R.REGRESSING, R.AT_RISK)
-SEVERITY = {R.REGRESSING: 0, R.OFF_TRACK: 1, R.AT_RISK: 2}
+LAGGING = EvaluationStatus.LAGGING  # worst first: the order of the "most lagging" list
 
 
 def summary(plan: Plan):
@@ -47,12 +47,12 @@ def dashboard(plan: Plan, year: int | None) -> dict:
     overdue = DueItem.objects.filter(plan=plan, obsolete=False, received_at__isnull=True, due_date__lt=today).count()
     due = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lt=today).count()
     received = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lt=today, received_at__isnull=False).count()
-    lagging = sorted((r for r in results if r.status in LAGGING), key=lambda r: (SEVERITY[r.status], r.ratio if r.ratio is not None else 0))[:10]
+    lagging = sorted((r for r in results if r.status in LAGGING), key=lambda r: (LAGGING.index(r.status), r.ratio if r.ratio is not None else 0))[:10]
     latest = list(IndicatorValue.objects.filter(indicator__plan=plan, submitted_at__isnull=False).exclude(status=ValueStatus.DRAFT)
                   .select_related("indicator", "org_unit", "submitted_by").order_by("-submitted_at")[:10])
     chart = {
         "actions": [f"{a.number}.{a.name}" for a in actions],
-        "series": [{"status": s, "name": R.STATUS_LABEL_ZH[s], "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in R.STATUSES],
+        "series": [{"status": s, "name": EvaluationStatus.label(s), "color": EvaluationStatus.color(s), "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in R.STATUSES],
     }
     return {
         "year": year, "totals": {s: totals.get(s, 0) for s in R.STATUSES}, "indicator_count": len(results),

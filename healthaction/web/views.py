@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from healthaction.core import jobs
 from healthaction.core.models import Job
-from healthaction.evaluation import rules as R
+from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department
 from healthaction.web import queries
 
-STATUS_LABELS = R.STATUS_LABEL_ZH
+STATUS_LABELS = EvaluationStatus.labels
 
 
 def plans_for(request: HttpRequest):

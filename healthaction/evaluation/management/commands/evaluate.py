@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from healthaction.core.choices import PlanStatus
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.evaluation.services import assess_plan, evaluate_plan
 from healthaction.plans.models import Plan
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="year to assess (default: the latest year with results)")
 
     def handle(self, *args, **options):
-        plans = Plan.objects.exclude(status="archived")
+        plans = Plan.objects.exclude(status=PlanStatus.ARCHIVED)
         if options["plan"]:
             plans = plans.filter(pk=options["plan"])
             if not plans.exists():
