@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "healthaction.inspections",
     "healthaction.web",
     "healthaction.api",
+    "healthaction.demo",
 ]
 
 REST_FRAMEWORK = {
@@ -73,6 +74,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # one FilterSet per model (<app>/filtersets.py), shared with the pages; applied after each viewset's scope
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {"user": "6000/hour", "anon": "600/hour"},
 }
 SPECTACULAR_SETTINGS = {

@@ -1,6 +1,7 @@
 """Reporting pages: inbox, forms with autosave, review queue, Excel round trip, completeness, reminders."""
 
 import datetime as dt
+import io
 import uuid
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskRe
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
 from healthaction.core.choices import DueKind, ValueStatus
+from healthaction.core.registry import registry
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
@@ -52,10 +54,9 @@ def inbox(request):
     current = request.GET.get("group", "overdue" if counts["overdue"] else "due")
     if current not in groups:
         current = "overdue"
-    from healthaction.inspections.services import overdue_findings
-
-    rectifications = list(overdue_findings(today, user=request.user)[:100])
-    return render(request, "collection/inbox.html", {"groups": counts, "current": current, "items": groups[current][:300], "today": today, "rectifications": rectifications})
+    # rows other apps add (overdue rectifications from inspections), without collection importing them
+    extra = {name: source(request.user, today) for name, source in registry["inbox_sources"].items()}
+    return render(request, "collection/inbox.html", {"groups": counts, "current": current, "items": groups[current][:300], "today": today, **extra})
 
 
 def _form_for(item, data=None, files=None, initial=None):
@@ -216,15 +217,7 @@ def excel_template(request):
     items = excel.template_items(request.user, plan, department=department, org_unit=org_unit)
     data = excel.build_template(items)
     name = f"template-{(department or org_unit or plan.org_unit).name}.xlsx"
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @login_required

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from healthaction.evaluation import rules as R
+from healthaction.evaluation import rules
 
-STATUS_ENUM = pl.Enum(R.STATUSES)
+STATUS_ENUM = pl.Enum(rules.STATUSES)
 KIND = pl.Enum(["numeric", "relative", "directional", "qualitative"])
 CMP = pl.Enum(["", ">=", "<=", "<", ">", "=", "range"])
 TREND = pl.Enum(["", "increase", "decrease", "maintain"])
@@ -110,7 +110,7 @@ def _sign(cmp: pl.Expr, direction: pl.Expr) -> pl.Expr:
 
 
 def _code(name: str) -> pl.Expr:
-    return pl.lit(R.STATUS_CODE[name], dtype=pl.UInt8)
+    return pl.lit(rules.STATUS_CODE[name], dtype=pl.UInt8)
 
 
 def evaluate_in_chunks(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFrame, *, plan_unit_id: int | None = None, chunk_rows: int = 2_000_000, assume_sorted: bool = False):
@@ -194,23 +194,23 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     needed = sign * (e - b)
     ratio = pl.when(needed > 0).then(progress / needed).otherwise(None)
     met = _meets(v, pl.col("cmp"), t, pl.col("t_upper"))
-    range_margin = pl.max_horizontal((pl.col("t_upper") - t).abs(), t.abs() * R.RANGE_AT_RISK_MARGIN) * R.RANGE_AT_RISK_MARGIN
+    range_margin = pl.max_horizontal((pl.col("t_upper") - t).abs(), t.abs() * rules.RANGE_AT_RISK_MARGIN) * rules.RANGE_AT_RISK_MARGIN
     range_gap = pl.max_horizontal(t - v, v - pl.col("t_upper"))
     numeric_status = (
-        pl.when(met).then(_code(R.ACHIEVED))
-        .when(pl.col("cmp") == "range").then(pl.when(range_gap <= range_margin).then(_code(R.AT_RISK)).otherwise(_code(R.OFF_TRACK)))
-        .when(pl.col("year") <= pl.col("base_year")).then(_code(R.NOT_ASSESSABLE))
-        .when(sign * (v - e) >= 0).then(_code(R.ON_TRACK))
-        .when(progress < 0).then(_code(R.REGRESSING))
-        .when(ratio >= R.ON_TRACK_RATIO).then(_code(R.ON_TRACK))
-        .when(ratio >= R.AT_RISK_RATIO).then(_code(R.AT_RISK))
-        .otherwise(_code(R.OFF_TRACK))
+        pl.when(met).then(_code(rules.ACHIEVED))
+        .when(pl.col("cmp") == "range").then(pl.when(range_gap <= range_margin).then(_code(rules.AT_RISK)).otherwise(_code(rules.OFF_TRACK)))
+        .when(pl.col("year") <= pl.col("base_year")).then(_code(rules.NOT_ASSESSABLE))
+        .when(sign * (v - e) >= 0).then(_code(rules.ON_TRACK))
+        .when(progress < 0).then(_code(rules.REGRESSING))
+        .when(ratio >= rules.ON_TRACK_RATIO).then(_code(rules.ON_TRACK))
+        .when(ratio >= rules.AT_RISK_RATIO).then(_code(rules.AT_RISK))
+        .otherwise(_code(rules.OFF_TRACK))
     )
 
     # directional judgement over the recent window
-    window_start = pl.col("value").shift(R.TREND_WINDOW_YEARS - 1)
-    window_ok = (pl.col("indicator_id") == pl.col("indicator_id").shift(R.TREND_WINDOW_YEARS - 1)) & (
-        pl.col("org_unit_id") == pl.col("org_unit_id").shift(R.TREND_WINDOW_YEARS - 1)
+    window_start = pl.col("value").shift(rules.TREND_WINDOW_YEARS - 1)
+    window_ok = (pl.col("indicator_id") == pl.col("indicator_id").shift(rules.TREND_WINDOW_YEARS - 1)) & (
+        pl.col("org_unit_id") == pl.col("org_unit_id").shift(rules.TREND_WINDOW_YEARS - 1)
     )
     earlier = pl.when(window_ok & window_start.is_not_null()).then(window_start).otherwise(pl.col("previous"))
     change = pl.when(earlier.abs() > 0).then((v - earlier) / earlier.abs()).otherwise(v - earlier)
@@ -218,41 +218,41 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     growth_now = v - pl.col("previous")
     growth_before = pl.when(pl.col("_same").shift(1).fill_null(False)).then(pl.col("previous") - pl.col("previous").shift(1))
     slowing = pl.col("t_slowing")
-    flat = change.abs() <= R.TREND_STABLE_TOLERANCE
+    flat = change.abs() <= rules.TREND_STABLE_TOLERANCE
     directional_status = (
         pl.when(trend == "maintain").then(
-            pl.when((v - b) * pl.when(pl.col("direction") == "decrease").then(-1.0).otherwise(1.0) >= -b.abs() * R.MAINTAIN_TOLERANCE)
-            .then(_code(R.ON_TRACK)).otherwise(_code(R.AT_RISK))
+            pl.when((v - b) * pl.when(pl.col("direction") == "decrease").then(-1.0).otherwise(1.0) >= -b.abs() * rules.MAINTAIN_TOLERANCE)
+            .then(_code(rules.ON_TRACK)).otherwise(_code(rules.AT_RISK))
         )
-        .when(pl.col("previous").is_null()).then(_code(R.NOT_ASSESSABLE))
+        .when(pl.col("previous").is_null()).then(_code(rules.NOT_ASSESSABLE))
         .when(slowing & growth_before.is_not_null()).then(
-            pl.when(growth_now <= growth_before).then(_code(R.ON_TRACK)).otherwise(_code(R.OFF_TRACK))
+            pl.when(growth_now <= growth_before).then(_code(rules.ON_TRACK)).otherwise(_code(rules.OFF_TRACK))
         )
-        .when(flat).then(_code(R.AT_RISK))
+        .when(flat).then(_code(rules.AT_RISK))
         .when(((trend == "decrease") & (change < 0)) | ((trend == "increase") & (change > 0))).then(
             pl.when((pl.col("year") >= pl.col("t_year")) & (((trend == "decrease") & (v < b)) | ((trend == "increase") & (v > b))))
-            .then(_code(R.ACHIEVED)).otherwise(_code(R.ON_TRACK))
+            .then(_code(rules.ACHIEVED)).otherwise(_code(rules.ON_TRACK))
         )
-        .otherwise(_code(R.REGRESSING))
+        .otherwise(_code(rules.REGRESSING))
     )
 
     # qualitative judgement from the reported word
     q = pl.col("qualitative")
     qualitative_status = (
-        pl.when(q.is_in(list(R.QUALITATIVE_DONE))).then(_code(R.ACHIEVED))
-        .when(q.is_in(list(R.QUALITATIVE_PARTLY))).then(_code(R.ON_TRACK))
-        .when(q.is_in(list(R.QUALITATIVE_NOT))).then(pl.when(pl.col("year") >= pl.col("t_year")).then(_code(R.OFF_TRACK)).otherwise(_code(R.AT_RISK)))
-        .otherwise(_code(R.NOT_ASSESSABLE))
+        pl.when(q.is_in(list(rules.QUALITATIVE_DONE))).then(_code(rules.ACHIEVED))
+        .when(q.is_in(list(rules.QUALITATIVE_PARTLY))).then(_code(rules.ON_TRACK))
+        .when(q.is_in(list(rules.QUALITATIVE_NOT))).then(pl.when(pl.col("year") >= pl.col("t_year")).then(_code(rules.OFF_TRACK)).otherwise(_code(rules.AT_RISK)))
+        .otherwise(_code(rules.NOT_ASSESSABLE))
     )
 
     kind = pl.col("t_kind")
     status = (
-        pl.when(v.is_null() & q.is_null()).then(_code(R.NO_DATA))
-        .when(kind.is_null()).then(_code(R.NOT_ASSESSABLE))
+        pl.when(v.is_null() & q.is_null()).then(_code(rules.NO_DATA))
+        .when(kind.is_null()).then(_code(rules.NOT_ASSESSABLE))
         .when(kind == "qualitative").then(qualitative_status)
-        .when(v.is_null()).then(_code(R.NO_DATA))
+        .when(v.is_null()).then(_code(rules.NO_DATA))
         .when(kind == "directional").then(directional_status)
-        .when(t.is_null()).then(_code(R.NOT_ASSESSABLE))
+        .when(t.is_null()).then(_code(rules.NOT_ASSESSABLE))
         .otherwise(numeric_status)
     )
     df = df.with_columns(status.alias("_status"), ratio.alias("ratio"))
@@ -260,7 +260,7 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     # forecast of the final target year from a straight line through the values so far
     df = _forecast(df)
     df = df.with_columns(
-        pl.col("_status").replace_strict(list(range(len(R.STATUSES))), R.STATUSES, return_dtype=STATUS_ENUM).alias("status"),
+        pl.col("_status").replace_strict(list(range(len(rules.STATUSES))), rules.STATUSES, return_dtype=STATUS_ENUM).alias("status"),
     )
     out = [
         "indicator_id", "org_unit_id", "year", "value", "qualitative", "status", "t_year", "t_kind", "cmp", "target_value", "t_upper",
@@ -317,7 +317,7 @@ def _forecast(df: pl.LazyFrame) -> pl.LazyFrame:
     denominator = n * sxx - sx * sx
     slope = pl.when(denominator.abs() > 1e-12).then((n * sxy - sx * sy) / denominator).otherwise(None)
     fx = (pl.col("f_year") - 2000).cast(pl.Float64)
-    forecast = pl.when((n >= R.FORECAST_MIN_POINTS) & (pl.col("f_kind") != "qualitative")).then(sy / n + slope * (fx - sx / n)).otherwise(None)
+    forecast = pl.when((n >= rules.FORECAST_MIN_POINTS) & (pl.col("f_kind") != "qualitative")).then(sy / n + slope * (fx - sx / n)).otherwise(None)
     df = df.with_columns(forecast.alias("forecast"))
     f_cmp = pl.when(pl.col("f_kind") == "relative").then(pl.col("cmp")).otherwise(pl.col("f_cmp"))
     f_target = pl.when(pl.col("f_kind") == "relative").then(pl.col("target_value")).otherwise(pl.col("f_value"))
@@ -369,8 +369,8 @@ def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | 
     numeric = pl.concat_str(
         [
             base_txt, pl.lit("，"), value_txt, pl.lit("，"),
-            pl.when(s == R.ACHIEVED).then(pl.concat_str([pl.lit("已达到"), target_part]))
-            .when(s == R.REGRESSING).then(pl.concat_str([pl.lit("较基期退步，"), target_part]))
+            pl.when(s == rules.ACHIEVED).then(pl.concat_str([pl.lit("已达到"), target_part]))
+            .when(s == rules.REGRESSING).then(pl.concat_str([pl.lit("较基期退步，"), target_part]))
             .otherwise(pl.concat_str([expected_txt, pl.lit("（"), target_part, pl.lit("）")])),
             pl.lit("，"), label,
         ],
@@ -382,15 +382,15 @@ def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | 
     ).otherwise(pl.concat_str([value_txt, pl.lit("，上年"), _num("previous"), u, pl.lit("，目标为“"), trend_word, pl.lit("”，"), label], ignore_nulls=True))
     qualitative = pl.concat_str([year, pl.lit("年报告“"), pl.col("qualitative"), pl.lit("”，目标为“"), pl.col("target_qualitative"), pl.lit("”，"), label], ignore_nulls=True)
     sentence = (
-        pl.when(s == R.NO_DATA).then(pl.concat_str([year, pl.lit("年未报送数据")]))
+        pl.when(s == rules.NO_DATA).then(pl.concat_str([year, pl.lit("年未报送数据")]))
         .when(pl.col("target_kind").is_null()).then(pl.lit("无量化目标，不作进度评价"))
         .when(pl.col("target_kind") == "qualitative").then(qualitative)
-        .when((s == R.NOT_ASSESSABLE) & (pl.col("target_kind") == "directional")).then(pl.concat_str([value_txt, pl.lit("，仅有一年数据，暂不判断趋势")]))
+        .when((s == rules.NOT_ASSESSABLE) & (pl.col("target_kind") == "directional")).then(pl.concat_str([value_txt, pl.lit("，仅有一年数据，暂不判断趋势")]))
         .when(pl.col("target_kind") == "directional").then(directional)
-        .when(s == R.NOT_ASSESSABLE).then(pl.concat_str([value_txt, pl.lit("，为基期年份，暂不评价进度")]))
+        .when(s == rules.NOT_ASSESSABLE).then(pl.concat_str([value_txt, pl.lit("，为基期年份，暂不评价进度")]))
         .otherwise(numeric)
     )
-    forecast = pl.when(pl.col("forecast").is_not_null() & (s != R.NO_DATA)).then(
+    forecast = pl.when(pl.col("forecast").is_not_null() & (s != rules.NO_DATA)).then(
         pl.concat_str([pl.lit("；按趋势预计"), pl.col("final_year").cast(pl.Utf8), pl.lit("年为"), _num("forecast"), u, pl.when(pl.col("forecast_met")).then(pl.lit("，可实现目标")).when(~pl.col("forecast_met")).then(pl.lit("，难以实现目标")).otherwise(pl.lit(""))])
     ).otherwise(pl.lit(""))
     return df.with_columns(pl.concat_str([sentence, forecast, pl.lit("。")]).alias("explanation")).drop("unit").collect()
@@ -434,7 +434,7 @@ def assess(results: pl.DataFrame, weights: pl.DataFrame, points: dict[str, float
     rest. A unit missing from a component's frame earns nothing from it. The
     totals keep each component's share as `<name>_share`.
     """
-    points = points or R.ASSESSMENT_POINTS
+    points = points or rules.ASSESSMENT_POINTS
     components = {name: (frame, weight) for name, (frame, weight) in (components or {}).items() if weight > 0}
     indicator_part = 1.0 - sum(weight for _frame, weight in components.values())
     if indicator_part < 0:

@@ -11,8 +11,9 @@ import polars as pl
 from django.db import connection, transaction
 
 from healthaction.core.choices import PlanStatus, ValueStatus
+from healthaction.core.registry import registry
 from healthaction.evaluation import engine, opensdg
-from healthaction.evaluation import rules as R
+from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
 from django.db.models import Count
 
@@ -160,7 +161,7 @@ def _with_opensdg(results: pl.DataFrame, indicators: pl.DataFrame, targets: pl.D
         measure = None
         if years and (numeric or target is None or target["kind"] == "directional"):
             measure = opensdg.measure(
-                years, vals, base_year=years[0], target_year=target["year"] if target else R.OPENSDG_TARGET_YEAR,
+                years, vals, base_year=years[0], target_year=target["year"] if target else rules.OPENSDG_TARGET_YEAR,
                 direction="negative" if direction.get(ind) == "decrease" else "positive", target=target["value"] if numeric else None,
             )
         categories.append(measure.category if measure else "")
@@ -213,7 +214,7 @@ def _store(plan: Plan, results: pl.DataFrame | None, indicator_ids, org_unit_ids
 def summarize(plan: Plan) -> EvaluationSummary:
     """Store the years with results and the latest year with a substantial share of data (half the busiest year's)."""
     counts = dict(
-        EvaluationResult.objects.filter(plan=plan).exclude(status=R.NO_DATA).order_by().values_list("year").annotate(n=Count("id")).values_list("year", "n")
+        EvaluationResult.objects.filter(plan=plan).exclude(status=rules.NO_DATA).order_by().values_list("year").annotate(n=Count("id")).values_list("year", "n")
     )
     years = sorted(EvaluationResult.objects.filter(plan=plan).order_by().values_list("year", flat=True).distinct(), reverse=True)
     latest = max((y for y, n in counts.items() if n * 2 >= max(counts.values())), default=None) if counts else None
@@ -242,7 +243,7 @@ def assessment_weights(plan: Plan) -> pl.DataFrame:
 def assess_plan(plan: Plan, year: int) -> list[AssessmentScore]:
     """Score and rank the plan's lower-level units and its departments for one year; store and return the scores."""
     scheme, _ = AssessmentScheme.objects.get_or_create(plan=plan)
-    points = {R.ACHIEVED: scheme.points_achieved, R.ON_TRACK: scheme.points_on_track}
+    points = {rules.ACHIEVED: scheme.points_achieved, rules.ON_TRACK: scheme.points_on_track}
     weights = assessment_weights(plan)
     rows = EvaluationResult.objects.filter(plan=plan, year=year).values_list("indicator_id", "org_unit_id", "year", "status")
     results = pl.DataFrame(list(rows), schema={"indicator_id": pl.Int32, "org_unit_id": pl.Int32, "year": pl.Int16, "status": pl.Utf8}, orient="row")
@@ -250,12 +251,8 @@ def assess_plan(plan: Plan, year: int) -> list[AssessmentScore]:
     scores: list[AssessmentScore] = []
     counties = [u.pk for u in plan.org_unit.children.all()]
     timely = _timeliness(plan, year) if scheme.timeliness_weight > 0 else ({}, {})
-    if scheme.supervision_weight > 0:
-        from healthaction.inspections.services import supervision_shares
-
-        supervised = supervision_shares(plan, year)
-    else:
-        supervised = ({}, {})
+    supervision = registry["assessment_components"].get("supervision")  # registered by inspections
+    supervised = supervision(plan, year) if scheme.supervision_weight > 0 and supervision else ({}, {})
 
     def components(k: int) -> dict:
         return {"timeliness": (_share_frame(timely[k]), scheme.timeliness_weight), "supervision": (_share_frame(supervised[k]), scheme.supervision_weight)}

@@ -6,11 +6,11 @@ import datetime as dt
 from collections import defaultdict
 
 from healthaction.collection.models import DueItem
-from healthaction.evaluation import rules as R
+from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.plans.models import Plan
-from healthaction.reports import docx_style as S
+from healthaction.reports import docx_style
 
 LAGGING = EvaluationStatus.SERIOUSLY_LAGGING
 
@@ -49,14 +49,14 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     """Return the circular on who is late or lagging, as .docx bytes."""
     today = today or dt.date.today()
     data = circular_data(plan, year, today)
-    doc = S.new_document()
+    doc = docx_style.new_document()
     doc.add_paragraph(f"关于{data_title(plan)}{year}年度报送和推进情况的通报", style="Title")
-    S.paragraph(doc, "各县（市、区）推进办，各有关部门：", indent=False)
+    docx_style.paragraph(doc, "各县（市、区）推进办，各有关部门：", indent=False)
     overdue_total = sum(len(v) for v in data["overdue_department"].values()) + sum(len(v) for v in data["overdue_county"].values())
     lagging_total = sum(len(v) for v in data["lagging_department"].values()) + sum(len(v) for v in data["lagging_county"].values())
     zh = EvaluationStatus.labels_in("zh-hans")
     rectification_total = sum(len(v) for v in data["rectification_department"].values()) + sum(len(v) for v in data["rectification_county"].values())
-    S.paragraph(doc, f"截至{today:%Y年%m月%d日}，共有{overdue_total}项报送事项逾期未报，{lagging_total}项约束性指标进度{zh[R.OFF_TRACK]}或{zh[R.REGRESSING]}，{rectification_total}项督导发现问题逾期未完成整改。现将有关情况通报如下。")
+    docx_style.paragraph(doc, f"截至{today:%Y年%m月%d日}，共有{overdue_total}项报送事项逾期未报，{lagging_total}项约束性指标进度{zh[rules.OFF_TRACK]}或{zh[rules.REGRESSING]}，{rectification_total}项督导发现问题逾期未完成整改。现将有关情况通报如下。")
     sections = [
         ("一、逾期未报送情况（按部门）", data["overdue_department"]),
         ("二、逾期未报送情况（按县市区）", data["overdue_county"]),
@@ -68,17 +68,17 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     for heading, groups in sections:
         doc.add_heading(heading, level=1)
         if not groups:
-            S.paragraph(doc, "无。")
+            docx_style.paragraph(doc, "无。")
             continue
         for name, entries in sorted(groups.items(), key=lambda kv: -len(kv[1])):
             doc.add_heading(f"{name}（{len(entries)}项）", level=3)
             for entry in entries[:50]:
-                S.paragraph(doc, f"· {entry}")
+                docx_style.paragraph(doc, f"· {entry}")
             if len(entries) > 50:
-                S.paragraph(doc, f"另有{len(entries) - 50}项，详见系统待办清单。")
-    S.paragraph(doc, "请有关单位对照通报内容，于15个工作日内完成补报和整改，并将整改情况报推进办。")
-    S.paragraph(doc, plan.issuer or plan.org_unit.name, indent=False).alignment = 2
-    return S.to_bytes(doc)
+                docx_style.paragraph(doc, f"另有{len(entries) - 50}项，详见系统待办清单。")
+    docx_style.paragraph(doc, "请有关单位对照通报内容，于15个工作日内完成补报和整改，并将整改情况报推进办。")
+    docx_style.paragraph(doc, plan.issuer or plan.org_unit.name, indent=False).alignment = 2
+    return docx_style.to_bytes(doc)
 
 
 def data_title(plan: Plan) -> str:

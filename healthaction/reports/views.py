@@ -1,11 +1,11 @@
 """Report downloads for the office, leaders and action group leads."""
 
 import datetime as dt
-from urllib.parse import quote
+import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -26,10 +26,8 @@ def _allowed(user, plan) -> bool:
     return scopes.is_office(user, plan) or bool({"leader", "action_lead"} & scopes.roles(user))
 
 
-def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+def _attachment(data: bytes, content_type: str, name: str) -> FileResponse:
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=content_type)
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
 from healthaction.core.choices import ValueStatus
-from healthaction.evaluation import rules as R
+from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.plans.models import Indicator, Plan
@@ -52,11 +52,11 @@ def dashboard(plan: Plan, year: int | None) -> dict:
                   .select_related("indicator", "org_unit", "submitted_by").order_by("-submitted_at")[:10])
     chart = {
         "actions": [f"{a.number}.{a.name}" for a in actions],
-        "series": [{"status": s, "name": EvaluationStatus.label(s), "color": EvaluationStatus.color(s), "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in R.STATUSES],
+        "series": [{"status": s, "name": EvaluationStatus.label(s), "color": EvaluationStatus.color(s), "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in rules.STATUSES],
     }
     return {
-        "year": year, "totals": {s: totals.get(s, 0) for s in R.STATUSES}, "indicator_count": len(results),
-        "binding_met": sum(1 for r in binding if r.status == R.ACHIEVED), "binding_count": len(binding),
+        "year": year, "totals": {s: totals.get(s, 0) for s in rules.STATUSES}, "indicator_count": len(results),
+        "binding_met": sum(1 for r in binding if r.status == rules.ACHIEVED), "binding_count": len(binding),
         "overdue": overdue, "completeness": received / due if due else None, "lagging": lagging, "latest": latest, "chart": chart,
     }
 
@@ -100,14 +100,14 @@ def comparison(plan: Plan, year: int | None, sort: str | None = None) -> dict:
     for county in counties:
         cells = [results.get((ind.pk, county.pk)) for ind in indicators]
         counts = Counter(c.status for c in cells if c)
-        share = (counts[R.ACHIEVED] + counts[R.ON_TRACK]) / len(cells) if cells else 0
+        share = (counts[rules.ACHIEVED] + counts[rules.ON_TRACK]) / len(cells) if cells else 0
         rows.append({"unit": county, "cells": cells, "counts": counts, "share": share})
     if sort == "share":
         rows.sort(key=lambda r: -r["share"])
     elif sort and sort.isdigit():
         index = next((k for k, ind in enumerate(indicators) if ind.pk == int(sort)), None)
         if index is not None:
-            order = {s: k for k, s in enumerate(R.STATUSES)}
+            order = {s: k for k, s in enumerate(rules.STATUSES)}
             rows.sort(key=lambda r: order.get(r["cells"][index].status, 99) if r["cells"][index] else 99)
     return {"counties": counties, "indicators": indicators, "rows": rows}
 

@@ -51,13 +51,13 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["targets_text"] = "; ".join(f"{t.year}: {t.raw_text}" for t in self.instance.targets.all())
+            self.initial["targets_text"] = self.instance.targets_text()
 
     def clean_targets_text(self):
         parsed = []
         text = self.cleaned_data.get("targets_text", "").strip()
         for part in filter(None, (p.strip() for p in re.split(r"[;；\n]", text))):
-            m = re.match(r"^(\d{4})\s*[:：]\s*(.+)$", part)
+            m = re.match(r"^(\d{4})\s*(?:[:：]|年(?!度))\s*(.+)$", part)  # "2030: ≥35" as typed, "2030年≥35" as shown
             if not m:
                 raise ValidationError(_("Write each target as “year: target”, e.g. 2030: ≥35 (not “%(p)s”).") % {"p": part})
             target = parse_target(m.group(2))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -114,14 +115,14 @@ def compare(request, plan_id: int):
     year = _year(request, plan)
     data = queries.comparison(plan, year, request.GET.get("sort"))
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f"attachment; filename=compare-{year}.csv"
-        response.write("\ufeff")
-        writer = csv.writer(response)
+        text = io.StringIO()
+        text.write("\ufeff")  # a byte-order mark so Excel opens the UTF-8 file as such
+        writer = csv.writer(text)
         writer.writerow([_("County")] + [f"{i.number} {i.name}" for i in data["indicators"]])
         for row in data["rows"]:
-            writer.writerow([row["unit"].name] + [STATUS_LABELS.get(c.status, "") if c else "" for c in row["cells"]])
-        return response
+            writer.writerow([row["unit"].name] + [EvaluationStatus.label(c.status) if c else "" for c in row["cells"]])
+        return FileResponse(io.BytesIO(text.getvalue().encode()), as_attachment=True, filename=f"compare-{year}.csv",
+                            content_type="text/csv; charset=utf-8")
     return render(request, "web/compare.html", {"plan": plan, "year": year, "d": data, "labels": STATUS_LABELS})
 
 

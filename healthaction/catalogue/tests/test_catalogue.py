@@ -129,7 +129,7 @@ def test_pages_and_export(login, demo):
 
     import openpyxl
 
-    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    ws = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "HCA-007"]
     assert rows and rows[0][8] == "≥22" and rows[0][9] == "≥30"
     assert login("liaison").get(f"/catalogue/plans/{demo['plan'].pk}/").status_code == 403

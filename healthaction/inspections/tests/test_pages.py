@@ -138,7 +138,7 @@ def test_overdue_rectifications_reach_the_inbox_and_the_circular(login, demo):
 def test_checklists_round_trip_through_excel_and_bad_workbooks_change_nothing(login, demo):
     client = login("office")
     checklist = Checklist.objects.filter(key="healthy-community").order_by("-version").first()
-    data = client.get(reverse("inspections:checklist-export", args=[checklist.pk])).content
+    data = client.get(reverse("inspections:checklist-export", args=[checklist.pk])).getvalue()
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert [c.value for c in wb["条目"][1]] == excel.ITEM_HEADERS and wb["条目"].max_row == checklist.items.count() + 1
     wb["条目"]["C2"] = 10  # item 1 from 8 to 10 points
@@ -174,7 +174,7 @@ def test_results_export_and_import_fill_a_round(login, demo):
                                                               "ends": "2026-10-31", "inspectors": [client.session["_auth_user_id"]], "cell_level": "cell"})
     rnd = Round.objects.get(title="2026年健康学校评估")
     assert response.status_code == 302 and rnd.visits.count() == OrgUnit.objects.filter(level="cell", path__startswith=plan.org_unit.path).count() == 12
-    data = client.get(reverse("inspections:round-export", args=[rnd.pk])).content
+    data = client.get(reverse("inspections:round-export", args=[rnd.pk])).getvalue()
     wb = openpyxl.load_workbook(io.BytesIO(data))
     sheet = wb["得分明细"]
     school = f"{town.code}901"
@@ -188,7 +188,7 @@ def test_results_export_and_import_fill_a_round(login, demo):
     assert response.status_code == 302
     visit = rnd.visits.get(org_unit__code=school)
     assert S.visit_total(visit) == 95 and Score.objects.filter(visit__round=rnd).count() == 12
-    summary = openpyxl.load_workbook(io.BytesIO(client.get(reverse("inspections:round-export", args=[rnd.pk])).content))["汇总"]
+    summary = openpyxl.load_workbook(io.BytesIO(client.get(reverse("inspections:round-export", args=[rnd.pk])).getvalue()))["汇总"]
     row = next(r for r in summary.iter_rows(min_row=2, values_only=True) if r[0] == school)
     assert (row[2], row[5], row[7]) == (town.name, 95, "是")
 

@@ -65,22 +65,34 @@ def test_the_ranking_table_matches_the_evaluation(annual, demo):
     assert len(rows) == 6
 
 
-def test_the_supervision_and_healthy_cell_section_matches_the_rounds(annual, demo):
-    from healthaction.inspections import services as IS
-    from healthaction.inspections.models import Finding, Round, Visit
+def _give(scores, points_of) -> None:
+    """Set each score to points_of(score), as an inspector would have typed it."""
+    for score in scores.select_related("item"):
+        score.points = points_of(score)
+        score.save(update_fields=["points"])
+
+
+def test_the_supervision_and_healthy_cell_section_matches_the_rounds(demo):
+    from healthaction.inspections.models import Finding, Round, Score, Visit
+
+    supervision = Round.objects.get(plan=demo["plan"], year=2025, checklist__kind="supervision")
+    linjiang = Visit.objects.get(round=supervision, org_unit__code="990121")
+    first = linjiang.scores.order_by("pk").first()
+    _give(linjiang.scores.all(), lambda score: 7.5 if score.pk == first.pk else 0)  # 临江县 totals 7.5 points
+    cells = Round.objects.get(plan=demo["plan"], year=2025, checklist__kind="healthy_cell")
+    # only 临江县's six communities (three towns, two each) get full marks: 6 of the 36 communities meet the norm
+    _give(Score.objects.filter(visit__round=cells), lambda score: score.item.points if score.visit.org_unit.parent.parent.code == "990121" else 0)
+    annual = docx.Document(io.BytesIO(build_annual_report(demo["plan"], 2025)))
 
     headings = [p.text for p in annual.paragraphs if p.style.name == "Heading 1"]
     assert headings[4] == "五、专项督导与健康细胞建设"
-    supervision = Round.objects.get(plan=demo["plan"], year=2025, checklist__kind="supervision")
     findings = Finding.objects.filter(visit__round=supervision)
     text = "\n".join(p.text for p in annual.paragraphs)
-    assert f"共检查{supervision.visits.count()}个对象，已签认{supervision.visits.filter(signed_off_at__isnull=False).count()}个；发现问题{findings.count()}项，已整改验收{findings.filter(status='verified').count()}项" in text
-    linjiang = Visit.objects.get(round=supervision, org_unit__code="990121")
-    assert _row(annual, ("临江县", f"{IS.visit_total(linjiang):g}", str(linjiang.findings.count()))) is not None
-    cells = Round.objects.get(plan=demo["plan"], year=2025, checklist__kind="healthy_cell")
-    results = IS.healthy_cell_results(cells)
-    assert f"达标{sum(r['meets'] for r in results['rows'])}个，达标比例{results['share']:.1f}%" in text
-    assert _row(annual, ("临江县", str(results["per_county"]["临江县"]))) is not None
+    # demo/inspections.py: six counties and two departments visited, the last visit not signed off
+    assert f"共检查8个对象，已签认7个；发现问题{findings.count()}项，已整改验收{findings.filter(status='verified').count()}项" in text
+    assert _row(annual, ("临江县", "7.5", str(linjiang.findings.count()))) is not None
+    assert "评估36个单位，达标6个，达标比例16.7%" in text
+    assert _row(annual, ("临江县", "6")) is not None
 
 
 def test_the_report_is_formal(annual):
