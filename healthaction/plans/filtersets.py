@@ -2,9 +2,9 @@
 
 import django_filters
 
-from healthaction.core.choices import IndicatorGroup, Nature, PlanStatus, TargetKind
+from healthaction.core.choices import IndicatorGroup, Nature, PlanStatus, TargetKind, TaskProgress
 from healthaction.core.filtersets import IdFilter, SmallIntFilter, choice_filter
-from healthaction.plans.models import Indicator, Plan, Target
+from healthaction.plans.models import Indicator, Plan, Target, Task
 
 
 class PlanFilterSet(django_filters.FilterSet):
@@ -35,3 +35,19 @@ class TargetFilterSet(django_filters.FilterSet):
     class Meta:
         model = Target
         fields = ["indicator", "year", "kind"]
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    """The task board's filters. `progress` concerns each department's latest report, so the board applies it
+    line by line (queries.task_board); here it is only validated."""
+
+    action = SmallIntFilter(field_name="action__number")
+    department = IdFilter(field_name="task_departments__department", distinct=True)
+    progress = choice_filter(TaskProgress, method="by_report")
+
+    class Meta:
+        model = Task
+        fields = ["action", "department", "progress"]
+
+    def by_report(self, queryset, name, value):
+        return queryset

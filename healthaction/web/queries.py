@@ -112,13 +112,17 @@ def comparison(plan: Plan, year: int | None, sort: str | None = None) -> dict:
     return {"counties": counties, "indicators": indicators, "rows": rows}
 
 
-def task_board(plan: Plan, department=None, action=None, progress=None) -> list[dict]:
+def task_board(plan: Plan, department=None, action=None, progress=None, tasks=None) -> list[dict]:
+    """Return the plan's tasks with each department's latest report; `tasks` is an already filtered queryset
+    (the page's TaskFilterSet), else `action` and `department` filter here."""
     today = dt.date.today()
-    tasks = plan.tasks.select_related("action").prefetch_related("task_departments__department").order_by("position")
-    if action:
-        tasks = tasks.filter(action__number=action)
-    if department:
-        tasks = tasks.filter(task_departments__department=department).distinct()
+    if tasks is None:
+        tasks = plan.tasks.all()
+        if action:
+            tasks = tasks.filter(action__number=action)
+        if department:
+            tasks = tasks.filter(task_departments__department=department).distinct()
+    tasks = tasks.select_related("action").prefetch_related("task_departments__department").order_by("position")
     latest = {}
     for report in TaskReport.objects.filter(task__plan=plan).exclude(status=ValueStatus.DRAFT).order_by("year", "half"):
         latest[(report.task_id, report.department_id)] = report

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.core import jobs
+from healthaction.core.choices import TaskProgress
 from healthaction.core.models import Job
 from healthaction.evaluation.choices import EvaluationStatus
+from healthaction.plans.filtersets import TaskFilterSet
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department
@@ -129,15 +131,17 @@ def compare(request, plan_id: int):
 @login_required
 def tasks(request, plan_id: int):
     plan = _plan(request, plan_id)
-    department = Department.objects.filter(pk=request.GET.get("department")).first() if request.GET.get("department", "").isdigit() else None
-    action = int(request.GET["action"]) if request.GET.get("action", "").isdigit() else None
-    progress = request.GET.get("progress") or None
-    board = queries.task_board(plan, department=department, action=action, progress=progress)
+    filters = TaskFilterSet(request.GET, queryset=plan.tasks.all())  # the same parameters as the API's lists
+    valid = filters.is_valid()
+    chosen = filters.form.cleaned_data if valid else {}
+    department = Department.objects.filter(pk=chosen["department"]).first() if chosen.get("department") else None
+    progress = chosen.get("progress") or None
+    board = queries.task_board(plan, department=department, progress=progress, tasks=filters.qs) if valid else []
     departments = Department.objects.filter(task_roles__task__plan=plan).distinct().order_by("name")
-    from healthaction.core.choices import TaskProgress
-
     return render(request, "web/tasks.html", {"plan": plan, "board": board, "departments": departments, "actions": plan.actions.order_by("number"),
-                                              "progress_choices": TaskProgress.choices, "selected": {"department": department, "action": action, "progress": progress}})
+                                              "progress_choices": TaskProgress.choices, "filter_errors": filters.errors,
+                                              "selected": {"department": department, "action": chosen.get("action"), "progress": progress}},
+                  status=200 if valid else 400)
 
 
 @login_required

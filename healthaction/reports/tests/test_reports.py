@@ -1,7 +1,6 @@
 """Reports opened and checked as real files: the annual report, the circular, the Excel export, the PDF."""
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -34,6 +33,7 @@ def _row(document, first_cells: tuple[str, ...]):
     return None
 
 
+@pytest.mark.requires_cjk_font
 def test_the_health_literacy_row_shows_baseline_targets_value_and_status(annual, demo):
     literacy = Indicator.objects.get(plan=demo["plan"], name="居民健康素养水平")
     result = EvaluationResult.objects.get(indicator=literacy, org_unit=demo["plan"].org_unit, year=2025)
@@ -47,6 +47,7 @@ def test_the_health_literacy_row_shows_baseline_targets_value_and_status(annual,
     assert cells[7] == result.explanation
 
 
+@pytest.mark.requires_cjk_font
 def test_one_section_per_action(annual, demo):
     sections = [p.text for p in annual.paragraphs if p.style.name == "Heading 2"]
     actions = list(demo["plan"].actions.order_by("number"))
@@ -57,6 +58,7 @@ def test_one_section_per_action(annual, demo):
     assert annual.paragraphs[4].text == demo["plan"].title and annual.paragraphs[5].text == "2025年度监测评估报告"
 
 
+@pytest.mark.requires_cjk_font
 def test_the_ranking_table_matches_the_evaluation(annual, demo):
     scores = AssessmentScore.objects.filter(plan=demo["plan"], year=2025, org_unit__isnull=False).order_by("rank", "org_unit__code")
     table = next(t for t in annual.tables if [c.text for c in t.rows[0].cells][:3] == ["排名", "县（市、区）", "得分"])
@@ -72,6 +74,7 @@ def _give(scores, points_of) -> None:
         score.save(update_fields=["points"])
 
 
+@pytest.mark.requires_cjk_font
 def test_the_supervision_and_healthy_cell_section_matches_the_rounds(demo):
     from healthaction.inspections.models import Finding, Round, Score, Visit
 
@@ -95,6 +98,7 @@ def test_the_supervision_and_healthy_cell_section_matches_the_rounds(demo):
     assert _row(annual, ("临江县", "6")) is not None
 
 
+@pytest.mark.requires_cjk_font
 def test_the_report_is_formal(annual):
     header = annual.tables[0].rows[0]._tr
     assert header.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
@@ -124,6 +128,7 @@ def test_the_excel_export_has_one_sheet_per_action_with_filters(demo):
     assert sum(len(list(wb[n].iter_rows(min_row=2))) for n in wb.sheetnames) == EvaluationResult.objects.filter(plan=demo["plan"]).count()
 
 
+@pytest.mark.requires_cjk_font
 def test_the_cli_and_the_download_page(demo, tmp_path, login):
     out = tmp_path / "annual.docx"
     call_command("report", "annual", "--plan", str(demo["plan"].pk), "--year", "2025", "-o", str(out))
@@ -135,7 +140,8 @@ def test_the_cli_and_the_download_page(demo, tmp_path, login):
     assert login("liaison").get(f"/reports/{demo['plan'].pk}/annual/?year=2025").status_code == 403
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None, reason="LibreOffice and poppler-utils are needed (scripts/test installs them when it can)")
+@pytest.mark.requires_cjk_font
+@pytest.mark.requires_soffice
 def test_the_pdf_renders_chinese_headings(demo):
     pdf = docx_to_pdf(build_annual_report(demo["plan"], 2025))
     ARTIFACTS.mkdir(exist_ok=True)

@@ -6,6 +6,7 @@ import pytest
 
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.plans.models import Indicator
+from healthaction.registry.models import Department
 
 
 @pytest.mark.parametrize("user", ["office", "leader", "liaison", "county", "actionlead"])
@@ -47,6 +48,21 @@ def test_task_board_filters(login, demo):
     assert "overdue" in html  # demo has unreported half-years
     filtered = client.get(f"/plans/{demo['plan'].pk}/tasks/?progress=delayed").content.decode()
     assert "滞后" in filtered
+
+
+def test_the_task_board_uses_the_task_filterset(login, demo):
+    client = login("office")
+    plan = demo["plan"].pk
+    # demo/content.py and build.py: three tasks per action; task t of an action takes its first 1 + t co-departments,
+    # and 市烟草专卖局, third of action 4's (控烟), is co-responsible for tasks 4.2 and 4.3 only
+    board = client.get(f"/plans/{plan}/tasks/?action=4").context["board"]
+    assert len(board) == 3 and {e["task"].action.number for e in board} == {4}
+    tobacco = Department.objects.get(org_unit__code="990100", name="市烟草专卖局")
+    board = client.get(f"/plans/{plan}/tasks/?department={tobacco.pk}").context["board"]
+    assert [(e["task"].number, len(e["lines"])) for e in board] == [("4.2", 1), ("4.3", 1)]
+    for bad in ("action=abc", "department=99999999999", "progress=finished"):
+        response = client.get(f"/plans/{plan}/tasks/?{bad}")
+        assert response.status_code == 400 and 'class="error" role="alert"' in response.content.decode(), bad
 
 
 def test_ranking_page_lists_the_scores(login, demo):
