@@ -1,8 +1,11 @@
 """Query parameters of supervision lists (API); see core/filtersets.py."""
 
-import django_filters
+import datetime as dt
 
-from healthaction.core.filtersets import IdFilter, SmallIntFilter, choice_filter
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from healthaction.core.filtersets import IdFilter, SmallIntFilter
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.models import Finding, Round, Visit
 
@@ -26,12 +29,27 @@ class VisitFilterSet(django_filters.FilterSet):
         fields = ["round", "org_unit", "department"]
 
 
+ACTIVE, OVERDUE, ALL = "active", "overdue", "all"
+
+
 class FindingFilterSet(django_filters.FilterSet):
+    """Findings by round, unit and status; besides each status code, `active` (not yet verified), `overdue`
+    (not verified and past the deadline) and `all` — the tabs of the findings page."""
+
     round = IdFilter(field_name="visit__round")
-    status = choice_filter(FindingStatus)
+    status = django_filters.ChoiceFilter(
+        choices=[*FindingStatus.choices, (ACTIVE, _("Not yet verified")), (OVERDUE, _("Overdue")), (ALL, _("All"))], method="by_status")
     org_unit = IdFilter(field_name="org_unit")
     department = IdFilter(field_name="department")
 
     class Meta:
         model = Finding
         fields = ["round", "status", "org_unit", "department"]
+
+    def by_status(self, queryset, name, value):
+        if value == ALL:
+            return queryset
+        if value in (ACTIVE, OVERDUE):
+            queryset = queryset.filter(status__in=FindingStatus.UNRESOLVED)
+            return queryset.filter(deadline__lt=dt.date.today()) if value == OVERDUE else queryset
+        return queryset.filter(status=value)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from healthaction.inspections import excel
 from healthaction.inspections import services
 from healthaction.inspections.choices import FindingStatus
+from healthaction.inspections.filtersets import ACTIVE, FindingFilterSet
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile, Visit
 from healthaction.plans.models import Plan
@@ -324,14 +325,13 @@ def visit_detail(request, pk: int):
 def findings(request):
     qs = services.visible_findings(request.user).select_related("visit__round", "item", "department", "org_unit").order_by("deadline", "pk")
     today = dt.date.today()
-    current = request.GET.get("status", "active")
-    if current == "overdue":
-        qs = qs.exclude(status=Finding.VERIFIED).filter(deadline__lt=today)
-    elif current == "active":
-        qs = qs.exclude(status=Finding.VERIFIED)
-    elif current in FindingStatus:
-        qs = qs.filter(status=current)
-    return render(request, "inspections/findings.html", {"findings": qs[:500], "current": current, "today": today, "statuses": FindingStatus.choices})
+    query = request.GET.copy()
+    query.setdefault("status", ACTIVE)  # the page opens on what is still to be done
+    filters = FindingFilterSet(query, queryset=qs)  # the same parameters as /api/findings/
+    valid = filters.is_valid()
+    return render(request, "inspections/findings.html", {"findings": filters.qs[:500] if valid else [], "current": query["status"], "today": today,
+                                                         "statuses": FindingStatus.choices, "filter_errors": filters.errors},
+                  status=200 if valid else 400)
 
 
 @login_required

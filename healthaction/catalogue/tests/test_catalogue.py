@@ -1,6 +1,7 @@
 """The national catalogue: seed plans map to shared entries; the comparison shows targets as written; doubt waits for a person."""
 
 import copy
+import io
 
 import pytest
 
@@ -9,6 +10,7 @@ from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, Ma
 from healthaction.catalogue.services import comparison, decide, load_catalogue, match_plan
 from healthaction.documents.tests.seeds import SEEDS
 from healthaction.plans.interchange import import_plan
+from healthaction.plans.models import Plan
 
 SHARED = [
     "居民健康素养水平", "经常参加体育锻炼人数比例", "婴儿死亡率", "5岁以下儿童死亡率", "孕产妇死亡率", "产前筛查率", "新生儿遗传代谢性疾病筛查率",
@@ -136,3 +138,20 @@ def test_pages_and_export(login, demo):
     office = login("office")
     page = office.get(f"/catalogue/plans/{demo['plan'].pk}/").content.decode()
     assert "居民健康素养水平" in page
+
+
+def test_a_plan_imported_on_the_command_line_is_matched_to_the_catalogue(demo, tmp_path):
+    # plans sends plan_imported; catalogue (a higher layer) answers it, so plans never imports catalogue
+    import re
+
+    from django.core.management import call_command
+
+    load_catalogue()
+    out = tmp_path / "plan.json"
+    call_command("plan", "export", str(demo["plan"].pk), "-o", str(out))
+    printed = io.StringIO()
+    call_command("plan", "import", str(out), stdout=printed)
+    newest = Plan.objects.order_by("-pk").first()
+    literacy = IndicatorMatch.objects.get(indicator__plan=newest, indicator__name="居民健康素养水平")
+    assert (literacy.catalogue.name, literacy.status) == ("居民健康素养水平", "matched")
+    assert re.search(r"; catalogue: \d+ matched, \d+ to confirm\)$", printed.getvalue().strip())

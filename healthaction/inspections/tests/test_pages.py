@@ -353,3 +353,16 @@ def test_the_office_changes_a_planned_round(login, demo):
     assert scored.scores.count() == 1
     assert login("inspector").get(url).status_code == 404  # no longer an inspector of the round
     assert login("leader").get(url).status_code == 403  # an inspector now, yet only the office changes rounds
+
+
+def test_the_findings_page_and_the_api_share_one_filterset(login, demo):
+    client = login("office")
+    supervision = Round.objects.get(title="2025年度健康青川行动专项督导")
+    # demo/inspections.py: 临江县's first finding was verified (after a reopening), none other
+    linjiang = OrgUnit.objects.get(code="990121")
+    page = client.get(reverse("inspections:findings") + f"?status=verified&round={supervision.pk}&org_unit={linjiang.pk}")
+    assert [f.status for f in page.context["findings"]] == ["verified"]
+    api = client.get(f"/api/findings/?status=verified&round={supervision.pk}&org_unit={linjiang.pk}").json()
+    assert [f["id"] for f in api["results"]] == [f.pk for f in page.context["findings"]]
+    refused = client.get(reverse("inspections:findings") + "?status=closed")
+    assert refused.status_code == 400 and 'class="error" role="alert"' in refused.content.decode()
