@@ -117,6 +117,7 @@ class RevisionAction(models.TextChoices):
     RETURN = "return", _("Returned")
     APPROVE = "approve", _("Approved")
     IMPORT = "import", _("Imported")
+    REOPEN = "reopen", _("Reopened by the office")
 
 
 class ReminderKind(models.TextChoices):
@@ -144,3 +145,8 @@ class JobStatus(ChoiceSet):
 
     UNFINISHED = (QUEUED, RUNNING)
     FINISHED = (DONE, FAILED)
+class RobotKind(models.TextChoices):
+    """Group-robot webhooks that reminders can be posted to besides email."""
+
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")

@@ -16,6 +16,7 @@ from healthaction.inspections.models import Checklist, Finding, Round
 from healthaction.plans.models import Plan
 from healthaction.reports import charts
 from healthaction.reports import docx_style
+from healthaction.reports.stage_summary import add_stage_summary
 
 CN = "一二三四五六七八九十"
 LAGGING = EvaluationStatus.LAGGING
@@ -87,6 +88,7 @@ def build_annual_report(plan: Plan, year: int) -> bytes:
     doc = docx_style.new_document()
     _title_page(doc, data)
     _overview(doc, data)
+    add_stage_summary(doc, plan, year)
     _actions(doc, data)
     _counties(doc, data)
     _ranking(doc, data)

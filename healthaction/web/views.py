@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from healthaction.collection import current
 from healthaction.core import jobs
 from healthaction.core.choices import TaskProgress
 from healthaction.core.models import Job
+from healthaction.core.params import year_param
+from healthaction.core.xlsx import safe_row
 from healthaction.evaluation.choices import EvaluationStatus
+from healthaction.evaluation.services import stage_summaries
 from healthaction.plans.filtersets import TaskFilterSet
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
@@ -25,6 +32,7 @@ from healthaction.registry.models import Department
 from healthaction.web import queries
 
 STATUS_LABELS = EvaluationStatus.labels
+TASK_BOARD_PAGE_SIZE = 25
 
 
 def plans_for(request: HttpRequest):
@@ -35,7 +43,23 @@ def _plan(request, plan_id: int) -> Plan:
     plan = plans_for(request).filter(pk=plan_id).first()
     if plan is None:
         raise Http404(_("No such plan, or it is not yours to see."))
-    return plan
+    return current.remember(request, plan)
+
+
+@login_required
+@require_POST
+def switch_plan(request):
+    """Keep the chosen plan in the session and go back, to the same page of the new plan when it has one."""
+    plan = current.selectable_plans(request.user).filter(pk=request.POST.get("plan") or 0).first()
+    if plan is None:
+        raise Http404(_("No such plan, or it is not yours to see."))
+    current.remember(request, plan)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    target = re.sub(r"^/plans/\d+/", f"/plans/{plan.pk}/", target)
+    target = re.sub(r"([?&])plan=\d+", rf"\g<1>plan={plan.pk}", target)
+    return redirect(target)
 
 
 def _with_actions(plans):
@@ -53,11 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _year(request, plan) -> int | None:
-    latest = queries.latest_year(plan)
-    try:
-        return int(request.GET["year"]) if request.GET.get("year") else latest
-    except ValueError:
-        return latest
+    return year_param(request.GET) or queries.latest_year(plan)
 
 
 def _version(plan) -> str:
@@ -88,7 +108,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "web/dashboard.html", {
         "plan": plan, "d": _Lazy(lambda: queries.dashboard(plan, year)) if year else queries.dashboard(plan, year), "year": year, "labels": STATUS_LABELS,
         "actions": _Lazy(lambda: {"all": _with_actions(Plan.objects.filter(pk=plan.pk)).get().actions.all()}), "is_office": scopes.is_office(request.user, plan),
-        "years": queries.result_years(plan), "version": _version(plan),
+        "years": queries.result_years(plan), "version": _version(plan), "stages": _Lazy(lambda: stage_summaries(plan)),
     })
 
 
@@ -120,9 +140,9 @@ def compare(request, plan_id: int):
         text = io.StringIO()
         text.write("\ufeff")  # a byte-order mark so Excel opens the UTF-8 file as such
         writer = csv.writer(text)
-        writer.writerow([_("County")] + [f"{i.number} {i.name}" for i in data["indicators"]])
+        writer.writerow(safe_row([_("County")] + [f"{i.number} {i.name}" for i in data["indicators"]]))
         for row in data["rows"]:
-            writer.writerow([row["unit"].name] + [EvaluationStatus.label(c.status) if c else "" for c in row["cells"]])
+            writer.writerow(safe_row([row["unit"].name] + [EvaluationStatus.label(c.status) if c else "" for c in row["cells"]]))
         return FileResponse(io.BytesIO(text.getvalue().encode()), as_attachment=True, filename=f"compare-{year}.csv",
                             content_type="text/csv; charset=utf-8")
     return render(request, "web/compare.html", {"plan": plan, "year": year, "d": data, "labels": STATUS_LABELS})
@@ -137,10 +157,15 @@ def tasks(request, plan_id: int):
     department = Department.objects.filter(pk=chosen["department"]).first() if chosen.get("department") else None
     progress = chosen.get("progress") or None
     board = queries.task_board(plan, department=department, progress=progress, tasks=filters.qs) if valid else []
+    page = Paginator(board, TASK_BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    board = page.object_list
+    query = request.GET.copy()
+    query.pop("page", None)
     departments = Department.objects.filter(task_roles__task__plan=plan).distinct().order_by("name")
     return render(request, "web/tasks.html", {"plan": plan, "board": board, "departments": departments, "actions": plan.actions.order_by("number"),
                                               "progress_choices": TaskProgress.choices, "filter_errors": filters.errors,
-                                              "selected": {"department": department, "action": chosen.get("action"), "progress": progress}},
+                                              "selected": {"department": department, "action": chosen.get("action"), "progress": progress},
+                                              "page": page, "query": query.urlencode()},
                   status=200 if valid else 400)
 
 

@@ -7,10 +7,15 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from healthaction.api.tokens import issue
 from healthaction.collection import services
-from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, TaskReport
+from healthaction.collection.models import (
+    DueItem,
+    IndicatorValue,
+    ReminderLog,
+    TaskReport,
+)
 from healthaction.core.choices import DueKind
 from healthaction.plans.models import Indicator, Task, TaskDepartment
 from healthaction.registry.models import Department
@@ -144,8 +149,8 @@ def _rows(plan, year=2026, values=(41.5, 12.0)):
 def test_bulk_import_by_api_json_and_csv(demo, client):
     from django.contrib.auth import get_user_model
 
-    token = Token.objects.create(user=get_user_model().objects.get(username="liaison"))
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _token, key = issue(get_user_model().objects.get(username="liaison"))
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
     rows = _rows(demo["plan"])
     response = client.post("/api/values/bulk/", json.dumps(rows), content_type="application/json", **auth)
     assert response.status_code == 200, response.content

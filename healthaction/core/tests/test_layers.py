@@ -22,6 +22,7 @@ LAYERS = {
     "reports": 6,
     "web": 6,
     "api": 6,
+    "people": 6,  # users, memberships and group robots: pages over collection
     "demo": 7,
     # the project's own entry points sit on top: settings, urls, wsgi, cli
     "settings": 8,
