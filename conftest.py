@@ -1,5 +1,8 @@
 """Shared test fixtures: the demo data set and personas."""
 
+import functools
+import shutil
+
 import pytest
 
 
@@ -88,3 +91,43 @@ def _no_login_throttling(request):
     settings.AXES_ENABLED = False
     yield
     settings.AXES_ENABLED = old
+
+
+# ---- tests that need a system tool: skipped, with the reason printed (-rs), when the tool is absent ----------
+
+def _cjk_font() -> bool:
+    from healthaction.reports.charts import FontMissing, cjk_font
+
+    try:
+        cjk_font()
+    except FontMissing:
+        return False
+    return True
+
+
+def _chromium() -> bool:
+    return bool(shutil.which("chromium") or shutil.which("chromium-browser"))
+
+
+REQUIRED_TOOLS = {
+    "requires_cjk_font": (_cjk_font, "no CJK font installed: charts cannot print Chinese (apt-get install fonts-noto-cjk)"),
+    "requires_soffice": (lambda: bool(shutil.which("soffice") and shutil.which("pdftoppm")),
+                         "LibreOffice and poppler-utils are not installed (apt-get install libreoffice-writer-nogui poppler-utils)"),
+    "requires_chromium": (_chromium, "Chromium is not installed: browser tests skipped (apt-get install chromium)"),
+}
+
+
+def pytest_configure(config):
+    for name, (_, reason) in REQUIRED_TOOLS.items():
+        config.addinivalue_line("markers", f"{name}: skipped when absent ({reason})")
+
+
+@functools.cache
+def _tool_present(name: str) -> bool:
+    return REQUIRED_TOOLS[name][0]()
+
+
+def pytest_runtest_setup(item):
+    for name, (_, reason) in REQUIRED_TOOLS.items():
+        if item.get_closest_marker(name) and not _tool_present(name):
+            pytest.skip(reason)

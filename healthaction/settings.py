@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "healthaction.people",
     "healthaction.web",
     "healthaction.api",
+    "healthaction.demo",
 ]
 
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))  # an API token expires this many days after it is issued
@@ -75,6 +76,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # one FilterSet per model (<app>/filtersets.py), shared with the pages; applied after each viewset's scope
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {"user": "6000/hour", "anon": "600/hour"},
 }
 SPECTACULAR_SETTINGS = {

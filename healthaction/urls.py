@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from healthaction.api import views as api_views
+from healthaction.core.views import vocabulary_css
 
 
 def healthz(request):
@@ -13,6 +14,7 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("vocabulary.css", vocabulary_css, name="vocabulary-css"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

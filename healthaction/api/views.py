@@ -8,9 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import BaseParser, JSONParser
@@ -18,49 +17,25 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from healthaction.api import serializers as S
+from healthaction.api import serializers
 from healthaction.api import tokens
 from healthaction.api.models import ApiToken
 from healthaction.collection import services
 from healthaction.collection.excel import import_rows
+from healthaction.collection.filtersets import DueItemFilterSet, IndicatorValueFilterSet, TaskReportFilterSet
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
 from healthaction.core.choices import DueKind
+from healthaction.evaluation.filtersets import EvaluationResultFilterSet, TargetVerdictFilterSet
 from healthaction.evaluation.models import EvaluationResult, TargetVerdict
 from healthaction.evaluation.services import stage_summaries
+from healthaction.inspections.filtersets import FindingFilterSet, RoundFilterSet, VisitFilterSet
+from healthaction.plans.filtersets import IndicatorFilterSet, PlanFilterSet, TargetFilterSet
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry import scopes
+from healthaction.registry.filtersets import DepartmentFilterSet, OrgUnitFilterSet
 from healthaction.registry.models import Department, OrgUnit
 
 MAX_ROWS = 200_000
-
-
-def _int(request, name):
-    value = request.query_params.get(name)
-    return int(value) if value and value.isdigit() else None
-
-
-def _filter(qs, request, **fields):
-    """Apply ?name=value filters: each keyword maps a query parameter to a lookup; a malformed value is a 400."""
-    for param, lookup in fields.items():
-        value = request.query_params.get(param)
-        if value not in (None, ""):
-            limit = 32767 if param in ("year", "half") else 2**31  # year and half are small integers in the database
-            if param in INTEGER_FILTERS and not (value.lstrip("-").isdigit() and abs(int(value)) < limit):
-                raise ValidationError({param: _("“%(v)s” is not a valid value.") % {"v": value}})
-            try:
-                qs = qs.filter(**{lookup: value})
-            except (ValueError, TypeError, DjangoValidationError):
-                raise ValidationError({param: _("“%(v)s” is not a valid value.") % {"v": value}})
-    return qs
-
-
-INTEGER_FILTERS = {"plan", "org_unit", "indicator", "task", "department", "year", "half", "action", "parent", "round"}
-
-
-def FILTER_PARAMS(*names):  # noqa: N802 (reads like the decorator it returns)
-    """Document the ?filters of a viewset with their types, so a client knows what a valid value is."""
-    params = [OpenApiParameter(n, int if n in INTEGER_FILTERS else str, required=False) for n in names]
-    return extend_schema_view(list=extend_schema(parameters=params))
 
 
 class IdLookup:
@@ -78,56 +53,52 @@ class PublicReadMixin(IdLookup):
         return scopes.visible_plans(self.request.user, Plan.objects.all())
 
 
-@FILTER_PARAMS("status", "org_unit")
 class PlanViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = S.PlanSerializer
+    serializer_class = serializers.PlanSerializer
+    filterset_class = PlanFilterSet
 
     def get_queryset(self):
-        return _filter(self.plans().order_by("pk"), self.request, status="status", org_unit="org_unit")
+        return self.plans().order_by("pk")
 
 
-@FILTER_PARAMS("level", "parent", "code")
 class OrgUnitViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
-    serializer_class = S.OrgUnitSerializer
+    serializer_class = serializers.OrgUnitSerializer
+    filterset_class = OrgUnitFilterSet
 
     def get_queryset(self):
-        units = OrgUnit.objects.filter(scopes.org_unit_filter(self.request.user)).order_by("path")
-        return _filter(units, self.request, level="level", parent="parent", code="code")
+        return OrgUnit.objects.filter(scopes.org_unit_filter(self.request.user)).order_by("path")
 
 
-@FILTER_PARAMS("org_unit", "name")
 class DepartmentViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
-    serializer_class = S.DepartmentSerializer
+    serializer_class = serializers.DepartmentSerializer
+    filterset_class = DepartmentFilterSet
 
     def get_queryset(self):
-        departments = Department.objects.filter(scopes.org_unit_filter(self.request.user, "org_unit__")).prefetch_related("aliases").order_by("pk")
-        return _filter(departments, self.request, org_unit="org_unit", name="name__icontains")
+        return Department.objects.filter(scopes.org_unit_filter(self.request.user, "org_unit__")).prefetch_related("aliases").order_by("pk")
 
 
-@FILTER_PARAMS("plan", "action", "nature", "group")
 class IndicatorViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = S.IndicatorSerializer
+    serializer_class = serializers.IndicatorSerializer
+    filterset_class = IndicatorFilterSet
 
     def get_queryset(self):
-        qs = Indicator.objects.filter(plan__in=self.plans()).select_related("baseline", "action").prefetch_related("targets").order_by("plan", "position")
-        return _filter(qs, self.request, plan="plan", action="action__number", nature="nature", group="group")
+        return Indicator.objects.filter(plan__in=self.plans()).select_related("baseline", "action").prefetch_related("targets").order_by("plan", "position")
 
 
-@FILTER_PARAMS("indicator", "year", "kind")
 class TargetViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = S.TargetSerializer
+    serializer_class = serializers.TargetSerializer
+    filterset_class = TargetFilterSet
 
     def get_queryset(self):
-        return _filter(Target.objects.filter(indicator__plan__in=self.plans()).order_by("pk"), self.request, indicator="indicator", year="year", kind="kind")
+        return Target.objects.filter(indicator__plan__in=self.plans()).order_by("pk")
 
 
-@FILTER_PARAMS("plan", "kind", "status", "year", "department", "org_unit")
 class DueItemViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
-    serializer_class = S.DueItemSerializer
+    serializer_class = serializers.DueItemSerializer
+    filterset_class = DueItemFilterSet
 
     def get_queryset(self):
-        qs = DueItem.objects.filter(obsolete=False).filter(scopes.due_item_filter(self.request.user)).order_by("due_date", "pk")
-        return _filter(qs, self.request, plan="plan", kind="kind", status="status", year="year", department="department", org_unit="org_unit")
+        return DueItem.objects.filter(obsolete=False).filter(scopes.due_item_filter(self.request.user)).order_by("due_date", "pk")
 
 
 class _Writable(IdLookup, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -149,14 +120,13 @@ class _Writable(IdLookup, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
         return Response(self.get_serializer(obj).data, status=status.HTTP_200_OK)
 
 
-@FILTER_PARAMS("indicator", "org_unit", "year", "status")
 class IndicatorValueViewSet(_Writable):
-    serializer_class = S.IndicatorValueSerializer
+    serializer_class = serializers.IndicatorValueSerializer
+    filterset_class = IndicatorValueFilterSet
 
     def get_queryset(self):
         visible = DueItem.objects.filter(scopes.due_item_filter(self.request.user), indicator=OuterRef("indicator"), org_unit=OuterRef("org_unit"), year=OuterRef("year"))
-        qs = IndicatorValue.objects.filter(Exists(visible)).order_by("pk")
-        return _filter(qs, self.request, indicator="indicator", org_unit="org_unit", year="year", status="status")
+        return IndicatorValue.objects.filter(Exists(visible)).order_by("pk")
 
     def _item(self, indicator, org_unit, year) -> DueItem:
         item = DueItem.objects.filter(scopes.due_item_filter(self.request.user), kind=DueKind.INDICATOR_VALUE, indicator=indicator, org_unit=org_unit, year=year, obsolete=False).first()
@@ -185,15 +155,14 @@ class IndicatorValueViewSet(_Writable):
         return self.partial_update(request, *args, **kwargs)
 
 
-@FILTER_PARAMS("task", "department", "org_unit", "year", "half", "status")
 class TaskReportViewSet(_Writable):
-    serializer_class = S.TaskReportSerializer
+    serializer_class = serializers.TaskReportSerializer
+    filterset_class = TaskReportFilterSet
 
     def get_queryset(self):
         visible = DueItem.objects.filter(scopes.due_item_filter(self.request.user), task=OuterRef("task"), department=OuterRef("department"),
                                          org_unit=OuterRef("org_unit"), year=OuterRef("year"), half=OuterRef("half"))
-        qs = TaskReport.objects.filter(Exists(visible)).order_by("pk")
-        return _filter(qs, self.request, task="task", department="department", org_unit="org_unit", year="year", half="half", status="status")
+        return TaskReport.objects.filter(Exists(visible)).order_by("pk")
 
     def _item(self, task, department, org_unit, year, half) -> DueItem:
         item = DueItem.objects.filter(scopes.due_item_filter(self.request.user), kind=DueKind.TASK_PROGRESS, task=task, department=department,
@@ -222,24 +191,22 @@ class TaskReportViewSet(_Writable):
         return self.partial_update(request, *args, **kwargs)
 
 
-@FILTER_PARAMS("plan", "indicator", "org_unit", "year", "status")
 class EvaluationResultViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = S.EvaluationResultSerializer
+    serializer_class = serializers.EvaluationResultSerializer
+    filterset_class = EvaluationResultFilterSet
 
     def get_queryset(self):
-        qs = EvaluationResult.objects.filter(plan__in=self.plans()).order_by("pk")
-        return _filter(qs, self.request, plan="plan", indicator="indicator", org_unit="org_unit", year="year", status="status")
+        return EvaluationResult.objects.filter(plan__in=self.plans()).order_by("pk")
 
 
-@FILTER_PARAMS("plan", "indicator", "org_unit", "year", "verdict")
 class TargetVerdictViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     """Target verdicts (?year= is the target year), within the same plans as the results."""
 
-    serializer_class = S.TargetVerdictSerializer
+    serializer_class = serializers.TargetVerdictSerializer
+    filterset_class = TargetVerdictFilterSet
 
     def get_queryset(self):
-        qs = TargetVerdict.objects.filter(plan__in=self.plans()).order_by("pk")
-        return _filter(qs, self.request, plan="plan", indicator="indicator", org_unit="org_unit", year="target_year", verdict="verdict")
+        return TargetVerdict.objects.filter(plan__in=self.plans()).order_by("pk")
 
 
 class StageSummaryView(PublicReadMixin, APIView):
@@ -314,37 +281,35 @@ class BulkValues(APIView):
 
 # ---- supervision and healthy cells (read only; recorded on the pages) -----------------------------------
 
-@FILTER_PARAMS("plan", "year")
 class InspectionRoundViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
-    serializer_class = S.InspectionRoundSerializer
+    serializer_class = serializers.InspectionRoundSerializer
+    filterset_class = RoundFilterSet
 
     def get_queryset(self):
         from healthaction.inspections.services import visible_rounds
 
-        return _filter(visible_rounds(self.request.user).select_related("checklist").order_by("pk"), self.request, plan="plan", year="year")
+        return visible_rounds(self.request.user).select_related("checklist").order_by("pk")
 
 
-@FILTER_PARAMS("round", "org_unit", "department")
 class VisitViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
-    serializer_class = S.VisitSerializer
+    serializer_class = serializers.VisitSerializer
+    filterset_class = VisitFilterSet
 
     def get_queryset(self):
         from healthaction.inspections.models import Visit
         from healthaction.inspections.services import visible_rounds
 
-        qs = Visit.objects.filter(round__in=visible_rounds(self.request.user)).prefetch_related("scores").order_by("pk")
-        return _filter(qs, self.request, round="round", org_unit="org_unit", department="department")
+        return Visit.objects.filter(round__in=visible_rounds(self.request.user)).prefetch_related("scores").order_by("pk")
 
 
-@FILTER_PARAMS("round", "status", "org_unit", "department")
 class FindingViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
-    serializer_class = S.FindingSerializer
+    serializer_class = serializers.FindingSerializer
+    filterset_class = FindingFilterSet
 
     def get_queryset(self):
         from healthaction.inspections.services import visible_findings
 
-        qs = visible_findings(self.request.user).select_related("visit", "item").prefetch_related("events").order_by("pk")
-        return _filter(qs, self.request, round="visit__round", status="status", org_unit="org_unit", department="department")
+        return visible_findings(self.request.user).select_related("visit", "item").prefetch_related("events").order_by("pk")
 
 
 # ---- tokens -----------------------------------------------------------------------------------------------

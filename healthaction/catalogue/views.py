@@ -1,13 +1,12 @@
 """Catalogue pages: the national list, cross-plan comparison per indicator, its export, match decisions."""
 
 import io
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +16,7 @@ from openpyxl.styles import Font
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
 from healthaction.catalogue.services import comparison, decide, match_plan
 from healthaction.core.xlsx import safe_row
-from healthaction.plans.models import Plan
+from healthaction.plans.models import Plan, targets_text
 from healthaction.registry import scopes
 
 
@@ -56,7 +55,7 @@ def catalogue_export(request):
     for entry in CatalogueIndicator.objects.all():
         for row in comparison(entry, plans):
             targets = row["targets"]
-            other = "；".join(f"{y}年{t.raw_text}" for y, t in sorted(targets.items()) if y not in (2022, 2030))
+            other = targets_text(t for y, t in sorted(targets.items()) if y not in (2022, 2030))
             latest = row["latest"]
             ws.append(safe_row([entry.code, entry.name, entry.national_2022, entry.national_2030, row["plan"].title, row["plan"].org_unit.name, row["indicator"].name,
                        row["baseline"].raw_text if row["baseline"] else "", targets[2022].raw_text if 2022 in targets else "", targets[2030].raw_text if 2030 in targets else "",
@@ -65,9 +64,9 @@ def catalogue_export(request):
     ws.auto_filter.ref = ws.dimensions
     buf = io.BytesIO()
     wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('跨方案指标比较.xlsx')}"
-    return response
+    buf.seek(0)
+    return FileResponse(buf, as_attachment=True, filename="跨方案指标比较.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @login_required

@@ -45,10 +45,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 LOCKED_FILL = PatternFill("solid", fgColor="F3F3F3")
 
 
-def _targets_text(indicator) -> str:
-    return "；".join(f"{t.year}年{t.raw_text}" for t in indicator.targets.all())
-
-
 def template_items(user, plan, department=None, org_unit=None, years=None, history: bool = False):
     """The rows of a template: what the user owes from the reporting start on (with history, earlier periods too)."""
     items = DueItem.objects.filter(plan=plan, obsolete=False).filter(scopes.due_item_filter(user))
@@ -75,14 +71,14 @@ def build_template(items, write_only: bool = False) -> bytes:
     ws = wb.active
     ws.title = VALUE_SHEET
     tasks_ws = wb.create_sheet(TASK_SHEET)
-    _header(ws, VALUE_HEADERS, [8, 8, 36, 8, 22, 10, 7, 11, 10, 10, 10, 10, 16, 16, 8])
-    _header(tasks_ws, TASK_HEADERS, [8, 16, 44, 16, 12, 11, 10, 48, 8])
+    write_header(ws, VALUE_HEADERS, [8, 8, 36, 8, 22, 10, 7, 11, 10, 10, 10, 10, 16, 16, 8])
+    write_header(tasks_ws, TASK_HEADERS, [8, 16, 44, 16, 12, 11, 10, 48, 8])
     value_row = task_row = 1
     for item in items:
         if item.kind == DueKind.INDICATOR_VALUE:
             ind = item.indicator
             v = values.get((item.indicator_id, item.org_unit_id, item.year))
-            row = [item.pk, ind.number, ind.name, ind.unit, _targets_text(ind), item.org_unit.name, item.year, item.due_date.isoformat(),
+            row = [item.pk, ind.number, ind.name, ind.unit, ind.targets_text(), item.org_unit.name, item.year, item.due_date.isoformat(),
                    v.value if v else None, v.numerator if v else None, v.denominator if v else None, v.qualitative if v else None,
                    v.source if v else None, v.note if v else None, (v.get_status_display() if v else "")]
             value_row += 1
@@ -116,7 +112,8 @@ def build_template(items, write_only: bool = False) -> bytes:
     return buf.getvalue()
 
 
-def _header(ws, headers, widths):
+def write_header(ws, headers, widths):
+    """Write a bold, frozen header row with the given column widths (shared by every workbook we write)."""
     for col, (title, width) in enumerate(zip(headers, widths), start=1):
         cell = ws.cell(row=1, column=col, value=title)
         cell.font = Font(bold=True)
@@ -155,7 +152,8 @@ class ImportResult:
     annotated: bytes | None = None  # the uploaded workbook with a comment on each bad cell
 
 
-def _number(raw, sheet, r, c, errors):
+def cell_number(raw, sheet, r, c, errors):
+    """Return a cell as a float (None when empty); a bad number appends a RowError to `errors`."""
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool):
@@ -170,7 +168,8 @@ def _number(raw, sheet, r, c, errors):
         return None
 
 
-def _text(raw) -> str:
+def cell_text(raw) -> str:
+    """Return a cell as stripped text (empty for an empty cell)."""
     return "" if raw is None else str(raw).strip()
 
 
@@ -284,7 +283,7 @@ def _year(raw) -> int | None:
 def _check_header(rows, expected, sheet, result) -> bool:
     if not rows:
         return False
-    header = [_text(c) for c in rows[0][: len(expected)]]
+    header = [cell_text(c) for c in rows[0][: len(expected)]]
     if header != expected:
         result.errors.append(RowError(sheet, 1, None, _("The header row of “%(s)s” was changed; download the template again.") % {"s": sheet}))
         return False
@@ -378,8 +377,8 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
                 result.errors.append(RowError(value_label, r, 1, _("You may not report for row %(r)s.") % {"r": r}))
                 continue
             errors: list[RowError] = []
-            data = {"value": _number(row[8], value_label, r, 9, errors), "numerator": _number(row[9], value_label, r, 10, errors),
-                    "denominator": _number(row[10], value_label, r, 11, errors), "qualitative": validation.normalise_text(cell(row[11]), "qualitative"),
+            data = {"value": cell_number(row[8], value_label, r, 9, errors), "numerator": cell_number(row[9], value_label, r, 10, errors),
+                    "denominator": cell_number(row[10], value_label, r, 11, errors), "qualitative": validation.normalise_text(cell(row[11]), "qualitative"),
                     "source": validation.normalise_text(cell(row[12]), "source"), "note": validation.normalise_text(cell(row[13]), "note")}
             result.errors += errors
             if errors:
@@ -416,7 +415,7 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
                 result.errors.append(RowError(TASK_SHEET, r, 1, _("Row %(r)s reports the same period as row %(first)s; keep one of them.") % {"r": r, "first": seen[item.pk]}))
                 continue
             seen[item.pk] = r
-            progress = PROGRESS_LABELS.get(_text(row[6]))
+            progress = PROGRESS_LABELS.get(cell_text(row[6]))
             if progress is None:
                 result.errors.append(RowError(TASK_SHEET, r, 7, _("Row %(r)s: choose a progress status from the list.") % {"r": r}))
                 continue

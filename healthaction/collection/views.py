@@ -1,6 +1,7 @@
 """Reporting pages: inbox, forms with autosave, review queue, Excel round trip, completeness, reminders."""
 
 import datetime as dt
+import io
 import uuid
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from healthaction.collection.uploads import UploadRejected, evidence_from_upload
 from healthaction.collection.current import current_plan, remember
 from healthaction.core.choices import DueKind, PlanStatus, ValueStatus
 from healthaction.core.params import int_param
+from healthaction.core.registry import registry
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
@@ -88,21 +90,14 @@ def inbox(request):
     if current not in groups:
         current = "overdue"
     page = Paginator(groups[current], INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    from healthaction.inspections.services import DUE_SOON_DAYS, due_soon_findings, overdue_findings, visible_findings
-
-    # rectifications sit beside the matching group: overdue ones under "overdue", those due within DUE_SOON_DAYS under "due"
-    if current == "overdue":
-        rectifications = list(overdue_findings(today, user=request.user)[:100])
-    elif current == "due":
-        rectifications = list(due_soon_findings(visible_findings(request.user), today).select_related("visit__round", "item", "department", "org_unit").order_by("deadline")[:100])
-    else:
-        rectifications = []
+    # rows other apps add (rectifications from inspections) for the group shown, without collection importing them
+    extra = {name: source(request.user, today, current) for name, source in registry["inbox_sources"].items()}
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("group", None)
     return render(request, "collection/inbox.html", {
-        "groups": counts, "current": current, "items": page.object_list, "page": page, "today": today, "rectifications": rectifications,
-        "filter": filtered, "query": query.urlencode(), "plan": plan, "due_soon_days": DUE_SOON_DAYS,
+        "groups": counts, "current": current, "items": page.object_list, "page": page, "today": today,
+        "filter": filtered, "query": query.urlencode(), "plan": plan, **extra,
     })
 
 
@@ -327,15 +322,7 @@ def excel_template(request):
     items = excel.template_items(request.user, plan, department=department, org_unit=org_unit, history=request.GET.get("history") == "1")
     data = excel.build_template(items)
     name = f"template-{(department or org_unit or plan.org_unit).name}.xlsx"
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @login_required

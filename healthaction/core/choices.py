@@ -7,6 +7,8 @@ interchange JSON; the labels are what users read.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from healthaction.core.choicesets import ChoiceSet
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -136,6 +138,25 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
 
 
+class JobStatus(ChoiceSet):
+    """Where a background job is; the groups name the states pages poll for and the ones that are over."""
+
+    NAME = "job_status"
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    CHOICES = (
+        (QUEUED, _("Queued"), "#e9ecef"),
+        (RUNNING, _("Running"), "#cfe2ff"),
+        (DONE, _("Done"), "#1a7f37"),
+        (FAILED, _("Failed"), "#c92a2a"),
+    )
+
+    UNFINISHED = (QUEUED, RUNNING)
+    FINISHED = (DONE, FAILED)
 class RobotKind(models.TextChoices):
     """Group-robot webhooks that reminders can be posted to besides email."""
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from healthaction.collection.models import IndicatorValue, TaskReport
 from healthaction.collection.services import publish_plan
-from healthaction.core.choices import Level, PlanStatus, ValueStatus
+from healthaction.core.choices import Level, PlanStatus, TaskProgress, ValueStatus
 from healthaction.demo import content
 from healthaction.demo import inspections as demo_inspections
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
@@ -51,9 +51,9 @@ def _departments(city: OrgUnit) -> None:
 
 
 TASK_TEXTS = {
-    "done": "已完成年度工作方案制定并组织实施，相关佐证材料已归档。",
-    "in_progress": "按计划推进，已召开专题会议部署，部分活动已开展。",
-    "delayed": "受经费和人员影响，进度滞后，已制定整改措施。",
+    TaskProgress.DONE: "已完成年度工作方案制定并组织实施，相关佐证材料已归档。",
+    TaskProgress.IN_PROGRESS: "按计划推进，已召开专题会议部署，部分活动已开展。",
+    TaskProgress.DELAYED: "受经费和人员影响，进度滞后，已制定整改措施。",
 }
 
 
@@ -67,7 +67,7 @@ def _task_reports(plan: Plan) -> None:
                 for half in (1, 2):
                     if (year, half) == (2025, 2) or rng.random() < 0.12:
                         continue
-                    progress = rng.choice(["done", "in_progress", "in_progress", "delayed"])
+                    progress = rng.choice([TaskProgress.DONE, TaskProgress.IN_PROGRESS, TaskProgress.IN_PROGRESS, TaskProgress.DELAYED])
                     submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([2, 8, 14, 20]), 10, tzinfo=dt.timezone.utc)
                     reports.append(TaskReport(task=task, department_id=td.department_id, org_unit=plan.org_unit, year=year, half=half, progress=progress,
                                               text=TASK_TEXTS[progress], status=ValueStatus.APPROVED, submitted_at=submitted, approved_at=submitted + dt.timedelta(days=2)))
@@ -78,7 +78,7 @@ def _task_reports(plan: Plan) -> None:
                     for half in (1, 2):
                         if (year, half) == (2025, 2) or rng.random() < 0.15:
                             continue
-                        progress = rng.choice(["done", "in_progress", "delayed"])
+                        progress = rng.choice([TaskProgress.DONE, TaskProgress.IN_PROGRESS, TaskProgress.DELAYED])
                         submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([5, 12, 18]), 10, tzinfo=dt.timezone.utc)
                         reports.append(TaskReport(task=task, department=None, org_unit=county, year=year, half=half, progress=progress, text=TASK_TEXTS[progress],
                                                   status=ValueStatus.APPROVED, submitted_at=submitted, approved_at=submitted + dt.timedelta(days=2)))

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from healthaction.core.choices import Level
-from healthaction.inspections import services as S
+from healthaction.inspections import services
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Visit
 from healthaction.plans.models import Plan
 from healthaction.registry.models import Department, OrgUnit
@@ -32,7 +32,7 @@ def _score_all(user, visit: Visit, rng: random.Random, deduct: float) -> None:
     for item in items:
         take = min(item.points, deduct) if deduct > 0 and rng.random() < 0.5 else 0.0
         deduct -= take
-        S.record_score(user, visit, item, round(item.points - take, 2), note=rng.choice(NOTES) if take else "")
+        services.record_score(user, visit, item, round(item.points - take, 2), note=rng.choice(NOTES) if take else "")
 
 
 def build(plan: Plan) -> dict:
@@ -46,17 +46,17 @@ def build(plan: Plan) -> dict:
     rng = random.Random("inspections")
 
     # the annual supervision of 2025: six counties and two departments, signed off in September 2025
-    checklist = S.supervision_checklist(plan)
+    checklist = services.supervision_checklist(plan)
     counties = list(plan.org_unit.children.order_by("code"))
     departments = list(Department.objects.filter(org_unit=plan.org_unit, name__in=["市卫生健康委", "市教育局"]))
-    rnd = S.plan_round(plan, checklist, 2025, "2025年度健康青川行动专项督导", dt.date(2025, 9, 1), dt.date(2025, 9, 30), [inspector, office], org_units=counties, departments=departments)
+    rnd = services.plan_round(plan, checklist, 2025, "2025年度健康青川行动专项督导", dt.date(2025, 9, 1), dt.date(2025, 9, 30), [inspector, office], org_units=counties, departments=departments)
     visits = list(rnd.visits.order_by("org_unit__code", "department__name"))
     for k, visit in enumerate(visits):
         _score_all(inspector, visit, rng, deduct=rng.choice([0, 4, 8, 15, 25]) if k else 12)
         Visit.objects.filter(pk=visit.pk).update(visited_on=dt.date(2025, 9, 2 + k))
         if k == len(visits) - 1:
             continue  # one visit still in progress
-        S.sign_off(inspector, visit)
+        services.sign_off(inspector, visit)
         Visit.objects.filter(pk=visit.pk).update(signed_off_at=timezone.make_aware(dt.datetime(2025, 9, 2 + k, 17)))
     Finding.objects.filter(visit__round=rnd).update(deadline=dt.date(2025, 10, 31))
     FindingEvent.objects.filter(finding__visit__round=rnd).update(created_at=timezone.make_aware(dt.datetime(2025, 9, 20, 17)))
@@ -67,28 +67,28 @@ def build(plan: Plan) -> dict:
         found = list(findings)
         if found:  # one verified after a reopening, one submitted, the rest left open (and so overdue)
             first = found[0]
-            S.advance(answerer, first, Finding.RECTIFYING, "已制定整改方案，明确责任人")
-            S.advance(answerer, first, Finding.SUBMITTED, "已补齐台账资料")
-            S.advance(inspector, first, Finding.REOPENED, "佐证材料仍缺会议纪要")
-            S.advance(answerer, first, Finding.SUBMITTED, "补充了会议纪要和签到表")
-            S.advance(inspector, first, Finding.VERIFIED, "整改到位")
+            services.advance(answerer, first, Finding.RECTIFYING, "已制定整改方案，明确责任人")
+            services.advance(answerer, first, Finding.SUBMITTED, "已补齐台账资料")
+            services.advance(inspector, first, Finding.REOPENED, "佐证材料仍缺会议纪要")
+            services.advance(answerer, first, Finding.SUBMITTED, "补充了会议纪要和签到表")
+            services.advance(inspector, first, Finding.VERIFIED, "整改到位")
         if len(found) > 1:
-            S.advance(answerer, found[1], Finding.SUBMITTED, "已完成整改，见说明")
+            services.advance(answerer, found[1], Finding.SUBMITTED, "已完成整改，见说明")
     # the rectification steps happened in October 2025, a few days apart
     for k, event in enumerate(FindingEvent.objects.filter(finding__visit__round=rnd).exclude(status=Finding.OPEN).order_by("pk")):
         FindingEvent.objects.filter(pk=event.pk).update(created_at=timezone.make_aware(dt.datetime(2025, 10, 8, 10) + dt.timedelta(days=2 * k)))
 
     # healthy-community assessment of 2025 over every community
     Checklist.objects.filter(key="healthy-community", rounds__isnull=True).delete()  # left by an earlier demo build
-    community = S.healthy_community_checklist()
+    community = services.healthy_community_checklist()
     communities = list(OrgUnit.objects.filter(level=Level.VILLAGE, path__startswith=plan.org_unit.path).order_by("code"))
-    cells = S.plan_round(plan, community, 2025, "2025年健康社区评估", dt.date(2025, 10, 8), dt.date(2025, 11, 28), [inspector, office], org_units=communities)
+    cells = services.plan_round(plan, community, 2025, "2025年健康社区评估", dt.date(2025, 10, 8), dt.date(2025, 11, 28), [inspector, office], org_units=communities)
     for k, visit in enumerate(cells.visits.order_by("org_unit__code")):
         _score_all(inspector, visit, rng, deduct=rng.choice([0, 5, 10, 15, 22, 30]))
-        S.sign_off(inspector, visit, deadline_days=90)
+        services.sign_off(inspector, visit, deadline_days=90)
         day = dt.date(2025, 10, 8) + dt.timedelta(days=k)
         Visit.objects.filter(pk=visit.pk).update(visited_on=day, signed_off_at=timezone.make_aware(dt.datetime(day.year, day.month, day.day, 17)))
     Finding.objects.filter(visit__round=cells).update(deadline=dt.date.today() + dt.timedelta(days=60))  # still open, not yet overdue, whenever the demo is built
     indicator = plan.indicators.filter(name="健康社区达标比例").first()
-    share = S.record_share(cells, indicator, office) if indicator else None
+    share = services.record_share(cells, indicator, office) if indicator else None
     return {"rounds": 2, "share": share.value if share else None, "login": INSPECTOR}

@@ -475,11 +475,13 @@ def _num(col: str | pl.Expr) -> pl.Expr:
 CMP_TEXT = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "range": ""}
 
 
-def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | None = None) -> pl.DataFrame:
+def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | None = None, *,
+            labels: dict[str, str]) -> pl.DataFrame:
     """Return results with an `explanation` column: one Chinese sentence that cites the numbers.
 
     Also `judgement`: the same sentence without the forecast, which the target verdicts cite.
-    `targets` gives the words as written (持续下降, 实现); `units` (indicator_id, unit) adds the unit after each number.
+    `targets` gives the words as written (持续下降, 实现); `units` (indicator_id, unit) adds the unit after each number;
+    `labels` maps each status code to the word the sentence ends with (the caller owns the vocabulary).
     """
     df = results.lazy().join(target_texts(targets).lazy(), on=["indicator_id", "target_year"], how="left", maintain_order="left")
     if units is not None:
@@ -489,7 +491,7 @@ def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | 
     u = pl.col("unit").fill_null("")
     year = pl.col("year").cast(pl.Utf8)
     s = pl.col("status").cast(pl.Utf8)
-    label = pl.col("status").cast(pl.Utf8).replace_strict(R.STATUS_LABEL_ZH, default="")
+    label = pl.col("status").cast(pl.Utf8).replace_strict(labels, default="")
     in_target_year = pl.col("year") >= pl.col("target_year")
     from_target = pl.col("start_from_target")
     base_txt = (

@@ -4,20 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from healthaction.evaluation import rules as R
-from healthaction.evaluation.choices import Verdict
+from healthaction.evaluation.choices import EvaluationStatus, Verdict
 from healthaction.plans.models import Indicator, Plan
 from healthaction.registry.models import Department, OrgUnit
-
-
-class Status(models.TextChoices):
-    ACHIEVED = R.ACHIEVED, _("Achieved")
-    ON_TRACK = R.ON_TRACK, _("On track")
-    AT_RISK = R.AT_RISK, _("At risk")
-    OFF_TRACK = R.OFF_TRACK, _("Off track")
-    REGRESSING = R.REGRESSING, _("Regressing")
-    NO_DATA = R.NO_DATA, _("No data")
-    NOT_ASSESSABLE = R.NOT_ASSESSABLE, _("Not assessable")
 
 
 class EvaluationResult(models.Model):
@@ -25,7 +14,7 @@ class EvaluationResult(models.Model):
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="results", verbose_name=_("indicator"))
     org_unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="results", verbose_name=_("org unit"))
     year = models.PositiveSmallIntegerField(_("year"))
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=16, choices=EvaluationStatus.choices)
     value = models.FloatField(_("value"), null=True, blank=True)
     qualitative = models.CharField(_("qualitative value"), max_length=100, blank=True)
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)

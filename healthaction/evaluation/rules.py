@@ -14,15 +14,10 @@ NOT_ASSESSABLE = "not_assessable"
 
 STATUSES = [ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, REGRESSING, NO_DATA, NOT_ASSESSABLE]
 STATUS_CODE = {name: code for code, name in enumerate(STATUSES)}
-STATUS_LABEL_ZH = {
-    ACHIEVED: "已实现",
-    ON_TRACK: "进度正常",
-    AT_RISK: "进度偏慢",
-    OFF_TRACK: "严重滞后",
-    REGRESSING: "退步",
-    NO_DATA: "未报送",
-    NOT_ASSESSABLE: "不评价",
-}
+# Labels and colours live in evaluation/choices.py (EvaluationStatus); explain() takes the labels as an argument.
+# Groups, worst first, so callers never list the codes again.
+LAGGING = (REGRESSING, OFF_TRACK, AT_RISK)  # behind the trajectory in any degree
+SERIOUSLY_LAGGING = (REGRESSING, OFF_TRACK)  # named in circulars
 
 # Numeric targets: progress made since the baseline as a share of the progress the
 # linear trajectory (baseline → next target year) expects by now.

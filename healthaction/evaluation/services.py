@@ -16,9 +16,10 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from healthaction.core.choices import PlanStatus, ValueStatus
+from healthaction.core.registry import registry
 from healthaction.evaluation import engine, opensdg
 from healthaction.evaluation import rules as R
-from healthaction.evaluation.choices import Verdict
+from healthaction.evaluation.choices import EvaluationStatus, Verdict
 from healthaction.evaluation.models import AssessmentScheme, AssessmentScore, EvaluationResult, EvaluationSummary, TargetVerdict
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry.models import OrgUnit
@@ -158,7 +159,8 @@ def evaluate_plan(plan: Plan, indicator_ids: list[int] | None = None, org_unit_i
     if values.height == 0:
         return _store(plan, None, None, indicator_ids, org_unit_ids)
     results = engine.evaluate(values.drop("numerator", "denominator"), indicators, targets, plan_unit_id=plan.org_unit_id, assume_sorted=True)
-    results = engine.explain(results, targets, indicators.select("indicator_id", "unit"))
+    # The explanation is stored as one Chinese sentence, so its status word is the Chinese label.
+    results = engine.explain(results, targets, indicators.select("indicator_id", "unit"), labels=EvaluationStatus.labels_in("zh-hans"))
     results = _with_opensdg(results, indicators, targets)
     closed_year = (today or dt.date.today()).year - 1
     verdicts = engine.verdicts(results, targets, closed_year=closed_year)
@@ -411,12 +413,8 @@ def assess_plan(plan: Plan, year: int) -> list[AssessmentScore]:
     scores: list[AssessmentScore] = []
     counties = [u.pk for u in plan.org_unit.children.all()]
     timely = _timeliness(plan, year) if scheme.timeliness_weight > 0 else ({}, {})
-    if scheme.supervision_weight > 0:
-        from healthaction.inspections.services import supervision_shares
-
-        supervised = supervision_shares(plan, year)
-    else:
-        supervised = ({}, {})
+    supervision = registry["assessment_components"].get("supervision")  # registered by inspections
+    supervised = supervision(plan, year) if scheme.supervision_weight > 0 and supervision else ({}, {})
 
     def components(k: int) -> dict:
         return {"timeliness": (_share_frame(timely[k]), scheme.timeliness_weight), "supervision": (_share_frame(supervised[k]), scheme.supervision_weight)}

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from healthaction.collection.excel import _header, _number, _text, open_upload
+from healthaction.collection.excel import cell_number, cell_text, open_upload, write_header
 from healthaction.core.xlsx import safe_cell, unescape_cell
-from healthaction.inspections import services as S
+from healthaction.inspections import services
 from healthaction.inspections.models import Checklist, ChecklistItem, Round
 
 INFO_SHEET, ITEM_SHEET = "说明", "条目"
@@ -63,7 +63,7 @@ def export_checklist(checklist: Checklist) -> bytes:
         info.cell(row=r, column=2, value=safe_cell(value))
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 10, 50
     ws = wb.create_sheet(ITEM_SHEET)
-    _header(ws, ITEM_HEADERS, [8, 70, 8, 8, 14, 14])
+    write_header(ws, ITEM_HEADERS, [8, 70, 8, 8, 14, 14])
     for r, item in enumerate(checklist.items.select_related("indicator", "task"), start=2):
         values = [item.number, item.text, item.points, "是" if item.evidence_required else "否", item.indicator.number if item.indicator else None, item.task.number if item.task else None]
         for c, value in enumerate(values, start=1):
@@ -80,22 +80,22 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
         missing = [s for s in (INFO_SHEET, ITEM_SHEET) if s not in wb.sheetnames]
         if missing:
             raise WorkbookError([("", 0, "", _("The workbook has no “%(s)s” sheet: export a checklist to see the layout.") % {"s": "、".join(missing)})])
-        info = {_text(r[0]): r[1] for r in wb[INFO_SHEET].iter_rows(min_row=1, max_col=2, values_only=True) if r and r[0]}
+        info = {cell_text(r[0]): r[1] for r in wb[INFO_SHEET].iter_rows(min_row=1, max_col=2, values_only=True) if r and r[0]}
         rows = list(wb[ITEM_SHEET].iter_rows(min_row=1, max_col=len(ITEM_HEADERS), values_only=True))
     finally:
         wb.close()
     errors: list[tuple[str, int, str, str]] = []
-    title = _text(unescape_cell(info.get("名称")))
+    title = cell_text(unescape_cell(info.get("名称")))
     if not title:
         errors.append((INFO_SHEET, 0, "名称", _("Give the checklist a title.")))
-    kind = KIND_WORDS.get(_text(info.get("类别")))
+    kind = KIND_WORDS.get(cell_text(info.get("类别")))
     if kind is None:
         errors.append((INFO_SHEET, 0, "类别", _("The kind must be one of: %(k)s.") % {"k": "、".join(KIND_WORDS)}))
     number_errors: list = []
-    pass_mark = _number(info.get("达标分"), INFO_SHEET, 0, 0, number_errors)
+    pass_mark = cell_number(info.get("达标分"), INFO_SHEET, 0, 0, number_errors)
     if number_errors or pass_mark is None or pass_mark < 0:
         errors.append((INFO_SHEET, 0, "达标分", _("The pass mark must be a number of points.")))
-    if not rows or [_text(h) for h in rows[0][:3]] != ITEM_HEADERS[:3]:
+    if not rows or [cell_text(h) for h in rows[0][:3]] != ITEM_HEADERS[:3]:
         errors.append((ITEM_SHEET, 1, "", _("The first row must be the headers: %(h)s.") % {"h": "、".join(ITEM_HEADERS)}))
         raise WorkbookError(errors)
     indicators = {i.number: i for i in plan.indicators.all()} if plan else {}
@@ -105,7 +105,7 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
         row = tuple(row) + (None,) * (len(ITEM_HEADERS) - len(row))
         if all(v in (None, "") for v in row):
             continue
-        number, text = _text(row[0]), _text(unescape_cell(row[1]))
+        number, text = cell_text(row[0]), cell_text(unescape_cell(row[1]))
         if not number:
             errors.append((ITEM_SHEET, r, "编号", _("Give the item a number.")))
         elif number in seen:
@@ -114,26 +114,26 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
         if not text:
             errors.append((ITEM_SHEET, r, "要求", _("Write the requirement.")))
         bad: list = []
-        points = _number(row[2], ITEM_SHEET, r, 3, bad)
+        points = cell_number(row[2], ITEM_SHEET, r, 3, bad)
         if bad or points is None or points <= 0:
             errors.append((ITEM_SHEET, r, "分值", _("Points must be a number above 0.")))
         indicator = task = None
-        if _text(row[4]):
-            indicator = indicators.get(_text(row[4]))
+        if cell_text(row[4]):
+            indicator = indicators.get(cell_text(row[4]))
             if indicator is None:
-                errors.append((ITEM_SHEET, r, "关联指标序号", _("The plan has no indicator numbered “%(n)s”.") % {"n": _text(row[4])}))
-        if _text(row[5]):
-            task = tasks.get(_text(row[5]))
+                errors.append((ITEM_SHEET, r, "关联指标序号", _("The plan has no indicator numbered “%(n)s”.") % {"n": cell_text(row[4])}))
+        if cell_text(row[5]):
+            task = tasks.get(cell_text(row[5]))
             if task is None:
-                errors.append((ITEM_SHEET, r, "关联任务序号", _("The plan has no task numbered “%(n)s”.") % {"n": _text(row[5])}))
-        items.append(dict(number=number, text=text, points=points, evidence_required=_text(row[3]).lower() in YES, indicator=indicator, task=task, position=len(items)))
+                errors.append((ITEM_SHEET, r, "关联任务序号", _("The plan has no task numbered “%(n)s”.") % {"n": cell_text(row[5])}))
+        items.append(dict(number=number, text=text, points=points, evidence_required=cell_text(row[3]).lower() in YES, indicator=indicator, task=task, position=len(items)))
     if not items:
         errors.append((ITEM_SHEET, 2, "", _("The checklist has no items.")))
     if errors:
         raise WorkbookError(errors)
-    key = _text(info.get("标识")) or f"{kind}-{title}"[:60]
+    key = cell_text(info.get("标识")) or f"{kind}-{title}"[:60]
     with transaction.atomic():
-        checklist = Checklist.objects.create(key=key[:60], version=S._next_version(key[:60]), kind=kind, title=title[:200], plan=plan, pass_mark=pass_mark)
+        checklist = Checklist.objects.create(key=key[:60], version=services._next_version(key[:60]), kind=kind, title=title[:200], plan=plan, pass_mark=pass_mark)
         ChecklistItem.objects.bulk_create([ChecklistItem(checklist=checklist, **i) for i in items])
     return checklist
 
@@ -154,19 +154,19 @@ def export_results(rnd: Round) -> bytes:
     ws = wb.active
     ws.title = SUMMARY_SHEET
     headers = ["对象编码", "被检查对象", "所属乡镇（街道）", "所属县（市、区）", "检查日期", "得分", "满分", "是否达标", "状态"]
-    _header(ws, headers, [12, 24, 16, 16, 11, 8, 8, 9, 9])
+    write_header(ws, headers, [12, 24, 16, 16, 11, 8, 8, 9, 9])
     full = rnd.checklist.max_points()
     for r, visit in enumerate(visits, start=2):
         code, name = _subject(visit)
         town = visit.org_unit.parent if visit.org_unit_id and visit.org_unit.level in ("village", "cell") else None
         county = town.parent if town else None
-        total = S.visit_total(visit)
+        total = services.visit_total(visit)
         values = [code, name, town.name if town else "", county.name if county else "", visit.visited_on, total, full,
                   "是" if total >= rnd.checklist.pass_mark else "否", "已签认" if visit.signed_off_at else ("检查中" if visit.scores.all() else "未检查")]
         for c, value in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=safe_cell(value))
     detail = wb.create_sheet(SCORE_SHEET)
-    _header(detail, SCORE_HEADERS, [12, 24, 8, 60, 8, 8, 30])
+    write_header(detail, SCORE_HEADERS, [12, 24, 8, 60, 8, 8, 30])
     r = 2
     for visit in visits:
         code, name = _subject(visit)
@@ -190,7 +190,7 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
         rows = list(wb[SCORE_SHEET].iter_rows(min_row=1, max_col=len(SCORE_HEADERS), values_only=True))
     finally:
         wb.close()
-    if not rows or [_text(h) for h in rows[0][:3]] != SCORE_HEADERS[:3]:
+    if not rows or [cell_text(h) for h in rows[0][:3]] != SCORE_HEADERS[:3]:
         raise WorkbookError([(SCORE_SHEET, 1, "", _("The first row must be the headers: %(h)s.") % {"h": "、".join(SCORE_HEADERS)})])
     visits = {_subject(v)[0]: v for v in rnd.visits.select_related("org_unit", "department").prefetch_related("scores")}
     items = {i.number: i for i in rnd.checklist.items.all()}
@@ -199,7 +199,7 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
     rows_of: dict[tuple[int, int], int] = {}
     for r, row in enumerate(rows[1:], start=2):
         row = tuple(row) + (None,) * (len(SCORE_HEADERS) - len(row))
-        code, number = _text(row[0]), _text(row[2])
+        code, number = cell_text(row[0]), cell_text(row[2])
         if not code and not number:
             continue
         visit, item = visits.get(code), items.get(number)
@@ -210,12 +210,12 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
             errors.append((SCORE_SHEET, r, "条目编号", _("The checklist has no item numbered “%(n)s”.") % {"n": number}))
             continue
         bad: list = []
-        points = _number(row[5], SCORE_SHEET, r, 6, bad)
+        points = cell_number(row[5], SCORE_SHEET, r, 6, bad)
         if bad:
             errors.append((SCORE_SHEET, r, "得分", _("“%(v)s” is not a number.") % {"v": row[5]}))
             continue
         if points is not None:
-            entries.setdefault(visit.pk, {})[item.pk] = {"points": points, "note": _text(unescape_cell(row[6]))}
+            entries.setdefault(visit.pk, {})[item.pk] = {"points": points, "note": cell_text(unescape_cell(row[6]))}
             rows_of[(visit.pk, item.pk)] = r
     by_pk = {v.pk: v for v in visits.values()}
     numbers = {i.pk: i.number for i in items.values()}
@@ -232,8 +232,8 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
             open_entries[visit_pk] = visit_entries
         if not errors:
             try:
-                problems = S.record_scores(user, rnd, open_entries)
-            except S.InspectionError as exc:
+                problems = services.record_scores(user, rnd, open_entries)
+            except services.InspectionError as exc:
                 raise WorkbookError([("", 0, "", str(exc))]) from exc
             for (visit_pk, item_pk), message in problems.items():
                 errors.append((SCORE_SHEET, rows_of.get((visit_pk, item_pk), 0), "得分", f"{_subject(by_pk[visit_pk])[1]} {numbers[item_pk]}：{message}"))

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.core.choices import Level
-from healthaction.inspections.models import Checklist, ChecklistItem, Finding, Visit
+from healthaction.inspections.choices import FindingStatus
+from healthaction.inspections.models import Checklist, ChecklistItem, Visit
 from healthaction.registry.models import Department, OrgUnit
 
 
@@ -94,14 +95,13 @@ ItemFormSet = forms.inlineformset_factory(Checklist, ChecklistItem, form=Checkli
 
 
 class StepForm(forms.Form):
-    status = forms.ChoiceField(label=_("Next step"), choices=Finding.STATUS_CHOICES)
+    status = forms.ChoiceField(label=_("Next step"), choices=FindingStatus.choices)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label=_("Evidence file"), required=False)
 
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
-        labels = dict(Finding.STATUS_CHOICES)
-        self.fields["status"].choices = [(s, labels[s]) for s in steps]
+        self.fields["status"].choices = [(s, FindingStatus.labels[s]) for s in steps]
 
 
 class UploadForm(forms.Form):

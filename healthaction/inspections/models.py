@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from healthaction.inspections.choices import ChecklistKind, FindingStatus
 from healthaction.plans.models import Indicator, Plan, Task
 from healthaction.registry.models import Department, OrgUnit
 
@@ -11,8 +12,8 @@ from healthaction.registry.models import Department, OrgUnit
 class Checklist(models.Model):
     """One version of a checklist; a round keeps the version it used, so later edits never change old results."""
 
-    SUPERVISION, HEALTHY_CELL = "supervision", "healthy_cell"
-    KIND_CHOICES = [(SUPERVISION, _("Annual supervision")), (HEALTHY_CELL, _("Healthy-cell assessment"))]
+    SUPERVISION, HEALTHY_CELL = ChecklistKind.SUPERVISION, ChecklistKind.HEALTHY_CELL
+    KIND_CHOICES = ChecklistKind.choices
 
     key = models.CharField(_("key"), max_length=60)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -113,8 +114,9 @@ class ScoreFile(models.Model):
 class Finding(models.Model):
     """An item that fell short, followed until it is verified as rectified (整改)."""
 
-    OPEN, RECTIFYING, SUBMITTED, VERIFIED, REOPENED = "open", "rectifying", "submitted", "verified", "reopened"
-    STATUS_CHOICES = [(OPEN, _("Open")), (RECTIFYING, _("Rectifying")), (SUBMITTED, _("Rectification submitted")), (VERIFIED, _("Verified")), (REOPENED, _("Reopened"))]
+    OPEN, RECTIFYING, SUBMITTED = FindingStatus.OPEN, FindingStatus.RECTIFYING, FindingStatus.SUBMITTED
+    VERIFIED, REOPENED = FindingStatus.VERIFIED, FindingStatus.REOPENED
+    STATUS_CHOICES = FindingStatus.choices
     NEXT = {OPEN: {RECTIFYING, SUBMITTED}, RECTIFYING: {SUBMITTED}, SUBMITTED: {VERIFIED, REOPENED}, REOPENED: {RECTIFYING, SUBMITTED}, VERIFIED: set()}
 
     visit = models.ForeignKey(Visit, models.CASCADE, related_name="findings")

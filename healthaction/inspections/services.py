@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from healthaction.collection import services as collection_services
 from healthaction.collection.models import IndicatorValue
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
+from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.models import Checklist, ChecklistItem, Finding, FindingEvent, Round, Score, ScoreFile, Visit
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -229,7 +230,7 @@ def advance(user, finding: Finding, status: str, comment: str = "", evidence=Non
     """Move a finding on (open → rectifying → submitted → verified or reopened), keeping every step."""
     finding = Finding.objects.select_for_update(of=("self",)).select_related("visit__round__plan__org_unit", "org_unit").get(pk=finding.pk)
     if status not in Finding.NEXT[finding.status]:
-        raise InspectionError(_("A finding cannot go from “%(a)s” to “%(b)s”.") % {"a": finding.get_status_display(), "b": dict(Finding.STATUS_CHOICES).get(status, status)})
+        raise InspectionError(_("A finding cannot go from “%(a)s” to “%(b)s”.") % {"a": finding.get_status_display(), "b": FindingStatus.label(status, status)})
     if status in (Finding.VERIFIED, Finding.REOPENED):
         if not may_record(user, finding.visit):
             raise InspectionError(_("Only the inspectors or the office verify a rectification."))
@@ -369,7 +370,7 @@ def visible_findings(user):
 def allowed_steps(user, finding: Finding) -> list[str]:
     """The statuses this user may move the finding to now."""
     steps = []
-    for status in sorted(Finding.NEXT[finding.status], key=[c[0] for c in Finding.STATUS_CHOICES].index):
+    for status in sorted(Finding.NEXT[finding.status], key=FindingStatus.sort_key):
         if status in (Finding.VERIFIED, Finding.REOPENED):
             if may_record(user, finding.visit):
                 steps.append(status)

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.core.params import int_param
 from healthaction.inspections import excel
-from healthaction.inspections import services as S
+from healthaction.inspections import services
+from healthaction.inspections.choices import FindingStatus
+from healthaction.inspections.filtersets import ACTIVE, FindingFilterSet
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile, Visit
 from healthaction.collection.current import current_plan
@@ -35,27 +37,25 @@ def _office_plans(user, required: bool = False):
     return plans
 
 
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+def _xlsx(data: bytes, name: str) -> FileResponse:
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=XLSX)
 
 
 def _round(user, pk: int) -> Round:
-    return get_object_or_404(S.visible_rounds(user).select_related("plan__org_unit", "checklist"), pk=pk)
+    return get_object_or_404(services.visible_rounds(user).select_related("plan__org_unit", "checklist"), pk=pk)
 
 
 @login_required
 def index(request):
-    rounds = S.visible_rounds(request.user).select_related("checklist", "plan").annotate(
+    rounds = services.visible_rounds(request.user).select_related("checklist", "plan").annotate(
         n_visits=Count("visits", distinct=True), n_signed=Count("visits", filter=Q(visits__signed_off_at__isnull=False), distinct=True)
     ).order_by("-year", "-starts")
-    findings = S.visible_findings(request.user)
+    findings = services.visible_findings(request.user)
     today = dt.date.today()
     counts = {
         "open": findings.exclude(status=Finding.VERIFIED).count(),
-        "due_soon": S.due_soon_findings(findings, today).count(),
-        "overdue": findings.filter(status__in=S.AWAITING_RECTIFICATION, deadline__lt=today).count(),
+        "due_soon": services.due_soon_findings(findings, today).count(),
+        "overdue": findings.filter(status__in=services.AWAITING_RECTIFICATION, deadline__lt=today).count(),
         "submitted": findings.filter(status=Finding.SUBMITTED).count(),
     }
     return render(request, "inspections/index.html", {"rounds": rounds, "counts": counts, "office_plans": _office_plans(request.user)})
@@ -72,9 +72,9 @@ def checklists(request):
         plan = next((p for p in plans if str(p.pk) == request.POST.get("plan")), plans[0])
         try:
             if what == "supervision":
-                checklist = S.supervision_checklist(plan)
+                checklist = services.supervision_checklist(plan)
             elif what == "community":
-                checklist = S.healthy_community_checklist()
+                checklist = services.healthy_community_checklist()
             elif what == "import":
                 upload = UploadForm(request.POST, request.FILES)
                 if not upload.is_valid():
@@ -83,7 +83,7 @@ def checklists(request):
                 checklist = excel.import_checklist(f.read(), f.name, plan=plan)
             else:
                 raise Http404
-        except S.InspectionError as exc:
+        except services.InspectionError as exc:
             messages.error(request, str(exc))
             return redirect("inspections:checklists")
         except excel.WorkbookError as exc:
@@ -108,7 +108,7 @@ def checklist_detail(request, pk: int):
     formset = None if checklist.frozen else ItemFormSet(instance=checklist, prefix="items")
     if request.method == "POST":
         if request.POST.get("what") == "version":
-            copy = S.new_version(checklist)
+            copy = services.new_version(checklist)
             messages.success(request, _("Version %(v)s made; edit it here.") % {"v": copy.version})
             return redirect("inspections:checklist", pk=copy.pk)
         if checklist.frozen:
@@ -151,7 +151,7 @@ def round_new(request):
     form = RoundForm(request.POST or None, plan=plan, initial={"year": dt.date.today().year, "inspectors": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        rnd = S.plan_round(plan, d["checklist"], d["year"], d["title"], d["starts"], d["ends"], d["inspectors"], org_units=form.units(), departments=d["departments"])
+        rnd = services.plan_round(plan, d["checklist"], d["year"], d["title"], d["starts"], d["ends"], d["inspectors"], org_units=form.units(), departments=d["departments"])
         messages.success(request, _("Round planned with %(n)s visits.") % {"n": rnd.visits.count()})
         return redirect("inspections:round", pk=rnd.pk)
     return render(request, "inspections/round_new.html", {"form": form, "plan": plan, "plans": plans})
@@ -166,7 +166,7 @@ def round_edit(request, pk: int):
     form = RoundEditForm(request.POST or None, round=rnd, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        added, dropped = S.change_round(rnd, title=d["title"], starts=d["starts"], ends=d["ends"], inspectors=d["inspectors"],
+        added, dropped = services.change_round(rnd, title=d["title"], starts=d["starts"], ends=d["ends"], inspectors=d["inspectors"],
                                         org_units=form.units(), departments=d["departments"], remove=d["remove"])
         messages.success(request, _("Round saved: %(a)s visits added, %(d)s dropped.") % {"a": added, "d": dropped})
         return redirect("inspections:round", pk=pk)
@@ -179,11 +179,11 @@ def round_detail(request, pk: int):
     visits = list(rnd.visits.select_related("org_unit__parent", "department", "signed_off_by").prefetch_related("scores").annotate(n_findings=Count("findings")).order_by("org_unit__path", "department__name"))
     n_items = rnd.checklist.items.count()
     for v in visits:
-        v.total = S.visit_total(v)
+        v.total = services.visit_total(v)
         v.scored = len(v.scores.all())
-    may_record = S.may_record(request.user, rnd.visits.first()) if visits else False
+    may_record = services.may_record(request.user, rnd.visits.first()) if visits else False
     is_office = scopes.is_office(request.user, rnd.plan)
-    results = S.healthy_cell_results(rnd) if rnd.checklist.kind == Checklist.HEALTHY_CELL else None
+    results = services.healthy_cell_results(rnd) if rnd.checklist.kind == Checklist.HEALTHY_CELL else None
     indicators = rnd.plan.indicators.order_by("position") if is_office and results else []
     suggested = _suggested_indicator(rnd) if indicators else None
     errors = []
@@ -238,8 +238,8 @@ def round_share(request, pk: int):
         raise PermissionDenied
     indicator = get_object_or_404(rnd.plan.indicators, pk=int_param(request.POST, "indicator") or 0)
     try:
-        value = S.record_share(rnd, indicator, request.user)
-    except S.InspectionError as exc:
+        value = services.record_share(rnd, indicator, request.user)
+    except services.InspectionError as exc:
         messages.error(request, str(exc))
     else:
         # the approved value's own signal has already evaluated it once, after record_share committed
@@ -261,8 +261,8 @@ def _number(raw: str):
 
 @login_required
 def visit_detail(request, pk: int):
-    visit = get_object_or_404(S.visible_visits(request.user).select_related("round__plan__org_unit", "round__checklist", "org_unit", "department", "signed_off_by"), pk=pk)
-    may_record = S.may_record(request.user, visit)
+    visit = get_object_or_404(services.visible_visits(request.user).select_related("round__plan__org_unit", "round__checklist", "org_unit", "department", "signed_off_by"), pk=pk)
+    may_record = services.may_record(request.user, visit)
     items = list(visit.round.checklist.items.all())
     scores = {s.item_id: s for s in visit.scores.prefetch_related("files")}
     typed: dict[int, dict] = {}
@@ -294,17 +294,17 @@ def visit_detail(request, pk: int):
             except ValueError:
                 general.append(_("The visit date is not a date."))
         if not errors and not general:
-            errors = S.record_visit(request.user, visit, entries, visited_on)
+            errors = services.record_visit(request.user, visit, entries, visited_on)
         if not errors and not general:
             if request.POST.get("action") == "sign_off":
                 try:
-                    findings = S.sign_off(request.user, visit)
-                except S.InspectionError as exc:
+                    findings = services.sign_off(request.user, visit)
+                except services.InspectionError as exc:
                     messages.error(request, str(exc))
                     return redirect("inspections:visit", pk=pk)
-                messages.success(request, _("Signed off: %(t)s points, %(n)s findings to rectify.") % {"t": f"{S.visit_total(visit):g}", "n": len(findings)})
+                messages.success(request, _("Signed off: %(t)s points, %(n)s findings to rectify.") % {"t": f"{services.visit_total(visit):g}", "n": len(findings)})
             else:
-                messages.success(request, _("Scores saved: %(t)s points so far.") % {"t": f"{S.visit_total(visit):g}"})
+                messages.success(request, _("Scores saved: %(t)s points so far.") % {"t": f"{services.visit_total(visit):g}"})
             return redirect("inspections:visit", pk=pk)
         if any(request.FILES.values()):
             general.append(_("Nothing was saved; the files you chose must be chosen again."))
@@ -315,7 +315,7 @@ def visit_detail(request, pk: int):
         rows.append({"item": item, "score": score, "points": shown["points"], "note": shown["note"], "error": errors.get(item.pk)})
     findings = visit.findings.select_related("item").order_by("item__position")
     return render(request, "inspections/visit.html", {
-        "visit": visit, "rows": rows, "may_record": may_record and not visit.signed_off_at, "total": S.visit_total(visit), "full": visit.round.checklist.max_points(),
+        "visit": visit, "rows": rows, "may_record": may_record and not visit.signed_off_at, "total": services.visit_total(visit), "full": visit.round.checklist.max_points(),
         "findings": findings, "general": general, "has_errors": bool(errors or general),
         "round_visible": S.visible_rounds(request.user).filter(pk=visit.round_id).exists(),
     }, status=400 if (errors or general) else 200)
@@ -325,25 +325,22 @@ def visit_detail(request, pk: int):
 
 @login_required
 def findings(request):
-    qs = S.visible_findings(request.user).select_related("visit__round", "item", "department", "org_unit").order_by("deadline", "pk")
+    qs = services.visible_findings(request.user).select_related("visit__round", "item", "department", "org_unit").order_by("deadline", "pk")
     today = dt.date.today()
-    current = request.GET.get("status", "active")
-    if current == "overdue":
-        qs = qs.filter(status__in=S.AWAITING_RECTIFICATION, deadline__lt=today)
-    elif current == "due_soon":
-        qs = S.due_soon_findings(qs, today)
-    elif current == "active":
-        qs = qs.exclude(status=Finding.VERIFIED)
-    elif current in dict(Finding.STATUS_CHOICES):
-        qs = qs.filter(status=current)
-    return render(request, "inspections/findings.html", {"findings": qs[:500], "current": current, "today": today, "statuses": Finding.STATUS_CHOICES,
-                                                         "awaiting": S.AWAITING_RECTIFICATION, "due_soon_days": S.DUE_SOON_DAYS})
+    query = request.GET.copy()
+    query.setdefault("status", ACTIVE)  # the page opens on what is still to be done
+    filters = FindingFilterSet(query, queryset=qs)  # the same parameters as /api/findings/
+    valid = filters.is_valid()
+    return render(request, "inspections/findings.html", {"findings": filters.qs[:500] if valid else [], "current": query["status"], "today": today,
+                                                         "statuses": FindingStatus.choices, "filter_errors": filters.errors,
+                                                         "awaiting": services.AWAITING_RECTIFICATION, "due_soon_days": services.DUE_SOON_DAYS},
+                  status=200 if valid else 400)
 
 
 @login_required
 def finding_detail(request, pk: int):
-    finding = get_object_or_404(S.visible_findings(request.user).select_related("visit__round__plan__org_unit", "item", "department", "org_unit"), pk=pk)
-    steps = S.allowed_steps(request.user, finding)
+    finding = get_object_or_404(services.visible_findings(request.user).select_related("visit__round__plan__org_unit", "item", "department", "org_unit"), pk=pk)
+    steps = services.allowed_steps(request.user, finding)
     form = StepForm(steps=steps) if steps else None
     if request.method == "POST":
         if not steps:
@@ -351,11 +348,11 @@ def finding_detail(request, pk: int):
         form = StepForm(request.POST, request.FILES, steps=steps)
         if form.is_valid():
             try:
-                S.advance(request.user, finding, form.cleaned_data["status"], form.cleaned_data["comment"].strip(), form.cleaned_data["evidence"])
-            except S.InspectionError as exc:
+                services.advance(request.user, finding, form.cleaned_data["status"], form.cleaned_data["comment"].strip(), form.cleaned_data["evidence"])
+            except services.InspectionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("The finding is now “%(s)s”.") % {"s": dict(Finding.STATUS_CHOICES)[form.cleaned_data["status"]]})
+                messages.success(request, _("The finding is now “%(s)s”.") % {"s": FindingStatus.label(form.cleaned_data["status"])})
                 return redirect("inspections:finding", pk=pk)
     events = finding.events.select_related("user")
     return render(request, "inspections/finding.html", {"finding": finding, "events": events, "form": form, "today": dt.date.today(),
@@ -369,11 +366,11 @@ def evidence(request, kind: str, pk: int):
     if kind == "score":
         obj = get_object_or_404(ScoreFile.objects.select_related("score__visit"), pk=pk)
         visit = obj.score.visit
-        allowed = S.visible_rounds(request.user).filter(pk=visit.round_id).exists() or S.visible_findings(request.user).filter(visit_id=visit.pk, item_id=obj.score.item_id).exists()
+        allowed = services.visible_rounds(request.user).filter(pk=visit.round_id).exists() or services.visible_findings(request.user).filter(visit_id=visit.pk, item_id=obj.score.item_id).exists()
         stored, name = obj.file, obj.name
     elif kind == "event":
         obj = get_object_or_404(FindingEvent, pk=pk)
-        allowed = S.visible_findings(request.user).filter(pk=obj.finding_id).exists()
+        allowed = services.visible_findings(request.user).filter(pk=obj.finding_id).exists()
         stored, name = obj.evidence, obj.evidence_name
     else:
         raise Http404

@@ -154,6 +154,10 @@ class Indicator(SourceMixin, ConfidenceMixin):
     def __str__(self) -> str:
         return self.name
 
+    def targets_text(self) -> str:
+        """Return the indicator's targets as one line (uses prefetched targets when there are some)."""
+        return targets_text(self.targets.all())
+
     def clean(self) -> None:
         if self.unit and self.unit not in KNOWN_UNITS:
             canonical = normalize_unit(self.unit)
@@ -162,6 +166,14 @@ class Indicator(SourceMixin, ConfidenceMixin):
             self.unit = canonical
         if self.numerator and not self.denominator:
             raise ValidationError({"denominator": _("An indicator with a numerator needs a denominator.")})
+
+
+def targets_text(targets) -> str:
+    """Return targets as one line as written, "2022年≥25；2030年≥35", in the order given.
+
+    The one way targets are shown as text: pages, workbooks, exports and the review form (which reads it back).
+    """
+    return "；".join(f"{t.year}年{t.raw_text}" for t in targets)
 
 
 class Baseline(models.Model):

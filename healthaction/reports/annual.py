@@ -8,15 +8,23 @@ from collections import Counter, defaultdict
 from healthaction.collection.models import TaskReport
 from healthaction.collection.services import completeness
 from healthaction.core.choices import TaskProgress, ValueStatus
-from healthaction.evaluation import rules as R
+from healthaction.evaluation import rules
+from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
+from healthaction.inspections import services as inspection_services
+from healthaction.inspections.models import Checklist, Finding, Round
 from healthaction.plans.models import Plan
 from healthaction.reports import charts
-from healthaction.reports import docx_style as S
+from healthaction.reports import docx_style
 from healthaction.reports.stage_summary import add_stage_summary
 
 CN = "一二三四五六七八九十"
-LAGGING = (R.AT_RISK, R.OFF_TRACK, R.REGRESSING)
+LAGGING = EvaluationStatus.LAGGING
+
+
+def _zh() -> dict[str, str]:
+    """Return the status labels as the Chinese report prints them."""
+    return EvaluationStatus.labels_in("zh-hans")
 KEY_TRENDS = 6
 
 
@@ -30,7 +38,7 @@ def cn_number(n: int) -> str:
 
 
 def targets_text(indicator) -> str:
-    return "；".join(f"{t.year}年{t.raw_text}" for t in indicator.targets.all()) or "—"
+    return indicator.targets_text() or "—"
 
 
 def baseline_text(indicator) -> str:
@@ -76,7 +84,7 @@ class AnnualReportData:
         return f"表{self.tables}  {title}"
 
     def status_counts(self, indicators) -> Counter:
-        return Counter(self.city[i.pk].status if self.city[i.pk] else R.NO_DATA for i in indicators)
+        return Counter(self.city[i.pk].status if self.city[i.pk] else rules.NO_DATA for i in indicators)
 
     def by_action(self):
         groups = defaultdict(list)
@@ -88,11 +96,11 @@ class AnnualReportData:
 def build_annual_report(plan: Plan, year: int) -> bytes:
     """Return the annual monitoring and evaluation report of a plan for a year as .docx bytes.
 
-    Each section is one call writing headings, paragraphs, captioned tables (S.caption then S.table, numbered by
-    data.table()) and captioned charts (S.picture with data.figure()); another section or subsection is one more call.
+    Each section is one call writing headings, paragraphs, captioned tables (docx_style.caption then docx_style.table, numbered by
+    data.table()) and captioned charts (docx_style.picture with data.figure()); another section or subsection is one more call.
     """
     data = AnnualReportData(plan, year)
-    doc = S.new_document()
+    doc = docx_style.new_document()
     _title_page(doc, data)
     _overview(doc, data)
     add_stage_summary(doc, plan, year)
@@ -101,7 +109,7 @@ def build_annual_report(plan: Plan, year: int) -> bytes:
     _ranking(doc, data)
     _inspections(doc, data)
     _annex(doc, data)
-    return S.to_bytes(doc)
+    return docx_style.to_bytes(doc)
 
 
 def _title_page(doc, data: AnnualReportData) -> None:
@@ -111,8 +119,8 @@ def _title_page(doc, data: AnnualReportData) -> None:
     doc.add_paragraph(f"{data.year}年度监测评估报告", style="Title")
     for _ in range(6):
         doc.add_paragraph()
-    S.paragraph(doc, data.plan.issuer or data.plan.org_unit.name, center=True, indent=False)
-    S.paragraph(doc, f"{dt.date.today():%Y年%m月%d日}", center=True, indent=False)
+    docx_style.paragraph(doc, data.plan.issuer or data.plan.org_unit.name, center=True, indent=False)
+    docx_style.paragraph(doc, f"{dt.date.today():%Y年%m月%d日}", center=True, indent=False)
     doc.add_page_break()
 
 
@@ -120,25 +128,27 @@ def _overview(doc, data: AnnualReportData) -> None:
     doc.add_heading("一、总体情况", level=1)
     counts = data.status_counts(data.indicators)
     lagging = sum(counts[s] for s in LAGGING)
-    S.paragraph(doc, (
+    zh = _zh()
+    docx_style.paragraph(doc, (
         f"{data.plan.title}共设{len(data.actions)}项专项行动、{len(data.indicators)}项指标。{data.year}年监测结果显示，"
-        f"已实现{counts[R.ACHIEVED]}项，进度正常{counts[R.ON_TRACK]}项，进度滞后（含偏慢、严重滞后和退步）{lagging}项，"
-        f"未报送数据{counts[R.NO_DATA]}项，不作评价{counts[R.NOT_ASSESSABLE]}项。"
+        f"{zh[rules.ACHIEVED]}{counts[rules.ACHIEVED]}项，{zh[rules.ON_TRACK]}{counts[rules.ON_TRACK]}项，"
+        f"进度滞后（含{zh[rules.AT_RISK]}、{zh[rules.OFF_TRACK]}和{zh[rules.REGRESSING]}）{lagging}项，"
+        f"未报送数据{counts[rules.NO_DATA]}项，不作评价{counts[rules.NOT_ASSESSABLE]}项。"
     ))
     rows = data.completeness
     due = sum(r["due"] for r in rows["department"]) + sum(r["due"] for r in rows["org_unit"])
     received = sum(r["received"] for r in rows["department"]) + sum(r["received"] for r in rows["org_unit"])
     on_time = sum(r["on_time"] for r in rows["department"]) + sum(r["on_time"] for r in rows["org_unit"])
     if due:
-        S.paragraph(doc, f"截至{data.year + 1}年6月底，应报送事项{due}项，已报送{received}项，报送完整率{received / due:.1%}，按时报送率{on_time / due:.1%}。")
+        docx_style.paragraph(doc, f"截至{data.year + 1}年6月底，应报送事项{due}项，已报送{received}项，报送完整率{received / due:.1%}，按时报送率{on_time / due:.1%}。")
     by_action = data.by_action()
     chart_rows = [(f"{a.number}.{a.name}", data.status_counts(by_action.get(a.pk, []))) for a in data.actions]
-    S.paragraph(doc, "各专项行动指标进展情况见图1。", indent=True).paragraph_format.keep_with_next = True
-    S.picture(doc, charts.status_bars(chart_rows), caption_text=data.figure("各专项行动指标进展情况"))
+    docx_style.paragraph(doc, "各专项行动指标进展情况见图1。", indent=True).paragraph_format.keep_with_next = True
+    docx_style.picture(doc, charts.status_bars(chart_rows), caption_text=data.figure("各专项行动指标进展情况"))
     key = [i for i in data.indicators if i.nature == "binding" and any(t.value is not None for t in i.targets.all())][:KEY_TRENDS]
     if key:
         first = data.figures + 1
-        S.paragraph(doc, f"主要约束性指标的变化趋势见图{first}至图{first + len(key) - 1}（星号为目标值，虚线为按当前趋势的预测）。"
+        docx_style.paragraph(doc, f"主要约束性指标的变化趋势见图{first}至图{first + len(key) - 1}（星号为目标值，虚线为按当前趋势的预测）。"
                     if len(key) > 1 else f"主要约束性指标的变化趋势见图{first}。").paragraph_format.keep_with_next = True
         pictures = []
         for ind in key:
@@ -149,7 +159,7 @@ def _overview(doc, data: AnnualReportData) -> None:
             forecast = (last.forecast_year, last.forecast) if last and last.forecast is not None else None
             png = charts.trend(ind.name, ind.unit, years, values, baseline.value if baseline else None, [(t.year, t.value) for t in ind.targets.all() if t.value is not None], forecast)
             pictures.append((png, data.figure(f"{ind.name}（{ind.unit}）" if ind.unit else ind.name)))
-        S.pictures_side_by_side(doc, pictures)
+        docx_style.pictures_side_by_side(doc, pictures)
 
 
 def _actions(doc, data: AnnualReportData) -> None:
@@ -163,15 +173,17 @@ def _actions(doc, data: AnnualReportData) -> None:
         inds = by_action.get(action.pk, [])
         counts = data.status_counts(inds)
         lead = f"牵头部门：{action.lead_department.name}。" if action.lead_department else ""
-        S.paragraph(doc, f"{lead}本行动共{len(inds)}项指标，已实现{counts[R.ACHIEVED]}项，进度正常{counts[R.ON_TRACK]}项，滞后{sum(counts[s] for s in LAGGING)}项，未报送{counts[R.NO_DATA]}项。")
+        zh = _zh()
+        docx_style.paragraph(doc, f"{lead}本行动共{len(inds)}项指标，{zh[rules.ACHIEVED]}{counts[rules.ACHIEVED]}项，{zh[rules.ON_TRACK]}{counts[rules.ON_TRACK]}项，"
+                         f"滞后{sum(counts[s] for s in LAGGING)}项，{zh[rules.NO_DATA]}{counts[rules.NO_DATA]}项。")
         rows = []
         for ind in inds:
             result = data.city.get(ind.pk)
             rows.append([ind.number, ind.name, ind.unit or "—", baseline_text(ind), targets_text(ind), value_text(result),
-                         result.get_status_display() if result else "未报送", result.explanation if result else ""])
+                         result.get_status_display() if result else _zh()[rules.NO_DATA], result.explanation if result else ""])
         if rows:
-            S.caption(doc, data.table(f"{action.name}指标监测结果"))
-            S.table(doc, ["序号", "指标", "单位", "基期水平", "目标值", f"{data.year}年", "状态", "评估说明"], rows, widths=[0.9, 2.6, 0.9, 1.5, 2.0, 1.2, 1.2, 5.3], font_size=8)
+            docx_style.caption(doc, data.table(f"{action.name}指标监测结果"))
+            docx_style.table(doc, ["序号", "指标", "单位", "基期水平", "目标值", f"{data.year}年", "状态", "评估说明"], rows, widths=[0.9, 2.6, 0.9, 1.5, 2.0, 1.2, 1.2, 5.3], font_size=8)
         reports = reports_by_action.get(action.pk, [])
         if reports:
             per_dept = defaultdict(Counter)
@@ -181,15 +193,15 @@ def _actions(doc, data: AnnualReportData) -> None:
                 f"{name}报送{sum(c.values())}项，已完成{c[TaskProgress.DONE]}项、推进中{c[TaskProgress.IN_PROGRESS]}项、未开始{c[TaskProgress.NOT_STARTED]}项、滞后{c[TaskProgress.DELAYED]}项"
                 for name, c in sorted(per_dept.items())
             ]
-            S.paragraph(doc, "任务进展：" + "；".join(lines) + "。")
+            docx_style.paragraph(doc, "任务进展：" + "；".join(lines) + "。")
         else:
-            S.paragraph(doc, "任务进展：本年度尚无已报送的任务进展。")
+            docx_style.paragraph(doc, "任务进展：本年度尚无已报送的任务进展。")
         lagging = [(ind, data.city[ind.pk]) for ind in inds if data.city.get(ind.pk) and data.city[ind.pk].status in LAGGING]
         delayed = [r for r in reports if r.progress == TaskProgress.DELAYED]
         if lagging or delayed:
             parts = [f"{ind.name}（{result.explanation.rstrip('。')}）" for ind, result in lagging]
             parts += [f"{r.department or r.org_unit}承担的“{r.task.content[:30]}”任务滞后" for r in delayed]
-            S.paragraph(doc, "滞后事项：" + "；".join(parts) + "。")
+            docx_style.paragraph(doc, "滞后事项：" + "；".join(parts) + "。")
 
 
 def _counties(doc, data: AnnualReportData) -> None:
@@ -201,12 +213,13 @@ def _counties(doc, data: AnnualReportData) -> None:
     for county in counties:
         counts = Counter(data.results[(i.pk, county.pk, data.year)].status for i in data.indicators if (i.pk, county.pk, data.year) in data.results)
         total = sum(counts.values())
-        rows.append([county.name, total, counts[R.ACHIEVED], counts[R.ON_TRACK], sum(counts[s] for s in LAGGING), counts[R.NO_DATA], f"{(counts[R.ACHIEVED] + counts[R.ON_TRACK]) / total:.1%}" if total else "—"])
-    S.caption(doc, data.table(f"{data.year}年各县（市、区）指标进展情况"))
-    S.table(doc, ["县（市、区）", "指标数", "已实现", "进度正常", "滞后", "未报送", "达标及正常比例"], rows, font_size=9)
+        rows.append([county.name, total, counts[rules.ACHIEVED], counts[rules.ON_TRACK], sum(counts[s] for s in LAGGING), counts[rules.NO_DATA], f"{(counts[rules.ACHIEVED] + counts[rules.ON_TRACK]) / total:.1%}" if total else "—"])
+    docx_style.caption(doc, data.table(f"{data.year}年各县（市、区）指标进展情况"))
+    zh = _zh()
+    docx_style.table(doc, ["县（市、区）", "指标数", zh[rules.ACHIEVED], zh[rules.ON_TRACK], "滞后", zh[rules.NO_DATA], "达标及正常比例"], rows, font_size=9)
     scored = [s for s in data.scores if s.org_unit_id]
     if scored:
-        S.picture(doc, charts.county_scores([s.org_unit.name for s in scored], [s.score for s in scored]), width_cm=13,
+        docx_style.picture(doc, charts.county_scores([s.org_unit.name for s in scored], [s.score for s in scored]), width_cm=13,
                   caption_text=data.figure(f"{data.year}年各县（市、区）约束性指标考核得分"))
 
 
@@ -215,29 +228,27 @@ def _ranking(doc, data: AnnualReportData) -> None:
     units = [s for s in data.scores if s.org_unit_id]
     departments = [s for s in data.scores if s.department_id]
     if not units and not departments:
-        S.paragraph(doc, "本年度尚无考核结果。")
+        docx_style.paragraph(doc, "本年度尚无考核结果。")
         return
-    S.paragraph(doc, "考核以约束性指标为对象，已实现得全部权重分、进度正常得一半权重分，满分100分。")
+    zh = _zh()
+    docx_style.paragraph(doc, f"考核以约束性指标为对象，{zh[rules.ACHIEVED]}得全部权重分、{zh[rules.ON_TRACK]}得一半权重分，满分100分。")
     if units:
-        S.caption(doc, data.table(f"{data.year}年各县（市、区）考核排名"))
-        S.table(doc, ["排名", "县（市、区）", "得分", "已实现", "进度正常"], [
-            [s.rank, s.org_unit.name, f"{s.score:.2f}", sum(1 for c in s.contributions if c["status"] == R.ACHIEVED), sum(1 for c in s.contributions if c["status"] == R.ON_TRACK)]
+        docx_style.caption(doc, data.table(f"{data.year}年各县（市、区）考核排名"))
+        docx_style.table(doc, ["排名", "县（市、区）", "得分", zh[rules.ACHIEVED], zh[rules.ON_TRACK]], [
+            [s.rank, s.org_unit.name, f"{s.score:.2f}", sum(1 for c in s.contributions if c["status"] == rules.ACHIEVED), sum(1 for c in s.contributions if c["status"] == rules.ON_TRACK)]
             for s in units
         ], font_size=9)
     if departments:
-        S.caption(doc, data.table(f"{data.year}年牵头部门考核排名"))
-        S.table(doc, ["排名", "部门", "得分", "考核指标数"], [[s.rank, s.department.name, f"{s.score:.2f}", sum(1 for c in s.contributions if not c.get("component"))] for s in departments], font_size=9)
+        docx_style.caption(doc, data.table(f"{data.year}年牵头部门考核排名"))
+        docx_style.table(doc, ["排名", "部门", "得分", "考核指标数"], [[s.rank, s.department.name, f"{s.score:.2f}", sum(1 for c in s.contributions if not c.get("component"))] for s in departments], font_size=9)
 
 
 def _inspections(doc, data: AnnualReportData) -> None:
     """Section five: the year's supervision rounds (scores, findings, rectification) and healthy-cell rounds (units meeting the norm)."""
-    from healthaction.inspections import services as IS
-    from healthaction.inspections.models import Checklist, Finding, Round
-
     doc.add_heading("五、专项督导与健康细胞建设", level=1)
     rounds = list(Round.objects.filter(plan=data.plan, year=data.year).select_related("checklist").order_by("starts"))
     if not rounds:
-        S.paragraph(doc, "本年度未开展专项督导和健康细胞评估。")
+        docx_style.paragraph(doc, "本年度未开展专项督导和健康细胞评估。")
         return
     today = dt.date.today()
     for rnd in rounds:
@@ -247,36 +258,38 @@ def _inspections(doc, data: AnnualReportData) -> None:
             verified = sum(f.status == Finding.VERIFIED for f in findings)
             overdue = sum(f.status != Finding.VERIFIED and f.deadline < today for f in findings)
             signed = [v for v in visits if v.signed_off_at]
-            S.paragraph(doc, f"{rnd.title}（{rnd.starts:%m月%d日}至{rnd.ends:%m月%d日}）共检查{len(visits)}个对象，已签认{len(signed)}个；"
+            docx_style.paragraph(doc, f"{rnd.title}（{rnd.starts:%m月%d日}至{rnd.ends:%m月%d日}）共检查{len(visits)}个对象，已签认{len(signed)}个；"
                              f"发现问题{len(findings)}项，已整改验收{verified}项，逾期未整改{overdue}项。")
-            S.caption(doc, data.table(f"{rnd.title}检查结果"))
-            S.table(doc, ["被检查对象", "得分", "发现问题", "已验收", "状态"], [
-                [(v.org_unit or v.department).name, f"{IS.visit_total(v):g}", len(v.findings.all()), sum(f.status == Finding.VERIFIED for f in v.findings.all()), "已签认" if v.signed_off_at else "检查中"]
+            docx_style.caption(doc, data.table(f"{rnd.title}检查结果"))
+            docx_style.table(doc, ["被检查对象", "得分", "发现问题", "已验收", "状态"], [
+                [(v.org_unit or v.department).name, f"{inspection_services.visit_total(v):g}", len(v.findings.all()), sum(f.status == Finding.VERIFIED for f in v.findings.all()), "已签认" if v.signed_off_at else "检查中"]
                 for v in visits
             ], font_size=9)
         else:
-            results = IS.healthy_cell_results(rnd)
+            results = inspection_services.healthy_cell_results(rnd)
             meeting = sum(r["meets"] for r in results["rows"])
             share = f"{results['share']:.1f}%" if results["share"] is not None else "—"
-            S.paragraph(doc, f"{rnd.title}按《{rnd.checklist.title}》（满分{rnd.checklist.max_points():g}分，{rnd.checklist.pass_mark:g}分及以上为达标）评估{len(visits)}个单位，"
+            docx_style.paragraph(doc, f"{rnd.title}按《{rnd.checklist.title}》（满分{rnd.checklist.max_points():g}分，{rnd.checklist.pass_mark:g}分及以上为达标）评估{len(visits)}个单位，"
                              f"达标{meeting}个，达标比例{share}。")
             if results["per_county"]:
-                S.caption(doc, data.table(f"{rnd.title}各县（市、区）达标单位数"))
-                S.table(doc, ["县（市、区）", "达标单位数"], [[name, n] for name, n in sorted(results["per_county"].items(), key=lambda kv: -kv[1])], font_size=9)
+                docx_style.caption(doc, data.table(f"{rnd.title}各县（市、区）达标单位数"))
+                docx_style.table(doc, ["县（市、区）", "达标单位数"], [[name, n] for name, n in sorted(results["per_county"].items(), key=lambda kv: -kv[1])], font_size=9)
 
 
 def _annex(doc, data: AnnualReportData) -> None:
     doc.add_page_break()
     doc.add_heading("附件1  全部指标监测结果", level=1)
-    S.caption(doc, data.table(f"{data.year}年全部指标监测结果"))
+    docx_style.caption(doc, data.table(f"{data.year}年全部指标监测结果"))
     rows = []
+    zh = _zh()
     for ind in data.indicators:
         result = data.city.get(ind.pk)
-        rows.append([ind.number, ind.name, ind.get_nature_display() or "—", ind.unit or "—", baseline_text(ind), targets_text(ind), value_text(result), result.get_status_display() if result else "未报送"])
-    S.table(doc, ["序号", "指标", "性质", "单位", "基期水平", "目标值", f"{data.year}年", "状态"], rows, widths=[1.0, 4.6, 1.2, 1.2, 1.8, 3.0, 1.4, 1.6], font_size=8)
+        rows.append([ind.number, ind.name, ind.get_nature_display() or "—", ind.unit or "—", baseline_text(ind), targets_text(ind), value_text(result),
+                     zh[result.status if result else rules.NO_DATA]])
+    docx_style.table(doc, ["序号", "指标", "性质", "单位", "基期水平", "目标值", f"{data.year}年", "状态"], rows, widths=[1.0, 4.6, 1.2, 1.2, 1.8, 3.0, 1.4, 1.6], font_size=8)
     counties = data.units[1:]
     if counties:
         doc.add_heading(f"附件2  各县（市、区）{data.year}年指标值", level=1)
-        S.caption(doc, data.table(f"各县（市、区）{data.year}年指标值"))
+        docx_style.caption(doc, data.table(f"各县（市、区）{data.year}年指标值"))
         rows = [[ind.number, ind.name] + [value_text(data.results.get((ind.pk, c.pk, data.year))) for c in counties] for ind in data.indicators]
-        S.table(doc, ["序号", "指标"] + [c.name for c in counties], rows, font_size=7)
+        docx_style.table(doc, ["序号", "指标"] + [c.name for c in counties], rows, font_size=7)

@@ -11,13 +11,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from healthaction.evaluation import rules as R  # noqa: E402
+from healthaction.evaluation.choices import EvaluationStatus  # noqa: E402
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC")
-STATUS_COLORS = {
-    R.ACHIEVED: "#1a7f37", R.ON_TRACK: "#6cc04a", R.AT_RISK: "#f2b705", R.OFF_TRACK: "#e8590c", R.REGRESSING: "#c92a2a",
-    R.NO_DATA: "#adb5bd", R.NOT_ASSESSABLE: "#dee2e6",
-}
 
 
 class FontMissing(RuntimeError):
@@ -67,11 +63,12 @@ def status_bars_figure(rows: list[tuple[str, dict[str, int]]]):
     fig, ax = _figure(height=min(5.2, max(2.6, 0.2 * len(rows) + 1.4)))
     labels = [name for name, _ in rows][::-1]
     left = [0] * len(rows)
-    for status in R.STATUSES:
+    zh = EvaluationStatus.labels_in("zh-hans")  # the charts go into Chinese reports
+    for status in EvaluationStatus.values:
         counts = [c.get(status, 0) for _, c in rows][::-1]
         if not any(counts):
             continue
-        ax.barh(labels, counts, left=left, color=STATUS_COLORS[status], label=R.STATUS_LABEL_ZH[status])
+        ax.barh(labels, counts, left=left, color=EvaluationStatus.color(status), label=zh[status])
         left = [a + b for a, b in zip(left, counts)]
     ax.set_xlabel("指标数", fontsize=8)
     ax.tick_params(axis="y", labelsize=7)

@@ -1,11 +1,11 @@
 """Report downloads for the office, leaders and action group leads."""
 
 import datetime as dt
-from urllib.parse import quote
+import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -23,10 +23,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+def _attachment(data: bytes, content_type: str, name: str) -> FileResponse:
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=content_type)
 
 
 def _unavailable(request, why: str) -> HttpResponse:

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
 from healthaction.core.choices import ValueStatus
-from healthaction.evaluation import rules as R
-from healthaction.evaluation.models import AssessmentScore, EvaluationResult, Status
+from healthaction.evaluation import rules
+from healthaction.evaluation.choices import EvaluationStatus
+from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.plans.models import Indicator, Plan
 
-LAGGING = (R.OFF_TRACK, R.REGRESSING, R.AT_RISK)
-SEVERITY = {R.REGRESSING: 0, R.OFF_TRACK: 1, R.AT_RISK: 2}
+LAGGING = EvaluationStatus.LAGGING  # worst first: the order of the "most lagging" list
 
 
 def summary(plan: Plan):
@@ -48,16 +48,16 @@ def dashboard(plan: Plan, year: int | None) -> dict:
     overdue = DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=today).count()
     due = DueItem.objects.counting().filter(plan=plan, due_date__lt=today).count()
     received = DueItem.objects.counting().filter(plan=plan, due_date__lt=today, received_at__isnull=False).count()
-    lagging = sorted((r for r in results if r.status in LAGGING), key=lambda r: (SEVERITY[r.status], r.ratio if r.ratio is not None else 0))[:10]
+    lagging = sorted((r for r in results if r.status in LAGGING), key=lambda r: (LAGGING.index(r.status), r.ratio if r.ratio is not None else 0))[:10]
     latest = list(IndicatorValue.objects.filter(indicator__plan=plan, submitted_at__isnull=False).exclude(status=ValueStatus.DRAFT)
                   .select_related("indicator", "org_unit", "submitted_by").order_by("-submitted_at")[:10])
     chart = {
         "actions": [f"{a.number}.{a.name}" for a in actions],
-        "series": [{"status": s, "name": str(Status(s).label), "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in R.STATUSES],
+        "series": [{"status": s, "name": EvaluationStatus.label(s), "color": EvaluationStatus.color(s), "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in rules.STATUSES],
     }
     return {
-        "year": year, "totals": {s: totals.get(s, 0) for s in R.STATUSES}, "indicator_count": len(results),
-        "binding_met": sum(1 for r in binding if r.status == R.ACHIEVED), "binding_count": len(binding),
+        "year": year, "totals": {s: totals.get(s, 0) for s in rules.STATUSES}, "indicator_count": len(results),
+        "binding_met": sum(1 for r in binding if r.status == rules.ACHIEVED), "binding_count": len(binding),
         "overdue": overdue, "completeness": received / due if due else None, "lagging": lagging, "latest": latest, "chart": chart,
     }
 
@@ -103,25 +103,29 @@ def comparison(plan: Plan, year: int | None, sort: str | None = None) -> dict:
     for county in counties:
         cells = [results.get((ind.pk, county.pk)) for ind in indicators]
         counts = Counter(c.status for c in cells if c)
-        share = (counts[R.ACHIEVED] + counts[R.ON_TRACK]) / len(cells) if cells else 0
+        share = (counts[rules.ACHIEVED] + counts[rules.ON_TRACK]) / len(cells) if cells else 0
         rows.append({"unit": county, "cells": cells, "counts": counts, "share": share})
     if sort == "share":
         rows.sort(key=lambda r: -r["share"])
     elif sort and sort.isdigit():
         index = next((k for k, ind in enumerate(indicators) if ind.pk == int(sort)), None)
         if index is not None:
-            order = {s: k for k, s in enumerate(R.STATUSES)}
+            order = {s: k for k, s in enumerate(rules.STATUSES)}
             rows.sort(key=lambda r: order.get(r["cells"][index].status, 99) if r["cells"][index] else 99)
     return {"counties": counties, "indicators": indicators, "rows": rows}
 
 
-def task_board(plan: Plan, department=None, action=None, progress=None) -> list[dict]:
+def task_board(plan: Plan, department=None, action=None, progress=None, tasks=None) -> list[dict]:
+    """Return the plan's tasks with each department's latest report; `tasks` is an already filtered queryset
+    (the page's TaskFilterSet), else `action` and `department` filter here."""
     today = dt.date.today()
-    tasks = plan.tasks.select_related("action").prefetch_related("task_departments__department").order_by("position")
-    if action:
-        tasks = tasks.filter(action__number=action)
-    if department:
-        tasks = tasks.filter(task_departments__department=department).distinct()
+    if tasks is None:
+        tasks = plan.tasks.all()
+        if action:
+            tasks = tasks.filter(action__number=action)
+        if department:
+            tasks = tasks.filter(task_departments__department=department).distinct()
+    tasks = tasks.select_related("action").prefetch_related("task_departments__department").order_by("position")
     latest = {}
     for report in TaskReport.objects.filter(task__plan=plan).exclude(status=ValueStatus.DRAFT).order_by("year", "half"):
         latest[(report.task_id, report.department_id)] = report

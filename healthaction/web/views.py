@@ -3,34 +3,36 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from healthaction.core import jobs
-from healthaction.core.models import Job
-from healthaction.core.params import int_param, year_param
-from healthaction.core.xlsx import safe_row
-from healthaction.evaluation import rules as R
 from healthaction.collection import current
-from healthaction.evaluation.models import Status
+from healthaction.core import jobs
+from healthaction.core.choices import TaskProgress
+from healthaction.core.models import Job
+from healthaction.core.params import year_param
+from healthaction.core.xlsx import safe_row
+from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.services import stage_summaries
+from healthaction.plans.filtersets import TaskFilterSet
 from healthaction.inspections.models import Round
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department
 from healthaction.web import queries
 
-STATUS_LABELS = {code: Status(code).label for code in R.STATUSES}  # lazy labels: in the reader's language
+STATUS_LABELS = EvaluationStatus.labels
 TASK_BOARD_PAGE_SIZE = 25
 
 
@@ -139,34 +141,36 @@ def compare(request, plan_id: int):
     year = _year(request, plan)
     data = queries.comparison(plan, year, request.GET.get("sort"))
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f"attachment; filename=compare-{year}.csv"
-        response.write("\ufeff")
-        writer = csv.writer(response)
+        text = io.StringIO()
+        text.write("\ufeff")  # a byte-order mark so Excel opens the UTF-8 file as such
+        writer = csv.writer(text)
         writer.writerow(safe_row([_("County")] + [f"{i.number} {i.name}" for i in data["indicators"]]))
         for row in data["rows"]:
-            writer.writerow(safe_row([row["unit"].name] + [STATUS_LABELS.get(c.status, "") if c else "" for c in row["cells"]]))
-        return response
+            writer.writerow(safe_row([row["unit"].name] + [EvaluationStatus.label(c.status) if c else "" for c in row["cells"]]))
+        return FileResponse(io.BytesIO(text.getvalue().encode()), as_attachment=True, filename=f"compare-{year}.csv",
+                            content_type="text/csv; charset=utf-8")
     return render(request, "web/compare.html", {"plan": plan, "year": year, "d": data, "labels": STATUS_LABELS})
 
 
 @login_required
 def tasks(request, plan_id: int):
     plan = _plan(request, plan_id)
-    department_id, action = int_param(request.GET, "department"), int_param(request.GET, "action", digits=4)
-    department = Department.objects.filter(pk=department_id).first() if department_id is not None else None
-    progress = request.GET.get("progress") or None
-    board = queries.task_board(plan, department=department, action=action, progress=progress)
+    filters = TaskFilterSet(request.GET, queryset=plan.tasks.all())  # the same parameters as the API's lists
+    valid = filters.is_valid()
+    chosen = filters.form.cleaned_data if valid else {}
+    department = Department.objects.filter(pk=chosen["department"]).first() if chosen.get("department") else None
+    progress = chosen.get("progress") or None
+    board = queries.task_board(plan, department=department, progress=progress, tasks=filters.qs) if valid else []
     page = Paginator(board, TASK_BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     board = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     departments = Department.objects.filter(task_roles__task__plan=plan).distinct().order_by("name")
-    from healthaction.core.choices import TaskProgress
-
     return render(request, "web/tasks.html", {"plan": plan, "board": board, "departments": departments, "actions": plan.actions.order_by("number"),
-                                              "progress_choices": TaskProgress.choices, "selected": {"department": department, "action": action, "progress": progress},
-                                              "page": page, "query": query.urlencode()})
+                                              "progress_choices": TaskProgress.choices, "filter_errors": filters.errors,
+                                              "selected": {"department": department, "action": chosen.get("action"), "progress": progress},
+                                              "page": page, "query": query.urlencode()},
+                  status=200 if valid else 400)
 
 
 @login_required

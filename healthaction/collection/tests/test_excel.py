@@ -18,7 +18,7 @@ def template(login, demo):
     response = client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return client, openpyxl.load_workbook(io.BytesIO(response.content))
+    return client, openpyxl.load_workbook(io.BytesIO(response.getvalue()))
 
 
 def _rows_2026(ws):
@@ -107,7 +107,7 @@ def test_one_bad_row_imports_nothing_and_is_reported_with_a_comment(template):
 def test_rows_outside_the_users_scope_are_refused(login, demo):
     office = login("office")
     department = Department.objects.get(name="市教育局")
-    wb = openpyxl.load_workbook(io.BytesIO(office.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").content))
+    wb = openpyxl.load_workbook(io.BytesIO(office.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").getvalue()))
     ws = wb[excel.VALUE_SHEET]
     r = _rows_2026(ws)[0]
     ws.cell(r, 9).value = 10

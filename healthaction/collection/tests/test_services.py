@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from healthaction.api.tokens import issue
 from healthaction.collection import services
@@ -15,7 +16,9 @@ from healthaction.collection.models import (
     ReminderLog,
     TaskReport,
 )
+from healthaction.core.choices import DueKind
 from healthaction.plans.models import Indicator, Task, TaskDepartment
+from healthaction.registry.models import Department
 
 
 class FakeIndicator:
@@ -94,15 +97,24 @@ def test_due_items_follow_the_plan_and_regeneration_loses_nothing(demo):
 
 
 def test_completeness_and_timeliness(demo):
-    tables = services.completeness(demo["plan"], today=dt.date(2026, 11, 23))
-    health = next(r for r in tables["department"] if r["name"] == "市卫生健康委")
-    # only items from the demo's reporting start (2025-01-01) on count; earlier ones are history
-    items = DueItem.objects.filter(plan=demo["plan"], department=health["id"], obsolete=False, due_date__lte=dt.date(2026, 11, 23),
-                                   due_date__gte=dt.date(2025, 1, 1))
-    received = [i for i in items if i.received_at]
-    assert health["due"] == items.count() and health["received"] == len(received)
-    assert health["on_time"] == sum(1 for i in received if i.received_at.date() <= i.due_date)
-    assert health["completeness"] == round(len(received) / items.count(), 4)
+    plan = demo["plan"]
+    office = Department.objects.create(org_unit=plan.org_unit, name="市测试统计局")
+    literacy = plan.indicators.get(name="居民健康素养水平")
+    june = dt.date(2026, 6, 30)
+
+    def due(year, received, due_date=june):
+        at = timezone.make_aware(dt.datetime.combine(received, dt.time(10))) if received else None
+        DueItem.objects.create(plan=plan, kind=DueKind.INDICATOR_VALUE, indicator=literacy, department=office, org_unit=plan.org_unit,
+                               year=year, due_date=due_date, received_at=at)
+
+    due(2022, dt.date(2026, 6, 20))  # early
+    due(2023, june)  # on the day: on time
+    due(2024, dt.date(2026, 7, 15))  # late
+    due(2025, None)  # never received
+    due(2026, None, due_date=dt.date(2026, 12, 31))  # not yet due on the day counted
+    tables = services.completeness(plan, today=dt.date(2026, 11, 23))
+    row = next(r for r in tables["department"] if r["name"] == "市测试统计局")
+    assert (row["due"], row["received"], row["on_time"], row["completeness"], row["timeliness"]) == (4, 3, 2, 0.75, 0.5)
     assert {r["name"] for r in tables["org_unit"]} == set(demo["plan"].org_unit.children.values_list("name", flat=True))
 
 

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.engine import assess, evaluate, explain, roll_up, verdicts
 
 UNIT = 1  # the plan's own org unit: the plan baseline applies to it
@@ -33,7 +34,7 @@ def run(targets: list[dict], history: dict[int, float | str | None], *, directio
         "indicator_id": pl.Int32, "year": pl.Int16, "kind": pl.Utf8, "comparator": pl.Utf8, "value": pl.Float64, "upper_value": pl.Float64, "base_year": pl.Int16,
         "change": pl.Float64, "change_unit": pl.Utf8, "trend": pl.Utf8, "qualitative": pl.Utf8, "raw": pl.Utf8})
     result = evaluate(values, indicators, frame, plan_unit_id=plan_unit)
-    result = explain(result, frame, indicators.select("indicator_id", "unit"))
+    result = explain(result, frame, indicators.select("indicator_id", "unit"), labels=EvaluationStatus.labels_in("zh-hans"))
     if closed_year is not None:
         return {row["target_year"]: row for row in verdicts(result, frame, closed_year=closed_year).iter_rows(named=True)}
     return {row["year"]: row for row in result.iter_rows(named=True)}

@@ -8,7 +8,7 @@ import pytest
 from healthaction.web.tests.test_browser import ARTIFACTS, CHROMIUM, browser, login, site  # noqa: F401  (fixtures)
 
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)"),
+    pytest.mark.requires_chromium,
     pytest.mark.browser,
 ]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}

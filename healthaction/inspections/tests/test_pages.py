@@ -143,7 +143,7 @@ def test_overdue_rectifications_reach_the_inbox_and_the_circular(login, demo):
 def test_checklists_round_trip_through_excel_and_bad_workbooks_change_nothing(login, demo):
     client = login("office")
     checklist = Checklist.objects.filter(key="healthy-community").order_by("-version").first()
-    data = client.get(reverse("inspections:checklist-export", args=[checklist.pk])).content
+    data = client.get(reverse("inspections:checklist-export", args=[checklist.pk])).getvalue()
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert [c.value for c in wb["条目"][1]] == excel.ITEM_HEADERS and wb["条目"].max_row == checklist.items.count() + 1
     wb["条目"]["C2"] = 10  # item 1 from 8 to 10 points
@@ -179,7 +179,7 @@ def test_results_export_and_import_fill_a_round(login, demo):
                                                               "ends": "2026-10-31", "inspectors": [client.session["_auth_user_id"]], "cell_level": "cell"})
     rnd = Round.objects.get(title="2026年健康学校评估")
     assert response.status_code == 302 and rnd.visits.count() == OrgUnit.objects.filter(level="cell", path__startswith=plan.org_unit.path).count() == 12
-    data = client.get(reverse("inspections:round-export", args=[rnd.pk])).content
+    data = client.get(reverse("inspections:round-export", args=[rnd.pk])).getvalue()
     wb = openpyxl.load_workbook(io.BytesIO(data))
     sheet = wb["得分明细"]
     school = f"{town.code}901"
@@ -193,7 +193,7 @@ def test_results_export_and_import_fill_a_round(login, demo):
     assert response.status_code == 302
     visit = rnd.visits.get(org_unit__code=school)
     assert S.visit_total(visit) == 95 and Score.objects.filter(visit__round=rnd).count() == 12
-    summary = openpyxl.load_workbook(io.BytesIO(client.get(reverse("inspections:round-export", args=[rnd.pk])).content))["汇总"]
+    summary = openpyxl.load_workbook(io.BytesIO(client.get(reverse("inspections:round-export", args=[rnd.pk])).getvalue()))["汇总"]
     row = next(r for r in summary.iter_rows(min_row=2, values_only=True) if r[0] == school)
     assert (row[2], row[5], row[7]) == (town.name, 95, "是")
 
@@ -220,38 +220,45 @@ def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(login, 
     plan = demo["plan"]
     rnd = Round.objects.get(plan=plan, title="2025年健康社区评估")
     indicator = plan.indicators.get(name="健康社区达标比例")
+    # only 临江县's six communities (three towns, two each) get full marks: 6 of the 36 communities meet the norm
+    for score in Score.objects.filter(visit__round=rnd).select_related("item", "visit__org_unit__parent__parent"):
+        score.points = score.item.points if score.visit.org_unit.parent.parent.code == "990121" else 0
+        score.save(update_fields=["points"])
     client = login("office")
     page = client.get(reverse("inspections:round", args=[rnd.pk]))
-    share = S.healthy_cell_results(rnd)["share"]
-    assert page.status_code == 200 and f"{share:.1f}%" in page.content.decode()
+    assert page.status_code == 200 and "16.7%" in page.content.decode()
     assert page.context["suggested"] == indicator.pk  # the share went to this indicator before
     assert client.post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code == 302
     result = EvaluationResult.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
-    assert result.value == round(share, 2)
+    assert result.value == 16.67
     assert login("county").post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code in (403, 404)
 
 
 def test_supervision_scores_enter_the_assessment_when_the_scheme_gives_them_weight(demo, login):
     plan = demo["plan"]
+    visit = Visit.objects.get(round__title="2025年度健康青川行动专项督导", org_unit__code="990121")
+    for score in visit.scores.select_related("item"):  # 临江县 earns every point of the checklist: a share of 1
+        score.points = score.item.points
+        score.save(update_fields=["points"])
     scheme, _ = AssessmentScheme.objects.get_or_create(plan=plan)
     before = {s.org_unit_id: s.score for s in assess_plan(plan, 2025) if s.org_unit_id}
     scheme.supervision_weight = 0.2
     scheme.save()
     scores = assess_plan(plan, 2025)
     units, departments = S.supervision_shares(plan, 2025)
-    visit = Visit.objects.get(round__title="2025年度健康青川行动专项督导", org_unit__code="990121")
-    assert units[visit.org_unit_id] == pytest.approx(S.visit_total(visit) / visit.round.checklist.max_points())
+    assert units[visit.org_unit_id] == pytest.approx(1.0)
     linjiang = next(s for s in scores if s.org_unit_id == visit.org_unit_id)
     part = next(c for c in linjiang.contributions if c.get("component") == "supervision")
-    assert part["points"] == pytest.approx(units[visit.org_unit_id] * 20, abs=1e-3)
-    assert linjiang.score == pytest.approx(before[visit.org_unit_id] * 0.8 + part["points"], abs=0.02)
+    # a share of 1 with a weight of 0.2 is worth 20 of the 100 points; the indicators keep the other 80 %
+    assert part == {"component": "supervision", "indicator": "专项督导", "status": "100%", "weight": 0.2, "share": pytest.approx(1.0), "points": 20.0}
+    assert linjiang.score == pytest.approx(before[visit.org_unit_id] * 0.8 + 20, abs=0.01)
     health = Department.objects.get(name="市卫生健康委")
     assert any(c.get("component") == "supervision" for c in AssessmentScore.objects.get(plan=plan, year=2025, department=health).contributions)
     unsigned = Visit.objects.get(round__title="2025年度健康青川行动专项督导", signed_off_at__isnull=True)
     subject = unsigned.org_unit_id or unsigned.department_id
     assert subject not in (units if unsigned.org_unit_id else departments)  # a visit not signed off gives no points
     page = login("office").get(reverse("plan-ranking", args=[plan.pk]) + "?year=2025").content.decode()
-    assert "专项督导" in page
+    assert "<li>专项督导：100% × 0.2 → 20.0</li>" in page
 
 
 def test_a_checklist_in_use_is_frozen_and_a_new_version_is_edited_on_the_web(login, demo):
@@ -290,9 +297,13 @@ def test_the_api_lists_rounds_visits_and_findings_within_each_users_scope(client
     supervision = Round.objects.get(title="2025年度健康青川行动专项督导")
     rounds = client.get("/api/inspection-rounds/?year=2025", **auth("inspector")).json()["results"]
     assert {r["title"] for r in rounds} == {"2025年度健康青川行动专项督导", "2025年健康社区评估"}
+    scored = Score.objects.filter(visit__round=supervision, visit__org_unit__code="990121")
+    scored.update(points=0)
+    scored.filter(pk=scored.order_by("pk").first().pk).update(points=7.5)  # 临江县's visit totals 7.5 points
     visits = client.get(f"/api/visits/?round={supervision.pk}", **auth("office")).json()["results"]
+    assert len(visits) == 8  # six counties and two departments (demo/inspections.py)
     linjiang = next(v for v in visits if v["org_unit"] == OrgUnit.objects.get(code="990121").pk)
-    assert linjiang["total"] == S.visit_total(Visit.objects.get(pk=linjiang["id"]))
+    assert linjiang["total"] == 7.5
     verified = client.get(f"/api/findings/?round={supervision.pk}&status=verified", **auth("county")).json()["results"]
     assert verified and [e["status"] for e in verified[0]["events"]] == ["open", "rectifying", "submitted", "reopened", "submitted", "verified"]
     county_findings = client.get("/api/findings/?status=open", **auth("county")).json()
@@ -347,3 +358,16 @@ def test_the_office_changes_a_planned_round(login, demo):
     assert scored.scores.count() == 1
     assert login("inspector").get(url).status_code == 404  # no longer an inspector of the round
     assert login("leader").get(url).status_code == 403  # an inspector now, yet only the office changes rounds
+
+
+def test_the_findings_page_and_the_api_share_one_filterset(login, demo):
+    client = login("office")
+    supervision = Round.objects.get(title="2025年度健康青川行动专项督导")
+    # demo/inspections.py: 临江县's first finding was verified (after a reopening), none other
+    linjiang = OrgUnit.objects.get(code="990121")
+    page = client.get(reverse("inspections:findings") + f"?status=verified&round={supervision.pk}&org_unit={linjiang.pk}")
+    assert [f.status for f in page.context["findings"]] == ["verified"]
+    api = client.get(f"/api/findings/?status=verified&round={supervision.pk}&org_unit={linjiang.pk}").json()
+    assert [f["id"] for f in api["results"]] == [f.pk for f in page.context["findings"]]
+    refused = client.get(reverse("inspections:findings") + "?status=closed")
+    assert refused.status_code == 400 and 'class="error" role="alert"' in refused.content.decode()

@@ -16,7 +16,7 @@ from healthaction.documents.tests.seeds import SEEDS
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)"),
+    pytest.mark.requires_chromium,
     pytest.mark.browser,
 ]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps an event loop in this thread

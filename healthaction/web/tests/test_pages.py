@@ -1,9 +1,12 @@
 """Every page renders for the roles that may see it, from stored results, and refuses the others."""
 
+import re
+
 import pytest
 
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.plans.models import Indicator
+from healthaction.registry.models import Department
 
 
 @pytest.mark.parametrize("user", ["office", "leader", "liaison", "county", "actionlead"])
@@ -21,7 +24,7 @@ def test_indicator_page_shows_targets_counties_and_history(login, demo):
     literacy = Indicator.objects.get(plan=demo["plan"], name="居民健康素养水平")
     html = login("office").get(f"/indicators/{literacy.pk}/").content.decode()
     result = EvaluationResult.objects.get(indicator=literacy, org_unit=demo["plan"].org_unit, year=2025)
-    assert "2022：≥22" in html and "2030：≥30" in html
+    assert "2022年≥22；2030年≥30" in html
     assert result.explanation in html
     assert html.count('class="cell st-') == 7  # the city and its six counties
     assert 'id="trend-data"' in html
@@ -31,9 +34,11 @@ def test_comparison_sorts_and_exports(login, demo):
     client = login("leader")
     html = client.get(f"/plans/{demo['plan'].pk}/compare/?sort=share").content.decode()
     assert html.count("<th scope=\"row\">") == 6
-    csv = client.get(f"/plans/{demo['plan'].pk}/compare/?format=csv").content.decode("utf-8-sig")
+    csv = client.get(f"/plans/{demo['plan'].pk}/compare/?format=csv").getvalue().decode("utf-8-sig")
     lines = csv.strip().splitlines()
-    assert len(lines) == 7 and lines[0].startswith("County") or lines[0].startswith("县")
+    assert len(lines) == 7  # a header and the six counties
+    assert lines[0].split(",")[0] == "县（市、区）"
+    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(["青川区", "河东区", "临江县", "白石县", "望山县", "云溪县"])
 
 
 def test_task_board_filters(login, demo):
@@ -43,6 +48,21 @@ def test_task_board_filters(login, demo):
     assert "overdue" in html  # demo has unreported half-years
     filtered = client.get(f"/plans/{demo['plan'].pk}/tasks/?progress=delayed").content.decode()
     assert "滞后" in filtered
+
+
+def test_the_task_board_uses_the_task_filterset(login, demo):
+    client = login("office")
+    plan = demo["plan"].pk
+    # demo/content.py and build.py: three tasks per action; task t of an action takes its first 1 + t co-departments,
+    # and 市烟草专卖局, third of action 4's (控烟), is co-responsible for tasks 4.2 and 4.3 only
+    board = client.get(f"/plans/{plan}/tasks/?action=4").context["board"]
+    assert len(board) == 3 and {e["task"].action.number for e in board} == {4}
+    tobacco = Department.objects.get(org_unit__code="990100", name="市烟草专卖局")
+    board = client.get(f"/plans/{plan}/tasks/?department={tobacco.pk}").context["board"]
+    assert [(e["task"].number, len(e["lines"])) for e in board] == [("4.2", 1), ("4.3", 1)]
+    for bad in ("action=abc", "department=99999999999", "progress=finished"):
+        response = client.get(f"/plans/{plan}/tasks/?{bad}")
+        assert response.status_code == 400 and 'class="error" role="alert"' in response.content.decode(), bad
 
 
 def test_ranking_page_lists_the_scores(login, demo):
@@ -77,6 +97,9 @@ def test_the_office_recomputes_through_a_job(login, demo, settings):
 
 def test_pages_work_on_a_phone_width_layout_and_in_english(login, demo):
     client = login("office")
-    html = client.get(f"/plans/{demo['plan'].pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/plans/{demo['plan'].pk}/").content.decode()
     assert 'name="viewport"' in html
-    assert "Dashboard" in html or "仪表" in html
+    assert '<html lang="en">' in html and "indicators achieved" in html
+    badges = set(re.findall(r'<span class="st st-[a-z_]+">([^<]*)</span>', html))
+    assert badges and badges <= {"Achieved", "On track", "At risk", "Off track", "Regressing", "No data", "Not assessable"}

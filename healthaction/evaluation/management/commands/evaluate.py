@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from healthaction.core.choices import PlanStatus
 from healthaction.evaluation.models import EvaluationResult, TargetVerdict
 from healthaction.evaluation.services import assess_plan, evaluate_plan
 from healthaction.plans.models import Plan
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object: the year's results and every target verdict")
 
     def handle(self, *args, **options):
-        plans = Plan.objects.exclude(status="archived")
+        plans = Plan.objects.exclude(status=PlanStatus.ARCHIVED)
         if options["plan"]:
             plans = plans.filter(pk=options["plan"])
             if not plans.exists():

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from healthaction.plans.interchange import PlanFormatError, export_plan, import_plan
 from healthaction.plans.models import Plan
+from healthaction.plans.signals import plan_imported
 
 
 class Command(BaseCommand):
@@ -45,7 +46,5 @@ class Command(BaseCommand):
                 raise CommandError("The plan was not imported:\n  " + "\n  ".join(exc.errors))
             for note in notes:
                 self.stdout.write(self.style.WARNING(note))
-            from healthaction.catalogue.services import match_plan
-
-            matched = match_plan(plan)
-            self.stdout.write(f"Imported plan {plan.pk}: {plan.title} ({plan.actions.count()} actions, {plan.indicators.count()} indicators, {plan.tasks.count()} tasks; catalogue: {matched['matched']} matched, {matched['proposed']} to confirm)")
+            notes = "".join(f"; {answer}" for _, answer in plan_imported.send(sender=Plan, plan=plan) if answer)
+            self.stdout.write(f"Imported plan {plan.pk}: {plan.title} ({plan.actions.count()} actions, {plan.indicators.count()} indicators, {plan.tasks.count()} tasks{notes})")

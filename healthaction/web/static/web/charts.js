@@ -1,7 +1,6 @@
 /* Charts for healthaction pages, drawn with the vendored ECharts from JSON embedded in the page. */
 (function () {
   "use strict";
-  var COLORS = {achieved: "#1a7f37", on_track: "#6cc04a", at_risk: "#f2b705", off_track: "#e8590c", regressing: "#c92a2a", no_data: "#adb5bd", not_assessable: "#dee2e6"};
 
   function data(id) {
     var node = document.getElementById(id);
@@ -18,7 +17,7 @@
       xAxis: {type: "value", minInterval: 1},
       yAxis: {type: "category", data: d.actions.slice().reverse(), axisLabel: {fontSize: 11}},
       series: d.series.filter(function (s) { return s.data.some(function (v) { return v > 0; }); }).map(function (s) {
-        return {name: s.name, type: "bar", stack: "all", data: s.data.slice().reverse(), itemStyle: {color: COLORS[s.status]}};
+        return {name: s.name, type: "bar", stack: "all", data: s.data.slice().reverse(), itemStyle: {color: s.color}};
       })
     });
     window.addEventListener("resize", function () { chart.resize(); });

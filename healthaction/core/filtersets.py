@@ -1,0 +1,40 @@
+"""Filters shared by list pages and the API (django-filter): each query parameter is declared once, per model,
+in <app>/filtersets.py, and applied after the user's scope, so a filter can only narrow what they may see.
+
+A malformed value is an error the caller sees (400 in the API, a form error on a page), never a 500 and never
+a silently empty list: ids must be integers a database column can hold, years small integers, codes one of
+the vocabulary's, text free of NUL characters (PostgreSQL refuses them).
+"""
+
+import django_filters
+from django import forms
+
+MAX_ID = 2**31 - 1  # an integer primary key on PostgreSQL (and what SQLite is asked to hold here)
+MAX_SMALL = 32767  # year and half are small integers in the database
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a positive integer that fits the column (a larger one is a 400, not an empty list)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class SmallIntFilter(django_filters.NumberFilter):
+    """A year or a half: a small non-negative integer."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_SMALL)
+        super().__init__(*args, **kwargs)
+
+
+def choice_filter(vocabulary, **kwargs) -> django_filters.ChoiceFilter:
+    """A filter on one code of `vocabulary` (a ChoiceSet or a TextChoices class); an unknown code is an error."""
+    return django_filters.ChoiceFilter(choices=vocabulary.choices, **kwargs)
