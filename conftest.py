@@ -88,3 +88,10 @@ def _no_login_throttling(request):
     settings.AXES_ENABLED = False
     yield
     settings.AXES_ENABLED = old
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_in_place(settings):
+    """Background jobs run in place on django-tasks' Immediate backend, so a test sees their result at once: the
+    tests prove the work, not the queue. core/tests/test_worker.py and test_serve.py run real worker processes."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

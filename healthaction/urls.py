@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 
+from healthaction.core.views import health
+
 
 def healthz(request):
     """Liveness probe for the load balancer (and the trivial view of the load benchmark)."""
@@ -11,6 +13,7 @@ def healthz(request):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("health", health, name="health"),  # readiness: queries the database and the cache
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,8 +12,8 @@ from healthaction.core.choices import ValueStatus
 def evaluate_approved_value(sender, instance: IndicatorValue, raw: bool = False, **kwargs) -> None:
     if raw or instance.status != ValueStatus.APPROVED:
         return
-    from healthaction.evaluation.services import evaluate_plan
+    from healthaction.evaluation.tasks import start_series
 
-    indicator = instance.indicator
-    # after commit: the value must be visible to the loader's own query
-    transaction.on_commit(lambda: evaluate_plan(indicator.plan, indicator_ids=[indicator.pk], org_unit_ids=[instance.org_unit_id]))
+    plan_id, indicator_id, unit_id = instance.indicator.plan_id, instance.indicator_id, instance.org_unit_id
+    # after commit: the value must be visible to the worker; the job is a task with ids, run by a worker
+    transaction.on_commit(lambda: start_series(plan_id, [indicator_id], [unit_id]))

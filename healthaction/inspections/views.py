@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from healthaction.evaluation import tasks as evaluation_tasks
 from healthaction.inspections import excel
 from healthaction.inspections import services as S
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
@@ -237,9 +238,7 @@ def round_share(request, pk: int):
     except S.InspectionError as exc:
         messages.error(request, str(exc))
     else:
-        from healthaction.evaluation.services import evaluate_plan
-
-        evaluate_plan(rnd.plan, indicator_ids=[indicator.pk])
+        evaluation_tasks.start_series(rnd.plan.pk, [indicator.pk], user=request.user)
         messages.success(request, _("%(v)s%% recorded as the %(y)s value of “%(i)s”; the evaluation is updated.") % {"v": f"{value.value:g}", "y": value.year, "i": indicator.name})
     return redirect("inspections:round", pk=pk)
 

@@ -9,14 +9,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from healthaction.core import jobs
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
-from healthaction.reports.annual import build_annual_report
-from healthaction.reports.charts import FontMissing
-from healthaction.reports.circular import build_circular
-from healthaction.reports.export import build_export
-from healthaction.reports.pdf import docx_to_pdf, libreoffice
+from healthaction.reports import tasks
+from healthaction.reports.pdf import libreoffice
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,19 +48,10 @@ def download(request, plan_id: int, kind: str):
         year = int(request.GET.get("year") or dt.date.today().year - 1)
     except ValueError:
         raise Http404
-    try:
-        if kind in ("annual", "annual-pdf"):
-            data = build_annual_report(plan, year)
-            if kind == "annual-pdf":
-                pdf = docx_to_pdf(data)
-                if pdf is None:
-                    return HttpResponse(_("LibreOffice is not installed on the server: download the .docx instead."), status=503, content_type="text/plain; charset=utf-8")
-                return _attachment(pdf, "application/pdf", f"{plan.org_unit.name}{year}年度监测评估报告.pdf")
-            return _attachment(data, DOCX, f"{plan.org_unit.name}{year}年度监测评估报告.docx")
-        if kind == "circular":
-            return _attachment(build_circular(plan, year), DOCX, f"{plan.org_unit.name}{year}年度通报.docx")
-        if kind == "excel":
-            return _attachment(build_export(plan), XLSX, f"{plan.org_unit.name}指标监测结果.xlsx")
-    except FontMissing as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-    raise Http404
+    if kind not in tasks.KINDS:
+        raise Http404
+    if kind == "annual-pdf" and libreoffice() is None:
+        return HttpResponse(_("LibreOffice is not installed on the server: download the .docx instead."), status=503, content_type="text/plain; charset=utf-8")
+    # built by a worker; the job page offers the file (at once when it is already done)
+    job = jobs.start(tasks.build_report, kind=f"report-{kind}", user=request.user, plan_id=plan.pk, report=kind, year=year)
+    return jobs.respond(job)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,14 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from healthaction.catalogue.services import match_plan
 from healthaction.collection.services import publish_plan
 from healthaction.core import jobs
 from healthaction.core.choices import IndicatorGroup, Nature, PlanStatus
-from healthaction.documents import DocumentError, parse_document
-from healthaction.documents.readers import MAX_INPUT_BYTES, SUPPORTED, read_document
+from healthaction.documents.readers import MAX_INPUT_BYTES, SUPPORTED
 from healthaction.documents.targets import infer_direction, parse_target, settle_implicit
-from healthaction.plans.interchange import PlanFormatError, import_plan
+from healthaction.plans import tasks as plan_tasks
 from healthaction.plans.models import Indicator, ParseWarning, Plan, Target
 from healthaction.registry import scopes
 
@@ -88,31 +84,8 @@ def import_document(request):
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["document"]
-            data, name = upload.read(), upload.name
-
-            def work(progress):
-                progress(10, _("Reading the document…"))
-                try:
-                    lines = read_document(data, name).lines
-                    progress(30, _("Finding actions, indicators and tasks…"))
-                    draft = parse_document(data, name)
-                except DocumentError as exc:
-                    raise RuntimeError(str(exc))
-                progress(70, _("Saving the draft plan…"))
-                draft["plan"]["status"] = PlanStatus.DRAFT
-                try:
-                    with transaction.atomic():
-                        plan = import_plan(draft, source_file=ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}{name[name.rfind('.'):]}"))
-                        plan.document_text = "\n".join(lines)
-                        plan.save(update_fields=["document_text"])
-                        progress(85, _("Matching to the national catalogue…"))
-                        match_plan(plan)
-                except PlanFormatError as exc:
-                    raise RuntimeError(_("The document was read but the plan is not valid: %(e)s") % {"e": "; ".join(exc.errors[:5])})
-                return (_("Read %(a)s actions, %(i)s indicators and %(t)s tasks.") % {"a": len(draft["actions"]), "i": len(draft["indicators"]), "t": len(draft["tasks"])},
-                        reverse("plan-review", args=[plan.pk]))
-
-            job = jobs.start("parse", request.user, work)
+            # the job gets the stored file's name, never the bytes: any worker process can pick it up
+            job = jobs.start(plan_tasks.import_document, kind="parse", user=request.user, path=jobs.stage_upload(upload), name=upload.name)
             return redirect("job", job_id=job.pk)
     return render(request, "web/import.html", {"form": form})
 

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed documents 
 
 @pytest.fixture
 def imported(login, demo, settings):
-    settings.JOBS_INLINE = True
+    """Jobs run in place on django-tasks' Immediate backend: this proves the work, not the queue (core/tests/test_worker.py runs real workers)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client = login("office")
     path = next(SEEDS.glob("004_*.txt"))
     response = client.post("/plans/import/", {"document": SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/plain")})
@@ -56,7 +57,8 @@ def test_correct_a_field_then_publish_creates_due_items(imported):
 
 
 def test_a_bad_document_fails_with_a_clear_message_and_writes_nothing(login, demo, settings):
-    settings.JOBS_INLINE = True
+    """Jobs run in place on django-tasks' Immediate backend: this proves the work, not the queue (core/tests/test_worker.py runs real workers)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client = login("office")
     before = Plan.objects.count()
     response = client.post("/plans/import/", {"document": SimpleUploadedFile("scan.pdf", b"%PDF-1.4 no text here", content_type="application/pdf")})
