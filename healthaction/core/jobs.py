@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from healthaction.core.models import Job, JobLock
@@ -101,7 +102,8 @@ def start(task, *, kind: str, user=None, lock_key: str = "", **params) -> Job:
             existing = Job.objects.filter(lock_key=lock_key, status__in=Job.ACTIVE).order_by("pk").first()
             if existing is not None:
                 return existing
-        job = Job.objects.create(kind=kind, user=user, task_path=task.module_path, params=params, lock_key=lock_key)
+        job = Job.objects.create(kind=kind, user=user, task_path=task.module_path, params=params, lock_key=lock_key,
+                                 language=translation.get_language() or "")
     if _immediate(task):
         # runs in place, in this transaction: it sees the Job row without waiting for a commit
         _enqueue(job.pk, task, params)
@@ -153,6 +155,12 @@ def _finish(job: Job, status: str, message: str, **fields) -> None:
 
 def execute(job_id: int, body: Callable[..., Outcome], **params) -> str:
     """Run one job: claim, lock, run `body(job, progress, **params)`, record the outcome. Returns the status."""
+    language = Job.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _execute(job_id, body, params)
+
+
+def _execute(job_id: int, body: Callable[..., Outcome], params: dict) -> str:
     job = _claim(job_id)
     if job is None:
         log.info("job %s is not queued any more (done, failed or taken by another worker): skipped", job_id)

@@ -35,6 +35,7 @@ class Job(models.Model):
     worker_id = models.CharField(max_length=64, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    language = models.CharField(max_length=15, blank=True)  # messages and files in the language of who started it
 
     class Meta:
         verbose_name = _("background job")
