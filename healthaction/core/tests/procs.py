@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 PYTHON = sys.executable
+PG_BASE = os.environ.get("HEALTHACTION_TEST_PG_BASE", "ha_runtime")
 
 
 def free_port() -> int:
@@ -35,13 +36,17 @@ def reachable(host: str, port: int) -> bool:
 class ProcDB:
     """A database for child processes, with a direct connection for the test to read it."""
 
-    def __init__(self, tmp: Path, name: str):
-        self.tmp, self.vendor = tmp, connection.vendor
+    def __init__(self, tmp: Path, name: str, vendor: str | None = None):
+        self.tmp, self.vendor = tmp, vendor or connection.vendor
         (tmp / "var").mkdir(parents=True, exist_ok=True)
         if self.vendor == "postgresql":
             db = settings.DATABASES["default"]
-            self.pg = {k: db[k] for k in ("HOST", "PORT", "USER", "PASSWORD") if db.get(k)}
-            self.name = f"{db['NAME'].removeprefix('test_')}_{name}"[:60]
+            if db["ENGINE"].endswith("postgresql"):
+                self.pg = {k: db[k] for k in ("HOST", "PORT", "USER", "PASSWORD") if db.get(k)}
+                base = db["NAME"].removeprefix("test_")
+            else:  # the tests run on SQLite: the other kind is the local server's own database for this worktree
+                self.pg, base = {"HOST": "127.0.0.1", "PORT": 5432, "USER": "postgres"}, PG_BASE
+            self.name = f"{base}_{name}"[:60]
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', f'CREATE DATABASE "{self.name}"')
             auth = self.pg.get("USER", "postgres") + (f":{self.pg['PASSWORD']}" if self.pg.get("PASSWORD") else "")
             self.url = f"postgres://{auth}@{self.pg.get('HOST', '127.0.0.1')}:{self.pg.get('PORT', 5432)}/{self.name}"
