@@ -100,6 +100,24 @@ def _pg_tool(name: str) -> str:
     return path
 
 
+def _sqlite_copy(db_file: Path) -> None:
+    """Copy the SQLite database with the online backup API, through a connection of our own: it reads the last
+    committed state (WAL lets it proceed while others write)."""
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith("file:") and "mode=memory" in name:
+        # the tests' shared in-memory database, perhaps inside the test's transaction: a second connection would
+        # wait for ever on it; Django's own connection serialises what it sees
+        connection.ensure_connection()
+        db_file.write_bytes(connection.connection.serialize())
+        return
+    source, target = sqlite3.connect(name, timeout=30), sqlite3.connect(db_file)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 # ---- writing ------------------------------------------------------------------------------------------------
 
 def _encode(value):
@@ -156,12 +174,7 @@ def write_backup(output: Path, portable: bool = False) -> Path:
             counts = table_counts(NOT_DATA)
             if mode == "sqlite":
                 db_file, member = Path(tmp) / SQLITE_MEMBER, SQLITE_MEMBER
-                connection.ensure_connection()
-                target = sqlite3.connect(db_file)
-                try:
-                    connection.connection.backup(target)  # online backup API: a consistent copy, site running
-                finally:
-                    target.close()
+                _sqlite_copy(db_file)
             else:
                 db_file, member = Path(tmp) / PG_MEMBER, PG_MEMBER
                 args, env = _pg_env()

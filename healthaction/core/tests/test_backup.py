@@ -61,8 +61,12 @@ def _with_uploads():
 
 
 @pytest.fixture
-def archive(demo, tmp_path):
-    _with_uploads()
+def uploaded(demo):
+    return _with_uploads()[0]
+
+
+@pytest.fixture
+def archive(uploaded, tmp_path):
     path = tmp_path / "backup.zip"
     call_command("backup", "-o", str(path), stdout=io.StringIO())
     return path
@@ -76,13 +80,13 @@ def _tampered(source: Path, target: Path, change) -> Path:
     return target
 
 
-def test_the_archive_is_a_zip_with_the_database_its_files_and_their_checksums(archive):
+def test_the_archive_is_a_zip_with_the_database_its_files_and_their_checksums(archive, uploaded):
     with zipfile.ZipFile(archive) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         names = set(zf.namelist())
         database = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}[connection.vendor]
         assert manifest["mode"] == connection.vendor and database in names
-        media = [n for n in names if n.startswith("media/") and n.endswith("backup-test.pdf")]
+        media = [n for n in names if n == f"media/{uploaded.file.name}"]
         assert len(media) == 1
         assert manifest["members"][media[0]]["sha256"] == hashlib.sha256(b"%PDF-1.4 evidence \x00\xff").hexdigest()
         assert zf.read(media[0]) == b"%PDF-1.4 evidence \x00\xff"
@@ -96,21 +100,21 @@ def test_a_restore_into_a_non_empty_database_is_refused(archive):
 
 
 @pytest.mark.parametrize("damage", ["checksum", "traversal", "extra", "not-a-zip"])
-def test_a_tampered_archive_is_refused_before_anything_is_written(archive, tmp_path, damage):
+def test_a_tampered_archive_is_refused_before_anything_is_written(archive, uploaded, tmp_path, damage):
     """Checked on a database that would otherwise be refused as not empty: the archive check comes first."""
     media = Path(settings.MEDIA_ROOT)
     before_files = sorted(p for p in media.rglob("*") if p.is_file())
-    bad = tmp_path / "bad.zip"
+    bad, member = tmp_path / "bad.zip", f"media/{uploaded.file.name}"
     if damage == "checksum":
-        _tampered(archive, bad, lambda n, d: (n, d.replace(b"evidence", b"EVIDENCE") if n.endswith("backup-test.pdf") else d))
+        _tampered(archive, bad, lambda n, d: (n, d.replace(b"evidence", b"EVIDENCE") if n == member else d))
         message = "checksum mismatch"
     elif damage == "traversal":
         def rename(n, d):
-            if n.endswith("backup-test.pdf"):
+            if n == member:
                 return "media/../../escaped.pdf", d
             if n == "manifest.json":
                 m = json.loads(d)
-                m["members"] = {("media/../../escaped.pdf" if k.endswith("backup-test.pdf") else k): v for k, v in m["members"].items()}
+                m["members"] = {("media/../../escaped.pdf" if k == member else k): v for k, v in m["members"].items()}
                 return n, json.dumps(m)
             return n, d
         _tampered(archive, bad, rename)
