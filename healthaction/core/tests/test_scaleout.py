@@ -30,6 +30,8 @@ class Browser:
                 return r.status, dict(r.headers), r.read().decode()
         except urllib.error.HTTPError as exc:
             return exc.code, dict(exc.headers), exc.read().decode(errors="replace")
+        except OSError:  # not listening yet
+            return None, {}, ""
 
     def csrf(self):
         return next(c.value for c in self.jar if c.name == "csrftoken")
