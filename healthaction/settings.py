@@ -62,13 +62,15 @@ INSTALLED_APPS = [
     "healthaction.reports",
     "healthaction.catalogue",
     "healthaction.inspections",
+    "healthaction.people",
     "healthaction.web",
     "healthaction.api",
 ]
 
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))  # an API token expires this many days after it is issued
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "healthaction.api.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -132,6 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "healthaction.collection.current.context",
             ],
         },
     },
@@ -146,7 +149,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while a writer commits; busy timeout avoids "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        # IMMEDIATE: a write transaction takes the lock when it begins, so two writers queue on the busy
+        # timeout instead of one failing at once when a read lock cannot be upgraded (Django 5.1+).
+        {"timeout": 20, "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 
+from healthaction.api import views as api_views
 from healthaction.core.views import health
 
 
@@ -17,11 +18,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", api_views.tokens_page, name="api-tokens"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("report/", include("healthaction.collection.urls")),
     path("api/", include("healthaction.api.urls")),
     path("reports/", include("healthaction.reports.urls")),
     path("catalogue/", include("healthaction.catalogue.urls")),
     path("inspections/", include("healthaction.inspections.urls")),
+    path("people/", include("healthaction.people.urls")),
     path("", include("healthaction.web.urls")),
 ]

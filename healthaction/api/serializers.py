@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
-from healthaction.evaluation.models import EvaluationResult
+from healthaction.evaluation.models import EvaluationResult, TargetVerdict
 from healthaction.inspections.models import Finding, FindingEvent, Round, Visit
 from healthaction.plans.models import Baseline, Indicator, Plan, Target
 from healthaction.registry.models import Department, OrgUnit
@@ -70,7 +70,8 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
                   "outlier", "submitted_at", "approved_at", "review_comment", "submit"]
         read_only_fields = ["status", "outlier", "submitted_at", "approved_at", "review_comment"]
         validators = []  # uniqueness is the due item's business: the view finds it
-        extra_kwargs = {"version": {"required": False, "help_text": "the version you read; a different current version answers 409"}}
+        extra_kwargs = {"version": {"required": False, "help_text": "the version you read (0 for a value never saved); required once a value "
+                                                                  "exists (400 without it); a different current version answers 409"}}
 
 
 class TaskReportSerializer(serializers.ModelSerializer):
@@ -81,14 +82,24 @@ class TaskReportSerializer(serializers.ModelSerializer):
         fields = ["id", "task", "department", "org_unit", "year", "half", "progress", "text", "status", "version", "submitted_at", "approved_at", "review_comment", "submit"]
         read_only_fields = ["status", "submitted_at", "approved_at", "review_comment"]
         validators = []
-        extra_kwargs = {"version": {"required": False}}
+        extra_kwargs = {"version": {"required": False, "help_text": "the version you read (0 for a report never saved); required once a "
+                                                                  "report exists; a different current version answers 409"}}
 
 
 class EvaluationResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvaluationResult
         fields = ["id", "plan", "indicator", "org_unit", "year", "status", "value", "qualitative", "target_year", "target_value", "comparator", "expected",
-                  "base_value", "base_year", "base_from_first_value", "forecast", "forecast_year", "forecast_met", "opensdg_category", "opensdg_score", "explanation"]
+                  "base_value", "base_year", "base_from_first_value", "forecast", "forecast_low", "forecast_high", "forecast_year", "forecast_met", "opensdg_category", "opensdg_score", "explanation"]
+
+
+class TargetVerdictSerializer(serializers.ModelSerializer):
+    verdict_label = serializers.CharField(source="get_verdict_display", read_only=True)
+
+    class Meta:
+        model = TargetVerdict
+        fields = ["id", "plan", "indicator", "org_unit", "target_year", "verdict", "verdict_label", "rule", "target_text", "comparator", "target_value",
+                  "target_upper", "value", "qualitative", "explanation", "computed_at"]
 
 
 # ---- supervision and healthy cells -------------------------------------------------------------------

@@ -3,23 +3,30 @@
 import csv
 import io
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from healthaction.api import serializers as S
+from healthaction.api import tokens
+from healthaction.api.models import ApiToken
 from healthaction.collection import services
 from healthaction.collection.excel import import_rows
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
 from healthaction.core.choices import DueKind
-from healthaction.evaluation.models import EvaluationResult
+from healthaction.evaluation.models import EvaluationResult, TargetVerdict
+from healthaction.evaluation.services import stage_summaries
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
@@ -84,7 +91,8 @@ class OrgUnitViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     serializer_class = S.OrgUnitSerializer
 
     def get_queryset(self):
-        return _filter(OrgUnit.objects.order_by("path"), self.request, level="level", parent="parent", code="code")
+        units = OrgUnit.objects.filter(scopes.org_unit_filter(self.request.user)).order_by("path")
+        return _filter(units, self.request, level="level", parent="parent", code="code")
 
 
 @FILTER_PARAMS("org_unit", "name")
@@ -92,7 +100,8 @@ class DepartmentViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     serializer_class = S.DepartmentSerializer
 
     def get_queryset(self):
-        return _filter(Department.objects.prefetch_related("aliases").order_by("pk"), self.request, org_unit="org_unit", name="name__icontains")
+        departments = Department.objects.filter(scopes.org_unit_filter(self.request.user, "org_unit__")).prefetch_related("aliases").order_by("pk")
+        return _filter(departments, self.request, org_unit="org_unit", name="name__icontains")
 
 
 @FILTER_PARAMS("plan", "action", "nature", "group")
@@ -131,6 +140,8 @@ class _Writable(IdLookup, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
             obj, check = services.save_submission(self.request.user, item, data, submit=submit, expected_version=version)
         except services.NotAllowed as exc:
             raise PermissionDenied(str(exc))
+        except services.VersionMissing as exc:
+            return Response({"version": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         except services.Conflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         if not check.ok:
@@ -168,7 +179,7 @@ class IndicatorValueViewSet(_Writable):
         d = ser.validated_data
         item = self._item(obj.indicator, obj.org_unit, obj.year)
         data = {k: d.get(k, getattr(obj, k)) for k in ("value", "numerator", "denominator", "qualitative", "source", "note")}
-        return self._save(item, data, d.get("submit", False), d.get("version", obj.version))
+        return self._save(item, data, d.get("submit", False), d.get("version"))
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
@@ -205,7 +216,7 @@ class TaskReportViewSet(_Writable):
         d = ser.validated_data
         item = self._item(obj.task, obj.department, obj.org_unit, obj.year, obj.half)
         data = {"progress": d.get("progress", obj.progress), "text": d.get("text", obj.text)}
-        return self._save(item, data, d.get("submit", False), d.get("version", obj.version))
+        return self._save(item, data, d.get("submit", False), d.get("version"))
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
@@ -220,6 +231,37 @@ class EvaluationResultViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         return _filter(qs, self.request, plan="plan", indicator="indicator", org_unit="org_unit", year="year", status="status")
 
 
+@FILTER_PARAMS("plan", "indicator", "org_unit", "year", "verdict")
+class TargetVerdictViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Target verdicts (?year= is the target year), within the same plans as the results."""
+
+    serializer_class = S.TargetVerdictSerializer
+
+    def get_queryset(self):
+        qs = TargetVerdict.objects.filter(plan__in=self.plans()).order_by("pk")
+        return _filter(qs, self.request, plan="plan", indicator="indicator", org_unit="org_unit", year="target_year", verdict="verdict")
+
+
+class StageSummaryView(PublicReadMixin, APIView):
+    """The stage summary of one plan's target year: the plan, each action, lead department and county."""
+
+    @extend_schema(parameters=[OpenApiParameter("plan", int, required=True), OpenApiParameter("year", int, required=False)], responses={200: dict, 400: dict, 404: dict})
+    def get(self, request):
+        plan_id, year = request.query_params.get("plan", ""), request.query_params.get("year", "")
+        if not (plan_id.isdigit() and len(plan_id) < 10):
+            raise ValidationError({"plan": _("Give the plan's id.")})
+        if year and not (year.isdigit() and len(year) == 4):
+            raise ValidationError({"year": _("“%(v)s” is not a valid value.") % {"v": year}})
+        plan = self.plans().filter(pk=int(plan_id)).first()
+        if plan is None:
+            raise NotFound()
+        stages = stage_summaries(plan, int(year) if year else None)
+        if stages is None:
+            return Response({"target_year": None, "years": [], "plan": None, "actions": [], "departments": [], "counties": []})
+        return Response({"target_year": stages["year"], "years": stages["years"], "plan": stages["plan"].as_dict(),
+                         **{k: [s.as_dict() for s in stages[k]] for k in ("actions", "departments", "counties")}})
+
+
 class CSVParser(BaseParser):
     media_type = "text/csv"
 
@@ -228,7 +270,10 @@ class CSVParser(BaseParser):
             text = stream.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             return "not utf-8"
-        return list(csv.DictReader(io.StringIO(text)))
+        try:
+            return list(csv.DictReader(io.StringIO(text)))
+        except csv.Error:
+            return "not csv"  # the view answers with its own 400
 
 
 def _number(value):
@@ -300,3 +345,55 @@ class FindingViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
 
         qs = visible_findings(self.request.user).select_related("visit", "item").prefetch_related("events").order_by("pk")
         return _filter(qs, self.request, round="visit__round", status="status", org_unit="org_unit", department="department")
+
+
+# ---- tokens -----------------------------------------------------------------------------------------------
+
+class TokenView(APIView):
+    """POST username and password for a new token (each request issues a new one); DELETE revokes the token you present
+    (`?all=1`: every token of yours)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    serializer_class = AuthTokenSerializer
+
+    @extend_schema(request=AuthTokenSerializer, responses={200: dict, 400: dict})
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, key = tokens.issue(serializer.validated_data["user"])
+        return Response({"token": key, "expires": token.expires_at.isoformat()})
+
+    @extend_schema(request=None, responses={204: None, 401: dict})
+    def delete(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        if request.query_params.get("all") == "1":
+            tokens.revoke(request.user)
+        elif isinstance(request.auth, ApiToken):
+            tokens.revoke(request.user, request.auth.pk)
+        else:
+            return Response({"detail": _("Present the token to revoke (Authorization: Token …), or add ?all=1.")}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@login_required
+def tokens_page(request):
+    """The signed-in user's API tokens: create one (its key shown once), revoke one or all."""
+    new_key = None
+    if request.method == "POST":
+        what = request.POST.get("what")
+        if what == "create":
+            _token, new_key = tokens.issue(request.user)
+        elif what == "revoke-all":
+            tokens.revoke(request.user)
+            messages.success(request, _("Every API token of yours is revoked."))
+            return redirect("api-tokens")
+        elif what == "revoke":
+            raw = request.POST.get("token") or ""
+            if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+                tokens.revoke(request.user, int(raw))
+                messages.success(request, _("The token is revoked."))
+            return redirect("api-tokens")
+    listed = ApiToken.objects.filter(user=request.user)[:100]
+    return render(request, "api/tokens.html", {"tokens": listed, "new_key": new_key, "days": tokens.token_days()})

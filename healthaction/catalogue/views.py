@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
 from healthaction.catalogue.services import comparison, decide, match_plan
+from healthaction.core.xlsx import safe_row
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 
@@ -57,10 +58,10 @@ def catalogue_export(request):
             targets = row["targets"]
             other = "；".join(f"{y}年{t.raw_text}" for y, t in sorted(targets.items()) if y not in (2022, 2030))
             latest = row["latest"]
-            ws.append([entry.code, entry.name, entry.national_2022, entry.national_2030, row["plan"].title, row["plan"].org_unit.name, row["indicator"].name,
+            ws.append(safe_row([entry.code, entry.name, entry.national_2022, entry.national_2030, row["plan"].title, row["plan"].org_unit.name, row["indicator"].name,
                        row["baseline"].raw_text if row["baseline"] else "", targets[2022].raw_text if 2022 in targets else "", targets[2030].raw_text if 2030 in targets else "",
                        other, (latest.value if latest.value is not None else latest.qualitative) if latest else "", latest.year if latest else "",
-                       "、".join(str(y) for y in row["weaker_than_national"]), "、".join(f"{y}（{p.org_unit.name}）" for y, p in row["weaker_than_above"])])
+                       "、".join(str(y) for y in row["weaker_than_national"]), "、".join(f"{y}（{p.org_unit.name}）" for y, p in row["weaker_than_above"])]))
     ws.auto_filter.ref = ws.dimensions
     buf = io.BytesIO()
     wb.save(buf)

@@ -23,9 +23,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from healthaction.collection import services
+from healthaction.collection import services, validation
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
 from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.core.xlsx import safe_cell, unescape_cell
 from healthaction.documents.readers import zip_members, zip_too_big
 from healthaction.plans.models import Target
 from healthaction.registry import scopes
@@ -48,8 +49,11 @@ def _targets_text(indicator) -> str:
     return "；".join(f"{t.year}年{t.raw_text}" for t in indicator.targets.all())
 
 
-def template_items(user, plan, department=None, org_unit=None, years=None):
+def template_items(user, plan, department=None, org_unit=None, years=None, history: bool = False):
+    """The rows of a template: what the user owes from the reporting start on (with history, earlier periods too)."""
     items = DueItem.objects.filter(plan=plan, obsolete=False).filter(scopes.due_item_filter(user))
+    if not history:
+        items = items.filter(history=False)
     if department is not None:
         items = items.filter(department=department)
     if org_unit is not None:
@@ -123,7 +127,7 @@ def _header(ws, headers, widths):
 
 def _row(ws, r, values, editable):
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=r, column=col, value=value)
+        cell = ws.cell(row=r, column=col, value=safe_cell(value))
         if col in editable:
             cell.protection = Protection(locked=False)
         else:
@@ -157,17 +161,27 @@ def _number(raw, sheet, r, c, errors):
     if isinstance(raw, bool):
         errors.append(RowError(sheet, r, c, _("“%(v)s” is not a number.") % {"v": raw}))
         return None
-    if isinstance(raw, (int, float)):
-        return float(raw)
     try:
+        if isinstance(raw, (int, float)):
+            return float(raw)
         return float(str(raw).strip().rstrip("%").replace(",", ""))
-    except ValueError:
+    except (ValueError, OverflowError):
         errors.append(RowError(sheet, r, c, _("“%(v)s” is not a number.") % {"v": raw}))
         return None
 
 
 def _text(raw) -> str:
     return "" if raw is None else str(raw).strip()
+
+
+def _item_id(raw) -> int | None:
+    """The 编号 of a row: a due item id, or None for anything else (text, a fraction, beyond 64 bits)."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None
+    if isinstance(raw, float) and not raw.is_integer():
+        return None
+    value = int(raw)
+    return value if 0 < value < 2**63 else None
 
 
 def open_upload(data: bytes, filename: str):
@@ -201,11 +215,14 @@ def import_workbook(user, data: bytes, filename: str = "upload.xlsx") -> ImportR
         task_rows = list(wb[TASK_SHEET].iter_rows(min_row=1, values_only=True)) if TASK_SHEET in wb.sheetnames else []
     finally:
         wb.close()
-    plan_items = _collect(user, value_rows, task_rows, result)
+    # one transaction from the first read to the last write, the due items locked: concurrent uploads of the same
+    # values queue up instead of both inserting (a 500) or both updating from the same version (a lost update)
+    with transaction.atomic():
+        plan_items = _collect(user, value_rows, task_rows, result)
+        if not result.errors:
+            _write(user, plan_items, result)
     if result.errors:
         result.annotated = _annotate(data, result.errors)
-        return result
-    _write(user, plan_items, result)
     return result
 
 
@@ -218,12 +235,14 @@ def import_rows(user, rows: list[dict], plan=None) -> ImportResult:
     result = ImportResult()
     keyed = []
     for n, row in enumerate(rows, start=1):
-        try:
-            year = int(row.get("year"))
-        except (TypeError, ValueError):
+        year = _year(row.get("year"))
+        if year is None:
             result.errors.append(RowError("rows", n, None, _("Row %(r)s: “year” must be a year such as 2023.") % {"r": n}))
             continue
         indicator_id = row.get("indicator_id") or row.get("indicator")
+        if isinstance(indicator_id, bool) or not (isinstance(indicator_id, (int, str)) and str(indicator_id).isascii() and str(indicator_id).isdigit()
+                                                    and len(str(indicator_id)) <= 18):
+            indicator_id = None if indicator_id in (None, "") else "?"
         if not indicator_id and plan is not None and row.get("indicator_number"):
             indicator_id = plan.indicators.filter(number=str(row["indicator_number"])).values_list("pk", flat=True).first()
         unit = str(row.get("org_unit") or row.get("org_unit_code") or "")
@@ -244,10 +263,22 @@ def import_rows(user, rows: list[dict], plan=None) -> ImportResult:
                            row.get("qualitative"), row.get("source"), row.get("note"), None))
     if result.errors:
         return result
-    work = _collect(user, sheet_rows, [], result, value_label="rows", first_row=1, header=False)
-    if not result.errors:
-        _write(user, work, result)
+    with transaction.atomic():  # see import_workbook: the due items stay locked from the check to the write
+        work = _collect(user, sheet_rows, [], result, value_label="rows", first_row=1, header=False)
+        if not result.errors:
+            _write(user, work, result)
     return result
+
+
+def _year(raw) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip() if raw is not None else ""
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        return None
+    return int(text)
 
 
 def _check_header(rows, expected, sheet, result) -> bool:
@@ -283,7 +314,9 @@ def _light_items(user, ids: list[int]) -> dict[int, _Light]:
     fields = ("pk", "kind", "indicator_id", "task_id", "department_id", "org_unit_id", "year", "half", "plan_id", "org_unit__path", "org_unit__code")
     rows = []
     for start in range(0, len(ids), 20000):  # keep IN lists within every backend's parameter limit
-        rows += list(DueItem.objects.filter(pk__in=ids[start: start + 20000]).filter(scopes.due_item_filter(user)).values_list(*fields))
+        # locked in id order (every writer does the same) until the import's transaction ends
+        rows += list(DueItem.objects.select_for_update(of=("self",)).filter(pk__in=ids[start: start + 20000]).filter(scopes.due_item_filter(user))
+                     .order_by("pk").values_list(*fields))
     plans = {p.pk: p for p in Plan.objects.filter(pk__in={r[8] for r in rows}).select_related("org_unit")}
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={r[2] for r in rows if r[2]})}
     tasks = {t.pk: t for t in Task.objects.filter(pk__in={r[3] for r in rows if r[3]})}
@@ -298,13 +331,16 @@ VALUE_FIELDS = ("id", "indicator_id", "org_unit_id", "year", "value", "numerator
 
 
 def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: str = VALUE_SHEET, first_row: int = 2, header: bool = True):
+    """Check every row; return the work to write. Rows from our own workbooks (header=True) have their texts unescaped
+    (core.xlsx.safe_cell); rows from the API are taken as sent."""
+    cell = unescape_cell if header else (lambda v: v)
     from healthaction.collection.models import Evidence
 
     ids = []
     for rows in (value_rows, task_rows):
         for row in rows:
-            if row and isinstance(row[0], (int, float)):
-                ids.append(int(row[0]))
+            if row and _item_id(row[0]) is not None:
+                ids.append(_item_id(row[0]))
     items = _light_items(user, ids)
     indicators = {i.indicator_id for i in items.values() if i.indicator_id}
     qualitative = set(Target.objects.filter(indicator_id__in=indicators, kind="qualitative").values_list("indicator_id", flat=True))
@@ -323,28 +359,33 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
         series.sort()
     views = {pk: _IndicatorView(ind, pk in qualitative) for pk, ind in {i.indicator_id: i.indicator for i in items.values() if i.indicator_id}.items()}
     reports = {(r.task_id, r.department_id, r.org_unit_id, r.year, r.half): r for r in TaskReport.objects.filter(task_id__in={i.task_id for i in items.values() if i.task_id})}
-    office_plans = {plan_id for plan_id in {i.plan.pk for i in items.values()} if scopes.is_office(user, next(i.plan for i in items.values() if i.plan.pk == plan_id))}
     work = []
+    seen: dict[int, int] = {}  # due item → the first row that reports it
     if value_rows and (not header or _check_header(value_rows, VALUE_HEADERS, VALUE_SHEET, result)):
         for r, row in enumerate(value_rows[1:] if header else value_rows, start=first_row):
             row = tuple(row) + (None,) * (len(VALUE_HEADERS) - len(row))
             if all(c in (None, "") for c in row[8:14]):
                 continue
-            item = items.get(int(row[0])) if isinstance(row[0], (int, float)) else None
+            item = items.get(_item_id(row[0]))
             if item is None or item.kind != DueKind.INDICATOR_VALUE:
                 result.errors.append(RowError(value_label, r, 1, _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": row[0]}))
                 continue
+            if item.pk in seen:
+                result.errors.append(RowError(value_label, r, 1, _("Row %(r)s reports the same value as row %(first)s; keep one of them.") % {"r": r, "first": seen[item.pk]}))
+                continue
+            seen[item.pk] = r
             if not scopes.can_report(user, item):
                 result.errors.append(RowError(value_label, r, 1, _("You may not report for row %(r)s.") % {"r": r}))
                 continue
             errors: list[RowError] = []
             data = {"value": _number(row[8], value_label, r, 9, errors), "numerator": _number(row[9], value_label, r, 10, errors),
-                    "denominator": _number(row[10], value_label, r, 11, errors), "qualitative": _text(row[11]), "source": _text(row[12]), "note": _text(row[13])}
+                    "denominator": _number(row[10], value_label, r, 11, errors), "qualitative": validation.normalise_text(cell(row[11]), "qualitative"),
+                    "source": validation.normalise_text(cell(row[12]), "source"), "note": validation.normalise_text(cell(row[13]), "note")}
             result.errors += errors
             if errors:
                 continue
             existing = current_values.get((item.indicator_id, item.org_unit_id, item.year))
-            if existing is not None and existing["status"] == ValueStatus.APPROVED and item.plan.pk not in office_plans:
+            if existing is not None and existing["status"] == ValueStatus.APPROVED:
                 if _same_value(existing, data):
                     result.unchanged += 1
                     continue
@@ -367,19 +408,24 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
             row = tuple(row) + (None,) * (len(TASK_HEADERS) - len(row))
             if all(c in (None, "") for c in row[6:8]):
                 continue
-            item = items.get(int(row[0])) if isinstance(row[0], (int, float)) else None
+            item = items.get(_item_id(row[0]))
             if item is None or item.kind != DueKind.TASK_PROGRESS or not scopes.can_report(user, item):
                 result.errors.append(RowError(TASK_SHEET, r, 1, _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": row[0]}))
                 continue
+            if item.pk in seen:
+                result.errors.append(RowError(TASK_SHEET, r, 1, _("Row %(r)s reports the same period as row %(first)s; keep one of them.") % {"r": r, "first": seen[item.pk]}))
+                continue
+            seen[item.pk] = r
             progress = PROGRESS_LABELS.get(_text(row[6]))
             if progress is None:
                 result.errors.append(RowError(TASK_SHEET, r, 7, _("Row %(r)s: choose a progress status from the list.") % {"r": r}))
                 continue
-            if not _text(row[7]):
-                result.errors.append(RowError(TASK_SHEET, r, 8, _("Row %(r)s: describe the progress made.") % {"r": r}))
+            data = {"progress": progress, "text": "" if row[7] is None else unescape_cell(row[7])}
+            check = services.check_report(data, submitting=True)
+            if not check.ok:
+                result.errors += [RowError(TASK_SHEET, r, 8, _("Row %(r)s: %(m)s") % {"r": r, "m": m}) for ms in check.errors.values() for m in ms]
                 continue
             existing = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
-            data = {"progress": progress, "text": _text(row[7])}
             if existing is not None and existing.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED) and existing.progress == progress and existing.text == data["text"]:
                 result.unchanged += 1
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, Revision, TaskReport
+from healthaction.collection import robots, validation
+from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, Revision, RobotWebhook, TaskReport
 from healthaction.core.choices import CycleKind, DueKind, PlanStatus, ReminderKind, RevisionAction, TaskProgress, ValueStatus
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -26,6 +28,10 @@ RANGES = {"%": (0.0, 100.0), "‰": (0.0, 1000.0)}
 
 class Conflict(Exception):
     """Someone else saved this item since it was opened."""
+
+
+class VersionMissing(Conflict):
+    """A write to an existing value that does not say which version it read."""
 
 
 class NotAllowed(Exception):
@@ -73,6 +79,46 @@ def desired_due_items(plan: Plan) -> dict[tuple, dict]:
     return wanted
 
 
+# ---- reporting periods ------------------------------------------------------------------------
+
+def period_start(year: int, half: int) -> dt.date:
+    """Return the first day of a half-year period."""
+    return dt.date(year, 1 if half == 1 else 7, 1)
+
+
+def current_period(today: dt.date | None = None) -> tuple[int, int]:
+    today = today or dt.date.today()
+    return today.year, 1 if today.month <= 6 else 2
+
+
+def period_label(year: int, half: int) -> str:
+    return _("%(y)s, first half") % {"y": year} if half == 1 else _("%(y)s, second half") % {"y": year}
+
+
+def period_choices(plan: Plan, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Return (start date ISO, label) for every half-year from the plan's first year to the current period."""
+    last = max(current_period(today), (plan.horizon_start, 1))
+    choices = []
+    for year in range(plan.horizon_start, min(last[0], plan.horizon_end) + 1):
+        for half in (1, 2):
+            if (year, half) <= last:
+                choices.append((period_start(year, half).isoformat(), period_label(year, half)))
+    return choices
+
+
+def parse_period(text: str) -> dt.date | None:
+    """Read a start period written as 2026H2, 2026-2 or an ISO date of a period's first day."""
+    text = (text or "").strip().upper()
+    m = re.fullmatch(r"(\d{4})\s*(?:H|-)\s*([12])", text)
+    if m:
+        return period_start(int(m.group(1)), int(m.group(2)))
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if (day.month, day.day) in ((1, 1), (7, 1)) else None
+
+
 def _key(item: DueItem) -> tuple:
     return (item.kind, item.indicator_id, item.task_id, item.department_id, item.org_unit_id, item.year, item.half)
 
@@ -84,6 +130,9 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
     Regenerating never loses a report: a retired item that already received something is kept (obsolete).
     """
     wanted = desired_due_items(plan)
+    start = plan.reporting_start
+    for fields in wanted.values():
+        fields["history"] = start is not None and fields["due_date"] < start
     existing = {_key(i): i for i in DueItem.objects.filter(plan=plan)}
     create, update, retire, delete = [], [], [], []
     for key, fields in wanted.items():
@@ -91,14 +140,14 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
         if item is None:
             kind, ind, task, dept, unit, year, half = key
             create.append(DueItem(plan=plan, kind=kind, indicator_id=ind, task_id=task, department_id=dept, org_unit_id=unit, year=year, half=half, **fields))
-        elif item.due_date != fields["due_date"] or item.obsolete:
-            item.due_date, item.obsolete = fields["due_date"], False
+        elif item.due_date != fields["due_date"] or item.obsolete or item.history != fields["history"]:
+            item.due_date, item.obsolete, item.history = fields["due_date"], False, fields["history"]
             update.append(item)
     for key, item in existing.items():
         if key not in wanted and not item.obsolete:
             (retire if item.received_at else delete).append(item)
     DueItem.objects.bulk_create(create, batch_size=2000)
-    DueItem.objects.bulk_update(update, ["due_date", "obsolete"], batch_size=2000)
+    DueItem.objects.bulk_update(update, ["due_date", "obsolete", "history"], batch_size=2000)
     DueItem.objects.filter(pk__in=[i.pk for i in retire]).update(obsolete=True)
     DueItem.objects.filter(pk__in=[i.pk for i in delete]).delete()
     sync_due_items(plan)
@@ -132,11 +181,25 @@ def sync_due_items(plan: Plan) -> None:
 
 
 @transaction.atomic
-def publish_plan(plan: Plan) -> dict[str, int]:
-    """Publish a reviewed plan and create what it asks people to report."""
+def publish_plan(plan: Plan, start: dt.date | None = None, today: dt.date | None = None) -> dict[str, int]:
+    """Publish a reviewed plan and create what it asks people to report.
+
+    Reporting starts with the period beginning on `start` (default: the current half-year); what was due
+    before is history. Counts include `history` (items before the start) and `unassigned` (no department
+    at the plan's own level, so no liaison answers for them).
+    """
     plan.status = PlanStatus.PUBLISHED
-    plan.save(update_fields=["status", "updated_at"])
-    return generate_due_items(plan)
+    plan.reporting_start = start or period_start(*current_period(today))
+    plan.save(update_fields=["status", "reporting_start", "updated_at"])
+    counts = generate_due_items(plan)
+    counts["history"] = DueItem.objects.filter(plan=plan, history=True, obsolete=False).count()
+    counts["unassigned"] = unassigned_items(plan).count()
+    return counts
+
+
+def unassigned_items(plan: Plan):
+    """Due items of the plan's own level with no responsible department (e.g. an action without a lead)."""
+    return DueItem.objects.filter(plan=plan, obsolete=False, department__isnull=True, org_unit=plan.org_unit)
 
 
 # ---- validation --------------------------------------------------------------------------------
@@ -159,26 +222,50 @@ def qualitative_indicator(indicator) -> bool:
     return any(t.kind == "qualitative" for t in indicator.targets.all())
 
 
+def _text_fields(data: dict, fields: tuple[str, ...], check: Check) -> None:
+    """Normalise the texts in `data` in place and record what the shared rules refuse."""
+    for name in fields:
+        data[name] = validation.normalise_text(data.get(name), name)
+        problem = validation.text_problem(data[name], name)
+        if problem:
+            check.error(name, problem)
+
+
 def check_value(indicator, data: dict, *, previous: float | None = None, has_evidence: bool = False, submitting: bool = False) -> Check:
-    """Return the problems of a reported value: errors block, warnings go to the reviewer."""
+    """Return the problems of a reported value: errors block (a draft too), warnings go to the reviewer.
+
+    Every door (page, API, bulk JSON/CSV, Excel, healthy-cell share) calls this before it writes anything; texts in
+    `data` are normalised in place (stripped, CRLF as LF) so that what is checked is what is stored.
+    """
     check = Check()
+    _text_fields(data, ("qualitative", "source", "note"), check)
+    for name in ("value", "numerator", "denominator"):
+        problem = validation.number_problem(data.get(name))
+        if problem:
+            check.error(name, problem)
+    if not check.ok:
+        return check
     value, numerator, denominator = data.get("value"), data.get("numerator"), data.get("denominator")
-    qualitative = (data.get("qualitative") or "").strip()
+    qualitative = data.get("qualitative") or ""
     if qualitative_indicator(indicator):
         if submitting and not qualitative:
             check.error("qualitative", _("Choose whether the target was met."))
         if qualitative and qualitative not in QUALITATIVE_CHOICES:
             check.error("qualitative", _("“%(v)s” is not one of: %(choices)s.") % {"v": qualitative, "choices": "、".join(QUALITATIVE_CHOICES)})
     else:
+        if numerator is not None and numerator < 0:
+            check.error("numerator", _("A count cannot be negative."))
         if numerator is not None and denominator is not None:
             if denominator <= 0:
                 check.error("denominator", _("The denominator must be greater than 0."))
             elif numerator > denominator and indicator.unit in RANGES:
                 check.error("numerator", _("The numerator (%(n)s) must not exceed the denominator (%(d)s).") % {"n": f"{numerator:g}", "d": f"{denominator:g}"})
-            elif value is None:
+            elif value is None and numerator >= 0:
                 factor = {"%": 100, "‰": 1000, "1/10万": 100000}.get(indicator.unit, 1)
                 value = numerator / denominator * factor
                 data["value"] = value
+        elif denominator is not None and denominator <= 0:
+            check.error("denominator", _("The denominator must be greater than 0."))
         if (numerator is None) != (denominator is None) and indicator.numerator:
             check.error("denominator" if denominator is None else "numerator", _("Give both the numerator and the denominator."))
         if submitting and value is None and numerator is None and denominator is None:
@@ -192,6 +279,19 @@ def check_value(indicator, data: dict, *, previous: float | None = None, has_evi
                 check.warnings.append(_("%(v)s differs from last year's %(p)s by more than half; the reviewer will check it.") % {"v": f"{value:g}", "p": f"{previous:g}"})
     if submitting and indicator.nature == "binding" and not has_evidence and not (data.get("source") or "").strip():
         check.error("evidence", _("A binding indicator needs evidence: attach a file or name the source of the data."))
+    return check
+
+
+def check_report(data: dict, *, submitting: bool = False) -> Check:
+    """Return the problems of a task progress report (the same text rules as values)."""
+    check = Check()
+    _text_fields(data, ("text",), check)
+    progress = data.get("progress") or TaskProgress.IN_PROGRESS
+    if progress not in TaskProgress.values:
+        check.error("progress", _("Choose a progress status from the list."))
+    data["progress"] = progress
+    if submitting and check.ok and not data["text"]:
+        check.error("text", _("Describe the progress made."))
     return check
 
 
@@ -236,48 +336,69 @@ def previous_value(item: DueItem) -> float | None:
     return prev.value if prev else None
 
 
+def _locked_submission(item: DueItem):
+    """Lock the due item (the per-value lock every writer takes first), then read its value or report."""
+    item = DueItem.objects.select_for_update().select_related("plan__org_unit", "indicator", "task").get(pk=item.pk)
+    return item, submission_for(item, create=True)
+
+
+def _guard_version(obj, expected_version: int | None) -> None:
+    """Refuse a write made from a stale read. A never-saved item is version 0: a create that finds a row is a conflict."""
+    current = obj.version if obj.pk else 0
+    if expected_version is None:
+        if obj.pk:
+            raise VersionMissing(_("Send the version you read (currently %(v)s): the item already has a saved value.") % {"v": current})
+        return
+    if expected_version != current:
+        raise Conflict(_("Someone else saved this item (version %(v)s) after you opened it. Reload to see their changes; your text is kept below.") % {"v": current})
+
+
+def _save_versioned(obj) -> None:
+    """Save with the next version; a row created meanwhile by another writer (unique constraint) is a conflict."""
+    obj.version = (obj.version if obj.pk else 0) + 1
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise Conflict(_("Someone else saved this item at the same moment. Reload to see their changes.")) from exc
+
+
 @transaction.atomic
 def save_submission(user, item: DueItem, data: dict, *, submit: bool, expected_version: int | None, evidence_count: int = 0, action: str | None = None):
-    """Save a draft or submit; return (object, Check). Nothing is written when the check has errors on submit.
+    """Save a draft or submit; return (object, Check). Nothing is written when the check has errors (draft or submit).
 
-    `expected_version` is the version the user's form was opened at: a different current
-    version means someone else saved in between, and the save is refused (Conflict).
+    `expected_version` is the version the user's form was opened at (0 for a never-saved item): a different current
+    version means someone else saved in between, and the save is refused (Conflict). None is accepted only while
+    nothing is saved yet. An approved value changes only after the office reopens it.
     """
     if not scopes.can_report(user, item):
         raise NotAllowed(_("You may not report for this item."))
-    item = DueItem.objects.select_for_update().get(pk=item.pk)
-    obj = submission_for(item, create=True)
-    if obj.pk and expected_version is not None and obj.version != expected_version:
-        raise Conflict(_("Someone else saved this item (version %(v)s) after you opened it. Reload to see their changes; your text is kept below.") % {"v": obj.version})
-    if obj.pk and obj.status == ValueStatus.APPROVED and not scopes.is_office(user, item.plan):
+    item, obj = _locked_submission(item)
+    _guard_version(obj, expected_version)
+    if obj.pk and obj.status == ValueStatus.APPROVED:
         raise NotAllowed(_("This item is approved; ask the office to reopen it."))
+    data = dict(data)
     if item.kind == DueKind.INDICATOR_VALUE:
         has_evidence = evidence_count > 0 or (obj.pk is not None and obj.evidence.exists())
         check = check_value(item.indicator, data, previous=previous_value(item), has_evidence=has_evidence, submitting=submit)
-        if submit and not check.ok:
+        if not check.ok:
             return obj, check
-        for name in ("value", "numerator", "denominator"):
+        for name in ("value", "numerator", "denominator", "qualitative", "source", "note"):
             setattr(obj, name, data.get(name))
-        for name in ("qualitative", "source", "note"):
-            setattr(obj, name, (data.get(name) or "").strip())
         obj.outlier = check.outlier
     else:
-        check = Check()
-        if submit and not (data.get("text") or "").strip():
-            check.error("text", _("Describe the progress made."))
+        check = check_report(data, submitting=submit)
+        if not check.ok:
             return obj, check
-        obj.progress = data.get("progress") or TaskProgress.IN_PROGRESS
-        obj.text = (data.get("text") or "").strip()
+        obj.progress, obj.text = data["progress"], data["text"]
     now = timezone.now()
-    if obj.pk:
-        obj.version += 1
     obj.updated_by = user
     if submit:
         obj.status = ValueStatus.SUBMITTED
         obj.submitted_by, obj.submitted_at = user, now
     elif obj.status != ValueStatus.RETURNED:
         obj.status = ValueStatus.DRAFT if obj.status in (ValueStatus.DRAFT, "") or not obj.pk else obj.status
-    obj.save()
+    _save_versioned(obj)
     record(obj, action or (RevisionAction.SUBMIT if submit else RevisionAction.SAVE), user)
     _update_item(item, obj, now if submit else None)
     return obj, check
@@ -292,28 +413,114 @@ def _update_item(item: DueItem, obj, received: dt.datetime | None) -> None:
 
 @transaction.atomic
 def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_version: int | None = None):
-    """Approve or return what was submitted for a due item; a return needs a comment."""
+    """Approve or return what was submitted for a due item; a return needs a comment; nobody approves their own submission."""
     if not scopes.can_review(user, item):
         raise NotAllowed(_("You may not review this item."))
-    obj = submission_for(item)
-    if obj is None or obj.status != ValueStatus.SUBMITTED:
+    item, obj = _locked_submission(item)
+    if obj.pk is None or obj.status != ValueStatus.SUBMITTED:
         raise NotAllowed(_("Only a submitted item can be approved or returned."))
-    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
     if expected_version is not None and obj.version != expected_version:
         raise Conflict(_("The item changed (version %(v)s) since you opened it; reload it.") % {"v": obj.version})
-    if not approve and not comment.strip():
+    comment = _comment(comment)
+    if not approve and not comment:
         raise NotAllowed(_("Say why the item is returned."))
-    obj.version += 1
-    obj.review_comment = comment.strip()
+    if approve and obj.submitted_by_id == user.pk:
+        raise NotAllowed(_("You submitted this item yourself; someone else must approve it."))
+    obj.review_comment = comment
     obj.updated_by = user
     if approve:
         obj.status, obj.approved_by, obj.approved_at = ValueStatus.APPROVED, user, timezone.now()
     else:
         obj.status = ValueStatus.RETURNED
-    obj.save()
-    record(obj, RevisionAction.APPROVE if approve else RevisionAction.RETURN, user, comment.strip())
-    _update_item(DueItem.objects.get(pk=item.pk), obj, None)
+    _save_versioned(obj)
+    record(obj, RevisionAction.APPROVE if approve else RevisionAction.RETURN, user, comment)
+    _update_item(item, obj, None)
     return obj
+
+
+def _comment(comment: str) -> str:
+    comment = validation.normalise_text(comment, "comment")
+    problem = validation.text_problem(comment, "comment")
+    if problem:
+        raise NotAllowed(problem)
+    return comment
+
+
+@transaction.atomic
+def reopen(user, item: DueItem, *, comment: str, expected_version: int | None = None):
+    """The office reopens an approved value or report (recorded with its reason); it goes back to the reporter as returned."""
+    if not scopes.is_office(user, item.plan):
+        raise NotAllowed(_("Only the office can reopen an approved item."))
+    item, obj = _locked_submission(item)
+    if obj.pk is None or obj.status != ValueStatus.APPROVED:
+        raise NotAllowed(_("Only an approved item can be reopened."))
+    if expected_version is not None and obj.version != expected_version:
+        raise Conflict(_("The item changed (version %(v)s) since you opened it; reload it.") % {"v": obj.version})
+    comment = _comment(comment)
+    if not comment:
+        raise NotAllowed(_("Say why the item is reopened."))
+    obj.status, obj.review_comment, obj.updated_by = ValueStatus.RETURNED, comment, user
+    obj.approved_by = obj.approved_at = None
+    _save_versioned(obj)
+    record(obj, RevisionAction.REOPEN, user, comment)
+    _update_item(item, obj, None)
+    return obj
+
+
+@transaction.atomic
+def record_computed_value(user, plan: Plan, indicator, org_unit, year: int, value: float, source: str):
+    """Record a value healthaction computed itself (a healthy-cell share) through the same checks, versions and revisions.
+
+    The office records it as approved: nobody submitted it, it is computed from signed-off visits. An approved value
+    with another figure is refused (the office reopens it first); the same figure changes nothing.
+    """
+    if not scopes.is_office(user, plan):
+        raise NotAllowed(_("Only the office can record this value."))
+    item = DueItem.objects.filter(kind=DueKind.INDICATOR_VALUE, indicator=indicator, org_unit=org_unit, year=year).first()
+    if item is not None:
+        item, obj = _locked_submission(item)
+    else:  # the plan asks no one for this value (e.g. not yet published): still one row, versioned
+        obj = IndicatorValue.objects.select_for_update().filter(indicator=indicator, org_unit=org_unit, year=year).first()
+        obj = obj or IndicatorValue(indicator=indicator, org_unit=org_unit, year=year)
+    data = {"value": value, "numerator": None, "denominator": None, "qualitative": "", "source": source, "note": ""}
+    check = check_value(indicator, data, submitting=True, has_evidence=True)
+    if not check.ok:
+        raise NotAllowed("；".join(m for ms in check.errors.values() for m in ms))
+    if obj.pk and obj.status == ValueStatus.APPROVED:
+        if obj.value == data["value"]:
+            return obj
+        raise NotAllowed(_("The %(y)s value is already approved (%(v)s); reopen it before recording another.") % {"y": year, "v": f"{obj.value:g}"})
+    for name in ("value", "numerator", "denominator", "qualitative", "source", "note"):
+        setattr(obj, name, data[name])
+    now = timezone.now()
+    obj.outlier = False
+    obj.status, obj.approved_by, obj.approved_at, obj.updated_by = ValueStatus.APPROVED, user, now, user
+    obj.submitted_at = obj.submitted_at or now
+    _save_versioned(obj)
+    record(obj, RevisionAction.APPROVE, user, _("Computed by healthaction: %(s)s") % {"s": data["source"]})
+    if item is not None:
+        _update_item(item, obj, now)
+    return obj
+
+
+def target_for(indicator, year: int):
+    """The target that applies to a year: the first one due in or after it, else the last one."""
+    targets = sorted(indicator.targets.all(), key=lambda t: t.year)
+    return next((t for t in targets if t.year >= year), targets[-1] if targets else None)
+
+
+def review_rows(items: list[DueItem]) -> list[dict]:
+    """For the review queue: each submitted item with its value or report, unit, previous value, target, evidence."""
+    rows = []
+    for item in items:
+        obj = submission_for(item)
+        row = {"item": item, "obj": obj, "evidence": list(obj.evidence.all()) if obj is not None else []}
+        if item.indicator_id:
+            row["unit"] = item.indicator.unit
+            row["previous"] = previous_value(item)
+            row["target"] = target_for(item.indicator, item.year)
+        rows.append(row)
+    return rows
 
 
 # ---- completeness and timeliness ---------------------------------------------------------------
@@ -321,7 +528,7 @@ def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_ve
 def completeness(plan: Plan, today: dt.date | None = None, year: int | None = None) -> dict[str, list[dict]]:
     """Return, per department, per lower-level unit and per action, the share of due items received and received on time (of one year, or all)."""
     today = today or dt.date.today()
-    items = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lte=today).select_related("department", "org_unit", "indicator__action", "task__action")
+    items = DueItem.objects.counting().filter(plan=plan, due_date__lte=today).select_related("department", "org_unit", "indicator__action", "task__action")
     if year is not None:
         items = items.filter(year=year)
     groups: dict[str, dict] = {"department": {}, "org_unit": {}, "action": {}}
@@ -358,26 +565,23 @@ REMINDER_DAYS_BEFORE = 7
 
 def recipients(item: DueItem):
     """Return the users who answer for a due item (its department's liaisons, or its area's office)."""
-    from healthaction.registry.models import Membership
-
-    if item.department_id:
-        members = Membership.objects.filter(role="department_liaison", department_id=item.department_id)
-    else:
-        members = Membership.objects.filter(role="area_office", org_unit_id=item.org_unit_id)
+    members = scopes.reporters(item.department_id, item.org_unit_id)
     return [m.user for m in members.select_related("user") if m.user.email and m.user.is_active]
 
 
 def send_reminders(today: dt.date | None = None, plan: Plan | None = None, days_before: int = REMINDER_DAYS_BEFORE) -> int:
     """Email reminders N days before, on the due date and when overdue; never twice for one item, person and day."""
     today = today or dt.date.today()
-    items = DueItem.objects.filter(received_at__isnull=True, obsolete=False, plan__status=PlanStatus.PUBLISHED).filter(
+    items = DueItem.objects.counting().filter(received_at__isnull=True, plan__status=PlanStatus.PUBLISHED).filter(
         Q(due_date=today + dt.timedelta(days=days_before)) | Q(due_date=today) | Q(due_date__lt=today)
     ).select_related("indicator", "task", "department", "org_unit", "plan")
     if plan is not None:
         items = items.filter(plan=plan)
     per_person: dict[str, list[tuple[DueItem, str]]] = {}
+    everything = []
     for item in items:
         kind = ReminderKind.OVERDUE if item.due_date < today else ReminderKind.DUE_TODAY if item.due_date == today else ReminderKind.BEFORE
+        everything.append((item, kind))
         for user in recipients(item):
             per_person.setdefault(user.email, []).append((item, kind))
     sent = 0
@@ -400,4 +604,50 @@ def send_reminders(today: dt.date | None = None, plan: Plan | None = None, days_
             recipient_list=[email],
         )
         sent += 1
+    send_robot_reminders(everything, today)  # after email: a robot that fails never holds email back
     return sent
+
+
+def robots_for(item: DueItem) -> list:
+    """The active group robots of an item's department, or of its area when no department answers for it."""
+    robots = RobotWebhook.objects.filter(active=True)
+    if item.department_id:
+        return list(robots.filter(department_id=item.department_id))
+    return list(robots.filter(department__isnull=True, org_unit_id=item.org_unit_id))
+
+
+def send_robot_reminders(items: list[tuple[DueItem, str]], today: dt.date) -> int:
+    """Post the reminders of the day to group robots, once per item, robot and day; return messages accepted.
+
+    A failed post keeps nothing in ReminderLog, so a later run the same day tries again.
+    """
+    by_department, by_area = {}, {}
+    for robot in RobotWebhook.objects.filter(active=True):
+        if robot.department_id:
+            by_department.setdefault(robot.department_id, []).append(robot)
+        else:
+            by_area.setdefault(robot.org_unit_id, []).append(robot)
+    per_robot: dict[int, tuple] = {}
+    for item, kind in items:
+        found = by_department.get(item.department_id, []) if item.department_id else by_area.get(item.org_unit_id, [])
+        for robot in found:
+            per_robot.setdefault(robot.pk, (robot, []))[1].append((item, kind))
+    accepted = 0
+    for robot, entries in per_robot.values():
+        fresh = []
+        for item, kind in entries:
+            try:
+                with transaction.atomic():
+                    fresh.append(ReminderLog.objects.create(due_item=item, recipient=robot.channel, kind=kind, sent_on=today))
+            except IntegrityError:
+                continue
+        if not fresh:
+            continue
+        title = _("%(n)s item(s) to report") % {"n": len(fresh)}
+        lines = [f"- {log.due_item} （{log.due_item.period_label}，截止 {log.due_item.due_date:%Y-%m-%d}，{ReminderKind(log.kind).label}）" for log in fresh]
+        text = f"### {title}\n" + "\n".join(lines)
+        if robots.deliver(robot, str(title), text):
+            accepted += 1
+        else:
+            ReminderLog.objects.filter(pk__in=[log.pk for log in fresh]).delete()
+    return accepted

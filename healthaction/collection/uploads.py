@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
+from healthaction.collection import validation
 from healthaction.documents.readers import zip_members, zip_too_big
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -54,7 +55,12 @@ def evidence_from_upload(upload) -> dict:
     if not data:
         raise UploadRejected(_("“%(name)s” is empty.") % {"name": upload.name})
     content_type, ext = sniff(data)
-    original = PurePath(upload.name.replace("\\", "/")).name[:200] or "file"
+    original = PurePath((upload.name or "").replace("\\", "/")).name
+    problem = validation.text_problem(original[: validation.LIMITS["name"]], "name")  # a long name is cut, not refused
+    if problem:
+        raise UploadRejected(_("The file name cannot be used: %(p)s") % {"p": problem})
+    # the name a downloader sees carries the extension of what the file is, not of what it was called
+    original = (PurePath(original).stem.strip() or "file")[: validation.LIMITS["name"] - len(ext)] + ext
     return {
         "file": ContentFile(data, name=f"{uuid.uuid4().hex}{ext}"),
         "original_name": original,

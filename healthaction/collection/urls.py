@@ -8,6 +8,7 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/autosave/", views.autosave, name="autosave"),
     path("items/<int:pk>/review/", views.review_item, name="review-item"),
+    path("items/<int:pk>/reopen/", views.reopen_item, name="reopen-item"),
     path("review/", views.review_queue, name="review"),
     path("excel/", views.excel_page, name="excel"),
     path("excel/template/", views.excel_template, name="excel-template"),

@@ -115,9 +115,17 @@ class RevisionAction(models.TextChoices):
     RETURN = "return", _("Returned")
     APPROVE = "approve", _("Approved")
     IMPORT = "import", _("Imported")
+    REOPEN = "reopen", _("Reopened by the office")
 
 
 class ReminderKind(models.TextChoices):
     BEFORE = "before", _("Before the due date")
     DUE_TODAY = "due_today", _("On the due date")
     OVERDUE = "overdue", _("Overdue")
+
+
+class RobotKind(models.TextChoices):
+    """Group-robot webhooks that reminders can be posted to besides email."""
+
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")

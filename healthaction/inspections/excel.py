@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from healthaction.collection.excel import _header, _number, _text, open_upload
+from healthaction.core.xlsx import safe_cell, unescape_cell
 from healthaction.inspections import services as S
 from healthaction.inspections.models import Checklist, ChecklistItem, Round
 
@@ -59,14 +60,14 @@ def export_checklist(checklist: Checklist) -> bytes:
     kind_word = next(w for w, k in KIND_WORDS.items() if k == checklist.kind)
     for r, (label, value) in enumerate([("标识", checklist.key), ("版本", checklist.version), ("名称", checklist.title), ("类别", kind_word), ("达标分", checklist.pass_mark)], start=1):
         info.cell(row=r, column=1, value=label)
-        info.cell(row=r, column=2, value=value)
+        info.cell(row=r, column=2, value=safe_cell(value))
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 10, 50
     ws = wb.create_sheet(ITEM_SHEET)
     _header(ws, ITEM_HEADERS, [8, 70, 8, 8, 14, 14])
     for r, item in enumerate(checklist.items.select_related("indicator", "task"), start=2):
         values = [item.number, item.text, item.points, "是" if item.evidence_required else "否", item.indicator.number if item.indicator else None, item.task.number if item.task else None]
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value)
+            ws.cell(row=r, column=c, value=safe_cell(value))
     return _save(wb)
 
 
@@ -84,7 +85,7 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
     finally:
         wb.close()
     errors: list[tuple[str, int, str, str]] = []
-    title = _text(info.get("名称"))
+    title = _text(unescape_cell(info.get("名称")))
     if not title:
         errors.append((INFO_SHEET, 0, "名称", _("Give the checklist a title.")))
     kind = KIND_WORDS.get(_text(info.get("类别")))
@@ -104,7 +105,7 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
         row = tuple(row) + (None,) * (len(ITEM_HEADERS) - len(row))
         if all(v in (None, "") for v in row):
             continue
-        number, text = _text(row[0]), _text(row[1])
+        number, text = _text(row[0]), _text(unescape_cell(row[1]))
         if not number:
             errors.append((ITEM_SHEET, r, "编号", _("Give the item a number.")))
         elif number in seen:
@@ -163,7 +164,7 @@ def export_results(rnd: Round) -> bytes:
         values = [code, name, town.name if town else "", county.name if county else "", visit.visited_on, total, full,
                   "是" if total >= rnd.checklist.pass_mark else "否", "已签认" if visit.signed_off_at else ("检查中" if visit.scores.all() else "未检查")]
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value)
+            ws.cell(row=r, column=c, value=safe_cell(value))
     detail = wb.create_sheet(SCORE_SHEET)
     _header(detail, SCORE_HEADERS, [12, 24, 8, 60, 8, 8, 30])
     r = 2
@@ -173,7 +174,7 @@ def export_results(rnd: Round) -> bytes:
         for item in items:
             score = scores.get(item.pk)
             for c, value in enumerate([code, name, item.number, item.text, item.points, score.points if score else None, score.note if score else ""], start=1):
-                detail.cell(row=r, column=c, value=value)
+                detail.cell(row=r, column=c, value=safe_cell(value))
             r += 1
     return _save(wb)
 
@@ -214,7 +215,7 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
             errors.append((SCORE_SHEET, r, "得分", _("“%(v)s” is not a number.") % {"v": row[5]}))
             continue
         if points is not None:
-            entries.setdefault(visit.pk, {})[item.pk] = {"points": points, "note": _text(row[6])}
+            entries.setdefault(visit.pk, {})[item.pk] = {"points": points, "note": _text(unescape_cell(row[6]))}
             rows_of[(visit.pk, item.pk)] = r
     by_pk = {v.pk: v for v in visits.values()}
     numbers = {i.pk: i.number for i in items.values()}

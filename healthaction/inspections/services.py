@@ -6,13 +6,13 @@ import datetime as dt
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from healthaction.collection import services as collection_services
 from healthaction.collection.models import IndicatorValue
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
-from healthaction.core.choices import ValueStatus
 from healthaction.inspections.models import Checklist, ChecklistItem, Finding, FindingEvent, Round, Score, ScoreFile, Visit
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -215,12 +215,8 @@ def sign_off(user, visit: Visit, deadline_days: int = RECTIFY_DAYS) -> list[Find
 
 
 def may_rectify(user, finding: Finding) -> bool:
-    for m in scopes.memberships(user):
-        if finding.department_id and m.department_id == finding.department_id:
-            return True
-        if finding.org_unit_id and m.role == "area_office" and finding.org_unit.path.startswith(m.org_unit.path):
-            return True
-    return scopes.is_office(user, finding.visit.round.plan)
+    path = finding.org_unit.path if finding.org_unit_id else None
+    return scopes.may_rectify(user, department_id=finding.department_id, org_unit_path=path, plan=finding.visit.round.plan)
 
 
 @transaction.atomic
@@ -279,17 +275,20 @@ def healthy_cell_results(rnd: Round) -> dict:
     return {"rows": sorted(rows, key=lambda r: -r["total"]), "per_town": dict(per_town), "per_county": dict(per_county), "share": share}
 
 
-@transaction.atomic
 def record_share(rnd: Round, indicator, user=None) -> IndicatorValue:
-    """Store the share of units meeting the norm as the plan's approved value of an indicator (evaluation picks it up)."""
+    """Store the share of units meeting the norm as the plan's approved value of an indicator (evaluation picks it up).
+
+    It goes through the reporting workflow's own path (checks, a new version, a revision, the due item's status), so a
+    value a liaison submitted is never overwritten silently.
+    """
     share = healthy_cell_results(rnd)["share"]
     if share is None:
         raise InspectionError(_("The round has no visits."))
-    value, _created = IndicatorValue.objects.update_or_create(
-        indicator=indicator, org_unit=rnd.plan.org_unit, year=rnd.year,
-        defaults={"value": round(share, 2), "status": ValueStatus.APPROVED, "source": f"{rnd.title}（健康细胞评估）", "approved_by": user, "approved_at": timezone.now()},
-    )
-    return value
+    try:
+        return collection_services.record_computed_value(user, rnd.plan, indicator, rnd.plan.org_unit, rnd.year, round(share, 2),
+                                                         f"{rnd.title}（健康细胞评估）")
+    except (collection_services.NotAllowed, collection_services.Conflict) as exc:
+        raise InspectionError(str(exc)) from exc
 
 
 def supervision_shares(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, float]]:
@@ -342,22 +341,12 @@ def record_visit(user, visit: Visit, entries: dict[int, dict], visited_on: dt.da
 
 def visible_rounds(user):
     """Rounds a user may open: the office's over its plans, an inspector's own, a leader's within the area."""
-    q = Q(inspectors=user)
-    for m in scopes.memberships(user):
-        if m.role in ("office_admin", "leader"):
-            q |= Q(plan__org_unit__path__startswith=m.org_unit.path)
-    return Round.objects.filter(q).distinct()
+    return Round.objects.filter(scopes.round_filter(user)).distinct()
 
 
 def visible_findings(user):
     """Findings a user may see: of rounds they may open, and those their department or area answers for."""
-    q = Q(visit__round__in=visible_rounds(user))
-    for m in scopes.memberships(user):
-        if m.department_id:
-            q |= Q(department_id=m.department_id)
-        if m.role == "area_office":
-            q |= Q(org_unit__path__startswith=m.org_unit.path)
-    return Finding.objects.filter(q).distinct()
+    return Finding.objects.filter(scopes.finding_filter(user)).distinct()
 
 
 def allowed_steps(user, finding: Finding) -> list[str]:

@@ -15,11 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from healthaction.evaluation import tasks as evaluation_tasks
+from healthaction.core.params import int_param
 from healthaction.inspections import excel
 from healthaction.inspections import services as S
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile, Visit
+from healthaction.collection.current import current_plan
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 
@@ -144,7 +145,8 @@ def checklist_export(request, pk: int):
 @login_required
 def round_new(request):
     plans = _office_plans(request.user, required=True)
-    plan = next((p for p in plans if str(p.pk) == request.GET.get("plan", request.POST.get("plan"))), plans[0])
+    chosen = current_plan(request, published=True)  # the plan kept in the session, not silently the newest
+    plan = next((p for p in plans if chosen is not None and p.pk == chosen.pk), plans[0])
     form = RoundForm(request.POST or None, plan=plan, initial={"year": dt.date.today().year, "inspectors": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -232,13 +234,13 @@ def round_share(request, pk: int):
     rnd = _round(request.user, pk)
     if not scopes.is_office(request.user, rnd.plan):
         raise PermissionDenied
-    indicator = get_object_or_404(rnd.plan.indicators, pk=request.POST.get("indicator"))
+    indicator = get_object_or_404(rnd.plan.indicators, pk=int_param(request.POST, "indicator") or 0)
     try:
         value = S.record_share(rnd, indicator, request.user)
     except S.InspectionError as exc:
         messages.error(request, str(exc))
     else:
-        evaluation_tasks.start_series(rnd.plan.pk, [indicator.pk], user=request.user)
+        # the approved value's own signal has already evaluated it once, after record_share committed
         messages.success(request, _("%(v)s%% recorded as the %(y)s value of “%(i)s”; the evaluation is updated.") % {"v": f"{value.value:g}", "y": value.year, "i": indicator.name})
     return redirect("inspections:round", pk=pk)
 

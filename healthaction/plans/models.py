@@ -1,6 +1,7 @@
 """The plan register: plan, reporting cycles, actions, indicators, baselines, targets, tasks."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,8 @@ class Plan(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     document_text = models.TextField(_("text of the source document"), blank=True, editable=False)
     is_public = models.BooleanField(_("shown in the public view"), default=False)
+    # first day of the first period reported live; items due before it are history (entered, never overdue)
+    reporting_start = models.DateField(_("reporting starts"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -125,6 +128,8 @@ class Indicator(SourceMixin):
     denominator = models.CharField(_("denominator"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     report_by_lower_units = models.BooleanField(_("lower-level governments report it too"), default=True)
+    # measurement tolerance: movements within it count as no change (empty: half the target's last written digit)
+    tolerance = models.FloatField(_("tolerance"), null=True, blank=True, validators=[MinValueValidator(0.0)])
 
     class Meta:
         verbose_name = _("indicator")

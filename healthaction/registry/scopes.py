@@ -8,7 +8,7 @@ leader reads everything in their area and changes nothing.
 
 from django.db.models import Q
 
-from healthaction.core.choices import Role
+from healthaction.core.choices import PlanStatus, Role
 from healthaction.registry.models import Membership, OrgUnit
 
 
@@ -86,8 +86,6 @@ def reporting_unit_for(user) -> OrgUnit | None:
 
 def visible_plans(user, plans):
     """Return the plans (a queryset) a user may open: the office its area's, others the published ones above or within their area."""
-    from healthaction.core.choices import PlanStatus
-
     if user.is_superuser:
         return plans
     if not user.is_authenticated:
@@ -101,6 +99,136 @@ def visible_plans(user, plans):
     return plans.filter(q)
 
 
+def org_unit_filter(user, prefix: str = "") -> Q:
+    """A Q over org units (or a model reaching one through `prefix`): the user's areas, what lies below them and the
+    units above them (a county sees its city and province, not a neighbouring county)."""
+    if user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        q |= Q(**{f"{prefix}path__startswith": m.org_unit.path}) | Q(**{f"{prefix}path__in": [p + "/" for p in _prefixes(m.org_unit.path)]})
+    return q
+
+
 def _prefixes(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: k + 1]) for k in range(len(parts))]
+
+
+# ---- reports, completeness and exports -----------------------------------------------------------------
+
+READABLE_STATUSES = (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED)
+
+
+def may_read_reports(user, plan) -> bool:
+    """Reports, exports and completeness of a plan: its office (any status); once published (or archived), the leaders
+    whose area holds the plan's unit and the leads of the plan's own actions. Nobody from another area."""
+    if user.is_superuser or is_office(user, plan):
+        return True
+    if not user.is_authenticated or plan.status not in READABLE_STATUSES:
+        return False
+    for m in memberships(user):
+        if m.role == Role.LEADER and plan.org_unit.path.startswith(m.org_unit.path):
+            return True
+        if m.role == Role.ACTION_LEAD and m.action is not None and m.action.plan_id == plan.pk:
+            return True
+    return False
+
+
+def report_plans(user, plans):
+    """The plans (a queryset) whose reports a user may read; the queryset form of `may_read_reports`."""
+    if user.is_superuser:
+        return plans
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        within = Q(org_unit__path__startswith=m.org_unit.path)
+        if m.role == Role.OFFICE_ADMIN:
+            q |= within
+        elif m.role == Role.LEADER:
+            q |= within & Q(status__in=READABLE_STATUSES)
+        elif m.role == Role.ACTION_LEAD and m.action is not None:
+            q |= Q(pk=m.action.plan_id, status__in=READABLE_STATUSES)
+    return plans.filter(q)
+
+
+def excel_units(user, plan):
+    """Org units (a queryset) a user may download a template for: the office its plan's lower units, a county its own."""
+    if is_office(user, plan):
+        return plan.org_unit.children.all()
+    return OrgUnit.objects.filter(pk__in=[m.org_unit_id for m in memberships(user) if m.role == Role.AREA_OFFICE])
+
+
+def reporters(department_id: int | None, org_unit_id: int):
+    """Memberships (a queryset) of the people who answer for an obligation: its department's liaisons, or its area's office."""
+    if department_id:
+        return Membership.objects.filter(role=Role.DEPARTMENT_LIAISON, department_id=department_id)
+    return Membership.objects.filter(role=Role.AREA_OFFICE, org_unit_id=org_unit_id)
+
+
+# ---- supervision -----------------------------------------------------------------------------------------
+# Lookup paths are passed in by the caller so that this module never imports the apps above it.
+
+def round_filter(user, prefix: str = "") -> Q:
+    """A Q over rounds (or a model reaching them through `prefix`): an inspector's own, the office's and leaders' in their area."""
+    if user.is_superuser:
+        return Q()
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(**{f"{prefix}inspectors": user})
+    for m in memberships(user):
+        if m.role in (Role.OFFICE_ADMIN, Role.LEADER):
+            q |= Q(**{f"{prefix}plan__org_unit__path__startswith": m.org_unit.path})
+    return q
+
+
+def finding_filter(user, round_prefix: str = "visit__round__") -> Q:
+    """A Q over findings: of rounds the user may open, and those their department or area answers for."""
+    q = round_filter(user, round_prefix)
+    for m in memberships(user):
+        if m.department_id:
+            q |= Q(department_id=m.department_id)
+        if m.role == Role.AREA_OFFICE:
+            q |= Q(org_unit__path__startswith=m.org_unit.path)
+    return q
+
+
+def may_rectify(user, *, department_id: int | None, org_unit_path: str | None, plan) -> bool:
+    """Whether a user reports the rectification of a finding: its department, its area's office, or the plan's office."""
+    for m in memberships(user):
+        if department_id and m.department_id == department_id:
+            return True
+        if org_unit_path and m.role == Role.AREA_OFFICE and org_unit_path.startswith(m.org_unit.path):
+            return True
+    return is_office(user, plan)
+
+
+# ---- people: accounts of the departments and areas that report ---------------------------------
+
+PEOPLE_ROLES = (Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE)
+
+
+def can_manage_people(user, plan) -> bool:
+    """The office of the plan's area brings its reporters in: accounts, sign-in sheets, group robots."""
+    return is_office(user, plan)
+
+
+def can_manage_account(user, plan, account) -> bool:
+    """An office may reset or deactivate only reporter accounts (liaisons, area offices) within its plan's area."""
+    if not can_manage_people(user, plan) or account.is_superuser or account.pk == user.pk:
+        return False
+    held = list(Membership.objects.filter(user=account).select_related("org_unit"))
+    return bool(held) and all(m.role in PEOPLE_ROLES and m.org_unit.path.startswith(plan.org_unit.path) for m in held)
+
+
+def review_filter(user, prefix: str = "") -> Q:
+    """A Q over DueItem for the items this user may approve or return (the database form of can_review)."""
+    p = prefix
+    if user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role == Role.OFFICE_ADMIN:
+            q |= Q(**{f"{p}plan__org_unit__path__startswith": m.org_unit.path})
+        elif m.role == Role.ACTION_LEAD:
+            q |= Q(**{f"{p}indicator__action": m.action_id}) | Q(**{f"{p}task__action": m.action_id})
+    return q

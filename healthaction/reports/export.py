@@ -8,6 +8,7 @@ import re
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from healthaction.core.xlsx import safe_row
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.plans.models import Plan
 
@@ -49,12 +50,12 @@ def build_export(plan: Plan) -> bytes:
         sheet_for(action)
     for r in results:
         ind = r.indicator
-        sheet_for(ind.action).append([
+        sheet_for(ind.action).append(safe_row([
             ind.number, ind.name, ind.unit, ind.get_nature_display(), r.org_unit.name, r.year,
             r.qualitative or r.value, r.target_year, r.target_value, None if r.expected is None else round(r.expected, 2),
             r.get_status_display(), r.explanation, None if r.forecast is None else round(r.forecast, 2),
             {True: "是", False: "否"}.get(r.forecast_met, ""),
-        ])
+        ]))
     for ws in sheets.values():
         ws.auto_filter.ref = ws.dimensions
     buf = io.BytesIO()

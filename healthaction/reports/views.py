@@ -6,10 +6,11 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from healthaction.core import jobs
+from healthaction.core.params import year_param
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -20,10 +21,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _allowed(user, plan) -> bool:
-    return scopes.is_office(user, plan) or bool({"leader", "action_lead"} & scopes.roles(user))
-
-
 def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
@@ -32,7 +29,7 @@ def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
 
 @login_required
 def reports_page(request):
-    plans = [p for p in Plan.objects.exclude(status="draft").select_related("org_unit") if _allowed(request.user, p)]
+    plans = list(scopes.report_plans(request.user, Plan.objects.select_related("org_unit")).order_by("pk"))
     if not plans:
         raise PermissionDenied
     years = {p.pk: list(EvaluationResult.objects.filter(plan=p).order_by("-year").values_list("year", flat=True).distinct()) for p in plans}
@@ -41,13 +38,11 @@ def reports_page(request):
 
 @login_required
 def download(request, plan_id: int, kind: str):
-    plan = get_object_or_404(Plan, pk=plan_id)
-    if not _allowed(request.user, plan):
-        raise PermissionDenied
-    try:
-        year = int(request.GET.get("year") or dt.date.today().year - 1)
-    except ValueError:
-        raise Http404
+    # someone outside the plan's area or before it is published learns nothing, not even that it exists
+    plan = scopes.report_plans(request.user, Plan.objects.select_related("org_unit")).filter(pk=plan_id).first()
+    if plan is None or not scopes.may_read_reports(request.user, plan):
+        raise Http404(_("No such plan, or it is not yours to see."))
+    year = year_param(request.GET) or dt.date.today().year - 1
     if kind not in tasks.KINDS:
         raise Http404
     if kind == "annual-pdf" and libreoffice() is None:

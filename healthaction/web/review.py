@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from healthaction.collection.services import publish_plan
+from healthaction.collection.services import current_period, parse_period, period_choices, period_start, publish_plan
 from healthaction.core import jobs
 from healthaction.core.choices import IndicatorGroup, Nature, PlanStatus
 from healthaction.documents.readers import MAX_INPUT_BYTES, SUPPORTED
@@ -42,7 +42,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["name", "unit", "group", "nature", "direction"]
+        fields = ["name", "unit", "group", "nature", "direction", "tolerance"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,6 +99,7 @@ def review(request, plan_id: int):
     return render(request, "web/review.html", {
         "plan": plan, "lines": list(enumerate(lines, start=1)), "actions": plan.actions.order_by("number"), "indicators": indicators, "tasks": tasks,
         "warnings": plan.parse_warnings.all(), "open_warnings": plan.parse_warnings.filter(resolved=False).count(),
+        "periods": period_choices(plan), "current_start": period_start(*current_period()).isoformat(),
     })
 
 
@@ -148,9 +149,18 @@ def publish(request, plan_id: int):
     if open_warnings:
         messages.error(request, _("Resolve the %(n)s open parser warnings before publishing.") % {"n": open_warnings})
         return redirect("plan-review", plan_id=plan.pk)
-    counts = publish_plan(plan)
+    choices = dict(period_choices(plan))
+    start_text = request.POST.get("start") or ""
+    if start_text and start_text not in choices:
+        messages.error(request, _("Choose the period from which reporting starts from the list."))
+        return redirect("plan-review", plan_id=plan.pk)
+    counts = publish_plan(plan, start=parse_period(start_text) if start_text else None)
     if request.POST.get("public") == "1":
         plan.is_public = True
         plan.save(update_fields=["is_public"])
-    messages.success(request, _("Published. %(n)s reporting items were created.") % {"n": counts["created"]})
-    return redirect("plan-detail", plan_id=plan.pk)
+    messages.success(request, _("Published. %(n)s reporting items were created from %(start)s on; %(h)s items of earlier periods are history "
+                                "(they may be entered, never overdue).") % {"n": counts["created"] - counts["history"], "start": plan.reporting_start, "h": counts["history"]})
+    if counts["unassigned"]:
+        messages.warning(request, _("%(n)s items have no responsible department: assign them below.") % {"n": counts["unassigned"]})
+    # next step of the first cycle: bring the departments and counties in
+    return redirect("people:plan", plan_id=plan.pk)

@@ -5,6 +5,7 @@ from healthaction.web import public, review, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("plans/import/", review.import_document, name="plan-import"),
+    path("plans/switch/", views.switch_plan, name="plan-switch"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:plan_id>/actions/<int:number>/", views.action_detail, name="action-detail"),
     path("plans/<int:plan_id>/compare/", views.compare, name="plan-compare"),

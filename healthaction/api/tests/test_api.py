@@ -4,8 +4,8 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
+from healthaction.api.tokens import issue
 from healthaction.collection.models import IndicatorValue
 from healthaction.plans.models import Indicator
 
@@ -13,8 +13,8 @@ from healthaction.plans.models import Indicator
 @pytest.fixture
 def api(client):
     def as_user(username):
-        token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=username))
-        client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+        _token, key = issue(get_user_model().objects.get(username=username))
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"
         return client
 
     return as_user

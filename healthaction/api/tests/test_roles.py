@@ -4,16 +4,16 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
+from healthaction.api.tokens import issue
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
 from healthaction.core.choices import PlanStatus
 from healthaction.plans.models import Indicator, Plan
 
 
 def _token(client, username):
-    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=username))
-    return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _token, key = issue(get_user_model().objects.get(username=username))
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
 
 
 @pytest.fixture

@@ -10,7 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from healthaction.evaluation.models import AssessmentScheme, AssessmentScore, EvaluationResult
+from healthaction.evaluation.models import (
+    AssessmentScheme,
+    AssessmentScore,
+    EvaluationResult,
+)
 from healthaction.evaluation.services import assess_plan
 from healthaction.inspections import excel
 from healthaction.inspections import services as S
@@ -276,11 +280,11 @@ def test_a_checklist_in_use_is_frozen_and_a_new_version_is_edited_on_the_web(log
 
 
 def test_the_api_lists_rounds_visits_and_findings_within_each_users_scope(client, demo):
-    from rest_framework.authtoken.models import Token
+    from healthaction.api.tokens import issue
 
     def auth(username):
-        token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=username))
-        return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+        _token, key = issue(get_user_model().objects.get(username=username))
+        return {"HTTP_AUTHORIZATION": f"Token {key}"}
 
     supervision = Round.objects.get(title="2025年度健康青川行动专项督导")
     rounds = client.get("/api/inspection-rounds/?year=2025", **auth("inspector")).json()["results"]

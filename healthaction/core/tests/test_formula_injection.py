@@ -1,0 +1,99 @@
+"""Every spreadsheet healthaction writes shows a text beginning with = + - @ tab or CR as text, never as a formula."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from healthaction.collection.models import DueItem, IndicatorValue
+from healthaction.core.xlsx import safe_cell, unescape_cell
+from healthaction.plans.models import Indicator
+from healthaction.registry.models import Department, OrgUnit
+
+EVIL = '=HYPERLINK("http://x","y")'
+
+
+def _cells(content: bytes):
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def _assert_neutral(content: bytes):
+    cells = _cells(content)
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []  # no formula anywhere
+    assert any(c.value == "'" + EVIL for c in cells), "the text is in the file, shown as text"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+86", "'+86"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("正常文字", "正常文字"), (-5, -5), (3.5, 3.5), (None, None), ("", ""),
+])
+def test_safe_cell_follows_the_owasp_rule_and_keeps_numbers(value, expected):
+    assert safe_cell(value) == expected
+    assert unescape_cell(safe_cell(value)) == value
+
+
+@pytest.fixture
+def literacy(demo):
+    return Indicator.objects.get(plan=demo["plan"], name="居民健康素养水平")
+
+
+def test_the_reporting_template(login, demo, literacy):
+    item = DueItem.objects.get(indicator=literacy, org_unit__code="990100", year=2026)
+    IndicatorValue.objects.create(indicator=literacy, org_unit=item.org_unit, year=2026, value=30, note=EVIL, status="draft")
+    client = login("liaison")
+    department = Department.objects.get(name="市卫生健康委")
+    response = client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}")
+    _assert_neutral(response.content)
+
+
+def test_the_reporting_template_round_trip_keeps_the_text(login, demo, literacy):
+    from healthaction.collection import excel
+    from django.contrib.auth import get_user_model
+
+    client = login("liaison")
+    department = Department.objects.get(name="市卫生健康委")
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").content))
+    ws = wb[excel.VALUE_SHEET]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == DueItem.objects.get(indicator=literacy, org_unit__code="990100", year=2026).pk)
+    ws.cell(row, 9).value, ws.cell(row, 13).value, ws.cell(row, 14).value = 30, "统计", "'-3 个样本点缺失"
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = excel.import_workbook(get_user_model().objects.get(username="liaison"), buf.getvalue())
+    assert not result.errors, result.errors
+    assert IndicatorValue.objects.get(indicator=literacy, org_unit__code="990100", year=2026).note == "-3 个样本点缺失"
+
+
+def test_the_results_export(login, demo, literacy):
+    Indicator.objects.filter(pk=literacy.pk).update(name=EVIL)
+    _assert_neutral(login("office").get(f"/reports/{demo['plan'].pk}/excel/").content)
+
+
+def test_the_catalogue_export(login, demo, literacy):
+    from healthaction.catalogue.services import load_catalogue
+
+    load_catalogue()
+    Indicator.objects.filter(pk=literacy.pk).update(name=EVIL)
+    _assert_neutral(login("leader").get("/catalogue/export/").content)
+
+
+def test_the_checklist_and_round_exports(login, demo):
+    from healthaction.inspections.models import Round, Score
+
+    rnd = Round.objects.get(title="2025年度健康青川行动专项督导")
+    rnd.checklist.items.filter(pk=rnd.checklist.items.first().pk).update(text=EVIL)
+    office = login("office")
+    _assert_neutral(office.get(f"/inspections/checklists/{rnd.checklist.pk}/export/").content)
+    Score.objects.filter(pk=Score.objects.filter(visit__round=rnd).first().pk).update(note="@" + EVIL[1:], points=0)
+    content = office.get(f"/inspections/rounds/{rnd.pk}/export/").content
+    cells = _cells(content)
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert any(c.value == "'" + EVIL for c in cells) and any(c.value == "'@" + EVIL[1:] for c in cells)
+
+
+def test_the_county_comparison_csv(login, demo):
+    OrgUnit.objects.filter(code="990121").update(name=EVIL)
+    response = login("office").get(f"/plans/{demo['plan'].pk}/compare/?format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ["'" + EVIL] == [r[0] for r in rows if "HYPERLINK" in r[0]]
