@@ -98,7 +98,7 @@ def start(task, *, kind: str, user=None, lock_key: str = "", **params) -> Job:
         if lock_key:
             JobLock.objects.get_or_create(key=lock_key)
             # serialise concurrent starts on the lock row, then look for a job already waiting or running
-            JobLock.objects.select_for_update().filter(key=lock_key).first()
+            list(JobLock.objects.select_for_update().filter(key=lock_key).values_list("pk", flat=True))
             existing = Job.objects.filter(lock_key=lock_key, status__in=Job.ACTIVE).order_by("pk").first()
             if existing is not None:
                 return existing
