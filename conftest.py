@@ -131,3 +131,10 @@ def pytest_runtest_setup(item):
     for name, (_, reason) in REQUIRED_TOOLS.items():
         if item.get_closest_marker(name) and not _tool_present(name):
             pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_in_place(settings):
+    """Background jobs run in place on django-tasks' Immediate backend, so a test sees their result at once: the
+    tests prove the work, not the queue. core/tests/test_worker.py and test_serve.py run real worker processes."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,10 +1,11 @@
 """Load benchmark: the dashboard and the indicator page at city scale under 20 concurrent users, on PostgreSQL.
 
-City scale: 1 city, 10 counties, 150 towns, 150 indicators, 10 years of values. The server is gunicorn
-(2 workers × 4 threads) in a second process on loopback; the load comes from this process (20 threads
+City scale: 1 city, 10 counties, 150 towns, 150 indicators, 10 years of values. The server is
+`healthaction serve --no-worker` with its default settings (gunicorn, WEB_WORKERS/WEB_THREADS defaults, WhiteNoise)
+in a second process on loopback; the load comes from this process (20 threads
 with keep-alive connections, each a logged-in user). Prints p50/p95 latency and throughput for the
 dashboard, the indicator page and a trivial view (/healthz) under the same load, and the ratios.
-Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/ha_bench; the database
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/ha_runtime_bench; the database
 is created when missing and refilled).
 Run: .venv/bin/python bench/web_load.py [--seconds 20]
 """
@@ -25,16 +26,16 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ha_bench")
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ha_runtime_bench")
 os.environ["DATABASE_URL"] = DB_URL
 os.environ.setdefault("HEALTHACTION_VAR_DIR", tempfile.mkdtemp(prefix="ha-load-"))
 os.environ["DJANGO_SETTINGS_MODULE"] = "healthaction.settings"
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8150"))
 
 
 def wait_for_server(port: int) -> None:
-    """Wait until the server answers /healthz (up to 10 s)."""
-    for _ in range(50):
+    """Wait until the server answers /healthz (up to 120 s: serve migrates and collects static files first)."""
+    for _ in range(600):
         try:
             http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
             return
@@ -167,7 +168,12 @@ def main():
     plan_id, indicator_id, values = build()
     print(f"setup: {values:,} values, {time.perf_counter() - t0:.0f} s")
     env = dict(os.environ, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "healthaction.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "2", "--threads", "4", "--log-level", "warning"], env=env, cwd=ROOT)
+    env.setdefault("WEB_ACCESS_LOG", "/dev/null")
+    server = subprocess.Popen([sys.executable, "-m", "healthaction.cli", "serve", "--no-worker", f"127.0.0.1:{PORT}"], env=env, cwd=ROOT)
+    from healthaction.core.server import gunicorn_options
+
+    options = gunicorn_options(f"127.0.0.1:{PORT}")
+    print(f"server: healthaction serve (gunicorn {options['workers']} workers x {options['threads']} threads, WhiteNoise)")
     try:
         wait_for_server(PORT)
         load(f"/plans/{plan_id}/", 4, 2)  # warm up
@@ -180,8 +186,8 @@ def main():
             p95, rps = results[name]
             print(f"{name}: p95 {'under' if p95 < 200 else 'OVER'} 200 ms; throughput {rps / trivial:.2f} × the trivial view's")
     finally:
-        server.terminate()
-        server.wait(10)
+        server.terminate()  # serve passes SIGTERM on to gunicorn
+        server.wait(60)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "healthaction.core",
     "healthaction.registry",
     "healthaction.plans",
@@ -98,6 +100,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files only; media stays behind permission-checked views
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "healthaction.core.security.SecurityHeadersMiddleware",
+    "healthaction.core.security.SessionRefreshMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers locked-out logins
 ]
 
@@ -173,7 +177,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_EXPIRE_AT_BROWSER_CLOSE = _env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
-SESSION_SAVE_EVERY_REQUEST = True  # an active user stays signed in; an idle one expires after SESSION_COOKIE_AGE
+# Not on every request (a job page polls each second): SessionRefreshMiddleware renews an active user's session
+# at most every SESSION_REFRESH_SECONDS, so an idle one still expires SESSION_COOKIE_AGE after their last activity.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "300"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -197,11 +204,47 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise scans it at start
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # `healthaction serve` sets STATIC_MANIFEST and collects first: WhiteNoise then serves hashed, compressed names
+    # with far-future caching. Without it (tests, runserver) names stay plain and need no collectstatic.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if _env_bool("STATIC_MANIFEST", False) else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG  # a developer's runserver sees edits without collectstatic
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"  # uploads are served through views that check permissions
 
-JOBS_INLINE = _env_bool("JOBS_INLINE", False)
+# Background work: django-tasks (Django 6.0's Tasks API) on django-tasks-db's database backend, so the queue lives
+# in the same SQLite or PostgreSQL database and needs no other service (docs/deploy.md). JOBS_INLINE=1 runs each
+# task in place with the Immediate backend (the tests do, through core.jobs.IMMEDIATE).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"} if _env_bool("JOBS_INLINE", False)
+    else {"BACKEND": "django_tasks_db.DatabaseBackend"}
+}
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "5"))
+JOB_STALE_SECONDS = float(os.environ.get("JOB_STALE_SECONDS", "60"))  # no heartbeat for this long: the worker is gone
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "2"))
+# Periodic work run by the worker (core/schedule.py): "off" turns one off, HEALTHACTION_SCHEDULE=off all of them.
+SCHEDULE_ENABLED = _env_bool("HEALTHACTION_SCHEDULE", True)
+SCHEDULE = {
+    "reminders": os.environ.get("SCHEDULE_REMINDERS", "daily 07:30"),
+    "evaluate": os.environ.get("SCHEDULE_EVALUATE", "daily 02:00"),
+    "backup": os.environ.get("SCHEDULE_BACKUP", "weekly sun 03:00"),
+}
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "8"))  # scheduled backups kept in var/backups
+
+# One cache for every web process and worker when CACHE_URL names Redis (redis://host:6379/0); else per process.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "healthaction")}}
+elif CACHE_URL:
+    raise ValueError(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -211,9 +254,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "healthaction@localhost")
 
+# Job failures and worker events are logged with their traceback whatever DEBUG says (to stderr: gunicorn,
+# systemd or docker keep it).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "healthaction": {"level": os.environ.get("HEALTHACTION_LOG_LEVEL", "INFO")},
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+    },
 }

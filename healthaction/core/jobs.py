@@ -1,20 +1,69 @@
-"""A small in-process job runner: a thread per job, progress in the database, pages poll it.
+"""Background jobs on a real queue: django-tasks (Django 6.0's Tasks API) with django-tasks-db's database backend.
 
-Enough for one server process; docs/deploy.md explains moving these to workers on a real
-queue when running several. With JOBS_INLINE (tests) the work runs in the request.
+Why this queue: it keeps its rows in the database healthaction already has, SQLite or PostgreSQL, so a single
+machine needs no other service and several machines need only the shared PostgreSQL (docs/deploy.md).
+
+How a job runs:
+- A view stores what the job needs first (an uploaded file goes to storage) and calls `start(task, ...)` with
+  ids and paths only. `start` saves a `Job` row (what the page polls) and enqueues the task when the
+  transaction commits, so a worker never sees a job whose data is not there yet.
+- Each task is a module-level function in its app's tasks.py that calls `execute(job_id, body, **params)`.
+  `execute` claims the Job with a conditional UPDATE (queued → running, so a duplicate delivery does nothing),
+  takes the job's lock if it has one (one evaluation per plan), calls `body(job, progress, **params)`, and
+  records done or failed; a failure is logged with its traceback and the page shows the reason.
+- The worker (`healthaction worker`, core/worker.py) beats a heartbeat for its running jobs; any worker
+  sweeps Jobs whose heartbeat stopped (the process was killed or the machine restarted): they are queued
+  again up to JOB_MAX_ATTEMPTS times, then marked failed with the reason.
 """
 
 from __future__ import annotations
 
-import threading
-import traceback
+import datetime as dt
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Callable
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from healthaction.core.models import Job
+from healthaction.core.models import Job, JobLock
+
+log = logging.getLogger("healthaction.jobs")
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LOCK_RETRY_SECONDS = 5
+
+# Set by the worker process; a job run in place (Immediate backend) is tagged with its process instead.
+WORKER_ID = ""
+
+
+def worker_id() -> str:
+    return WORKER_ID or f"inline-{os.getpid()}"
+
+
+class JobError(Exception):
+    """A failure whose message is meant for the user (shown on the job page as it is)."""
+
+
+@dataclass
+class Outcome:
+    """What a job body returns: a message, where to go next, and optionally a file to download."""
+
+    message: str
+    url: str = ""
+    file_name: str = ""
+    file_data: bytes | None = field(default=None, repr=False)
 
 
 class Progress:
@@ -22,30 +71,201 @@ class Progress:
         self.job = job
 
     def __call__(self, percent: int, message: str = "") -> None:
-        Job.objects.filter(pk=self.job.pk).update(progress=max(0, min(100, percent)), message=message, status=Job.RUNNING)
+        Job.objects.filter(pk=self.job.pk, status=Job.RUNNING).update(
+            progress=max(0, min(100, percent)), message=message, heartbeat_at=timezone.now())
 
 
-def start(kind: str, user, work: Callable[[Progress], tuple[str, str]]) -> Job:
-    """Create a job and run `work(progress)`; it returns (message, result_url) or raises with a user-facing message."""
-    job = Job.objects.create(kind=kind, user=user)
+def _immediate(task) -> bool:
+    from django_tasks.backends.immediate import ImmediateBackend
 
-    def run(threaded: bool):
-        if threaded:
-            close_old_connections()
-        try:
-            message, url = work(Progress(job))
-            Job.objects.filter(pk=job.pk).update(status=Job.DONE, progress=100, message=message, result_url=url, finished_at=timezone.now())
-        except Exception as exc:  # the message is shown to the user; the trace goes to the log
-            if settings.DEBUG:
-                traceback.print_exc()
-            Job.objects.filter(pk=job.pk).update(status=Job.FAILED, message=str(exc) or type(exc).__name__, finished_at=timezone.now())
-        finally:
-            if threaded:
-                close_old_connections()  # the thread's own connection; never the request's
+    return isinstance(task.get_backend(), ImmediateBackend)
 
-    if getattr(settings, "JOBS_INLINE", False):
-        run(threaded=False)
+
+def stage_upload(upload, folder: str = "uploads/jobs") -> str:
+    """Store an uploaded file before its job starts; the job receives this storage name, never the bytes."""
+    name = upload.name or "upload"
+    suffix = PurePosixPath(name).suffix.lower()[:10]
+    upload.seek(0)
+    return default_storage.save(f"{folder}/{uuid.uuid4().hex}{suffix}", ContentFile(upload.read()))
+
+
+def start(task, *, kind: str, user=None, lock_key: str = "", **params) -> Job:
+    """Save a Job and enqueue `task(job_id=…, **params)` once the current transaction commits.
+
+    With a `lock_key`, a job of that key still queued or running is returned instead of a second one.
+    """
+    with transaction.atomic():
+        if lock_key:
+            JobLock.objects.get_or_create(key=lock_key)
+            # serialise concurrent starts on the lock row, then look for a job already waiting or running
+            list(JobLock.objects.select_for_update().filter(key=lock_key).values_list("pk", flat=True))
+            existing = Job.objects.filter(lock_key=lock_key, status__in=Job.ACTIVE).order_by("pk").first()
+            if existing is not None:
+                return existing
+        job = Job.objects.create(kind=kind, user=user, task_path=task.module_path, params=params, lock_key=lock_key,
+                                 language=translation.get_language() or "")
+    if _immediate(task):
+        # runs in place, in this transaction: it sees the Job row without waiting for a commit
+        _enqueue(job.pk, task, params)
     else:
-        threading.Thread(target=run, args=(True,), name=f"job-{job.pk}", daemon=True).start()
+        transaction.on_commit(lambda: _enqueue(job.pk, task, params))
     job.refresh_from_db()
     return job
+
+
+def _enqueue(job_id: int, task, params: dict, run_after: dt.datetime | None = None) -> None:
+    if run_after is not None:
+        task = task.using(run_after=run_after)
+    result = task.enqueue(job_id=job_id, **params)
+    Job.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+
+
+def requeue(job: Job, run_after: dt.datetime | None = None) -> None:
+    """Enqueue a Job's task again (after a crash, or while its lock is held); the Job must be queued."""
+    _enqueue(job.pk, import_string(job.task_path), job.params, run_after)
+
+
+def _claim(job_id: int) -> Job | None:
+    now = timezone.now()
+    changed = Job.objects.filter(pk=job_id, status=Job.QUEUED).update(
+        status=Job.RUNNING, worker_id=worker_id(), started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
+    return Job.objects.get(pk=job_id) if changed == 1 else None
+
+
+def acquire(job: Job) -> bool:
+    """Take the job's lock with a conditional UPDATE: of several workers exactly one changes the row.
+
+    Works alike on SQLite (one writer at a time) and PostgreSQL (the second UPDATE waits on the row lock,
+    then re-checks `job IS NULL` and changes nothing)."""
+    if not job.lock_key:
+        return True
+    JobLock.objects.get_or_create(key=job.lock_key)
+    return JobLock.objects.filter(key=job.lock_key, job__isnull=True).update(job=job, acquired_at=timezone.now()) == 1
+
+
+def release(job: Job) -> None:
+    if job.lock_key:
+        JobLock.objects.filter(key=job.lock_key, job=job).update(job=None, acquired_at=None)
+
+
+def _finish(job: Job, status: str, message: str, **fields) -> None:
+    Job.objects.filter(pk=job.pk, status=Job.RUNNING, worker_id=job.worker_id).update(
+        status=status, message=message[:5000], finished_at=timezone.now(), **fields)
+
+
+def execute(job_id: int, body: Callable[..., Outcome], **params) -> str:
+    """Run one job: claim, lock, run `body(job, progress, **params)`, record the outcome. Returns the status."""
+    language = Job.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _execute(job_id, body, params)
+
+
+def _execute(job_id: int, body: Callable[..., Outcome], params: dict) -> str:
+    job = _claim(job_id)
+    if job is None:
+        log.info("job %s is not queued any more (done, failed or taken by another worker): skipped", job_id)
+        return "skipped"
+    if not acquire(job):
+        if _immediate(import_string(job.task_path)):
+            _finish(job, Job.FAILED, _("Another job of this kind is already running for this plan; try again later."))
+            return Job.FAILED
+        # someone else holds the lock: wait our turn rather than run two at once
+        Job.objects.filter(pk=job.pk, status=Job.RUNNING).update(
+            status=Job.QUEUED, worker_id="", attempts=F("attempts") - 1, message=_("Waiting for the running job to finish…"))
+        requeue(job, run_after=timezone.now() + dt.timedelta(seconds=LOCK_RETRY_SECONDS))
+        return "waiting"
+    try:
+        outcome = body(job, Progress(job), **params)
+        fields = {"progress": 100, "result_url": outcome.url}
+        if outcome.file_data is not None:
+            job.result_file.save(outcome.file_name, ContentFile(outcome.file_data), save=False)
+            fields["result_file"] = job.result_file.name
+            fields["result_url"] = outcome.url or reverse_download(job)
+        _finish(job, Job.DONE, outcome.message, **fields)
+        log.info("job %s (%s) done: %s", job.pk, job.kind, outcome.message)
+        return Job.DONE
+    except JobError as exc:
+        log.warning("job %s (%s) failed: %s", job.pk, job.kind, exc)
+        _finish(job, Job.FAILED, str(exc))
+        return Job.FAILED
+    except Exception as exc:
+        log.exception("job %s (%s) failed with an unexpected error", job.pk, job.kind)
+        _finish(job, Job.FAILED, _("The job failed: %(error)s") % {"error": str(exc) or type(exc).__name__})
+        return Job.FAILED
+    finally:
+        release(job)
+
+
+def reverse_download(job: Job) -> str:
+    from django.urls import reverse
+
+    return reverse("job-file", args=[job.pk])
+
+
+def sweep(now: dt.datetime | None = None) -> list[int]:
+    """Requeue or fail Jobs whose worker stopped beating. Any number of workers may sweep at once: each Job is
+    taken by a conditional UPDATE on the heartbeat it was seen with, so only one sweeper acts on it."""
+    now = now or timezone.now()
+    stale_before = now - dt.timedelta(seconds=settings.JOB_STALE_SECONDS)
+    swept = []
+    for job in Job.objects.filter(status=Job.RUNNING, heartbeat_at__lt=stale_before):
+        retry = job.attempts < settings.JOB_MAX_ATTEMPTS and bool(job.task_path)
+        if retry:
+            message = _("The worker running this job stopped (restart or crash); it is being tried again.")
+            changes = {"status": Job.QUEUED, "worker_id": "", "progress": 0, "message": message}
+        else:
+            message = _("The worker running this job stopped (restart or crash) %(n)s times; the job was given up.") % {
+                "n": job.attempts}
+            changes = {"status": Job.FAILED, "message": message, "finished_at": now}
+        taken = Job.objects.filter(pk=job.pk, status=Job.RUNNING, heartbeat_at=job.heartbeat_at,
+                                   worker_id=job.worker_id).update(**changes)
+        if taken != 1:
+            continue
+        log.warning("job %s (%s) of worker %s had no heartbeat since %s: %s", job.pk, job.kind, job.worker_id,
+                    job.heartbeat_at, "queued again" if retry else "failed")
+        release(job)
+        _fail_task_row(job.task_id, now)
+        if retry:
+            requeue(job)
+        swept.append(job.pk)
+    return swept
+
+
+def _fail_task_row(task_id: str, now: dt.datetime) -> None:
+    """django-tasks-db leaves a killed worker's row RUNNING for ever; record it as failed."""
+    if not task_id:
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
+            status="FAILED", finished_at=now, exception_class_path="healthaction.core.jobs.WorkerLost",
+            traceback="the worker process stopped without finishing this task")
+    except Exception:  # a malformed id from an older row: nothing to mark
+        log.debug("could not mark task row %s failed", task_id, exc_info=True)
+
+
+def beat(worker: str) -> int:
+    """Record that `worker` is alive for each job it runs."""
+    return Job.objects.filter(status=Job.RUNNING, worker_id=worker).update(heartbeat_at=timezone.now())
+
+
+def file_response(job: Job):
+    from urllib.parse import quote
+
+    from django.http import FileResponse
+
+    name = PurePosixPath(job.result_file.name).name
+    response = FileResponse(job.result_file.open("rb"), as_attachment=True)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def respond(job: Job):
+    """After `start`: the file when the job has already finished (the Immediate backend runs it in place),
+    otherwise the job page that polls until it ends."""
+    from django.shortcuts import redirect
+
+    if job.status == Job.DONE and job.result_file:
+        return file_response(job)
+    return redirect("job", job_id=job.pk)

@@ -41,11 +41,10 @@ def schedule_evaluation(plan_id: int, indicator_id: int, org_unit_id: int) -> No
 
 
 def _run(state: dict) -> None:
-    from healthaction.evaluation.services import evaluate_plan  # services import the models this module listens to
-    from healthaction.plans.models import Plan
+    from healthaction.evaluation.tasks import start_series  # tasks import the services, which import these models
 
     state["done"] = True  # a value approved from here on starts a new batch
     series = state["series"]
-    for plan in Plan.objects.filter(pk__in=list(series)):
-        indicator_ids, org_unit_ids = series[plan.pk]
-        evaluate_plan(plan, indicator_ids=sorted(indicator_ids), org_unit_ids=sorted(org_unit_ids))
+    for plan_id, (indicator_ids, org_unit_ids) in series.items():
+        # a background job with the ids (core/jobs.py): a worker evaluates, not the request that approved
+        start_series(plan_id, sorted(indicator_ids), sorted(org_unit_ids))

@@ -1,31 +1,20 @@
 """Report downloads for the office, leaders and action group leads."""
 
 import datetime as dt
-import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from healthaction.core import jobs
 from healthaction.core.params import year_param
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
-from healthaction.reports.annual import build_annual_report
-from healthaction.reports.charts import FontMissing
-from healthaction.reports.circular import build_circular
-from healthaction.reports.export import build_export
-from healthaction.reports.pdf import docx_to_pdf, libreoffice
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _attachment(data: bytes, content_type: str, name: str) -> FileResponse:
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=content_type)
-
+from healthaction.reports import tasks
+from healthaction.reports.pdf import libreoffice
 
 def _unavailable(request, why: str) -> HttpResponse:
     """A page (not bare text) saying why a report cannot be made on this server now, with the way back."""
@@ -48,19 +37,10 @@ def download(request, plan_id: int, kind: str):
     if plan is None or not scopes.may_read_reports(request.user, plan):
         raise Http404(_("No such plan, or it is not yours to see."))
     year = year_param(request.GET) or dt.date.today().year - 1
-    try:
-        if kind in ("annual", "annual-pdf"):
-            data = build_annual_report(plan, year)
-            if kind == "annual-pdf":
-                pdf = docx_to_pdf(data)
-                if pdf is None:
-                    return _unavailable(request, _("LibreOffice is not installed on the server: download the .docx instead."))
-                return _attachment(pdf, "application/pdf", f"{plan.org_unit.name}{year}年度监测评估报告.pdf")
-            return _attachment(data, DOCX, f"{plan.org_unit.name}{year}年度监测评估报告.docx")
-        if kind == "circular":
-            return _attachment(build_circular(plan, year), DOCX, f"{plan.org_unit.name}{year}年度通报.docx")
-        if kind == "excel":
-            return _attachment(build_export(plan), XLSX, f"{plan.org_unit.name}指标监测结果.xlsx")
-    except FontMissing as exc:
-        return _unavailable(request, str(exc))
-    raise Http404
+    if kind not in tasks.KINDS:
+        raise Http404
+    if kind == "annual-pdf" and libreoffice() is None:
+        return _unavailable(request, _("LibreOffice is not installed on the server: download the .docx instead."))
+    # built by a worker; the job page offers the file (at once when it is already done)
+    job = jobs.start(tasks.build_report, kind=f"report-{kind}", user=request.user, plan_id=plan.pk, report=kind, year=year)
+    return jobs.respond(job)

@@ -6,18 +6,11 @@ function in plans/services.py (the Excel import in plans/excel.py uses the same 
 
 from __future__ import annotations
 
-import functools
-import hashlib
-from pathlib import PurePath
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,19 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from healthaction.catalogue.services import match_plan
 from healthaction.collection.services import current_period, parse_period, period_choices, period_start, publish_plan
 from healthaction.core import jobs
-from healthaction.core.choices import PlanStatus, WarningKind
-from healthaction.documents import DocumentError, parse_document
-from healthaction.documents.readers import MAX_INPUT_BYTES, SUPPORTED, read_document
+from healthaction.core.choices import WarningKind
+from healthaction.documents.readers import MAX_INPUT_BYTES, SUPPORTED
+from healthaction.plans import tasks as plan_tasks
 from healthaction.plans import services
 from healthaction.plans.excel import WorkbookRefused, export_workbook, import_workbook
-from healthaction.plans.interchange import PlanFormatError, import_plan
 from healthaction.plans.models import ParseWarning, Plan
 from healthaction.registry import scopes
 
-UPLOAD_DIR = "imports/"
 
 
 class DocumentForm(forms.Form):
@@ -73,39 +63,6 @@ def _review_url(plan: Plan, anchor: str = "") -> str:
 # ---------------------------------------------------------------------------------------------- import
 
 
-def parse_upload(progress, *, user_id: int, stored_name: str, original_name: str) -> tuple[str, str]:
-    """Parse a stored upload into a draft plan of the user's own area; the job's inputs are plain ids and names
-    so a task queue can run it. Returns (message, review url) or raises with a message for the user."""
-    user = get_user_model().objects.get(pk=user_id)
-    try:
-        with default_storage.open(stored_name, "rb") as fh:
-            data = fh.read()
-        progress(10, _("Reading the document…"))
-        try:
-            lines = read_document(data, original_name).lines
-            progress(30, _("Finding actions, indicators and tasks…"))
-            draft = parse_document(data, original_name)
-        except DocumentError as exc:
-            raise RuntimeError(str(exc))
-        progress(70, _("Saving the draft plan…"))
-        draft["plan"]["status"] = PlanStatus.DRAFT
-        suffix = PurePath(original_name).suffix.lower()
-        try:
-            with transaction.atomic():
-                plan = import_plan(draft, source_file=ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"),
-                                   area=scopes.office_area(user), create_units=False)
-                plan.document_text = "\n".join(lines)
-                plan.save(update_fields=["document_text"])
-                progress(85, _("Matching to the national catalogue…"))
-                match_plan(plan)
-        except PlanFormatError as exc:
-            raise RuntimeError(_("The document was read but the plan is not valid: %(e)s") % {"e": "; ".join(exc.errors[:5])})
-    finally:
-        default_storage.delete(stored_name)
-    return (_("Read %(a)s actions, %(i)s indicators and %(t)s tasks.") % {"a": len(draft["actions"]), "i": len(draft["indicators"]), "t": len(draft["tasks"])},
-            reverse("plan-review", args=[plan.pk]))
-
-
 @login_required
 def import_document(request):
     if not scopes.is_office(request.user):
@@ -115,11 +72,8 @@ def import_document(request):
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["document"]
-            data = upload.read()
-            stored = default_storage.save(f"{UPLOAD_DIR}{hashlib.sha256(data).hexdigest()[:16]}{PurePath(upload.name).suffix.lower()}",
-                                          ContentFile(data))
-            work = functools.partial(parse_upload, user_id=request.user.pk, stored_name=stored, original_name=upload.name)
-            job = jobs.start("parse", request.user, work)
+            # the job gets the stored file's name, never the bytes: any worker process can pick it up
+            job = jobs.start(plan_tasks.import_document, kind="parse", user=request.user, path=jobs.stage_upload(upload), name=upload.name)
             return redirect("job", job_id=job.pk)
     return render(request, "web/import.html", {"form": form})
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/publish/", review.publish, name="plan-publish"),
     path("indicators/<int:indicator_id>/", views.indicator_detail, name="indicator-detail"),
     path("jobs/<int:job_id>/", views.job_status, name="job"),
+    path("jobs/<int:job_id>/file/", views.job_file, name="job-file"),
     path("public/", public.public_home, name="public-home"),
     path("public/plans/<int:plan_id>/", public.public_plan, name="public-plan"),
     path("public/indicators/<int:indicator_id>/", public.public_indicator, name="public-indicator"),

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from healthaction.evaluation import tasks as evaluation_tasks
 from healthaction.collection import current
 from healthaction.core import jobs
 from healthaction.core.choices import TaskProgress
@@ -207,18 +208,7 @@ def evaluate_now(request, plan_id: int):
     if not scopes.is_office(request.user, plan):
         raise PermissionDenied
 
-    def work(progress):
-        from healthaction.evaluation.services import assess_plan, evaluate_plan
-
-        progress(10, _("Evaluating…"))
-        rows = evaluate_plan(plan)
-        year = queries.latest_year(plan)
-        progress(80, _("Scoring…"))
-        if year:
-            assess_plan(plan, year)
-        return _("%(n)s results computed.") % {"n": rows}, reverse("plan-detail", args=[plan.pk])
-
-    job = jobs.start("evaluate", request.user, work)
+    job = evaluation_tasks.start_evaluation(plan, request.user)
     return redirect("job", job_id=job.pk)
 
 
@@ -230,3 +220,12 @@ def job_status(request, job_id: int):
     if request.GET.get("format") == "json":
         return JsonResponse({"status": job.status, "progress": job.progress, "message": job.message, "url": job.result_url})
     return render(request, "web/job.html", {"job": job})
+
+
+@login_required
+def job_file(request, job_id: int):
+    """The file a job made (a report), for the user who started it."""
+    job = get_object_or_404(Job, pk=job_id, user=request.user, status=Job.DONE)
+    if not job.result_file:
+        raise Http404
+    return jobs.file_response(job)

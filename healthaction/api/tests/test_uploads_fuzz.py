@@ -84,7 +84,8 @@ def test_evidence_uploads(login, demo, name, data, outcome):
     ("plan.docx", _bomb(), "过大"),
 ], ids=["empty", "bad-docx", "no-text-pdf", "zip-bomb"])
 def test_plan_document_uploads(login, demo, settings, name, data, message):
-    settings.JOBS_INLINE = True
+    """Jobs run in place on django-tasks' Immediate backend: this proves the work, not the queue (core/tests/test_worker.py runs real workers)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client = login("office")
     before = _state()
     response = client.post("/plans/import/", {"document": SimpleUploadedFile(name, data)})

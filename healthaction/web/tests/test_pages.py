@@ -86,7 +86,8 @@ def test_the_public_view_needs_no_login_and_shows_only_published(client, demo):
 
 
 def test_the_office_recomputes_through_a_job(login, demo, settings):
-    settings.JOBS_INLINE = True
+    """Jobs run in place on django-tasks' Immediate backend: this proves the work, not the queue (core/tests/test_worker.py runs real workers)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client = login("office")
     response = client.post(f"/plans/{demo['plan'].pk}/evaluate/")
     assert response.status_code == 302

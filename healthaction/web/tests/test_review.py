@@ -399,7 +399,8 @@ def test_the_operator_command_line_says_when_it_creates_an_org_unit(db, tmp_path
 
 @pytest.fixture
 def imported(login, demo, settings):
-    _jobs_in_place(settings)
+    """Jobs run in place on django-tasks' Immediate backend: this proves the work, not the queue (core/tests/test_worker.py runs real workers)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client = login("office")
     path = next(SEEDS.glob("004_*.txt"))
     response = client.post("/plans/import/", {"document": SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/plain")})
@@ -423,7 +424,8 @@ def test_an_uploaded_seed_becomes_a_draft_of_the_office_s_city_with_its_source(i
 
 
 def test_a_bad_document_fails_with_a_clear_message_and_writes_nothing(login, demo, settings):
-    _jobs_in_place(settings)
+    """Jobs run in place on django-tasks' Immediate backend: this proves the work, not the queue (core/tests/test_worker.py runs real workers)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client = login("office")
     before = Plan.objects.count()
     response = client.post("/plans/import/", {"document": SimpleUploadedFile("scan.pdf", b"%PDF-1.4 no text here", content_type="application/pdf")})

@@ -1,0 +1,116 @@
+"""`healthaction serve`: gunicorn serving the WSGI application, and one task worker beside it.
+
+Like a process supervisor (healthchecks' uwsgi.ini): migrate and collect static files first, then run gunicorn
+(through gunicorn.app.base.BaseApplication, options from the environment) and `healthaction worker` as a child
+process; SIGTERM or SIGINT is passed to both, and when either one dies the other is stopped too.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from gunicorn.app.base import BaseApplication
+
+log = logging.getLogger("healthaction.serve")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}")
+
+
+def gunicorn_options(bind: str) -> dict:
+    cores = os.cpu_count() or 1
+    return {
+        "bind": bind,
+        "workers": _env_int("WEB_WORKERS", min(2 * cores + 1, 8)),
+        "threads": _env_int("WEB_THREADS", 4),
+        "worker_class": "gthread",
+        "timeout": _env_int("WEB_TIMEOUT", 60),  # reports run as jobs now: no request needs minutes
+        "graceful_timeout": _env_int("WEB_GRACEFUL_TIMEOUT", 30),
+        "keepalive": 5,
+        "max_requests": _env_int("WEB_MAX_REQUESTS", 2000),
+        "max_requests_jitter": 200,
+        "accesslog": os.environ.get("WEB_ACCESS_LOG", "-"),
+        "errorlog": "-",
+        "proc_name": "healthaction-web",
+        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    }
+
+
+class WebApplication(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self):
+        from healthaction.wsgi import application
+
+        return application
+
+
+def run_web(bind: str) -> None:
+    """Run gunicorn in this process (the arbiter forks the web workers) until it is told to stop."""
+    WebApplication(gunicorn_options(bind)).run()
+
+
+def supervise(bind: str, with_worker: bool) -> int:
+    """Start gunicorn (and a worker) as child processes; stop both when either dies or we are told to stop."""
+    base = [sys.executable, "-m", "healthaction.cli"]
+    children = {"web": subprocess.Popen([*base, "serve", "--web-only", bind])}
+    if with_worker:
+        children["worker"] = subprocess.Popen([*base, "worker"])
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = 0
+    try:
+        while True:
+            for name, child in children.items():
+                status = child.poll()
+                if status is not None:
+                    if not stopping:
+                        log.error("%s exited with status %s: stopping the rest", name, status)
+                        code = status or 1
+                        stop(signal.SIGTERM, None)
+                    break
+            else:
+                time.sleep(0.5)
+                continue
+            break
+        # the worker finishes its current job on SIGTERM: wait for it, then make sure
+        deadline = time.monotonic() + _env_int("SERVE_STOP_TIMEOUT", 120)
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.kill()
+    return code
