@@ -350,3 +350,20 @@ def test_the_migration_cleans_what_is_already_stored(literacy):
     revision.refresh_from_db()
     assert value.value is None and value.source == "来源 " + "长" * 297 and value.note == "第一行\n第二行"
     assert revision.data["note"] == "第一行\n第二行" and revision.data["source"].startswith("来源长")
+
+
+def test_the_office_approves_only_its_own_history_import_and_only_from_the_command_line(literacy):
+    office = User.objects.get(username="office")
+    result = excel.import_rows(office, [{"indicator_id": literacy.indicator_id, "org_unit": "990100", "year": 2026, "value": 30, "source": "年鉴"}])
+    assert not result.errors and result.saved == 1
+    with pytest.raises(services.NotAllowed):
+        services.review(office, literacy, approve=True)
+    services.review(office, literacy, approve=True, history=True)
+    assert _stored(literacy).status == "approved"
+
+
+def test_history_approval_does_not_cover_a_value_the_office_typed_itself(literacy):
+    office = User.objects.get(username="office")
+    services.save_submission(office, literacy, {"value": 30, "source": "监测"}, submit=True, expected_version=0)
+    with pytest.raises(services.NotAllowed):
+        services.review(office, literacy, approve=True, history=True)
