@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "healthaction.reports",
     "healthaction.catalogue",
     "healthaction.inspections",
+    "healthaction.people",
     "healthaction.web",
     "healthaction.api",
 ]
@@ -129,6 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "healthaction.collection.current.context",
             ],
         },
     },
@@ -143,9 +145,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while a writer commits; busy timeout avoids "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        # IMMEDIATE: a transaction takes the write lock when it begins, so two writers of the same value queue up
-        # (as SELECT … FOR UPDATE makes them on PostgreSQL) instead of one failing with "database is locked".
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE"}
+        # IMMEDIATE: a write transaction takes the lock when it begins, so two writers queue on the busy
+        # timeout instead of one failing at once when a read lock cannot be upgraded (Django 5.1+).
+        {"timeout": 20, "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 

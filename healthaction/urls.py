@@ -23,5 +23,6 @@ urlpatterns = [
     path("reports/", include("healthaction.reports.urls")),
     path("catalogue/", include("healthaction.catalogue.urls")),
     path("inspections/", include("healthaction.inspections.urls")),
+    path("people/", include("healthaction.people.urls")),
     path("", include("healthaction.web.urls")),
 ]

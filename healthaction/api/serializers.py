@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
-from healthaction.evaluation.models import EvaluationResult
+from healthaction.evaluation.models import EvaluationResult, TargetVerdict
 from healthaction.inspections.models import Finding, FindingEvent, Round, Visit
 from healthaction.plans.models import Baseline, Indicator, Plan, Target
 from healthaction.registry.models import Department, OrgUnit
@@ -90,7 +90,16 @@ class EvaluationResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvaluationResult
         fields = ["id", "plan", "indicator", "org_unit", "year", "status", "value", "qualitative", "target_year", "target_value", "comparator", "expected",
-                  "base_value", "base_year", "base_from_first_value", "forecast", "forecast_year", "forecast_met", "opensdg_category", "opensdg_score", "explanation"]
+                  "base_value", "base_year", "base_from_first_value", "forecast", "forecast_low", "forecast_high", "forecast_year", "forecast_met", "opensdg_category", "opensdg_score", "explanation"]
+
+
+class TargetVerdictSerializer(serializers.ModelSerializer):
+    verdict_label = serializers.CharField(source="get_verdict_display", read_only=True)
+
+    class Meta:
+        model = TargetVerdict
+        fields = ["id", "plan", "indicator", "org_unit", "target_year", "verdict", "verdict_label", "rule", "target_text", "comparator", "target_value",
+                  "target_upper", "value", "qualitative", "explanation", "computed_at"]
 
 
 # ---- supervision and healthy cells -------------------------------------------------------------------

@@ -14,6 +14,7 @@ router.register("due-items", views.DueItemViewSet, basename="due-item")
 router.register("values", views.IndicatorValueViewSet, basename="value")
 router.register("task-reports", views.TaskReportViewSet, basename="task-report")
 router.register("results", views.EvaluationResultViewSet, basename="result")
+router.register("verdicts", views.TargetVerdictViewSet, basename="verdict")
 router.register("inspection-rounds", views.InspectionRoundViewSet, basename="inspection-round")
 router.register("visits", views.VisitViewSet, basename="visit")
 router.register("findings", views.FindingViewSet, basename="finding")
@@ -21,6 +22,7 @@ router.register("findings", views.FindingViewSet, basename="finding")
 app_name = "api"
 urlpatterns = [
     path("values/bulk/", views.BulkValues.as_view(), name="values-bulk"),
+    path("stage-summaries/", views.StageSummaryView.as_view(), name="stage-summaries"),
     path("token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

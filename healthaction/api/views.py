@@ -25,7 +25,8 @@ from healthaction.collection import services
 from healthaction.collection.excel import import_rows
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
 from healthaction.core.choices import DueKind
-from healthaction.evaluation.models import EvaluationResult
+from healthaction.evaluation.models import EvaluationResult, TargetVerdict
+from healthaction.evaluation.services import stage_summaries
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
@@ -228,6 +229,37 @@ class EvaluationResultViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         qs = EvaluationResult.objects.filter(plan__in=self.plans()).order_by("pk")
         return _filter(qs, self.request, plan="plan", indicator="indicator", org_unit="org_unit", year="year", status="status")
+
+
+@FILTER_PARAMS("plan", "indicator", "org_unit", "year", "verdict")
+class TargetVerdictViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Target verdicts (?year= is the target year), within the same plans as the results."""
+
+    serializer_class = S.TargetVerdictSerializer
+
+    def get_queryset(self):
+        qs = TargetVerdict.objects.filter(plan__in=self.plans()).order_by("pk")
+        return _filter(qs, self.request, plan="plan", indicator="indicator", org_unit="org_unit", year="target_year", verdict="verdict")
+
+
+class StageSummaryView(PublicReadMixin, APIView):
+    """The stage summary of one plan's target year: the plan, each action, lead department and county."""
+
+    @extend_schema(parameters=[OpenApiParameter("plan", int, required=True), OpenApiParameter("year", int, required=False)], responses={200: dict, 400: dict, 404: dict})
+    def get(self, request):
+        plan_id, year = request.query_params.get("plan", ""), request.query_params.get("year", "")
+        if not (plan_id.isdigit() and len(plan_id) < 10):
+            raise ValidationError({"plan": _("Give the plan's id.")})
+        if year and not (year.isdigit() and len(year) == 4):
+            raise ValidationError({"year": _("“%(v)s” is not a valid value.") % {"v": year}})
+        plan = self.plans().filter(pk=int(plan_id)).first()
+        if plan is None:
+            raise NotFound()
+        stages = stage_summaries(plan, int(year) if year else None)
+        if stages is None:
+            return Response({"target_year": None, "years": [], "plan": None, "actions": [], "departments": [], "counties": []})
+        return Response({"target_year": stages["year"], "years": stages["years"], "plan": stages["plan"].as_dict(),
+                         **{k: [s.as_dict() for s in stages[k]] for k in ("actions", "departments", "counties")}})
 
 
 class CSVParser(BaseParser):

@@ -49,8 +49,11 @@ def _targets_text(indicator) -> str:
     return "；".join(f"{t.year}年{t.raw_text}" for t in indicator.targets.all())
 
 
-def template_items(user, plan, department=None, org_unit=None, years=None):
+def template_items(user, plan, department=None, org_unit=None, years=None, history: bool = False):
+    """The rows of a template: what the user owes from the reporting start on (with history, earlier periods too)."""
     items = DueItem.objects.filter(plan=plan, obsolete=False).filter(scopes.due_item_filter(user))
+    if not history:
+        items = items.filter(history=False)
     if department is not None:
         items = items.filter(department=department)
     if org_unit is not None:

@@ -17,7 +17,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from healthaction.core.choices import DueKind, ReminderKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.core.choices import DueKind, ReminderKind, RevisionAction, RobotKind, TaskProgress, ValueStatus
 from healthaction.plans.models import Indicator, Plan, Task
 from healthaction.registry.models import Department, OrgUnit
 
@@ -85,8 +85,18 @@ class TaskReport(WorkflowMixin):
         return f"{self.task} · {self.department or self.org_unit} · {self.year}H{self.half}"
 
 
+class DueItemQuerySet(models.QuerySet):
+    def counting(self):
+        """Items that count: still required and due from the plan's reporting start on (not history)."""
+        return self.filter(obsolete=False, history=False)
+
+
 class DueItem(models.Model):
-    """One obligation generated from a published plan and its reporting cycles."""
+    """One obligation generated from a published plan and its reporting cycles.
+
+    `history` marks an item due before the plan's reporting start: it may be entered or imported,
+    but it is never overdue, reminded, or counted in completeness, the inbox, the task board or circulars.
+    """
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="due_items", verbose_name=_("plan"))
     kind = models.CharField(_("kind"), max_length=20, choices=DueKind.choices)
@@ -100,6 +110,9 @@ class DueItem(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=[("open", _("Not yet reported")), *ValueStatus.choices], default="open")
     received_at = models.DateTimeField(_("first received"), null=True, blank=True)
     obsolete = models.BooleanField(_("no longer required by the plan"), default=False)
+    history = models.BooleanField(_("before the reporting start (history)"), default=False)
+
+    objects = DueItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("due item")
@@ -124,7 +137,7 @@ class DueItem(models.Model):
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or dt.date.today()
-        return self.received_at is None and self.due_date < today and not self.obsolete
+        return self.received_at is None and self.due_date < today and not self.obsolete and not self.history
 
     @property
     def on_time(self) -> bool | None:
@@ -175,9 +188,39 @@ class ReminderLog(models.Model):
     """A reminder sent; the unique constraint makes a second one for the same item, person and day impossible."""
 
     due_item = models.ForeignKey(DueItem, models.CASCADE, related_name="reminders")
-    recipient = models.EmailField()
+    recipient = models.CharField(max_length=254)  # an email address, or robot:<id> for a group robot
     kind = models.CharField(max_length=16, choices=ReminderKind.choices)
     sent_on = models.DateField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["due_item", "recipient", "sent_on"], name="reminder_once_a_day")]
+
+
+class RobotWebhook(models.Model):
+    """A WeCom or DingTalk group robot that receives the reminders of one department or one area.
+
+    Reminders go to it beside email; the last failure is kept here so the office sees it on its page.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=RobotKind.choices)
+    url = models.URLField(_("webhook address"), max_length=500)
+    secret = models.CharField(_("signing secret (DingTalk, optional)"), max_length=200, blank=True)
+    department = models.ForeignKey(Department, models.CASCADE, null=True, blank=True, related_name="robots", verbose_name=_("department"))
+    org_unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="robots", verbose_name=_("area"))
+    active = models.BooleanField(_("active"), default=True)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+        ordering = ["org_unit__path", "department__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.department or self.org_unit}"
+
+    @property
+    def channel(self) -> str:
+        """The recipient recorded in ReminderLog, so a robot is reminded once per item and day like a person."""
+        return f"robot:{self.pk}"

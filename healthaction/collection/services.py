@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from healthaction.collection import validation
-from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, Revision, TaskReport
+from healthaction.collection import robots, validation
+from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, Revision, RobotWebhook, TaskReport
 from healthaction.core.choices import CycleKind, DueKind, PlanStatus, ReminderKind, RevisionAction, TaskProgress, ValueStatus
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -78,6 +79,46 @@ def desired_due_items(plan: Plan) -> dict[tuple, dict]:
     return wanted
 
 
+# ---- reporting periods ------------------------------------------------------------------------
+
+def period_start(year: int, half: int) -> dt.date:
+    """Return the first day of a half-year period."""
+    return dt.date(year, 1 if half == 1 else 7, 1)
+
+
+def current_period(today: dt.date | None = None) -> tuple[int, int]:
+    today = today or dt.date.today()
+    return today.year, 1 if today.month <= 6 else 2
+
+
+def period_label(year: int, half: int) -> str:
+    return _("%(y)s, first half") % {"y": year} if half == 1 else _("%(y)s, second half") % {"y": year}
+
+
+def period_choices(plan: Plan, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Return (start date ISO, label) for every half-year from the plan's first year to the current period."""
+    last = max(current_period(today), (plan.horizon_start, 1))
+    choices = []
+    for year in range(plan.horizon_start, min(last[0], plan.horizon_end) + 1):
+        for half in (1, 2):
+            if (year, half) <= last:
+                choices.append((period_start(year, half).isoformat(), period_label(year, half)))
+    return choices
+
+
+def parse_period(text: str) -> dt.date | None:
+    """Read a start period written as 2026H2, 2026-2 or an ISO date of a period's first day."""
+    text = (text or "").strip().upper()
+    m = re.fullmatch(r"(\d{4})\s*(?:H|-)\s*([12])", text)
+    if m:
+        return period_start(int(m.group(1)), int(m.group(2)))
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if (day.month, day.day) in ((1, 1), (7, 1)) else None
+
+
 def _key(item: DueItem) -> tuple:
     return (item.kind, item.indicator_id, item.task_id, item.department_id, item.org_unit_id, item.year, item.half)
 
@@ -89,6 +130,9 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
     Regenerating never loses a report: a retired item that already received something is kept (obsolete).
     """
     wanted = desired_due_items(plan)
+    start = plan.reporting_start
+    for fields in wanted.values():
+        fields["history"] = start is not None and fields["due_date"] < start
     existing = {_key(i): i for i in DueItem.objects.filter(plan=plan)}
     create, update, retire, delete = [], [], [], []
     for key, fields in wanted.items():
@@ -96,14 +140,14 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
         if item is None:
             kind, ind, task, dept, unit, year, half = key
             create.append(DueItem(plan=plan, kind=kind, indicator_id=ind, task_id=task, department_id=dept, org_unit_id=unit, year=year, half=half, **fields))
-        elif item.due_date != fields["due_date"] or item.obsolete:
-            item.due_date, item.obsolete = fields["due_date"], False
+        elif item.due_date != fields["due_date"] or item.obsolete or item.history != fields["history"]:
+            item.due_date, item.obsolete, item.history = fields["due_date"], False, fields["history"]
             update.append(item)
     for key, item in existing.items():
         if key not in wanted and not item.obsolete:
             (retire if item.received_at else delete).append(item)
     DueItem.objects.bulk_create(create, batch_size=2000)
-    DueItem.objects.bulk_update(update, ["due_date", "obsolete"], batch_size=2000)
+    DueItem.objects.bulk_update(update, ["due_date", "obsolete", "history"], batch_size=2000)
     DueItem.objects.filter(pk__in=[i.pk for i in retire]).update(obsolete=True)
     DueItem.objects.filter(pk__in=[i.pk for i in delete]).delete()
     sync_due_items(plan)
@@ -137,11 +181,25 @@ def sync_due_items(plan: Plan) -> None:
 
 
 @transaction.atomic
-def publish_plan(plan: Plan) -> dict[str, int]:
-    """Publish a reviewed plan and create what it asks people to report."""
+def publish_plan(plan: Plan, start: dt.date | None = None, today: dt.date | None = None) -> dict[str, int]:
+    """Publish a reviewed plan and create what it asks people to report.
+
+    Reporting starts with the period beginning on `start` (default: the current half-year); what was due
+    before is history. Counts include `history` (items before the start) and `unassigned` (no department
+    at the plan's own level, so no liaison answers for them).
+    """
     plan.status = PlanStatus.PUBLISHED
-    plan.save(update_fields=["status", "updated_at"])
-    return generate_due_items(plan)
+    plan.reporting_start = start or period_start(*current_period(today))
+    plan.save(update_fields=["status", "reporting_start", "updated_at"])
+    counts = generate_due_items(plan)
+    counts["history"] = DueItem.objects.filter(plan=plan, history=True, obsolete=False).count()
+    counts["unassigned"] = unassigned_items(plan).count()
+    return counts
+
+
+def unassigned_items(plan: Plan):
+    """Due items of the plan's own level with no responsible department (e.g. an action without a lead)."""
+    return DueItem.objects.filter(plan=plan, obsolete=False, department__isnull=True, org_unit=plan.org_unit)
 
 
 # ---- validation --------------------------------------------------------------------------------
@@ -455,12 +513,32 @@ def record_computed_value(user, plan: Plan, indicator, org_unit, year: int, valu
     return obj
 
 
+def target_for(indicator, year: int):
+    """The target that applies to a year: the first one due in or after it, else the last one."""
+    targets = sorted(indicator.targets.all(), key=lambda t: t.year)
+    return next((t for t in targets if t.year >= year), targets[-1] if targets else None)
+
+
+def review_rows(items: list[DueItem]) -> list[dict]:
+    """For the review queue: each submitted item with its value or report, unit, previous value, target, evidence."""
+    rows = []
+    for item in items:
+        obj = submission_for(item)
+        row = {"item": item, "obj": obj, "evidence": list(obj.evidence.all()) if obj is not None else []}
+        if item.indicator_id:
+            row["unit"] = item.indicator.unit
+            row["previous"] = previous_value(item)
+            row["target"] = target_for(item.indicator, item.year)
+        rows.append(row)
+    return rows
+
+
 # ---- completeness and timeliness ---------------------------------------------------------------
 
 def completeness(plan: Plan, today: dt.date | None = None, year: int | None = None) -> dict[str, list[dict]]:
     """Return, per department, per lower-level unit and per action, the share of due items received and received on time (of one year, or all)."""
     today = today or dt.date.today()
-    items = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lte=today).select_related("department", "org_unit", "indicator__action", "task__action")
+    items = DueItem.objects.counting().filter(plan=plan, due_date__lte=today).select_related("department", "org_unit", "indicator__action", "task__action")
     if year is not None:
         items = items.filter(year=year)
     groups: dict[str, dict] = {"department": {}, "org_unit": {}, "action": {}}
@@ -504,14 +582,16 @@ def recipients(item: DueItem):
 def send_reminders(today: dt.date | None = None, plan: Plan | None = None, days_before: int = REMINDER_DAYS_BEFORE) -> int:
     """Email reminders N days before, on the due date and when overdue; never twice for one item, person and day."""
     today = today or dt.date.today()
-    items = DueItem.objects.filter(received_at__isnull=True, obsolete=False, plan__status=PlanStatus.PUBLISHED).filter(
+    items = DueItem.objects.counting().filter(received_at__isnull=True, plan__status=PlanStatus.PUBLISHED).filter(
         Q(due_date=today + dt.timedelta(days=days_before)) | Q(due_date=today) | Q(due_date__lt=today)
     ).select_related("indicator", "task", "department", "org_unit", "plan")
     if plan is not None:
         items = items.filter(plan=plan)
     per_person: dict[str, list[tuple[DueItem, str]]] = {}
+    everything = []
     for item in items:
         kind = ReminderKind.OVERDUE if item.due_date < today else ReminderKind.DUE_TODAY if item.due_date == today else ReminderKind.BEFORE
+        everything.append((item, kind))
         for user in recipients(item):
             per_person.setdefault(user.email, []).append((item, kind))
     sent = 0
@@ -534,4 +614,50 @@ def send_reminders(today: dt.date | None = None, plan: Plan | None = None, days_
             recipient_list=[email],
         )
         sent += 1
+    send_robot_reminders(everything, today)  # after email: a robot that fails never holds email back
     return sent
+
+
+def robots_for(item: DueItem) -> list:
+    """The active group robots of an item's department, or of its area when no department answers for it."""
+    robots = RobotWebhook.objects.filter(active=True)
+    if item.department_id:
+        return list(robots.filter(department_id=item.department_id))
+    return list(robots.filter(department__isnull=True, org_unit_id=item.org_unit_id))
+
+
+def send_robot_reminders(items: list[tuple[DueItem, str]], today: dt.date) -> int:
+    """Post the reminders of the day to group robots, once per item, robot and day; return messages accepted.
+
+    A failed post keeps nothing in ReminderLog, so a later run the same day tries again.
+    """
+    by_department, by_area = {}, {}
+    for robot in RobotWebhook.objects.filter(active=True):
+        if robot.department_id:
+            by_department.setdefault(robot.department_id, []).append(robot)
+        else:
+            by_area.setdefault(robot.org_unit_id, []).append(robot)
+    per_robot: dict[int, tuple] = {}
+    for item, kind in items:
+        found = by_department.get(item.department_id, []) if item.department_id else by_area.get(item.org_unit_id, [])
+        for robot in found:
+            per_robot.setdefault(robot.pk, (robot, []))[1].append((item, kind))
+    accepted = 0
+    for robot, entries in per_robot.values():
+        fresh = []
+        for item, kind in entries:
+            try:
+                with transaction.atomic():
+                    fresh.append(ReminderLog.objects.create(due_item=item, recipient=robot.channel, kind=kind, sent_on=today))
+            except IntegrityError:
+                continue
+        if not fresh:
+            continue
+        title = _("%(n)s item(s) to report") % {"n": len(fresh)}
+        lines = [f"- {log.due_item} （{log.due_item.period_label}，截止 {log.due_item.due_date:%Y-%m-%d}，{ReminderKind(log.kind).label}）" for log in fresh]
+        text = f"### {title}\n" + "\n".join(lines)
+        if robots.deliver(robot, str(title), text):
+            accepted += 1
+        else:
+            ReminderLog.objects.filter(pk__in=[log.pk for log in fresh]).delete()
+    return accepted

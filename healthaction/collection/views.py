@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.paginator import Paginator
+from django.db import OperationalError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.collection import excel, services
+from healthaction.collection.filtersets import DueItemFilter
 from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskReportForm, UploadForm
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
+from healthaction.collection.current import current_plan, remember
 from healthaction.core.choices import DueKind, PlanStatus, ValueStatus
 from healthaction.core.params import int_param
 from healthaction.plans.models import Plan
@@ -27,6 +30,15 @@ from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
 
 INBOX_HORIZON_DAYS = 60
+
+
+def BUSY_MESSAGE():  # noqa: N802 - a message, translated when shown
+    return _("The database is busy with another save right now. Nothing was saved; what you typed is kept below: press the button again.")
+
+
+def is_busy(exc: Exception) -> bool:
+    """SQLite answers "database is locked" when another writer holds the lock past the busy timeout."""
+    return "locked" in str(exc).lower() or "busy" in str(exc).lower()
 
 
 def _visible_items(user):
@@ -40,25 +52,52 @@ def _item(user, pk) -> DueItem:
     return item
 
 
+INBOX_PAGE_SIZE = 50
+INBOX_STATES = ["overdue", "due", "returned", "draft", "submitted", "approved", "history"]
+
+
+def inbox_states(items, today: dt.date) -> dict:
+    """The inbox tabs as querysets; overdue and due soon count only items from the reporting start on."""
+    counting = items.filter(history=False)
+    return {
+        "overdue": counting.filter(received_at__isnull=True, due_date__lt=today).order_by("year", "half", "due_date", "pk"),
+        "due": counting.filter(received_at__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=INBOX_HORIZON_DAYS))
+        .order_by("year", "half", "due_date", "pk"),
+        "returned": items.filter(status=ValueStatus.RETURNED).order_by("year", "half", "due_date", "pk"),
+        "draft": items.filter(status=ValueStatus.DRAFT).order_by("year", "half", "due_date", "pk"),
+        "submitted": items.filter(status=ValueStatus.SUBMITTED).order_by("-year", "-half", "due_date", "pk"),
+        "approved": items.filter(status=ValueStatus.APPROVED).order_by("-year", "-half", "due_date", "pk"),
+        # earlier periods: may be entered or imported, never overdue
+        "history": items.filter(history=True, received_at__isnull=True, status="open").order_by("-year", "-half", "due_date", "pk"),
+    }
+
+
 @login_required
 def inbox(request):
+    """What the user owes, per state (tabs), filtered (period, kind, reporter, text) and paged, grouped by period."""
     today = dt.date.today()
+    plan = current_plan(request, published=True)
     items = _visible_items(request.user).select_related("indicator", "task", "department", "org_unit", "plan")
-    groups = {
-        "overdue": items.filter(received_at__isnull=True, due_date__lt=today).order_by("due_date"),
-        "due": items.filter(received_at__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=INBOX_HORIZON_DAYS)).order_by("due_date"),
-        "returned": items.filter(status=ValueStatus.RETURNED).order_by("due_date"),
-        "draft": items.filter(status=ValueStatus.DRAFT).order_by("due_date"),
-        "submitted": items.filter(status=ValueStatus.SUBMITTED).order_by("-due_date"),
-    }
+    if plan is not None:
+        items = items.filter(plan=plan)
+    filtered = DueItemFilter(request.GET or None, queryset=items)
+    base = filtered.qs if filtered.is_bound and filtered.is_valid() else items
+    groups = inbox_states(base, today)
     counts = {k: v.count() for k, v in groups.items()}
-    current = request.GET.get("group", "overdue" if counts["overdue"] else "due")
+    current = request.GET.get("group") or ("overdue" if counts["overdue"] else "due")
     if current not in groups:
         current = "overdue"
+    page = Paginator(groups[current], INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     from healthaction.inspections.services import overdue_findings
 
     rectifications = list(overdue_findings(today, user=request.user)[:100])
-    return render(request, "collection/inbox.html", {"groups": counts, "current": current, "items": groups[current][:300], "today": today, "rectifications": rectifications})
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("group", None)
+    return render(request, "collection/inbox.html", {
+        "groups": counts, "current": current, "items": page.object_list, "page": page, "today": today, "rectifications": rectifications,
+        "filter": filtered, "query": query.urlencode(), "plan": plan,
+    })
 
 
 def _form_for(item, data=None, files=None, initial=None):
@@ -82,6 +121,7 @@ def item_detail(request, pk: int):
     can_report = scopes.can_report(request.user, item)
     form = _form_for(item, initial=_initial(obj))
     conflict = None
+    busy = False
     if request.method == "POST":
         if not can_report:
             raise PermissionDenied(_("You may not report for this item."))
@@ -115,6 +155,11 @@ def item_detail(request, pk: int):
                     conflict = str(exc)
                 except services.NotAllowed as exc:
                     form.add_error(None, str(exc))
+                except OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    busy = True
+                    form.add_error(None, BUSY_MESSAGE())
         obj = services.submission_for(item)
     context = {
         "item": item, "obj": obj, "form": form, "can_report": can_report and (obj is None or obj.status != ValueStatus.APPROVED),
@@ -123,7 +168,7 @@ def item_detail(request, pk: int):
         "review_form": ReviewForm(initial={"version": obj.version if obj else None}), "history": services.history(obj) if obj and obj.pk else [], "conflict": conflict,
         "evidence": list(obj.evidence.all()) if obj and obj.pk else [], "targets": list(item.indicator.targets.all()) if item.indicator_id else [],
     }
-    return render(request, "collection/item.html", context, status=409 if conflict else 200)
+    return render(request, "collection/item.html", context, status=409 if conflict else 503 if busy else 200)
 
 
 @login_required
@@ -145,6 +190,10 @@ def autosave(request, pk: int):
         return HttpResponse(str(exc), status=409)
     except services.NotAllowed as exc:
         return HttpResponse(str(exc), status=403)
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        return HttpResponse(BUSY_MESSAGE(), status=503)
     if not check.ok:
         problems = "；".join(m for ms in check.errors.values() for m in ms)
         return HttpResponse(_("Not autosaved: %(p)s") % {"p": problems}, status=422)
@@ -170,7 +219,13 @@ def review_item(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Approved.") if approve else _("Returned to the reporter."))
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
     return redirect("collection:item", pk=item.pk)
+
+
+REVIEW_PAGE_SIZE = 50
 
 
 @login_required
@@ -193,20 +248,30 @@ def reopen_item(request, pk: int):
 
 @login_required
 def review_queue(request):
-    items = _visible_items(request.user).filter(status=ValueStatus.SUBMITTED).select_related("indicator", "task", "department", "org_unit", "plan").order_by("due_date")
-    items = [i for i in items[:500] if scopes.can_review(request.user, i)]
-    return render(request, "collection/review.html", {"items": items})
+    """Submitted items with what the reviewer needs on the row: value, unit, previous value, target, evidence."""
+    plan = current_plan(request, published=True)
+    items = _visible_items(request.user).filter(status=ValueStatus.SUBMITTED)
+    if plan is not None:
+        items = items.filter(plan=plan)
+    items = items.filter(scopes.review_filter(request.user))
+    filtered = DueItemFilter(request.GET or None, queryset=items.select_related("indicator", "task", "department", "org_unit", "plan"))
+    qs = (filtered.qs if filtered.is_bound and filtered.is_valid() else filtered.queryset).order_by("due_date", "pk")
+    page = Paginator(qs, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = services.review_rows(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "collection/review.html", {"rows": rows, "page": page, "filter": filtered, "query": query.urlencode(), "plan": plan})
 
 
 def _scope_choice(request):
     plan_id, department_id, unit_id = int_param(request.GET, "plan"), int_param(request.GET, "department"), int_param(request.GET, "org_unit")
     plans = scopes.visible_plans(request.user, Plan.objects.select_related("org_unit"))
     if plan_id is not None:
-        plan = plans.filter(pk=plan_id).first()
+        plan = remember(request, plans.filter(pk=plan_id).first())
         if plan is None:
             raise Http404(_("No such plan, or it is not yours to see."))
     else:
-        plan = plans.filter(status=PlanStatus.PUBLISHED).order_by("-pk").first()
+        plan = current_plan(request, published=True)  # the plan kept in the session, not silently the newest
     department = Department.objects.filter(pk=department_id).first() if department_id is not None else None
     org_unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     return plan, department, org_unit
@@ -224,7 +289,14 @@ def excel_page(request):
             if upload.size > excel.MAX_UPLOAD_BYTES:
                 form.add_error("file", _("The file is larger than %(n)s MB.") % {"n": excel.MAX_UPLOAD_BYTES // 1048576})
             else:
-                result = excel.import_workbook(request.user, upload.read(), upload.name)
+                try:
+                    result = excel.import_workbook(request.user, upload.read(), upload.name)
+                except OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    form.add_error("file", BUSY_MESSAGE())
+                    result = None
+            if result is not None:
                 if result.annotated:
                     token = uuid.uuid4().hex
                     folder = Path(settings.MEDIA_ROOT) / "returned"
@@ -245,7 +317,7 @@ def excel_template(request):
     plan, department, org_unit = _scope_choice(request)
     if plan is None:
         raise Http404(_("No published plan."))
-    items = excel.template_items(request.user, plan, department=department, org_unit=org_unit)
+    items = excel.template_items(request.user, plan, department=department, org_unit=org_unit, history=request.GET.get("history") == "1")
     data = excel.build_template(items)
     name = f"template-{(department or org_unit or plan.org_unit).name}.xlsx"
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -289,7 +361,11 @@ def evidence_download(request, pk: int):
 def completeness_page(request):
     plan_id = int_param(request.GET, "plan")
     plans = scopes.report_plans(request.user, Plan.objects.select_related("org_unit"))
-    plan = plans.filter(pk=plan_id).first() if plan_id is not None else plans.filter(status=PlanStatus.PUBLISHED).order_by("-pk").first()
+    if plan_id is not None:
+        plan = remember(request, plans.filter(pk=plan_id).first())
+    else:
+        chosen = current_plan(request, published=True)  # kept in the session; a newer plan does not take over
+        plan = (plans.filter(pk=chosen.pk).first() if chosen else None) or plans.filter(status=PlanStatus.PUBLISHED).order_by("-pk").first()
     if plan is None:
         raise Http404(_("No such plan, or it is not yours to see."))
     return render(request, "collection/completeness.html", {"plan": plan, "tables": services.completeness(plan)})

@@ -64,6 +64,18 @@ class Comparator(models.TextChoices):
     NONE = "", _("none")
 
 
+class WarningKind(models.TextChoices):
+    """What a parser warning is about; the parser (documents/, Django-free) writes these codes as strings."""
+
+    UNPLACED = "unplaced", _("Content not placed")
+    NO_TASKS = "no_tasks", _("Action without tasks")
+    LOW_CONFIDENCE = "low_confidence", _("Low confidence")
+    MISSING_ANNEX = "missing_annex", _("Missing annex")
+    UNKNOWN_AREA = "unknown_area", _("Area outside the office's own")
+    OTHER = "other", _("Other")
+    UNSPECIFIED = "", _("Unspecified")
+
+
 class DepartmentRole(models.TextChoices):
     LEAD = "lead", _("Lead department")
     CO = "co", _("Co-responsible department")
@@ -122,3 +134,10 @@ class ReminderKind(models.TextChoices):
     BEFORE = "before", _("Before the due date")
     DUE_TODAY = "due_today", _("On the due date")
     OVERDUE = "overdue", _("Overdue")
+
+
+class RobotKind(models.TextChoices):
+    """Group-robot webhooks that reminders can be posted to besides email."""
+
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")

@@ -19,6 +19,8 @@ from healthaction.registry.models import Department, DepartmentAlias, Membership
 DEMO_DOC_NUMBER = "青健推发〔2021〕1号"
 BASE_YEAR = 2020
 VALUE_YEARS = range(2020, 2026)
+# the demo city has reported live since 2025: earlier periods are history, never overdue
+DEMO_REPORTING_START = dt.date(2025, 1, 1)
 
 
 def _org_units() -> dict[str, OrgUnit]:
@@ -216,7 +218,7 @@ def build_demo() -> dict:
     reporting_units = [city] + [units[code] for code, _, _ in content.COUNTIES]
     value_count = _values(plan, reporting_units)
     _task_reports(plan)
-    publish_plan(plan)
+    publish_plan(plan, start=DEMO_REPORTING_START)
 
     User = get_user_model()
     logins = []

@@ -13,7 +13,8 @@ _ABBREVIATIONS = [
 ]
 _ALL_LOWER = re.compile(r"^各(?:县|旗|区|乡|镇)[（(]?(?:市|区|县|旗)?[、,，]?(?:区|市|县)?[）)]?(?:人民政府|政府)?$|^各县市区$|^各县（市、区）$|^各旗县市区$|^各乡镇(?:（街道）)?$|^各功能区$")
 _DEPT_SUFFIX = re.compile(
-    r"(?:局|委|办|部|会|院|台|联|协|处|所|中心|队|站|公司|工委|集团|银行|法院|检察院|支队|分局|团|社|厅|署|室|馆|校|组|政府|管委会|办公室|分公司)$"
+    r"(?:局|委|办|部|会|院|台|联|协|处|所|中心|队|站|公司|工委|集团|银行|法院|检察院|支队|分局|团|社|厅|署|室|馆|校|组|政府|管委会|办公室|分公司"
+    r"|各单位|有关单位|有关部门|各部门|成员单位|机构|车务段|医院|学校)$"
 )
 _SPLIT = re.compile(r"[、，,；;](?![市区县]）)|(?<=[局委办部会院台联协])及|(?<=[局委办部会院台联协])和")
 _ROLE_WORDS = re.compile(r"(?:按职责分工负责|按职责负责分工|按职责分工|分别负责|共同负责|按职责|负责|配合|参与|牵头)$")
@@ -91,8 +92,12 @@ def responsibility_from_text(text: str) -> dict | None:
         return None
     lead_names = split_names(lead_part)
     co_names = split_names(co_part)
-    if not lead_names or not all(looks_like_department(n) for n in lead_names + co_names):
+    if not lead_names or not all(looks_like_department(n) for n in lead_names):
         return None
+    if not all(looks_like_department(n) for n in co_names):
+        # after an explicit 牵头, a short unusual name among the co-responsible (朔州车务段) is still a unit
+        if "牵头" not in compact or not all(looks_like_department(n) or (2 <= len(n) <= 12 and "。" not in n) for n in co_names):
+            return None
     if "牵头" not in compact and len(lead_names) > 1:
         # "（A、B负责）": the first named leads, the others share the responsibility
         lead_names, co_names = lead_names[:1], lead_names[1:]

@@ -50,6 +50,7 @@ def normalize_line(line: str) -> str:
     """Return the line with punctuation variants unified and control characters removed."""
     text = _CONTROL.sub("", line).translate(_TABLE)
     text = _COMPARATOR_FIX.sub(lambda m: _COMPARATOR_MAP[m.group()], text)
+    text = text.replace("%o", "‰")  # OCR reads the per-mille sign as % and a small o
     text = _COLON.sub("：", text)
     text = _COMMA.sub("，", text)
     return _SEMI.sub("；", text)

@@ -6,9 +6,21 @@ import re
 from healthaction.documents import prose, tables
 from healthaction.documents.departments import DepartmentBook, looks_like_department_list, responsibility_from_columns, responsibility_from_text
 from healthaction.documents.normalize import compact, has_traditional, looks_traditional, normalize_line, to_simplified
+from healthaction.documents.model import Document as DocumentModel
 from healthaction.documents.readers import read_document
+from healthaction.documents.readers.text import text_document
+from healthaction.documents import grid, prose_anywhere
+from healthaction.documents.confidence import ConfidenceMixin
+from healthaction.documents.rows import (
+    _has_comparator,
+    _nature_of_heading,
+    _notes,
+    _split_compound_name,
+    _split_compound_value,
+    _unique,
+    split_unit,
+)
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
-from healthaction.core.units import normalize_unit
 
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d*)")
 TARGET_SECTION = re.compile(r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标)")
@@ -33,21 +45,24 @@ class Document:
         return {"lines": [first + 1, last + 1], "text": text}
 
 
-def parse_bytes(data: bytes, filename: str) -> dict:
+def parse_bytes(data: bytes, filename: str, progress=None) -> dict:
     """Return the plan draft (interchange format) read from a document's bytes."""
-    stream = read_document(data, filename)
-    draft = parse_lines(stream.lines)
+    stream = read_document(data, filename, progress)
+    draft = parse_lines(stream.lines, stream.document)
     draft["plan"]["source"] = {"file": filename.rsplit("/", 1)[-1], "sha256": hashlib.sha256(data).hexdigest()}
     return draft
 
 
-def parse_lines(lines: list[str]) -> dict:
-    return _Parser(Document(lines)).run()
+def parse_lines(lines: list[str], model: DocumentModel | None = None) -> dict:
+    if model is None:
+        model = text_document(lines)
+    return _Parser(Document(lines), model).run()
 
 
-class _Parser:
-    def __init__(self, doc: Document):
+class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
+    def __init__(self, doc: Document, model: DocumentModel):
         self.doc = doc
+        self.model = model
         self.lines = doc.lines
         self.warnings: list[dict] = []
         self.departments = DepartmentBook()
@@ -56,37 +71,49 @@ class _Parser:
         self.claimed: set[int] = set()  # lines already used by a table or target section
         self.table_target_paragraphs: list[tuple[int, str, int]] = []  # 基本内容 cells of a task table
 
-    def warn(self, line: int | None, message: str, text: str = "") -> None:
-        self.warnings.append({"line": None if line is None else line + 1, "message": message, "text": text[:500], "resolved": False})
+    def warn(self, line: int | None, message: str, text: str = "", kind: str = "unplaced", ref: str = "") -> None:
+        warning = {"line": None if line is None else line + 1, "message": message, "text": text[:500], "resolved": False, "kind": kind}
+        if ref:
+            warning["ref"] = ref
+        self.warnings.append(warning)
 
     # ---- orchestration ----------------------------------------------------------------------
     def run(self) -> dict:
         header = prose.read_header(self.lines)
         self.header = header
-        actions = prose.find_actions(self.lines)
+        reads = self._read_grids()
+        actions = prose.find_actions(self.lines, exclude=self.claimed)
         task_table = self._task_table()
         if task_table["actions"] and len(task_table["actions"]) >= len(actions):
             actions = task_table["actions"]
+        if not actions and not task_table["actions"] and not any(r.header.kind == "task" for r in reads):
+            actions = prose.fallback_actions(self.lines)
         self.actions = actions
         found = {a.number for a in actions}
         for number, title, line in prose.annex_index(self.lines):
             if number not in found and len(actions) >= 3:
-                self.warn(line, f"附件目录列出的第 {number} 项“{title}”在正文中未找到", self.doc.original[line])
+                self.warn(line, f"附件目录列出的第 {number} 项“{title}”在正文中未找到", self.doc.original[line], kind="missing_annex")
         self.ranges = self._ranges(actions)
         self.annual_year = self._annual_year()
+        self._grid_items(reads)
         self._indicator_tables()
         self._target_sections()
         self._table_targets()
+        self._loose_rows()
+        self._targets_anywhere()
         if task_table["tasks"]:
-            self.tasks = task_table["tasks"]
+            self.tasks.extend(task_table["tasks"])
         else:
             self._prose_tasks()
+        self._check_tasks()
+        self._unplaced_tables()
         cycles = prose.reporting_cycles(self.lines)
         roster = prose.roster(self.lines)
         return self._assemble(header, cycles, roster)
 
     def _ranges(self, actions: list[prose.ActionHeading]) -> list[tuple[int, int, int]]:
         """Return (action number, first line, end line) for each action."""
+        actions = [a for a in actions if a.style != "grid"]
         result = []
         for k, action in enumerate(actions):
             end = actions[k + 1].line if k + 1 < len(actions) else len(self.lines)
@@ -115,6 +142,8 @@ class _Parser:
     # ---- indicators from tables -------------------------------------------------------------
     def _indicator_tables(self) -> None:
         for table in tables.find_indicator_tables(self.lines):
+            if table.header_line in self.claimed:
+                continue
             self.claimed.update(range(table.header_line, table.end_line))
             for line, message, text in table.warnings:
                 self.warn(line, message, text)
@@ -288,6 +317,9 @@ class _Parser:
                     target = parse_target(re.sub(rf"^.*?{re.escape(pending_name[-4:])}", "", body))
                     if target:
                         found = [prose.ProseTarget(name=pending_name, targets=[{"year": y, **target} for y in years], line=line, text=text)]
+            if pending_name and len(found) == 1 and found[0].targets:
+                # the sub-heading names the indicator; the sentence under it may word it differently
+                found[0].name = pending_name
             pending_name = None
             for item in found:
                 self._add_prose_indicator(item, self.action_at(line), line, existing, counter, nature)
@@ -333,22 +365,29 @@ class _Parser:
 
     # ---- tasks ------------------------------------------------------------------------------
     def _prose_tasks(self) -> None:
-        for (number, start, end), heading in zip(self.ranges, self.actions):
+        for (number, start, end), heading in zip(self.ranges, [a for a in self.actions if a.style != "grid"]):
             k = 0
             rest = re.split(r"行动[。.]", heading.text.strip(), maxsplit=1)
             if len(rest) == 2 and len(rest[1].strip()) > 10 and not any(
                 line < end and line > start for line in (t for t in range(start + 1, end) if prose.TASK_START.match(self.lines[t].strip()))
             ):
-                # the heading paragraph itself describes the action's work (seed 002 shape)
+                # the heading paragraph itself describes the action's work (seed 002 shape, 意见-style plans)
+                content = rest[1].strip()
+                resp = responsibility_from_text(content) or {"lead": [], "co": [], "all_lower": False}
+                if resp.get("raw"):
+                    content = content[: content.rfind(resp["raw"])].strip() or content
+                for name in resp["lead"] + resp["co"]:
+                    self.departments.add(name)
                 self.tasks.append(
                     {
-                        "number": f"{number}.1", "action": number, "content": rest[1].strip(), "measures": "", "deliverables": "",
-                        "lead_departments": [], "co_departments": [], "all_lower_units": False, "reporting_cycle": None,
-                        "source": self.doc.source(start),
+                        "number": f"{number}.1", "action": number, "content": content, "measures": "", "deliverables": "",
+                        "lead_departments": resp["lead"], "co_departments": resp["co"], "all_lower_units": resp["all_lower"],
+                        "reporting_cycle": None, "source": self.doc.source(start),
+                        "confidence": 0.8, "reason": f"第{start + 1}行：行动标题段落本身写明的工作",
                     }
                 )
                 continue
-            for task in prose.tasks_in_range(self.lines, start + 1, end):
+            for task in prose.tasks_in_range(self.lines, start + 1, end, sub_tasks=heading.style == "cn"):
                 if any(line in self.claimed for line in range(task.first, task.last + 1)):
                     continue
                 k += 1
@@ -381,6 +420,9 @@ class _Parser:
         action_number = None
         k = 0
         for i, line in enumerate(self.lines):
+            if i in self.claimed:
+                in_table = False
+                continue
             if tables.is_task_header(line):
                 in_table = True
                 self.claimed.add(i)
@@ -413,6 +455,8 @@ class _Parser:
                 lead_cell = after[0] if after else ""
                 co_cell = after[1] if len(after) > 1 else ""
                 body = cells[1:due]
+                # cells shifted left by a lost empty cell: the four body columns end right before 工作推进
+                body = [""] * (4 - len(body)) + body if len(body) < 4 else body
             else:
                 tail = [j for j in range(len(cells) - 1, 0, -1) if cells[j] and looks_like_department_list(cells[j])]
                 tail = [j for j in tail if j >= len(cells) - 2]
@@ -453,6 +497,7 @@ class _Parser:
 
     # ---- assembly ---------------------------------------------------------------------------
     def _assemble(self, header: prose.Header, cycles: list[dict], roster: list[dict]) -> dict:
+        self._settle_confidence()
         cycle_keys = {c["key"] for c in cycles}
         for task in self.tasks:
             task["lead_departments"] = _unique(self.departments.display(n) for n in task["lead_departments"])
@@ -461,9 +506,7 @@ class _Parser:
                 task["reporting_cycle"] = "task-progress" if "task-progress" in cycle_keys else None
         actions = []
         for a in self.actions:
-            leads = [t["lead_departments"][0] for t in self.tasks if t["action"] == a.number and t["lead_departments"]]
-            lead = max(set(leads), key=leads.count) if leads else None
-            actions.append({"number": a.number, "name": a.name, "lead_department": lead, "source": self.doc.source(a.line)})
+            actions.append(self._action_item(a))
         numbers = {a["number"] for a in actions}
         for item in self.indicators + self.tasks:
             if item["action"] not in numbers:
@@ -516,72 +559,3 @@ class _Parser:
             else:
                 seen[number] = 1
             indicator["number"] = number
-
-
-def _unique(items) -> list[str]:
-    out = []
-    for item in items:
-        if item and item not in out:
-            out.append(item)
-    return out
-
-
-def _has_comparator(text: str) -> bool:
-    return bool(re.match(r"^(?:≥|≤|<|>|不低于|不少于|达到|低于|高于)", text))
-
-
-UNIT_PAREN = re.compile(r"（([^（）]{1,12})）$")
-
-
-def split_unit(name: str) -> tuple[str, str]:
-    """Return (name, unit): only the last parenthesis can hold the unit, and only a known unit counts."""
-    name = compact(name)
-    m = UNIT_PAREN.search(name)
-    if m:
-        unit = normalize_unit(m.group(1))
-        if unit:
-            return name[: m.start()], unit
-    return name, ""
-
-
-def _split_compound_name(name: str) -> list[str]:
-    parts = re.split(r"(?<=）)[，,；;](?=\S)", name)
-    return parts if len(parts) > 1 else [name]
-
-
-def _split_compound_value(raw: str, parts: int) -> list[str]:
-    if parts == 1:
-        return [raw]
-    pieces = [p.strip() for p in re.split(r"[，,；;、]", raw)]
-    if len(pieces) == parts:
-        return pieces
-    return [raw] * parts if not re.search(r"\d", raw) or raw in ("—", "") else pieces
-
-
-def _nature_of_heading(head: str) -> str:
-    head = re.sub(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、])", "", head)
-    if not head.endswith("指标") or len(head) > 12:
-        return ""
-    for word, nature in (("约束性", "binding"), ("预期性", "expected"), ("倡导性", "advocacy")):
-        if word in head:
-            return nature
-    return ""
-
-
-def _notes(notes: list[str]) -> tuple[str, str, str, str]:
-    definition, calculation = [], []
-    for note in notes:
-        body = re.sub(r"^(?:说明|注)[：:]?", "", note)
-        if "计算方法" in body:
-            before, _, after = body.partition("计算方法")
-            if before.strip():
-                definition.append(before.strip())
-            calculation.append(after.lstrip("：:"))
-        else:
-            definition.append(body)
-    calc = "".join(calculation)
-    numerator = denominator = ""
-    m = re.search(r"[=＝]?\s*([^=＝/÷]{2,60}?)\s*[/÷]\s*([^/÷×*]{2,60}?)\s*(?:[×*]\s*100\s*[%‰]?|$)", calc)
-    if m:
-        numerator, denominator = m.group(1).strip("（）() "), m.group(2).strip("（）()。 ")
-    return "".join(definition), calc, numerator, denominator

@@ -86,7 +86,7 @@ def _title(head: list[tuple[int, str]]) -> str:
         if len(t) > 80 or t.endswith(("。", "：", ":")) or t.startswith("附"):
             continue
         score = 0
-        if re.search(r"(实施方案|工作方案|行动方案|实施意见|的通知|规划)$", t):
+        if re.search(r"(实施方案|工作方案|行动方案|实施意见|的意见|的通知|规划|工作要点|分工表)$", t):
             score += 3
         if t.startswith("关于"):
             score += 2
@@ -151,6 +151,7 @@ class ActionHeading:
 
 
 ACTION_PATTERNS = [
+    ("cn", re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)\s*[。.]?\s*$")),
     ("paren", re.compile(r"^（([一二三四五六七八九十]{1,3})）\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)\s*[。.]?\s*$")),
     ("paren", re.compile(r"^（([一二三四五六七八九十]{1,3})）\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)[。.]")),
     ("arabic", re.compile(r"^(\d{1,2})\s*[.、．]\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)\s*[。.]")),
@@ -166,11 +167,16 @@ def _clean_action_name(name: str) -> str:
     return name
 
 
-def find_actions(lines: list[str]) -> list[ActionHeading]:
-    """Return the plan's special actions in order, from headings in the style the document uses most."""
+def find_actions(lines: list[str], exclude: set[int] = frozenset()) -> list[ActionHeading]:
+    """Return the plan's special actions in order, from headings in the style the document uses most.
+
+    Lines in `exclude` (rows of tables already read) are not headings: their action rows are the table's.
+    """
     annexes = _annex_actions(lines)
-    candidates: dict[str, list[ActionHeading]] = {"paren": [], "arabic": []}
+    candidates: dict[str, list[ActionHeading]] = {"paren": [], "arabic": [], "cn": []}
     for i, line in enumerate(lines):
+        if i in exclude:
+            continue
         text = line.strip()
         if not text or len(text) > 400:
             continue
@@ -268,7 +274,8 @@ def _annex_actions(lines: list[str]) -> list[ActionHeading]:
 
 YEARS_CONTEXT = re.compile(r"^(?:到|至)?\s*(\d{4})\s*年(?:底|末)?\s*(?:和|、|及|与)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?")
 YEAR_CONTEXT = re.compile(r"^(?:到|至)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?|^(\d{4})\s*年(?:底|末)?\s*[，,]?")
-NAME_END = re.compile(r"(率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位)$")
+NAME_END = re.compile(r"(率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位|供能比|长度|情况)$")
+SUBJECT = re.compile(r"^(.*?(?:儿童|居民|人群|孕妇|孕产妇|学生|老年人|成人|成年人|患者|妇女|婴儿|新生儿|职工))")
 CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|保持在|稳定在|≥|≤|<|>"
 PRED_START = re.compile(rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立))")
 CLAUSE = re.compile(rf"^(?P<name>.{{2,60}}?)(?P<mode>分别|均|都)?\s*(?P<pred>(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立).*)$")
@@ -328,6 +335,17 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int]) ->
         item = _clause_target(c, years)
         if item:
             name, targets = item
+            if len(name) <= 4 and found and not SUBJECT.match(name):
+                # 5岁以下儿童生长迟缓率分别低于7%和5%、贫血率分别低于…: the second shares the subject
+                subject = SUBJECT.match(found[-1].name)
+                if subject:
+                    name = subject.group(1) + name
+            parts = name.split("、")
+            if len(parts) > 1 and all(NAME_END.search(p) and len(p) >= 3 for p in parts):
+                # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator
+                for part in parts:
+                    found.append(ProseTarget(name=part, targets=[dict(t) for t in targets], line=line, text=clause))
+                continue
             found.append(ProseTarget(name=name, targets=targets, line=line, text=clause))
     return found
 
@@ -378,7 +396,7 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
 
 # ---- tasks in prose --------------------------------------------------------------------------
 
-TASK_START = re.compile(r"^(\d{1,2})\s*[.、．]\s*(?!\d)(\S.*)$")
+TASK_START = re.compile(r"^(?:(\d{1,2})\s*[.、．]\s*(?!\d)|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)(\S.*)$")
 ACTOR = re.compile(r"^——\s*(.{1,12}?)\s*[：:]?\s*$")
 
 
@@ -392,8 +410,12 @@ class ProseTask:
     actor: str = ""
 
 
-def tasks_in_range(lines: list[str], start: int, end: int) -> list[ProseTask]:
-    """Return the numbered tasks between two action headings, each with the departments in its trailing parenthesis."""
+def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = False) -> list[ProseTask]:
+    """Return the numbered tasks between two action headings, each with the departments in its trailing parenthesis.
+
+    Numbering may be 1. （1） ① (or （一） under a 一、 heading when `sub_tasks`); an unnumbered paragraph that ends
+    in a department parenthesis is a task as well.
+    """
     tasks: list[ProseTask] = []
     current: ProseTask | None = None
     actor = ""
@@ -407,11 +429,24 @@ def tasks_in_range(lines: list[str], start: int, end: int) -> list[ProseTask]:
             current = None
             continue
         if re.match(r"^(?:行动目标|主要指标|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", text):
+            if sub_tasks and re.match(r"^（[一二三四五六七八九十]+）", text):
+                # under a 一、 action heading the （一） items are its tasks
+                current = ProseTask(number=text[1:text.index("）")], content=text[text.index("）") + 1:], responsibility=None,
+                                    first=i, last=i, actor=actor)
+                tasks.append(current)
+                resp = _last_responsibility(current.content)
+                if resp:
+                    current.responsibility = resp
+                continue
             current = None
             continue
         m = TASK_START.match(text)
+        if m is None and responsibility_from_text(text) and len(compact(text)) > 15 and current is None:
+            # an unnumbered paragraph closed by its departments is a task too
+            m = re.match(r"^()()()(.*)$", text)
         if m:
-            current = ProseTask(number=m.group(1), content=m.group(2), responsibility=None, first=i, last=i, actor=actor)
+            current = ProseTask(number=m.group(1) or m.group(2) or m.group(3), content=m.group(4), responsibility=None,
+                                first=i, last=i, actor=actor)
             tasks.append(current)
         elif current is not None and current.responsibility is None:
             current.content += text
@@ -484,3 +519,29 @@ def roster(lines: list[str]) -> list[dict]:
         elif entries and len(entries) > 2:
             role = None  # the roster ended
     return entries
+
+
+FALLBACK_HEADING = re.compile(r"^(?:（([一二三四五六七八九十]{1,3})）|([一二三四五六七八九十]{1,3})、)\s*([^。；]{2,30}?)(?:[。；]|$)")
+
+
+def fallback_actions(lines: list[str]) -> list[ActionHeading]:
+    """Headings that do not end in 行动 (a notice's （一）加强… items under 重点任务): the ones followed by tasks."""
+    headings = []
+    for i, line in enumerate(lines):
+        m = FALLBACK_HEADING.match(compact(line))
+        if m and "\t" not in line:
+            headings.append((i, m))
+    result: list[ActionHeading] = []
+    for k, (i, m) in enumerate(headings):
+        end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+        has_tasks = any(responsibility_from_text(lines[j]) for j in range(i, end))
+        if has_tasks and m.group(1):  # （一）-level headings are the work areas
+            name = re.sub(r"^(?:加强|推进|实施|开展)?", "", m.group(3)) and m.group(3)
+            result.append(ActionHeading(len(result) + 1, name, i, lines[i], "heading"))
+    if len(result) < 2:
+        result = []
+        for k, (i, m) in enumerate(headings):
+            end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+            if m.group(2) and any(responsibility_from_text(lines[j]) for j in range(i, end)):
+                result.append(ActionHeading(len(result) + 1, m.group(3), i, lines[i], "heading"))
+    return result if len(result) >= 1 else []

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from healthaction.evaluation.models import AssessmentScheme, AssessmentWeight
+from healthaction.evaluation.models import AssessmentScheme, AssessmentWeight, TargetVerdict
 
 
 class AssessmentWeightInline(admin.TabularInline):
@@ -15,3 +15,18 @@ class AssessmentSchemeAdmin(admin.ModelAdmin):
 
     list_display = ["plan", "points_achieved", "points_on_track", "timeliness_weight", "supervision_weight"]
     inlines = [AssessmentWeightInline]
+
+
+@admin.register(TargetVerdict)
+class TargetVerdictAdmin(admin.ModelAdmin):
+    """Read only: verdicts come from the evaluation, never from typing."""
+
+    list_display = ["indicator", "org_unit", "target_year", "verdict", "value", "target_text"]
+    list_filter = ["verdict", "target_year", "plan"]
+    search_fields = ["indicator__name", "org_unit__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

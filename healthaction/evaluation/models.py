@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.evaluation import rules as R
+from healthaction.evaluation.choices import Verdict
 from healthaction.plans.models import Indicator, Plan
 from healthaction.registry.models import Department, OrgUnit
 
@@ -37,6 +38,8 @@ class EvaluationResult(models.Model):
     ratio = models.FloatField(_("progress ratio"), null=True, blank=True)
     forecast = models.FloatField(_("forecast for the final target year"), null=True, blank=True)
     forecast_year = models.PositiveSmallIntegerField(_("forecast year"), null=True, blank=True)
+    forecast_low = models.FloatField(_("lower end of the 80 % prediction interval"), null=True, blank=True)
+    forecast_high = models.FloatField(_("upper end of the 80 % prediction interval"), null=True, blank=True)
     forecast_met = models.BooleanField(_("forecast meets the target"), null=True, blank=True)
     opensdg_category = models.CharField(_("Open SDG category"), max_length=32, blank=True)
     opensdg_score = models.FloatField(_("Open SDG score"), null=True, blank=True)
@@ -52,6 +55,41 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.org_unit} · {self.year}: {self.get_status_display()}"
+
+
+class TargetVerdict(models.Model):
+    """A target judged once its year came: achieved, missed, not reported or not assessable, kept as it was judged.
+
+    The verdict reads only values up to its target year, so later years never change it.
+    """
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="verdicts", verbose_name=_("plan"))
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="verdicts", verbose_name=_("indicator"))
+    org_unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="verdicts", verbose_name=_("org unit"))
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices)
+    rule = models.CharField(_("kind of target"), max_length=16, blank=True)
+    target_text = models.CharField(_("target as written"), max_length=500, blank=True)
+    comparator = models.CharField(_("comparator"), max_length=8, blank=True)
+    target_value = models.FloatField(_("target value"), null=True, blank=True)
+    target_upper = models.FloatField(_("upper value"), null=True, blank=True)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    qualitative = models.CharField(_("qualitative value"), max_length=100, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("target verdict")
+        verbose_name_plural = _("target verdicts")
+        ordering = ["indicator", "org_unit", "target_year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "target_year"], name="verdict_one_per_unit_target")]
+        indexes = [models.Index(fields=["plan", "target_year", "verdict"], name="verdict_plan_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.org_unit} · {self.target_year}: {self.get_verdict_display()}"
+
+    def get_verdict_color(self) -> str:
+        return Verdict(self.verdict).color
 
 
 class AssessmentScheme(models.Model):

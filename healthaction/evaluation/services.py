@@ -7,15 +7,19 @@ are written back in bulk so pages only read them.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+
 import polars as pl
 from django.db import connection, transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from healthaction.core.choices import PlanStatus, ValueStatus
 from healthaction.evaluation import engine, opensdg
 from healthaction.evaluation import rules as R
-from django.db.models import Count
-
-from healthaction.evaluation.models import AssessmentScheme, AssessmentScore, EvaluationResult, EvaluationSummary
+from healthaction.evaluation.choices import Verdict
+from healthaction.evaluation.models import AssessmentScheme, AssessmentScore, EvaluationResult, EvaluationSummary, TargetVerdict
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry.models import OrgUnit
 
@@ -56,11 +60,11 @@ def load_values(plan: Plan, indicator_ids: list[int] | None = None, org_unit_ids
 
 
 def load_indicators(plan: Plan) -> pl.DataFrame:
-    rows = plan.indicators.values_list("id", "direction", "nature", "unit", "baseline__value", "baseline__year", "numerator", "denominator")
+    rows = plan.indicators.values_list("id", "direction", "nature", "unit", "baseline__value", "baseline__year", "numerator", "denominator", "tolerance")
     return pl.DataFrame(
         list(rows),
         schema={"indicator_id": pl.Int32, "direction": pl.Utf8, "nature": pl.Utf8, "unit": pl.Utf8, "baseline_value": pl.Float64,
-                "baseline_year": pl.Int16, "numerator_def": pl.Utf8, "denominator_def": pl.Utf8},
+                "baseline_year": pl.Int16, "numerator_def": pl.Utf8, "denominator_def": pl.Utf8, "tolerance": pl.Float64},
         orient="row",
     )
 
@@ -114,13 +118,32 @@ def _grid(values: pl.DataFrame, indicators: pl.DataFrame, units: list[OrgUnit], 
     return pl.concat([merged, extra.select(merged.columns)]).sort(["indicator_id", "org_unit_id", "year"])
 
 
-def evaluate_plan(plan: Plan, indicator_ids: list[int] | None = None, org_unit_ids: list[int] | None = None) -> int:
-    """Evaluate a plan (or some of its series) and store the results; return the number of rows written."""
+def affected_units(plan: Plan, org_unit_ids: list[int]) -> list[int]:
+    """Return the units to re-evaluate when these units' values change: themselves and every reporting unit above them.
+
+    A county's value feeds the city's rolled-up value, so approving it must refresh the city too.
+    """
+    units = {u.pk: u for u in reporting_units(plan)}
+    found = set()
+    for unit in OrgUnit.objects.filter(pk__in=org_unit_ids):
+        found.add(unit.pk)
+        found.update(pk for pk, u in units.items() if unit.path.startswith(u.path) and pk != unit.pk)
+    return sorted(found)
+
+
+def evaluate_plan(plan: Plan, indicator_ids: list[int] | None = None, org_unit_ids: list[int] | None = None, *, today: dt.date | None = None) -> int:
+    """Evaluate a plan (or some of its series) and store the results and target verdicts; return the number of rows written.
+
+    Given org units, the units their values roll up into are recomputed with them. A target whose year is over
+    (before `today`'s year) is judged even when nothing was reported for it.
+    """
     indicators = load_indicators(plan)
     targets = load_targets(plan)
     units = reporting_units(plan)
     values = load_values(plan)
     values = _with_roll_up(values, indicators, units)
+    if org_unit_ids:
+        org_unit_ids = affected_units(plan, org_unit_ids)
     if indicator_ids:
         values = values.filter(pl.col("indicator_id").is_in(indicator_ids))
         indicators_sel = indicators.filter(pl.col("indicator_id").is_in(indicator_ids))
@@ -133,49 +156,65 @@ def evaluate_plan(plan: Plan, indicator_ids: list[int] | None = None, org_unit_i
     last_year = max(values["year"].drop_nulls().to_list() or [first_year])
     values = _grid(values.select(list(VALUE_SCHEMA)), indicators_sel, units, range(max(first_year, plan.horizon_start), last_year + 1))
     if values.height == 0:
-        return _store(plan, None, indicator_ids, org_unit_ids)
+        return _store(plan, None, None, indicator_ids, org_unit_ids)
     results = engine.evaluate(values.drop("numerator", "denominator"), indicators, targets, plan_unit_id=plan.org_unit_id, assume_sorted=True)
     results = engine.explain(results, targets, indicators.select("indicator_id", "unit"))
     results = _with_opensdg(results, indicators, targets)
-    return _store(plan, results, indicator_ids, org_unit_ids)
+    closed_year = (today or dt.date.today()).year - 1
+    verdicts = engine.verdicts(results, targets, closed_year=closed_year)
+    return _store(plan, results, verdicts, indicator_ids, org_unit_ids)
+
+
+def _announce(plan: Plan, indicator_ids, org_unit_ids) -> None:
+    from healthaction.evaluation.signals import plan_evaluated  # the signals module imports collection models at load
+
+    plan_evaluated.send(sender=Plan, plan=plan, indicator_ids=indicator_ids, org_unit_ids=org_unit_ids)
 
 
 def _with_opensdg(results: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
-    """Add Open SDG categories and scores, computed per series from the values up to each year."""
-    direction = dict(indicators.select("indicator_id", "direction").iter_rows())
-    final = {}
-    for row in targets.sort("year").iter_rows(named=True):
-        final[row["indicator_id"]] = row
-    categories, scores = [], []
-    history: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
-    for ind, unit, year, value in results.select("indicator_id", "org_unit_id", "year", "value").iter_rows():
-        years, vals = history.setdefault((ind, unit), ([], []))
-        if value is not None:
-            years.append(year)
-            vals.append(value)
-        target = final.get(ind)
-        numeric = target is not None and target["kind"] == "numeric" and target["value"] is not None and target["comparator"] != "range"
-        measure = None
-        if years and (numeric or target is None or target["kind"] == "directional"):
-            measure = opensdg.measure(
-                years, vals, base_year=years[0], target_year=target["year"] if target else R.OPENSDG_TARGET_YEAR,
-                direction="negative" if direction.get(ind) == "decrease" else "positive", target=target["value"] if numeric else None,
-            )
-        categories.append(measure.category if measure else "")
-        scores.append(measure.score if measure else None)
-    return results.with_columns(pl.Series("opensdg_category", categories, dtype=pl.Utf8), pl.Series("opensdg_score", scores, dtype=pl.Float64))
+    """Add Open SDG categories and scores, each row judged on its series' values up to its year (base: the first one)."""
+    final = targets.sort("year").group_by("indicator_id", maintain_order=True).last().select(
+        pl.col("indicator_id").cast(pl.Int32), pl.col("year").cast(pl.Int32).alias("_sdg_year"),
+        pl.when((pl.col("kind") == "numeric") & pl.col("value").is_not_null() & (pl.col("comparator").fill_null("") != "range"))
+        .then(pl.col("value")).alias("_sdg_target"),
+        pl.col("kind").is_in(["numeric", "directional"]).alias("_sdg_kind_ok"),
+        (pl.col("kind") == "numeric").alias("_sdg_numeric"),
+    )
+    keys = ["indicator_id", "org_unit_id"]
+    reported = pl.col("value").is_not_null()
+    frame = results.select(keys + ["year", "value"]).with_row_index("_row").join(final, on="indicator_id", how="left").join(
+        indicators.select(pl.col("indicator_id").cast(pl.Int32), pl.col("direction").fill_null("")), on="indicator_id", how="left")
+    frame = frame.sort(keys + ["year"]).with_columns(
+        pl.col("value").forward_fill().over(keys).alias("_current"),
+        pl.when(reported).then(pl.col("year")).forward_fill().over(keys).cast(pl.Int32).alias("_current_year"),
+        pl.col("value").drop_nulls().first().over(keys).alias("_base"),
+        pl.col("year").filter(reported).first().over(keys).cast(pl.Int32).alias("_base_year"),
+    )
+    # a numeric target without a single number (a range, an unresolved value) has no Open SDG equivalent
+    usable = pl.col("_sdg_target").is_not_null() | pl.col("_sdg_kind_ok").is_null() | (pl.col("_sdg_kind_ok") & ~pl.col("_sdg_numeric"))
+    category, _ratio = opensdg.categories(
+        pl.col("_current"), pl.col("_base"), pl.col("_current_year"), pl.col("_base_year"), pl.col("_sdg_target"),
+        pl.col("_sdg_year").fill_null(R.OPENSDG_TARGET_YEAR), pl.when(pl.col("direction") == "decrease").then(pl.lit("negative")).otherwise(pl.lit("positive")),
+    )
+    frame = frame.with_columns(pl.when(usable & pl.col("_current").is_not_null()).then(category).alias("opensdg_category")).sort("_row")
+    return results.with_columns(
+        frame["opensdg_category"].fill_null("").alias("opensdg_category"),
+        frame["opensdg_category"].replace_strict(opensdg.SCORES, default=None, return_dtype=pl.Float64).alias("opensdg_score"),
+    )
 
 
 @transaction.atomic
-def _store(plan: Plan, results: pl.DataFrame | None, indicator_ids, org_unit_ids) -> int:
+def _store(plan: Plan, results: pl.DataFrame | None, verdicts: pl.DataFrame | None, indicator_ids, org_unit_ids) -> int:
     existing = EvaluationResult.objects.filter(plan=plan)
     if indicator_ids:
         existing = existing.filter(indicator_id__in=indicator_ids)
     if org_unit_ids:
         existing = existing.filter(org_unit_id__in=org_unit_ids)
     existing.delete()
+    _store_verdicts(plan, verdicts, indicator_ids, org_unit_ids)
     if results is None:
         summarize(plan)
+        _announce(plan, indicator_ids, org_unit_ids)
         return 0
     objects = [
         EvaluationResult(
@@ -195,6 +234,8 @@ def _store(plan: Plan, results: pl.DataFrame | None, indicator_ids, org_unit_ids
             base_from_first_value=bool(r["base_from_first_value"]),
             ratio=None if r["ratio"] is None else r["ratio"] + 0.0,  # never store a negative zero
             forecast=r["forecast"],
+            forecast_low=r["forecast_low"],
+            forecast_high=r["forecast_high"],
             forecast_year=r["final_year"],
             forecast_met=r["forecast_met"],
             opensdg_category=r["opensdg_category"],
@@ -205,7 +246,129 @@ def _store(plan: Plan, results: pl.DataFrame | None, indicator_ids, org_unit_ids
     ]
     EvaluationResult.objects.bulk_create(objects, batch_size=2000)
     summarize(plan)
+    _announce(plan, indicator_ids, org_unit_ids)
     return len(objects)
+
+
+VERDICT_FIELDS = ["verdict", "rule", "target_text", "comparator", "target_value", "target_upper", "value", "qualitative", "explanation"]
+
+
+def _store_verdicts(plan: Plan, verdicts: pl.DataFrame | None, indicator_ids, org_unit_ids) -> None:
+    """Write the verdicts of the series evaluated: a verdict whose judgement is unchanged keeps its row and date."""
+    existing_qs = TargetVerdict.objects.filter(plan=plan)
+    if indicator_ids:
+        existing_qs = existing_qs.filter(indicator_id__in=indicator_ids)
+    if org_unit_ids:
+        existing_qs = existing_qs.filter(org_unit_id__in=org_unit_ids)
+    existing = {(v.indicator_id, v.org_unit_id, v.target_year): v for v in existing_qs}
+    fresh, changed, seen = [], [], set()
+    for r in (verdicts.iter_rows(named=True) if verdicts is not None and verdicts.height else []):
+        key = (r["indicator_id"], r["org_unit_id"], r["target_year"])
+        seen.add(key)
+        data = {
+            "verdict": r["verdict"], "rule": r["target_kind"] or "", "target_text": r["target_raw"] or "", "comparator": r["comparator"] or "",
+            "target_value": r["target_value"], "target_upper": r["target_upper"], "value": r["value"], "qualitative": r["qualitative"] or "",
+            "explanation": r["explanation"] or "",
+        }
+        old = existing.get(key)
+        if old is None:
+            fresh.append(TargetVerdict(plan=plan, indicator_id=key[0], org_unit_id=key[1], target_year=key[2], **data))
+        elif any(getattr(old, name) != value for name, value in data.items()):
+            for name, value in data.items():
+                setattr(old, name, value)
+            changed.append(old)
+    gone = [v.pk for key, v in existing.items() if key not in seen]
+    if gone:
+        TargetVerdict.objects.filter(pk__in=gone).delete()
+    TargetVerdict.objects.bulk_update(changed, VERDICT_FIELDS, batch_size=2000)
+    TargetVerdict.objects.bulk_create(fresh, batch_size=2000)
+
+
+# ---- stage summaries -------------------------------------------------------------------------------
+
+@dataclass
+class StageSummary:
+    """How one group of targets of one target year came out (the plan, an action, a department or a county)."""
+
+    year: int
+    name: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def count(self, verdict: str) -> int:
+        return self.counts.get(verdict, 0)
+
+    @property
+    def text(self) -> str:
+        text = _("%(year)s stage targets: %(met)s of %(total)s met, %(missed)s missed, %(not_reported)s not reported") % {
+            "year": self.year, "total": self.total, "met": self.count(R.VERDICT_ACHIEVED), "missed": self.count(R.VERDICT_MISSED),
+            "not_reported": self.count(R.VERDICT_NOT_REPORTED),
+        }
+        if self.count(R.VERDICT_NOT_ASSESSABLE):
+            text += _(", %(n)s not assessable") % {"n": self.count(R.VERDICT_NOT_ASSESSABLE)}
+        return text
+
+    def parts(self) -> list[dict]:
+        """Return code, label, colour and count of every verdict, in the vocabulary's order (for pages)."""
+        return [{"code": v.value, "label": v.label, "color": v.color, "count": self.count(v.value)} for v in Verdict]
+
+    def as_dict(self) -> dict:
+        return {"target_year": self.year, "name": self.name, "total": self.total, **{v: self.count(v) for v in R.VERDICTS}, "text": self.text}
+
+
+def stage_years(plan: Plan) -> list[int]:
+    """Return the target years that have verdicts, newest first."""
+    return sorted(TargetVerdict.objects.filter(plan=plan).order_by().values_list("target_year", flat=True).distinct(), reverse=True)
+
+
+def stage_summary(plan: Plan, target_year: int | None = None, *, org_unit: OrgUnit | None = None, action=None, department=None) -> StageSummary | None:
+    """Return the verdict counts of one target year for the plan (its own unit), an action, a department or a county.
+
+    Without a year: the latest target year judged. None when nothing has been judged yet.
+    """
+    if target_year is None:
+        years = stage_years(plan)
+        if not years:
+            return None
+        target_year = years[0]
+    qs = TargetVerdict.objects.filter(plan=plan, target_year=target_year, org_unit=org_unit or plan.org_unit)
+    if action is not None:
+        qs = qs.filter(indicator__action=action)
+    if department is not None:
+        qs = qs.filter(indicator__action__lead_department=department)
+    counts = dict(qs.order_by().values_list("verdict").annotate(n=Count("id")).values_list("verdict", "n"))
+    name = str(action or department or org_unit or plan)
+    return StageSummary(target_year, name, counts)
+
+
+def stage_summaries(plan: Plan, target_year: int | None = None) -> dict | None:
+    """Return the plan's summary and one per action, lead department and county for a target year, in four queries."""
+    plan_summary = stage_summary(plan, target_year)
+    if plan_summary is None:
+        return None
+    year = plan_summary.year
+    own = TargetVerdict.objects.filter(plan=plan, target_year=year, org_unit=plan.org_unit).values_list(
+        "indicator__action_id", "indicator__action__number", "indicator__action__name", "indicator__action__lead_department_id",
+        "indicator__action__lead_department__name", "verdict")
+    actions: dict[int, StageSummary] = {}
+    departments: dict[int, StageSummary] = {}
+    for action_id, number, action_name, dept_id, dept_name, verdict in own.order_by("indicator__action__number", "indicator__position"):
+        if action_id is not None:
+            group = actions.setdefault(action_id, StageSummary(year, action_name))
+            group.counts[verdict] = group.counts.get(verdict, 0) + 1
+        if dept_id is not None:
+            group = departments.setdefault(dept_id, StageSummary(year, dept_name))
+            group.counts[verdict] = group.counts.get(verdict, 0) + 1
+    counties: dict[int, StageSummary] = {}
+    lower = TargetVerdict.objects.filter(plan=plan, target_year=year, org_unit__parent=plan.org_unit).values_list("org_unit_id", "org_unit__name", "verdict")
+    for unit_id, unit_name, verdict in lower.order_by("org_unit__code"):
+        group = counties.setdefault(unit_id, StageSummary(year, unit_name))
+        group.counts[verdict] = group.counts.get(verdict, 0) + 1
+    return {"year": year, "years": stage_years(plan), "plan": plan_summary, "actions": list(actions.values()),
+            "departments": list(departments.values()), "counties": list(counties.values())}
 
 
 def summarize(plan: Plan) -> EvaluationSummary:

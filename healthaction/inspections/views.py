@@ -20,6 +20,7 @@ from healthaction.inspections import excel
 from healthaction.inspections import services as S
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile, Visit
+from healthaction.collection.current import current_plan
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 
@@ -144,7 +145,8 @@ def checklist_export(request, pk: int):
 @login_required
 def round_new(request):
     plans = _office_plans(request.user, required=True)
-    plan = next((p for p in plans if str(p.pk) == request.GET.get("plan", request.POST.get("plan"))), plans[0])
+    chosen = current_plan(request, published=True)  # the plan kept in the session, not silently the newest
+    plan = next((p for p in plans if chosen is not None and p.pk == chosen.pk), plans[0])
     form = RoundForm(request.POST or None, plan=plan, initial={"year": dt.date.today().year, "inspectors": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -238,9 +240,7 @@ def round_share(request, pk: int):
     except S.InspectionError as exc:
         messages.error(request, str(exc))
     else:
-        from healthaction.evaluation.services import evaluate_plan
-
-        evaluate_plan(rnd.plan, indicator_ids=[indicator.pk])
+        # the approved value's own signal has already evaluated it once, after record_share committed
         messages.success(request, _("%(v)s%% recorded as the %(y)s value of “%(i)s”; the evaluation is updated.") % {"v": f"{value.value:g}", "y": value.year, "i": indicator.name})
     return redirect("inspections:round", pk=pk)
 

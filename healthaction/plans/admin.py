@@ -23,7 +23,7 @@ class ReportingCycleInline(admin.TabularInline):
 class ParseWarningInline(admin.TabularInline):
     model = ParseWarning
     extra = 0
-    fields = ["line", "message", "text", "resolved"]
+    fields = ["line", "kind", "ref", "message", "text", "resolved", "dismissal_reason"]
 
 
 @admin.register(Plan)
@@ -37,7 +37,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "plan", "lead_department"]
+    list_display = ["number", "name", "plan", "lead_department", "confidence"]
     list_filter = ["plan"]
     search_fields = ["name"]
     autocomplete_fields = ["lead_department"]
@@ -55,15 +55,16 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "unit", "group", "nature", "action", "plan"]
+    list_display = ["number", "name", "unit", "group", "nature", "action", "plan", "confidence"]
     list_filter = ["plan", "nature", "group"]
+    readonly_fields = ["confidence", "reason"]
     search_fields = ["name"]
     inlines = [BaselineInline, TargetInline]
 
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "year", "kind", "comparator", "value", "raw_text"]
+    list_display = ["indicator", "year", "kind", "comparator", "value", "raw_text", "confidence"]
     list_filter = ["kind", "year"]
     search_fields = ["indicator__name", "raw_text"]
 
@@ -76,8 +77,9 @@ class TaskDepartmentInline(admin.TabularInline):
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["number", "short_content", "action", "plan"]
+    list_display = ["number", "short_content", "action", "plan", "deadline", "confidence", "department_confidence"]
     list_filter = ["plan"]
+    readonly_fields = ["confidence", "reason", "department_confidence", "department_reason"]
     search_fields = ["content"]
     inlines = [TaskDepartmentInline]
 
@@ -103,5 +105,5 @@ class BaselineAdmin(admin.ModelAdmin):
 
 @admin.register(ParseWarning)
 class ParseWarningAdmin(admin.ModelAdmin):
-    list_display = ["plan", "line", "message", "resolved"]
-    list_filter = ["resolved"]
+    list_display = ["plan", "line", "kind", "ref", "message", "resolved"]
+    list_filter = ["resolved", "kind"]

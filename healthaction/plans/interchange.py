@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from healthaction.core.choices import DepartmentRole, Level, PlanStatus
+from healthaction.core.choices import DepartmentRole, Level, PlanStatus, WarningKind
 from healthaction.plans.models import (
     Action,
     Baseline,
@@ -60,6 +60,31 @@ def _set_source(obj, source: dict | None) -> None:
     obj.source_text = source.get("text", "")
 
 
+def _confidence(obj, prefix: str = "") -> dict:
+    """Return the parser's confidence and reason of obj as optional keys (absent when a person entered it)."""
+    out = {}
+    confidence = getattr(obj, f"{prefix}confidence")
+    reason = getattr(obj, f"{prefix}reason")
+    if confidence is not None:
+        out[f"{prefix}confidence"] = confidence
+    if reason:
+        out[f"{prefix}reason"] = reason
+    return out
+
+
+def _set_confidence(obj, spec: dict, prefix: str = "") -> None:
+    setattr(obj, f"{prefix}confidence", spec.get(f"{prefix}confidence"))
+    setattr(obj, f"{prefix}reason", spec.get(f"{prefix}reason", ""))
+
+
+def _warning(w: ParseWarning) -> dict:
+    out = {"line": w.line, "message": w.message, "text": w.text, "resolved": w.resolved}
+    for key in ("kind", "ref", "dismissal_reason"):
+        if getattr(w, key):
+            out[key] = getattr(w, key)
+    return out
+
+
 def export_plan(plan: Plan) -> dict:
     """Return the plan as a dict in the interchange format."""
     departments: dict[int, Department] = {}
@@ -92,16 +117,15 @@ def export_plan(plan: Plan) -> dict:
             for c in plan.reporting_cycles.all()
         ],
         "actions": [
-            {"number": a.number, "name": a.name, "lead_department": dept_name(a.lead_department), "source": _source(a)} for a in actions
+            {"number": a.number, "name": a.name, "lead_department": dept_name(a.lead_department), "source": _source(a), **_confidence(a)}
+            for a in actions
         ],
         "indicators": [],
         "tasks": [],
         "roster": [
             {"role": r.role, "person": r.person, "post": r.post, "source": _source(r)} for r in plan.roster.all()
         ],
-        "warnings": [
-            {"line": w.line, "message": w.message, "text": w.text, "resolved": w.resolved} for w in plan.parse_warnings.all()
-        ],
+        "warnings": [_warning(w) for w in plan.parse_warnings.all()],
     }
     indicators = plan.indicators.select_related("baseline").prefetch_related("targets")
     for ind in indicators:
@@ -135,10 +159,12 @@ def export_plan(plan: Plan) -> dict:
                         "trend": t.trend,
                         "qualitative": t.qualitative,
                         "raw": t.raw_text,
+                        **_confidence(t),
                     }
                     for t in ind.targets.all()
                 ],
                 "source": _source(ind),
+                **_confidence(ind),
             }
         )
     tasks = plan.tasks.select_related("reporting_cycle").prefetch_related("task_departments__department")
@@ -155,6 +181,9 @@ def export_plan(plan: Plan) -> dict:
                 "all_lower_units": task.all_lower_units,
                 "reporting_cycle": task.reporting_cycle.key if task.reporting_cycle else None,
                 "source": _source(task),
+                **_confidence(task),
+                **({"deadline": task.deadline} if task.deadline else {}),
+                **_confidence(task, "department_"),
             }
         )
     for dept in sorted(departments.values(), key=lambda d: d.name):
@@ -170,14 +199,30 @@ def validate_plan_data(data: dict) -> None:
         raise PlanFormatError([f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in errors[:50]])
 
 
-def _org_unit_for(spec: dict) -> OrgUnit:
+def _org_unit_for(spec: dict, area: OrgUnit | None, create_units: bool, notes: list[str]) -> tuple[OrgUnit, bool]:
+    """Return the org unit the plan belongs to and whether it lies outside what the document named.
+
+    With an `area` (an office importing through the site) the unit is looked up only inside that
+    subtree, by code and then by name; a document naming any other area is attached to the office's own
+    area and the caller adds a warning, so an office never writes into another city. Without one (the
+    operator's command line) any unit may match and, with `create_units`, a missing one is created.
+    """
     code = spec.get("code")
-    unit = OrgUnit.objects.filter(code=code).first() if code else None
+    units = OrgUnit.objects.all() if area is None else area.get_descendants()
+    unit = units.filter(code=code).first() if code else None
     if unit is None:
-        unit = OrgUnit.objects.filter(name=spec["name"], level=spec["level"]).order_by("path").first()
-    if unit is None:
-        unit = OrgUnit.objects.create(code=code or f"X-{spec['name']}", name=spec["name"], level=Level(spec["level"]))
-    return unit
+        named = units.filter(name=spec["name"]).order_by("path")
+        unit = named.filter(level=spec["level"]).first() or (named.first() if area is not None else None)
+    if unit is not None:
+        return unit, False
+    if area is not None:
+        return area, True
+    if not create_units:
+        raise PlanFormatError([_("The area “%(name)s” is not known; ask an administrator to add it.") % {"name": spec["name"]}])
+    unit = OrgUnit.objects.create(code=code or f"X-{spec['name']}", name=spec["name"], level=Level(spec["level"]))
+    notes.append(_("Created the org unit “%(name)s” (code %(code)s, %(level)s) at the top level; move it under its parent in the admin.")
+                 % {"name": unit.name, "code": unit.code, "level": unit.get_level_display()})
+    return unit, False
 
 
 class _DepartmentBook:
@@ -220,12 +265,18 @@ def _full_clean(obj, label: str, errors: list[str], exclude: list[str] | None = 
 
 
 @transaction.atomic
-def import_plan(data: dict, source_file=None) -> Plan:
-    """Create a plan from interchange data and return it; nothing is written when anything is invalid."""
+def import_plan(data: dict, source_file=None, *, area: OrgUnit | None = None, create_units: bool = True,
+                notes: list[str] | None = None) -> Plan:
+    """Create a plan from interchange data and return it; nothing is written when anything is invalid.
+
+    `area` is the importing office's own org unit: the plan is attached inside it (see _org_unit_for).
+    `notes` collects what the import did beyond the plan itself (an org unit created), for the operator.
+    """
     validate_plan_data(data)
     spec = data["plan"]
     errors: list[str] = []
-    org_unit = _org_unit_for(spec["org_unit"])
+    notes = notes if notes is not None else []
+    org_unit, outside = _org_unit_for(spec["org_unit"], area, create_units, notes)
     plan = Plan(
         org_unit=org_unit,
         issuer=spec.get("issuer", ""),
@@ -262,6 +313,7 @@ def import_plan(data: dict, source_file=None) -> Plan:
             continue
         action = Action(plan=plan, number=a["number"], name=a["name"], lead_department=book.get(a.get("lead_department")))
         _set_source(action, a.get("source"))
+        _set_confidence(action, a)
         action.save()
         actions[a["number"]] = action
 
@@ -281,6 +333,7 @@ def import_plan(data: dict, source_file=None) -> Plan:
             calculation=i.get("calculation", ""), numerator=i.get("numerator", ""), denominator=i.get("denominator", ""), position=position,
         )
         _set_source(ind, i.get("source"))
+        _set_confidence(ind, i)
         if not _full_clean(ind, label, errors, exclude=["plan", "action"]):
             continue
         ind.save()
@@ -298,6 +351,7 @@ def import_plan(data: dict, source_file=None) -> Plan:
                 upper_value=t.get("upper_value"), base_year=t.get("base_year"), change=t.get("change"), change_unit=t.get("change_unit", ""),
                 trend=t.get("trend", ""), qualitative=t.get("qualitative", ""), raw_text=t.get("raw", ""),
             )
+            _set_confidence(target, t)
             if _full_clean(target, f"{label} {_('target')} {t['year']}", errors, exclude=["indicator"]):
                 target.save()
 
@@ -312,9 +366,13 @@ def import_plan(data: dict, source_file=None) -> Plan:
         task = Task(
             plan=plan, action=actions.get(t.get("action")), number=t["number"], content=t["content"], measures=t.get("measures", ""),
             deliverables=t.get("deliverables", ""), all_lower_units=t.get("all_lower_units", False),
-            reporting_cycle=cycles.get(cycle_key), position=position,
+            reporting_cycle=cycles.get(cycle_key), position=position, deadline=t.get("deadline", ""),
         )
         _set_source(task, t.get("source"))
+        _set_confidence(task, t)
+        _set_confidence(task, t, "department_")
+        if not _full_clean(task, _("Task %(number)s") % {"number": t["number"]}, errors, exclude=["plan", "action", "reporting_cycle"]):
+            continue
         task.save()
         links = []
         for role, names in ((DepartmentRole.LEAD, t.get("lead_departments", [])), (DepartmentRole.CO, t.get("co_departments", []))):
@@ -333,12 +391,19 @@ def import_plan(data: dict, source_file=None) -> Plan:
         _set_source(entry, r.get("source"))
         roster.append(entry)
     RosterEntry.objects.bulk_create(roster)
-    ParseWarning.objects.bulk_create(
-        [
-            ParseWarning(plan=plan, line=w.get("line"), message=w["message"][:300], text=w.get("text", ""), resolved=w.get("resolved", False), position=pos)
-            for pos, w in enumerate(data.get("warnings", []))
-        ]
-    )
+    warnings = [
+        ParseWarning(plan=plan, line=w.get("line"), message=w["message"][:300], text=w.get("text", ""), resolved=w.get("resolved", False),
+                     kind=w.get("kind", "")[:20], ref=w.get("ref", "")[:40], dismissal_reason=w.get("dismissal_reason", "")[:300], position=pos)
+        for pos, w in enumerate(data.get("warnings", []))
+    ]
+    if outside:
+        named = spec["org_unit"]
+        warnings.append(ParseWarning(
+            plan=plan, kind=WarningKind.UNKNOWN_AREA, position=len(warnings), text=named["name"],
+            message=(_("The document names “%(named)s”, which is not within %(area)s; the plan was attached to %(area)s. "
+                       "Check that this is your plan.") % {"named": named["name"], "area": org_unit.name})[:300],
+        ))
+    ParseWarning.objects.bulk_create(warnings)
     if errors:
         raise PlanFormatError(errors)
     return plan

@@ -1,6 +1,7 @@
 """The plan register: plan, reporting cycles, actions, indicators, baselines, targets, tasks."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from healthaction.core.choices import (
     Nature,
     PlanStatus,
     TargetKind,
+    WarningKind,
 )
 from healthaction.core.units import KNOWN_UNITS, normalize_unit
 from healthaction.registry.models import Department, OrgUnit
@@ -25,6 +27,19 @@ class SourceMixin(models.Model):
     source_line_start = models.PositiveIntegerField(_("source first line"), null=True, blank=True)
     source_line_end = models.PositiveIntegerField(_("source last line"), null=True, blank=True)
     source_text = models.TextField(_("source text"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ConfidenceMixin(models.Model):
+    """How sure the document parser was of an item and why; empty for items a person entered or fixed."""
+
+    confidence = models.FloatField(
+        _("parser confidence"), null=True, blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )
+    reason = models.TextField(_("parser reason"), blank=True)
 
     class Meta:
         abstract = True
@@ -44,6 +59,8 @@ class Plan(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     document_text = models.TextField(_("text of the source document"), blank=True, editable=False)
     is_public = models.BooleanField(_("shown in the public view"), default=False)
+    # first day of the first period reported live; items due before it are history (entered, never overdue)
+    reporting_start = models.DateField(_("reporting starts"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,7 +111,7 @@ class ReportingCycle(models.Model):
                 raise ValidationError({"due_dates": _("“%(due)s” is not a month-day such as 06-15.") % {"due": due}})
 
 
-class Action(SourceMixin):
+class Action(SourceMixin, ConfidenceMixin):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="actions", verbose_name=_("plan"))
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
@@ -110,7 +127,7 @@ class Action(SourceMixin):
         return self.name
 
 
-class Indicator(SourceMixin):
+class Indicator(SourceMixin, ConfidenceMixin):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="indicators", verbose_name=_("plan"))
     action = models.ForeignKey(Action, models.SET_NULL, null=True, blank=True, related_name="indicators", verbose_name=_("action"))
     number = models.CharField(_("number"), max_length=20)
@@ -125,6 +142,8 @@ class Indicator(SourceMixin):
     denominator = models.CharField(_("denominator"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     report_by_lower_units = models.BooleanField(_("lower-level governments report it too"), default=True)
+    # measurement tolerance: movements within it count as no change (empty: half the target's last written digit)
+    tolerance = models.FloatField(_("tolerance"), null=True, blank=True, validators=[MinValueValidator(0.0)])
 
     class Meta:
         verbose_name = _("indicator")
@@ -160,7 +179,7 @@ class Baseline(models.Model):
         return self.raw_text or (str(self.value) if self.value is not None else "—")
 
 
-class Target(models.Model):
+class Target(ConfidenceMixin):
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="targets", verbose_name=_("indicator"))
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=16, choices=TargetKind.choices)
@@ -218,7 +237,7 @@ class Target(models.Model):
             raise ValidationError(errors)
 
 
-class Task(SourceMixin):
+class Task(SourceMixin, ConfidenceMixin):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="tasks", verbose_name=_("plan"))
     action = models.ForeignKey(Action, models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("action"))
     number = models.CharField(_("number"), max_length=20)
@@ -229,6 +248,12 @@ class Task(SourceMixin):
     reporting_cycle = models.ForeignKey(ReportingCycle, models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("reporting cycle"))
     departments = models.ManyToManyField(Department, through="TaskDepartment", related_name="tasks", verbose_name=_("departments"))
     position = models.PositiveIntegerField(_("position"), default=0)
+    deadline = models.CharField(_("deadline as written"), max_length=100, blank=True)
+    department_confidence = models.FloatField(
+        _("parser confidence in the departments"), null=True, blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )
+    department_reason = models.TextField(_("parser reason for the departments"), blank=True)
 
     class Meta:
         verbose_name = _("task")
@@ -283,6 +308,9 @@ class ParseWarning(models.Model):
     message = models.CharField(_("message"), max_length=300)
     text = models.TextField(_("source text"), blank=True)
     resolved = models.BooleanField(_("resolved"), default=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=WarningKind.choices, blank=True)
+    ref = models.CharField(_("refers to"), max_length=40, blank=True, help_text=_("indicator:<number>, task:<number> or action:<number>"))
+    dismissal_reason = models.CharField(_("why it was dismissed"), max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -32,6 +32,25 @@ def is_office(user, plan=None) -> bool:
     return any(m.role == Role.OFFICE_ADMIN and (plan is None or plan.org_unit.path.startswith(m.org_unit.path)) for m in memberships(user))
 
 
+def office_area(user) -> OrgUnit | None:
+    """Return the org unit whose plans the user runs as committee office (the widest one), or None.
+
+    A plan imported by this user is attached inside this unit, never elsewhere (issue 17).
+    """
+    units = [m.org_unit for m in memberships(user) if m.role == Role.OFFICE_ADMIN]
+    return min(units, key=lambda u: len(u.path), default=None)
+
+
+def can_review_plan(user, plan) -> bool:
+    """Return True when the user may open the review pages of this plan (the committee office of its area)."""
+    return is_office(user, plan)
+
+
+def can_correct_plan(user, plan) -> bool:
+    """Return True when the user may change this plan on the review pages: its office, and only while it is a draft."""
+    return is_office(user, plan) and plan.status == PlanStatus.DRAFT
+
+
 def area_paths(user, *role_names: str) -> list[str]:
     return [m.org_unit.path for m in memberships(user) if not role_names or m.role in role_names]
 
@@ -200,3 +219,35 @@ def may_rectify(user, *, department_id: int | None, org_unit_path: str | None, p
         if org_unit_path and m.role == Role.AREA_OFFICE and org_unit_path.startswith(m.org_unit.path):
             return True
     return is_office(user, plan)
+
+
+# ---- people: accounts of the departments and areas that report ---------------------------------
+
+PEOPLE_ROLES = (Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE)
+
+
+def can_manage_people(user, plan) -> bool:
+    """The office of the plan's area brings its reporters in: accounts, sign-in sheets, group robots."""
+    return is_office(user, plan)
+
+
+def can_manage_account(user, plan, account) -> bool:
+    """An office may reset or deactivate only reporter accounts (liaisons, area offices) within its plan's area."""
+    if not can_manage_people(user, plan) or account.is_superuser or account.pk == user.pk:
+        return False
+    held = list(Membership.objects.filter(user=account).select_related("org_unit"))
+    return bool(held) and all(m.role in PEOPLE_ROLES and m.org_unit.path.startswith(plan.org_unit.path) for m in held)
+
+
+def review_filter(user, prefix: str = "") -> Q:
+    """A Q over DueItem for the items this user may approve or return (the database form of can_review)."""
+    p = prefix
+    if user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role == Role.OFFICE_ADMIN:
+            q |= Q(**{f"{p}plan__org_unit__path__startswith": m.org_unit.path})
+        elif m.role == Role.ACTION_LEAD:
+            q |= Q(**{f"{p}indicator__action": m.action_id}) | Q(**{f"{p}task__action": m.action_id})
+    return q

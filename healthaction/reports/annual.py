@@ -13,6 +13,7 @@ from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.plans.models import Plan
 from healthaction.reports import charts
 from healthaction.reports import docx_style as S
+from healthaction.reports.stage_summary import add_stage_summary
 
 CN = "一二三四五六七八九十"
 LAGGING = (R.AT_RISK, R.OFF_TRACK, R.REGRESSING)
@@ -79,6 +80,7 @@ def build_annual_report(plan: Plan, year: int) -> bytes:
     doc = S.new_document()
     _title_page(doc, data)
     _overview(doc, data)
+    add_stage_summary(doc, plan, year)
     _actions(doc, data)
     _counties(doc, data)
     _ranking(doc, data)

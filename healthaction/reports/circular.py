@@ -15,7 +15,7 @@ LAGGING = (R.OFF_TRACK, R.REGRESSING)
 
 
 def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
-    overdue = DueItem.objects.filter(plan=plan, obsolete=False, received_at__isnull=True, due_date__lt=today).select_related("department", "org_unit", "indicator", "task")
+    overdue = DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=today).select_related("department", "org_unit", "indicator", "task")
     by_department, by_county = defaultdict(list), defaultdict(list)
     for item in overdue.order_by("due_date"):
         what = item.indicator.name if item.indicator_id else item.task.content[:40]

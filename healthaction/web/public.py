@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from healthaction.core.choices import PlanStatus
 from healthaction.evaluation import rules as R
+from healthaction.evaluation.services import stage_summaries
 from healthaction.plans.models import Indicator, Plan
 from healthaction.web import queries
 
@@ -28,7 +29,7 @@ def public_plan(request, plan_id: int):
     results = {r.indicator_id: r for r in plan.results.filter(year=year, org_unit=plan.org_unit)}
     indicators = [(ind, results.get(ind.pk)) for ind in plan.indicators.select_related("action", "baseline").prefetch_related("targets").order_by("position")]
     return render(request, "web/public_plan.html", {"plan": plan, "year": year, "d": data, "chart_json": json.dumps(data["chart"], ensure_ascii=False),
-                                                     "indicators": indicators, "labels": R.STATUS_LABEL_ZH})
+                                                     "indicators": indicators, "labels": R.STATUS_LABEL_ZH, "stages": stage_summaries(plan)})
 
 
 def public_indicator(request, indicator_id: int):

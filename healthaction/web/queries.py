@@ -44,9 +44,9 @@ def dashboard(plan: Plan, year: int | None) -> dict:
     totals = Counter(r.status for r in results)
     binding = [r for r in results if r.indicator.nature == "binding"]
     today = dt.date.today()
-    overdue = DueItem.objects.filter(plan=plan, obsolete=False, received_at__isnull=True, due_date__lt=today).count()
-    due = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lt=today).count()
-    received = DueItem.objects.filter(plan=plan, obsolete=False, due_date__lt=today, received_at__isnull=False).count()
+    overdue = DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=today).count()
+    due = DueItem.objects.counting().filter(plan=plan, due_date__lt=today).count()
+    received = DueItem.objects.counting().filter(plan=plan, due_date__lt=today, received_at__isnull=False).count()
     lagging = sorted((r for r in results if r.status in LAGGING), key=lambda r: (SEVERITY[r.status], r.ratio if r.ratio is not None else 0))[:10]
     latest = list(IndicatorValue.objects.filter(indicator__plan=plan, submitted_at__isnull=False).exclude(status=ValueStatus.DRAFT)
                   .select_related("indicator", "org_unit", "submitted_by").order_by("-submitted_at")[:10])
@@ -122,7 +122,7 @@ def task_board(plan: Plan, department=None, action=None, progress=None) -> list[
     latest = {}
     for report in TaskReport.objects.filter(task__plan=plan).exclude(status=ValueStatus.DRAFT).order_by("year", "half"):
         latest[(report.task_id, report.department_id)] = report
-    overdue = set(DueItem.objects.filter(plan=plan, kind="task_progress", obsolete=False, received_at__isnull=True, due_date__lt=today).values_list("task_id", "department_id"))
+    overdue = set(DueItem.objects.counting().filter(plan=plan, kind="task_progress", received_at__isnull=True, due_date__lt=today).values_list("task_id", "department_id"))
     board = []
     for task in tasks:
         lines = []

@@ -1,16 +1,24 @@
-"""Plan import and review: upload a document, compare the parsed draft with its source, correct, publish."""
+"""Plan import and review: upload a document, compare the parsed draft with its source, correct anything, publish.
+
+Views stay thin: who may do what is asked of registry/scopes.py, every change goes through one service
+function in plans/services.py (the Excel import in plans/excel.py uses the same ones).
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import re
+from pathlib import PurePath
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,15 +26,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from healthaction.catalogue.services import match_plan
-from healthaction.collection.services import publish_plan
+from healthaction.collection.services import current_period, parse_period, period_choices, period_start, publish_plan
 from healthaction.core import jobs
-from healthaction.core.choices import IndicatorGroup, Nature, PlanStatus
+from healthaction.core.choices import PlanStatus, WarningKind
 from healthaction.documents import DocumentError, parse_document
 from healthaction.documents.readers import MAX_INPUT_BYTES, SUPPORTED, read_document
-from healthaction.documents.targets import infer_direction, parse_target, settle_implicit
+from healthaction.plans import services
+from healthaction.plans.excel import WorkbookRefused, export_workbook, import_workbook
 from healthaction.plans.interchange import PlanFormatError, import_plan
-from healthaction.plans.models import Indicator, ParseWarning, Plan, Target
+from healthaction.plans.models import ParseWarning, Plan
 from healthaction.registry import scopes
+
+UPLOAD_DIR = "imports/"
 
 
 class DocumentForm(forms.Form):
@@ -41,42 +52,58 @@ class DocumentForm(forms.Form):
         return upload
 
 
-class IndicatorForm(forms.ModelForm):
-    targets_text = forms.CharField(label=gettext_lazy("Targets (year: target; …)"), required=False, help_text=gettext_lazy("e.g. 2022: ≥25; 2030: ≥35"))
-
-    class Meta:
-        model = Indicator
-        fields = ["name", "unit", "group", "nature", "direction"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["targets_text"] = "; ".join(f"{t.year}: {t.raw_text}" for t in self.instance.targets.all())
-
-    def clean_targets_text(self):
-        parsed = []
-        text = self.cleaned_data.get("targets_text", "").strip()
-        for part in filter(None, (p.strip() for p in re.split(r"[;；\n]", text))):
-            m = re.match(r"^(\d{4})\s*[:：]\s*(.+)$", part)
-            if not m:
-                raise ValidationError(_("Write each target as “year: target”, e.g. 2030: ≥35 (not “%(p)s”).") % {"p": part})
-            target = parse_target(m.group(2))
-            if target is None:
-                raise ValidationError(_("“%(t)s” is not a target the system can read.") % {"t": m.group(2)})
-            target.pop("unit", None)
-            parsed.append({"year": int(m.group(1)), **target})
-        plan = self.instance.plan
-        for target in parsed:
-            if not plan.horizon_start <= target["year"] <= plan.horizon_end:
-                raise ValidationError(_("Target year %(year)s is outside the plan's horizon %(start)s–%(end)s.") % {"year": target["year"], "start": plan.horizon_start, "end": plan.horizon_end})
-        return parsed
+class WorkbookForm(forms.Form):
+    workbook = forms.FileField(label=gettext_lazy("Corrected workbook (.xlsx)"))
 
 
-def _office_plan(request, plan_id) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("org_unit"), pk=plan_id)
-    if not scopes.is_office(request.user, plan):
+def _plan(request, plan_id: int, write: bool = False) -> Plan:
+    """Return the plan for its review pages: 404 to whoever may not see it, 403 to those who see it but do not review."""
+    plan = get_object_or_404(scopes.visible_plans(request.user, Plan.objects.select_related("org_unit")), pk=plan_id)
+    if not scopes.can_review_plan(request.user, plan):
         raise PermissionDenied
+    if write and not scopes.can_correct_plan(request.user, plan):
+        raise PermissionDenied(_("Only a draft plan can be corrected here."))
     return plan
+
+
+def _review_url(plan: Plan, anchor: str = "") -> str:
+    return reverse("plan-review", args=[plan.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# ---------------------------------------------------------------------------------------------- import
+
+
+def parse_upload(progress, *, user_id: int, stored_name: str, original_name: str) -> tuple[str, str]:
+    """Parse a stored upload into a draft plan of the user's own area; the job's inputs are plain ids and names
+    so a task queue can run it. Returns (message, review url) or raises with a message for the user."""
+    user = get_user_model().objects.get(pk=user_id)
+    try:
+        with default_storage.open(stored_name, "rb") as fh:
+            data = fh.read()
+        progress(10, _("Reading the document…"))
+        try:
+            lines = read_document(data, original_name).lines
+            progress(30, _("Finding actions, indicators and tasks…"))
+            draft = parse_document(data, original_name)
+        except DocumentError as exc:
+            raise RuntimeError(str(exc))
+        progress(70, _("Saving the draft plan…"))
+        draft["plan"]["status"] = PlanStatus.DRAFT
+        suffix = PurePath(original_name).suffix.lower()
+        try:
+            with transaction.atomic():
+                plan = import_plan(draft, source_file=ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"),
+                                   area=scopes.office_area(user), create_units=False)
+                plan.document_text = "\n".join(lines)
+                plan.save(update_fields=["document_text"])
+                progress(85, _("Matching to the national catalogue…"))
+                match_plan(plan)
+        except PlanFormatError as exc:
+            raise RuntimeError(_("The document was read but the plan is not valid: %(e)s") % {"e": "; ".join(exc.errors[:5])})
+    finally:
+        default_storage.delete(stored_name)
+    return (_("Read %(a)s actions, %(i)s indicators and %(t)s tasks.") % {"a": len(draft["actions"]), "i": len(draft["indicators"]), "t": len(draft["tasks"])},
+            reverse("plan-review", args=[plan.pk]))
 
 
 @login_required
@@ -88,96 +115,248 @@ def import_document(request):
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["document"]
-            data, name = upload.read(), upload.name
-
-            def work(progress):
-                progress(10, _("Reading the document…"))
-                try:
-                    lines = read_document(data, name).lines
-                    progress(30, _("Finding actions, indicators and tasks…"))
-                    draft = parse_document(data, name)
-                except DocumentError as exc:
-                    raise RuntimeError(str(exc))
-                progress(70, _("Saving the draft plan…"))
-                draft["plan"]["status"] = PlanStatus.DRAFT
-                try:
-                    with transaction.atomic():
-                        plan = import_plan(draft, source_file=ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}{name[name.rfind('.'):]}"))
-                        plan.document_text = "\n".join(lines)
-                        plan.save(update_fields=["document_text"])
-                        progress(85, _("Matching to the national catalogue…"))
-                        match_plan(plan)
-                except PlanFormatError as exc:
-                    raise RuntimeError(_("The document was read but the plan is not valid: %(e)s") % {"e": "; ".join(exc.errors[:5])})
-                return (_("Read %(a)s actions, %(i)s indicators and %(t)s tasks.") % {"a": len(draft["actions"]), "i": len(draft["indicators"]), "t": len(draft["tasks"])},
-                        reverse("plan-review", args=[plan.pk]))
-
+            data = upload.read()
+            stored = default_storage.save(f"{UPLOAD_DIR}{hashlib.sha256(data).hexdigest()[:16]}{PurePath(upload.name).suffix.lower()}",
+                                          ContentFile(data))
+            work = functools.partial(parse_upload, user_id=request.user.pk, stored_name=stored, original_name=upload.name)
             job = jobs.start("parse", request.user, work)
             return redirect("job", job_id=job.pk)
     return render(request, "web/import.html", {"form": form})
 
 
+# ---------------------------------------------------------------------------------------------- the review page
+
+
+def _least_certain(items, *fields):
+    """Return items with the parser's least certain first; items a person entered or checked (no confidence) last."""
+    def key(item):
+        values = [getattr(item, f) for f in fields if getattr(item, f) is not None]
+        return (not values, min(values) if values else 1.0, item.position)
+
+    return sorted(items, key=key)
+
+
+def _warning_link(warning: ParseWarning, links: dict[str, str], plan: Plan) -> str:
+    """Return where a warning is fixed: the form of the item it names; an action without tasks gets a new task."""
+    if warning.kind == WarningKind.NO_TASKS and warning.ref.startswith("action:"):
+        number = warning.ref.split(":", 1)[1]
+        action = plan.actions.filter(number=int(number)).values_list("pk", flat=True).first() if number.isdigit() else None
+        if action:
+            return f"{reverse('plan-add-task', args=[plan.pk])}?action={action}"
+    return links.get(warning.ref, "")
+
+
+def _warning_links(plan: Plan) -> dict[str, str]:
+    links = {f"indicator:{n}": reverse("plan-edit-indicator", args=[plan.pk, pk]) for pk, n in plan.indicators.values_list("pk", "number")}
+    for pk, n in plan.tasks.order_by("-position").values_list("pk", "number"):
+        links[f"task:{n}"] = reverse("plan-edit-task", args=[plan.pk, pk])
+    links.update({f"action:{n}": reverse("plan-edit-action", args=[plan.pk, pk]) for pk, n in plan.actions.values_list("pk", "number")})
+    return links
+
+
+def _review_context(plan: Plan, user, dismiss_forms: dict | None = None, **extra) -> dict:
+    lines = plan.document_text.split("\n") if plan.document_text else []
+    indicators = plan.indicators.select_related("action", "baseline").prefetch_related("targets")
+    tasks = plan.tasks.select_related("action").prefetch_related("task_departments__department")
+    links = _warning_links(plan)
+    warnings = list(plan.parse_warnings.all())
+    for w in warnings:
+        w.fix_url, w.dismiss_form = _warning_link(w, links, plan), (dismiss_forms or {}).get(w.pk)
+    return {
+        "plan": plan, "lines": list(enumerate(lines, start=1)), "editable": scopes.can_correct_plan(user, plan),
+        "actions": plan.actions.select_related("lead_department").order_by("number"),
+        "indicators": _least_certain(indicators, "confidence"), "tasks": _least_certain(tasks, "confidence", "department_confidence"),
+        "warnings": warnings, "open_warnings": sum(not w.resolved for w in warnings),
+        "merge_form": services.MergeForm(plan=plan), "workbook_form": WorkbookForm(),
+        "periods": period_choices(plan), "current_start": period_start(*current_period()).isoformat(), **extra,
+    }
+
+
 @login_required
 def review(request, plan_id: int):
-    plan = _office_plan(request, plan_id)
-    lines = plan.document_text.split("\n") if plan.document_text else []
-    indicators = plan.indicators.select_related("action", "baseline").prefetch_related("targets").order_by("position")
-    tasks = plan.tasks.select_related("action").prefetch_related("task_departments__department").order_by("position")
-    return render(request, "web/review.html", {
-        "plan": plan, "lines": list(enumerate(lines, start=1)), "actions": plan.actions.order_by("number"), "indicators": indicators, "tasks": tasks,
-        "warnings": plan.parse_warnings.all(), "open_warnings": plan.parse_warnings.filter(resolved=False).count(),
-    })
+    plan = _plan(request, plan_id)
+    return render(request, "web/review.html", _review_context(plan, request.user))
+
+
+def _edit_page(request, plan: Plan, *, form, save, title: str, done, item=None, template="web/review_edit.html", extra=None):
+    """Show a correction form; on POST run the service, which validates everything and saves nothing on refusal."""
+    if request.method == "POST":
+        try:
+            obj = save(request.POST)
+        except services.EditRefused as exc:
+            form = exc.form  # keeps what was typed, with the errors
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(done(obj))
+    return render(request, template, {"plan": plan, "form": form, "title": title, "item": item, **(extra or {})})
 
 
 @login_required
-def edit_indicator(request, plan_id: int, indicator_id: int):
-    plan = _office_plan(request, plan_id)
+def edit_plan(request, plan_id: int):
+    plan = _plan(request, plan_id, write=True)
+    return _edit_page(request, plan, form=services.PlanMetaForm(instance=plan), title=_("Plan details"),
+                      save=lambda data: services.update_plan_meta(plan, data), done=lambda p: _review_url(plan))
+
+
+@login_required
+def edit_action(request, plan_id: int, action_id: int):
+    plan = _plan(request, plan_id, write=True)
+    action = get_object_or_404(plan.actions, pk=action_id)
+    return _edit_page(request, plan, form=services.ActionForm(instance=action), item=action, title=action.name,
+                      save=lambda data: services.update_action(plan, action, data), done=lambda a: _review_url(plan, f"action-{a.pk}"))
+
+
+@login_required
+def edit_indicator(request, plan_id: int, indicator_id: int | None = None):
+    plan = _plan(request, plan_id, write=True)
+    indicator = get_object_or_404(plan.indicators, pk=indicator_id) if indicator_id else None
+    targets = indicator.targets.all() if indicator else []
+    return _edit_page(request, plan, form=services.IndicatorForm(instance=indicator, plan=plan), item=indicator,
+                      title=f"{indicator.number} {indicator.name}" if indicator else _("New indicator"),
+                      save=lambda data: services.save_indicator(plan, indicator, data), template="web/edit_indicator.html",
+                      done=lambda i: reverse("plan-edit-indicator", args=[plan.pk, i.pk]) if indicator is None else _review_url(plan, f"indicator-{i.pk}"),
+                      extra={"indicator": indicator, "targets": targets})
+
+
+@login_required
+@require_POST
+def delete_indicator(request, plan_id: int, indicator_id: int):
+    plan = _plan(request, plan_id, write=True)
     indicator = get_object_or_404(plan.indicators, pk=indicator_id)
-    if plan.status != PlanStatus.DRAFT:
-        messages.error(request, _("Only a draft plan can be corrected here."))
-        return redirect("plan-review", plan_id=plan.pk)
-    form = IndicatorForm(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            indicator = form.save()
-            targets = form.cleaned_data["targets_text"]
-            direction = form.cleaned_data.get("direction") or infer_direction(indicator.name, targets, None)
-            settle_implicit(targets, direction)
-            indicator.targets.all().delete()
-            for t in targets:
-                target = Target(indicator=indicator, year=t["year"], kind=t["kind"], comparator=t["comparator"], value=t["value"], upper_value=t["upper_value"],
-                                base_year=t["base_year"] or (plan.horizon_start if t["kind"] == "relative" and not t["change_unit"].endswith("/yr") else None),
-                                change=t["change"], change_unit=t["change_unit"], trend=t["trend"], qualitative=t["qualitative"], raw_text=t["raw"])
-                target.full_clean(exclude=["indicator"])
-                target.save()
-        messages.success(request, _("Saved “%(name)s”.") % {"name": indicator.name})
-        return redirect(f"{reverse('plan-review', args=[plan.pk])}#indicator-{indicator.pk}")
-    return render(request, "web/edit_indicator.html", {"plan": plan, "indicator": indicator, "form": form, "groups": IndicatorGroup.choices, "natures": Nature.choices})
+    return _delete(request, plan, lambda: services.delete_indicator(plan, indicator), _("Deleted “%(name)s”.") % {"name": indicator.name})
+
+
+@login_required
+def edit_target(request, plan_id: int, indicator_id: int, target_id: int | None = None):
+    plan = _plan(request, plan_id, write=True)
+    indicator = get_object_or_404(plan.indicators, pk=indicator_id)
+    target = get_object_or_404(indicator.targets, pk=target_id) if target_id else None
+    title = f"{indicator.name} · " + (str(target.year) if target else _("new target"))
+    return _edit_page(request, plan, form=services.TargetForm(instance=target, indicator=indicator), item=target, title=title,
+                      save=lambda data: services.save_target(plan, indicator, target, data),
+                      done=lambda t: reverse("plan-edit-indicator", args=[plan.pk, indicator.pk]), extra={"indicator": indicator})
+
+
+@login_required
+@require_POST
+def delete_target(request, plan_id: int, indicator_id: int, target_id: int):
+    plan = _plan(request, plan_id, write=True)
+    indicator = get_object_or_404(plan.indicators, pk=indicator_id)
+    target = get_object_or_404(indicator.targets, pk=target_id)
+    return _delete(request, plan, lambda: services.delete_target(plan, target), _("Deleted the target for %(year)s.") % {"year": target.year},
+                   reverse("plan-edit-indicator", args=[plan.pk, indicator_id]))
+
+
+@login_required
+def edit_task(request, plan_id: int, task_id: int | None = None):
+    plan = _plan(request, plan_id, write=True)
+    task = get_object_or_404(plan.tasks, pk=task_id) if task_id else None
+    initial = {"action": request.GET["action"]} if task is None and request.GET.get("action", "").isdigit() else None
+    return _edit_page(request, plan, form=services.TaskForm(instance=task, plan=plan, initial=initial), item=task,
+                      title=_("Task %(n)s") % {"n": task.number} if task else _("New task"),
+                      save=lambda data: services.save_task(plan, task, data), done=lambda t: _review_url(plan, f"task-{t.pk}"))
+
+
+@login_required
+@require_POST
+def delete_task(request, plan_id: int, task_id: int):
+    plan = _plan(request, plan_id, write=True)
+    task = get_object_or_404(plan.tasks, pk=task_id)
+    return _delete(request, plan, lambda: services.delete_task(plan, task), _("Deleted task %(n)s.") % {"n": task.number})
+
+
+def _delete(request, plan, action, done_message: str, url: str | None = None):
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done_message)
+    return redirect(url or _review_url(plan))
+
+
+@login_required
+@require_POST
+def merge_departments(request, plan_id: int):
+    plan = _plan(request, plan_id, write=True)
+    try:
+        keep, removed = services.merge_departments(plan, request.POST)
+    except services.EditRefused as exc:
+        return render(request, "web/review.html", _review_context(plan, request.user, merge_form=exc.form), status=200)
+    if removed:
+        messages.success(request, _("Merged: the other name is now an alias of “%(name)s”.") % {"name": keep.name})
+    else:
+        messages.success(request, _("This plan now uses “%(name)s”; the other name is still used elsewhere and was kept.") % {"name": keep.name})
+    return redirect(_review_url(plan, "departments"))
 
 
 @login_required
 @require_POST
 def resolve_warning(request, plan_id: int, warning_id: int):
-    plan = _office_plan(request, plan_id)
+    """Dismiss a warning with a reason (fixing the item it refers to resolves it by itself), or reopen it."""
+    plan = _plan(request, plan_id, write=True)
     warning = get_object_or_404(ParseWarning, pk=warning_id, plan=plan)
-    warning.resolved = request.POST.get("resolved", "1") == "1"
-    warning.save(update_fields=["resolved"])
+    form = None
+    if request.POST.get("resolved", "1") == "0":
+        services.reopen_warning(plan, warning)
+    else:
+        try:
+            services.dismiss_warning(plan, warning, request.POST)
+        except services.EditRefused as exc:
+            form = exc.form
+    warning.fix_url, warning.dismiss_form = _warning_link(warning, _warning_links(plan), plan), form
     if request.headers.get("HX-Request"):
-        return render(request, "web/_warning.html", {"plan": plan, "w": warning})
-    return redirect(f"{reverse('plan-review', args=[plan.pk])}#warnings")
+        return render(request, "web/_warning.html", {"plan": plan, "w": warning, "editable": True})
+    if form is not None:
+        return render(request, "web/review.html", _review_context(plan, request.user, dismiss_forms={warning.pk: form}))
+    return redirect(_review_url(plan, f"warning-{warning.pk}"))
+
+
+@login_required
+def workbook(request, plan_id: int):
+    """GET: the plan as an .xlsx to correct in Excel; POST: the corrected workbook applied all or nothing."""
+    plan = _plan(request, plan_id, write=request.method == "POST")
+    if request.method != "POST":
+        response = HttpResponse(export_workbook(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-review.xlsx"'
+        return response
+    form = WorkbookForm(request.POST, request.FILES)
+    errors = []
+    if form.is_valid():
+        try:
+            counts = import_workbook(plan, form.cleaned_data["workbook"].read())
+        except WorkbookRefused as exc:
+            errors = exc.errors
+        else:
+            changed = sum(counts.values())
+            messages.success(request, _("Imported the workbook: %(n)s rows changed.") % {"n": changed} if changed
+                             else _("The workbook matches the plan; nothing changed."))
+            return redirect(_review_url(plan))
+    return render(request, "web/review_workbook.html", {"plan": plan, "form": form, "errors": errors}, status=200)
 
 
 @login_required
 @require_POST
 def publish(request, plan_id: int):
-    plan = _office_plan(request, plan_id)
+    plan = _plan(request, plan_id, write=True)
     open_warnings = plan.parse_warnings.filter(resolved=False).count()
     if open_warnings:
         messages.error(request, _("Resolve the %(n)s open parser warnings before publishing.") % {"n": open_warnings})
         return redirect("plan-review", plan_id=plan.pk)
-    counts = publish_plan(plan)
+    choices = dict(period_choices(plan))
+    start_text = request.POST.get("start") or ""
+    if start_text and start_text not in choices:
+        messages.error(request, _("Choose the period from which reporting starts from the list."))
+        return redirect("plan-review", plan_id=plan.pk)
+    counts = publish_plan(plan, start=parse_period(start_text) if start_text else None)
     if request.POST.get("public") == "1":
         plan.is_public = True
         plan.save(update_fields=["is_public"])
-    messages.success(request, _("Published. %(n)s reporting items were created.") % {"n": counts["created"]})
-    return redirect("plan-detail", plan_id=plan.pk)
+    messages.success(request, _("Published. %(n)s reporting items were created from %(start)s on; %(h)s items of earlier periods are history "
+                                "(they may be entered, never overdue).") % {"n": counts["created"] - counts["history"], "start": plan.reporting_start, "h": counts["history"]})
+    if counts["unassigned"]:
+        messages.warning(request, _("%(n)s items have no responsible department: assign them below.") % {"n": counts["unassigned"]})
+    # next step of the first cycle: bring the departments and counties in
+    return redirect("people:plan", plan_id=plan.pk)

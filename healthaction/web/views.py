@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,12 +21,15 @@ from healthaction.core.models import Job
 from healthaction.core.params import int_param, year_param
 from healthaction.core.xlsx import safe_row
 from healthaction.evaluation import rules as R
+from healthaction.collection import current
+from healthaction.evaluation.services import stage_summaries
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department
 from healthaction.web import queries
 
 STATUS_LABELS = R.STATUS_LABEL_ZH
+TASK_BOARD_PAGE_SIZE = 25
 
 
 def plans_for(request: HttpRequest):
@@ -34,7 +40,23 @@ def _plan(request, plan_id: int) -> Plan:
     plan = plans_for(request).filter(pk=plan_id).first()
     if plan is None:
         raise Http404(_("No such plan, or it is not yours to see."))
-    return plan
+    return current.remember(request, plan)
+
+
+@login_required
+@require_POST
+def switch_plan(request):
+    """Keep the chosen plan in the session and go back, to the same page of the new plan when it has one."""
+    plan = current.selectable_plans(request.user).filter(pk=request.POST.get("plan") or 0).first()
+    if plan is None:
+        raise Http404(_("No such plan, or it is not yours to see."))
+    current.remember(request, plan)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    target = re.sub(r"^/plans/\d+/", f"/plans/{plan.pk}/", target)
+    target = re.sub(r"([?&])plan=\d+", rf"\g<1>plan={plan.pk}", target)
+    return redirect(target)
 
 
 def _with_actions(plans):
@@ -83,7 +105,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "web/dashboard.html", {
         "plan": plan, "d": _Lazy(lambda: queries.dashboard(plan, year)) if year else queries.dashboard(plan, year), "year": year, "labels": STATUS_LABELS,
         "actions": _Lazy(lambda: {"all": _with_actions(Plan.objects.filter(pk=plan.pk)).get().actions.all()}), "is_office": scopes.is_office(request.user, plan),
-        "years": queries.result_years(plan), "version": _version(plan),
+        "years": queries.result_years(plan), "version": _version(plan), "stages": _Lazy(lambda: stage_summaries(plan)),
     })
 
 
@@ -130,11 +152,16 @@ def tasks(request, plan_id: int):
     department = Department.objects.filter(pk=department_id).first() if department_id is not None else None
     progress = request.GET.get("progress") or None
     board = queries.task_board(plan, department=department, action=action, progress=progress)
+    page = Paginator(board, TASK_BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    board = page.object_list
+    query = request.GET.copy()
+    query.pop("page", None)
     departments = Department.objects.filter(task_roles__task__plan=plan).distinct().order_by("name")
     from healthaction.core.choices import TaskProgress
 
     return render(request, "web/tasks.html", {"plan": plan, "board": board, "departments": departments, "actions": plan.actions.order_by("number"),
-                                              "progress_choices": TaskProgress.choices, "selected": {"department": department, "action": action, "progress": progress}})
+                                              "progress_choices": TaskProgress.choices, "selected": {"department": department, "action": action, "progress": progress},
+                                              "page": page, "query": query.urlencode()})
 
 
 @login_required

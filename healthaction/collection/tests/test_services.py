@@ -96,7 +96,9 @@ def test_due_items_follow_the_plan_and_regeneration_loses_nothing(demo):
 def test_completeness_and_timeliness(demo):
     tables = services.completeness(demo["plan"], today=dt.date(2026, 11, 23))
     health = next(r for r in tables["department"] if r["name"] == "市卫生健康委")
-    items = DueItem.objects.filter(plan=demo["plan"], department=health["id"], obsolete=False, due_date__lte=dt.date(2026, 11, 23))
+    # only items from the demo's reporting start (2025-01-01) on count; earlier ones are history
+    items = DueItem.objects.filter(plan=demo["plan"], department=health["id"], obsolete=False, due_date__lte=dt.date(2026, 11, 23),
+                                   due_date__gte=dt.date(2025, 1, 1))
     received = [i for i in items if i.received_at]
     assert health["due"] == items.count() and health["received"] == len(received)
     assert health["on_time"] == sum(1 for i in received if i.received_at.date() <= i.due_date)

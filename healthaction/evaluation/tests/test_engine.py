@@ -5,12 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthaction.evaluation.engine import assess, evaluate, explain, roll_up
+from healthaction.evaluation.engine import assess, evaluate, explain, roll_up, verdicts
 
 UNIT = 1  # the plan's own org unit: the plan baseline applies to it
 
 
-def run(targets: list[dict], history: dict[int, float | str | None], *, direction="increase", baseline=None, baseline_year=None, unit_id=UNIT, plan_unit=UNIT, unit="%"):
+def run(targets: list[dict], history: dict[int, float | str | None], *, direction="increase", baseline=None, baseline_year=None, unit_id=UNIT, plan_unit=UNIT, unit="%",
+        tolerance=None, closed_year=None):
     """Evaluate one series and return its rows (with explanations) keyed by year."""
     years = sorted(history)
     values = pl.DataFrame(
@@ -23,66 +24,116 @@ def run(targets: list[dict], history: dict[int, float | str | None], *, directio
         },
         schema={"indicator_id": pl.Int32, "org_unit_id": pl.Int32, "year": pl.Int16, "value": pl.Float64, "qualitative": pl.Utf8},
     )
-    indicators = pl.DataFrame({"indicator_id": [1], "direction": [direction], "nature": ["binding"], "baseline_value": [baseline], "baseline_year": [baseline_year], "unit": [unit]},
-                              schema={"indicator_id": pl.Int32, "direction": pl.Utf8, "nature": pl.Utf8, "baseline_value": pl.Float64, "baseline_year": pl.Int16, "unit": pl.Utf8})
+    indicators = pl.DataFrame({"indicator_id": [1], "direction": [direction], "nature": ["binding"], "baseline_value": [baseline], "baseline_year": [baseline_year], "unit": [unit],
+                               "tolerance": [tolerance]},
+                              schema={"indicator_id": pl.Int32, "direction": pl.Utf8, "nature": pl.Utf8, "baseline_value": pl.Float64, "baseline_year": pl.Int16, "unit": pl.Utf8,
+                                      "tolerance": pl.Float64})
     defaults = {"comparator": "", "value": None, "upper_value": None, "base_year": None, "change": None, "change_unit": "", "trend": "", "qualitative": "", "raw": ""}
     frame = pl.DataFrame([{"indicator_id": 1, **defaults, **t} for t in targets], schema={
         "indicator_id": pl.Int32, "year": pl.Int16, "kind": pl.Utf8, "comparator": pl.Utf8, "value": pl.Float64, "upper_value": pl.Float64, "base_year": pl.Int16,
         "change": pl.Float64, "change_unit": pl.Utf8, "trend": pl.Utf8, "qualitative": pl.Utf8, "raw": pl.Utf8})
     result = evaluate(values, indicators, frame, plan_unit_id=plan_unit)
     result = explain(result, frame, indicators.select("indicator_id", "unit"))
+    if closed_year is not None:
+        return {row["target_year"]: row for row in verdicts(result, frame, closed_year=closed_year).iter_rows(named=True)}
     return {row["year"]: row for row in result.iter_rows(named=True)}
 
 
 LITERACY = [{"year": 2022, "kind": "numeric", "comparator": ">=", "value": 25.0, "raw": "≥25"}, {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 35.0, "raw": "≥35"}]
 MORTALITY = [{"year": 2022, "kind": "numeric", "comparator": "<=", "value": 12.82, "raw": "≤12.82"}, {"year": 2030, "kind": "numeric", "comparator": "<=", "value": 11.39, "raw": "≤11.39"}]
+AT_30 = [{"year": 2030, "kind": "numeric", "comparator": ">=", "value": 30.0, "raw": "≥30"}]
+FULL = [{"year": 2022, "kind": "numeric", "comparator": "=", "value": 100.0, "raw": "100%"}]
 
+# (targets, baseline, history, year, tolerance, status, expected interim value), every figure worked by hand
 NUMERIC_CASES = [
-    # (targets, baseline, history, year, status, expected interim value)
-    (LITERACY, 24.81, {2023: 28.1}, 2023, "on_track", 24.81 + (35 - 24.81) * 3 / 10),
-    (LITERACY, 24.81, {2021: 25.3}, 2021, "achieved", 24.81 + (25 - 24.81) / 2),
-    (LITERACY, 24.81, {2023: 27.5}, 2023, "at_risk", 27.867),  # 2.69 of 3.057 expected = 0.88
-    (LITERACY, 24.81, {2023: 25.9}, 2023, "off_track", 27.867),  # 1.09 of 3.057 = 0.36
-    (LITERACY, 24.81, {2023: 24.0}, 2023, "regressing", 27.867),
-    (LITERACY, 24.81, {2031: 36.0}, 2031, "achieved", 35.0),
-    (MORTALITY, 13.02, {2021: 12.9}, 2021, "on_track", 12.92),  # lower is better: 12.9 ≤ expected 12.92
-    (MORTALITY, 13.02, {2021: 12.5}, 2021, "achieved", 12.92),
-    (MORTALITY, 13.02, {2025: 12.9}, 2025, "off_track", 13.02 + (11.39 - 13.02) * 0.5),
-    (MORTALITY, 13.02, {2025: 13.5}, 2025, "regressing", 12.205),
-    ([{"year": 2030, "kind": "numeric", "comparator": "<", "value": 25.0, "raw": "<25"}], 34.2, {2025: 29.0}, 2025, "on_track", 34.2 + (25 - 34.2) * 0.5),
-    ([{"year": 2030, "kind": "numeric", "comparator": ">", "value": 90.0, "raw": ">90"}], 97.73, {2025: 95.0}, 2025, "achieved", 90.0 + (97.73 - 90.0) * 0.5),
-    ([{"year": 2030, "kind": "numeric", "comparator": "=", "value": 100.0, "raw": "100"}], 96.0, {2025: 100.0}, 2025, "achieved", 98.0),
+    # literacy, baseline 24.81 (2020); the 2030 target "≥35" is written in whole units: tolerance 0.5
+    (LITERACY, 24.81, {2023: 28.1}, 2023, None, "on_track", 27.867),  # 24.81 + 10.19 × 3/10; 2022 unreported: from the baseline
+    (LITERACY, 24.81, {2021: 25.3}, 2021, None, "achieved", 24.905),  # meets the 2022 target early
+    (LITERACY, 24.81, {2023: 27.0}, 2023, None, "at_risk", 27.867),  # 0.867 short (> 0.5); 2.19 of 3.057 = 0.72
+    (LITERACY, 24.81, {2023: 25.9}, 2023, None, "off_track", 27.867),  # 1.09 of 3.057 = 0.36
+    (LITERACY, 24.81, {2023: 24.0}, 2023, None, "regressing", 27.867),  # 0.81 below the baseline, beyond 0.5
+    (LITERACY, 24.81, {2023: 24.8}, 2023, None, "off_track", 27.867),  # 0.01 below the baseline: inside the tolerance, no change
+    (LITERACY, 24.81, {2023: 24.8}, 2023, 0.001, "regressing", 27.867),  # the register's tolerance 0.001 makes it a drop
+    (LITERACY, 24.81, {2023: 27.5}, 2023, None, "on_track", 27.867),  # 0.367 short of the trajectory: inside 0.5
+    (LITERACY, 24.81, {2022: 24.0}, 2022, None, "regressing", 25.0),  # the 2022 target is missed, 0.81 below the baseline
+    (LITERACY, 24.81, {2022: 24.7}, 2022, None, "off_track", 25.0),  # missed, 0.11 below the baseline: no change
+    (LITERACY, 24.81, {2022: 24.0, 2023: 24.0}, 2023, None, "regressing", 25.375),  # from 2022's 24 toward 35: 24 + 11/8
+    (LITERACY, 24.81, {2031: 36.0}, 2031, None, "achieved", 35.0),
+    (AT_30, 24.0, {2031: 29.9}, 2031, None, "off_track", 30.0),  # the 2030 target has passed and is missed
+    # mortality, lower is better, baseline 13.02 (2020); "≤12.82" and "≤11.39": tolerance 0.005
+    (MORTALITY, 13.02, {2021: 12.9}, 2021, None, "on_track", 12.92),
+    (MORTALITY, 13.02, {2021: 12.5}, 2021, None, "achieved", 12.92),
+    (MORTALITY, 13.02, {2025: 12.9}, 2025, None, "off_track", 12.205),  # 0.12 of 0.815 = 0.15
+    (MORTALITY, 13.02, {2025: 13.5}, 2025, None, "regressing", 12.205),
+    # 2022 met at 12.7: the trajectory to 2030 starts there, 12.7 − 1.31 × 3/8 = 12.20875; 0.46 of 0.49125 = 0.94 (from the
+    # baseline it would have been 0.78 of 0.815 = 0.957, on track)
+    (MORTALITY, 13.02, {2022: 12.7, 2025: 12.24}, 2025, None, "at_risk", 12.20875),
+    ([{"year": 2030, "kind": "numeric", "comparator": "<", "value": 25.0, "raw": "<25"}], 34.2, {2025: 29.0}, 2025, None, "on_track", 29.6),
+    ([{"year": 2030, "kind": "numeric", "comparator": ">", "value": 90.0, "raw": ">90"}], 97.73, {2025: 95.0}, 2025, None, "achieved", 93.865),
+    # "=100%": written in whole units, tolerance 0.5, so 99.99 rounds to the target; with the register's 0.001 it is missed
+    (FULL, 96.0, {2022: 99.99}, 2022, None, "achieved", 100.0),
+    (FULL, 96.0, {2022: 99.99}, 2022, 0.001, "off_track", 100.0),
+    (FULL, 96.0, {2021: 98.5}, 2021, None, "on_track", 98.0),
 ]
 
 
-@pytest.mark.parametrize(("targets", "baseline", "history", "year", "status", "expected"), NUMERIC_CASES)
-def test_comparator_targets(targets, baseline, history, year, status, expected):
-    rows = run(targets, history, baseline=baseline, baseline_year=2020, direction="decrease" if targets[0]["comparator"].startswith("<") else "increase")
-    row = rows[year]
+@pytest.mark.parametrize(("targets", "baseline", "history", "year", "tolerance", "status", "expected"), NUMERIC_CASES)
+def test_comparator_targets(targets, baseline, history, year, tolerance, status, expected):
+    direction = "decrease" if targets[0]["comparator"].startswith("<") else "increase"
+    row = run(targets, history, baseline=baseline, baseline_year=2020, direction=direction, tolerance=tolerance)[year]
     assert row["status"] == status
-    assert row["expected"] == pytest.approx(expected, abs=0.01)
+    assert row["expected"] == pytest.approx(expected, abs=0.001)
 
 
 def test_the_explanation_cites_the_numbers():
     row = run(LITERACY, {2023: 28.1}, baseline=24.81, baseline_year=2020)[2023]
-    assert row["explanation"].startswith("基期24.81%，2023年28.1%，按线性进度应达27.87%（2030年目标≥35%），进度正常")
+    assert row["explanation"] == "基期24.81%，2023年28.1%，按线性进度应达27.87%（2030年目标≥35%），进度正常。"
+    missed = run(LITERACY, {2022: 24.0}, baseline=24.81, baseline_year=2020)[2022]
+    assert missed["explanation"] == "2022年24%，未达到2022年目标≥25%，目标未实现，且较基期退步。"
+    late = run(AT_30, {2031: 29.9}, baseline=24.0, baseline_year=2020)[2031]
+    assert late["explanation"] == "2031年29.9%，未达到2030年目标≥30%，目标未实现。"
+    after = run(LITERACY, {2022: 26.0, 2023: 26.5}, baseline=24.81, baseline_year=2020)[2023]
+    # the trajectory starts from the 2022 value: 26 + 9/8 = 27.125
+    assert after["explanation"] == "2022年26%，2023年26.5%，按线性进度应达27.12%（2030年目标≥35%），严重滞后。"  # 27.125, rounded half to even
 
 
 def test_a_target_met_early_stays_achieved_only_while_it_holds():
     rows = run(LITERACY, {2021: 25.5, 2022: 26.0, 2023: 26.5}, baseline=24.81, baseline_year=2020)
+    # 2023: from 26 (2022) toward 35 expects 27.125; 0.5 of 1.125 = 0.44
     assert [rows[y]["status"] for y in (2021, 2022, 2023)] == ["achieved", "achieved", "off_track"]
 
 
-def test_range_targets():
-    sleep = [{"year": 2030, "kind": "numeric", "comparator": "range", "value": 7.0, "upper_value": 8.0, "raw": "7～8小时"}]
-    rows = run(sleep, {2021: 7.5, 2022: 6.95, 2023: 5.0}, baseline=6.5, baseline_year=2020, unit="小时")
-    assert [rows[y]["status"] for y in (2021, 2022, 2023)] == ["achieved", "at_risk", "off_track"]
-    assert "7～8小时" in rows[2023]["explanation"]
+SLEEP = [{"year": 2030, "kind": "numeric", "comparator": "range", "value": 7.0, "upper_value": 8.0, "raw": "7～8小时"}]
+RANGE_CASES = [
+    # (baseline 2020, history, year, tolerance, status, expected)
+    (6.5, {2021: 7.5}, 2021, None, "achieved", 6.55),
+    (6.5, {2022: 6.95}, 2022, None, "on_track", 6.6),  # below the range but ahead of 6.5 + 0.5 × 2/10
+    (6.5, {2023: 5.0}, 2023, None, "regressing", 6.65),
+    (6.95, {2025: 6.96}, 2025, 0.01, "at_risk", 6.975),  # 0.01 of 0.025 = 0.4, but only 0.04 outside: within 10 % of the width
+    (6.95, {2025: 6.85}, 2025, 0.01, "regressing", 6.975),
+    (8.6, {2025: 8.5}, 2025, 0.01, "off_track", 8.3),  # above: toward the upper bound 8; 0.1 of 0.3, 0.5 outside
+    (8.6, {2030: 7.95}, 2030, 0.01, "achieved", 7.0),
+    (6.5, {2030: 6.95}, 2030, 0.01, "off_track", 7.0),  # the target year has come: outside the range is missed
+]
+
+
+@pytest.mark.parametrize(("baseline", "history", "year", "tolerance", "status", "expected"), RANGE_CASES)
+def test_range_targets_follow_their_trajectory(baseline, history, year, tolerance, status, expected):
+    row = run(SLEEP, history, baseline=baseline, baseline_year=2020, unit="小时", tolerance=tolerance)[year]
+    assert row["status"] == status
+    assert row["expected"] == pytest.approx(expected, abs=0.001)
+
+
+def test_a_range_explanation_gives_the_range_as_written():
+    row = run(SLEEP, {2022: 6.95}, baseline=6.5, baseline_year=2020, unit="小时")[2022]
+    assert row["explanation"] == "基期6.5小时，2022年6.95小时，按线性进度应达6.6小时（2030年目标7～8小时），进度正常。"
+
+
+KNOWLEDGE = [{"year": 2022, "kind": "relative", "base_year": 2019, "change": 10.0, "change_unit": "%", "trend": "increase", "raw": "在2019年基础上提高10%"}]
 
 
 def test_relative_targets_resolve_against_the_stated_base_year():
-    knowledge = [{"year": 2022, "kind": "relative", "base_year": 2019, "change": 10.0, "change_unit": "%", "trend": "increase", "raw": "在2019年基础上提高10%"}]
-    rows = run(knowledge, {2019: 50.0, 2020: 52.0, 2021: 56.0}, baseline=None)
+    rows = run(KNOWLEDGE, {2019: 50.0, 2020: 52.0, 2021: 56.0}, baseline=None)
     assert rows[2021]["target_value"] == pytest.approx(55.0)
     assert rows[2021]["comparator"] == ">="
     assert rows[2021]["status"] == "achieved"
@@ -91,28 +142,56 @@ def test_relative_targets_resolve_against_the_stated_base_year():
     assert run(pp, {2020: 30.0, 2025: 27.0}, direction="decrease")[2025]["target_value"] == pytest.approx(28.0)
 
 
-def test_directional_targets_follow_the_recent_trend():
-    down = [{"year": 2022, "kind": "directional", "trend": "decrease", "raw": "持续下降"}, {"year": 2030, "kind": "directional", "trend": "decrease", "raw": "持续下降"}]
-    rows = run(down, {2020: 10.0, 2021: 9.5, 2022: 9.2, 2023: 9.0, 2024: 9.3}, direction="decrease")
-    # 2022 is a target year and the value is below where it started; 2024 rose over the three-year window (9.2 → 9.3)
-    assert [rows[y]["status"] for y in range(2020, 2025)] == ["not_assessable", "on_track", "achieved", "on_track", "regressing"]
-    assert "目标为“持续下降”" in rows[2023]["explanation"]
-    flat = run(down, {2020: 10.0, 2021: 10.0, 2022: 10.02}, direction="decrease")
-    assert flat[2022]["status"] == "at_risk"
+def test_a_relative_target_whose_base_year_was_not_reported_is_not_assessable_and_says_why():
+    rows = run(KNOWLEDGE, {2020: 52.0, 2021: 56.0}, baseline=None)
+    assert rows[2021]["status"] == "not_assessable" and rows[2021]["target_value"] is None
+    assert rows[2021]["explanation"] == "2021年56%，2019年未报送，无法确定目标“在2019年基础上提高10%”的目标值，不作评价。"
+    verdict = run(KNOWLEDGE, {2020: 52.0, 2021: 56.0, 2022: 60.0}, baseline=None, closed_year=2022)[2022]
+    assert verdict["verdict"] == "not_assessable"
 
 
-def test_slowing_growth_targets():
+DOWN = [{"year": 2022, "kind": "directional", "trend": "decrease", "raw": "持续下降"}, {"year": 2030, "kind": "directional", "trend": "decrease", "raw": "持续下降"}]
+DIRECTIONAL_CASES = [
+    # (history, tolerance, statuses year by year)
+    ({2020: 10.0, 2021: 9.5, 2022: 9.2, 2023: 9.0}, None, ["not_assessable", "on_track", "achieved", "on_track"]),
+    # 9.0 → 9.5 rises over the previous year, whatever two years back held (9.8)
+    ({2020: 10.0, 2021: 9.5, 2022: 9.8, 2023: 9.0, 2024: 9.5}, None, ["not_assessable", "on_track", "regressing", "on_track", "regressing"]),
+    # 2022 unreported: 2023 compares with 2021
+    ({2020: 10.0, 2021: 9.6, 2022: None, 2023: 9.3}, None, ["not_assessable", "on_track", "no_data", "on_track"]),
+    # flat within ±0.5 %: at risk, and in a target year the target is missed
+    ({2020: 10.0, 2021: 10.0, 2022: 10.02}, None, ["not_assessable", "at_risk", "off_track"]),
+    # a fall of 0.1 is 1 % (moving), but inside the register's tolerance of 0.1 it is no change
+    ({2020: 10.0, 2021: 9.9}, None, ["not_assessable", "on_track"]),
+    ({2020: 10.0, 2021: 9.9}, 0.1, ["not_assessable", "at_risk"]),
+]
+
+
+@pytest.mark.parametrize(("history", "tolerance", "statuses"), DIRECTIONAL_CASES)
+def test_directional_targets_compare_with_the_previous_reported_year(history, tolerance, statuses):
+    rows = run(DOWN, history, direction="decrease", unit="‰", tolerance=tolerance)
+    assert [rows[y]["status"] for y in sorted(history)] == statuses
+
+
+def test_a_directional_sentence_names_the_year_it_compares_with():
+    rows = run(DOWN, {2020: 10.0, 2021: 9.6, 2022: None, 2023: 9.3}, direction="decrease", unit="‰")
+    assert rows[2023]["explanation"].startswith("2023年9.3‰，上一报送年份（2021年）为9.6‰，目标为“持续下降”，进度正常；")
+    assert rows[2020]["explanation"] == "2020年10‰，此前无报送数据，暂不判断趋势。"
+
+
+def test_slowing_growth_targets_use_the_reported_years():
     slowing = [{"year": 2030, "kind": "directional", "trend": "decrease", "raw": "上升趋势减缓"}]
     rows = run(slowing, {2020: 6.0, 2021: 6.4, 2022: 6.6, 2023: 7.0}, direction="decrease")
     assert rows[2022]["status"] == "on_track"  # grew 0.2 after growing 0.4
     assert rows[2023]["status"] == "off_track"  # grew 0.4 after growing 0.2
+    gap = run(slowing, {2020: 6.0, 2021: 6.4, 2022: None, 2023: 6.6, 2024: 7.0}, direction="decrease")
+    assert [gap[y]["status"] for y in (2023, 2024)] == ["on_track", "off_track"]  # 0.2 after 0.4, then 0.4 after 0.2
 
 
 def test_maintain_targets():
     keep = [{"year": 2030, "kind": "directional", "trend": "maintain", "raw": "保持省内先进水平"}]
     rows = run(keep, {2021: 80.5, 2022: 78.0}, baseline=80.62, baseline_year=2020)
-    assert rows[2021]["status"] == "on_track" and rows[2022]["status"] == "at_risk"
-    assert rows[2022]["explanation"] == "基期80.62%，2022年78%，目标为“保持省内先进水平”，进度偏慢；按趋势预计2030年为58%。"
+    assert rows[2021]["status"] == "on_track" and rows[2022]["status"] == "at_risk"  # 2 % of 80.62 is 1.61
+    assert rows[2022]["explanation"] == "基期80.62%，2022年78%，目标为“保持省内先进水平”，进度偏慢。"
 
 
 def test_qualitative_targets():
@@ -120,33 +199,120 @@ def test_qualitative_targets():
     rows = run(done, {2021: "未实现", 2022: "未实现", 2023: "实现"}, direction="")
     assert [rows[y]["status"] for y in (2021, 2022, 2023)] == ["at_risk", "off_track", "achieved"]
     assert run(done, {2021: "基本实现"}, direction="")[2021]["status"] == "on_track"
+    assert run(done, {2022: "基本实现"}, direction="")[2022]["status"] == "off_track"  # partly done when the year has come: missed
     assert rows[2023]["explanation"] == "2023年报告“实现”，目标为“实现”，已实现。"
 
 
 def test_missing_baseline_uses_the_first_reported_value_and_says_so():
-    rows = run(LITERACY, {2021: 24.0, 2022: 25.2})
+    rows = run(LITERACY, {2021: 24.0, 2023: 25.2})
     assert rows[2021]["status"] == "not_assessable"
-    assert rows[2022]["base_value"] == 24.0 and rows[2022]["base_from_first_value"]
-    assert rows[2022]["explanation"].startswith("以首次报送值24%（2021年）作为基期")
+    assert rows[2023]["base_value"] == 24.0 and rows[2023]["base_from_first_value"]
+    assert rows[2023]["explanation"].startswith("以首次报送值24%（2021年）作为基期")
     # a county never uses the city's plan baseline
-    county = run(LITERACY, {2021: 24.0, 2022: 25.2}, baseline=20.0, baseline_year=2020, unit_id=2)
-    assert county[2022]["base_value"] == 24.0
+    county = run(LITERACY, {2021: 24.0, 2023: 25.2}, baseline=20.0, baseline_year=2020, unit_id=2)
+    assert county[2023]["base_value"] == 24.0
+
+
+def test_a_county_whose_first_report_falls_in_a_target_year_is_judged_on_that_target():
+    rows = run(LITERACY, {2022: 24.0, 2023: 25.0}, baseline=20.0, baseline_year=2020, unit_id=2)
+    assert rows[2022]["status"] == "off_track"  # not "the base year": the 2022 target is missed
+    assert rows[2022]["explanation"] == "2022年24%，未达到2022年目标≥25%，目标未实现。"
+    # the missed value is where 2023 starts from (24 + 11/8 = 25.375), cited as the 2022 value, never as a baseline
+    assert rows[2023]["explanation"] == "2022年24%，2023年25%，按线性进度应达25.38%（2030年目标≥35%），进度正常。"
+    verdict = run(LITERACY, {2022: 24.0}, baseline=20.0, baseline_year=2020, unit_id=2, closed_year=2022)[2022]
+    assert verdict["verdict"] == "missed"
 
 
 def test_no_data_and_not_assessable():
-    rows = run(LITERACY, {2021: None, 2022: 26.0}, baseline=24.81, baseline_year=2020)
+    rows = run(LITERACY, {2021: None, 2023: 26.0}, baseline=24.81, baseline_year=2020)
     assert rows[2021]["status"] == "no_data" and rows[2021]["explanation"] == "2021年未报送数据。"
     advocacy = run([], {2022: 3.0})
     assert advocacy[2022]["status"] == "not_assessable"
 
 
-def test_forecast_to_the_final_target_year():
-    rows = run(LITERACY, {2020: 24.81, 2021: 25.81, 2022: 26.81}, baseline=24.81, baseline_year=2020)
-    assert rows[2022]["forecast"] == pytest.approx(34.81)  # one point a year until 2030
-    assert rows[2022]["forecast_met"] is False
-    fast = run(LITERACY, {2020: 24.81, 2021: 26.81}, baseline=24.81, baseline_year=2020)
-    assert fast[2021]["forecast"] == pytest.approx(44.81) and fast[2021]["forecast_met"] is True  # two points a year
-    assert "按趋势预计2030年为44.81%，可实现目标" in fast[2021]["explanation"]
+# ---- forecasts --------------------------------------------------------------------------------
+
+def test_no_forecast_from_two_points():
+    rows = run(LITERACY, {2020: 24.81, 2021: 26.81}, baseline=24.81, baseline_year=2020)
+    assert rows[2021]["forecast"] is None and rows[2021]["forecast_met"] is None
+    assert "预计" not in rows[2021]["explanation"]
+
+
+def test_a_forecast_carries_an_80_percent_prediction_interval():
+    # 10, 12, 11, 13 in 2021–2024: slope 0.8, mean 11.5 at 2022.5, so 17.5 in 2030; residuals −0.3, 0.9, −0.9, 0.3
+    # give s² = 1.8 / 2 = 0.9; half-width t(0.90, 2) × √(0.9 × (1 + 1/4 + 7.5²/5)) = 1.886 × 3.3541 = 6.3258
+    rows = run(AT_30, {2021: 10.0, 2022: 12.0, 2023: 11.0, 2024: 13.0})
+    row = rows[2024]
+    assert row["forecast"] == pytest.approx(17.5)
+    assert row["forecast_low"] == pytest.approx(17.5 - 6.3258, abs=1e-3) and row["forecast_high"] == pytest.approx(17.5 + 6.3258, abs=1e-3)
+    assert rows[2023]["forecast"] == pytest.approx(11.0 + 0.5 * 8)  # 10, 12, 11: slope 0.5 through (2022, 11)
+
+
+def test_a_percentage_forecast_stays_between_0_and_100():
+    falling = [{"year": 2030, "kind": "numeric", "comparator": "<=", "value": 1.0, "raw": "≤1"}]
+    rows = run(falling, {2021: 10.0, 2022: 6.0, 2023: 2.0}, direction="decrease")
+    row = rows[2023]  # the line reaches 6 − 4 × 8 = −26 in 2030
+    assert row["forecast"] == 0.0 and row["forecast_low"] == 0.0 and row["forecast_high"] == 0.0
+    assert row["status"] == "on_track" and row["forecast_met"] is True
+    assert row["explanation"].endswith("；按趋势预计2030年为0%（80%预测区间0～0%），有望实现目标。")
+    rising = run(AT_30, {2021: 60.0, 2022: 80.0, 2023: 99.0})[2023]
+    assert rising["forecast"] == 100.0  # 79.67 + 19.5 × 8 would pass 100
+
+
+def test_a_forecast_never_contradicts_the_status():
+    # 2023 falls to 24 after 30 in 2022: regressing, though the line through 20, 30, 24 (slope 2) reaches 40.67 ≥ 35 in 2030
+    row = run(LITERACY, {2021: 20.0, 2022: 30.0, 2023: 24.0}, baseline=24.81, baseline_year=2020)[2023]
+    assert row["status"] == "regressing"
+    assert row["forecast"] == pytest.approx(24.6667 + 16, abs=1e-3)
+    assert row["forecast_met"] is None
+    assert "有望" not in row["explanation"] and "难以" not in row["explanation"]
+
+
+def test_no_forecast_once_the_final_target_year_has_come():
+    assert run(AT_30, {2028: 20.0, 2029: 25.0, 2030: 31.0, 2031: 32.0})[2031]["forecast"] is None
+
+
+# ---- target verdicts --------------------------------------------------------------------------
+
+VERDICT_CASES = [
+    # (targets, baseline, history, closed year, unit id, tolerance, {target year: verdict})
+    (LITERACY, 24.81, {2022: 24.0}, 2023, UNIT, None, {2022: "missed"}),
+    (LITERACY, 24.81, {2022: 25.0}, 2023, UNIT, None, {2022: "achieved"}),
+    (LITERACY, 24.81, {2021: 24.9}, 2022, UNIT, None, {2022: "not_reported"}),  # 2022 is over and was never reported
+    (LITERACY, 24.81, {2021: 24.9}, 2021, UNIT, None, {}),  # 2022 not over and not reported: not yet judged
+    (LITERACY, 24.81, {2022: 26.0, 2023: 27.0}, 2023, UNIT, None, {2022: "achieved"}),
+    (AT_30, 24.0, {2029: 29.0, 2031: 29.9}, 2031, UNIT, None, {2030: "not_reported"}),
+    (AT_30, 24.0, {2030: 29.9}, 2030, UNIT, None, {2030: "missed"}),
+    (FULL, 96.0, {2022: 99.99}, 2022, UNIT, None, {2022: "achieved"}),
+    (FULL, 96.0, {2022: 99.99}, 2022, UNIT, 0.001, {2022: "missed"}),
+    (LITERACY, 20.0, {2022: 24.0}, 2022, 2, None, {2022: "missed"}),  # a county's first report in the target year
+    (SLEEP, 6.5, {2030: 7.2}, 2030, UNIT, None, {2030: "achieved"}),
+    (DOWN, None, {2021: 9.6, 2022: 9.3}, 2022, UNIT, None, {2022: "achieved"}),
+    (DOWN, None, {2021: 9.6, 2022: 9.7}, 2022, UNIT, None, {2022: "missed"}),
+    (DOWN, None, {2022: 9.7}, 2022, UNIT, None, {2022: "not_assessable"}),  # nothing earlier to compare with
+    ([{"year": 2022, "kind": "qualitative", "qualitative": "实现", "raw": "实现"}], None, {2022: "基本实现"}, 2022, UNIT, None, {2022: "missed"}),
+]
+
+
+@pytest.mark.parametrize(("targets", "baseline", "history", "closed", "unit_id", "tolerance", "expected"), VERDICT_CASES)
+def test_target_verdicts(targets, baseline, history, closed, unit_id, tolerance, expected):
+    found = run(targets, history, baseline=baseline, baseline_year=2020 if baseline is not None else None, unit_id=unit_id,
+                tolerance=tolerance, closed_year=closed, direction="decrease" if targets is DOWN else "increase")
+    assert {year: row["verdict"] for year, row in found.items()} == expected
+
+
+def test_a_verdict_cites_the_value_and_the_target_as_written():
+    found = run(LITERACY, {2021: 24.9}, baseline=24.81, baseline_year=2020, closed_year=2022)
+    assert found[2022]["explanation"] == "2022年未报送数据，2022年目标“≥25”无法判定。"
+    found = run(LITERACY, {2022: 24.0}, baseline=24.81, baseline_year=2020, closed_year=2022)
+    assert found[2022]["value"] == 24.0 and found[2022]["target_raw"] == "≥25"
+    assert found[2022]["explanation"] == "2022年24%，未达到2022年目标≥25%，目标未实现，且较基期退步。"
+
+
+def test_a_verdict_does_not_change_when_later_years_change():
+    early = run(LITERACY, {2021: 24.0, 2022: 25.5}, baseline=24.81, baseline_year=2020, closed_year=2023)
+    later = run(LITERACY, {2021: 24.0, 2022: 25.5, 2023: 10.0, 2024: 40.0}, baseline=24.81, baseline_year=2020, closed_year=2024)
+    assert early[2022] == later[2022]
 
 
 STATUS_ORDER = ["achieved", "on_track", "at_risk", "off_track", "regressing"]

@@ -28,9 +28,11 @@ def test_a_stored_result_matches_its_value_and_target(demo):
     assert result.value == value.value
     assert result.target_year == 2030 and result.target_value == 30.0 and result.comparator == ">="
     assert result.base_value == 21.3 and not result.base_from_first_value
-    expected = 21.3 + (30 - 21.3) * 3 / 10
+    # 2022 was a target year with a reported value: the trajectory to 2030 starts there (1/8 of the way by 2023)
+    v2022 = IndicatorValue.objects.get(indicator=literacy, org_unit=city, year=2022).value
+    expected = v2022 + (30 - v2022) / 8
     assert abs(result.expected - expected) < 1e-9
-    assert result.explanation.startswith(f"基期21.3%，2023年{value.value:g}%，")
+    assert result.explanation.startswith(f"2022年{v2022:g}%，2023年{value.value:g}%，")
     assert ("已实现" in result.explanation) == (result.status == "achieved")
 
 

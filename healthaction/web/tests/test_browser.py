@@ -111,6 +111,11 @@ def test_upload_a_seed_document_correct_a_field_and_publish(site, browser):
     page.wait_for_load_state()
     plan = Plan.objects.filter(title="健康云浮行动").order_by("-pk").first()
     assert plan.indicators.get(name="居民健康素养水平").nature == "binding"
+    # Yunfu's document uploaded by 青川市's office stays in 青川市; the reviewer acknowledges the area warning
+    warning = page.locator("li", has_text="云浮市").filter(has=page.locator("input[name=reason]")).first
+    warning.locator("input[name=reason]").fill("演示：借用云浮市的计划文件")
+    warning.get_by_role("button", name=re.compile("忽略|Dismiss")).click()
+    page.wait_for_selector("li:has-text('借用云浮市的计划文件')")
     page.check("input[name=public]")
     page.click("#publish")
     page.wait_for_load_state()

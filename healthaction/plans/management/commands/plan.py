@@ -37,10 +37,14 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc}")
         for item in data if isinstance(data, list) else [data]:
+            notes: list[str] = []
             try:
-                plan = import_plan(item)
+                # run by an operator: the plan's area may be anywhere and a missing one is created (and said so)
+                plan = import_plan(item, notes=notes)
             except PlanFormatError as exc:
                 raise CommandError("The plan was not imported:\n  " + "\n  ".join(exc.errors))
+            for note in notes:
+                self.stdout.write(self.style.WARNING(note))
             from healthaction.catalogue.services import match_plan
 
             matched = match_plan(plan)

@@ -1,0 +1,64 @@
+"""Targets written anywhere in running text (意见-style plans), not only under 行动目标 headings."""
+
+import re
+
+from healthaction.documents import prose, tables
+from healthaction.documents.normalize import compact
+
+YEAR_CUE = re.compile(r"(?:到|至|在)?\s*20\d{2}\s*年")
+COMPARATOR_CUE = re.compile(
+    r"不低于|不少于|不高于|不超过|达到|达|控制在|以内|下降到|下降至|降至|降低|下降|提高到|提高至|提升到|提升至|提高|持续|低于|高于|≥|≤|[<>]"
+)
+
+
+class ProseMixin:
+    def _targets_anywhere(self) -> None:
+        """Read every unclaimed paragraph that names a target year and a comparator."""
+        existing = {compact(i["name"]) for i in self.indicators}
+        counter: dict = {}
+        for k, key in enumerate(i["number"] for i in self.indicators):
+            del k, key
+        for line, text in enumerate(self.lines):
+            if line in self.claimed or "\t" in text or not text.strip():
+                continue
+            if not YEAR_CUE.search(text) or not COMPARATOR_CUE.search(text):
+                continue
+            body = compact(text)
+            years = self._plan_years() if self.indicators else [2022, 2030]
+            # the year context may sit mid-sentence (…，到2022年和2030年，婴儿死亡率分别…): read from it on
+            for m in re.finditer(r"(?:到|至)\s*\d{4}\s*年", body):
+                segment = body[m.start():]
+                for item in prose.targets_in_paragraph(segment, line, years):
+                    if not item.targets:
+                        continue
+                    before = len(self.indicators)
+                    self._add_prose_indicator(item, self.action_at(line), line, existing, counter, "")
+                    if len(self.indicators) > before:
+                        added = self.indicators[-1]
+                        added["confidence"] = 0.75
+                        added["reason"] = f"正文第{line + 1}行的目标句（不在“行动目标”标题下）"
+                        for target in added["targets"]:
+                            target["confidence"] = 0.75
+                            target["reason"] = f"正文第{line + 1}行：“{item.text[:40]}”"
+                # the sentence was read from its first year context on; later ones are inside it
+                break
+
+    def _loose_rows(self) -> None:
+        """Headerless indicator rows such as `1<TAB>…提高家居环境水平倡导性` (a table that lost its header)."""
+        existing = {compact(i["name"]) for i in self.indicators}
+        counter: dict = {}
+        for line, serial, name, nature in tables.loose_indicator_rows(self.lines, 0, len(self.lines)):
+            # lines a target section passed over are still free; rows of tables read by the grid reader are not
+            if line in self.grid_lines or compact(name) in existing:
+                continue
+            action = self.action_at(line)
+            existing.add(compact(name))
+            counter[action] = counter.get(action, 0) + 1
+            self.claimed.add(line)
+            self.indicators.append({
+                "number": f"{action or 0}.R{serial}", "action": action, "name": compact(name), "unit": "",
+                "group": "advocacy" if nature == "advocacy" else "", "nature": nature, "direction": "", "definition": "",
+                "calculation": "", "numerator": "", "denominator": "", "baseline": None, "targets": [],
+                "source": self.doc.source(line), "confidence": 0.8,
+                "reason": f"第{line + 1}行：无列头的表格行（序号、指标、性质）",
+            })

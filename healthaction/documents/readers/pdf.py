@@ -1,0 +1,135 @@
+"""PDF → document model: text lines and ruled tables in reading order, page by page (pdfplumber).
+
+Merged cells come back from pdfplumber as missing positions; each is filled from the cell whose box
+covers it, so a target merged over both years or a 领域 merged down reads at every position. Tables
+side by side ("two-up") are read left before right; a table continued on the next page is joined by
+the interpreter (same columns, repeated header). A PDF without a text layer goes to OCR.
+"""
+
+import io
+import re
+
+from healthaction.documents.errors import DocumentError
+from healthaction.documents.model import Document, Paragraph, Table
+
+MAX_PDF_PAGES = 400
+
+
+def pdf_document(data: bytes, filename: str, progress=None) -> Document:
+    if not data.startswith(b"%PDF"):
+        raise DocumentError(f"文件“{filename}”不是 PDF 文件。")
+    try:
+        import pdfplumber
+
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:
+        raise DocumentError(f"无法打开 PDF“{filename}”：{type(exc).__name__}。")
+    document = Document(kind="pdf")
+    with pdf:
+        if len(pdf.pages) > MAX_PDF_PAGES:
+            raise DocumentError(f"PDF“{filename}”有 {len(pdf.pages)} 页，超过 {MAX_PDF_PAGES} 页的上限。")
+        document.pages = len(pdf.pages)
+        for page in pdf.pages:
+            try:
+                document.blocks.extend(_page_blocks(page))
+            except MemoryError:
+                raise
+            except Exception as exc:
+                if _caused_by_memory(exc):
+                    raise MemoryError from exc  # the sandbox reports it as a memory overrun
+                raise DocumentError(f"无法读取 PDF“{filename}”第 {page.page_number} 页：{type(exc).__name__}。")
+            if progress:
+                progress(page.page_number, len(pdf.pages), "text")
+    text = sum(len(b.text.strip()) for b in document.blocks if isinstance(b, Paragraph))
+    text += sum(len("".join(r)) for b in document.blocks if isinstance(b, Table) for r in b.rows)
+    if text < 20:
+        from healthaction.documents.readers.ocr import ocr_document
+
+        return ocr_document(data, filename, progress)
+    return document
+
+
+def _caused_by_memory(exc: BaseException) -> bool:
+    """pdfminer wraps a MemoryError from decompression in its own exception; look down the chain and the args."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, MemoryError) or any(isinstance(a, MemoryError) for a in getattr(exc, "args", ())):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def _page_blocks(page) -> list:
+    tables = [t for t in page.find_tables() if len(t.rows) >= 1 and len(t.rows[0].cells) >= 2]
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj):
+        x, y = (obj.get("x0", 0) + obj.get("x1", 0)) / 2, (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+        return not any(b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1 for b in boxes)
+
+    placed: list[tuple[float, float, object]] = []
+    text_page = page.filter(outside) if boxes else page
+    for line in text_page.extract_text_lines(return_chars=False):
+        placed.append((line["top"], line["x0"], Paragraph(line["text"], page=page.page_number)))
+    for t in tables:
+        table = _resolve(t)
+        table.page = page.page_number
+        placed.append((t.bbox[1], t.bbox[0], table))
+    # two tables side by side: the one on the left first, whatever their tops
+    ordered = []
+    for top, x0, block in sorted(placed, key=lambda p: (p[0], p[1])):
+        ordered.append((top, x0, block))
+    side = _side_by_side(ordered, tables)
+    return [b for _, _, b in side]
+
+
+def _side_by_side(ordered, tables):
+    result = list(ordered)
+    boxes = {id(b): None for _, _, b in ordered}
+    table_items = [(top, x0, b) for top, x0, b in ordered if isinstance(b, Table)]
+    for k, (top, x0, block) in enumerate(table_items):
+        for top2, x02, block2 in table_items[k + 1:]:
+            if x02 < x0 and abs(top2 - top) < 40:
+                i, j = result.index((top, x0, block)), result.index((top2, x02, block2))
+                result[i], result[j] = result[j], result[i]
+    del boxes
+    return result
+
+
+def _resolve(t) -> Table:
+    """Return the table's grid with every merged position filled from the cell covering it."""
+    raw = t.extract()
+    rows = [[_clean(c) for c in row] for row in raw]
+    n_rows, n_cols = len(rows), max(len(r) for r in rows)
+    rows = [r + [None] * (n_cols - len(r)) for r in rows]
+    bboxes = [list(r.cells) + [None] * (n_cols - len(r.cells)) for r in t.rows]
+    xs = []
+    for c in range(n_cols):
+        col = [b[c] for b in bboxes if b[c] is not None]
+        xs.append(((min(b[0] for b in col) + min(b[2] for b in col)) / 2) if col else None)
+    ys = [((r.bbox[1] + r.bbox[3]) / 2) for r in t.rows]
+    cells = [(r, c, bboxes[r][c]) for r in range(n_rows) for c in range(n_cols) if bboxes[r][c] is not None]
+    grid = [[""] * n_cols for _ in range(n_rows)]
+    origin = [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if bboxes[r][c] is not None:
+                grid[r][c] = rows[r][c] or ""
+                continue
+            x, y = xs[c], ys[r]
+            if x is None:
+                continue
+            for r0, c0, b in cells:
+                if b[0] - 0.5 <= x <= b[2] + 0.5 and b[1] - 0.5 <= y <= b[3] + 0.5:
+                    grid[r][c] = rows[r0][c0] or ""
+                    origin[r][c] = (r0, c0)
+                    break
+    return Table(rows=grid, origin=origin, source="pdf")
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    # Word wraps long cells; CJK text wrapped in a PDF must not gain spaces
+    return re.sub(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])", "", text).replace("\n", "")

@@ -1,0 +1,190 @@
+"""Bringing a plan's reporters in: who owes something, their accounts, invitation links, sign-in sheets.
+
+Accounts are made without a usable password; each gets an invitation link built with Django's password
+reset token generator. Such a link expires after PASSWORD_RESET_TIMEOUT and works once, because the token
+hashes the password (and last login): setting a password, or a reset by the office, makes it void.
+That is why no token table is kept here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from healthaction.collection.models import DueItem, RobotWebhook
+from healthaction.collection.services import generate_due_items, unassigned_items
+from healthaction.core.choices import Role
+from healthaction.plans.models import Action, Indicator, Plan
+from healthaction.registry.models import Department, Membership, OrgUnit
+
+
+@dataclass
+class Reporter:
+    """A department or an area that owes something under a plan, with its accounts."""
+
+    key: str  # d<department id> or u<org unit id>
+    name: str
+    org_unit: OrgUnit
+    department: Department | None = None
+    due: int = 0
+    accounts: list = field(default_factory=list)
+    robots: list = field(default_factory=list)
+
+
+def reporters(plan: Plan) -> list[Reporter]:
+    """Every department and area owing due items under the plan (not the unassigned ones), departments first."""
+    rows = (DueItem.objects.counting().filter(plan=plan).values("department_id", "org_unit_id").annotate(n=Count("pk")).order_by())
+    departments = {d.pk: d for d in Department.objects.filter(pk__in={r["department_id"] for r in rows if r["department_id"]}).select_related("org_unit")}
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in={r["org_unit_id"] for r in rows})}
+    found: dict[str, Reporter] = {}
+    for r in rows:
+        if r["department_id"]:
+            dept = departments[r["department_id"]]
+            rep = found.setdefault(f"d{dept.pk}", Reporter(f"d{dept.pk}", dept.name, dept.org_unit, dept))
+        elif r["org_unit_id"] != plan.org_unit_id:
+            unit = units[r["org_unit_id"]]
+            rep = found.setdefault(f"u{unit.pk}", Reporter(f"u{unit.pk}", unit.name, unit))
+        else:
+            continue  # the plan's own level without a department: unassigned, shown apart
+        rep.due += r["n"]
+    members = Membership.objects.filter(role__in=[Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE]).select_related("user").order_by("user__username")
+    for m in members:
+        key = f"d{m.department_id}" if m.role == Role.DEPARTMENT_LIAISON else f"u{m.org_unit_id}"
+        if key in found and m.user not in found[key].accounts:
+            found[key].accounts.append(m.user)
+    for robot in RobotWebhook.objects.filter(org_unit__path__startswith=plan.org_unit.path):
+        key = f"d{robot.department_id}" if robot.department_id else f"u{robot.org_unit_id}"
+        if key in found:
+            found[key].robots.append(robot)
+    return sorted(found.values(), key=lambda r: (r.department is None, r.org_unit.path, r.name))
+
+
+def reporter_by_key(plan: Plan, key: str) -> Reporter | None:
+    return next((r for r in reporters(plan) if r.key == key), None)
+
+
+def _username(reporter: Reporter, plan: Plan) -> str:
+    User = get_user_model()
+    stem = f"{plan.org_unit.code}-d{reporter.department.pk}" if reporter.department else f"{reporter.org_unit.code}"
+    n = 1
+    while User.objects.filter(username=f"{stem}-{n}").exists():
+        n += 1
+    return f"{stem}-{n}"
+
+
+@transaction.atomic
+def create_accounts(plan: Plan, per_reporter: int = 1, keys: list[str] | None = None, only_missing: bool = True) -> list:
+    """Create liaison accounts (department liaison or area office) without a password; return the new users.
+
+    With only_missing, reporters that already have accounts are skipped; per_reporter accounts each.
+    """
+    User = get_user_model()
+    created = []
+    for rep in reporters(plan):
+        if keys is not None and rep.key not in keys:
+            continue
+        if only_missing and rep.accounts:
+            continue
+        for _n in range(per_reporter):
+            user = User(username=_username(rep, plan), first_name=_("%(unit)s liaison") % {"unit": rep.name})
+            user.set_unusable_password()
+            user.save()
+            if rep.department:
+                Membership.objects.create(user=user, role=Role.DEPARTMENT_LIAISON, org_unit=rep.department.org_unit, department=rep.department)
+            else:
+                Membership.objects.create(user=user, role=Role.AREA_OFFICE, org_unit=rep.org_unit)
+            created.append(user)
+    return created
+
+
+def invitation_path(user) -> str:
+    """The set-your-password address for a user; valid until invitation_expires(), once."""
+    return reverse("people:welcome", args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)])
+
+
+def invitation_expires(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()) + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+
+
+@transaction.atomic
+def reset_account(user) -> str:
+    """Void the password and any earlier link; return a new invitation path."""
+    user.set_unusable_password()
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    return invitation_path(user)
+
+
+def set_active(user, active: bool) -> None:
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+
+
+def sheet_rows(plan: Plan, base_url: str = "") -> list[dict]:
+    """One row per reporter account still waiting to set its password (the ones a sheet is printed for)."""
+    rows = []
+    expires = invitation_expires()
+    for rep in reporters(plan):
+        for user in rep.accounts:
+            if user.is_active and not user.has_usable_password():
+                rows.append({"reporter": rep.name, "area": rep.org_unit.name, "username": user.username, "name": user.first_name,
+                             "link": base_url + invitation_path(user), "expires": expires})
+    return rows
+
+
+def sheet_xlsx(plan: Plan, rows: list[dict]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Sign-in sheet")[:31]
+    ws.append([plan.title])
+    ws["A1"].font = Font(bold=True)
+    ws.append([_("Reporter"), _("Area"), _("User name"), _("Set your password at"), _("Link valid until")])
+    for r in rows:
+        ws.append([r["reporter"], r["area"], r["username"], r["link"], timezone.localtime(r["expires"]).strftime("%Y-%m-%d %H:%M")])
+    for col, width in zip("ABCDE", (24, 14, 22, 90, 18)):
+        ws.column_dimensions[col].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def unassigned_actions(plan: Plan):
+    """Actions whose indicators are owed at the plan's level with no department: the office assigns a lead."""
+    ids = unassigned_items(plan).filter(indicator__action__isnull=False).values_list("indicator__action_id", flat=True).distinct()
+    return Action.objects.filter(pk__in=ids).annotate(n=Count("indicators")).order_by("number")
+
+
+def unassigned_indicators(plan: Plan):
+    """Indicators with no action (so no lead department) whose items are owed at the plan's level."""
+    ids = unassigned_items(plan).filter(indicator__action__isnull=True).values_list("indicator_id", flat=True).distinct()
+    return Indicator.objects.filter(pk__in=ids).order_by("position", "pk")
+
+
+@transaction.atomic
+def assign_leads(plan: Plan, leads: dict[int, Department], actions: dict[int, Action] | None = None) -> dict[str, int]:
+    """Give actions a lead department and indicators an action (hence its lead), then regenerate due items.
+
+    Regenerating keeps what was reported; unreported items of the plan's level move to the department.
+    """
+    for action in plan.actions.filter(pk__in=leads):
+        action.lead_department = leads[action.pk]
+        action.save(update_fields=["lead_department"])
+    for indicator in plan.indicators.filter(pk__in=actions or {}):
+        indicator.action = actions[indicator.pk]
+        indicator.save(update_fields=["action"])
+    return generate_due_items(plan)

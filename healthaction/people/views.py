@@ -1,0 +1,147 @@
+"""The office's people pages: reporters of a plan, bulk accounts, sign-in sheet, resets, group robots."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from healthaction.collection.models import RobotWebhook
+from healthaction.collection.services import unassigned_items
+from healthaction.core.choices import RobotKind
+from healthaction.people import services as S
+from healthaction.collection.current import current_plan, remember
+from healthaction.plans.models import Plan
+from healthaction.registry import scopes
+from healthaction.registry.models import Department
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class CreateAccountsForm(forms.Form):
+    per_reporter = forms.IntegerField(label=gettext_lazy("Accounts per department or area"), min_value=1, max_value=10, initial=1)
+    only_missing = forms.BooleanField(label=gettext_lazy("Only for those without an account"), required=False, initial=True)
+
+
+class RobotForm(forms.Form):
+    reporter = forms.ChoiceField(label=gettext_lazy("Department or area"))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=RobotKind.choices)
+    url = forms.URLField(label=gettext_lazy("Webhook address"), max_length=500, assume_scheme="https")
+    secret = forms.CharField(label=gettext_lazy("Signing secret (DingTalk, optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, reporters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reporter"].choices = [(r.key, r.name) for r in reporters]
+
+
+def _plan(request, plan_id: int) -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("org_unit"), pk=plan_id)
+    if not scopes.can_manage_people(request.user, plan):
+        raise PermissionDenied(_("Only the committee office of this plan manages its reporters' accounts."))
+    return remember(request, plan)
+
+
+@login_required
+def index(request):
+    plan = current_plan(request)
+    if plan is None or not scopes.can_manage_people(request.user, plan):
+        raise PermissionDenied(_("Only the committee office of this plan manages its reporters' accounts."))
+    return redirect("people:plan", plan_id=plan.pk)
+
+
+@login_required
+def plan_people(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    reporters = S.reporters(plan)
+    create_form = CreateAccountsForm()
+    robot_form = RobotForm(reporters=reporters)
+    if request.method == "POST":
+        what = request.POST.get("what")
+        if what == "create":
+            create_form = CreateAccountsForm(request.POST)
+            if create_form.is_valid():
+                users = S.create_accounts(plan, create_form.cleaned_data["per_reporter"], only_missing=create_form.cleaned_data["only_missing"])
+                messages.success(request, _("%(n)s accounts created. Print or download the sign-in sheet and hand it out.") % {"n": len(users)})
+                return redirect("people:plan", plan_id=plan.pk)
+        elif what == "assign":
+            departments = {d.pk: d for d in Department.objects.filter(org_unit=plan.org_unit)}
+            actions = {a.pk: a for a in plan.actions.all()}
+            leads, chosen = {}, {}
+            for key, value in request.POST.items():
+                if key.startswith("lead-") and key[5:].isdigit() and value.isdigit() and int(value) in departments:
+                    leads[int(key[5:])] = departments[int(value)]
+                if key.startswith("action-") and key[7:].isdigit() and value.isdigit() and int(value) in actions:
+                    chosen[int(key[7:])] = actions[int(value)]
+            counts = S.assign_leads(plan, leads, chosen)
+            messages.success(request, _("%(n)s assignments made; %(c)s items now owed by their departments.") % {"n": len(leads) + len(chosen), "c": counts["created"]})
+            return redirect("people:plan", plan_id=plan.pk)
+        elif what == "robot":
+            robot_form = RobotForm(request.POST, reporters=reporters)
+            if robot_form.is_valid():
+                d = robot_form.cleaned_data
+                rep = next(r for r in reporters if r.key == d["reporter"])
+                RobotWebhook.objects.create(kind=d["kind"], url=d["url"], secret=d["secret"], department=rep.department, org_unit=rep.org_unit)
+                messages.success(request, _("Group robot added for %(unit)s.") % {"unit": rep.name})
+                return redirect(f"{reverse('people:plan', args=[plan.pk])}#robots")
+        elif what == "robot-delete":
+            RobotWebhook.objects.filter(pk=request.POST.get("robot") or 0, org_unit__path__startswith=plan.org_unit.path).delete()
+            messages.success(request, _("Group robot removed."))
+            return redirect(f"{reverse('people:plan', args=[plan.pk])}#robots")
+    status = 400 if (create_form.errors or robot_form.errors) else 200
+    return render(request, "people/plan.html", {
+        "plan": plan, "reporters": reporters, "create_form": create_form, "robot_form": robot_form,
+        "unassigned": S.unassigned_actions(plan), "unassigned_count": unassigned_items(plan).count(),
+        "unassigned_indicators": S.unassigned_indicators(plan), "actions": plan.actions.select_related("lead_department").order_by("number"),
+        "departments": plan.org_unit.departments.order_by("name"), "without": sum(1 for r in reporters if not r.accounts),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def account(request, plan_id: int, user_id: int):
+    plan = _plan(request, plan_id)
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    if not scopes.can_manage_account(request.user, plan, user):
+        raise PermissionDenied(_("This account is not one of your plan's reporters."))
+    what = request.POST.get("what")
+    if what == "reset":
+        S.reset_account(user)
+        messages.success(request, _("The password of %(u)s was reset; a new invitation link is on the sign-in sheet.") % {"u": user.username})
+    elif what == "deactivate":
+        S.set_active(user, False)
+        messages.success(request, _("%(u)s can no longer sign in.") % {"u": user.username})
+    elif what == "activate":
+        S.set_active(user, True)
+        messages.success(request, _("%(u)s can sign in again.") % {"u": user.username})
+    return redirect("people:plan", plan_id=plan.pk)
+
+
+@login_required
+def sheet(request, plan_id: int):
+    """The sign-in sheet: a printable page, or an .xlsx with ?format=xlsx."""
+    plan = _plan(request, plan_id)
+    rows = S.sheet_rows(plan, base_url=request.build_absolute_uri("/")[:-1])
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(S.sheet_xlsx(plan, rows), content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename=sign-in-sheet-{plan.pk}.xlsx"
+        return response
+    return render(request, "people/sheet.html", {"plan": plan, "rows": rows})
+
+
+class WelcomeView(PasswordResetConfirmView):
+    """Set your password from an invitation link (first use); the link then stops working."""
+
+    template_name = "people/welcome.html"
+    success_url = reverse_lazy("login")
+    reset_url_token = "set-password"
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password is set. Sign in with your user name and the new password."))
+        return super().form_valid(form)
