@@ -125,7 +125,7 @@ def import_values(path: Path, plan: Plan, user, *, approve: bool = False) -> dic
                                               year=row["year"], half=0).select_related("plan__org_unit", "org_unit", "indicator").first()
                 obj = services.submission_for(item)
                 if obj is not None and obj.status == "submitted":
-                    services.review(user, item, approve=True, comment=_("history imported from %(f)s") % {"f": path.name})
+                    services.review(user, item, approve=True, comment=_("history imported from %(f)s") % {"f": path.name}, history=True)
                     approved += 1
     return {"rows": len(parsed), "saved": result.saved, "unchanged": result.unchanged, "approved": approved}
 
