@@ -67,6 +67,12 @@ def check(key: str) -> ApiToken:
 class ExpiringTokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <key>` as before, checked against hashed, expiring, revocable tokens."""
 
+    def authenticate(self, request):
+        try:
+            return super().authenticate(request)
+        except UnicodeError as exc:  # a header that is not ISO-8859-1 cannot hold one of our keys
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
+
     def authenticate_credentials(self, key):
         token = check(key)
         return token.user, token

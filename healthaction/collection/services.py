@@ -412,8 +412,12 @@ def _update_item(item: DueItem, obj, received: dt.datetime | None) -> None:
 
 
 @transaction.atomic
-def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_version: int | None = None):
-    """Approve or return what was submitted for a due item; a return needs a comment; nobody approves their own submission."""
+def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_version: int | None = None, history: bool = False):
+    """Approve or return what was submitted for a due item; a return needs a comment; nobody approves their own submission.
+
+    `history=True` is the office loading its own earlier years from the command line (`healthaction values import
+    --approve`): the office may approve what it imported itself, and only what it imported.
+    """
     if not scopes.can_review(user, item):
         raise NotAllowed(_("You may not review this item."))
     item, obj = _locked_submission(item)
@@ -424,7 +428,8 @@ def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_ve
     comment = _comment(comment)
     if not approve and not comment:
         raise NotAllowed(_("Say why the item is returned."))
-    if approve and obj.submitted_by_id == user.pk:
+    own_history = history and scopes.is_office(user, item.plan) and _last_action(obj) == RevisionAction.IMPORT
+    if approve and obj.submitted_by_id == user.pk and not own_history:
         raise NotAllowed(_("You submitted this item yourself; someone else must approve it."))
     obj.review_comment = comment
     obj.updated_by = user
@@ -436,6 +441,11 @@ def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_ve
     record(obj, RevisionAction.APPROVE if approve else RevisionAction.RETURN, user, comment)
     _update_item(item, obj, None)
     return obj
+
+
+def _last_action(obj) -> str | None:
+    last = Revision.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).order_by("-pk").first()
+    return last.action if last else None
 
 
 def _comment(comment: str) -> str:

@@ -26,7 +26,7 @@ def adopt(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("api", "0001_initial"),
+        ("api", "0001_api_tokens"),
         ("authtoken", "0004_alter_tokenproxy_options"),
     ]
 

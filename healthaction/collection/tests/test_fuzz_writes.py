@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -22,6 +23,7 @@ from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry.models import Department, Membership, OrgUnit
 
 pytestmark = [pytest.mark.flushes, pytest.mark.django_db(transaction=True)]
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 EXAMPLES = 12  # per door; each example is one real request
 
 NASTY = list("\x00\x01\x07\x08\t\n\x0b\x0c\r\x1b\x1f\x7f\x80\x85\x9f\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -138,7 +140,7 @@ def test_random_unicode_through_every_door_is_stored_clean_or_refused_and_backs_
         _expect(item, parsed, response.status_code == 200, before)
 
     def upload(text):
-        item, text = items["excel"], ILLEGAL_CHARACTERS_RE.sub("", _utf8(text))  # openpyxl cannot write the rest
+        item, text = items["excel"], NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", _utf8(text)))  # a workbook cannot carry the rest
         before = _state(item)
         wb = openpyxl.Workbook()
         ws = wb.active
@@ -152,11 +154,14 @@ def test_random_unicode_through_every_door_is_stored_clean_or_refused_and_backs_
 
         _expect(item, unescape_cell(text), not result.errors, before)
 
-    for door in (form, api_write, bulk, bulk_csv, upload):
+    def fuzzer(door):
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
         @given(text=TEXTS)
-        def fuzz(text, door=door):
+        def fuzz(text):
             door(text)
 
-        fuzz()
+        return fuzz
+
+    for door in (form, api_write, bulk, bulk_csv, upload):
+        fuzzer(door)()
     backup_and_restore(tmp_path)

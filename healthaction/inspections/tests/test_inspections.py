@@ -123,6 +123,14 @@ def test_a_healthy_community_round_gives_units_meeting_the_norm_and_an_indicator
 
     indicator = Indicator.objects.get(plan=plan, name="健康社区达标比例")
     assert indicator.targets.get(year=2030).value == 60.0  # as written in the demo plan: ≥60
+    from healthaction.collection import services as collection_services
+    from healthaction.collection.models import DueItem
+
+    # the demo's own round already recorded an approved 2025 share: a second figure needs the office to reopen it first
+    item = DueItem.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
+    with pytest.raises(S.InspectionError):
+        S.record_share(rnd, indicator, people["office"])
+    collection_services.reopen(people["office"], item, comment="重新评估")
     value = S.record_share(rnd, indicator, people["office"])
     assert (value.value, value.status) == (50.0, "approved")
     evaluate_plan(plan, indicator_ids=[indicator.pk])
