@@ -21,7 +21,7 @@ from healthaction.inspections import services
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.filtersets import ACTIVE, FindingFilterSet
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
-from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile, Visit
+from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile
 from healthaction.collection.current import current_plan
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -317,7 +317,7 @@ def visit_detail(request, pk: int):
     return render(request, "inspections/visit.html", {
         "visit": visit, "rows": rows, "may_record": may_record and not visit.signed_off_at, "total": services.visit_total(visit), "full": visit.round.checklist.max_points(),
         "findings": findings, "general": general, "has_errors": bool(errors or general),
-        "round_visible": S.visible_rounds(request.user).filter(pk=visit.round_id).exists(),
+        "round_visible": services.visible_rounds(request.user).filter(pk=visit.round_id).exists(),
     }, status=400 if (errors or general) else 200)
 
 
@@ -356,7 +356,7 @@ def finding_detail(request, pk: int):
                 return redirect("inspections:finding", pk=pk)
     events = finding.events.select_related("user")
     return render(request, "inspections/finding.html", {"finding": finding, "events": events, "form": form, "today": dt.date.today(),
-                                                        "overdue": finding.status in S.AWAITING_RECTIFICATION and finding.deadline < dt.date.today()},
+                                                        "overdue": finding.status in services.AWAITING_RECTIFICATION and finding.deadline < dt.date.today()},
                   status=400 if form is not None and form.errors else 200)
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from django.contrib.auth.models import User
 from django.utils import timezone
 
 from healthaction.collection.models import DueItem
