@@ -3,8 +3,8 @@ malformed ones, and a filter can only narrow the user's scope. Counts are read f
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
+from healthaction.api.tokens import issue
 from healthaction.plans.models import Indicator
 from healthaction.registry.models import OrgUnit
 
@@ -12,8 +12,8 @@ from healthaction.registry.models import OrgUnit
 @pytest.fixture
 def api(client):
     def as_user(username):
-        token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=username))
-        client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+        _token, key = issue(get_user_model().objects.get(username=username))
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"
         return client
 
     return as_user
