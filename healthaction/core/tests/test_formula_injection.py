@@ -14,6 +14,12 @@ from healthaction.registry.models import Department, OrgUnit
 EVIL = '=HYPERLINK("http://x","y")'
 
 
+def _body(response) -> bytes:
+    """The bytes of a download, whether written at once or streamed from a file (FileResponse)."""
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def _cells(content: bytes):
     wb = openpyxl.load_workbook(io.BytesIO(content))
     return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
@@ -45,7 +51,7 @@ def test_the_reporting_template(login, demo, literacy):
     client = login("liaison")
     department = Department.objects.get(name="市卫生健康委")
     response = client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}")
-    _assert_neutral(response.content)
+    _assert_neutral(_body(response))
 
 
 def test_the_reporting_template_round_trip_keeps_the_text(login, demo, literacy):
@@ -54,7 +60,7 @@ def test_the_reporting_template_round_trip_keeps_the_text(login, demo, literacy)
 
     client = login("liaison")
     department = Department.objects.get(name="市卫生健康委")
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").content))
+    wb = openpyxl.load_workbook(io.BytesIO(_body(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}"))))
     ws = wb[excel.VALUE_SHEET]
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == DueItem.objects.get(indicator=literacy, org_unit__code="990100", year=2026).pk)
     ws.cell(row, 9).value, ws.cell(row, 13).value, ws.cell(row, 14).value = 30, "统计", "'-3 个样本点缺失"
@@ -67,7 +73,7 @@ def test_the_reporting_template_round_trip_keeps_the_text(login, demo, literacy)
 
 def test_the_results_export(login, demo, literacy):
     Indicator.objects.filter(pk=literacy.pk).update(name=EVIL)
-    _assert_neutral(login("office").get(f"/reports/{demo['plan'].pk}/excel/").content)
+    _assert_neutral(_body(login("office").get(f"/reports/{demo['plan'].pk}/excel/")))
 
 
 def test_the_catalogue_export(login, demo, literacy):
@@ -75,7 +81,7 @@ def test_the_catalogue_export(login, demo, literacy):
 
     load_catalogue()
     Indicator.objects.filter(pk=literacy.pk).update(name=EVIL)
-    _assert_neutral(login("leader").get("/catalogue/export/").content)
+    _assert_neutral(_body(login("leader").get("/catalogue/export/")))
 
 
 def test_the_checklist_and_round_exports(login, demo):
@@ -84,9 +90,9 @@ def test_the_checklist_and_round_exports(login, demo):
     rnd = Round.objects.get(title="2025年度健康青川行动专项督导")
     rnd.checklist.items.filter(pk=rnd.checklist.items.first().pk).update(text=EVIL)
     office = login("office")
-    _assert_neutral(office.get(f"/inspections/checklists/{rnd.checklist.pk}/export/").content)
+    _assert_neutral(_body(office.get(f"/inspections/checklists/{rnd.checklist.pk}/export/")))
     Score.objects.filter(pk=Score.objects.filter(visit__round=rnd).first().pk).update(note="@" + EVIL[1:], points=0)
-    content = office.get(f"/inspections/rounds/{rnd.pk}/export/").content
+    content = _body(office.get(f"/inspections/rounds/{rnd.pk}/export/"))
     cells = _cells(content)
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     assert any(c.value == "'" + EVIL for c in cells) and any(c.value == "'@" + EVIL[1:] for c in cells)
@@ -95,5 +101,5 @@ def test_the_checklist_and_round_exports(login, demo):
 def test_the_county_comparison_csv(login, demo):
     OrgUnit.objects.filter(code="990121").update(name=EVIL)
     response = login("office").get(f"/plans/{demo['plan'].pk}/compare/?format=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
     assert ["'" + EVIL] == [r[0] for r in rows if "HYPERLINK" in r[0]]
