@@ -154,7 +154,7 @@ def test_the_excel_template_leaves_history_out_unless_asked(plan, office):
     services.publish_plan(plan, start=START)
     health = Department.objects.get(name="市卫健局", org_unit=plan.org_unit)
     for extra, values, tasks in (("", 2, 3), ("&history=1", 3, 6)):
-        data = office.get(f"/report/excel/template/?plan={plan.pk}&department={health.pk}{extra}").content
+        data = office.get(f"/report/excel/template/?plan={plan.pk}&department={health.pk}{extra}").getvalue()
         wb = openpyxl.load_workbook(io.BytesIO(data))
         # values: 2025 and 2026 (2024 is history); tasks: 2025H2, 2026H1, 2026H2 (and 2024H1–2025H1 with history)
         assert (wb[excel.VALUE_SHEET].max_row - 1, wb[excel.TASK_SHEET].max_row - 1) == (values, tasks)

@@ -120,7 +120,7 @@ def test_a_negative_count_is_refused(client, literacy):
 def test_the_excel_upload_refuses_an_over_long_note(login, demo):
     client = login("liaison")
     department = Department.objects.get(name="市卫生健康委")
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").content))
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").getvalue()))
     ws = wb[excel.VALUE_SHEET]
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 7).value == 2026 and ws.cell(r, 4).value == "%")
     ws.cell(row, 9).value, ws.cell(row, 13).value, ws.cell(row, 14).value = 30, "统计", "说" * 5000
@@ -182,7 +182,7 @@ def test_two_bulk_rows_for_one_value_are_a_row_numbered_error(client, literacy):
 def test_two_excel_rows_for_a_new_value_are_an_error_not_a_500(login, demo):
     client = login("liaison")
     department = Department.objects.get(name="市卫生健康委")
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").content))
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").getvalue()))
     ws = wb[excel.VALUE_SHEET]
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 7).value == 2026 and ws.cell(r, 4).value == "%")
     ws.append([ws.cell(row, c).value for c in range(1, 16)])
