@@ -1,3 +1,6 @@
+import fcntl
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -27,7 +30,11 @@ class Command(BaseCommand):
         if options["dev"]:
             call_command("runserver", bind, "--insecure")  # static files without DEBUG too
             return
-        call_command("collectstatic", verbosity=0, interactive=False)
+        # several `serve` processes on one machine share STATIC_ROOT: one collects at a time, the others wait
+        Path(settings.STATIC_ROOT).parent.mkdir(parents=True, exist_ok=True)
+        with open(Path(settings.STATIC_ROOT).parent / "collectstatic.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            call_command("collectstatic", verbosity=0, interactive=False)
         self.stdout.write(f"healthaction: serving http://{bind} with gunicorn"
                           f"{'' if options['no_worker'] else ' and one task worker'} (static files from {settings.STATIC_ROOT})")
         self.stdout.flush()
