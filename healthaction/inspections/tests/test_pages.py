@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from healthaction.collection import services as collection_services
+from healthaction.collection.models import DueItem
 from healthaction.evaluation.models import (
     AssessmentScheme,
     AssessmentScore,
@@ -216,7 +218,7 @@ def test_results_export_and_import_fill_a_round(login, demo):
     assert S.visit_total(visit) == 95 and not first_school.scores.exists()  # nothing of the workbook was written
 
 
-def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(login, demo):
+def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(login, demo, django_capture_on_commit_callbacks):
     plan = demo["plan"]
     rnd = Round.objects.get(plan=plan, title="2025年健康社区评估")
     indicator = plan.indicators.get(name="健康社区达标比例")
@@ -228,7 +230,11 @@ def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(login, 
     page = client.get(reverse("inspections:round", args=[rnd.pk]))
     assert page.status_code == 200 and "16.7%" in page.content.decode()
     assert page.context["suggested"] == indicator.pk  # the share went to this indicator before
-    assert client.post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code == 302
+    # the demo already holds an approved 2025 share (75 %): the office reopens it before recording a new figure
+    item = DueItem.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
+    collection_services.reopen(get_user_model().objects.get(username="office"), item, comment="重新评估")
+    with django_capture_on_commit_callbacks(execute=True):  # the evaluation is queued when the value commits
+        assert client.post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code == 302
     result = EvaluationResult.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
     assert result.value == 16.67
     assert login("county").post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code in (403, 404)
