@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 
+from django.core.wsgi import get_wsgi_application
 from gunicorn.app.base import BaseApplication
 
 log = logging.getLogger("healthaction.serve")
@@ -59,9 +60,8 @@ class WebApplication(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
-        from healthaction.wsgi import application
-
-        return application
+        # the same application healthaction/wsgi.py exposes, built here so core does not import the project's top
+        return get_wsgi_application()
 
 
 def run_web(bind: str) -> None:
