@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
+from healthaction.collection.models import DueItem, IndicatorValue, TaskReport, period_text
 from healthaction.core.choices import DueKind, ValueStatus
 from healthaction.core.filtersets import IdFilter, SmallIntFilter, choice_filter
 
@@ -31,8 +31,7 @@ class DueItemFilter(django_filters.FilterSet):
         periods = queryset.order_by().values_list("year", "half").distinct() if queryset is not None else []
         choices = []
         for year, half in sorted(set(periods), reverse=True):
-            label = f"{year}年" if not half else f"{year}年{'上' if half == 1 else '下'}半年"
-            choices.append((period_key(year, half), label))
+            choices.append((period_key(year, half), period_text(year, half)))
         self.filters["period"].extra["choices"] = choices
         reporters = []
         if queryset is not None:

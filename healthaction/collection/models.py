@@ -91,6 +91,15 @@ class DueItemQuerySet(models.QuerySet):
         return self.filter(obsolete=False, history=False)
 
 
+def period_text(year: int, half: int | None) -> str:
+    """Return a reporting period in the reader's language: "2025年上半年" or "2025, first half"."""
+    if not half:
+        return gettext("Year %(year)s") % {"year": year}
+    if half == 1:
+        return gettext("%(year)s, first half") % {"year": year}
+    return gettext("%(year)s, second half") % {"year": year}
+
+
 class DueItem(models.Model):
     """One obligation generated from a published plan and its reporting cycles.
 
@@ -134,11 +143,7 @@ class DueItem(models.Model):
     @property
     def period_display(self) -> str:
         """The period in the reader's language, for pages (period_label stays Chinese for workbooks and emails)."""
-        if not self.half:
-            return gettext("Year %(year)s") % {"year": self.year}
-        if self.half == 1:
-            return gettext("%(year)s, first half") % {"year": self.year}
-        return gettext("%(year)s, second half") % {"year": self.year}
+        return period_text(self.year, self.half)
 
     @property
     def period_label(self) -> str:
