@@ -103,7 +103,7 @@ def build_annual_report(plan: Plan, year: int) -> bytes:
     doc = docx_style.new_document()
     _title_page(doc, data)
     _overview(doc, data)
-    add_stage_summary(doc, plan, year)
+    add_stage_summary(doc, plan, year, caption=data.table)
     _actions(doc, data)
     _counties(doc, data)
     _ranking(doc, data)

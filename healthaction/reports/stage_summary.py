@@ -8,8 +8,10 @@ from healthaction.plans.models import Plan
 from healthaction.reports import docx_style as S
 
 
-def add_stage_summary(doc, plan: Plan, year: int) -> None:
-    """Add the verdicts of the latest target year up to `year` (nothing when no target year has come yet)."""
+def add_stage_summary(doc, plan: Plan, year: int, caption=None) -> None:
+    """Add the verdicts of the latest target year up to `year` (nothing when no target year has come yet).
+
+    `caption(title)` numbers the table the way the report numbers its others (表N …)."""
     years = [y for y in stage_years(plan) if y <= year]
     if not years:
         return
@@ -21,4 +23,6 @@ def add_stage_summary(doc, plan: Plan, year: int) -> None:
         S.paragraph(doc, "未实现的目标：" + "；".join(f"{v.indicator.name}（目标{v.target_text}，实际{v.value:g}）" if v.value is not None
                                                 else f"{v.indicator.name}（目标{v.target_text}）" for v in missed.select_related("indicator")) + "。")
     if stages["counties"]:
+        if caption is not None:
+            S.caption(doc, caption(f"{years[0]}年各县（市、区）阶段性目标完成情况"))
         S.table(doc, ["县（市、区）", *[str(v.label) for v in Verdict]], [[s.name, *[s.count(v.value) for v in Verdict]] for s in stages["counties"]])
