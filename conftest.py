@@ -63,7 +63,8 @@ def login(client):
 def pytest_collection_modifyitems(config, items):
     """Run the browser tests last: their live server needs committed data and a flush after each test,
     which would remove the demo that the other tests share."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None or item.get_closest_marker("flushes") is not None)
+    # browser tests first among these, on the intact demo; tests that flush or restore the database after them
+    items.sort(key=lambda item: 2 if item.get_closest_marker("flushes") else 1 if item.get_closest_marker("browser") else 0)
 
 
 @pytest.fixture(autouse=True)
