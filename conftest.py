@@ -64,7 +64,9 @@ def pytest_collection_modifyitems(config, items):
     """Run the browser tests last: their live server needs committed data and a flush after each test,
     which would remove the demo that the other tests share."""
     # browser tests first among these, on the intact demo; tests that flush or restore the database after them
-    items.sort(key=lambda item: 2 if item.get_closest_marker("flushes") else 1 if item.get_closest_marker("browser") else 0)
+    items.sort(
+        key=lambda item: 2 if item.get_closest_marker("flushes") else 1 if item.get_closest_marker("browser") else 0
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -96,6 +98,7 @@ def _no_login_throttling(request):
 
 # ---- tests that need a system tool: skipped, with the reason printed (-rs), when the tool is absent ----------
 
+
 def _cjk_font() -> bool:
     from healthaction.reports.charts import FontMissing, cjk_font
 
@@ -111,9 +114,14 @@ def _chromium() -> bool:
 
 
 REQUIRED_TOOLS = {
-    "requires_cjk_font": (_cjk_font, "no CJK font installed: charts cannot print Chinese (apt-get install fonts-noto-cjk)"),
-    "requires_soffice": (lambda: bool(shutil.which("soffice") and shutil.which("pdftoppm")),
-                         "LibreOffice and poppler-utils are not installed (apt-get install libreoffice-writer-nogui poppler-utils)"),
+    "requires_cjk_font": (
+        _cjk_font,
+        "no CJK font installed: charts cannot print Chinese (apt-get install fonts-noto-cjk)",
+    ),
+    "requires_soffice": (
+        lambda: bool(shutil.which("soffice") and shutil.which("pdftoppm")),
+        "LibreOffice and poppler-utils are not installed (apt-get install libreoffice-writer-nogui poppler-utils)",
+    ),
     "requires_chromium": (_chromium, "Chromium is not installed: browser tests skipped (apt-get install chromium)"),
 }
 

@@ -36,22 +36,55 @@ def setup(indicators=150, counties=10, actions=17):
     call_command("migrate", verbosity=0)
     province = OrgUnit.objects.create(code="R0", name="报告省", level="province")
     city = OrgUnit.objects.create(code="R01", name="报告市", level="city", parent=province)
-    units = [city] + [OrgUnit.objects.create(code=f"R01{k:02d}", name=f"第{k + 1}县", level="county", parent=city) for k in range(counties)]
+    units = [city] + [
+        OrgUnit.objects.create(code=f"R01{k:02d}", name=f"第{k + 1}县", level="county", parent=city)
+        for k in range(counties)
+    ]
     rng = random.Random(3)
-    plan = import_plan({
-        "format": "healthaction.plan", "version": 1,
-        "plan": {"title": "报告基准方案", "horizon": {"start": 2020, "end": 2030}, "org_unit": {"code": "R01", "name": "报告市", "level": "city"}, "status": "published"},
-        "actions": [{"number": a, "name": f"第{a}项专项行动"} for a in range(1, actions + 1)],
-        "indicators": [{"number": str(i), "action": 1 + i % actions, "name": f"基准指标{i}", "unit": "%", "nature": "binding" if i % 3 == 0 else "expected",
-                        "direction": "increase", "baseline": {"value": 40.0, "year": 2020, "raw": "40", "qualitative": ""},
-                        "targets": [{"year": 2022, "kind": "numeric", "comparator": ">=", "value": 45.0, "raw": "≥45"},
-                                    {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 60.0, "raw": "≥60"}]} for i in range(1, indicators + 1)],
-        "tasks": [],
-    })
-    IndicatorValue.objects.bulk_create([
-        IndicatorValue(indicator=ind, org_unit=unit, year=year, value=40 + rng.uniform(-1, 3) * (year - 2020), status="approved")
-        for ind in plan.indicators.all() for unit in units for year in range(2020, 2026)
-    ])
+    plan = import_plan(
+        {
+            "format": "healthaction.plan",
+            "version": 1,
+            "plan": {
+                "title": "报告基准方案",
+                "horizon": {"start": 2020, "end": 2030},
+                "org_unit": {"code": "R01", "name": "报告市", "level": "city"},
+                "status": "published",
+            },
+            "actions": [{"number": a, "name": f"第{a}项专项行动"} for a in range(1, actions + 1)],
+            "indicators": [
+                {
+                    "number": str(i),
+                    "action": 1 + i % actions,
+                    "name": f"基准指标{i}",
+                    "unit": "%",
+                    "nature": "binding" if i % 3 == 0 else "expected",
+                    "direction": "increase",
+                    "baseline": {"value": 40.0, "year": 2020, "raw": "40", "qualitative": ""},
+                    "targets": [
+                        {"year": 2022, "kind": "numeric", "comparator": ">=", "value": 45.0, "raw": "≥45"},
+                        {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 60.0, "raw": "≥60"},
+                    ],
+                }
+                for i in range(1, indicators + 1)
+            ],
+            "tasks": [],
+        }
+    )
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(
+                indicator=ind,
+                org_unit=unit,
+                year=year,
+                value=40 + rng.uniform(-1, 3) * (year - 2020),
+                status="approved",
+            )
+            for ind in plan.indicators.all()
+            for unit in units
+            for year in range(2020, 2026)
+        ]
+    )
     evaluate_plan(plan)
     assess_plan(plan, 2025)
     return plan, indicators, counties
@@ -76,7 +109,9 @@ def main():
     t0 = time.perf_counter()
     baseline_tables(indicators, counties)
     t_base = time.perf_counter() - t0
-    print(f"annual report (ours):          {t_ours:5.2f} s  ({indicators} indicators, {counties} counties, {len(data) / 1024:.0f} KiB)   (target < 5 s)")
+    print(
+        f"annual report (ours):          {t_ours:5.2f} s  ({indicators} indicators, {counties} counties, {len(data) / 1024:.0f} KiB)   (target < 5 s)"
+    )
     print(f"python-docx tables only:       {t_base:5.2f} s")
     print(f"ratio ours / tables only:      {t_ours / t_base:5.2f}")
 

@@ -32,8 +32,15 @@ def run(env, *args, quiet=True) -> float:
 
 def env_for(var: Path, url: str) -> dict:
     var.mkdir(parents=True, exist_ok=True)
-    return dict(os.environ, DATABASE_URL=url, HEALTHACTION_VAR_DIR=str(var), HEALTHACTION_SCHEDULE="off",
-                HEALTHACTION_DEMO="1", LOG_LEVEL="ERROR", HEALTHACTION_LOG_LEVEL="ERROR")
+    return dict(
+        os.environ,
+        DATABASE_URL=url,
+        HEALTHACTION_VAR_DIR=str(var),
+        HEALTHACTION_SCHEDULE="off",
+        HEALTHACTION_DEMO="1",
+        LOG_LEVEL="ERROR",
+        HEALTHACTION_LOG_LEVEL="ERROR",
+    )
 
 
 def pg_admin(*statements):
@@ -62,8 +69,12 @@ def main():
     rows.append(("SQLite", "restore of the portable backup", run(fresh, "restore", str(portable))))
 
     try:
-        pg_admin("DROP DATABASE IF EXISTS ha_runtime_br1 WITH (FORCE)", "DROP DATABASE IF EXISTS ha_runtime_br2 WITH (FORCE)",
-                 "CREATE DATABASE ha_runtime_br1", "CREATE DATABASE ha_runtime_br2")
+        pg_admin(
+            "DROP DATABASE IF EXISTS ha_runtime_br1 WITH (FORCE)",
+            "DROP DATABASE IF EXISTS ha_runtime_br2 WITH (FORCE)",
+            "CREATE DATABASE ha_runtime_br1",
+            "CREATE DATABASE ha_runtime_br2",
+        )
     except Exception as exc:  # noqa: BLE001 - the SQLite half still stands
         print(f"PostgreSQL part skipped: {exc}")
     else:
@@ -72,15 +83,32 @@ def main():
             rows.append(("PostgreSQL", "restore of the SQLite portable backup", run(pg1, "restore", str(portable))))
             pg_native = tmp / "pg.zip"
             rows.append(("PostgreSQL", "backup (pg_dump)", run(pg1, "backup", "-o", str(pg_native))))
-            rows.append(("PostgreSQL", "restore into an empty database (pg_restore)", run(pg2, "restore", str(pg_native))))
+            rows.append(
+                ("PostgreSQL", "restore into an empty database (pg_restore)", run(pg2, "restore", str(pg_native)))
+            )
         finally:
-            pg_admin("DROP DATABASE IF EXISTS ha_runtime_br1 WITH (FORCE)", "DROP DATABASE IF EXISTS ha_runtime_br2 WITH (FORCE)")
+            pg_admin(
+                "DROP DATABASE IF EXISTS ha_runtime_br1 WITH (FORCE)",
+                "DROP DATABASE IF EXISTS ha_runtime_br2 WITH (FORCE)",
+            )
 
     xml = tmp / "data.xml"
     with open(xml, "w") as out:
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "healthaction.cli", "dumpdata", "--natural-foreign", "--format=xml",
-                        *[f"--exclude={e}" for e in EXCLUDE]], env=source, stdout=out, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "healthaction.cli",
+                "dumpdata",
+                "--natural-foreign",
+                "--format=xml",
+                *[f"--exclude={e}" for e in EXCLUDE],
+            ],
+            env=source,
+            stdout=out,
+            check=True,
+        )
         rows.append(("baseline", "old backup: dumpdata XML (SQLite)", time.perf_counter() - t0))
     old = env_for(tmp / "old", f"sqlite:///{tmp / 'old' / 'db.sqlite3'}")
     migrate = run(old, "migrate")
@@ -91,8 +119,10 @@ def main():
         print(f"{db:<11} {step:<52} {seconds:8.1f}")
     baseline = rows[-1][2]
     new = next(s for d, st, s in rows if d == "SQLite" and st.startswith("restore into"))
-    print(f"\nnative SQLite restore: {baseline / new:.1f} x faster than the old XML restore in this run "
-          f"(migrate of the empty database for the old restore: {migrate:.1f} s more)")
+    print(
+        f"\nnative SQLite restore: {baseline / new:.1f} x faster than the old XML restore in this run "
+        f"(migrate of the empty database for the old restore: {migrate:.1f} s more)"
+    )
     for name in ("native.zip", "portable.zip", "pg.zip"):
         if (tmp / name).exists():
             print(f"{name}: {(tmp / name).stat().st_size / 1e6:.1f} MB")

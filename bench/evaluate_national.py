@@ -33,20 +33,45 @@ def generate(units: int, indicators: int, years: int, seed: int = 7):
     slope = np.repeat(rng.normal(0.8, 1.2, units * indicators), years)
     value = base + slope * (year - first_year) + rng.normal(0, 0.8, n)
     value[rng.random(n) < 0.03] = np.nan  # 3 % not reported
-    values = pl.DataFrame({"indicator_id": ind, "org_unit_id": unit, "year": year, "value": value}).with_columns(pl.col("value").fill_nan(None))
+    values = pl.DataFrame({"indicator_id": ind, "org_unit_id": unit, "year": year, "value": value}).with_columns(
+        pl.col("value").fill_nan(None)
+    )
 
     kinds = ["numeric"] * 7 + ["relative", "directional", "numeric"]
     rows_t, rows_i = [], []
     for i in range(1, indicators + 1):
         kind = kinds[i % len(kinds)]
         decrease = i % 4 == 0
-        rows_i.append({"indicator_id": i, "direction": "decrease" if decrease else "increase", "nature": "binding" if i % 3 == 0 else "expected", "baseline_value": None, "baseline_year": None})
+        rows_i.append(
+            {
+                "indicator_id": i,
+                "direction": "decrease" if decrease else "increase",
+                "nature": "binding" if i % 3 == 0 else "expected",
+                "baseline_value": None,
+                "baseline_year": None,
+            }
+        )
         for ty, tv in ((2022, 55.0), (2030, 70.0)):
-            target = {"indicator_id": i, "year": ty, "kind": kind, "comparator": "", "value": None, "upper_value": None, "base_year": None, "change": None, "change_unit": "", "trend": "", "qualitative": "", "raw": ""}
+            target = {
+                "indicator_id": i,
+                "year": ty,
+                "kind": kind,
+                "comparator": "",
+                "value": None,
+                "upper_value": None,
+                "base_year": None,
+                "change": None,
+                "change_unit": "",
+                "trend": "",
+                "qualitative": "",
+                "raw": "",
+            }
             if kind == "numeric":
                 target.update(comparator="<=" if decrease else ">=", value=(100 - tv) if decrease else tv)
             elif kind == "relative":
-                target.update(base_year=first_year, change=10.0 if ty == 2022 else 25.0, change_unit="%", trend="increase")
+                target.update(
+                    base_year=first_year, change=10.0 if ty == 2022 else 25.0, change_unit="%", trend="increase"
+                )
             else:
                 target.update(trend="decrease" if decrease else "increase", raw="持续下降" if decrease else "逐步提高")
             rows_t.append(target)
@@ -54,9 +79,18 @@ def generate(units: int, indicators: int, years: int, seed: int = 7):
 
 
 def baseline_pass(values: pl.DataFrame, targets: pl.DataFrame) -> int:
-    final = targets.filter(pl.col("year") == 2030).select(pl.col("indicator_id").cast(pl.Int32), pl.col("comparator"), pl.col("value").alias("t"))
-    met = values.lazy().join(final.lazy(), on="indicator_id").select(
-        pl.when(pl.col("comparator") == "<=").then(pl.col("value") <= pl.col("t")).otherwise(pl.col("value") >= pl.col("t")).sum()
+    final = targets.filter(pl.col("year") == 2030).select(
+        pl.col("indicator_id").cast(pl.Int32), pl.col("comparator"), pl.col("value").alias("t")
+    )
+    met = (
+        values.lazy()
+        .join(final.lazy(), on="indicator_id")
+        .select(
+            pl.when(pl.col("comparator") == "<=")
+            .then(pl.col("value") <= pl.col("t"))
+            .otherwise(pl.col("value") >= pl.col("t"))
+            .sum()
+        )
     )
     return int(met.collect().item())
 
@@ -71,7 +105,9 @@ def main() -> None:
     t0 = time.perf_counter()
     values, indicators, targets = generate(args.units, args.indicators, args.years)
     t_gen = time.perf_counter() - t0
-    print(f"generated {values.height:,} values ({args.units:,} units × {args.indicators} indicators × {args.years} years) in {t_gen:.1f} s")
+    print(
+        f"generated {values.height:,} values ({args.units:,} units × {args.indicators} indicators × {args.years} years) in {t_gen:.1f} s"
+    )
 
     t0 = time.perf_counter()
     met = baseline_pass(values, targets)

@@ -36,15 +36,37 @@ def setup(indicators: int, units: int, years: int):
     call_command("migrate", verbosity=0)
     province = OrgUnit.objects.create(code="B0", name="基准省", level="province")
     city = OrgUnit.objects.create(code="B01", name="基准市", level="city", parent=province)
-    OrgUnit.objects.bulk_create([OrgUnit(code=f"B01{k:03d}", name=f"基准县{k}", level="county", parent=city, path=f"{city.path}B01{k:03d}/") for k in range(units - 1)])
-    plan = import_plan({
-        "format": "healthaction.plan", "version": 1,
-        "plan": {"title": "基准方案", "horizon": {"start": 2031 - years, "end": 2030}, "org_unit": {"code": "B01", "name": "基准市", "level": "city"}, "status": "published"},
-        "actions": [{"number": 1, "name": "基准行动"}],
-        "indicators": [{"number": str(i), "action": 1, "name": f"指标{i}", "unit": "%", "nature": "expected",
-                        "targets": [{"year": 2030, "kind": "numeric", "comparator": ">=", "value": 60.0, "raw": "≥60"}]} for i in range(1, indicators + 1)],
-        "tasks": [],
-    })
+    OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(code=f"B01{k:03d}", name=f"基准县{k}", level="county", parent=city, path=f"{city.path}B01{k:03d}/")
+            for k in range(units - 1)
+        ]
+    )
+    plan = import_plan(
+        {
+            "format": "healthaction.plan",
+            "version": 1,
+            "plan": {
+                "title": "基准方案",
+                "horizon": {"start": 2031 - years, "end": 2030},
+                "org_unit": {"code": "B01", "name": "基准市", "level": "city"},
+                "status": "published",
+            },
+            "actions": [{"number": 1, "name": "基准行动"}],
+            "indicators": [
+                {
+                    "number": str(i),
+                    "action": 1,
+                    "name": f"指标{i}",
+                    "unit": "%",
+                    "nature": "expected",
+                    "targets": [{"year": 2030, "kind": "numeric", "comparator": ">=", "value": 60.0, "raw": "≥60"}],
+                }
+                for i in range(1, indicators + 1)
+            ],
+            "tasks": [],
+        }
+    )
     generate_due_items(plan)
     user = get_user_model().objects.create_user("bench", password="x" * 12)
     Membership.objects.create(user=user, role="office_admin", org_unit=city)
@@ -55,8 +77,31 @@ def filled_workbook(plan) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(excel.VALUE_SHEET)
     ws.append(excel.VALUE_HEADERS)
-    for k, (pk, number, year) in enumerate(DueItem.objects.filter(plan=plan, kind="indicator_value").order_by("pk").values_list("pk", "indicator__number", "year").iterator()):
-        ws.append([pk, number, f"指标{number}", "%", "2030年≥60", "", year, "", 40 + (k % 40) / 2, None, None, None, "统计年报", None, ""])
+    for k, (pk, number, year) in enumerate(
+        DueItem.objects.filter(plan=plan, kind="indicator_value")
+        .order_by("pk")
+        .values_list("pk", "indicator__number", "year")
+        .iterator()
+    ):
+        ws.append(
+            [
+                pk,
+                number,
+                f"指标{number}",
+                "%",
+                "2030年≥60",
+                "",
+                year,
+                "",
+                40 + (k % 40) / 2,
+                None,
+                None,
+                None,
+                "统计年报",
+                None,
+                "",
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -78,7 +123,9 @@ def main() -> None:
     t0 = time.perf_counter()
     plan, user = setup(args.indicators, args.units, args.years)
     data = filled_workbook(plan)
-    print(f"setup: {DueItem.objects.count():,} due items, workbook {len(data) / 1048576:.1f} MB, {time.perf_counter() - t0:.1f} s")
+    print(
+        f"setup: {DueItem.objects.count():,} due items, workbook {len(data) / 1048576:.1f} MB, {time.perf_counter() - t0:.1f} s"
+    )
 
     t0 = time.perf_counter()
     rows = bare_pass(data)
@@ -95,7 +142,9 @@ def main() -> None:
 
     t0 = time.perf_counter()
     again = excel.import_workbook(user, data)
-    print(f"same file again:            {time.perf_counter() - t0:6.1f} s  ({again.saved} saved, {again.unchanged:,} unchanged)")
+    print(
+        f"same file again:            {time.perf_counter() - t0:6.1f} s  ({again.saved} saved, {again.unchanged:,} unchanged)"
+    )
 
 
 if __name__ == "__main__":

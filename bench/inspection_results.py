@@ -42,17 +42,40 @@ def setup(units: int):
     city = OrgUnit.objects.create(code="B01", name="基准市", level="city", parent=province)
     county = OrgUnit.objects.create(code="B01001", name="基准县", level="county", parent=city)
     town = OrgUnit.objects.create(code="B01001001", name="基准镇", level="town", parent=county)
-    OrgUnit.objects.bulk_create([OrgUnit(code=f"B01001001{k:05d}", name=f"健康单位{k}", level="cell", parent=town, path=f"{town.path}B01001001{k:05d}/") for k in range(units)])
-    plan = import_plan({
-        "format": "healthaction.plan", "version": 1,
-        "plan": {"title": "基准方案", "horizon": {"start": 2021, "end": 2030}, "org_unit": {"code": "B01", "name": "基准市", "level": "city"}, "status": "published"},
-        "actions": [{"number": 1, "name": "基准行动"}], "indicators": [], "tasks": [],
-    })
+    OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(
+                code=f"B01001001{k:05d}",
+                name=f"健康单位{k}",
+                level="cell",
+                parent=town,
+                path=f"{town.path}B01001001{k:05d}/",
+            )
+            for k in range(units)
+        ]
+    )
+    plan = import_plan(
+        {
+            "format": "healthaction.plan",
+            "version": 1,
+            "plan": {
+                "title": "基准方案",
+                "horizon": {"start": 2021, "end": 2030},
+                "org_unit": {"code": "B01", "name": "基准市", "level": "city"},
+                "status": "published",
+            },
+            "actions": [{"number": 1, "name": "基准行动"}],
+            "indicators": [],
+            "tasks": [],
+        }
+    )
     user = get_user_model().objects.create_user("bench", password="x" * 12)
     Membership.objects.create(user=user, role="office_admin", org_unit=city)
     checklist = S.healthy_community_checklist()
     cells = OrgUnit.objects.filter(level="cell").order_by("code")
-    rnd = S.plan_round(plan, checklist, 2026, "基准评估", dt.date(2026, 10, 1), dt.date(2026, 10, 31), [user], org_units=cells)
+    rnd = S.plan_round(
+        plan, checklist, 2026, "基准评估", dt.date(2026, 10, 1), dt.date(2026, 10, 31), [user], org_units=cells
+    )
     return rnd, user
 
 
@@ -91,7 +114,10 @@ def main() -> None:
     items = dict(rnd.checklist.items.values_list("number", "pk"))
     with transaction.atomic():
         Score.objects.filter(visit__round=rnd).delete()
-        Score.objects.bulk_create([Score(visit_id=visits[r[0]], item_id=items[r[2]], points=r[5], note=r[6] or "") for r in rows], batch_size=2000)
+        Score.objects.bulk_create(
+            [Score(visit_id=visits[r[0]], item_id=items[r[2]], points=r[5], note=r[6] or "") for r in rows],
+            batch_size=2000,
+        )
         transaction.set_rollback(True)
     baseline = time.perf_counter() - start
 
@@ -99,7 +125,9 @@ def main() -> None:
     print(f"import (healthaction): {ours:.2f} s ({scores / ours:,.0f} scores/s)")
     print(f"baseline (openpyxl read + one bulk insert): {baseline:.2f} s")
     print(f"ratio: {ours / baseline:.2f}")
-    print(f"units meeting the norm: {sum(r['meets'] for r in results['rows'])} of {len(results['rows'])}, computed in {results_time:.2f} s")
+    print(
+        f"units meeting the norm: {sum(r['meets'] for r in results['rows'])} of {len(results['rows'])}, computed in {results_time:.2f} s"
+    )
 
 
 if __name__ == "__main__":

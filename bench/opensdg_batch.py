@@ -48,11 +48,13 @@ def generate(n: int, seed: int = 11):
     with_target = rng.random(n) < 0.7
     target = np.where(with_target, np.round(rng.uniform(0, 100, n), 1), np.nan)
     target[rng.random(n) < 0.02] = 0.0
-    config = pl.DataFrame({
-        "series": np.arange(n, dtype=np.int32),
-        "direction": np.where(rng.random(n) < 0.5, "positive", "negative"),
-        "target": target,
-    }).with_columns(pl.col("target").fill_nan(None))
+    config = pl.DataFrame(
+        {
+            "series": np.arange(n, dtype=np.int32),
+            "direction": np.where(rng.random(n) < 0.5, "positive", "negative"),
+            "target": target,
+        }
+    ).with_columns(pl.col("target").fill_nan(None))
     return data, config
 
 
@@ -63,7 +65,11 @@ def load_peer(git_dir: str):
     except ImportError:
         return None, "pandas is not installed"
     try:
-        source = subprocess.run(["git", "--git-dir", git_dir, "show", f"{PEER_COMMIT}:sdg/ProgressMeasure.py"], check=True, capture_output=True).stdout
+        source = subprocess.run(
+            ["git", "--git-dir", git_dir, "show", f"{PEER_COMMIT}:sdg/ProgressMeasure.py"],
+            check=True,
+            capture_output=True,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None, f"no sdg-build checkout with {PEER_COMMIT[:7]} at {git_dir}"
     folder = Path(tempfile.mkdtemp())
@@ -100,7 +106,9 @@ def main() -> None:
     sample_ids = list(range(0, args.series, max(1, args.series // args.sample)))[: args.sample]
     groups = data.filter(pl.col("series").is_in(sample_ids)).partition_by("series", as_dict=True, maintain_order=True)
     settings = {r["series"]: r for r in config.filter(pl.col("series").is_in(sample_ids)).iter_rows(named=True)}
-    sample = [(sid, groups[(sid,)]["year"].to_list(), groups[(sid,)]["value"].to_list(), settings[sid]) for sid in sample_ids]
+    sample = [
+        (sid, groups[(sid,)]["year"].to_list(), groups[(sid,)]["value"].to_list(), settings[sid]) for sid in sample_ids
+    ]
 
     t0 = time.perf_counter()
     ours = {}
@@ -110,8 +118,12 @@ def main() -> None:
     per_ours = (time.perf_counter() - t0) / len(sample)
 
     batch_cat = dict(zip(batch["series"].to_list(), batch["category"].to_list()))
-    print(f"batch (polars):                 {t_batch:8.2f} s for {args.series:,} series = {per_batch * 1e6:9.2f} µs per series")
-    print(f"per series, ours (pure Python): {per_ours * 1e6:9.2f} µs per series ({len(sample):,} series)  ratio {per_ours / per_batch:7.1f}×")
+    print(
+        f"batch (polars):                 {t_batch:8.2f} s for {args.series:,} series = {per_batch * 1e6:9.2f} µs per series"
+    )
+    print(
+        f"per series, ours (pure Python): {per_ours * 1e6:9.2f} µs per series ({len(sample):,} series)  ratio {per_ours / per_batch:7.1f}×"
+    )
     mismatch = sum(1 for sid, *_ in sample if ours[sid] != batch_cat[sid])
     print(f"categories: batch vs per-series disagree on {mismatch} of {len(sample):,}")
 
@@ -121,16 +133,23 @@ def main() -> None:
         return
     import pandas as pd
 
-    frames = [(sid, pd.DataFrame({"Year": years, "Value": [math.nan if v is None else v for v in values]}), cfg) for sid, years, values, cfg in sample]
+    frames = [
+        (sid, pd.DataFrame({"Year": years, "Value": [math.nan if v is None else v for v in values]}), cfg)
+        for sid, years, values, cfg in sample
+    ]
     t0 = time.perf_counter()
     theirs = {}
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         for sid, frame, cfg in frames:
             options = {"direction": cfg["direction"], "target": cfg["target"]}
-            theirs[sid] = peer.measure_indicator_progress(_Indicator(frame, {"auto_progress_calculation": True, "progress_calculation_options": [options]}))
+            theirs[sid] = peer.measure_indicator_progress(
+                _Indicator(frame, {"auto_progress_calculation": True, "progress_calculation_options": [options]})
+            )
     per_peer = (time.perf_counter() - t0) / len(sample)
-    print(f"per series, sdg-build {PEER_COMMIT[:7]}:   {per_peer * 1e6:9.2f} µs per series ({len(sample):,} series)  ratio {per_peer / per_batch:7.1f}×  (target ≥ 100×)")
+    print(
+        f"per series, sdg-build {PEER_COMMIT[:7]}:   {per_peer * 1e6:9.2f} µs per series ({len(sample):,} series)  ratio {per_peer / per_batch:7.1f}×  (target ≥ 100×)"
+    )
     mismatch = sum(1 for sid, *_ in sample if theirs[sid] != batch_cat[sid])
     print(f"categories: batch vs sdg-build disagree on {mismatch} of {len(sample):,}")
 

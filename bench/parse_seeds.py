@@ -85,8 +85,15 @@ def forty_row_docx() -> bytes:
         table.cell(0, c).merge(table.cell(1, c)).text = head[c]
     table.cell(0, 4).merge(table.cell(0, 5)).text = "目标值"
     for r in range(40):
-        row = [str(r + 1), f"示例指标{r + 1}比例", "%", f"{50 + r * 0.5:.1f}", f"≥{60 + r * 0.5:.1f}", f"≥{70 + r * 0.5:.1f}",
-               "预期性" if r % 2 else "约束性"]
+        row = [
+            str(r + 1),
+            f"示例指标{r + 1}比例",
+            "%",
+            f"{50 + r * 0.5:.1f}",
+            f"≥{60 + r * 0.5:.1f}",
+            f"≥{70 + r * 0.5:.1f}",
+            "预期性" if r % 2 else "约束性",
+        ]
         for c, text in enumerate(row):
             table.cell(r + 2, c).text = text
     buf = io.BytesIO()

@@ -56,13 +56,26 @@ def import_source(folder: Path) -> Path:
 
         target.write_text(json.dumps(parse_document(seed.read_bytes(), seed.name), ensure_ascii=False))
     else:
-        target.write_text(json.dumps({
-            "format": "healthaction.plan", "version": 1,
-            "plan": {"title": "导入负载方案", "horizon": {"start": 2020, "end": 2030}, "org_unit": {"code": "S01", "name": "报送市", "level": "city"}},
-            "actions": [{"number": 1, "name": "导入行动"}],
-            "indicators": [{"number": str(i), "action": 1, "name": f"导入指标{i}", "unit": "%", "nature": "expected"} for i in range(1, 301)],
-            "tasks": [],
-        }, ensure_ascii=False))
+        target.write_text(
+            json.dumps(
+                {
+                    "format": "healthaction.plan",
+                    "version": 1,
+                    "plan": {
+                        "title": "导入负载方案",
+                        "horizon": {"start": 2020, "end": 2030},
+                        "org_unit": {"code": "S01", "name": "报送市", "level": "city"},
+                    },
+                    "actions": [{"number": 1, "name": "导入行动"}],
+                    "indicators": [
+                        {"number": str(i), "action": 1, "name": f"导入指标{i}", "unit": "%", "nature": "expected"}
+                        for i in range(1, 301)
+                    ],
+                    "tasks": [],
+                },
+                ensure_ascii=False,
+            )
+        )
     return target
 
 
@@ -86,15 +99,34 @@ def setup(users: int):
     call_command("flush", interactive=False, verbosity=0)
     province = OrgUnit.objects.create(code="S0", name="报送省", level="province")
     city = OrgUnit.objects.create(code="S01", name="报送市", level="city", parent=province)
-    counties = [OrgUnit.objects.create(code=f"S01{k:02d}", name=f"报送县{k}", level="county", parent=city) for k in range(users)]
-    plan = import_plan({
-        "format": "healthaction.plan", "version": 1,
-        "plan": {"title": "报送负载方案", "horizon": {"start": 2016, "end": 2030}, "org_unit": {"code": "S01", "name": "报送市", "level": "city"}, "status": "published"},
-        "actions": [{"number": 1, "name": "负载行动"}],
-        "indicators": [{"number": str(i), "action": 1, "name": f"报送指标{i}", "unit": "%", "nature": "expected",
-                        "targets": [{"year": 2030, "kind": "numeric", "comparator": ">=", "value": 60.0, "raw": "≥60"}]} for i in range(1, 101)],
-        "tasks": [],
-    })
+    counties = [
+        OrgUnit.objects.create(code=f"S01{k:02d}", name=f"报送县{k}", level="county", parent=city) for k in range(users)
+    ]
+    plan = import_plan(
+        {
+            "format": "healthaction.plan",
+            "version": 1,
+            "plan": {
+                "title": "报送负载方案",
+                "horizon": {"start": 2016, "end": 2030},
+                "org_unit": {"code": "S01", "name": "报送市", "level": "city"},
+                "status": "published",
+            },
+            "actions": [{"number": 1, "name": "负载行动"}],
+            "indicators": [
+                {
+                    "number": str(i),
+                    "action": 1,
+                    "name": f"报送指标{i}",
+                    "unit": "%",
+                    "nature": "expected",
+                    "targets": [{"year": 2030, "kind": "numeric", "comparator": ">=", "value": 60.0, "raw": "≥60"}],
+                }
+                for i in range(1, 101)
+            ],
+            "tasks": [],
+        }
+    )
     generate_due_items(plan)
     tokens = []
     for k, county in enumerate(counties):
@@ -109,13 +141,30 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--sqlite", action="store_true", help="the default SQLite set-up, with plan imports running alongside")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="the default SQLite set-up, with plan imports running alongside"
+    )
     parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
     port = args.port
     tokens, indicators = setup(args.users)
     env = dict(os.environ, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "healthaction.wsgi", "-b", f"127.0.0.1:{port}", "-w", "3", "--threads", "8", "--log-level", "warning"], env=env, cwd=ROOT)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "healthaction.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "3",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     imports = {"done": 0, "failed": []}
     importer = None
     latencies, ok, errors = [], [0], []
@@ -134,8 +183,13 @@ def main():
             def import_plans():
                 # one plan import after another in its own process for the whole run: long write transactions
                 while time.monotonic() < stop:
-                    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "plan", "import", str(source)], env=env, cwd=ROOT,
-                                          capture_output=True, text=True)
+                    done = subprocess.run(
+                        [sys.executable, str(ROOT / "manage.py"), "plan", "import", str(source)],
+                        env=env,
+                        cwd=ROOT,
+                        capture_output=True,
+                        text=True,
+                    )
                     if done.returncode == 0:
                         imports["done"] += 1
                     else:
@@ -151,9 +205,23 @@ def main():
             for ind, year in work:
                 if time.monotonic() >= stop:
                     break
-                body = json.dumps({"indicator": ind, "org_unit": county, "year": year, "value": 50.5, "source": "负载测试", "submit": True})
+                body = json.dumps(
+                    {
+                        "indicator": ind,
+                        "org_unit": county,
+                        "year": year,
+                        "value": 50.5,
+                        "source": "负载测试",
+                        "submit": True,
+                    }
+                )
                 t0 = time.perf_counter()
-                conn.request("POST", "/api/values/", body, {"Authorization": f"Token {token}", "Content-Type": "application/json"})
+                conn.request(
+                    "POST",
+                    "/api/values/",
+                    body,
+                    {"Authorization": f"Token {token}", "Content-Type": "application/json"},
+                )
                 response = conn.getresponse()
                 response.read()
                 mine.append(time.perf_counter() - t0)
@@ -182,11 +250,17 @@ def main():
 
     stored = IndicatorValue.objects.filter(status="submitted").count()
     latencies.sort()
-    print(f"{len(tokens)} liaisons for {elapsed:.0f} s: {ok[0]:,} submissions accepted, {len(errors)} errors {sorted(set(errors))}")
-    print(f"throughput {ok[0] / elapsed:.1f} submissions/s; latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms")
+    print(
+        f"{len(tokens)} liaisons for {elapsed:.0f} s: {ok[0]:,} submissions accepted, {len(errors)} errors {sorted(set(errors))}"
+    )
+    print(
+        f"throughput {ok[0] / elapsed:.1f} submissions/s; latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms"
+    )
     print(f"rows in the database: {stored:,} ({'all there' if stored == ok[0] else 'MISMATCH'})")
     if args.sqlite:
-        print(f"plan imports alongside: {imports['done']} finished, {len(imports['failed'])} failed {imports['failed'][:3]}")
+        print(
+            f"plan imports alongside: {imports['done']} finished, {len(imports['failed'])} failed {imports['failed'][:3]}"
+        )
     print(f"submit-load: {ok[0]} accepted, {len(errors) + len(imports['failed'])} errors, {stored} rows counted")
 
 

@@ -68,26 +68,68 @@ def build():
     call_command("migrate", verbosity=0)
     province = OrgUnit.objects.create(code="L0", name="负载省", level="province")
     city = OrgUnit.objects.create(code="L01", name="负载市", level="city", parent=province)
-    counties = [OrgUnit.objects.create(code=f"L01{c:02d}", name=f"负载县{c}", level="county", parent=city) for c in range(10)]
+    counties = [
+        OrgUnit.objects.create(code=f"L01{c:02d}", name=f"负载县{c}", level="county", parent=city) for c in range(10)
+    ]
     towns = []
     for county in counties:
-        towns += OrgUnit.objects.bulk_create([OrgUnit(code=f"{county.code}{t:03d}", name=f"{county.name}镇{t}", level="town", parent=county, path=f"{county.path}{county.code}{t:03d}/") for t in range(15)])
-    plan = import_plan({
-        "format": "healthaction.plan", "version": 1,
-        "plan": {"title": "负载测试方案", "horizon": {"start": 2016, "end": 2030}, "org_unit": {"code": "L01", "name": "负载市", "level": "city"}, "status": "published", "is_public": True},
-        "actions": [{"number": a, "name": f"第{a}项专项行动"} for a in range(1, 18)],
-        "indicators": [{"number": str(i), "action": 1 + i % 17, "name": f"负载指标{i}", "unit": "%", "nature": "binding" if i % 3 == 0 else "expected", "direction": "increase",
-                        "baseline": {"value": 40.0, "year": 2016, "raw": "40", "qualitative": ""},
-                        "targets": [{"year": 2022, "kind": "numeric", "comparator": ">=", "value": 48.0, "raw": "≥48"},
-                                    {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 60.0, "raw": "≥60"}]} for i in range(1, 151)],
-        "tasks": [],
-    })
+        towns += OrgUnit.objects.bulk_create(
+            [
+                OrgUnit(
+                    code=f"{county.code}{t:03d}",
+                    name=f"{county.name}镇{t}",
+                    level="town",
+                    parent=county,
+                    path=f"{county.path}{county.code}{t:03d}/",
+                )
+                for t in range(15)
+            ]
+        )
+    plan = import_plan(
+        {
+            "format": "healthaction.plan",
+            "version": 1,
+            "plan": {
+                "title": "负载测试方案",
+                "horizon": {"start": 2016, "end": 2030},
+                "org_unit": {"code": "L01", "name": "负载市", "level": "city"},
+                "status": "published",
+                "is_public": True,
+            },
+            "actions": [{"number": a, "name": f"第{a}项专项行动"} for a in range(1, 18)],
+            "indicators": [
+                {
+                    "number": str(i),
+                    "action": 1 + i % 17,
+                    "name": f"负载指标{i}",
+                    "unit": "%",
+                    "nature": "binding" if i % 3 == 0 else "expected",
+                    "direction": "increase",
+                    "baseline": {"value": 40.0, "year": 2016, "raw": "40", "qualitative": ""},
+                    "targets": [
+                        {"year": 2022, "kind": "numeric", "comparator": ">=", "value": 48.0, "raw": "≥48"},
+                        {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 60.0, "raw": "≥60"},
+                    ],
+                }
+                for i in range(1, 151)
+            ],
+            "tasks": [],
+        }
+    )
     rng = random.Random(5)
     rows = []
     for ind in plan.indicators.all():
         for unit in [city, *counties, *towns]:
             for year in range(2016, 2026):
-                rows.append(IndicatorValue(indicator=ind, org_unit=unit, year=year, value=round(40 + rng.uniform(-0.5, 2.5) * (year - 2016), 2), status="approved"))
+                rows.append(
+                    IndicatorValue(
+                        indicator=ind,
+                        org_unit=unit,
+                        year=year,
+                        value=round(40 + rng.uniform(-0.5, 2.5) * (year - 2016), 2),
+                        status="approved",
+                    )
+                )
     IndicatorValue.objects.bulk_create(rows, batch_size=5000)
     evaluate_plan(plan)
     assess_plan(plan, 2025)
@@ -118,7 +160,15 @@ class Client:
         status, body = self.request("GET", "/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
         form = urlencode({"csrfmiddlewaretoken": token, "username": "loadtest", "password": "load-test-password"})
-        status, _ = self.request("POST", "/accounts/login/", form, {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{PORT}/accounts/login/"})
+        status, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            form,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{PORT}/accounts/login/",
+            },
+        )
         assert status == 302, status
 
 
@@ -169,22 +219,32 @@ def main():
     print(f"setup: {values:,} values, {time.perf_counter() - t0:.0f} s")
     env = dict(os.environ, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
     env.setdefault("WEB_ACCESS_LOG", "/dev/null")
-    server = subprocess.Popen([sys.executable, "-m", "healthaction.cli", "serve", "--no-worker", f"127.0.0.1:{PORT}"], env=env, cwd=ROOT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "healthaction.cli", "serve", "--no-worker", f"127.0.0.1:{PORT}"], env=env, cwd=ROOT
+    )
     from healthaction.core.server import gunicorn_options
 
     options = gunicorn_options(f"127.0.0.1:{PORT}")
-    print(f"server: healthaction serve (gunicorn {options['workers']} workers x {options['threads']} threads, WhiteNoise)")
+    print(
+        f"server: healthaction serve (gunicorn {options['workers']} workers x {options['threads']} threads, WhiteNoise)"
+    )
     try:
         wait_for_server(PORT)
         load(f"/plans/{plan_id}/", 4, 2)  # warm up
         results = {}
-        for name, path in (("trivial view (/healthz)", "/healthz"), ("dashboard", f"/plans/{plan_id}/"), ("indicator page", f"/indicators/{indicator_id}/")):
+        for name, path in (
+            ("trivial view (/healthz)", "/healthz"),
+            ("dashboard", f"/plans/{plan_id}/"),
+            ("indicator page", f"/indicators/{indicator_id}/"),
+        ):
             latencies, errors = load(path, args.users, args.seconds)
             results[name] = report(name, latencies, errors, args.seconds)
         trivial = results["trivial view (/healthz)"][1]
         for name in ("dashboard", "indicator page"):
             p95, rps = results[name]
-            print(f"{name}: p95 {'under' if p95 < 200 else 'OVER'} 200 ms; throughput {rps / trivial:.2f} × the trivial view's")
+            print(
+                f"{name}: p95 {'under' if p95 < 200 else 'OVER'} 200 ms; throughput {rps / trivial:.2f} × the trivial view's"
+            )
     finally:
         server.terminate()  # serve passes SIGTERM on to gunicorn
         server.wait(60)

@@ -11,23 +11,32 @@ ALIASES = {"serve": "ha_serve"}
 
 # (group, [(command, one line)]) in the order `healthaction --help` prints them
 COMMANDS = [
-    ("Run", [
-        ("serve", "migrate, then serve with gunicorn and one task worker (--dev: development server; --no-worker)"),
-        ("worker", "run background jobs and the schedule (reminders, nightly evaluation, weekly backup)"),
-        ("demo", "create or refresh the demo city, plan, values and logins"),
-    ]),
-    ("Plans and data", [
-        ("parse", "read plan documents (.txt, .docx, .pdf) into interchange JSON"),
-        ("plan", "export or import a plan in the interchange format"),
-        ("values", "import or export reported values"),
-        ("evaluate", "recompute statuses, forecasts and assessment scores"),
-        ("report", "write the annual report, circular or Excel export (.docx, PDF, .xlsx)"),
-    ]),
-    ("Operations", [
-        ("backup", "write the database and every uploaded file to a .zip with checksums (--portable)"),
-        ("restore", "restore a backup into an empty database, after checking all of it"),
-        ("users", "list, create and change users and their roles"),
-    ]),
+    (
+        "Run",
+        [
+            ("serve", "migrate, then serve with gunicorn and one task worker (--dev: development server; --no-worker)"),
+            ("worker", "run background jobs and the schedule (reminders, nightly evaluation, weekly backup)"),
+            ("demo", "create or refresh the demo city, plan, values and logins"),
+        ],
+    ),
+    (
+        "Plans and data",
+        [
+            ("parse", "read plan documents (.txt, .docx, .pdf) into interchange JSON"),
+            ("plan", "export or import a plan in the interchange format"),
+            ("values", "import or export reported values"),
+            ("evaluate", "recompute statuses, forecasts and assessment scores"),
+            ("report", "write the annual report, circular or Excel export (.docx, PDF, .xlsx)"),
+        ],
+    ),
+    (
+        "Operations",
+        [
+            ("backup", "write the database and every uploaded file to a .zip with checksums (--portable)"),
+            ("restore", "restore a backup into an empty database, after checking all of it"),
+            ("users", "list, create and change users and their roles"),
+        ],
+    ),
 ]
 
 

@@ -37,7 +37,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
@@ -92,8 +94,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "healthaction.api.schema.add_error_responses"],
-    "ENUM_NAME_OVERRIDES": {"ValueStatusEnum": "healthaction.core.choices.ValueStatus", "TrendEnum": "healthaction.core.choices.Direction"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "healthaction.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ValueStatusEnum": "healthaction.core.choices.ValueStatus",
+        "TrendEnum": "healthaction.core.choices.Direction",
+    },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024  # bulk imports of 100,000 rows
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -154,8 +162,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         # IMMEDIATE: a write transaction takes the lock when it begins, so two writers queue on the busy
         # timeout instead of one failing at once when a read lock cannot be upgraded (Django 5.1+).
-        {"timeout": 20, "transaction_mode": "IMMEDIATE",
-         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -210,8 +221,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # `healthaction serve` sets STATIC_MANIFEST and collects first: WhiteNoise then serves hashed, compressed names
     # with far-future caching. Without it (tests, runserver) names stay plain and need no collectstatic.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-                    if _env_bool("STATIC_MANIFEST", False) else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _env_bool("STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG  # a developer's runserver sees edits without collectstatic
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -221,7 +235,8 @@ MEDIA_URL = "/media-not-served/"  # uploads are served through views that check 
 # in the same SQLite or PostgreSQL database and needs no other service (docs/deploy.md). JOBS_INLINE=1 runs each
 # task in place with the Immediate backend (the tests do, through core.jobs.IMMEDIATE).
 TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"} if _env_bool("JOBS_INLINE", False)
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    if _env_bool("JOBS_INLINE", False)
     else {"BACKEND": "django_tasks_db.DatabaseBackend"}
 }
 JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "5"))
@@ -239,8 +254,13 @@ BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "8"))  # scheduled backups kept 
 # One cache for every web process and worker when CACHE_URL names Redis (redis://host:6379/0); else per process.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
-                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "healthaction")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "healthaction"),
+        }
+    }
 elif CACHE_URL:
     raise ValueError(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
 else:

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 class ApiToken(models.Model):
     """One token a program presents as `Authorization: Token <key>`; only the key's SHA-256 is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("starts with"), max_length=8, editable=False)  # to recognise a token on the page
     # the owner's session hash at issue (derived from the password hash): a new password voids every older token

@@ -12,11 +12,19 @@ ERRORS = {
 
 def add_error_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
-        "type": "object", "additionalProperties": True, "properties": {"detail": {"type": "string"}},
+        "type": "object",
+        "additionalProperties": True,
+        "properties": {"detail": {"type": "string"}},
     }
     for path in result.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
             for code, text in ERRORS.items():
-                responses.setdefault(code, {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+                responses.setdefault(
+                    code,
+                    {
+                        "description": text,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
     return result

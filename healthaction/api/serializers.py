@@ -24,13 +24,38 @@ class DepartmentSerializer(serializers.ModelSerializer):
 class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Plan
-        fields = ["id", "title", "issuer", "doc_number", "issue_date", "horizon_start", "horizon_end", "org_unit", "status", "is_public"]
+        fields = [
+            "id",
+            "title",
+            "issuer",
+            "doc_number",
+            "issue_date",
+            "horizon_start",
+            "horizon_end",
+            "org_unit",
+            "status",
+            "is_public",
+        ]
 
 
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
-        fields = ["id", "indicator", "year", "kind", "comparator", "value", "upper_value", "base_year", "change", "change_unit", "trend", "qualitative", "raw_text"]
+        fields = [
+            "id",
+            "indicator",
+            "year",
+            "kind",
+            "comparator",
+            "value",
+            "upper_value",
+            "base_year",
+            "change",
+            "change_unit",
+            "trend",
+            "qualitative",
+            "raw_text",
+        ]
 
 
 class BaselineSerializer(serializers.ModelSerializer):
@@ -46,8 +71,24 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["id", "plan", "action", "action_number", "number", "name", "unit", "group", "nature", "direction", "definition", "calculation",
-                  "numerator", "denominator", "baseline", "targets"]
+        fields = [
+            "id",
+            "plan",
+            "action",
+            "action_number",
+            "number",
+            "name",
+            "unit",
+            "group",
+            "nature",
+            "direction",
+            "definition",
+            "calculation",
+            "numerator",
+            "denominator",
+            "baseline",
+            "targets",
+        ]
 
 
 class DueItemSerializer(serializers.ModelSerializer):
@@ -55,7 +96,21 @@ class DueItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DueItem
-        fields = ["id", "plan", "kind", "indicator", "task", "department", "org_unit", "year", "half", "due_date", "status", "received_at", "overdue"]
+        fields = [
+            "id",
+            "plan",
+            "kind",
+            "indicator",
+            "task",
+            "department",
+            "org_unit",
+            "year",
+            "half",
+            "due_date",
+            "status",
+            "received_at",
+            "overdue",
+        ]
 
     def get_overdue(self, obj) -> bool:
         return obj.is_overdue()
@@ -66,12 +121,34 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndicatorValue
-        fields = ["id", "indicator", "org_unit", "year", "value", "numerator", "denominator", "qualitative", "source", "note", "status", "version",
-                  "outlier", "submitted_at", "approved_at", "review_comment", "submit"]
+        fields = [
+            "id",
+            "indicator",
+            "org_unit",
+            "year",
+            "value",
+            "numerator",
+            "denominator",
+            "qualitative",
+            "source",
+            "note",
+            "status",
+            "version",
+            "outlier",
+            "submitted_at",
+            "approved_at",
+            "review_comment",
+            "submit",
+        ]
         read_only_fields = ["status", "outlier", "submitted_at", "approved_at", "review_comment"]
         validators = []  # uniqueness is the due item's business: the view finds it
-        extra_kwargs = {"version": {"required": False, "help_text": "the version you read (0 for a value never saved); required once a value "
-                                                                  "exists (400 without it); a different current version answers 409"}}
+        extra_kwargs = {
+            "version": {
+                "required": False,
+                "help_text": "the version you read (0 for a value never saved); required once a value "
+                "exists (400 without it); a different current version answers 409",
+            }
+        }
 
 
 class TaskReportSerializer(serializers.ModelSerializer):
@@ -79,18 +156,61 @@ class TaskReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaskReport
-        fields = ["id", "task", "department", "org_unit", "year", "half", "progress", "text", "status", "version", "submitted_at", "approved_at", "review_comment", "submit"]
+        fields = [
+            "id",
+            "task",
+            "department",
+            "org_unit",
+            "year",
+            "half",
+            "progress",
+            "text",
+            "status",
+            "version",
+            "submitted_at",
+            "approved_at",
+            "review_comment",
+            "submit",
+        ]
         read_only_fields = ["status", "submitted_at", "approved_at", "review_comment"]
         validators = []
-        extra_kwargs = {"version": {"required": False, "help_text": "the version you read (0 for a report never saved); required once a "
-                                                                  "report exists; a different current version answers 409"}}
+        extra_kwargs = {
+            "version": {
+                "required": False,
+                "help_text": "the version you read (0 for a report never saved); required once a "
+                "report exists; a different current version answers 409",
+            }
+        }
 
 
 class EvaluationResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = EvaluationResult
-        fields = ["id", "plan", "indicator", "org_unit", "year", "status", "value", "qualitative", "target_year", "target_value", "comparator", "expected",
-                  "base_value", "base_year", "base_from_first_value", "forecast", "forecast_low", "forecast_high", "forecast_year", "forecast_met", "opensdg_category", "opensdg_score", "explanation"]
+        fields = [
+            "id",
+            "plan",
+            "indicator",
+            "org_unit",
+            "year",
+            "status",
+            "value",
+            "qualitative",
+            "target_year",
+            "target_value",
+            "comparator",
+            "expected",
+            "base_value",
+            "base_year",
+            "base_from_first_value",
+            "forecast",
+            "forecast_low",
+            "forecast_high",
+            "forecast_year",
+            "forecast_met",
+            "opensdg_category",
+            "opensdg_score",
+            "explanation",
+        ]
 
 
 class TargetVerdictSerializer(serializers.ModelSerializer):
@@ -98,11 +218,28 @@ class TargetVerdictSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TargetVerdict
-        fields = ["id", "plan", "indicator", "org_unit", "target_year", "verdict", "verdict_label", "rule", "target_text", "comparator", "target_value",
-                  "target_upper", "value", "qualitative", "explanation", "computed_at"]
+        fields = [
+            "id",
+            "plan",
+            "indicator",
+            "org_unit",
+            "target_year",
+            "verdict",
+            "verdict_label",
+            "rule",
+            "target_text",
+            "comparator",
+            "target_value",
+            "target_upper",
+            "value",
+            "qualitative",
+            "explanation",
+            "computed_at",
+        ]
 
 
 # ---- supervision and healthy cells -------------------------------------------------------------------
+
 
 class InspectionRoundSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="checklist.kind", read_only=True)
@@ -137,4 +274,15 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["id", "round", "visit", "item_number", "text", "department", "org_unit", "deadline", "status", "events"]
+        fields = [
+            "id",
+            "round",
+            "visit",
+            "item_number",
+            "text",
+            "department",
+            "org_unit",
+            "deadline",
+            "status",
+            "events",
+        ]

@@ -30,9 +30,18 @@ def token_days() -> int:
 def issue(user) -> tuple[ApiToken, str]:
     """Create a token for `user`; return it and its key (shown once: only the hash is kept)."""
     key = secrets.token_hex(20)
-    token = ApiToken.objects.create(user=user, key_hash=_hash(key), prefix=key[:8], password_stamp=user.get_session_auth_hash(),
-                                    expires_at=timezone.now() + dt.timedelta(days=token_days()))
-    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-pk").values_list("pk", flat=True)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=_hash(key),
+        prefix=key[:8],
+        password_stamp=user.get_session_auth_hash(),
+        expires_at=timezone.now() + dt.timedelta(days=token_days()),
+    )
+    live = (
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+    )
     ApiToken.objects.filter(pk__in=list(live[MAX_ACTIVE_PER_USER:])).update(revoked_at=timezone.now())
     return token, key
 
@@ -58,7 +67,9 @@ def check(key: str) -> ApiToken:
     if not token.user.is_active:
         raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
     if not constant_time_compare(token.password_stamp, token.user.get_session_auth_hash()):
-        raise exceptions.AuthenticationFailed(_("The password was changed since this token was issued; ask for a new one."))
+        raise exceptions.AuthenticationFailed(
+            _("The password was changed since this token was issued; ask for a new one.")
+        )
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token

@@ -74,7 +74,11 @@ class DepartmentViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     filterset_class = DepartmentFilterSet
 
     def get_queryset(self):
-        return Department.objects.filter(scopes.org_unit_filter(self.request.user, "org_unit__")).prefetch_related("aliases").order_by("pk")
+        return (
+            Department.objects.filter(scopes.org_unit_filter(self.request.user, "org_unit__"))
+            .prefetch_related("aliases")
+            .order_by("pk")
+        )
 
 
 class IndicatorViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
@@ -82,7 +86,12 @@ class IndicatorViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = IndicatorFilterSet
 
     def get_queryset(self):
-        return Indicator.objects.filter(plan__in=self.plans()).select_related("baseline", "action").prefetch_related("targets").order_by("plan", "position")
+        return (
+            Indicator.objects.filter(plan__in=self.plans())
+            .select_related("baseline", "action")
+            .prefetch_related("targets")
+            .order_by("plan", "position")
+        )
 
 
 class TargetViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
@@ -98,7 +107,11 @@ class DueItemViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     filterset_class = DueItemFilterSet
 
     def get_queryset(self):
-        return DueItem.objects.filter(obsolete=False).filter(scopes.due_item_filter(self.request.user)).order_by("due_date", "pk")
+        return (
+            DueItem.objects.filter(obsolete=False)
+            .filter(scopes.due_item_filter(self.request.user))
+            .order_by("due_date", "pk")
+        )
 
 
 class _Writable(IdLookup, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -108,7 +121,9 @@ class _Writable(IdLookup, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
 
     def _save(self, item, data, submit, version):
         try:
-            obj, check = services.save_submission(self.request.user, item, data, submit=submit, expected_version=version)
+            obj, check = services.save_submission(
+                self.request.user, item, data, submit=submit, expected_version=version
+            )
         except services.NotAllowed as exc:
             raise PermissionDenied(str(exc))
         except services.VersionMissing as exc:
@@ -125,11 +140,23 @@ class IndicatorValueViewSet(_Writable):
     filterset_class = IndicatorValueFilterSet
 
     def get_queryset(self):
-        visible = DueItem.objects.filter(scopes.due_item_filter(self.request.user), indicator=OuterRef("indicator"), org_unit=OuterRef("org_unit"), year=OuterRef("year"))
+        visible = DueItem.objects.filter(
+            scopes.due_item_filter(self.request.user),
+            indicator=OuterRef("indicator"),
+            org_unit=OuterRef("org_unit"),
+            year=OuterRef("year"),
+        )
         return IndicatorValue.objects.filter(Exists(visible)).order_by("pk")
 
     def _item(self, indicator, org_unit, year) -> DueItem:
-        item = DueItem.objects.filter(scopes.due_item_filter(self.request.user), kind=DueKind.INDICATOR_VALUE, indicator=indicator, org_unit=org_unit, year=year, obsolete=False).first()
+        item = DueItem.objects.filter(
+            scopes.due_item_filter(self.request.user),
+            kind=DueKind.INDICATOR_VALUE,
+            indicator=indicator,
+            org_unit=org_unit,
+            year=year,
+            obsolete=False,
+        ).first()
         if item is None:
             raise NotFound(_("No item you may report for this indicator, org unit and year."))
         return item
@@ -148,7 +175,9 @@ class IndicatorValueViewSet(_Writable):
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         item = self._item(obj.indicator, obj.org_unit, obj.year)
-        data = {k: d.get(k, getattr(obj, k)) for k in ("value", "numerator", "denominator", "qualitative", "source", "note")}
+        data = {
+            k: d.get(k, getattr(obj, k)) for k in ("value", "numerator", "denominator", "qualitative", "source", "note")
+        }
         return self._save(item, data, d.get("submit", False), d.get("version"))
 
     def update(self, request, *args, **kwargs):
@@ -160,13 +189,27 @@ class TaskReportViewSet(_Writable):
     filterset_class = TaskReportFilterSet
 
     def get_queryset(self):
-        visible = DueItem.objects.filter(scopes.due_item_filter(self.request.user), task=OuterRef("task"), department=OuterRef("department"),
-                                         org_unit=OuterRef("org_unit"), year=OuterRef("year"), half=OuterRef("half"))
+        visible = DueItem.objects.filter(
+            scopes.due_item_filter(self.request.user),
+            task=OuterRef("task"),
+            department=OuterRef("department"),
+            org_unit=OuterRef("org_unit"),
+            year=OuterRef("year"),
+            half=OuterRef("half"),
+        )
         return TaskReport.objects.filter(Exists(visible)).order_by("pk")
 
     def _item(self, task, department, org_unit, year, half) -> DueItem:
-        item = DueItem.objects.filter(scopes.due_item_filter(self.request.user), kind=DueKind.TASK_PROGRESS, task=task, department=department,
-                                      org_unit=org_unit, year=year, half=half, obsolete=False).first()
+        item = DueItem.objects.filter(
+            scopes.due_item_filter(self.request.user),
+            kind=DueKind.TASK_PROGRESS,
+            task=task,
+            department=department,
+            org_unit=org_unit,
+            year=year,
+            half=half,
+            obsolete=False,
+        ).first()
         if item is None:
             raise NotFound(_("No item you may report for this task, department and period."))
         return item
@@ -176,7 +219,9 @@ class TaskReportViewSet(_Writable):
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         item = self._item(d["task"], d.get("department"), d["org_unit"], d["year"], d["half"])
-        return self._save(item, {"progress": d.get("progress"), "text": d.get("text", "")}, d.get("submit", False), d.get("version"))
+        return self._save(
+            item, {"progress": d.get("progress"), "text": d.get("text", "")}, d.get("submit", False), d.get("version")
+        )
 
     def partial_update(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -212,7 +257,10 @@ class TargetVerdictViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
 class StageSummaryView(PublicReadMixin, APIView):
     """The stage summary of one plan's target year: the plan, each action, lead department and county."""
 
-    @extend_schema(parameters=[OpenApiParameter("plan", int, required=True), OpenApiParameter("year", int, required=False)], responses={200: dict, 400: dict, 404: dict})
+    @extend_schema(
+        parameters=[OpenApiParameter("plan", int, required=True), OpenApiParameter("year", int, required=False)],
+        responses={200: dict, 400: dict, 404: dict},
+    )
     def get(self, request):
         plan_id, year = request.query_params.get("plan", ""), request.query_params.get("year", "")
         if not (plan_id.isdigit() and len(plan_id) < 10):
@@ -224,9 +272,17 @@ class StageSummaryView(PublicReadMixin, APIView):
             raise NotFound()
         stages = stage_summaries(plan, int(year) if year else None)
         if stages is None:
-            return Response({"target_year": None, "years": [], "plan": None, "actions": [], "departments": [], "counties": []})
-        return Response({"target_year": stages["year"], "years": stages["years"], "plan": stages["plan"].as_dict(),
-                         **{k: [s.as_dict() for s in stages[k]] for k in ("actions", "departments", "counties")}})
+            return Response(
+                {"target_year": None, "years": [], "plan": None, "actions": [], "departments": [], "counties": []}
+            )
+        return Response(
+            {
+                "target_year": stages["year"],
+                "years": stages["years"],
+                "plan": stages["plan"].as_dict(),
+                **{k: [s.as_dict() for s in stages[k]] for k in ("actions", "departments", "counties")},
+            }
+        )
 
 
 class CSVParser(BaseParser):
@@ -261,25 +317,44 @@ class BulkValues(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, CSVParser]
 
-    @extend_schema(request={"application/json": {"type": "array", "items": {"type": "object"}}}, responses={200: dict, 400: dict})
+    @extend_schema(
+        request={"application/json": {"type": "array", "items": {"type": "object"}}}, responses={200: dict, 400: dict}
+    )
     def post(self, request):
         payload = request.data
         plan = None
         if isinstance(payload, dict):
-            plan = Plan.objects.filter(pk=payload.get("plan")).first() if str(payload.get("plan", "")).isdigit() else None
+            plan = (
+                Plan.objects.filter(pk=payload.get("plan")).first() if str(payload.get("plan", "")).isdigit() else None
+            )
             payload = payload.get("rows")
         if not isinstance(payload, list) or not all(isinstance(r, dict) for r in payload):
-            return Response({"detail": _("Send a list of rows (JSON) or a CSV file with a header row.")}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": _("Send a list of rows (JSON) or a CSV file with a header row.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         if len(payload) > MAX_ROWS:
-            return Response({"detail": _("At most %(n)s rows per request.") % {"n": MAX_ROWS}}, status=status.HTTP_400_BAD_REQUEST)
-        rows = [{k: (_number(v) if k in ("value", "numerator", "denominator") else v) for k, v in row.items()} for row in payload]
+            return Response(
+                {"detail": _("At most %(n)s rows per request.") % {"n": MAX_ROWS}}, status=status.HTTP_400_BAD_REQUEST
+            )
+        rows = [
+            {k: (_number(v) if k in ("value", "numerator", "denominator") else v) for k, v in row.items()}
+            for row in payload
+        ]
         result = import_rows(request.user, rows, plan=plan)
         if result.errors:
-            return Response({"saved": 0, "errors": [{"row": e.row, "message": e.message} for e in result.errors]}, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"saved": result.saved, "unchanged": result.unchanged, "warnings": result.warnings}, status=status.HTTP_200_OK)
+            return Response(
+                {"saved": 0, "errors": [{"row": e.row, "message": e.message} for e in result.errors]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            {"saved": result.saved, "unchanged": result.unchanged, "warnings": result.warnings},
+            status=status.HTTP_200_OK,
+        )
 
 
 # ---- supervision and healthy cells (read only; recorded on the pages) -----------------------------------
+
 
 class InspectionRoundViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.InspectionRoundSerializer
@@ -299,7 +374,9 @@ class VisitViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
         from healthaction.inspections.models import Visit
         from healthaction.inspections.services import visible_rounds
 
-        return Visit.objects.filter(round__in=visible_rounds(self.request.user)).prefetch_related("scores").order_by("pk")
+        return (
+            Visit.objects.filter(round__in=visible_rounds(self.request.user)).prefetch_related("scores").order_by("pk")
+        )
 
 
 class FindingViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
@@ -309,10 +386,16 @@ class FindingViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         from healthaction.inspections.services import visible_findings
 
-        return visible_findings(self.request.user).select_related("visit", "item").prefetch_related("events").order_by("pk")
+        return (
+            visible_findings(self.request.user)
+            .select_related("visit", "item")
+            .prefetch_related("events")
+            .order_by("pk")
+        )
 
 
 # ---- tokens -----------------------------------------------------------------------------------------------
+
 
 class TokenView(APIView):
     """POST username and password for a new token (each request issues a new one); DELETE revokes the token you present
@@ -338,7 +421,10 @@ class TokenView(APIView):
         elif isinstance(request.auth, ApiToken):
             tokens.revoke(request.user, request.auth.pk)
         else:
-            return Response({"detail": _("Present the token to revoke (Authorization: Token …), or add ?all=1.")}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": _("Present the token to revoke (Authorization: Token …), or add ?all=1.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -37,8 +37,17 @@ class MatchStatus(models.TextChoices):
 class IndicatorMatch(models.Model):
     """Which catalogue entry a plan indicator is a local version of; uncertain ones wait for a person."""
 
-    indicator = models.OneToOneField(Indicator, models.CASCADE, related_name="catalogue_match", verbose_name=_("indicator"))
-    catalogue = models.ForeignKey(CatalogueIndicator, models.SET_NULL, null=True, blank=True, related_name="matches", verbose_name=_("catalogue indicator"))
+    indicator = models.OneToOneField(
+        Indicator, models.CASCADE, related_name="catalogue_match", verbose_name=_("indicator")
+    )
+    catalogue = models.ForeignKey(
+        CatalogueIndicator,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="matches",
+        verbose_name=_("catalogue indicator"),
+    )
     confidence = models.FloatField(_("confidence"), default=0.0)
     method = models.CharField(_("method"), max_length=32, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.PROPOSED)

@@ -21,7 +21,13 @@ def load_catalogue() -> int:
     """Create or update the catalogue from the shipped data file; edits made in the admin to other fields stay."""
     entries = json.loads(DATA.read_text(encoding="utf-8"))["indicators"]
     for e in entries:
-        CatalogueIndicator.objects.update_or_create(code=e["code"], defaults={k: e[k] for k in ("name", "unit", "group", "nature", "national_2022", "national_2030", "synonyms", "provenance")})
+        CatalogueIndicator.objects.update_or_create(
+            code=e["code"],
+            defaults={
+                k: e[k]
+                for k in ("name", "unit", "group", "nature", "national_2022", "national_2030", "synonyms", "provenance")
+            },
+        )
     return len(entries)
 
 
@@ -48,7 +54,10 @@ def match_plan(plan: Plan) -> dict[str, int]:
         else:
             status = MatchStatus.MATCHED if candidate.confidence >= AUTO_THRESHOLD else MatchStatus.PROPOSED
             catalogue_id, confidence, method = codes[candidate.code], candidate.confidence, candidate.method
-        IndicatorMatch.objects.update_or_create(indicator=ind, defaults={"catalogue_id": catalogue_id, "confidence": confidence, "method": method, "status": status})
+        IndicatorMatch.objects.update_or_create(
+            indicator=ind,
+            defaults={"catalogue_id": catalogue_id, "confidence": confidence, "method": method, "status": status},
+        )
         counts[status] += 1
     return counts
 
@@ -86,8 +95,9 @@ def weaker(local: tuple | None, reference: tuple | None) -> bool:
 
 def comparison(entry: CatalogueIndicator, plans=None) -> list[dict]:
     """Return one row per plan indicator matched to the entry: baseline, targets as written, latest value, flags."""
-    matches = IndicatorMatch.objects.filter(catalogue=entry, status__in=[MatchStatus.MATCHED, MatchStatus.CONFIRMED]).select_related(
-        "indicator__plan__org_unit", "indicator__baseline")
+    matches = IndicatorMatch.objects.filter(
+        catalogue=entry, status__in=[MatchStatus.MATCHED, MatchStatus.CONFIRMED]
+    ).select_related("indicator__plan__org_unit", "indicator__baseline")
     if plans is not None:
         matches = matches.filter(indicator__plan__in=plans)
     national = {2022: _numeric(entry.national_2022), 2030: _numeric(entry.national_2030)}
@@ -96,9 +106,24 @@ def comparison(entry: CatalogueIndicator, plans=None) -> list[dict]:
     for match in matches:
         ind = match.indicator
         targets = {t.year: t for t in Target.objects.filter(indicator=ind)}
-        latest = EvaluationResult.objects.filter(indicator=ind, org_unit=ind.plan.org_unit).exclude(status="no_data").order_by("-year").first()
-        row = {"plan": ind.plan, "indicator": ind, "match": match, "baseline": getattr(ind, "baseline", None), "targets": targets, "latest": latest,
-               "weaker_than_national": [y for y, t in targets.items() if y in national and weaker(_numeric(t.raw_text), national[y])], "weaker_than_above": []}
+        latest = (
+            EvaluationResult.objects.filter(indicator=ind, org_unit=ind.plan.org_unit)
+            .exclude(status="no_data")
+            .order_by("-year")
+            .first()
+        )
+        row = {
+            "plan": ind.plan,
+            "indicator": ind,
+            "match": match,
+            "baseline": getattr(ind, "baseline", None),
+            "targets": targets,
+            "latest": latest,
+            "weaker_than_national": [
+                y for y, t in targets.items() if y in national and weaker(_numeric(t.raw_text), national[y])
+            ],
+            "weaker_than_above": [],
+        }
         rows.append(row)
         by_plan[ind.plan.org_unit.path] = row
     for row in rows:  # a county's target below the target of a plan of the level above

@@ -28,7 +28,13 @@ def _plans(request):
 def catalogue_list(request):
     plans = _plans(request)
     entries = CatalogueIndicator.objects.annotate(
-        plans=Count("matches__indicator__plan", filter=Q(matches__status__in=[MatchStatus.MATCHED, MatchStatus.CONFIRMED], matches__indicator__plan__in=plans), distinct=True)
+        plans=Count(
+            "matches__indicator__plan",
+            filter=Q(
+                matches__status__in=[MatchStatus.MATCHED, MatchStatus.CONFIRMED], matches__indicator__plan__in=plans
+            ),
+            distinct=True,
+        )
     )
     return render(request, "catalogue/list.html", {"entries": entries, "plan_count": plans.count()})
 
@@ -37,8 +43,18 @@ def catalogue_list(request):
 def catalogue_entry(request, code: str):
     entry = get_object_or_404(CatalogueIndicator, code=code)
     rows = comparison(entry, _plans(request))
-    chart = {"plans": [r["plan"].org_unit.name for r in rows], "years": [2022, 2030],
-             "series": [{"year": y, "name": _("Target %(year)s") % {"year": y}, "data": [r["targets"][y].value if y in r["targets"] else None for r in rows]} for y in (2022, 2030)]}
+    chart = {
+        "plans": [r["plan"].org_unit.name for r in rows],
+        "years": [2022, 2030],
+        "series": [
+            {
+                "year": y,
+                "name": _("Target %(year)s") % {"year": y},
+                "data": [r["targets"][y].value if y in r["targets"] else None for r in rows],
+            }
+            for y in (2022, 2030)
+        ],
+    }
     return render(request, "catalogue/entry.html", {"entry": entry, "rows": rows, "chart": chart})
 
 
@@ -48,7 +64,23 @@ def catalogue_export(request):
     wb = Workbook()
     ws = wb.active
     ws.title = "跨方案比较"
-    header = ["编码", "全国指标", "全国2022年目标", "全国2030年目标", "方案", "地区", "方案中的指标名称", "基期", "2022年目标", "2030年目标", "其他年份目标", "最新值", "最新年份", "弱于全国目标", "弱于上级方案"]
+    header = [
+        "编码",
+        "全国指标",
+        "全国2022年目标",
+        "全国2030年目标",
+        "方案",
+        "地区",
+        "方案中的指标名称",
+        "基期",
+        "2022年目标",
+        "2030年目标",
+        "其他年份目标",
+        "最新值",
+        "最新年份",
+        "弱于全国目标",
+        "弱于上级方案",
+    ]
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -57,16 +89,37 @@ def catalogue_export(request):
             targets = row["targets"]
             other = targets_text(t for y, t in sorted(targets.items()) if y not in (2022, 2030))
             latest = row["latest"]
-            ws.append(safe_row([entry.code, entry.name, entry.national_2022, entry.national_2030, row["plan"].title, row["plan"].org_unit.name, row["indicator"].name,
-                       row["baseline"].raw_text if row["baseline"] else "", targets[2022].raw_text if 2022 in targets else "", targets[2030].raw_text if 2030 in targets else "",
-                       other, (latest.value if latest.value is not None else latest.qualitative) if latest else "", latest.year if latest else "",
-                       "、".join(str(y) for y in row["weaker_than_national"]), "、".join(f"{y}（{p.org_unit.name}）" for y, p in row["weaker_than_above"])]))
+            ws.append(
+                safe_row(
+                    [
+                        entry.code,
+                        entry.name,
+                        entry.national_2022,
+                        entry.national_2030,
+                        row["plan"].title,
+                        row["plan"].org_unit.name,
+                        row["indicator"].name,
+                        row["baseline"].raw_text if row["baseline"] else "",
+                        targets[2022].raw_text if 2022 in targets else "",
+                        targets[2030].raw_text if 2030 in targets else "",
+                        other,
+                        (latest.value if latest.value is not None else latest.qualitative) if latest else "",
+                        latest.year if latest else "",
+                        "、".join(str(y) for y in row["weaker_than_national"]),
+                        "、".join(f"{y}（{p.org_unit.name}）" for y, p in row["weaker_than_above"]),
+                    ]
+                )
+            )
     ws.auto_filter.ref = ws.dimensions
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)
-    return FileResponse(buf, as_attachment=True, filename="跨方案指标比较.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(
+        buf,
+        as_attachment=True,
+        filename="跨方案指标比较.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required
@@ -76,10 +129,22 @@ def plan_matches(request, plan_id: int):
         raise PermissionDenied
     if request.method == "POST" and request.POST.get("rematch"):
         counts = match_plan(plan)
-        messages.success(request, _("Matched: %(m)s automatic, %(p)s waiting for a person, %(n)s without counterpart.") % {"m": counts["matched"], "p": counts["proposed"], "n": counts["none"]})
+        messages.success(
+            request,
+            _("Matched: %(m)s automatic, %(p)s waiting for a person, %(n)s without counterpart.")
+            % {"m": counts["matched"], "p": counts["proposed"], "n": counts["none"]},
+        )
         return redirect("catalogue:plan-matches", plan_id=plan.pk)
-    matches = IndicatorMatch.objects.filter(indicator__plan=plan).select_related("indicator", "catalogue").order_by("status", "indicator__position")
-    return render(request, "catalogue/matches.html", {"plan": plan, "matches": matches, "entries": CatalogueIndicator.objects.all()})
+    matches = (
+        IndicatorMatch.objects.filter(indicator__plan=plan)
+        .select_related("indicator", "catalogue")
+        .order_by("status", "indicator__position")
+    )
+    return render(
+        request,
+        "catalogue/matches.html",
+        {"plan": plan, "matches": matches, "entries": CatalogueIndicator.objects.all()},
+    )
 
 
 @login_required

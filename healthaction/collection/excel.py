@@ -33,12 +33,33 @@ from healthaction.registry import scopes
 
 VALUE_SHEET = "指标数据"
 TASK_SHEET = "任务进展"
-VALUE_HEADERS = ["编号", "指标序号", "指标名称", "单位", "目标", "地区", "年份", "截止日期", "数值", "分子", "分母", "定性结果", "数据来源", "备注", "状态"]
+VALUE_HEADERS = [
+    "编号",
+    "指标序号",
+    "指标名称",
+    "单位",
+    "目标",
+    "地区",
+    "年份",
+    "截止日期",
+    "数值",
+    "分子",
+    "分母",
+    "定性结果",
+    "数据来源",
+    "备注",
+    "状态",
+]
 TASK_HEADERS = ["编号", "专项行动", "任务", "责任单位", "期间", "截止日期", "进展状态", "进展情况", "状态"]
 VALUE_EDITABLE = range(9, 15)  # columns I..N (1-based)
 TASK_EDITABLE = range(7, 9)
 # fixed Chinese words in the workbook, whatever the page language (the template is a Chinese form)
-PROGRESS_LABELS = {"未开始": TaskProgress.NOT_STARTED, "推进中": TaskProgress.IN_PROGRESS, "已完成": TaskProgress.DONE, "滞后": TaskProgress.DELAYED}
+PROGRESS_LABELS = {
+    "未开始": TaskProgress.NOT_STARTED,
+    "推进中": TaskProgress.IN_PROGRESS,
+    "已完成": TaskProgress.DONE,
+    "滞后": TaskProgress.DELAYED,
+}
 PROGRESS_WORDS = {v: k for k, v in PROGRESS_LABELS.items()}
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
@@ -56,17 +77,27 @@ def template_items(user, plan, department=None, org_unit=None, years=None, histo
         items = items.filter(org_unit__path__startswith=org_unit.path, department__isnull=True)
     if years:
         items = items.filter(year__in=years)
-    return items.select_related("indicator__action", "task__action", "department", "org_unit").prefetch_related(
-        Prefetch("indicator__targets", queryset=Target.objects.order_by("year"))
-    ).order_by("kind", "indicator__position", "task__position", "org_unit__path", "year", "half")
+    return (
+        items.select_related("indicator__action", "task__action", "department", "org_unit")
+        .prefetch_related(Prefetch("indicator__targets", queryset=Target.objects.order_by("year")))
+        .order_by("kind", "indicator__position", "task__position", "org_unit__path", "year", "half")
+    )
 
 
 def build_template(items, write_only: bool = False) -> bytes:
     """Return an .xlsx with one row per due item: the indicator values sheet and the task progress sheet."""
     items = list(items)
-    values = {(v.indicator_id, v.org_unit_id, v.year): v for v in IndicatorValue.objects.filter(
-        indicator_id__in={i.indicator_id for i in items if i.indicator_id}, org_unit_id__in={i.org_unit_id for i in items})}
-    reports = {(r.task_id, r.department_id, r.org_unit_id, r.year, r.half): r for r in TaskReport.objects.filter(task_id__in={i.task_id for i in items if i.task_id})}
+    values = {
+        (v.indicator_id, v.org_unit_id, v.year): v
+        for v in IndicatorValue.objects.filter(
+            indicator_id__in={i.indicator_id for i in items if i.indicator_id},
+            org_unit_id__in={i.org_unit_id for i in items},
+        )
+    }
+    reports = {
+        (r.task_id, r.department_id, r.org_unit_id, r.year, r.half): r
+        for r in TaskReport.objects.filter(task_id__in={i.task_id for i in items if i.task_id})
+    }
     wb = Workbook()
     ws = wb.active
     ws.title = VALUE_SHEET
@@ -78,22 +109,48 @@ def build_template(items, write_only: bool = False) -> bytes:
         if item.kind == DueKind.INDICATOR_VALUE:
             ind = item.indicator
             v = values.get((item.indicator_id, item.org_unit_id, item.year))
-            row = [item.pk, ind.number, ind.name, ind.unit, ind.targets_text(), item.org_unit.name, item.year, item.due_date.isoformat(),
-                   v.value if v else None, v.numerator if v else None, v.denominator if v else None, v.qualitative if v else None,
-                   v.source if v else None, v.note if v else None, (v.get_status_display() if v else "")]
+            row = [
+                item.pk,
+                ind.number,
+                ind.name,
+                ind.unit,
+                ind.targets_text(),
+                item.org_unit.name,
+                item.year,
+                item.due_date.isoformat(),
+                v.value if v else None,
+                v.numerator if v else None,
+                v.denominator if v else None,
+                v.qualitative if v else None,
+                v.source if v else None,
+                v.note if v else None,
+                (v.get_status_display() if v else ""),
+            ]
             value_row += 1
             _row(ws, value_row, row, VALUE_EDITABLE)
         else:
             r = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
-            row = [item.pk, item.task.action.name if item.task.action else "", item.task.content[:500], str(item.department or item.org_unit),
-                   item.period_label, item.due_date.isoformat(), PROGRESS_WORDS.get(r.progress) if r else None, r.text if r else None,
-                   (r.get_status_display() if r else "")]
+            row = [
+                item.pk,
+                item.task.action.name if item.task.action else "",
+                item.task.content[:500],
+                str(item.department or item.org_unit),
+                item.period_label,
+                item.due_date.isoformat(),
+                PROGRESS_WORDS.get(r.progress) if r else None,
+                r.text if r else None,
+                (r.get_status_display() if r else ""),
+            ]
             task_row += 1
             _row(tasks_ws, task_row, row, TASK_EDITABLE)
     if value_row > 1:
-        number = DataValidation(type="decimal", allow_blank=True, error=_("Enter a number."), errorTitle=_("Not a number"))
+        number = DataValidation(
+            type="decimal", allow_blank=True, error=_("Enter a number."), errorTitle=_("Not a number")
+        )
         number.add(f"I2:K{value_row}")
-        qualitative = DataValidation(type="list", formula1='"' + ",".join(services.QUALITATIVE_CHOICES) + '"', allow_blank=True)
+        qualitative = DataValidation(
+            type="list", formula1='"' + ",".join(services.QUALITATIVE_CHOICES) + '"', allow_blank=True
+        )
         qualitative.add(f"L2:L{value_row}")
         ws.add_data_validation(number)
         ws.add_data_validation(qualitative)
@@ -134,6 +191,7 @@ def _row(ws, r, values, editable):
 
 
 # ---- upload --------------------------------------------------------------------------------------
+
 
 @dataclass
 class RowError:
@@ -192,7 +250,9 @@ def open_upload(data: bytes, filename: str):
     except (zipfile.BadZipFile, OSError, EOFError):
         unpacked = 0  # not a zip package at all: openpyxl below says so in the user's words
     if zip_too_big(data, unpacked):
-        return None, _("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576}
+        return None, _("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {
+            "mb": unpacked // 1048576
+        }
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True), None
     except Exception:
@@ -208,9 +268,19 @@ def import_workbook(user, data: bytes, filename: str = "upload.xlsx") -> ImportR
         return result
     try:
         if VALUE_SHEET not in wb.sheetnames and TASK_SHEET not in wb.sheetnames:
-            result.errors.append(RowError("", 0, None, _("The workbook has neither a “%(a)s” nor a “%(b)s” sheet: download the template again.") % {"a": VALUE_SHEET, "b": TASK_SHEET}))
+            result.errors.append(
+                RowError(
+                    "",
+                    0,
+                    None,
+                    _("The workbook has neither a “%(a)s” nor a “%(b)s” sheet: download the template again.")
+                    % {"a": VALUE_SHEET, "b": TASK_SHEET},
+                )
+            )
             return result
-        value_rows = list(wb[VALUE_SHEET].iter_rows(min_row=1, values_only=True)) if VALUE_SHEET in wb.sheetnames else []
+        value_rows = (
+            list(wb[VALUE_SHEET].iter_rows(min_row=1, values_only=True)) if VALUE_SHEET in wb.sheetnames else []
+        )
         task_rows = list(wb[TASK_SHEET].iter_rows(min_row=1, values_only=True)) if TASK_SHEET in wb.sheetnames else []
     finally:
         wb.close()
@@ -236,18 +306,34 @@ def import_rows(user, rows: list[dict], plan=None) -> ImportResult:
     for n, row in enumerate(rows, start=1):
         year = _year(row.get("year"))
         if year is None:
-            result.errors.append(RowError("rows", n, None, _("Row %(r)s: “year” must be a year such as 2023.") % {"r": n}))
+            result.errors.append(
+                RowError("rows", n, None, _("Row %(r)s: “year” must be a year such as 2023.") % {"r": n})
+            )
             continue
         indicator_id = row.get("indicator_id") or row.get("indicator")
-        if isinstance(indicator_id, bool) or not (isinstance(indicator_id, (int, str)) and str(indicator_id).isascii() and str(indicator_id).isdigit()
-                                                    and len(str(indicator_id)) <= 18):
+        if isinstance(indicator_id, bool) or not (
+            isinstance(indicator_id, (int, str))
+            and str(indicator_id).isascii()
+            and str(indicator_id).isdigit()
+            and len(str(indicator_id)) <= 18
+        ):
             indicator_id = None if indicator_id in (None, "") else "?"
         if not indicator_id and plan is not None and row.get("indicator_number"):
-            indicator_id = plan.indicators.filter(number=str(row["indicator_number"])).values_list("pk", flat=True).first()
+            indicator_id = (
+                plan.indicators.filter(number=str(row["indicator_number"])).values_list("pk", flat=True).first()
+            )
         unit = str(row.get("org_unit") or row.get("org_unit_code") or "")
         keyed.append((n, indicator_id, unit, year, row))
     items = {}
-    query = DueItem.objects.filter(kind=DueKind.INDICATOR_VALUE, indicator_id__in=[k[1] for k in keyed if str(k[1]).isdigit()], year__in={k[3] for k in keyed}).filter(scopes.due_item_filter(user)).select_related("org_unit")
+    query = (
+        DueItem.objects.filter(
+            kind=DueKind.INDICATOR_VALUE,
+            indicator_id__in=[k[1] for k in keyed if str(k[1]).isdigit()],
+            year__in={k[3] for k in keyed},
+        )
+        .filter(scopes.due_item_filter(user))
+        .select_related("org_unit")
+    )
     for item in query:
         items[(item.indicator_id, item.org_unit.code, item.year)] = item
         items.setdefault((item.indicator_id, str(item.org_unit_id), item.year), item)
@@ -255,11 +341,36 @@ def import_rows(user, rows: list[dict], plan=None) -> ImportResult:
     for n, indicator_id, unit, year, row in keyed:
         item = items.get((int(indicator_id), unit, year)) if str(indicator_id).isdigit() else None
         if item is None:
-            result.errors.append(RowError("rows", n, None, _("Row %(r)s: no item you may report for indicator %(i)s, org unit %(u)s, %(y)s.") % {"r": n, "i": indicator_id, "u": unit, "y": year}))
+            result.errors.append(
+                RowError(
+                    "rows",
+                    n,
+                    None,
+                    _("Row %(r)s: no item you may report for indicator %(i)s, org unit %(u)s, %(y)s.")
+                    % {"r": n, "i": indicator_id, "u": unit, "y": year},
+                )
+            )
             sheet_rows.append((None,) * len(VALUE_HEADERS))
             continue
-        sheet_rows.append((item.pk, None, None, None, None, None, year, None, row.get("value"), row.get("numerator"), row.get("denominator"),
-                           row.get("qualitative"), row.get("source"), row.get("note"), None))
+        sheet_rows.append(
+            (
+                item.pk,
+                None,
+                None,
+                None,
+                None,
+                None,
+                year,
+                None,
+                row.get("value"),
+                row.get("numerator"),
+                row.get("denominator"),
+                row.get("qualitative"),
+                row.get("source"),
+                row.get("note"),
+                None,
+            )
+        )
     if result.errors:
         return result
     with transaction.atomic():  # see import_workbook: the due items stay locked from the check to the write
@@ -285,7 +396,11 @@ def _check_header(rows, expected, sheet, result) -> bool:
         return False
     header = [cell_text(c) for c in rows[0][: len(expected)]]
     if header != expected:
-        result.errors.append(RowError(sheet, 1, None, _("The header row of “%(s)s” was changed; download the template again.") % {"s": sheet}))
+        result.errors.append(
+            RowError(
+                sheet, 1, None, _("The header row of “%(s)s” was changed; download the template again.") % {"s": sheet}
+            )
+        )
         return False
     return True
 
@@ -293,7 +408,20 @@ def _check_header(rows, expected, sheet, result) -> bool:
 class _Light:
     """A due item read as plain values: what the checks and the writer need, without model objects per row."""
 
-    __slots__ = ("pk", "kind", "indicator_id", "task_id", "department_id", "org_unit_id", "year", "half", "plan", "org_unit", "indicator", "task")
+    __slots__ = (
+        "pk",
+        "kind",
+        "indicator_id",
+        "task_id",
+        "department_id",
+        "org_unit_id",
+        "year",
+        "half",
+        "plan",
+        "org_unit",
+        "indicator",
+        "task",
+    )
 
     def __init__(self, **fields):
         for name in self.__slots__:
@@ -310,26 +438,77 @@ class _Unit:
 def _light_items(user, ids: list[int]) -> dict[int, _Light]:
     from healthaction.plans.models import Indicator, Plan, Task
 
-    fields = ("pk", "kind", "indicator_id", "task_id", "department_id", "org_unit_id", "year", "half", "plan_id", "org_unit__path", "org_unit__code")
+    fields = (
+        "pk",
+        "kind",
+        "indicator_id",
+        "task_id",
+        "department_id",
+        "org_unit_id",
+        "year",
+        "half",
+        "plan_id",
+        "org_unit__path",
+        "org_unit__code",
+    )
     rows = []
     for start in range(0, len(ids), 20000):  # keep IN lists within every backend's parameter limit
         # locked in id order (every writer does the same) until the import's transaction ends
-        rows += list(DueItem.objects.select_for_update(of=("self",)).filter(pk__in=ids[start: start + 20000]).filter(scopes.due_item_filter(user))
-                     .order_by("pk").values_list(*fields))
+        rows += list(
+            DueItem.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids[start : start + 20000])
+            .filter(scopes.due_item_filter(user))
+            .order_by("pk")
+            .values_list(*fields)
+        )
     plans = {p.pk: p for p in Plan.objects.filter(pk__in={r[8] for r in rows}).select_related("org_unit")}
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={r[2] for r in rows if r[2]})}
     tasks = {t.pk: t for t in Task.objects.filter(pk__in={r[3] for r in rows if r[3]})}
     items = {}
     for pk, kind, ind, task, dept, unit, year, half, plan, path, code in rows:
-        items[pk] = _Light(pk=pk, kind=kind, indicator_id=ind, task_id=task, department_id=dept, org_unit_id=unit, year=year, half=half,
-                           plan=plans[plan], org_unit=_Unit(unit, path, code), indicator=indicators.get(ind), task=tasks.get(task))
+        items[pk] = _Light(
+            pk=pk,
+            kind=kind,
+            indicator_id=ind,
+            task_id=task,
+            department_id=dept,
+            org_unit_id=unit,
+            year=year,
+            half=half,
+            plan=plans[plan],
+            org_unit=_Unit(unit, path, code),
+            indicator=indicators.get(ind),
+            task=tasks.get(task),
+        )
     return items
 
 
-VALUE_FIELDS = ("id", "indicator_id", "org_unit_id", "year", "value", "numerator", "denominator", "qualitative", "source", "note", "status", "version")
+VALUE_FIELDS = (
+    "id",
+    "indicator_id",
+    "org_unit_id",
+    "year",
+    "value",
+    "numerator",
+    "denominator",
+    "qualitative",
+    "source",
+    "note",
+    "status",
+    "version",
+)
 
 
-def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: str = VALUE_SHEET, first_row: int = 2, header: bool = True):
+def _collect(
+    user,
+    value_rows,
+    task_rows,
+    result: ImportResult,
+    *,
+    value_label: str = VALUE_SHEET,
+    first_row: int = 2,
+    header: bool = True,
+):
     """Check every row; return the work to write. Rows from our own workbooks (header=True) have their texts unescaped
     (core.xlsx.safe_cell); rows from the API are taken as sent."""
     cell = unescape_cell if header else (lambda v: v)
@@ -342,22 +521,36 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
                 ids.append(_item_id(row[0]))
     items = _light_items(user, ids)
     indicators = {i.indicator_id for i in items.values() if i.indicator_id}
-    qualitative = set(Target.objects.filter(indicator_id__in=indicators, kind="qualitative").values_list("indicator_id", flat=True))
+    qualitative = set(
+        Target.objects.filter(indicator_id__in=indicators, kind="qualitative").values_list("indicator_id", flat=True)
+    )
     units = {i.org_unit_id for i in items.values()}
     current_values = {}
     if indicators:
-        for row in IndicatorValue.objects.filter(indicator_id__in=indicators, org_unit_id__in=units).values_list(*VALUE_FIELDS):
+        for row in IndicatorValue.objects.filter(indicator_id__in=indicators, org_unit_id__in=units).values_list(
+            *VALUE_FIELDS
+        ):
             record = dict(zip(VALUE_FIELDS, row))
             current_values[(record["indicator_id"], record["org_unit_id"], record["year"])] = record
-    with_evidence = set(Evidence.objects.filter(value__indicator_id__in=indicators).values_list("value_id", flat=True)) if indicators else set()
+    with_evidence = (
+        set(Evidence.objects.filter(value__indicator_id__in=indicators).values_list("value_id", flat=True))
+        if indicators
+        else set()
+    )
     history: dict[tuple[int, int], list[tuple[int, float]]] = {}
     for v in current_values.values():
         if v["value"] is not None:
             history.setdefault((v["indicator_id"], v["org_unit_id"]), []).append((v["year"], v["value"]))
     for series in history.values():
         series.sort()
-    views = {pk: _IndicatorView(ind, pk in qualitative) for pk, ind in {i.indicator_id: i.indicator for i in items.values() if i.indicator_id}.items()}
-    reports = {(r.task_id, r.department_id, r.org_unit_id, r.year, r.half): r for r in TaskReport.objects.filter(task_id__in={i.task_id for i in items.values() if i.task_id})}
+    views = {
+        pk: _IndicatorView(ind, pk in qualitative)
+        for pk, ind in {i.indicator_id: i.indicator for i in items.values() if i.indicator_id}.items()
+    }
+    reports = {
+        (r.task_id, r.department_id, r.org_unit_id, r.year, r.half): r
+        for r in TaskReport.objects.filter(task_id__in={i.task_id for i in items.values() if i.task_id})
+    }
     work = []
     seen: dict[int, int] = {}  # due item → the first row that reports it
     if value_rows and (not header or _check_header(value_rows, VALUE_HEADERS, VALUE_SHEET, result)):
@@ -367,19 +560,39 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
                 continue
             item = items.get(_item_id(row[0]))
             if item is None or item.kind != DueKind.INDICATOR_VALUE:
-                result.errors.append(RowError(value_label, r, 1, _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": row[0]}))
+                result.errors.append(
+                    RowError(
+                        value_label,
+                        r,
+                        1,
+                        _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": row[0]},
+                    )
+                )
                 continue
             if item.pk in seen:
-                result.errors.append(RowError(value_label, r, 1, _("Row %(r)s reports the same value as row %(first)s; keep one of them.") % {"r": r, "first": seen[item.pk]}))
+                result.errors.append(
+                    RowError(
+                        value_label,
+                        r,
+                        1,
+                        _("Row %(r)s reports the same value as row %(first)s; keep one of them.")
+                        % {"r": r, "first": seen[item.pk]},
+                    )
+                )
                 continue
             seen[item.pk] = r
             if not scopes.can_report(user, item):
                 result.errors.append(RowError(value_label, r, 1, _("You may not report for row %(r)s.") % {"r": r}))
                 continue
             errors: list[RowError] = []
-            data = {"value": cell_number(row[8], value_label, r, 9, errors), "numerator": cell_number(row[9], value_label, r, 10, errors),
-                    "denominator": cell_number(row[10], value_label, r, 11, errors), "qualitative": validation.normalise_text(cell(row[11]), "qualitative"),
-                    "source": validation.normalise_text(cell(row[12]), "source"), "note": validation.normalise_text(cell(row[13]), "note")}
+            data = {
+                "value": cell_number(row[8], value_label, r, 9, errors),
+                "numerator": cell_number(row[9], value_label, r, 10, errors),
+                "denominator": cell_number(row[10], value_label, r, 11, errors),
+                "qualitative": validation.normalise_text(cell(row[11]), "qualitative"),
+                "source": validation.normalise_text(cell(row[12]), "source"),
+                "note": validation.normalise_text(cell(row[13]), "note"),
+            }
             result.errors += errors
             if errors:
                 continue
@@ -388,19 +601,38 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
                 if _same_value(existing, data):
                     result.unchanged += 1
                     continue
-                result.errors.append(RowError(value_label, r, 9, _("Row %(r)s is already approved; ask the office to reopen it.") % {"r": r}))
+                result.errors.append(
+                    RowError(
+                        value_label, r, 9, _("Row %(r)s is already approved; ask the office to reopen it.") % {"r": r}
+                    )
+                )
                 continue
             earlier = [v for y, v in history.get((item.indicator_id, item.org_unit_id), ()) if y < item.year]
-            check = services.check_value(views[item.indicator_id], data, previous=earlier[-1] if earlier else None,
-                                         has_evidence=bool(existing and existing["id"] in with_evidence), submitting=True)
+            check = services.check_value(
+                views[item.indicator_id],
+                data,
+                previous=earlier[-1] if earlier else None,
+                has_evidence=bool(existing and existing["id"] in with_evidence),
+                submitting=True,
+            )
             for name, messages in check.errors.items():
-                column = {"value": 9, "numerator": 10, "denominator": 11, "qualitative": 12, "evidence": 13}.get(name, 9)
-                result.errors += [RowError(value_label, r, column, _("Row %(r)s: %(m)s") % {"r": r, "m": m}) for m in messages]
+                column = {"value": 9, "numerator": 10, "denominator": 11, "qualitative": 12, "evidence": 13}.get(
+                    name, 9
+                )
+                result.errors += [
+                    RowError(value_label, r, column, _("Row %(r)s: %(m)s") % {"r": r, "m": m}) for m in messages
+                ]
             if check.ok:
-                if existing is not None and existing["status"] in (ValueStatus.SUBMITTED, ValueStatus.APPROVED) and _same_value(existing, data):
+                if (
+                    existing is not None
+                    and existing["status"] in (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+                    and _same_value(existing, data)
+                ):
                     result.unchanged += 1
                     continue
-                result.warnings += [_("%(sheet)s row %(r)s: %(m)s") % {"sheet": value_label, "r": r, "m": w} for w in check.warnings]
+                result.warnings += [
+                    _("%(sheet)s row %(r)s: %(m)s") % {"sheet": value_label, "r": r, "m": w} for w in check.warnings
+                ]
                 work.append(("value", item, existing, data, check.outlier))
     if task_rows and _check_header(task_rows, TASK_HEADERS, TASK_SHEET, result):
         for r, row in enumerate(task_rows[1:], start=2):
@@ -409,27 +641,57 @@ def _collect(user, value_rows, task_rows, result: ImportResult, *, value_label: 
                 continue
             item = items.get(_item_id(row[0]))
             if item is None or item.kind != DueKind.TASK_PROGRESS or not scopes.can_report(user, item):
-                result.errors.append(RowError(TASK_SHEET, r, 1, _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": row[0]}))
+                result.errors.append(
+                    RowError(
+                        TASK_SHEET,
+                        r,
+                        1,
+                        _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": row[0]},
+                    )
+                )
                 continue
             if item.pk in seen:
-                result.errors.append(RowError(TASK_SHEET, r, 1, _("Row %(r)s reports the same period as row %(first)s; keep one of them.") % {"r": r, "first": seen[item.pk]}))
+                result.errors.append(
+                    RowError(
+                        TASK_SHEET,
+                        r,
+                        1,
+                        _("Row %(r)s reports the same period as row %(first)s; keep one of them.")
+                        % {"r": r, "first": seen[item.pk]},
+                    )
+                )
                 continue
             seen[item.pk] = r
             progress = PROGRESS_LABELS.get(cell_text(row[6]))
             if progress is None:
-                result.errors.append(RowError(TASK_SHEET, r, 7, _("Row %(r)s: choose a progress status from the list.") % {"r": r}))
+                result.errors.append(
+                    RowError(TASK_SHEET, r, 7, _("Row %(r)s: choose a progress status from the list.") % {"r": r})
+                )
                 continue
             data = {"progress": progress, "text": "" if row[7] is None else unescape_cell(row[7])}
             check = services.check_report(data, submitting=True)
             if not check.ok:
-                result.errors += [RowError(TASK_SHEET, r, 8, _("Row %(r)s: %(m)s") % {"r": r, "m": m}) for ms in check.errors.values() for m in ms]
+                result.errors += [
+                    RowError(TASK_SHEET, r, 8, _("Row %(r)s: %(m)s") % {"r": r, "m": m})
+                    for ms in check.errors.values()
+                    for m in ms
+                ]
                 continue
             existing = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
-            if existing is not None and existing.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED) and existing.progress == progress and existing.text == data["text"]:
+            if (
+                existing is not None
+                and existing.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+                and existing.progress == progress
+                and existing.text == data["text"]
+            ):
                 result.unchanged += 1
                 continue
             if existing is not None and existing.status == ValueStatus.APPROVED:
-                result.errors.append(RowError(TASK_SHEET, r, 8, _("Row %(r)s is already approved; ask the office to reopen it.") % {"r": r}))
+                result.errors.append(
+                    RowError(
+                        TASK_SHEET, r, 8, _("Row %(r)s is already approved; ask the office to reopen it.") % {"r": r}
+                    )
+                )
                 continue
             work.append(("task", item, existing, data, False))
     return work
@@ -466,7 +728,7 @@ def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
     marks = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start: start + 5000])
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start : start + 5000])
 
 
 @transaction.atomic
@@ -476,26 +738,94 @@ def _write(user, work, result: ImportResult) -> None:
 
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
-    value_columns = ["indicator_id", "org_unit_id", "year", "value", "numerator", "denominator", "qualitative", "source", "note", "outlier",
-                     "status", "version", "submitted_by_id", "submitted_at", "approved_by_id", "approved_at", "review_comment", "updated_by_id", "updated_at"]
+    value_columns = [
+        "indicator_id",
+        "org_unit_id",
+        "year",
+        "value",
+        "numerator",
+        "denominator",
+        "qualitative",
+        "source",
+        "note",
+        "outlier",
+        "status",
+        "version",
+        "submitted_by_id",
+        "submitted_at",
+        "approved_by_id",
+        "approved_at",
+        "review_comment",
+        "updated_by_id",
+        "updated_at",
+    ]
     inserts, updates, reports_new, reports_old, touched = [], [], [], [], []
     for kind, item, existing, data, outlier in work:
         if kind == "value":
             if existing is None:
-                inserts.append((item.indicator_id, item.org_unit_id, item.year, data["value"], data["numerator"], data["denominator"], data["qualitative"],
-                                data["source"], data["note"], outlier, ValueStatus.SUBMITTED, 1, user.pk, stamp, None, None, "", user.pk, stamp))
+                inserts.append(
+                    (
+                        item.indicator_id,
+                        item.org_unit_id,
+                        item.year,
+                        data["value"],
+                        data["numerator"],
+                        data["denominator"],
+                        data["qualitative"],
+                        data["source"],
+                        data["note"],
+                        outlier,
+                        ValueStatus.SUBMITTED,
+                        1,
+                        user.pk,
+                        stamp,
+                        None,
+                        None,
+                        "",
+                        user.pk,
+                        stamp,
+                    )
+                )
                 touched.append((item, (item.indicator_id, item.org_unit_id, item.year), 1, data, outlier))
             else:
                 version = existing["version"] + 1
-                updates.append((data["value"], data["numerator"], data["denominator"], data["qualitative"], data["source"], data["note"], outlier,
-                                ValueStatus.SUBMITTED, version, user.pk, stamp, user.pk, stamp, existing["id"]))
+                updates.append(
+                    (
+                        data["value"],
+                        data["numerator"],
+                        data["denominator"],
+                        data["qualitative"],
+                        data["source"],
+                        data["note"],
+                        outlier,
+                        ValueStatus.SUBMITTED,
+                        version,
+                        user.pk,
+                        stamp,
+                        user.pk,
+                        stamp,
+                        existing["id"],
+                    )
+                )
                 touched.append((item, existing["id"], version, data, outlier))
         else:
-            obj = existing or TaskReport(task_id=item.task_id, department_id=item.department_id, org_unit_id=item.org_unit_id, year=item.year, half=item.half)
+            obj = existing or TaskReport(
+                task_id=item.task_id,
+                department_id=item.department_id,
+                org_unit_id=item.org_unit_id,
+                year=item.year,
+                half=item.half,
+            )
             obj.progress, obj.text = data["progress"], data["text"]
             if existing:
                 obj.version += 1
-            obj.status, obj.submitted_by, obj.submitted_at, obj.updated_by, obj.updated_at = ValueStatus.SUBMITTED, user, now, user, now
+            obj.status, obj.submitted_by, obj.submitted_at, obj.updated_by, obj.updated_at = (
+                ValueStatus.SUBMITTED,
+                user,
+                now,
+                user,
+                now,
+            )
             (reports_old if existing else reports_new).append(obj)
             touched.append((item, obj, obj.version, data, False))
     _insert_many(IndicatorValue, value_columns, inserts)
@@ -508,11 +838,17 @@ def _write(user, work, result: ImportResult) -> None:
                 updates,
             )
     TaskReport.objects.bulk_create(reports_new, batch_size=2000)
-    TaskReport.objects.bulk_update(reports_old, ["progress", "text", "version", "status", "submitted_by", "submitted_at", "updated_by", "updated_at"], batch_size=2000)
+    TaskReport.objects.bulk_update(
+        reports_old,
+        ["progress", "text", "version", "status", "submitted_by", "submitted_at", "updated_by", "updated_at"],
+        batch_size=2000,
+    )
     if inserts:
         keys = {(row[0], row[1], row[2]) for row in inserts}
         new_ids = {}
-        for pk, ind, unit, year in IndicatorValue.objects.filter(updated_at=now, updated_by=user, version=1).values_list("pk", "indicator_id", "org_unit_id", "year"):
+        for pk, ind, unit, year in IndicatorValue.objects.filter(
+            updated_at=now, updated_by=user, version=1
+        ).values_list("pk", "indicator_id", "org_unit_id", "year"):
             if (ind, unit, year) in keys:
                 new_ids[(ind, unit, year)] = pk
     value_type = ContentType.objects.get_for_model(IndicatorValue).pk
@@ -521,15 +857,41 @@ def _write(user, work, result: ImportResult) -> None:
     for item, ref, version, data, outlier in touched:
         if isinstance(ref, TaskReport):
             payload = {"progress": data["progress"], "text": data["text"], "status": ValueStatus.SUBMITTED}
-            revisions.append((report_type, ref.pk, version, RevisionAction.IMPORT, connection.ops.adapt_json_value(payload, None), "", user.pk, stamp))
+            revisions.append(
+                (
+                    report_type,
+                    ref.pk,
+                    version,
+                    RevisionAction.IMPORT,
+                    connection.ops.adapt_json_value(payload, None),
+                    "",
+                    user.pk,
+                    stamp,
+                )
+            )
             continue
         pk = new_ids[ref] if isinstance(ref, tuple) else ref
         payload = {**data, "status": ValueStatus.SUBMITTED, "outlier": outlier}
-        revisions.append((value_type, pk, version, RevisionAction.IMPORT, connection.ops.adapt_json_value(payload, None), "", user.pk, stamp))
-    _insert_many(Revision, ["content_type_id", "object_id", "version", "action", "data", "comment", "user_id", "created_at"], revisions)
+        revisions.append(
+            (
+                value_type,
+                pk,
+                version,
+                RevisionAction.IMPORT,
+                connection.ops.adapt_json_value(payload, None),
+                "",
+                user.pk,
+                stamp,
+            )
+        )
+    _insert_many(
+        Revision,
+        ["content_type_id", "object_id", "version", "action", "data", "comment", "user_id", "created_at"],
+        revisions,
+    )
     ids = [item.pk for item, *_ in touched]
     for start in range(0, len(ids), 5000):  # two set-based updates per batch instead of a CASE per row
-        batch = ids[start: start + 5000]
+        batch = ids[start : start + 5000]
         DueItem.objects.filter(pk__in=batch).update(status=ValueStatus.SUBMITTED)
         DueItem.objects.filter(pk__in=batch, received_at__isnull=True).update(received_at=now)
     result.saved = len(touched)

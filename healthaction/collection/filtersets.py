@@ -19,7 +19,9 @@ class DueItemFilter(django_filters.FilterSet):
 
     period = django_filters.ChoiceFilter(label=_("Period"), method="filter_period", empty_label=_("All periods"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DueKind.choices, empty_label=_("All kinds"))
-    reporter = django_filters.ChoiceFilter(label=_("Reporter"), method="filter_reporter", empty_label=_("All reporters"))
+    reporter = django_filters.ChoiceFilter(
+        label=_("Reporter"), method="filter_reporter", empty_label=_("All reporters")
+    )
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
 
     class Meta:
@@ -35,7 +37,11 @@ class DueItemFilter(django_filters.FilterSet):
         self.filters["period"].extra["choices"] = choices
         reporters = []
         if queryset is not None:
-            pairs = queryset.order_by().values_list("department_id", "department__name", "org_unit_id", "org_unit__name").distinct()
+            pairs = (
+                queryset.order_by()
+                .values_list("department_id", "department__name", "org_unit_id", "org_unit__name")
+                .distinct()
+            )
             seen = set()
             for dept_id, dept_name, unit_id, unit_name in pairs:
                 key, label = (f"d{dept_id}", dept_name) if dept_id else (f"u{unit_id}", unit_name)
@@ -61,6 +67,7 @@ class DueItemFilter(django_filters.FilterSet):
 
 
 # ---- API list filters (one per model; the inbox pages use DueItemFilter above) ----
+
 
 class DueItemFilterSet(django_filters.FilterSet):
     plan = IdFilter(field_name="plan")

@@ -23,7 +23,9 @@ class IndicatorValueForm(forms.Form):
     value = forms.FloatField(label=_("Value"), required=False)
     numerator = forms.FloatField(label=_("Numerator"), required=False)
     denominator = forms.FloatField(label=_("Denominator"), required=False)
-    qualitative = forms.ChoiceField(label=_("Result"), required=False, choices=[("", "—")] + [(c, c) for c in QUALITATIVE_CHOICES])
+    qualitative = forms.ChoiceField(
+        label=_("Result"), required=False, choices=[("", "—")] + [(c, c) for c in QUALITATIVE_CHOICES]
+    )
     source = forms.CharField(label=_("Source of the data"), required=False, max_length=300)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = MultipleFileField(label=_("Evidence files"), required=False)
@@ -52,7 +54,9 @@ class TaskReportForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(label=_("Comment (required to return)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment (required to return)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

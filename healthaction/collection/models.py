@@ -55,8 +55,13 @@ class IndicatorValue(WorkflowMixin):
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         ordering = ["indicator", "org_unit", "year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "year"], name="value_one_per_unit_year")]
-        indexes = [models.Index(fields=["org_unit", "year"], name="value_unit_year_idx"), models.Index(fields=["submitted_at"], name="value_submitted_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "org_unit", "year"], name="value_one_per_unit_year")
+        ]
+        indexes = [
+            models.Index(fields=["org_unit", "year"], name="value_unit_year_idx"),
+            models.Index(fields=["submitted_at"], name="value_submitted_idx"),
+        ]
 
     def __str__(self) -> str:
         shown = self.qualitative if self.value is None else f"{self.value:g}"
@@ -67,11 +72,15 @@ class TaskReport(WorkflowMixin):
     """A department's (or a county's) progress on one task for one half-year."""
 
     task = models.ForeignKey(Task, models.CASCADE, related_name="reports", verbose_name=_("task"))
-    department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, related_name="task_reports", verbose_name=_("department"))
+    department = models.ForeignKey(
+        Department, models.PROTECT, null=True, blank=True, related_name="task_reports", verbose_name=_("department")
+    )
     org_unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="task_reports", verbose_name=_("org unit"))
     year = models.PositiveSmallIntegerField(_("year"))
     half = models.PositiveSmallIntegerField(_("half-year"), choices=[(1, _("first half")), (2, _("second half"))])
-    progress = models.CharField(_("progress"), max_length=16, choices=TaskProgress.choices, default=TaskProgress.IN_PROGRESS)
+    progress = models.CharField(
+        _("progress"), max_length=16, choices=TaskProgress.choices, default=TaskProgress.IN_PROGRESS
+    )
     text = models.TextField(_("what was done"), blank=True)
 
     class Meta:
@@ -79,7 +88,16 @@ class TaskReport(WorkflowMixin):
         verbose_name_plural = _("task progress reports")
         ordering = ["task", "year", "half"]
         # department may be null (a county's report): coalesce so that SQLite enforces it too
-        constraints = [models.UniqueConstraint(F("task"), Coalesce("department", Value(0)), F("org_unit"), F("year"), F("half"), name="task_report_one_per_period")]
+        constraints = [
+            models.UniqueConstraint(
+                F("task"),
+                Coalesce("department", Value(0)),
+                F("org_unit"),
+                F("year"),
+                F("half"),
+                name="task_report_one_per_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} · {self.department or self.org_unit} · {self.year}H{self.half}"
@@ -109,14 +127,22 @@ class DueItem(models.Model):
 
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="due_items", verbose_name=_("plan"))
     kind = models.CharField(_("kind"), max_length=20, choices=DueKind.choices)
-    indicator = models.ForeignKey(Indicator, models.CASCADE, null=True, blank=True, related_name="due_items", verbose_name=_("indicator"))
-    task = models.ForeignKey(Task, models.CASCADE, null=True, blank=True, related_name="due_items", verbose_name=_("task"))
-    department = models.ForeignKey(Department, models.CASCADE, null=True, blank=True, related_name="due_items", verbose_name=_("department"))
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, null=True, blank=True, related_name="due_items", verbose_name=_("indicator")
+    )
+    task = models.ForeignKey(
+        Task, models.CASCADE, null=True, blank=True, related_name="due_items", verbose_name=_("task")
+    )
+    department = models.ForeignKey(
+        Department, models.CASCADE, null=True, blank=True, related_name="due_items", verbose_name=_("department")
+    )
     org_unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="due_items", verbose_name=_("org unit"))
     year = models.PositiveSmallIntegerField(_("year"))
     half = models.PositiveSmallIntegerField(_("half-year"), default=0)  # 0 for annual items
     due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=16, choices=[("open", _("Not yet reported")), *ValueStatus.choices], default="open")
+    status = models.CharField(
+        _("status"), max_length=16, choices=[("open", _("Not yet reported")), *ValueStatus.choices], default="open"
+    )
     received_at = models.DateTimeField(_("first received"), null=True, blank=True)
     obsolete = models.BooleanField(_("no longer required by the plan"), default=False)
     history = models.BooleanField(_("before the reporting start (history)"), default=False)
@@ -129,11 +155,20 @@ class DueItem(models.Model):
         ordering = ["due_date", "pk"]
         constraints = [
             models.UniqueConstraint(
-                F("kind"), Coalesce("indicator", Value(0)), Coalesce("task", Value(0)), Coalesce("department", Value(0)), F("org_unit"), F("year"), F("half"),
+                F("kind"),
+                Coalesce("indicator", Value(0)),
+                Coalesce("task", Value(0)),
+                Coalesce("department", Value(0)),
+                F("org_unit"),
+                F("year"),
+                F("half"),
                 name="due_item_unique",
             ),
         ]
-        indexes = [models.Index(fields=["plan", "due_date"], name="due_plan_date_idx"), models.Index(fields=["department", "status"], name="due_department_status_idx")]
+        indexes = [
+            models.Index(fields=["plan", "due_date"], name="due_plan_date_idx"),
+            models.Index(fields=["department", "status"], name="due_department_status_idx"),
+        ]
 
     def __str__(self) -> str:
         what = self.indicator or self.task
@@ -170,7 +205,9 @@ class Revision(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=RevisionAction.choices)
     data = models.JSONField(_("data"))
     comment = models.TextField(_("comment"), blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
@@ -219,7 +256,9 @@ class RobotWebhook(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=RobotKind.choices)
     url = models.URLField(_("webhook address"), max_length=500)
     secret = models.CharField(_("signing secret (DingTalk, optional)"), max_length=200, blank=True)
-    department = models.ForeignKey(Department, models.CASCADE, null=True, blank=True, related_name="robots", verbose_name=_("department"))
+    department = models.ForeignKey(
+        Department, models.CASCADE, null=True, blank=True, related_name="robots", verbose_name=_("department")
+    )
     org_unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="robots", verbose_name=_("area"))
     active = models.BooleanField(_("active"), default=True)
     last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)

@@ -48,7 +48,9 @@ def post(robot: RobotWebhook, title: str, text: str) -> None:
     """Send one message; raise RobotError with a readable reason when the robot does not accept it."""
     url = signed_url(robot.url, robot.secret) if robot.kind == RobotKind.DINGTALK and robot.secret else robot.url
     body = json.dumps(payload(robot, title, text), ensure_ascii=False).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json; charset=utf-8"}, method="POST"
+    )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             answer = response.read().decode("utf-8", "replace")

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from healthaction.collection import robots, validation
 from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, Revision, RobotWebhook, TaskReport
-from healthaction.core.choices import CycleKind, DueKind, PlanStatus, ReminderKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.core.choices import (
+    CycleKind,
+    DueKind,
+    PlanStatus,
+    ReminderKind,
+    RevisionAction,
+    TaskProgress,
+    ValueStatus,
+)
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 
@@ -39,6 +47,7 @@ class NotAllowed(Exception):
 
 
 # ---- due items --------------------------------------------------------------------------------
+
 
 def _date(year: int, month_day: str) -> dt.date:
     month, day = (int(p) for p in month_day.split("-"))
@@ -67,7 +76,11 @@ def desired_due_items(plan: Plan) -> dict[tuple, dict]:
                 wanted[key] = {"due_date": _date(year + 1, value_due)}
     task_due = _cycle_dates(plan, CycleKind.TASK_PROGRESS, DEFAULT_TASK_DUE)
     for task in plan.tasks.prefetch_related("task_departments"):
-        due = list(task.reporting_cycle.due_dates) if task.reporting_cycle and task.reporting_cycle.due_dates else task_due
+        due = (
+            list(task.reporting_cycle.due_dates)
+            if task.reporting_cycle and task.reporting_cycle.due_dates
+            else task_due
+        )
         responsible = [(plan.org_unit.pk, td.department_id) for td in task.task_departments.all()]
         if task.all_lower_units:
             responsible += [(u.pk, None) for u in lower_units]
@@ -80,6 +93,7 @@ def desired_due_items(plan: Plan) -> dict[tuple, dict]:
 
 
 # ---- reporting periods ------------------------------------------------------------------------
+
 
 def period_start(year: int, half: int) -> dt.date:
     """Return the first day of a half-year period."""
@@ -139,7 +153,19 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
         item = existing.get(key)
         if item is None:
             kind, ind, task, dept, unit, year, half = key
-            create.append(DueItem(plan=plan, kind=kind, indicator_id=ind, task_id=task, department_id=dept, org_unit_id=unit, year=year, half=half, **fields))
+            create.append(
+                DueItem(
+                    plan=plan,
+                    kind=kind,
+                    indicator_id=ind,
+                    task_id=task,
+                    department_id=dept,
+                    org_unit_id=unit,
+                    year=year,
+                    half=half,
+                    **fields,
+                )
+            )
         elif item.due_date != fields["due_date"] or item.obsolete or item.history != fields["history"]:
             item.due_date, item.obsolete, item.history = fields["due_date"], False, fields["history"]
             update.append(item)
@@ -158,11 +184,23 @@ def sync_due_items(plan: Plan) -> None:
     """Copy the status of existing values and reports onto their due items (e.g. after an import)."""
     values = {
         (v["indicator_id"], v["org_unit_id"], v["year"]): v
-        for v in IndicatorValue.objects.filter(indicator__plan=plan).values("indicator_id", "org_unit_id", "year", "status", "submitted_at", "approved_at", "updated_at")
+        for v in IndicatorValue.objects.filter(indicator__plan=plan).values(
+            "indicator_id", "org_unit_id", "year", "status", "submitted_at", "approved_at", "updated_at"
+        )
     }
     reports = {
         (r["task_id"], r["department_id"], r["org_unit_id"], r["year"], r["half"]): r
-        for r in TaskReport.objects.filter(task__plan=plan).values("task_id", "department_id", "org_unit_id", "year", "half", "status", "submitted_at", "approved_at", "updated_at")
+        for r in TaskReport.objects.filter(task__plan=plan).values(
+            "task_id",
+            "department_id",
+            "org_unit_id",
+            "year",
+            "half",
+            "status",
+            "submitted_at",
+            "approved_at",
+            "updated_at",
+        )
     }
     changed = []
     for item in DueItem.objects.filter(plan=plan):
@@ -204,6 +242,7 @@ def unassigned_items(plan: Plan):
 
 # ---- validation --------------------------------------------------------------------------------
 
+
 @dataclass
 class Check:
     errors: dict[str, list[str]] = field(default_factory=dict)
@@ -231,7 +270,9 @@ def _text_fields(data: dict, fields: tuple[str, ...], check: Check) -> None:
             check.error(name, problem)
 
 
-def check_value(indicator, data: dict, *, previous: float | None = None, has_evidence: bool = False, submitting: bool = False) -> Check:
+def check_value(
+    indicator, data: dict, *, previous: float | None = None, has_evidence: bool = False, submitting: bool = False
+) -> Check:
     """Return the problems of a reported value: errors block (a draft too), warnings go to the reviewer.
 
     Every door (page, API, bulk JSON/CSV, Excel, healthy-cell share) calls this before it writes anything; texts in
@@ -251,7 +292,11 @@ def check_value(indicator, data: dict, *, previous: float | None = None, has_evi
         if submitting and not qualitative:
             check.error("qualitative", _("Choose whether the target was met."))
         if qualitative and qualitative not in QUALITATIVE_CHOICES:
-            check.error("qualitative", _("“%(v)s” is not one of: %(choices)s.") % {"v": qualitative, "choices": "、".join(QUALITATIVE_CHOICES)})
+            check.error(
+                "qualitative",
+                _("“%(v)s” is not one of: %(choices)s.")
+                % {"v": qualitative, "choices": "、".join(QUALITATIVE_CHOICES)},
+            )
     else:
         if numerator is not None and numerator < 0:
             check.error("numerator", _("A count cannot be negative."))
@@ -259,7 +304,11 @@ def check_value(indicator, data: dict, *, previous: float | None = None, has_evi
             if denominator <= 0:
                 check.error("denominator", _("The denominator must be greater than 0."))
             elif numerator > denominator and indicator.unit in RANGES:
-                check.error("numerator", _("The numerator (%(n)s) must not exceed the denominator (%(d)s).") % {"n": f"{numerator:g}", "d": f"{denominator:g}"})
+                check.error(
+                    "numerator",
+                    _("The numerator (%(n)s) must not exceed the denominator (%(d)s).")
+                    % {"n": f"{numerator:g}", "d": f"{denominator:g}"},
+                )
             elif value is None and numerator >= 0:
                 factor = {"%": 100, "‰": 1000, "1/10万": 100000}.get(indicator.unit, 1)
                 value = numerator / denominator * factor
@@ -267,16 +316,30 @@ def check_value(indicator, data: dict, *, previous: float | None = None, has_evi
         elif denominator is not None and denominator <= 0:
             check.error("denominator", _("The denominator must be greater than 0."))
         if (numerator is None) != (denominator is None) and indicator.numerator:
-            check.error("denominator" if denominator is None else "numerator", _("Give both the numerator and the denominator."))
+            check.error(
+                "denominator" if denominator is None else "numerator", _("Give both the numerator and the denominator.")
+            )
         if submitting and value is None and numerator is None and denominator is None:
             check.error("value", _("Enter a number."))
         if value is not None:
             low, high = RANGES.get(indicator.unit, (0.0, None))
             if value < low or (high is not None and value > high):
-                check.error("value", _("%(v)s%(u)s is outside the possible range %(lo)s–%(hi)s%(u)s.") % {"v": f"{value:g}", "u": indicator.unit, "lo": f"{low:g}", "hi": f"{high:g}" if high is not None else "∞"})
+                check.error(
+                    "value",
+                    _("%(v)s%(u)s is outside the possible range %(lo)s–%(hi)s%(u)s.")
+                    % {
+                        "v": f"{value:g}",
+                        "u": indicator.unit,
+                        "lo": f"{low:g}",
+                        "hi": f"{high:g}" if high is not None else "∞",
+                    },
+                )
             if previous not in (None, 0) and abs(value - previous) / abs(previous) > OUTLIER_FACTOR:
                 check.outlier = True
-                check.warnings.append(_("%(v)s differs from last year's %(p)s by more than half; the reviewer will check it.") % {"v": f"{value:g}", "p": f"{previous:g}"})
+                check.warnings.append(
+                    _("%(v)s differs from last year's %(p)s by more than half; the reviewer will check it.")
+                    % {"v": f"{value:g}", "p": f"{previous:g}"}
+                )
     if submitting and indicator.nature == "binding" and not has_evidence and not (data.get("source") or "").strip():
         check.error("evidence", _("A binding indicator needs evidence: attach a file or name the source of the data."))
     return check
@@ -297,6 +360,7 @@ def check_report(data: dict, *, submitting: bool = False) -> Check:
 
 # ---- the workflow ------------------------------------------------------------------------------
 
+
 def _snapshot(obj) -> dict:
     if isinstance(obj, IndicatorValue):
         fields = ["value", "numerator", "denominator", "qualitative", "source", "note", "status", "outlier"]
@@ -309,12 +373,22 @@ def _snapshot(obj) -> dict:
 
 def record(obj, action: str, user, comment: str = "") -> Revision:
     return Revision.objects.create(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, version=obj.version, action=action, data=_snapshot(obj), comment=comment, user=user
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        version=obj.version,
+        action=action,
+        data=_snapshot(obj),
+        comment=comment,
+        user=user,
     )
 
 
 def history(obj) -> list[Revision]:
-    return list(Revision.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).select_related("user").order_by("pk"))
+    return list(
+        Revision.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        .select_related("user")
+        .order_by("pk")
+    )
 
 
 def submission_for(item: DueItem, create: bool = False):
@@ -323,7 +397,13 @@ def submission_for(item: DueItem, create: bool = False):
         lookup = {"indicator_id": item.indicator_id, "org_unit_id": item.org_unit_id, "year": item.year}
         model = IndicatorValue
     else:
-        lookup = {"task_id": item.task_id, "department_id": item.department_id, "org_unit_id": item.org_unit_id, "year": item.year, "half": item.half}
+        lookup = {
+            "task_id": item.task_id,
+            "department_id": item.department_id,
+            "org_unit_id": item.org_unit_id,
+            "year": item.year,
+            "half": item.half,
+        }
         model = TaskReport
     obj = model.objects.filter(**lookup).first()
     if obj is None and create:
@@ -332,13 +412,23 @@ def submission_for(item: DueItem, create: bool = False):
 
 
 def previous_value(item: DueItem) -> float | None:
-    prev = IndicatorValue.objects.filter(indicator_id=item.indicator_id, org_unit_id=item.org_unit_id, year__lt=item.year, value__isnull=False).order_by("-year").first()
+    prev = (
+        IndicatorValue.objects.filter(
+            indicator_id=item.indicator_id, org_unit_id=item.org_unit_id, year__lt=item.year, value__isnull=False
+        )
+        .order_by("-year")
+        .first()
+    )
     return prev.value if prev else None
 
 
 def _locked_submission(item: DueItem):
     """Lock the due item (the per-value lock every writer takes first), then read its value or report."""
-    item = DueItem.objects.select_for_update(of=("self",)).select_related("plan__org_unit", "indicator", "task").get(pk=item.pk)
+    item = (
+        DueItem.objects.select_for_update(of=("self",))
+        .select_related("plan__org_unit", "indicator", "task")
+        .get(pk=item.pk)
+    )
     return item, submission_for(item, create=True)
 
 
@@ -347,10 +437,17 @@ def _guard_version(obj, expected_version: int | None) -> None:
     current = obj.version if obj.pk else 0
     if expected_version is None:
         if obj.pk:
-            raise VersionMissing(_("Send the version you read (currently %(v)s): the item already has a saved value.") % {"v": current})
+            raise VersionMissing(
+                _("Send the version you read (currently %(v)s): the item already has a saved value.") % {"v": current}
+            )
         return
     if expected_version != current:
-        raise Conflict(_("Someone else saved this item (version %(v)s) after you opened it. Reload to see their changes; your text is kept below.") % {"v": current})
+        raise Conflict(
+            _(
+                "Someone else saved this item (version %(v)s) after you opened it. Reload to see their changes; your text is kept below."
+            )
+            % {"v": current}
+        )
 
 
 def _save_versioned(obj) -> None:
@@ -364,7 +461,16 @@ def _save_versioned(obj) -> None:
 
 
 @transaction.atomic
-def save_submission(user, item: DueItem, data: dict, *, submit: bool, expected_version: int | None, evidence_count: int = 0, action: str | None = None):
+def save_submission(
+    user,
+    item: DueItem,
+    data: dict,
+    *,
+    submit: bool,
+    expected_version: int | None,
+    evidence_count: int = 0,
+    action: str | None = None,
+):
     """Save a draft or submit; return (object, Check). Nothing is written when the check has errors (draft or submit).
 
     `expected_version` is the version the user's form was opened at (0 for a never-saved item): a different current
@@ -380,7 +486,9 @@ def save_submission(user, item: DueItem, data: dict, *, submit: bool, expected_v
     data = dict(data)
     if item.kind == DueKind.INDICATOR_VALUE:
         has_evidence = evidence_count > 0 or (obj.pk is not None and obj.evidence.exists())
-        check = check_value(item.indicator, data, previous=previous_value(item), has_evidence=has_evidence, submitting=submit)
+        check = check_value(
+            item.indicator, data, previous=previous_value(item), has_evidence=has_evidence, submitting=submit
+        )
         if not check.ok:
             return obj, check
         for name in ("value", "numerator", "denominator", "qualitative", "source", "note"):
@@ -412,7 +520,9 @@ def _update_item(item: DueItem, obj, received: dt.datetime | None) -> None:
 
 
 @transaction.atomic
-def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_version: int | None = None, history: bool = False):
+def review(
+    user, item: DueItem, *, approve: bool, comment: str = "", expected_version: int | None = None, history: bool = False
+):
     """Approve or return what was submitted for a due item; a return needs a comment; nobody approves their own submission.
 
     `history=True` is the office loading its own earlier years from the command line (`healthaction values import
@@ -444,7 +554,11 @@ def review(user, item: DueItem, *, approve: bool, comment: str = "", expected_ve
 
 
 def _last_action(obj) -> str | None:
-    last = Revision.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).order_by("-pk").first()
+    last = (
+        Revision.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        .order_by("-pk")
+        .first()
+    )
     return last.action if last else None
 
 
@@ -486,11 +600,15 @@ def record_computed_value(user, plan: Plan, indicator, org_unit, year: int, valu
     """
     if not scopes.is_office(user, plan):
         raise NotAllowed(_("Only the office can record this value."))
-    item = DueItem.objects.filter(kind=DueKind.INDICATOR_VALUE, indicator=indicator, org_unit=org_unit, year=year).first()
+    item = DueItem.objects.filter(
+        kind=DueKind.INDICATOR_VALUE, indicator=indicator, org_unit=org_unit, year=year
+    ).first()
     if item is not None:
         item, obj = _locked_submission(item)
     else:  # the plan asks no one for this value (e.g. not yet published): still one row, versioned
-        obj = IndicatorValue.objects.select_for_update().filter(indicator=indicator, org_unit=org_unit, year=year).first()
+        obj = (
+            IndicatorValue.objects.select_for_update().filter(indicator=indicator, org_unit=org_unit, year=year).first()
+        )
         obj = obj or IndicatorValue(indicator=indicator, org_unit=org_unit, year=year)
     data = {"value": value, "numerator": None, "denominator": None, "qualitative": "", "source": source, "note": ""}
     check = check_value(indicator, data, submitting=True, has_evidence=True)
@@ -499,7 +617,10 @@ def record_computed_value(user, plan: Plan, indicator, org_unit, year: int, valu
     if obj.pk and obj.status == ValueStatus.APPROVED:
         if obj.value == data["value"]:
             return obj
-        raise NotAllowed(_("The %(y)s value is already approved (%(v)s); reopen it before recording another.") % {"y": year, "v": f"{obj.value:g}"})
+        raise NotAllowed(
+            _("The %(y)s value is already approved (%(v)s); reopen it before recording another.")
+            % {"y": year, "v": f"{obj.value:g}"}
+        )
     for name in ("value", "numerator", "denominator", "qualitative", "source", "note"):
         setattr(obj, name, data[name])
     now = timezone.now()
@@ -535,15 +656,24 @@ def review_rows(items: list[DueItem]) -> list[dict]:
 
 # ---- completeness and timeliness ---------------------------------------------------------------
 
+
 def completeness(plan: Plan, today: dt.date | None = None, year: int | None = None) -> dict[str, list[dict]]:
     """Return, per department, per lower-level unit and per action, the share of due items received and received on time (of one year, or all)."""
     today = today or dt.date.today()
-    items = DueItem.objects.counting().filter(plan=plan, due_date__lte=today).select_related("department", "org_unit", "indicator__action", "task__action")
+    items = (
+        DueItem.objects.counting()
+        .filter(plan=plan, due_date__lte=today)
+        .select_related("department", "org_unit", "indicator__action", "task__action")
+    )
     if year is not None:
         items = items.filter(year=year)
     groups: dict[str, dict] = {"department": {}, "org_unit": {}, "action": {}}
     for item in items:
-        action = (item.indicator.action if item.indicator_id else item.task.action) if (item.indicator_id or item.task_id) else None
+        action = (
+            (item.indicator.action if item.indicator_id else item.task.action)
+            if (item.indicator_id or item.task_id)
+            else None
+        )
         keys = {
             "department": (item.department_id, item.department.name) if item.department_id else None,
             "org_unit": (item.org_unit_id, item.org_unit.name) if item.department_id is None else None,
@@ -579,18 +709,29 @@ def recipients(item: DueItem):
     return [m.user for m in members.select_related("user") if m.user.email and m.user.is_active]
 
 
-def send_reminders(today: dt.date | None = None, plan: Plan | None = None, days_before: int = REMINDER_DAYS_BEFORE) -> int:
+def send_reminders(
+    today: dt.date | None = None, plan: Plan | None = None, days_before: int = REMINDER_DAYS_BEFORE
+) -> int:
     """Email reminders N days before, on the due date and when overdue; never twice for one item, person and day."""
     today = today or dt.date.today()
-    items = DueItem.objects.counting().filter(received_at__isnull=True, plan__status=PlanStatus.PUBLISHED).filter(
-        Q(due_date=today + dt.timedelta(days=days_before)) | Q(due_date=today) | Q(due_date__lt=today)
-    ).select_related("indicator", "task", "department", "org_unit", "plan")
+    items = (
+        DueItem.objects.counting()
+        .filter(received_at__isnull=True, plan__status=PlanStatus.PUBLISHED)
+        .filter(Q(due_date=today + dt.timedelta(days=days_before)) | Q(due_date=today) | Q(due_date__lt=today))
+        .select_related("indicator", "task", "department", "org_unit", "plan")
+    )
     if plan is not None:
         items = items.filter(plan=plan)
     per_person: dict[str, list[tuple[DueItem, str]]] = {}
     everything = []
     for item in items:
-        kind = ReminderKind.OVERDUE if item.due_date < today else ReminderKind.DUE_TODAY if item.due_date == today else ReminderKind.BEFORE
+        kind = (
+            ReminderKind.OVERDUE
+            if item.due_date < today
+            else ReminderKind.DUE_TODAY
+            if item.due_date == today
+            else ReminderKind.BEFORE
+        )
         everything.append((item, kind))
         for user in recipients(item):
             per_person.setdefault(user.email, []).append((item, kind))
@@ -606,7 +747,10 @@ def send_reminders(today: dt.date | None = None, plan: Plan | None = None, days_
                 continue  # already reminded today
         if not fresh:
             continue
-        lines = [f"- {item} （{item.period_label}，截止 {item.due_date:%Y-%m-%d}，{ReminderKind(kind).label}）" for item, kind in fresh]
+        lines = [
+            f"- {item} （{item.period_label}，截止 {item.due_date:%Y-%m-%d}，{ReminderKind(kind).label}）"
+            for item, kind in fresh
+        ]
         send_mail(
             subject=_("healthaction: %(n)s item(s) to report") % {"n": len(fresh)},
             message=_("The following items are due or overdue:") + "\n" + "\n".join(lines),
@@ -648,13 +792,18 @@ def send_robot_reminders(items: list[tuple[DueItem, str]], today: dt.date) -> in
         for item, kind in entries:
             try:
                 with transaction.atomic():
-                    fresh.append(ReminderLog.objects.create(due_item=item, recipient=robot.channel, kind=kind, sent_on=today))
+                    fresh.append(
+                        ReminderLog.objects.create(due_item=item, recipient=robot.channel, kind=kind, sent_on=today)
+                    )
             except IntegrityError:
                 continue
         if not fresh:
             continue
         title = _("%(n)s item(s) to report") % {"n": len(fresh)}
-        lines = [f"- {log.due_item} （{log.due_item.period_label}，截止 {log.due_item.due_date:%Y-%m-%d}，{ReminderKind(log.kind).label}）" for log in fresh]
+        lines = [
+            f"- {log.due_item} （{log.due_item.period_label}，截止 {log.due_item.due_date:%Y-%m-%d}，{ReminderKind(log.kind).label}）"
+            for log in fresh
+        ]
         text = f"### {title}\n" + "\n".join(lines)
         if robots.deliver(robot, str(title), text):
             accepted += 1

@@ -20,8 +20,10 @@ SIGNATURES = [
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
     (b"PK\x03\x04", "application/zip", ".zip"),  # .docx/.xlsx are zip packages; refined below
 ]
-OFFICE_KINDS = {"word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-                "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")}
+OFFICE_KINDS = {
+    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+}
 
 
 class UploadRejected(ValueError):
@@ -38,11 +40,16 @@ def sniff(data: bytes) -> tuple[str, str]:
                 except (zipfile.BadZipFile, OSError, EOFError):
                     raise UploadRejected(_("The file is a damaged archive."))
                 if zip_too_big(data, unpacked, MAX_UNPACKED_BYTES, MAX_ZIP_RATIO):
-                    raise UploadRejected(_("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576})
+                    raise UploadRejected(
+                        _("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.")
+                        % {"mb": unpacked // 1048576}
+                    )
                 for prefix, kind in OFFICE_KINDS.items():
                     if any(n.startswith(prefix) for n in names):
                         return kind
-                raise UploadRejected(_("Zip archives are not accepted as evidence; upload PDF, Word, Excel or image files."))
+                raise UploadRejected(
+                    _("Zip archives are not accepted as evidence; upload PDF, Word, Excel or image files.")
+                )
             return content_type, ext
     raise UploadRejected(_("Only PDF, Word (.docx), Excel (.xlsx), PNG and JPEG files are accepted as evidence."))
 
@@ -50,7 +57,9 @@ def sniff(data: bytes) -> tuple[str, str]:
 def evidence_from_upload(upload) -> dict:
     """Return the fields of an Evidence row for an uploaded file, or raise UploadRejected with a reason."""
     if upload.size > MAX_EVIDENCE_BYTES:
-        raise UploadRejected(_("“%(name)s” is larger than %(mb)s MB.") % {"name": upload.name, "mb": MAX_EVIDENCE_BYTES // 1048576})
+        raise UploadRejected(
+            _("“%(name)s” is larger than %(mb)s MB.") % {"name": upload.name, "mb": MAX_EVIDENCE_BYTES // 1048576}
+        )
     data = upload.read(MAX_EVIDENCE_BYTES + 1)
     if not data:
         raise UploadRejected(_("“%(name)s” is empty.") % {"name": upload.name})

@@ -51,7 +51,9 @@ def text_problem(value: str, field: str) -> str | None:
         return _("At most %(n)s characters (this has %(m)s).") % {"n": limit, "m": len(value)}
     bad = (_BAD_MULTILINE if field in MULTILINE else _BAD_LINE).search(value)
     if bad:
-        return _("The text contains a control character (%(c)s) that cannot be stored; retype it.") % {"c": _describe(bad.group())}
+        return _("The text contains a control character (%(c)s) that cannot be stored; retype it.") % {
+            "c": _describe(bad.group())
+        }
     return None
 
 

@@ -35,7 +35,9 @@ INBOX_HORIZON_DAYS = 60
 
 
 def BUSY_MESSAGE():  # noqa: N802 - a message, translated when shown
-    return _("The database is busy with another save right now. Nothing was saved; what you typed is kept below: press the button again.")
+    return _(
+        "The database is busy with another save right now. Nothing was saved; what you typed is kept below: press the button again."
+    )
 
 
 def is_busy(exc: Exception) -> bool:
@@ -48,7 +50,12 @@ def _visible_items(user):
 
 
 def _item(user, pk) -> DueItem:
-    item = _visible_items(user).select_related("plan__org_unit", "indicator__action", "task__action", "department", "org_unit").filter(pk=pk).first()
+    item = (
+        _visible_items(user)
+        .select_related("plan__org_unit", "indicator__action", "task__action", "department", "org_unit")
+        .filter(pk=pk)
+        .first()
+    )
     if item is None:
         raise Http404(_("No such item, or it is not yours to see."))
     return item
@@ -62,15 +69,20 @@ def inbox_states(items, today: dt.date) -> dict:
     """The inbox tabs as querysets; overdue and due soon count only items from the reporting start on."""
     counting = items.filter(history=False)
     return {
-        "overdue": counting.filter(received_at__isnull=True, due_date__lt=today).order_by("year", "half", "due_date", "pk"),
-        "due": counting.filter(received_at__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=INBOX_HORIZON_DAYS))
-        .order_by("year", "half", "due_date", "pk"),
+        "overdue": counting.filter(received_at__isnull=True, due_date__lt=today).order_by(
+            "year", "half", "due_date", "pk"
+        ),
+        "due": counting.filter(
+            received_at__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=INBOX_HORIZON_DAYS)
+        ).order_by("year", "half", "due_date", "pk"),
         "returned": items.filter(status=ValueStatus.RETURNED).order_by("year", "half", "due_date", "pk"),
         "draft": items.filter(status=ValueStatus.DRAFT).order_by("year", "half", "due_date", "pk"),
         "submitted": items.filter(status=ValueStatus.SUBMITTED).order_by("-year", "-half", "due_date", "pk"),
         "approved": items.filter(status=ValueStatus.APPROVED).order_by("-year", "-half", "due_date", "pk"),
         # earlier periods: may be entered or imported, never overdue
-        "history": items.filter(history=True, received_at__isnull=True, status="open").order_by("-year", "-half", "due_date", "pk"),
+        "history": items.filter(history=True, received_at__isnull=True, status="open").order_by(
+            "-year", "-half", "due_date", "pk"
+        ),
     }
 
 
@@ -95,10 +107,21 @@ def inbox(request):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("group", None)
-    return render(request, "collection/inbox.html", {
-        "groups": counts, "current": current, "items": page.object_list, "page": page, "today": today,
-        "filter": filtered, "query": query.urlencode(), "plan": plan, **extra,
-    })
+    return render(
+        request,
+        "collection/inbox.html",
+        {
+            "groups": counts,
+            "current": current,
+            "items": page.object_list,
+            "page": page,
+            "today": today,
+            "filter": filtered,
+            "query": query.urlencode(),
+            "plan": plan,
+            **extra,
+        },
+    )
 
 
 def _form_for(item, data=None, files=None, initial=None):
@@ -112,7 +135,15 @@ def _initial(obj) -> dict:
         return {"version": 0}
     if hasattr(obj, "progress"):
         return {"progress": obj.progress, "text": obj.text, "version": obj.version}
-    return {"value": obj.value, "numerator": obj.numerator, "denominator": obj.denominator, "qualitative": obj.qualitative, "source": obj.source, "note": obj.note, "version": obj.version}
+    return {
+        "value": obj.value,
+        "numerator": obj.numerator,
+        "denominator": obj.denominator,
+        "qualitative": obj.qualitative,
+        "source": obj.source,
+        "note": obj.note,
+        "version": obj.version,
+    }
 
 
 @login_required
@@ -140,10 +171,16 @@ def item_detail(request, pk: int):
             if files is not None:
                 try:
                     with transaction.atomic():
-                        saved, check = services.save_submission(request.user, item, data, submit=submit, expected_version=version, evidence_count=len(files))
+                        saved, check = services.save_submission(
+                            request.user, item, data, submit=submit, expected_version=version, evidence_count=len(files)
+                        )
                         if check.ok:
                             for f in files:
-                                Evidence.objects.create(uploaded_by=request.user, **{"value" if item.kind == DueKind.INDICATOR_VALUE else "task_report": saved}, **f)
+                                Evidence.objects.create(
+                                    uploaded_by=request.user,
+                                    **{"value" if item.kind == DueKind.INDICATOR_VALUE else "task_report": saved},
+                                    **f,
+                                )
                     for name, errors in check.errors.items():
                         for error in errors:
                             form.add_error(name if name in form.fields else None, error)
@@ -164,11 +201,20 @@ def item_detail(request, pk: int):
         obj = services.submission_for(item)
     context = {
         # the form (save draft / submit) is for the department or area that owes the item; the office reviews it
-        "item": item, "obj": obj, "form": form, "can_report": scopes.owes(request.user, item) and (obj is None or obj.status != ValueStatus.APPROVED),
-        "can_reopen": obj is not None and obj.pk is not None and obj.status == ValueStatus.APPROVED and scopes.is_office(request.user, item.plan),
+        "item": item,
+        "obj": obj,
+        "form": form,
+        "can_report": scopes.owes(request.user, item) and (obj is None or obj.status != ValueStatus.APPROVED),
+        "can_reopen": obj is not None
+        and obj.pk is not None
+        and obj.status == ValueStatus.APPROVED
+        and scopes.is_office(request.user, item.plan),
         "can_review": scopes.can_review(request.user, item) and obj is not None and obj.status == ValueStatus.SUBMITTED,
-        "review_form": ReviewForm(initial={"version": obj.version if obj else None}), "history": services.history(obj) if obj and obj.pk else [], "conflict": conflict,
-        "evidence": list(obj.evidence.all()) if obj and obj.pk else [], "targets": list(item.indicator.targets.all()) if item.indicator_id else [],
+        "review_form": ReviewForm(initial={"version": obj.version if obj else None}),
+        "history": services.history(obj) if obj and obj.pk else [],
+        "conflict": conflict,
+        "evidence": list(obj.evidence.all()) if obj and obj.pk else [],
+        "targets": list(item.indicator.targets.all()) if item.indicator_id else [],
     }
     return render(request, "collection/item.html", context, status=409 if conflict else 503 if busy else 200)
 
@@ -187,7 +233,9 @@ def autosave(request, pk: int):
     if obj is not None and obj.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
         return HttpResponse(_("Not autosaved: the item is already submitted."))
     try:
-        saved, check = services.save_submission(request.user, item, data, submit=False, expected_version=form.cleaned_data.get("version"))
+        saved, check = services.save_submission(
+            request.user, item, data, submit=False, expected_version=form.cleaned_data.get("version")
+        )
     except services.Conflict as exc:
         return HttpResponse(str(exc), status=409)
     except services.NotAllowed as exc:
@@ -212,7 +260,13 @@ def review_item(request, pk: int):
     form.is_valid()
     approve = request.POST.get("action") == "approve"
     try:
-        services.review(request.user, item, approve=approve, comment=form.cleaned_data.get("comment") or "", expected_version=form.cleaned_data.get("version"))
+        services.review(
+            request.user,
+            item,
+            approve=approve,
+            comment=form.cleaned_data.get("comment") or "",
+            expected_version=form.cleaned_data.get("version"),
+        )
     except services.NotAllowed as exc:
         if not scopes.can_review(request.user, item):
             raise PermissionDenied(str(exc))
@@ -240,7 +294,12 @@ def reopen_item(request, pk: int):
     form = ReviewForm(request.POST)
     form.is_valid()
     try:
-        services.reopen(request.user, item, comment=form.cleaned_data.get("comment") or "", expected_version=form.cleaned_data.get("version"))
+        services.reopen(
+            request.user,
+            item,
+            comment=form.cleaned_data.get("comment") or "",
+            expected_version=form.cleaned_data.get("version"),
+        )
     except (services.NotAllowed, services.Conflict) as exc:
         messages.error(request, str(exc))
     else:
@@ -256,17 +315,27 @@ def review_queue(request):
     if plan is not None:
         items = items.filter(plan=plan)
     items = items.filter(scopes.review_filter(request.user))
-    filtered = DueItemFilter(request.GET or None, queryset=items.select_related("indicator", "task", "department", "org_unit", "plan"))
+    filtered = DueItemFilter(
+        request.GET or None, queryset=items.select_related("indicator", "task", "department", "org_unit", "plan")
+    )
     qs = (filtered.qs if filtered.is_bound and filtered.is_valid() else filtered.queryset).order_by("due_date", "pk")
     page = Paginator(qs, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = services.review_rows(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "collection/review.html", {"rows": rows, "page": page, "filter": filtered, "query": query.urlencode(), "plan": plan})
+    return render(
+        request,
+        "collection/review.html",
+        {"rows": rows, "page": page, "filter": filtered, "query": query.urlencode(), "plan": plan},
+    )
 
 
 def _scope_choice(request):
-    plan_id, department_id, unit_id = int_param(request.GET, "plan"), int_param(request.GET, "department"), int_param(request.GET, "org_unit")
+    plan_id, department_id, unit_id = (
+        int_param(request.GET, "plan"),
+        int_param(request.GET, "department"),
+        int_param(request.GET, "org_unit"),
+    )
     plans = scopes.visible_plans(request.user, Plan.objects.select_related("org_unit"))
     if plan_id is not None:
         plan = remember(request, plans.filter(pk=plan_id).first())
@@ -289,7 +358,9 @@ def excel_page(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > excel.MAX_UPLOAD_BYTES:
-                form.add_error("file", _("The file is larger than %(n)s MB.") % {"n": excel.MAX_UPLOAD_BYTES // 1048576})
+                form.add_error(
+                    "file", _("The file is larger than %(n)s MB.") % {"n": excel.MAX_UPLOAD_BYTES // 1048576}
+                )
             else:
                 try:
                     result = excel.import_workbook(request.user, upload.read(), upload.name)
@@ -306,12 +377,22 @@ def excel_page(request):
                     (folder / f"{token}-{request.user.pk}.xlsx").write_bytes(result.annotated)
                     result.token = token
                 if not result.errors:
-                    messages.success(request, _("%(saved)s rows submitted, %(same)s unchanged.") % {"saved": result.saved, "same": result.unchanged})
-    departments = Department.objects.filter(pk__in=[m.department_id for m in scopes.memberships(request.user) if m.department_id])
+                    messages.success(
+                        request,
+                        _("%(saved)s rows submitted, %(same)s unchanged.")
+                        % {"saved": result.saved, "same": result.unchanged},
+                    )
+    departments = Department.objects.filter(
+        pk__in=[m.department_id for m in scopes.memberships(request.user) if m.department_id]
+    )
     if plan and scopes.is_office(request.user, plan):
         departments = Department.objects.filter(due_items__plan=plan).distinct()
     units = scopes.excel_units(request.user, plan) if plan else OrgUnit.objects.none()
-    return render(request, "collection/excel.html", {"form": form, "result": result, "plan": plan, "departments": departments, "units": units})
+    return render(
+        request,
+        "collection/excel.html",
+        {"form": form, "result": result, "plan": plan, "departments": departments, "units": units},
+    )
 
 
 @login_required
@@ -319,10 +400,17 @@ def excel_template(request):
     plan, department, org_unit = _scope_choice(request)
     if plan is None:
         raise Http404(_("No published plan."))
-    items = excel.template_items(request.user, plan, department=department, org_unit=org_unit, history=request.GET.get("history") == "1")
+    items = excel.template_items(
+        request.user, plan, department=department, org_unit=org_unit, history=request.GET.get("history") == "1"
+    )
     data = excel.build_template(items)
     name = f"template-{(department or org_unit or plan.org_unit).name}.xlsx"
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required
@@ -341,12 +429,25 @@ def evidence_download(request, pk: int):
     subject = evidence.value or evidence.task_report
     visible = _visible_items(request.user)
     if evidence.value_id:
-        allowed = visible.filter(indicator_id=subject.indicator_id, org_unit_id=subject.org_unit_id, year=subject.year).exists()
+        allowed = visible.filter(
+            indicator_id=subject.indicator_id, org_unit_id=subject.org_unit_id, year=subject.year
+        ).exists()
     else:
-        allowed = visible.filter(task_id=subject.task_id, department_id=subject.department_id, org_unit_id=subject.org_unit_id, year=subject.year, half=subject.half).exists()
+        allowed = visible.filter(
+            task_id=subject.task_id,
+            department_id=subject.department_id,
+            org_unit_id=subject.org_unit_id,
+            year=subject.year,
+            half=subject.half,
+        ).exists()
     if not allowed:
         raise Http404
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -359,10 +460,16 @@ def completeness_page(request):
         plan = remember(request, plans.filter(pk=plan_id).first())
     else:
         chosen = current_plan(request, published=True)  # kept in the session; a newer plan does not take over
-        plan = (plans.filter(pk=chosen.pk).first() if chosen else None) or plans.filter(status=PlanStatus.PUBLISHED).order_by("-pk").first()
+        plan = (plans.filter(pk=chosen.pk).first() if chosen else None) or plans.filter(
+            status=PlanStatus.PUBLISHED
+        ).order_by("-pk").first()
     if plan is None:
         raise Http404(_("No such plan, or it is not yours to see."))
-    return render(request, "collection/completeness.html", {"plan": plan, "tables": services.completeness(plan), "is_office": scopes.is_office(request.user, plan)})
+    return render(
+        request,
+        "collection/completeness.html",
+        {"plan": plan, "tables": services.completeness(plan), "is_office": scopes.is_office(request.user, plan)},
+    )
 
 
 @login_required
@@ -374,6 +481,8 @@ def send_reminders_now(request):
     count = services.send_reminders(plan=plan)
     messages.success(request, _("Reminders sent to %(n)s people.") % {"n": count})
     target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("collection:completeness") + f"?plan={plan.pk}"
     return redirect(target)

@@ -58,13 +58,17 @@ def _excluded(label: str, excluded: list[str]) -> bool:
 def data_models(excluded: list[str] = NOT_DATA):
     """Every concrete model with a table of its own (many-to-many tables included), in label order."""
     models = [m for m in apps.get_models(include_auto_created=True) if not m._meta.proxy and m._meta.managed]
-    return sorted((m for m in models if not _excluded(m._meta.label_lower, excluded)), key=lambda m: m._meta.label_lower)
+    return sorted(
+        (m for m in models if not _excluded(m._meta.label_lower, excluded)), key=lambda m: m._meta.label_lower
+    )
 
 
 def table_counts(excluded: list[str] = EXCLUDE) -> dict[str, int]:
     existing = set(connection.introspection.table_names())
-    return {m._meta.label_lower: (m._base_manager.count() if m._meta.db_table in existing else 0)
-            for m in data_models(excluded)}
+    return {
+        m._meta.label_lower: (m._base_manager.count() if m._meta.db_table in existing else 0)
+        for m in data_models(excluded)
+    }
 
 
 def default_path(folder: Path | None = None) -> Path:
@@ -95,8 +99,10 @@ def _pg_env() -> tuple[list[str], dict]:
 def _pg_tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
-        raise BackupError(f"{name} was not found: install PostgreSQL's client tools (Debian: apt-get install "
-                          f"postgresql-client) or use `healthaction backup --portable`, which needs none.")
+        raise BackupError(
+            f"{name} was not found: install PostgreSQL's client tools (Debian: apt-get install "
+            f"postgresql-client) or use `healthaction backup --portable`, which needs none."
+        )
     return path
 
 
@@ -119,6 +125,7 @@ def _sqlite_copy(db_file: Path) -> None:
 
 
 # ---- writing ------------------------------------------------------------------------------------------------
+
 
 def _encode(value):
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
@@ -146,7 +153,9 @@ def _write_tables(zf: zipfile.ZipFile, members: dict) -> dict[str, int]:
                 data = line.encode()
                 out.write(data), digest.update(data)
                 size += len(data)
-            rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in fields]).iterator(chunk_size=BATCH)
+            rows = (
+                model._base_manager.order_by("pk").values_list(*[f.attname for f in fields]).iterator(chunk_size=BATCH)
+            )
             for row in rows:
                 data = (json.dumps([_encode(v) for v in row]) + "\n").encode()  # ASCII escapes: any string survives
                 out.write(data), digest.update(data)
@@ -166,8 +175,10 @@ def write_backup(output: Path, portable: bool = False) -> Path:
     mode = "portable" if portable else vendor
     members: dict[str, dict] = {}
     partial = output.with_name(output.name + ".partial")
-    with tempfile.TemporaryDirectory(dir=output.parent) as tmp, \
-            zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+    with (
+        tempfile.TemporaryDirectory(dir=output.parent) as tmp,
+        zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+    ):
         if mode == "portable":
             with transaction.atomic():  # one consistent snapshot on PostgreSQL
                 counts = _write_tables(zf, members)
@@ -179,9 +190,21 @@ def write_backup(output: Path, portable: bool = False) -> Path:
             else:
                 db_file, member = Path(tmp) / PG_MEMBER, PG_MEMBER
                 args, env = _pg_env()
-                result = subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                                         *args, "--file", str(db_file), connection.settings_dict["NAME"]],
-                                        env=env, capture_output=True, text=True)
+                result = subprocess.run(
+                    [
+                        _pg_tool("pg_dump"),
+                        "--format=custom",
+                        "--no-owner",
+                        "--no-privileges",
+                        *args,
+                        "--file",
+                        str(db_file),
+                        connection.settings_dict["NAME"],
+                    ],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                )
                 if result.returncode:
                     raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
             members[member] = {"sha256": _sha256(db_file), "size": db_file.stat().st_size}
@@ -192,8 +215,14 @@ def write_backup(output: Path, portable: bool = False) -> Path:
                 name = f"media/{path.relative_to(media).as_posix()}"
                 members[name] = {"sha256": _sha256(path), "size": path.stat().st_size}
                 zf.write(path, name)
-        manifest = {"format": FORMAT, "version": VERSION, "mode": mode, "created": timezone.now().isoformat(),
-                    "counts": counts, "members": members}
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "mode": mode,
+            "created": timezone.now().isoformat(),
+            "counts": counts,
+            "members": members,
+        }
         zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     partial.replace(output)
     return output
@@ -201,11 +230,19 @@ def write_backup(output: Path, portable: bool = False) -> Path:
 
 # ---- checking -----------------------------------------------------------------------------------------------
 
+
 def _safe_name(name: str) -> bool:
     path = PurePosixPath(name)
-    return (bool(name) and "\\" not in name and "\x00" not in name and not path.is_absolute()
-            and ".." not in path.parts and "." not in path.parts and ":" not in path.parts[0]
-            and path.as_posix() == name)
+    return (
+        bool(name)
+        and "\\" not in name
+        and "\x00" not in name
+        and not path.is_absolute()
+        and ".." not in path.parts
+        and "." not in path.parts
+        and ":" not in path.parts[0]
+        and path.as_posix() == name
+    )
 
 
 def verify(archive: Path) -> dict:
@@ -226,8 +263,10 @@ def verify(archive: Path) -> dict:
         except ValueError as exc:
             raise BackupError(f"{archive} is not a healthaction backup: unreadable manifest ({exc})")
         if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-            raise BackupError(f"{archive} is not a healthaction backup of this version "
-                              f"({manifest.get('format')!r} version {manifest.get('version')!r})")
+            raise BackupError(
+                f"{archive} is not a healthaction backup of this version "
+                f"({manifest.get('format')!r} version {manifest.get('version')!r})"
+            )
         members = manifest.get("members", {})
         for name in names + list(members):
             if not _safe_name(name):
@@ -235,14 +274,19 @@ def verify(archive: Path) -> dict:
         mode = manifest.get("mode")
         expected_db = {"sqlite": SQLITE_MEMBER, "postgresql": PG_MEMBER}.get(mode)
         for name in members:
-            if not (name.startswith("media/") or name == expected_db
-                    or (mode == "portable" and name.startswith(TABLES) and name.endswith(".jsonl"))):
+            if not (
+                name.startswith("media/")
+                or name == expected_db
+                or (mode == "portable" and name.startswith(TABLES) and name.endswith(".jsonl"))
+            ):
                 raise BackupError(f"unexpected member in backup: {name!r}; nothing was restored")
         extra = set(names) - set(members) - {MANIFEST}
         missing = set(members) - set(names)
         if extra or missing:
-            raise BackupError(f"the backup's contents do not match its manifest (extra: {sorted(extra)[:5]}, "
-                              f"missing: {sorted(missing)[:5]}); nothing was restored")
+            raise BackupError(
+                f"the backup's contents do not match its manifest (extra: {sorted(extra)[:5]}, "
+                f"missing: {sorted(missing)[:5]}); nothing was restored"
+            )
         for info in infos:
             if info.filename == MANIFEST:
                 continue
@@ -266,6 +310,7 @@ def database_is_empty() -> bool:
 
 
 # ---- restoring ----------------------------------------------------------------------------------------------
+
 
 def _decoder(field):
     kind = field.get_internal_type()
@@ -298,7 +343,9 @@ def _load_tables(zf: zipfile.ZipFile, names: list[str]) -> None:
                 decoders = [_decoder(fl) for fl in fields]
                 sql = "INSERT INTO {} ({}) VALUES ({})".format(
                     connection.ops.quote_name(model._meta.db_table),
-                    ", ".join(connection.ops.quote_name(fl.column) for fl in fields), ", ".join(["%s"] * len(fields)))
+                    ", ".join(connection.ops.quote_name(fl.column) for fl in fields),
+                    ", ".join(["%s"] * len(fields)),
+                )
                 batch = []
                 for line in f:
                     row = json.loads(line)
@@ -320,20 +367,25 @@ def restore(archive: Path, stdout=None) -> dict:
     manifest = verify(archive)
     mode, vendor = manifest["mode"], connection.vendor
     if mode in ("sqlite", "postgresql") and mode != vendor:
-        raise BackupError(f"this is a {mode} backup and the database is {vendor}: make a portable backup "
-                          "(`healthaction backup --portable`) to move between database kinds")
+        raise BackupError(
+            f"this is a {mode} backup and the database is {vendor}: make a portable backup "
+            "(`healthaction backup --portable`) to move between database kinds"
+        )
     if mode == "portable":
         call_command("migrate", verbosity=0, interactive=False)
     if not database_is_empty():
-        raise BackupError("The database is not empty: restore only into an empty database (create a new one, "
-                          "or drop and recreate it, then run `healthaction restore` again). Nothing was changed.")
+        raise BackupError(
+            "The database is not empty: restore only into an empty database (create a new one, "
+            "or drop and recreate it, then run `healthaction restore` again). Nothing was changed."
+        )
     media = Path(settings.MEDIA_ROOT)
     media_names = sorted(n for n in manifest["members"] if n.startswith("media/"))
     for name in media_names:
         target = media / Path(*PurePosixPath(name).parts[1:])
         if target.exists() and _sha256(target) != manifest["members"][name]["sha256"]:
-            raise BackupError(f"{target} exists with other content; move the media folder away first. "
-                              "Nothing was changed.")
+            raise BackupError(
+                f"{target} exists with other content; move the media folder away first. Nothing was changed."
+            )
     media.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=media.parent, prefix=".restore-") as tmp, zipfile.ZipFile(archive) as zf:
         staging = Path(tmp)
@@ -362,10 +414,24 @@ def restore(archive: Path, stdout=None) -> dict:
                 shutil.copyfileobj(src, dst, CHUNK)
             args, env = _pg_env()
             connection.close()  # our own idle connection must not hold locks on the tables being replaced
-            result = subprocess.run([_pg_tool("pg_restore"), "--single-transaction", "--exit-on-error", "--clean",
-                                     "--if-exists", "--no-owner", "--no-privileges", *args,
-                                     "--dbname", connection.settings_dict["NAME"], str(db_file)],
-                                    env=env, capture_output=True, text=True)
+            result = subprocess.run(
+                [
+                    _pg_tool("pg_restore"),
+                    "--single-transaction",
+                    "--exit-on-error",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    *args,
+                    "--dbname",
+                    connection.settings_dict["NAME"],
+                    str(db_file),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if result.returncode:
                 raise BackupError(f"pg_restore failed, nothing was changed: {result.stderr.strip()[-2000:]}")
         for name in media_names:

@@ -157,6 +157,8 @@ class JobStatus(ChoiceSet):
 
     UNFINISHED = (QUEUED, RUNNING)
     FINISHED = (DONE, FAILED)
+
+
 class RobotKind(models.TextChoices):
     """Group-robot webhooks that reminders can be posted to besides email."""
 

@@ -21,7 +21,7 @@ def text_color(background: str) -> str:
     """
     channels = []
     for i in (1, 3, 5):
-        c = int(background[i:i + 2], 16) / 255
+        c = int(background[i : i + 2], 16) / 255
         channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
     luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
     dark = 0.0149  # luminance of #1b1b1b, the page's text colour

@@ -72,7 +72,8 @@ class Progress:
 
     def __call__(self, percent: int, message: str = "") -> None:
         Job.objects.filter(pk=self.job.pk, status=Job.RUNNING).update(
-            progress=max(0, min(100, percent)), message=message, heartbeat_at=timezone.now())
+            progress=max(0, min(100, percent)), message=message, heartbeat_at=timezone.now()
+        )
 
 
 def _immediate(task) -> bool:
@@ -102,8 +103,14 @@ def start(task, *, kind: str, user=None, lock_key: str = "", **params) -> Job:
             existing = Job.objects.filter(lock_key=lock_key, status__in=Job.ACTIVE).order_by("pk").first()
             if existing is not None:
                 return existing
-        job = Job.objects.create(kind=kind, user=user, task_path=task.module_path, params=params, lock_key=lock_key,
-                                 language=translation.get_language() or "")
+        job = Job.objects.create(
+            kind=kind,
+            user=user,
+            task_path=task.module_path,
+            params=params,
+            lock_key=lock_key,
+            language=translation.get_language() or "",
+        )
     if _immediate(task):
         # runs in place, in this transaction: it sees the Job row without waiting for a commit
         _enqueue(job.pk, task, params)
@@ -128,7 +135,8 @@ def requeue(job: Job, run_after: dt.datetime | None = None) -> None:
 def _claim(job_id: int) -> Job | None:
     now = timezone.now()
     changed = Job.objects.filter(pk=job_id, status=Job.QUEUED).update(
-        status=Job.RUNNING, worker_id=worker_id(), started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
+        status=Job.RUNNING, worker_id=worker_id(), started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
+    )
     return Job.objects.get(pk=job_id) if changed == 1 else None
 
 
@@ -150,7 +158,8 @@ def release(job: Job) -> None:
 
 def _finish(job: Job, status: str, message: str, **fields) -> None:
     Job.objects.filter(pk=job.pk, status=Job.RUNNING, worker_id=job.worker_id).update(
-        status=status, message=message[:5000], finished_at=timezone.now(), **fields)
+        status=status, message=message[:5000], finished_at=timezone.now(), **fields
+    )
 
 
 def execute(job_id: int, body: Callable[..., Outcome], **params) -> str:
@@ -171,7 +180,11 @@ def _execute(job_id: int, body: Callable[..., Outcome], params: dict) -> str:
             return Job.FAILED
         # someone else holds the lock: wait our turn rather than run two at once
         Job.objects.filter(pk=job.pk, status=Job.RUNNING).update(
-            status=Job.QUEUED, worker_id="", attempts=F("attempts") - 1, message=_("Waiting for the running job to finish…"))
+            status=Job.QUEUED,
+            worker_id="",
+            attempts=F("attempts") - 1,
+            message=_("Waiting for the running job to finish…"),
+        )
         requeue(job, run_after=timezone.now() + dt.timedelta(seconds=LOCK_RETRY_SECONDS))
         return "waiting"
     try:
@@ -215,14 +228,22 @@ def sweep(now: dt.datetime | None = None) -> list[int]:
             changes = {"status": Job.QUEUED, "worker_id": "", "progress": 0, "message": message}
         else:
             message = _("The worker running this job stopped (restart or crash) %(n)s times; the job was given up.") % {
-                "n": job.attempts}
+                "n": job.attempts
+            }
             changes = {"status": Job.FAILED, "message": message, "finished_at": now}
-        taken = Job.objects.filter(pk=job.pk, status=Job.RUNNING, heartbeat_at=job.heartbeat_at,
-                                   worker_id=job.worker_id).update(**changes)
+        taken = Job.objects.filter(
+            pk=job.pk, status=Job.RUNNING, heartbeat_at=job.heartbeat_at, worker_id=job.worker_id
+        ).update(**changes)
         if taken != 1:
             continue
-        log.warning("job %s (%s) of worker %s had no heartbeat since %s: %s", job.pk, job.kind, job.worker_id,
-                    job.heartbeat_at, "queued again" if retry else "failed")
+        log.warning(
+            "job %s (%s) of worker %s had no heartbeat since %s: %s",
+            job.pk,
+            job.kind,
+            job.worker_id,
+            job.heartbeat_at,
+            "queued again" if retry else "failed",
+        )
         release(job)
         _fail_task_row(job.task_id, now)
         if retry:
@@ -239,8 +260,11 @@ def _fail_task_row(task_id: str, now: dt.datetime) -> None:
 
     try:
         DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
-            status="FAILED", finished_at=now, exception_class_path="healthaction.core.jobs.WorkerLost",
-            traceback="the worker process stopped without finishing this task")
+            status="FAILED",
+            finished_at=now,
+            exception_class_path="healthaction.core.jobs.WorkerLost",
+            traceback="the worker process stopped without finishing this task",
+        )
     except Exception:  # a malformed id from an older row: nothing to mark
         log.debug("could not mark task row %s failed", task_id, exc_info=True)
 

@@ -26,14 +26,16 @@ class Registry(dict):
         raise TypeError("Registry stores cannot be removed")
 
 
-registry = Registry({
-    # name → callable(user, today, group) returning what the inbox shows beside the group; each goes under its name
-    # in the page context
-    "inbox_sources": {},
-    # name → callable(plan, year) returning ({org_unit_id: share}, {department_id: share}), shares 0…1,
-    # for an assessment component whose weight the plan's AssessmentScheme sets (<name>_weight)
-    "assessment_components": {},
-})
+registry = Registry(
+    {
+        # name → callable(user, today, group) returning what the inbox shows beside the group; each goes under its name
+        # in the page context
+        "inbox_sources": {},
+        # name → callable(plan, year) returning ({org_unit_id: share}, {department_id: share}), shares 0…1,
+        # for an assessment component whose weight the plan's AssessmentScheme sets (<name>_weight)
+        "assessment_components": {},
+    }
+)
 
 
 def register(store: str, name: str) -> Callable:

@@ -32,7 +32,9 @@ TASKS = {
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _SPEC = re.compile(
     r"^\s*(?:(?P<daily>daily)\s+(?P<dt>\d{1,2}:\d{2})|(?P<weekly>weekly)\s+(?P<day>[a-z]{3})\s+(?P<wt>\d{1,2}:\d{2})"
-    r"|every\s+(?P<n>\d+)\s*(?:m|min|minutes?))\s*$", re.I)
+    r"|every\s+(?P<n>\d+)\s*(?:m|min|minutes?))\s*$",
+    re.I,
+)
 
 
 class ScheduleError(ValueError):
@@ -45,8 +47,9 @@ def latest_slot(spec: str, now: dt.datetime) -> tuple[str, dt.datetime, dt.timed
         return None
     m = _SPEC.match(spec)
     if not m:
-        raise ScheduleError(f"cannot read schedule {spec!r}: use 'daily 07:30', 'weekly sun 03:00', "
-                            "'every 15 minutes' or 'off'")
+        raise ScheduleError(
+            f"cannot read schedule {spec!r}: use 'daily 07:30', 'weekly sun 03:00', 'every 15 minutes' or 'off'"
+        )
     local = timezone.localtime(now)
     grace = dt.timedelta(hours=float(getattr(settings, "SCHEDULE_GRACE_HOURS", 6)))
     if m["n"]:

@@ -57,7 +57,9 @@ def demo_accounts_with_demo_password() -> list[str]:
             continue
         accounts += [listed] if isinstance(listed, tuple) else list(listed)
     found = []
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=[a[0] for a in accounts], is_active=True)}
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=[a[0] for a in accounts], is_active=True)
+    }
     for username, password, *_ in accounts:
         user = users.get(username)
         if user is not None and user.check_password(password):
@@ -78,5 +80,8 @@ def refuse_demo_passwords() -> None:
     if found:
         raise CommandError(
             "Refusing to start: these demo accounts still have their published demo passwords: "
-            + ", ".join(found) + ". Set new passwords (`healthaction changepassword USERNAME`) or deactivate them in "
-            "/admin/, or run the demo on purpose with HEALTHACTION_DEMO=1 (./scripts/demo does).", returncode=3)
+            + ", ".join(found)
+            + ". Set new passwords (`healthaction changepassword USERNAME`) or deactivate them in "
+            "/admin/, or run the demo on purpose with HEALTHACTION_DEMO=1 (./scripts/demo does).",
+            returncode=3,
+        )

@@ -15,7 +15,7 @@ def _backup(job, progress) -> jobs.Outcome:
     folder = Path(settings.VAR_DIR) / "backups"
     path = backup.write_backup(backup.default_path(folder))
     # keep the newest BACKUP_KEEP scheduled backups; hand-made ones elsewhere are never touched
-    old = sorted(folder.glob("healthaction-*.zip"))[:-settings.BACKUP_KEEP or None]
+    old = sorted(folder.glob("healthaction-*.zip"))[: -settings.BACKUP_KEEP or None]
     for stale in old:
         stale.unlink(missing_ok=True)
     return jobs.Outcome(_("Backup written to %(path)s.") % {"path": path})

@@ -55,17 +55,33 @@ class Housekeeper(threading.Thread):
                 connection.close()
 
 
-def run(*, worker_id: str | None = None, interval: float = 1.0, run_schedule: bool = True,
-        max_tasks: int | None = None, batch: bool = False) -> None:
+def run(
+    *,
+    worker_id: str | None = None,
+    interval: float = 1.0,
+    run_schedule: bool = True,
+    max_tasks: int | None = None,
+    batch: bool = False,
+) -> None:
     worker_id = worker_id or new_worker_id()
     jobs.WORKER_ID = worker_id
-    log.info("worker %s started (schedule %s)", worker_id, "on" if run_schedule and settings.SCHEDULE_ENABLED else "off")
+    log.info(
+        "worker %s started (schedule %s)", worker_id, "on" if run_schedule and settings.SCHEDULE_ENABLED else "off"
+    )
     # jobs of a worker that died before this one started are found at once, not after the first sweep interval
     jobs.sweep()
     housekeeper = Housekeeper(worker_id, run_schedule and settings.SCHEDULE_ENABLED)
     housekeeper.start()
-    worker = Worker(queue_names=["*"], interval=interval, batch=batch, backend_name="default", startup_delay=False,
-                    max_tasks=max_tasks, worker_id=worker_id, excluded_queue_names=[])
+    worker = Worker(
+        queue_names=["*"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
     worker.configure_signals()
     try:
         worker.run()

@@ -67,10 +67,26 @@ def _task_reports(plan: Plan) -> None:
                 for half in (1, 2):
                     if (year, half) == (2025, 2) or rng.random() < 0.12:
                         continue
-                    progress = rng.choice([TaskProgress.DONE, TaskProgress.IN_PROGRESS, TaskProgress.IN_PROGRESS, TaskProgress.DELAYED])
-                    submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([2, 8, 14, 20]), 10, tzinfo=dt.timezone.utc)
-                    reports.append(TaskReport(task=task, department_id=td.department_id, org_unit=plan.org_unit, year=year, half=half, progress=progress,
-                                              text=TASK_TEXTS[progress], status=ValueStatus.APPROVED, submitted_at=submitted, approved_at=submitted + dt.timedelta(days=2)))
+                    progress = rng.choice(
+                        [TaskProgress.DONE, TaskProgress.IN_PROGRESS, TaskProgress.IN_PROGRESS, TaskProgress.DELAYED]
+                    )
+                    submitted = dt.datetime(
+                        year, 6 if half == 1 else 12, rng.choice([2, 8, 14, 20]), 10, tzinfo=dt.timezone.utc
+                    )
+                    reports.append(
+                        TaskReport(
+                            task=task,
+                            department_id=td.department_id,
+                            org_unit=plan.org_unit,
+                            year=year,
+                            half=half,
+                            progress=progress,
+                            text=TASK_TEXTS[progress],
+                            status=ValueStatus.APPROVED,
+                            submitted_at=submitted,
+                            approved_at=submitted + dt.timedelta(days=2),
+                        )
+                    )
         if task.all_lower_units:
             for county in plan.org_unit.children.all():
                 rng = random.Random(f"task/{task.pk}/{county.code}")
@@ -79,9 +95,23 @@ def _task_reports(plan: Plan) -> None:
                         if (year, half) == (2025, 2) or rng.random() < 0.15:
                             continue
                         progress = rng.choice([TaskProgress.DONE, TaskProgress.IN_PROGRESS, TaskProgress.DELAYED])
-                        submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([5, 12, 18]), 10, tzinfo=dt.timezone.utc)
-                        reports.append(TaskReport(task=task, department=None, org_unit=county, year=year, half=half, progress=progress, text=TASK_TEXTS[progress],
-                                                  status=ValueStatus.APPROVED, submitted_at=submitted, approved_at=submitted + dt.timedelta(days=2)))
+                        submitted = dt.datetime(
+                            year, 6 if half == 1 else 12, rng.choice([5, 12, 18]), 10, tzinfo=dt.timezone.utc
+                        )
+                        reports.append(
+                            TaskReport(
+                                task=task,
+                                department=None,
+                                org_unit=county,
+                                year=year,
+                                half=half,
+                                progress=progress,
+                                text=TASK_TEXTS[progress],
+                                status=ValueStatus.APPROVED,
+                                submitted_at=submitted,
+                                approved_at=submitted + dt.timedelta(days=2),
+                            )
+                        )
     TaskReport.objects.bulk_create(reports, batch_size=2000)
 
 
@@ -98,7 +128,11 @@ def plan_data() -> dict:
                 if target is None:
                     continue
                 target.pop("unit", None)
-                if target["kind"] == "relative" and target["base_year"] is None and not target["change_unit"].endswith("/yr"):
+                if (
+                    target["kind"] == "relative"
+                    and target["base_year"] is None
+                    and not target["change_unit"].endswith("/yr")
+                ):
                     target["base_year"] = BASE_YEAR if year == 2022 else 2022
                 targets.append({"year": year, **target})
             direction = infer_direction(ind_name, targets, baseline)
@@ -153,11 +187,35 @@ def plan_data() -> dict:
         },
         "departments": [{"name": n, "aliases": a} for n, a in content.DEPARTMENTS.items()],
         "reporting_cycles": [
-            {"key": "task-progress", "name": "任务进展半年报", "kind": "task_progress", "frequency": "semiannual", "due_dates": ["06-15", "12-15"], "source_text": ""},
-            {"key": "indicator-values", "name": "指标年度监测", "kind": "indicator_value", "frequency": "annual", "due_dates": ["06-05"], "source_text": ""},
-            {"key": "monitoring-report", "name": "年度监测评估报告", "kind": "monitoring_report", "frequency": "annual", "due_dates": ["06-05"], "source_text": ""},
+            {
+                "key": "task-progress",
+                "name": "任务进展半年报",
+                "kind": "task_progress",
+                "frequency": "semiannual",
+                "due_dates": ["06-15", "12-15"],
+                "source_text": "",
+            },
+            {
+                "key": "indicator-values",
+                "name": "指标年度监测",
+                "kind": "indicator_value",
+                "frequency": "annual",
+                "due_dates": ["06-05"],
+                "source_text": "",
+            },
+            {
+                "key": "monitoring-report",
+                "name": "年度监测评估报告",
+                "kind": "monitoring_report",
+                "frequency": "annual",
+                "due_dates": ["06-05"],
+                "source_text": "",
+            },
         ],
-        "actions": [{"number": n, "name": name, "lead_department": lead, "source": {"lines": None, "text": ""}} for n, name, lead, _ in content.ACTIONS],
+        "actions": [
+            {"number": n, "name": name, "lead_department": lead, "source": {"lines": None, "text": ""}}
+            for n, name, lead, _ in content.ACTIONS
+        ],
         "indicators": indicators,
         "tasks": tasks,
         "roster": [],
@@ -167,14 +225,20 @@ def plan_data() -> dict:
 
 def _reported(rng: random.Random, year: int) -> dict:
     """Return submission and approval times around the 06-05 deadline of the following year (a few late)."""
-    submitted = dt.datetime(year + 1, 5, 1, 9, tzinfo=dt.timezone.utc) + dt.timedelta(days=rng.choice([5, 12, 20, 28, 33, 45]))
+    submitted = dt.datetime(year + 1, 5, 1, 9, tzinfo=dt.timezone.utc) + dt.timedelta(
+        days=rng.choice([5, 12, 20, 28, 33, 45])
+    )
     return {"submitted_at": submitted, "approved_at": submitted + dt.timedelta(days=3)}
 
 
 def _values(plan: Plan, units: list[OrgUnit]) -> int:
     """Create plausible approved values for 2020–2025: most indicators move toward target, some lag or regress."""
     rows = []
-    for ind in plan.indicators.exclude(name__in=content.MEASURED_BY_INSPECTION).select_related("baseline").prefetch_related("targets"):
+    for ind in (
+        plan.indicators.exclude(name__in=content.MEASURED_BY_INSPECTION)
+        .select_related("baseline")
+        .prefetch_related("targets")
+    ):
         targets = {t.year: t for t in ind.targets.all()}
         qualitative = any(t.kind == "qualitative" for t in targets.values())
         baseline = getattr(ind, "baseline", None)
@@ -183,10 +247,21 @@ def _values(plan: Plan, units: list[OrgUnit]) -> int:
             if qualitative:
                 achieved_from = rng.choice([2021, 2022, 2023, 2024, 2099])
                 for year in VALUE_YEARS:
-                    rows.append(IndicatorValue(indicator=ind, org_unit=unit, year=year, qualitative="实现" if year >= achieved_from else "未实现", status=ValueStatus.APPROVED, **_reported(rng, year)))
+                    rows.append(
+                        IndicatorValue(
+                            indicator=ind,
+                            org_unit=unit,
+                            year=year,
+                            qualitative="实现" if year >= achieved_from else "未实现",
+                            status=ValueStatus.APPROVED,
+                            **_reported(rng, year),
+                        )
+                    )
                 continue
             start = baseline.value if baseline and baseline.value is not None else None
-            goal = next((t.value for y, t in sorted(targets.items()) if t.value is not None and t.comparator != "range"), None)
+            goal = next(
+                (t.value for y, t in sorted(targets.items()) if t.value is not None and t.comparator != "range"), None
+            )
             if start is None and goal is None:
                 if ind.nature == "advocacy" or not ind.unit:
                     continue
@@ -202,7 +277,17 @@ def _values(plan: Plan, units: list[OrgUnit]) -> int:
                 if ind.unit == "%":
                     value = min(max(value, 0.0), 100.0)
                 value = max(value, 0.0)
-                rows.append(IndicatorValue(indicator=ind, org_unit=unit, year=year, value=round(value, 2), status=ValueStatus.APPROVED, source="青川市统计年鉴（演示）", **_reported(rng, year)))
+                rows.append(
+                    IndicatorValue(
+                        indicator=ind,
+                        org_unit=unit,
+                        year=year,
+                        value=round(value, 2),
+                        status=ValueStatus.APPROVED,
+                        source="青川市统计年鉴（演示）",
+                        **_reported(rng, year),
+                    )
+                )
     IndicatorValue.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -224,7 +309,13 @@ def build_demo() -> dict:
     logins = []
     for username, password, full_name, role, unit_code, dept_name, action_number in content.USERS:
         user, _ = User.objects.update_or_create(
-            username=username, defaults={"first_name": full_name, "is_staff": role == "office_admin", "is_superuser": role == "office_admin", "email": f"{username}@demo.invalid"}
+            username=username,
+            defaults={
+                "first_name": full_name,
+                "is_staff": role == "office_admin",
+                "is_superuser": role == "office_admin",
+                "email": f"{username}@demo.invalid",
+            },
         )
         user.set_password(password)
         user.save()

@@ -24,7 +24,10 @@ def healthy_cell_units(units: dict[str, OrgUnit], counties) -> None:
     for code, _name, towns in counties:
         town = units[f"{code}001"]
         for k, school in enumerate(SCHOOLS, start=1):
-            OrgUnit.objects.update_or_create(code=f"{town.code}9{k:02d}", defaults={"name": f"{town.name}{school}", "level": Level.CELL, "parent": town})
+            OrgUnit.objects.update_or_create(
+                code=f"{town.code}9{k:02d}",
+                defaults={"name": f"{town.name}{school}", "level": Level.CELL, "parent": town},
+            )
 
 
 def _score_all(user, visit: Visit, rng: random.Random, deduct: float) -> None:
@@ -37,7 +40,9 @@ def _score_all(user, visit: Visit, rng: random.Random, deduct: float) -> None:
 
 def build(plan: Plan) -> dict:
     User = get_user_model()
-    inspector, _ = User.objects.update_or_create(username=INSPECTOR[0], defaults={"first_name": INSPECTOR[2], "email": f"{INSPECTOR[0]}@demo.invalid"})
+    inspector, _ = User.objects.update_or_create(
+        username=INSPECTOR[0], defaults={"first_name": INSPECTOR[2], "email": f"{INSPECTOR[0]}@demo.invalid"}
+    )
     inspector.set_password(INSPECTOR[1])
     inspector.save()
     office = User.objects.get(username="office")
@@ -49,7 +54,17 @@ def build(plan: Plan) -> dict:
     checklist = services.supervision_checklist(plan)
     counties = list(plan.org_unit.children.order_by("code"))
     departments = list(Department.objects.filter(org_unit=plan.org_unit, name__in=["市卫生健康委", "市教育局"]))
-    rnd = services.plan_round(plan, checklist, 2025, "2025年度健康青川行动专项督导", dt.date(2025, 9, 1), dt.date(2025, 9, 30), [inspector, office], org_units=counties, departments=departments)
+    rnd = services.plan_round(
+        plan,
+        checklist,
+        2025,
+        "2025年度健康青川行动专项督导",
+        dt.date(2025, 9, 1),
+        dt.date(2025, 9, 30),
+        [inspector, office],
+        org_units=counties,
+        departments=departments,
+    )
     visits = list(rnd.visits.order_by("org_unit__code", "department__name"))
     for k, visit in enumerate(visits):
         _score_all(inspector, visit, rng, deduct=rng.choice([0, 4, 8, 15, 25]) if k else 12)
@@ -59,7 +74,9 @@ def build(plan: Plan) -> dict:
         services.sign_off(inspector, visit)
         Visit.objects.filter(pk=visit.pk).update(signed_off_at=timezone.make_aware(dt.datetime(2025, 9, 2 + k, 17)))
     Finding.objects.filter(visit__round=rnd).update(deadline=dt.date(2025, 10, 31))
-    FindingEvent.objects.filter(finding__visit__round=rnd).update(created_at=timezone.make_aware(dt.datetime(2025, 9, 20, 17)))
+    FindingEvent.objects.filter(finding__visit__round=rnd).update(
+        created_at=timezone.make_aware(dt.datetime(2025, 9, 20, 17))
+    )
     linjiang = Finding.objects.filter(visit__round=rnd, org_unit__code="990121").order_by("pk")
     health = Finding.objects.filter(visit__round=rnd, department__name="市卫生健康委").order_by("pk")
     steps = [(linjiang, county_user), (health, liaison)]
@@ -75,20 +92,39 @@ def build(plan: Plan) -> dict:
         if len(found) > 1:
             services.advance(answerer, found[1], Finding.SUBMITTED, "已完成整改，见说明")
     # the rectification steps happened in October 2025, a few days apart
-    for k, event in enumerate(FindingEvent.objects.filter(finding__visit__round=rnd).exclude(status=Finding.OPEN).order_by("pk")):
-        FindingEvent.objects.filter(pk=event.pk).update(created_at=timezone.make_aware(dt.datetime(2025, 10, 8, 10) + dt.timedelta(days=2 * k)))
+    for k, event in enumerate(
+        FindingEvent.objects.filter(finding__visit__round=rnd).exclude(status=Finding.OPEN).order_by("pk")
+    ):
+        FindingEvent.objects.filter(pk=event.pk).update(
+            created_at=timezone.make_aware(dt.datetime(2025, 10, 8, 10) + dt.timedelta(days=2 * k))
+        )
 
     # healthy-community assessment of 2025 over every community
     Checklist.objects.filter(key="healthy-community", rounds__isnull=True).delete()  # left by an earlier demo build
     community = services.healthy_community_checklist()
-    communities = list(OrgUnit.objects.filter(level=Level.VILLAGE, path__startswith=plan.org_unit.path).order_by("code"))
-    cells = services.plan_round(plan, community, 2025, "2025年健康社区评估", dt.date(2025, 10, 8), dt.date(2025, 11, 28), [inspector, office], org_units=communities)
+    communities = list(
+        OrgUnit.objects.filter(level=Level.VILLAGE, path__startswith=plan.org_unit.path).order_by("code")
+    )
+    cells = services.plan_round(
+        plan,
+        community,
+        2025,
+        "2025年健康社区评估",
+        dt.date(2025, 10, 8),
+        dt.date(2025, 11, 28),
+        [inspector, office],
+        org_units=communities,
+    )
     for k, visit in enumerate(cells.visits.order_by("org_unit__code")):
         _score_all(inspector, visit, rng, deduct=rng.choice([0, 5, 10, 15, 22, 30]))
         services.sign_off(inspector, visit, deadline_days=90)
         day = dt.date(2025, 10, 8) + dt.timedelta(days=k)
-        Visit.objects.filter(pk=visit.pk).update(visited_on=day, signed_off_at=timezone.make_aware(dt.datetime(day.year, day.month, day.day, 17)))
-    Finding.objects.filter(visit__round=cells).update(deadline=dt.date.today() + dt.timedelta(days=60))  # still open, not yet overdue, whenever the demo is built
+        Visit.objects.filter(pk=visit.pk).update(
+            visited_on=day, signed_off_at=timezone.make_aware(dt.datetime(day.year, day.month, day.day, 17))
+        )
+    Finding.objects.filter(visit__round=cells).update(
+        deadline=dt.date.today() + dt.timedelta(days=60)
+    )  # still open, not yet overdue, whenever the demo is built
     indicator = plan.indicators.filter(name="健康社区达标比例").first()
     share = services.record_share(cells, indicator, office) if indicator else None
     return {"rounds": 2, "share": share.value if share else None, "login": INSPECTOR}

@@ -5,13 +5,33 @@ from collections import Counter, defaultdict
 
 # Common abbreviations of Chinese government department names → the full form (general naming practice).
 _ABBREVIATIONS = [
-    ("卫健委", "卫生健康委"), ("卫健局", "卫生健康局"), ("发改委", "发展改革委"), ("发改局", "发展改革局"), ("人社局", "人力资源社会保障局"),
-    ("市场监管局", "市场监督管理局"), ("文旅局", "文化和旅游局"), ("工信局", "工业和信息化局"), ("住建局", "住房城乡建设局"),
-    ("医保局", "医疗保障局"), ("科技局", "科学技术局"), ("应急局", "应急管理局"), ("生态环境局", "生态环境局"), ("自然资源局", "自然资源局"),
-    ("网信办", "网信办"), ("农业农村局", "农业农村局"), ("广电局", "广播电视局"), ("交通局", "交通运输局"), ("市监局", "市场监督管理局"),
-    ("科协", "科学技术协会"), ("残联", "残疾人联合会"), ("妇联", "妇女联合会"), ("总工会", "总工会"),
+    ("卫健委", "卫生健康委"),
+    ("卫健局", "卫生健康局"),
+    ("发改委", "发展改革委"),
+    ("发改局", "发展改革局"),
+    ("人社局", "人力资源社会保障局"),
+    ("市场监管局", "市场监督管理局"),
+    ("文旅局", "文化和旅游局"),
+    ("工信局", "工业和信息化局"),
+    ("住建局", "住房城乡建设局"),
+    ("医保局", "医疗保障局"),
+    ("科技局", "科学技术局"),
+    ("应急局", "应急管理局"),
+    ("生态环境局", "生态环境局"),
+    ("自然资源局", "自然资源局"),
+    ("网信办", "网信办"),
+    ("农业农村局", "农业农村局"),
+    ("广电局", "广播电视局"),
+    ("交通局", "交通运输局"),
+    ("市监局", "市场监督管理局"),
+    ("科协", "科学技术协会"),
+    ("残联", "残疾人联合会"),
+    ("妇联", "妇女联合会"),
+    ("总工会", "总工会"),
 ]
-_ALL_LOWER = re.compile(r"^各(?:县|旗|区|乡|镇)[（(]?(?:市|区|县|旗)?[、,，]?(?:区|市|县)?[）)]?(?:人民政府|政府)?$|^各县市区$|^各县（市、区）$|^各旗县市区$|^各乡镇(?:（街道）)?$|^各功能区$")
+_ALL_LOWER = re.compile(
+    r"^各(?:县|旗|区|乡|镇)[（(]?(?:市|区|县|旗)?[、,，]?(?:区|市|县)?[）)]?(?:人民政府|政府)?$|^各县市区$|^各县（市、区）$|^各旗县市区$|^各乡镇(?:（街道）)?$|^各功能区$"
+)
 _DEPT_SUFFIX = re.compile(
     r"(?:局|委|办|部|会|院|台|联|协|处|所|中心|队|站|公司|工委|集团|银行|法院|检察院|支队|分局|团|社|厅|署|室|馆|校|组|政府|管委会|办公室|分公司"
     r"|各单位|有关单位|有关部门|各部门|成员单位|机构|车务段|医院|学校)$"
@@ -69,7 +89,7 @@ def _trailing_parenthesis(text: str) -> tuple[str, str] | None:
         elif ch == "（":
             depth -= 1
             if depth == 0:
-                inner = stripped[pos + 1: -1]
+                inner = stripped[pos + 1 : -1]
                 return (inner, text[pos:]) if 2 <= len(inner) <= 300 else None
     return None
 
@@ -96,7 +116,9 @@ def responsibility_from_text(text: str) -> dict | None:
         return None
     if not all(looks_like_department(n) for n in co_names):
         # after an explicit 牵头, a short unusual name among the co-responsible (朔州车务段) is still a unit
-        if "牵头" not in compact or not all(looks_like_department(n) or (2 <= len(n) <= 12 and "。" not in n) for n in co_names):
+        if "牵头" not in compact or not all(
+            looks_like_department(n) or (2 <= len(n) <= 12 and "。" not in n) for n in co_names
+        ):
             return None
     if "牵头" not in compact and len(lead_names) > 1:
         # "（A、B负责）": the first named leads, the others share the responsibility

@@ -7,7 +7,13 @@ uses its helpers (_add_indicator, warn, departments, actions).
 import re
 
 from healthaction.documents import prose
-from healthaction.documents.interpret.tables import apply_notes_after, departments_of, join_continued, notes_after, read_table_group
+from healthaction.documents.interpret.tables import (
+    apply_notes_after,
+    departments_of,
+    join_continued,
+    notes_after,
+    read_table_group,
+)
 from healthaction.documents.model import Table
 from healthaction.documents.normalize import compact
 from healthaction.documents.rows import split_unit
@@ -50,7 +56,9 @@ class GridMixin:
         used = {a.number for a in self.actions}
         if number is None or number in used:
             number = max(used, default=0) + 1
-        self.actions.append(prose.ActionHeading(number, name, line, self.doc.original[line] if line < len(self.lines) else name, "grid"))
+        self.actions.append(
+            prose.ActionHeading(number, name, line, self.doc.original[line] if line < len(self.lines) else name, "grid")
+        )
         return number
 
     def _grid_items(self, reads) -> None:
@@ -61,7 +69,9 @@ class GridMixin:
             for row in read.indicators:
                 self._grid_indicator(row)
             for row in read.tasks:
-                action = self._resolve_action(row["action"], row["line"]) if row["action"] else self.action_at(row["line"])
+                action = (
+                    self._resolve_action(row["action"], row["line"]) if row["action"] else self.action_at(row["line"])
+                )
                 counters[action] = counters.get(action, 0) + 1
                 self._grid_task(row, action, counters[action])
 
@@ -75,12 +85,20 @@ class GridMixin:
         own_year = re.search(r"[（(]\s*(\d{4})\s*年?(?:底|末)?\s*[）)]", baseline_raw)
         if own_year:  # 26.6（2015年）: the cell's own year wins over the column's
             baseline_year = int(own_year.group(1))
-            baseline_raw = (baseline_raw[: own_year.start()] + baseline_raw[own_year.end():]).strip()
+            baseline_raw = (baseline_raw[: own_year.start()] + baseline_raw[own_year.end() :]).strip()
         before = len(self.warnings)
         indicator = self._add_indicator(
-            number=row["serial"] or str(row["row"]), name=name, unit=unit, group=row["group"], nature=row["nature"],
-            baseline_raw=baseline_raw, baseline_year=baseline_year, target_raws=raws,
-            first=row["line"], last=row["line"], action=action,
+            number=row["serial"] or str(row["row"]),
+            name=name,
+            unit=unit,
+            group=row["group"],
+            nature=row["nature"],
+            baseline_raw=baseline_raw,
+            baseline_year=baseline_year,
+            target_raws=raws,
+            first=row["line"],
+            last=row["line"],
+            action=action,
         )
         if action is None:
             indicator["action"] = self.action_at(row["line"])
@@ -99,8 +117,13 @@ class GridMixin:
             confidence -= 0.05
         if not row["nature"] and row["nature_raw"]:
             confidence -= 0.1
-            self.warn(row["line"], f"指标“{name}”的性质“{row['nature_raw']}”无法识别", row["text"], kind="low_confidence",
-                      ref=f"indicator:{indicator['number']}")
+            self.warn(
+                row["line"],
+                f"指标“{name}”的性质“{row['nature_raw']}”无法识别",
+                row["text"],
+                kind="low_confidence",
+                ref=f"indicator:{indicator['number']}",
+            )
         indicator["confidence"] = round(max(confidence, 0.3), 2)
         indicator["reason"] = where + (f"，指标列；领域“{row['label']}”" if row["label"] else "，指标列")
         if indicator["baseline"] is not None:
@@ -136,7 +159,8 @@ class GridMixin:
             "reason": f"任务表第{row['row']}行" + ("" if action is not None else "，未能确定所属行动"),
             "department_confidence": round(min(lead_conf, co_conf), 2),
             "department_reason": f"任务表第{row['row']}行，列头“{row['lead_header']}”"
-            + (f"与“{row['co_header']}”" if row["co_header"] else "") + ("，牵头单位为向下合并的单元格" if row["lead_merged"] else ""),
+            + (f"与“{row['co_header']}”" if row["co_header"] else "")
+            + ("，牵头单位为向下合并的单元格" if row["lead_merged"] else ""),
         }
         if row["deadline"]:
             task["deadline"] = row["deadline"]
@@ -157,12 +181,16 @@ class GridMixin:
                 counts.setdefault(name, [0, 0])[0] += 1
         order = list(dict.fromkeys(n for t in tasks for n in t["lead_departments"]))
         lead = max(order, key=lambda n: (counts[n][0], counts[n][1], -order.index(n))) if order else None
-        source = self.doc.source(a.line) if a.line < len(self.lines) else {"lines": [a.line + 1, a.line + 1], "text": a.text}
+        source = (
+            self.doc.source(a.line) if a.line < len(self.lines) else {"lines": [a.line + 1, a.line + 1], "text": a.text}
+        )
         item = {"number": a.number, "name": a.name, "lead_department": lead, "source": source}
         item["confidence"] = 0.95 if a.style in ("paren", "arabic", "annex", "table", "cn") else 0.8
         item["reason"] = {
-            "grid": f"表格中的行动行（第{a.line + 1}行）", "annex": f"附件标题（第{a.line + 1}行）",
-            "table": f"任务分解表的行动行（第{a.line + 1}行）", "heading": f"标题（第{a.line + 1}行），标题未以“行动”结尾",
+            "grid": f"表格中的行动行（第{a.line + 1}行）",
+            "annex": f"附件标题（第{a.line + 1}行）",
+            "table": f"任务分解表的行动行（第{a.line + 1}行）",
+            "heading": f"标题（第{a.line + 1}行），标题未以“行动”结尾",
         }.get(a.style, f"正文标题（第{a.line + 1}行）")
         if lead and counts[lead][0] < len(tasks):
             item["reason"] += f"；牵头单位为{len(tasks)}项任务中出现最多的单位"
@@ -174,11 +202,20 @@ class GridMixin:
         for number, start, end in self.ranges:
             if number in with_tasks:
                 continue
-            hints = [i for i in range(start + 1, end) if prose.TASK_START.match(self.lines[i].strip())
-                     or re.search(r"（[^（）]{2,60}(?:负责|牵头|配合)）", self.lines[i])]
+            hints = [
+                i
+                for i in range(start + 1, end)
+                if prose.TASK_START.match(self.lines[i].strip())
+                or re.search(r"（[^（）]{2,60}(?:负责|牵头|配合)）", self.lines[i])
+            ]
             if hints:
-                self.warn(hints[0], f"第 {number} 项行动的原文有任务，但未能读出任何任务", self.doc.original[hints[0]],
-                          kind="no_tasks", ref=f"action:{number}")
+                self.warn(
+                    hints[0],
+                    f"第 {number} 项行动的原文有任务，但未能读出任何任务",
+                    self.doc.original[hints[0]],
+                    kind="no_tasks",
+                    ref=f"action:{number}",
+                )
 
     def _unplaced_tables(self) -> None:
         for table in self.model.tables:
@@ -190,7 +227,9 @@ class GridMixin:
             text = " | ".join(t for t in table.rows[0] if t)
             body = "".join("".join(r) for r in table.rows)
             if re.search(r"\d{4}年|牵头|负责|行动|指标|%|‰", body):
-                self.warn(table.line, f"有一个 {len(table.rows)} 行的表格未能识别其列头，内容未读入", text, kind="unplaced")
+                self.warn(
+                    table.line, f"有一个 {len(table.rows)} 行的表格未能识别其列头，内容未读入", text, kind="unplaced"
+                )
 
 
 Table.claimed = False

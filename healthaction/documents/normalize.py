@@ -43,7 +43,9 @@ _SEMI = re.compile(r"(?<=[\u4e00-\u9fff]);")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # A sample of characters that only occur in Traditional Chinese text.
-_TRADITIONAL_HINTS = set("學歲裡後產鬥幹個衛會動實標現國療體與發區縣鄉鎮關於務這們為時對進過機當從開長業變說頭問題來學經應書無點員數計劃報監導預級醫藥環鐘齡廳東陽測評")
+_TRADITIONAL_HINTS = set(
+    "學歲裡後產鬥幹個衛會動實標現國療體與發區縣鄉鎮關於務這們為時對進過機當從開長業變說頭問題來學經應書無點員數計劃報監導預級醫藥環鐘齡廳東陽測評"
+)
 
 
 def normalize_line(line: str) -> str:

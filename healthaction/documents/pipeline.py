@@ -4,7 +4,12 @@ import hashlib
 import re
 
 from healthaction.documents import prose, tables
-from healthaction.documents.departments import DepartmentBook, looks_like_department_list, responsibility_from_columns, responsibility_from_text
+from healthaction.documents.departments import (
+    DepartmentBook,
+    looks_like_department_list,
+    responsibility_from_columns,
+    responsibility_from_text,
+)
 from healthaction.documents.normalize import compact, has_traditional, looks_traditional, normalize_line, to_simplified
 from healthaction.documents.model import Document as DocumentModel
 from healthaction.documents.readers import read_document
@@ -23,7 +28,9 @@ from healthaction.documents.rows import (
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
 
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d*)")
-TARGET_SECTION = re.compile(r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标)")
+TARGET_SECTION = re.compile(
+    r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标)"
+)
 
 
 class Document:
@@ -41,7 +48,7 @@ class Document:
 
     def source(self, first: int, last: int | None = None) -> dict:
         last = first if last is None else last
-        text = "\n".join(self.original[first: last + 1]).strip("\n")
+        text = "\n".join(self.original[first : last + 1]).strip("\n")
         return {"lines": [first + 1, last + 1], "text": text}
 
 
@@ -72,7 +79,13 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         self.table_target_paragraphs: list[tuple[int, str, int]] = []  # 基本内容 cells of a task table
 
     def warn(self, line: int | None, message: str, text: str = "", kind: str = "unplaced", ref: str = "") -> None:
-        warning = {"line": None if line is None else line + 1, "message": message, "text": text[:500], "resolved": False, "kind": kind}
+        warning = {
+            "line": None if line is None else line + 1,
+            "message": message,
+            "text": text[:500],
+            "resolved": False,
+            "kind": kind,
+        }
         if ref:
             warning["ref"] = ref
         self.warnings.append(warning)
@@ -92,7 +105,12 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         found = {a.number for a in actions}
         for number, title, line in prose.annex_index(self.lines):
             if number not in found and len(actions) >= 3:
-                self.warn(line, f"附件目录列出的第 {number} 项“{title}”在正文中未找到", self.doc.original[line], kind="missing_annex")
+                self.warn(
+                    line,
+                    f"附件目录列出的第 {number} 项“{title}”在正文中未找到",
+                    self.doc.original[line],
+                    kind="missing_annex",
+                )
         self.ranges = self._ranges(actions)
         self.annual_year = self._annual_year()
         self._grid_items(reads)
@@ -134,7 +152,9 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
     def _annual_year(self) -> int | None:
         """Return the year of an annual plan (2023年…实施方案), None for a multi-year plan."""
         text = self.header.title + "".join(self.lines[:30])
-        years = [int(y) for y in re.findall(r"(\d{4})\s*年(?:度)?[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案)", text)]
+        years = [
+            int(y) for y in re.findall(r"(\d{4})\s*年(?:度)?[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案)", text)
+        ]
         if years and "2030" not in self.header.title:
             return years[0]
         return None
@@ -165,7 +185,13 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         baseline_raw, target_raws = "", []
         n_targets = len(target_cols)
         if baseline_col is not None:
-            if len(values) == n_targets and values and parse_baseline(values[0]) and parse_target(values[0]) and _has_comparator(values[0]):
+            if (
+                len(values) == n_targets
+                and values
+                and parse_baseline(values[0])
+                and parse_target(values[0])
+                and _has_comparator(values[0])
+            ):
                 target_raws = values  # the baseline cell was left out
             else:
                 baseline_raw = values[0] if values else ""
@@ -175,7 +201,11 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         if len(target_raws) == 1 and n_targets > 1:
             target_raws = target_raws * n_targets  # one merged cell for every target year
         if len(target_raws) > n_targets:
-            self.warn(row.serial.line, f"指标行有 {len(values)} 个数值单元格，多于表头的列数，多余的已忽略", " | ".join(values))
+            self.warn(
+                row.serial.line,
+                f"指标行有 {len(values)} 个数值单元格，多于表头的列数，多余的已忽略",
+                " | ".join(values),
+            )
             target_raws = target_raws[:n_targets]
         names = _split_compound_name(compact(name_cell.text))
         parts = max(len(names), 1)
@@ -190,12 +220,35 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             name, unit = split_unit(names[k])
             raws = [(col.year, s[k]) for col, s in zip(target_cols, split_targets)]
             self._add_indicator(
-                number=number, name=name, unit=unit, group=row.group, nature=row.nature,
-                baseline_raw=split_baseline[k] if k < len(split_baseline) else "", baseline_year=baseline_col.year if baseline_col else None,
-                target_raws=raws, first=row.serial.line, last=last_line, notes=row.notes,
+                number=number,
+                name=name,
+                unit=unit,
+                group=row.group,
+                nature=row.nature,
+                baseline_raw=split_baseline[k] if k < len(split_baseline) else "",
+                baseline_year=baseline_col.year if baseline_col else None,
+                target_raws=raws,
+                first=row.serial.line,
+                last=last_line,
+                notes=row.notes,
             )
 
-    def _add_indicator(self, *, number, name, unit, group, nature, baseline_raw, baseline_year, target_raws, first, last, notes=(), action=None) -> dict:
+    def _add_indicator(
+        self,
+        *,
+        number,
+        name,
+        unit,
+        group,
+        nature,
+        baseline_raw,
+        baseline_year,
+        target_raws,
+        first,
+        last,
+        notes=(),
+        action=None,
+    ) -> dict:
         baseline = parse_baseline(baseline_raw)
         targets = []
         for year, raw in target_raws:
@@ -238,7 +291,11 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
 
     def _settle(self, targets: list[dict], baseline: dict | None, baseline_year: int | None) -> None:
         for target in targets:
-            if target["kind"] == "relative" and target["base_year"] is None and not target["change_unit"].endswith("/yr"):
+            if (
+                target["kind"] == "relative"
+                and target["base_year"] is None
+                and not target["change_unit"].endswith("/yr")
+            ):
                 target["base_year"] = baseline_year or self._base_year()
 
     def _base_year(self) -> int | None:
@@ -256,7 +313,13 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         while i < n:
             text = self.lines[i].strip()
             head = compact(text)
-            if i in self.claimed or not text or len(head) > 30 or not TARGET_SECTION.search(head) or "\t" in self.lines[i]:
+            if (
+                i in self.claimed
+                or not text
+                or len(head) > 30
+                or not TARGET_SECTION.search(head)
+                or "\t" in self.lines[i]
+            ):
                 i += 1
                 continue
             nature = _nature_of_heading(head)
@@ -269,11 +332,21 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 t = self.lines[j].strip()
                 if j in self.claimed:
                     break
-                if t and (t.startswith("——") or SECTION.match(t) and not TARGET_SECTION.search(compact(t)) or self._is_action_line(j)):
+                if t and (
+                    t.startswith("——")
+                    or SECTION.match(t)
+                    and not TARGET_SECTION.search(compact(t))
+                    or self._is_action_line(j)
+                ):
                     break
                 if t and prose.TASK_START.match(t) and responsibility_from_text(t):
                     break  # a numbered task with its departments: the targets are over
-                if t and re.match(r"^（[一二三四五六七八九十]+）", t) and not TARGET_SECTION.search(compact(t)) and len(compact(t)) <= 30:
+                if (
+                    t
+                    and re.match(r"^（[一二三四五六七八九十]+）", t)
+                    and not TARGET_SECTION.search(compact(t))
+                    and len(compact(t)) <= 30
+                ):
                     # a sub-heading that names one indicator, e.g. （二）农村牧区自来水普及率
                     paragraphs.append((j, "@" + re.sub(r"^（[一二三四五六七八九十]+）", "", compact(t))))
                 elif t and TARGET_SECTION.search(compact(t)) and len(compact(t)) <= 30:
@@ -312,11 +385,17 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             body = re.sub(r"^\d{1,2}\s*[.、．]\s*(?!\d)", "", compact(text))
             found = prose.targets_in_paragraph(body, line, years)
             if not found and pending_name and (parse_target(body) or re.search(r"\d", body)):
-                found = prose.targets_in_paragraph(pending_name + "达到" + body if re.match(r"^\d", body) else body, line, years)
+                found = prose.targets_in_paragraph(
+                    pending_name + "达到" + body if re.match(r"^\d", body) else body, line, years
+                )
                 if not found:
                     target = parse_target(re.sub(rf"^.*?{re.escape(pending_name[-4:])}", "", body))
                     if target:
-                        found = [prose.ProseTarget(name=pending_name, targets=[{"year": y, **target} for y in years], line=line, text=text)]
+                        found = [
+                            prose.ProseTarget(
+                                name=pending_name, targets=[{"year": y, **target} for y in years], line=line, text=text
+                            )
+                        ]
             if pending_name and len(found) == 1 and found[0].targets:
                 # the sub-heading names the indicator; the sentence under it may word it differently
                 found[0].name = pending_name
@@ -368,8 +447,13 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         for (number, start, end), heading in zip(self.ranges, [a for a in self.actions if a.style != "grid"]):
             k = 0
             rest = re.split(r"行动[。.]", heading.text.strip(), maxsplit=1)
-            if len(rest) == 2 and len(rest[1].strip()) > 10 and not any(
-                line < end and line > start for line in (t for t in range(start + 1, end) if prose.TASK_START.match(self.lines[t].strip()))
+            if (
+                len(rest) == 2
+                and len(rest[1].strip()) > 10
+                and not any(
+                    line < end and line > start
+                    for line in (t for t in range(start + 1, end) if prose.TASK_START.match(self.lines[t].strip()))
+                )
             ):
                 # the heading paragraph itself describes the action's work (seed 002 shape, 意见-style plans)
                 content = rest[1].strip()
@@ -380,10 +464,18 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                     self.departments.add(name)
                 self.tasks.append(
                     {
-                        "number": f"{number}.1", "action": number, "content": content, "measures": "", "deliverables": "",
-                        "lead_departments": resp["lead"], "co_departments": resp["co"], "all_lower_units": resp["all_lower"],
-                        "reporting_cycle": None, "source": self.doc.source(start),
-                        "confidence": 0.8, "reason": f"第{start + 1}行：行动标题段落本身写明的工作",
+                        "number": f"{number}.1",
+                        "action": number,
+                        "content": content,
+                        "measures": "",
+                        "deliverables": "",
+                        "lead_departments": resp["lead"],
+                        "co_departments": resp["co"],
+                        "all_lower_units": resp["all_lower"],
+                        "reporting_cycle": None,
+                        "source": self.doc.source(start),
+                        "confidence": 0.8,
+                        "reason": f"第{start + 1}行：行动标题段落本身写明的工作",
                     }
                 )
                 continue
@@ -440,7 +532,9 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             if sum(1 for c in cells if c) < 3:
                 self.warn(i, "任务分解表中单元格过少的行", line.strip())
                 continue
-            m = re.match(r"^(\d{1,2})\s*[.、．]\s*(?:开展|实施|推进)?\s*(.{2,30}?(?:行动|工作))[。.]?$", compact(cells[0]))
+            m = re.match(
+                r"^(\d{1,2})\s*[.、．]\s*(?:开展|实施|推进)?\s*(.{2,30}?(?:行动|工作))[。.]?$", compact(cells[0])
+            )
             if m:
                 action_number = int(m.group(1))
                 result["actions"].append(prose.ActionHeading(action_number, m.group(2), i, line, "table"))
@@ -451,7 +545,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 continue
             due = next((j for j, c in enumerate(cells) if re.search(r"每年.{0,6}月.{0,6}日", c)), None)
             if due is not None:
-                after = [c for c in cells[due + 1:] if c]
+                after = [c for c in cells[due + 1 :] if c]
                 lead_cell = after[0] if after else ""
                 co_cell = after[1] if len(after) > 1 else ""
                 body = cells[1:due]
@@ -466,7 +560,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                     lead_cell, co_cell = "", cells[tail[0]]
                 else:
                     lead_cell = co_cell = ""
-                body = cells[1: min(tail) if tail else len(cells)]
+                body = cells[1 : min(tail) if tail else len(cells)]
             body = (body + ["", "", "", ""])[:4]
             if body[0] and body[0] != basic:
                 self.table_target_paragraphs.append((i, body[0], action_number))
@@ -501,7 +595,11 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         cycle_keys = {c["key"] for c in cycles}
         for task in self.tasks:
             task["lead_departments"] = _unique(self.departments.display(n) for n in task["lead_departments"])
-            task["co_departments"] = [n for n in _unique(self.departments.display(n) for n in task["co_departments"]) if n not in task["lead_departments"]]
+            task["co_departments"] = [
+                n
+                for n in _unique(self.departments.display(n) for n in task["co_departments"])
+                if n not in task["lead_departments"]
+            ]
             if task["reporting_cycle"] not in cycle_keys:
                 task["reporting_cycle"] = "task-progress" if "task-progress" in cycle_keys else None
         actions = []
@@ -512,7 +610,9 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             if item["action"] not in numbers:
                 item["action"] = None
         self._unique_numbers()
-        years = [t["year"] for i in self.indicators for t in i["targets"]] + [t.get("base_year") for i in self.indicators for t in i["targets"] if t.get("base_year")]
+        years = [t["year"] for i in self.indicators for t in i["targets"]] + [
+            t.get("base_year") for i in self.indicators for t in i["targets"] if t.get("base_year")
+        ]
         years += [i["baseline"]["year"] for i in self.indicators if i["baseline"] and i["baseline"]["year"]]
         issue_year = int(header.issue_date[:4]) if header.issue_date else None
         if issue_year is None and header.doc_number:
@@ -551,7 +651,11 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         seen: dict[str, int] = {}
         for indicator in self.indicators:
             number = indicator["number"]
-            if indicator["action"] is not None and not number.startswith(f"{indicator['action']}.") and "P" not in number:
+            if (
+                indicator["action"] is not None
+                and not number.startswith(f"{indicator['action']}.")
+                and "P" not in number
+            ):
                 number = f"{indicator['action']}.{number}"
             if number in seen:
                 seen[number] += 1

@@ -26,8 +26,45 @@ def cn_to_int(text: str) -> int:
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔［\[【(（]\s*(\d{4})\s*[〕］\]】)）]\s*\d{1,4}\s*号")
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:自治州|自治县|省|市|县|区|旗|盟|镇|乡|街道))")
-PLACE_STOP = ("全市", "我市", "各县", "本市", "城市", "全区", "全县", "全旗", "各市", "县市", "市县", "地市", "该市", "城区", "社区", "园区", "景区", "辖区", "本区", "全省", "各区", "乡镇", "城镇", "市区")
-LEVEL_BY_SUFFIX = [("省", "province"), ("自治州", "city"), ("盟", "city"), ("市", "city"), ("自治县", "county"), ("县", "county"), ("区", "county"), ("旗", "county"), ("街道", "town"), ("镇", "town"), ("乡", "town")]
+PLACE_STOP = (
+    "全市",
+    "我市",
+    "各县",
+    "本市",
+    "城市",
+    "全区",
+    "全县",
+    "全旗",
+    "各市",
+    "县市",
+    "市县",
+    "地市",
+    "该市",
+    "城区",
+    "社区",
+    "园区",
+    "景区",
+    "辖区",
+    "本区",
+    "全省",
+    "各区",
+    "乡镇",
+    "城镇",
+    "市区",
+)
+LEVEL_BY_SUFFIX = [
+    ("省", "province"),
+    ("自治州", "city"),
+    ("盟", "city"),
+    ("市", "city"),
+    ("自治县", "county"),
+    ("县", "county"),
+    ("区", "county"),
+    ("旗", "county"),
+    ("街道", "town"),
+    ("镇", "town"),
+    ("乡", "town"),
+]
 
 
 @dataclass
@@ -80,7 +117,9 @@ def _title(head: list[tuple[int, str]]) -> str:
     joined = [
         (i, compact(a) + compact(b))
         for (i, a), (_, b) in zip(head, head[1:])
-        if not DOC_NUMBER.search(a) and not compact(a).endswith(("文件", "。", "：", "方案", "通知", "意见")) and len(compact(a)) >= 6
+        if not DOC_NUMBER.search(a)
+        and not compact(a).endswith(("文件", "。", "：", "方案", "通知", "意见"))
+        and len(compact(a)) >= 6
     ]
     for i, t in [(i, compact(text)) for i, text in head[:40]] + joined[:40]:
         if len(t) > 80 or t.endswith(("。", "：", ":")) or t.startswith("附"):
@@ -102,7 +141,11 @@ def _title(head: list[tuple[int, str]]) -> str:
 
 def _title_from_body(lines: list[str]) -> str:
     """Return the plan's name as the text cites it (《健康云浮行动》), for documents without a title line."""
-    counts = Counter(m.group(1) for line in lines for m in re.finditer(r"《(健康(?!中国)[\u4e00-\u9fff]{2,6}?行动[^》]{0,20})》", line))
+    counts = Counter(
+        m.group(1)
+        for line in lines
+        for m in re.finditer(r"《(健康(?!中国)[\u4e00-\u9fff]{2,6}?行动[^》]{0,20})》", line)
+    )
     return counts.most_common(1)[0][0] if counts else ""
 
 
@@ -118,10 +161,19 @@ def _org_unit(lines: list[str], header: Header) -> tuple[str, str]:
             if name.startswith(PLACE_STOP) or name in PLACE_STOP or len(name) < 3:
                 continue
             counts[name] += 1
-    stems = Counter(m.group(1) for line in [header.title] + lines[:200] for m in re.finditer(r"健康([\u4e00-\u9fff]{2,4}?)(?:行动|建设)", line) if m.group(1) not in ("中国", "知识", "环境", "促进", "城市", "细胞", "社区", "乡村"))
+    stems = Counter(
+        m.group(1)
+        for line in [header.title] + lines[:200]
+        for m in re.finditer(r"健康([\u4e00-\u9fff]{2,4}?)(?:行动|建设)", line)
+        if m.group(1) not in ("中国", "知识", "环境", "促进", "城市", "细胞", "社区", "乡村")
+    )
     if stems:
         stem = stems.most_common(1)[0][0]
-        full = Counter(m.group(0) for line in lines for m in re.finditer(rf"{re.escape(stem)}(?:自治县|自治州|市|县|区|旗|镇|乡|盟)", line))
+        full = Counter(
+            m.group(0)
+            for line in lines
+            for m in re.finditer(rf"{re.escape(stem)}(?:自治县|自治州|市|县|区|旗|镇|乡|盟)", line)
+        )
         if full:
             name = full.most_common(1)[0][0]
             return name, _level(name)
@@ -141,6 +193,7 @@ def _level(name: str) -> str:
 
 # ---- actions ---------------------------------------------------------------------------------
 
+
 @dataclass
 class ActionHeading:
     number: int
@@ -158,7 +211,9 @@ ACTION_PATTERNS = [
     ("arabic", re.compile(r"^(\d{1,2})\s*[.、．]\s*(?:实施|开展|推进)?\s*(.{2,30}?行动)\s*$")),
 ]
 ANNEX = re.compile(r"^(?:附件|件)\s*(\d{1,2})\s*$")
-ANNEX_TITLE = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}?)?(?:\d{4}\s*年)?\s*(.{2,40}?行动)(?:工作)?(?:实施方案|方案|计划)?$")
+ANNEX_TITLE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,6}?)?(?:\d{4}\s*年)?\s*(.{2,40}?行动)(?:工作)?(?:实施方案|方案|计划)?$"
+)
 
 
 def _clean_action_name(name: str) -> str:
@@ -201,7 +256,7 @@ def _longest_run(headings: list[ActionHeading]) -> list[ActionHeading]:
         if h.number != 1:
             continue
         run = [h]
-        for other in headings[start + 1:]:
+        for other in headings[start + 1 :]:
             if other.number == run[-1].number + 1:
                 run.append(other)
         if len(run) > len(best):
@@ -238,7 +293,9 @@ def _annex_actions(lines: list[str]) -> list[ActionHeading]:
     found: dict[int, ActionHeading] = {}
     if len(index) >= 3:
         after = index[-1][2] + 1
-        body = [(j, compact(lines[j])) for j in range(after, len(lines)) if lines[j].strip() and len(lines[j].strip()) <= 60]
+        body = [
+            (j, compact(lines[j])) for j in range(after, len(lines)) if lines[j].strip() and len(lines[j].strip()) <= 60
+        ]
         cursor = after
         for number, title, _ in index:
             name = _annex_title_name(title)
@@ -274,13 +331,21 @@ def _annex_actions(lines: list[str]) -> list[ActionHeading]:
 
 YEARS_CONTEXT = re.compile(r"^(?:到|至)?\s*(\d{4})\s*年(?:底|末)?\s*(?:和|、|及|与)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?")
 YEAR_CONTEXT = re.compile(r"^(?:到|至)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?|^(\d{4})\s*年(?:底|末)?\s*[，,]?")
-NAME_END = re.compile(r"(率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位|供能比|长度|情况)$")
+NAME_END = re.compile(
+    r"(率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位|供能比|长度|情况)$"
+)
 SUBJECT = re.compile(r"^(.*?(?:儿童|居民|人群|孕妇|孕产妇|学生|老年人|成人|成年人|患者|妇女|婴儿|新生儿|职工))")
 CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|保持在|稳定在|≥|≤|<|>"
-PRED_START = re.compile(rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立))")
-CLAUSE = re.compile(rf"^(?P<name>.{{2,60}}?)(?P<mode>分别|均|都)?\s*(?P<pred>(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立).*)$")
+PRED_START = re.compile(
+    rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立))"
+)
+CLAUSE = re.compile(
+    rf"^(?P<name>.{{2,60}}?)(?P<mode>分别|均|都)?\s*(?P<pred>(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立).*)$"
+)
 ADVOCACY = re.compile(r"^提倡")
-PLACE_PREFIX = re.compile(r"^(?:全市|全县|全旗|全区|全镇|全省|我市|我县|我旗|我区|本市|各级|全市城乡|城乡|我市居民(?=居民))")
+PLACE_PREFIX = re.compile(
+    r"^(?:全市|全县|全旗|全区|全镇|全省|我市|我县|我旗|我区|本市|各级|全市城乡|城乡|我市居民(?=居民))"
+)
 
 
 @dataclass
@@ -318,19 +383,23 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int]) ->
         m = YEARS_CONTEXT.match(c)
         if m:
             years = [int(m.group(1)), int(m.group(2))]
-            c = c[m.end():]
+            c = c[m.end() :]
         else:
             m = YEAR_CONTEXT.match(c)
             if m:
                 years = [int(m.group(1) or m.group(2))]
-                c = c[m.end():]
+                c = c[m.end() :]
         if not c:
             continue
         if ADVOCACY.match(c):
             for item in re.split(r"[，、；]", c.removeprefix("提倡")):
                 if len(item) >= 4:
                     name = re.split(rf"(?:{CMP_WORDS})\s*{NUMBER}", item, maxsplit=1)[0] or item
-                    found.append(ProseTarget(name=name, targets=_advocacy_targets(item, years), line=line, text=clause, advocacy=True))
+                    found.append(
+                        ProseTarget(
+                            name=name, targets=_advocacy_targets(item, years), line=line, text=clause, advocacy=True
+                        )
+                    )
             continue
         item = _clause_target(c, years)
         if item:
@@ -367,12 +436,15 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
     for m in PRED_START.finditer(c):
         name = PLACE_PREFIX.sub("", c[: m.start()]).strip("，,、 ")
         if 2 <= len(name) <= 60 and NAME_END.search(name) and not re.search(r"\d{4}年", name):
-            pred = c[m.end():]
+            pred = c[m.end() :]
             break
     else:
         return None
     if len(years) >= 2:
-        parts = [p.split("，")[0] for p in re.split(r"(?<=[\d%‰以上下次名人个])\s*和\s*(?=在|[^，和]{0,6}?\d)", pred, maxsplit=len(years) - 1)]
+        parts = [
+            p.split("，")[0]
+            for p in re.split(r"(?<=[\d%‰以上下次名人个])\s*和\s*(?=在|[^，和]{0,6}?\d)", pred, maxsplit=len(years) - 1)
+        ]
         if len(parts) == len(years):
             targets = []
             carry = ""
@@ -431,8 +503,14 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
         if re.match(r"^(?:行动目标|主要指标|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", text):
             if sub_tasks and re.match(r"^（[一二三四五六七八九十]+）", text):
                 # under a 一、 action heading the （一） items are its tasks
-                current = ProseTask(number=text[1:text.index("）")], content=text[text.index("）") + 1:], responsibility=None,
-                                    first=i, last=i, actor=actor)
+                current = ProseTask(
+                    number=text[1 : text.index("）")],
+                    content=text[text.index("）") + 1 :],
+                    responsibility=None,
+                    first=i,
+                    last=i,
+                    actor=actor,
+                )
                 tasks.append(current)
                 resp = _last_responsibility(current.content)
                 if resp:
@@ -445,8 +523,14 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
             # an unnumbered paragraph closed by its departments is a task too
             m = re.match(r"^()()()(.*)$", text)
         if m:
-            current = ProseTask(number=m.group(1) or m.group(2) or m.group(3), content=m.group(4), responsibility=None,
-                                first=i, last=i, actor=actor)
+            current = ProseTask(
+                number=m.group(1) or m.group(2) or m.group(3),
+                content=m.group(4),
+                responsibility=None,
+                first=i,
+                last=i,
+                actor=actor,
+            )
             tasks.append(current)
         elif current is not None and current.responsibility is None:
             current.content += text
@@ -466,7 +550,9 @@ def _last_responsibility(text: str) -> dict | None:
 
 # ---- reporting cycles ------------------------------------------------------------------------
 
-DUE = re.compile(r"每年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*[、和及与,，]\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)?\s*(?:前|之前|以前)")
+DUE = re.compile(
+    r"每年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*[、和及与,，]\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日)?\s*(?:前|之前|以前)"
+)
 
 
 def reporting_cycles(lines: list[str]) -> list[dict]:
@@ -477,7 +563,7 @@ def reporting_cycles(lines: list[str]) -> list[dict]:
             dates = [f"{int(m.group(1)):02d}-{int(m.group(2)):02d}"]
             if m.group(3):
                 dates.append(f"{int(m.group(3)):02d}-{int(m.group(4)):02d}")
-            context = line[m.start(): m.end() + 60]
+            context = line[m.start() : m.end() + 60]
             if any(w in context for w in ("监测", "评估", "报告")) and len(dates) == 1:
                 kind, key, name = "monitoring_report", "monitoring-report", "年度监测评估报告"
             elif len(dates) >= 2 or any(w in context for w in ("工作开展情况", "进展", "工作情况")):
@@ -487,7 +573,15 @@ def reporting_cycles(lines: list[str]) -> list[dict]:
             freq = {1: "annual", 2: "semiannual", 4: "quarterly"}.get(len(dates), "annual")
             sig = (kind, tuple(dates))
             if sig not in cycles and key not in {c["key"] for c in cycles.values()}:
-                cycles[sig] = {"key": key, "name": name, "kind": kind, "frequency": freq, "due_dates": dates, "source_text": compact(m.group(0)), "line": i}
+                cycles[sig] = {
+                    "key": key,
+                    "name": name,
+                    "kind": kind,
+                    "frequency": freq,
+                    "due_dates": dates,
+                    "source_text": compact(m.group(0)),
+                    "line": i,
+                }
     return sorted(cycles.values(), key=lambda c: c["line"])
 
 
@@ -515,13 +609,22 @@ def roster(lines: list[str]) -> list[dict]:
             continue
         member = MEMBER.match(text)
         if member:
-            entries.append({"role": role, "person": re.sub(r"\s+", "", member.group(1)), "post": member.group(2).strip(), "source": {"lines": [i + 1, i + 1], "text": line.strip()}})
+            entries.append(
+                {
+                    "role": role,
+                    "person": re.sub(r"\s+", "", member.group(1)),
+                    "post": member.group(2).strip(),
+                    "source": {"lines": [i + 1, i + 1], "text": line.strip()},
+                }
+            )
         elif entries and len(entries) > 2:
             role = None  # the roster ended
     return entries
 
 
-FALLBACK_HEADING = re.compile(r"^(?:（([一二三四五六七八九十]{1,3})）|([一二三四五六七八九十]{1,3})、)\s*([^。；]{2,30}?)(?:[。；]|$)")
+FALLBACK_HEADING = re.compile(
+    r"^(?:（([一二三四五六七八九十]{1,3})）|([一二三四五六七八九十]{1,3})、)\s*([^。；]{2,30}?)(?:[。；]|$)"
+)
 
 
 def fallback_actions(lines: list[str]) -> list[ActionHeading]:

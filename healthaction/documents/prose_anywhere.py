@@ -27,7 +27,7 @@ class ProseMixin:
             years = self._plan_years() if self.indicators else [2022, 2030]
             # the year context may sit mid-sentence (…，到2022年和2030年，婴儿死亡率分别…): read from it on
             for m in re.finditer(r"(?:到|至)\s*\d{4}\s*年", body):
-                segment = body[m.start():]
+                segment = body[m.start() :]
                 for item in prose.targets_in_paragraph(segment, line, years):
                     if not item.targets:
                         continue
@@ -55,10 +55,23 @@ class ProseMixin:
             existing.add(compact(name))
             counter[action] = counter.get(action, 0) + 1
             self.claimed.add(line)
-            self.indicators.append({
-                "number": f"{action or 0}.R{serial}", "action": action, "name": compact(name), "unit": "",
-                "group": "advocacy" if nature == "advocacy" else "", "nature": nature, "direction": "", "definition": "",
-                "calculation": "", "numerator": "", "denominator": "", "baseline": None, "targets": [],
-                "source": self.doc.source(line), "confidence": 0.8,
-                "reason": f"第{line + 1}行：无列头的表格行（序号、指标、性质）",
-            })
+            self.indicators.append(
+                {
+                    "number": f"{action or 0}.R{serial}",
+                    "action": action,
+                    "name": compact(name),
+                    "unit": "",
+                    "group": "advocacy" if nature == "advocacy" else "",
+                    "nature": nature,
+                    "direction": "",
+                    "definition": "",
+                    "calculation": "",
+                    "numerator": "",
+                    "denominator": "",
+                    "baseline": None,
+                    "targets": [],
+                    "source": self.doc.source(line),
+                    "confidence": 0.8,
+                    "reason": f"第{line + 1}行：无列头的表格行（序号、指标、性质）",
+                }
+            )

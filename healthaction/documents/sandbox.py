@@ -28,8 +28,13 @@ _PROGRESS = "@@progress "
 _RESULT_OK, _RESULT_ERROR, _RESULT_MEMORY = "ok", "error", "memory"
 
 
-def parse_bounded(data: bytes, filename: str, progress=None, max_memory_mb: int = DEFAULT_MEMORY_MB,
-                  timeout_s: float = DEFAULT_TIMEOUT_S) -> dict:
+def parse_bounded(
+    data: bytes,
+    filename: str,
+    progress=None,
+    max_memory_mb: int = DEFAULT_MEMORY_MB,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> dict:
     """Return the plan draft of a document parsed in a child process with bounded memory and time."""
     command = [sys.executable, "-m", "healthaction.documents.sandbox", filename, str(int(max_memory_mb))]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")}
@@ -51,7 +56,7 @@ def parse_bounded(data: bytes, filename: str, progress=None, max_memory_mb: int 
         for raw in child.stderr:
             line = raw.decode("utf-8", "replace").rstrip("\n")
             if line.startswith(_PROGRESS):
-                events.put(line[len(_PROGRESS):])
+                events.put(line[len(_PROGRESS) :])
         events.put(None)
 
     threads = [threading.Thread(target=f, daemon=True) for f in (feed, collect, watch)]
@@ -62,7 +67,9 @@ def parse_bounded(data: bytes, filename: str, progress=None, max_memory_mb: int 
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise DocumentError(f"解析文件“{filename}”超过 {timeout_s:g} 秒仍未完成，已停止；请检查文件是否异常，或拆分后上传。")
+                raise DocumentError(
+                    f"解析文件“{filename}”超过 {timeout_s:g} 秒仍未完成，已停止；请检查文件是否异常，或拆分后上传。"
+                )
             try:
                 event = events.get(timeout=min(remaining, 0.5))
             except queue.Empty:
@@ -74,7 +81,9 @@ def parse_bounded(data: bytes, filename: str, progress=None, max_memory_mb: int 
                 progress(int(done), int(total), stage)
         child.wait(timeout=max(deadline - time.monotonic(), 1))
     except subprocess.TimeoutExpired:
-        raise DocumentError(f"解析文件“{filename}”超过 {timeout_s:g} 秒仍未完成，已停止；请检查文件是否异常，或拆分后上传。")
+        raise DocumentError(
+            f"解析文件“{filename}”超过 {timeout_s:g} 秒仍未完成，已停止；请检查文件是否异常，或拆分后上传。"
+        )
     finally:
         if child.poll() is None:
             child.kill()
@@ -91,7 +100,9 @@ def parse_bounded(data: bytes, filename: str, progress=None, max_memory_mb: int 
     if kind == _RESULT_ERROR:
         raise DocumentError(body)
     # MemoryError reported, or the child died on its limit (a C extension aborting instead of raising)
-    raise DocumentError(f"文件“{filename}”解析时所需内存超过 {max_memory_mb} MB 的上限，已停止；文件可能含有异常压缩的内容（压缩炸弹）。")
+    raise DocumentError(
+        f"文件“{filename}”解析时所需内存超过 {max_memory_mb} MB 的上限，已停止；文件可能含有异常压缩的内容（压缩炸弹）。"
+    )
 
 
 def _child(filename: str, max_memory_mb: int) -> None:

@@ -81,7 +81,12 @@ def _target_ok(target: dict | None, expected: list) -> bool:
         return target["kind"] == "relative" and target["change"] is not None and abs(target["change"] - value) < 1e-9
     if kind == "directional":
         return target["kind"] == "directional" and target["trend"] == value
-    return target["kind"] == "numeric" and target["comparator"] == kind and target["value"] is not None and abs(target["value"] - value) < 1e-9
+    return (
+        target["kind"] == "numeric"
+        and target["comparator"] == kind
+        and target["value"] is not None
+        and abs(target["value"] - value) < 1e-9
+    )
 
 
 def _find_task(draft: dict, expected: dict, used: set) -> dict | None:
@@ -105,17 +110,30 @@ def score(draft: dict, transcription: dict, result: Score | None = None) -> Scor
         result.check("indicator", found is not None, f"indicator {name}: not found")
         if "baseline" in expected:
             got = found and found["baseline"]
-            ok = (got is None) if expected["baseline"] is None else bool(
-                got and got["value"] is not None and abs(got["value"] - expected["baseline"]) < 1e-9
-                and ("baseline_year" not in expected or got["year"] == expected["baseline_year"]))
+            ok = (
+                (got is None)
+                if expected["baseline"] is None
+                else bool(
+                    got
+                    and got["value"] is not None
+                    and abs(got["value"] - expected["baseline"]) < 1e-9
+                    and ("baseline_year" not in expected or got["year"] == expected["baseline_year"])
+                )
+            )
             result.check("indicator", bool(found) and ok, f"indicator {name}: baseline {got} ≠ {expected['baseline']}")
         for year, target in expected.get("targets", {}).items():
             got = next((t for t in (found or {}).get("targets", []) if t["year"] == int(year)), None)
             ok = _target_ok(got, target)
-            result.check("indicator", ok, f"indicator {name} {year}: {got and (got['kind'], got['comparator'], got['value'])} ≠ {target}")
+            result.check(
+                "indicator",
+                ok,
+                f"indicator {name} {year}: {got and (got['kind'], got['comparator'], got['value'])} ≠ {target}",
+            )
             result.check("target", ok, f"target {name} {year}")
         if "nature" in expected:
-            result.check("indicator", bool(found) and found["nature"] == expected["nature"], f"indicator {name}: nature")
+            result.check(
+                "indicator", bool(found) and found["nature"] == expected["nature"], f"indicator {name}: nature"
+            )
     used: set = set()
     for expected in transcription.get("tasks", []):
         label = (expected.get("task") or expected.get("measures"))[:20]

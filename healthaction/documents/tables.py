@@ -14,8 +14,19 @@ from dataclasses import dataclass, field
 from healthaction.documents.normalize import compact
 from healthaction.documents.vocab import GROUP_WORDS
 
-NATURE_CELLS = {"约束性": "binding", "预期性": "expected", "倡导性": "advocacy", "预期值": "expected", "约束值": "binding", "约束性指标": "binding", "预期性指标": "expected", "倡导性指标": "advocacy"}
-HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d+|（[一二三四五六七八九十]+）\S|第[一二三四五六七八九十]+[章节部分])")
+NATURE_CELLS = {
+    "约束性": "binding",
+    "预期性": "expected",
+    "倡导性": "advocacy",
+    "预期值": "expected",
+    "约束值": "binding",
+    "约束性指标": "binding",
+    "预期性指标": "expected",
+    "倡导性指标": "advocacy",
+}
+HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|附件\s*\d+|（[一二三四五六七八九十]+）\S|第[一二三四五六七八九十]+[章节部分])"
+)
 
 
 @dataclass
@@ -100,7 +111,11 @@ def find_indicator_tables(lines: list[str]) -> list[IndicatorTable]:
     i = 0
     n = len(lines)
     while i < n:
-        if compact(lines[i].replace("\t", " ")).startswith("序号") or "\t序号" in lines[i] or lines[i].strip().startswith("序号"):
+        if (
+            compact(lines[i].replace("\t", " ")).startswith("序号")
+            or "\t序号" in lines[i]
+            or lines[i].strip().startswith("序号")
+        ):
             table = _read_table(lines, i)
             if table is not None:
                 tables.append(table)
@@ -113,7 +128,13 @@ def find_indicator_tables(lines: list[str]) -> list[IndicatorTable]:
 def _header(lines: list[str], start: int) -> tuple[list[Column], int] | None:
     # the header may begin a few cells before 序号 (领域) and runs over up to ~12 cells
     begin = start
-    while begin > 0 and start - begin < 3 and lines[begin - 1].strip() and "\t" in lines[begin - 1] and _column_of(lines[begin - 1]) is not None:
+    while (
+        begin > 0
+        and start - begin < 3
+        and lines[begin - 1].strip()
+        and "\t" in lines[begin - 1]
+        and _column_of(lines[begin - 1]) is not None
+    ):
         begin -= 1
     cells = cells_of(lines, begin, min(len(lines), start + 30))
     columns: list[Column] = []
@@ -194,7 +215,14 @@ def _read_table(lines: list[str], start: int) -> IndicatorTable | None:
             continue
         loose = re.match(r"^(\d{1,3})\s+(.+?)(约束性|预期性|倡导性)$", cell.text)
         if loose:
-            rows.append(IndicatorRow(serial=Cell(loose.group(1), cell.line, cell.line), cells=[Cell(loose.group(2), cell.line, cell.line)], nature=NATURE_CELLS[loose.group(3)], group=group))
+            rows.append(
+                IndicatorRow(
+                    serial=Cell(loose.group(1), cell.line, cell.line),
+                    cells=[Cell(loose.group(2), cell.line, cell.line)],
+                    nature=NATURE_CELLS[loose.group(3)],
+                    group=group,
+                )
+            )
             continue
         if "行动" in t and len(t) <= 20 or t in ("领域",):
             continue  # the 领域 column repeats the action name

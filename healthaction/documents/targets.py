@@ -31,33 +31,114 @@ MISSING = {"", "—", "——", "-", "--", "/", "无", "暂无", "—-", "－", 
 
 # Comparator words, longest first so 不低于 wins over 低于.
 _PREFIX_WORDS: list[tuple[str, str]] = [
-    ("不低于", CMP_GE), ("不少于", CMP_GE), ("不小于", CMP_GE), ("大于等于", CMP_GE), ("高于或等于", CMP_GE),
-    ("不高于", CMP_LE), ("不超过", CMP_LE), ("不大于", CMP_LE), ("不多于", CMP_LE), ("小于等于", CMP_LE),
-    ("控制在", CMP_LE), ("降至", CMP_LE), ("下降到", CMP_LE), ("下降至", CMP_LE), ("降低到", CMP_LE), ("降低至", CMP_LE),
-    ("低于", CMP_LT), ("小于", CMP_LT), ("少于", CMP_LT),
-    ("超过", CMP_GT), ("高于", CMP_GT), ("大于", CMP_GT), ("多于", CMP_GT),
-    ("提高到", CMP_GE), ("提高至", CMP_GE), ("提升到", CMP_GE), ("提升至", CMP_GE), ("增加到", CMP_GE), ("增长到", CMP_GE),
-    ("达到", CMP_GE), ("达", CMP_GE), ("保持在", CMP_GE), ("稳定在", CMP_GE), ("均达到", CMP_GE),
-    ("≥", CMP_GE), ("≤", CMP_LE), (">", CMP_GT), ("<", CMP_LT), ("=", CMP_EQ),
+    ("不低于", CMP_GE),
+    ("不少于", CMP_GE),
+    ("不小于", CMP_GE),
+    ("大于等于", CMP_GE),
+    ("高于或等于", CMP_GE),
+    ("不高于", CMP_LE),
+    ("不超过", CMP_LE),
+    ("不大于", CMP_LE),
+    ("不多于", CMP_LE),
+    ("小于等于", CMP_LE),
+    ("控制在", CMP_LE),
+    ("降至", CMP_LE),
+    ("下降到", CMP_LE),
+    ("下降至", CMP_LE),
+    ("降低到", CMP_LE),
+    ("降低至", CMP_LE),
+    ("低于", CMP_LT),
+    ("小于", CMP_LT),
+    ("少于", CMP_LT),
+    ("超过", CMP_GT),
+    ("高于", CMP_GT),
+    ("大于", CMP_GT),
+    ("多于", CMP_GT),
+    ("提高到", CMP_GE),
+    ("提高至", CMP_GE),
+    ("提升到", CMP_GE),
+    ("提升至", CMP_GE),
+    ("增加到", CMP_GE),
+    ("增长到", CMP_GE),
+    ("达到", CMP_GE),
+    ("达", CMP_GE),
+    ("保持在", CMP_GE),
+    ("稳定在", CMP_GE),
+    ("均达到", CMP_GE),
+    ("≥", CMP_GE),
+    ("≤", CMP_LE),
+    (">", CMP_GT),
+    ("<", CMP_LT),
+    ("=", CMP_EQ),
 ]
 _SUFFIX_WORDS: list[tuple[str, str]] = [
-    ("及以上", CMP_GE), ("以上", CMP_GE), ("或以上", CMP_GE),
-    ("及以下", CMP_LE), ("以下", CMP_LE), ("或以下", CMP_LE), ("以内", CMP_LE),
+    ("及以上", CMP_GE),
+    ("以上", CMP_GE),
+    ("或以上", CMP_GE),
+    ("及以下", CMP_LE),
+    ("以下", CMP_LE),
+    ("或以下", CMP_LE),
+    ("以内", CMP_LE),
 ]
 
 _DIRECTIONAL: list[tuple[str, str]] = [
-    ("上升趋势减缓", DIR_DECREASE), ("上升趋势得到遏制", DIR_DECREASE), ("增长率持续减缓", DIR_DECREASE), ("持续减缓", DIR_DECREASE),
-    ("持续下降", DIR_DECREASE), ("逐步下降", DIR_DECREASE), ("明显下降", DIR_DECREASE), ("有所下降", DIR_DECREASE), ("下降", DIR_DECREASE),
-    ("逐步降低", DIR_DECREASE), ("明显降低", DIR_DECREASE), ("降低", DIR_DECREASE), ("减少", DIR_DECREASE), ("减缓", DIR_DECREASE),
-    ("持续改善", DIR_INCREASE), ("逐步改善", DIR_INCREASE), ("明显改善", DIR_INCREASE), ("改善", DIR_INCREASE),
-    ("逐步提高", DIR_INCREASE), ("持续提高", DIR_INCREASE), ("稳步提高", DIR_INCREASE), ("明显提高", DIR_INCREASE), ("显著提高", DIR_INCREASE),
-    ("大幅提升", DIR_INCREASE), ("持续提升", DIR_INCREASE), ("逐步提升", DIR_INCREASE), ("提高", DIR_INCREASE), ("提升", DIR_INCREASE),
-    ("逐年增加", DIR_INCREASE), ("持续增加", DIR_INCREASE), ("增加", DIR_INCREASE), ("上升", DIR_INCREASE),
-    ("保持省内先进水平", DIR_MAINTAIN), ("保持先进水平", DIR_MAINTAIN), ("保持", DIR_MAINTAIN), ("稳定", DIR_MAINTAIN),
+    ("上升趋势减缓", DIR_DECREASE),
+    ("上升趋势得到遏制", DIR_DECREASE),
+    ("增长率持续减缓", DIR_DECREASE),
+    ("持续减缓", DIR_DECREASE),
+    ("持续下降", DIR_DECREASE),
+    ("逐步下降", DIR_DECREASE),
+    ("明显下降", DIR_DECREASE),
+    ("有所下降", DIR_DECREASE),
+    ("下降", DIR_DECREASE),
+    ("逐步降低", DIR_DECREASE),
+    ("明显降低", DIR_DECREASE),
+    ("降低", DIR_DECREASE),
+    ("减少", DIR_DECREASE),
+    ("减缓", DIR_DECREASE),
+    ("持续改善", DIR_INCREASE),
+    ("逐步改善", DIR_INCREASE),
+    ("明显改善", DIR_INCREASE),
+    ("改善", DIR_INCREASE),
+    ("逐步提高", DIR_INCREASE),
+    ("持续提高", DIR_INCREASE),
+    ("稳步提高", DIR_INCREASE),
+    ("明显提高", DIR_INCREASE),
+    ("显著提高", DIR_INCREASE),
+    ("大幅提升", DIR_INCREASE),
+    ("持续提升", DIR_INCREASE),
+    ("逐步提升", DIR_INCREASE),
+    ("提高", DIR_INCREASE),
+    ("提升", DIR_INCREASE),
+    ("逐年增加", DIR_INCREASE),
+    ("持续增加", DIR_INCREASE),
+    ("增加", DIR_INCREASE),
+    ("上升", DIR_INCREASE),
+    ("保持省内先进水平", DIR_MAINTAIN),
+    ("保持先进水平", DIR_MAINTAIN),
+    ("保持", DIR_MAINTAIN),
+    ("稳定", DIR_MAINTAIN),
 ]
 _QUALITATIVE = (
-    "基本实现", "全面实现", "实现", "建立并完善", "建立健全", "建立完善", "健全完善", "基本建立", "建立", "完善", "全覆盖", "基本覆盖",
-    "覆盖", "完成", "开展", "落实", "达标", "是", "有",
+    "基本实现",
+    "全面实现",
+    "实现",
+    "建立并完善",
+    "建立健全",
+    "建立完善",
+    "健全完善",
+    "基本建立",
+    "建立",
+    "完善",
+    "全覆盖",
+    "基本覆盖",
+    "覆盖",
+    "完成",
+    "开展",
+    "落实",
+    "达标",
+    "是",
+    "有",
 )
 _RELATIVE = re.compile(
     rf"在\s*(?:(?P<year>\d{{4}})\s*年|(?P<current>现有|现状|目前|当前|基期))(?:的)?(?:水平)?基础上\s*"
@@ -66,7 +147,9 @@ _RELATIVE = re.compile(
 _ANNUAL = re.compile(
     rf"每年(?:平均)?\s*(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)"
 )
-_RANGE = re.compile(rf"^(?P<low>{NUMBER})\s*(?P<u1>[^\d\s～\-至]*)\s*(?:～|-|至|到)\s*(?P<high>{NUMBER})\s*(?P<unit>.*)$")
+_RANGE = re.compile(
+    rf"^(?P<low>{NUMBER})\s*(?P<u1>[^\d\s～\-至]*)\s*(?:～|-|至|到)\s*(?P<high>{NUMBER})\s*(?P<unit>.*)$"
+)
 _NUMBER_WITH_UNIT = re.compile(rf"^(?P<num>{NUMBER})\s*(?P<unit>.*?)$")
 
 
@@ -86,9 +169,9 @@ def _split_comparator(text: str) -> tuple[str, str, bool]:
     rest = text
     for word, cmp in _PREFIX_WORDS:
         pos = rest.find(word)
-        if pos != -1 and _NUM_RE.search(rest[pos + len(word):][:12]) and not _NUM_RE.search(rest[:pos]):
+        if pos != -1 and _NUM_RE.search(rest[pos + len(word) :][:12]) and not _NUM_RE.search(rest[:pos]):
             comparator = cmp
-            rest = rest[pos + len(word):]
+            rest = rest[pos + len(word) :]
             break
     for word, cmp in _SUFFIX_WORDS:
         if rest.rstrip().endswith(word) or re.search(rf"{NUMBER}\s*\S{{0,6}}?{word}", rest):
@@ -108,33 +191,65 @@ def parse_target(raw: str, unit_hint: str = "") -> dict | None:
     text = _strip_wrappers(raw or "")
     if text in MISSING:
         return None
-    base = {"raw": (raw or "").strip(), "kind": KIND_NUMERIC, "comparator": "", "value": None, "upper_value": None,
-            "base_year": None, "change": None, "change_unit": "", "trend": "", "qualitative": "", "unit": ""}
+    base = {
+        "raw": (raw or "").strip(),
+        "kind": KIND_NUMERIC,
+        "comparator": "",
+        "value": None,
+        "upper_value": None,
+        "base_year": None,
+        "change": None,
+        "change_unit": "",
+        "trend": "",
+        "qualitative": "",
+        "unit": "",
+    }
 
     m = _RELATIVE.search(text)
     if m:
         sign = -1 if m.group("verb") in ("下降", "降低", "减少") else 1
-        return {**base, "kind": KIND_RELATIVE, "base_year": int(m.group("year")) if m.group("year") else None,
-                "change": sign * to_number(m.group("num")), "change_unit": "pp" if m.group("unit") == "个百分点" else "%",
-                "trend": DIR_DECREASE if sign < 0 else DIR_INCREASE}
+        return {
+            **base,
+            "kind": KIND_RELATIVE,
+            "base_year": int(m.group("year")) if m.group("year") else None,
+            "change": sign * to_number(m.group("num")),
+            "change_unit": "pp" if m.group("unit") == "个百分点" else "%",
+            "trend": DIR_DECREASE if sign < 0 else DIR_INCREASE,
+        }
 
     m = _ANNUAL.search(text)
     if m:
         sign = -1 if m.group("verb") in ("下降", "降低", "减少") else 1
-        return {**base, "kind": KIND_RELATIVE, "change": sign * to_number(m.group("num")),
-                "change_unit": "pp/yr" if m.group("unit") == "个百分点" else "%/yr", "trend": DIR_DECREASE if sign < 0 else DIR_INCREASE}
+        return {
+            **base,
+            "kind": KIND_RELATIVE,
+            "change": sign * to_number(m.group("num")),
+            "change_unit": "pp/yr" if m.group("unit") == "个百分点" else "%/yr",
+            "trend": DIR_DECREASE if sign < 0 else DIR_INCREASE,
+        }
 
     m = _RANGE.match(text)
     if m and (not m.group("u1") or normalize_unit(m.group("u1")) is not None):
         low, high = to_number(m.group("low")), to_number(m.group("high"))
         if high >= low:
-            return {**base, "comparator": CMP_RANGE, "value": low, "upper_value": high, "unit": _unit_of(m.group("unit"))}
+            return {
+                **base,
+                "comparator": CMP_RANGE,
+                "value": low,
+                "upper_value": high,
+                "unit": _unit_of(m.group("unit")),
+            }
 
     if _NUM_RE.search(text):
         comparator, rest, explicit = _split_comparator(text)
         m = _NUMBER_WITH_UNIT.match(rest)
         if m and (not m.group("unit") or normalize_unit(m.group("unit")) is not None or len(m.group("unit")) <= 4):
-            result = {**base, "comparator": comparator, "value": to_number(m.group("num")), "unit": _unit_of(m.group("unit"))}
+            result = {
+                **base,
+                "comparator": comparator,
+                "value": to_number(m.group("num")),
+                "unit": _unit_of(m.group("unit")),
+            }
             if not explicit:
                 result["implicit"] = True
             return result
@@ -169,8 +284,32 @@ def parse_baseline(raw: str) -> dict | None:
 
 
 DECREASE_NAME_HINTS = (
-    "死亡率", "患病率", "发病率", "现患率", "流行率", "吸烟率", "肥胖", "超重", "贫血率", "生长迟缓", "近视率", "龋患率", "感染率",
-    "病死率", "致残率", "尘肺", "个人卫生支出", "自付", "摄入量", "增长率", "伤害", "报告例数", "发生率", "漏诊", "复发率", "二手烟",
+    "死亡率",
+    "患病率",
+    "发病率",
+    "现患率",
+    "流行率",
+    "吸烟率",
+    "肥胖",
+    "超重",
+    "贫血率",
+    "生长迟缓",
+    "近视率",
+    "龋患率",
+    "感染率",
+    "病死率",
+    "致残率",
+    "尘肺",
+    "个人卫生支出",
+    "自付",
+    "摄入量",
+    "增长率",
+    "伤害",
+    "报告例数",
+    "发生率",
+    "漏诊",
+    "复发率",
+    "二手烟",
 )
 
 
@@ -181,7 +320,10 @@ def infer_direction(name: str, targets: list[dict], baseline: dict | None) -> st
             return DIR_INCREASE
         if target.get("comparator") in (CMP_LE, CMP_LT) and not target.get("implicit"):
             return DIR_DECREASE
-        if target.get("kind") in (KIND_DIRECTIONAL, KIND_RELATIVE) and target.get("trend") in (DIR_INCREASE, DIR_DECREASE):
+        if target.get("kind") in (KIND_DIRECTIONAL, KIND_RELATIVE) and target.get("trend") in (
+            DIR_INCREASE,
+            DIR_DECREASE,
+        ):
             return target["trend"]
     if any(hint in name for hint in DECREASE_NAME_HINTS):
         return DIR_DECREASE

@@ -51,7 +51,7 @@ def written_tolerance(raw: str | None, value: float | None) -> float | None:
             break
     if decimals is None:  # not found as written: the shortest decimal form of the stored number
         decimals = len(f"{abs(value):.10f}".rstrip("0").partition(".")[2])
-    return R.TOLERANCE_SHARE_OF_LAST_DIGIT * 10.0 ** -decimals
+    return R.TOLERANCE_SHARE_OF_LAST_DIGIT * 10.0**-decimals
 
 
 def schedule(targets: pl.DataFrame, years: range) -> pl.DataFrame:
@@ -94,10 +94,25 @@ def schedule(targets: pl.DataFrame, years: range) -> pl.DataFrame:
                 }
             )
     schema = {
-        "indicator_id": pl.Int64, "year": pl.Int64, "t_year": pl.Int64, "p_year": pl.Int64, "t_kind": pl.Utf8, "t_cmp": pl.Utf8,
-        "t_value": pl.Float64, "t_upper": pl.Float64, "t_base_year": pl.Int64, "t_change": pl.Float64, "t_change_unit": pl.Utf8,
-        "t_trend": pl.Utf8, "t_slowing": pl.Boolean, "t_tol": pl.Float64, "f_year": pl.Int64, "f_kind": pl.Utf8, "f_cmp": pl.Utf8,
-        "f_value": pl.Float64, "f_upper": pl.Float64,
+        "indicator_id": pl.Int64,
+        "year": pl.Int64,
+        "t_year": pl.Int64,
+        "p_year": pl.Int64,
+        "t_kind": pl.Utf8,
+        "t_cmp": pl.Utf8,
+        "t_value": pl.Float64,
+        "t_upper": pl.Float64,
+        "t_base_year": pl.Int64,
+        "t_change": pl.Float64,
+        "t_change_unit": pl.Utf8,
+        "t_trend": pl.Utf8,
+        "t_slowing": pl.Boolean,
+        "t_tol": pl.Float64,
+        "f_year": pl.Int64,
+        "f_kind": pl.Utf8,
+        "f_cmp": pl.Utf8,
+        "f_value": pl.Float64,
+        "f_upper": pl.Float64,
     }
     small = {"t_kind": KIND, "f_kind": KIND, "t_cmp": CMP, "f_cmp": CMP, "t_trend": TREND, "t_change_unit": CHANGE_UNIT}
     frame = pl.DataFrame(rows, schema=schema).with_columns([pl.col(c).cast(dtype) for c, dtype in small.items()])
@@ -119,15 +134,22 @@ def target_texts(targets: pl.DataFrame) -> pl.DataFrame:
 
 # ---- expressions ---------------------------------------------------------------------------
 
+
 def _meets(value: pl.Expr, cmp: pl.Expr, target: pl.Expr, upper: pl.Expr, tol: pl.Expr | float = 0.0) -> pl.Expr:
     """A floor or ceiling is met strictly; "=" within the tolerance (a value that rounds to the target meets it)."""
     return (
-        pl.when(cmp == ">=").then(value >= target)
-        .when(cmp == ">").then(value > target)
-        .when(cmp == "<=").then(value <= target)
-        .when(cmp == "<").then(value < target)
-        .when(cmp == "=").then((value - target).abs() <= tol + 1e-9)
-        .when(cmp == "range").then((value >= target) & (value <= upper))
+        pl.when(cmp == ">=")
+        .then(value >= target)
+        .when(cmp == ">")
+        .then(value > target)
+        .when(cmp == "<=")
+        .then(value <= target)
+        .when(cmp == "<")
+        .then(value < target)
+        .when(cmp == "=")
+        .then((value - target).abs() <= tol + 1e-9)
+        .when(cmp == "range")
+        .then((value >= target) & (value <= upper))
         .otherwise(None)
     )
 
@@ -135,9 +157,12 @@ def _meets(value: pl.Expr, cmp: pl.Expr, target: pl.Expr, upper: pl.Expr, tol: p
 def _sign(cmp: pl.Expr, direction: pl.Expr) -> pl.Expr:
     """+1 when higher is better for this target, −1 when lower is better."""
     return (
-        pl.when(cmp.is_in([">=", ">"])).then(1.0)
-        .when(cmp.is_in(["<=", "<"])).then(-1.0)
-        .when(direction == "decrease").then(-1.0)
+        pl.when(cmp.is_in([">=", ">"]))
+        .then(1.0)
+        .when(cmp.is_in(["<=", "<"]))
+        .then(-1.0)
+        .when(direction == "decrease")
+        .then(-1.0)
         .otherwise(1.0)
     )
 
@@ -159,28 +184,49 @@ def _before(expr: pl.Expr) -> pl.Expr:
 NAN = float("nan")
 
 
-def evaluate_in_chunks(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFrame, *, plan_unit_id: int | None = None,
-                       chunk_rows: int = 2_000_000, assume_sorted: bool = False):
+def evaluate_in_chunks(
+    values: pl.DataFrame,
+    indicators: pl.DataFrame,
+    targets: pl.DataFrame,
+    *,
+    plan_unit_id: int | None = None,
+    chunk_rows: int = 2_000_000,
+    assume_sorted: bool = False,
+):
     """Yield evaluate() results for slices of whole indicators, so peak memory follows the chunk, not the data.
 
     `values` must be sorted by indicator_id (the loader and the generator deliver it so).
     """
-    bounds = (values.select(pl.col("indicator_id").rle_id().alias("g")).with_row_index("i")
-              .group_by("g", maintain_order=True).agg(pl.col("i").first().alias("start"), pl.len().alias("n")))
+    bounds = (
+        values.select(pl.col("indicator_id").rle_id().alias("g"))
+        .with_row_index("i")
+        .group_by("g", maintain_order=True)
+        .agg(pl.col("i").first().alias("start"), pl.len().alias("n"))
+    )
     start, rows = None, 0
     for g_start, n in bounds.select("start", "n").iter_rows():
         if start is None:
             start = g_start
         rows += n
         if rows >= chunk_rows:
-            yield evaluate(values.slice(start, rows), indicators, targets, plan_unit_id=plan_unit_id, assume_sorted=assume_sorted)
+            yield evaluate(
+                values.slice(start, rows), indicators, targets, plan_unit_id=plan_unit_id, assume_sorted=assume_sorted
+            )
             start, rows = None, 0
     if start is not None and rows:
-        yield evaluate(values.slice(start, rows), indicators, targets, plan_unit_id=plan_unit_id, assume_sorted=assume_sorted)
+        yield evaluate(
+            values.slice(start, rows), indicators, targets, plan_unit_id=plan_unit_id, assume_sorted=assume_sorted
+        )
 
 
-def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFrame, *, plan_unit_id: int | None = None,
-             assume_sorted: bool = False) -> pl.DataFrame:
+def evaluate(
+    values: pl.DataFrame,
+    indicators: pl.DataFrame,
+    targets: pl.DataFrame,
+    *,
+    plan_unit_id: int | None = None,
+    assume_sorted: bool = False,
+) -> pl.DataFrame:
     """Return the status of every (indicator, org unit, year) row of `values`.
 
     A row's status depends only on the series' values up to its year, so a target year's row (and the verdict
@@ -192,27 +238,45 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     years = range(int(values["year"].min()), int(values["year"].max()) + 1)
     sched = schedule(targets, years)
 
-    df = values.lazy().with_columns(pl.col("indicator_id").cast(pl.Int32), pl.col("org_unit_id").cast(pl.Int32), pl.col("year").cast(pl.Int16))
+    df = values.lazy().with_columns(
+        pl.col("indicator_id").cast(pl.Int32), pl.col("org_unit_id").cast(pl.Int32), pl.col("year").cast(pl.Int16)
+    )
     if not has_qual:
         df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias("qualitative"))
     if not assume_sorted:
         df = df.sort(["indicator_id", "org_unit_id", "year"])  # shifts and running sums below need series order
 
     ind = indicators.lazy().select(
-        pl.col("indicator_id").cast(pl.Int32), pl.col("direction").fill_null("").cast(pl.Enum(["", "increase", "decrease", "maintain"])),
-        pl.col("baseline_value").cast(pl.Float64), pl.col("baseline_year").cast(pl.Int16),
-        (pl.col("tolerance") if "tolerance" in indicators.columns else pl.lit(None)).cast(pl.Float64).alias("tolerance"),
+        pl.col("indicator_id").cast(pl.Int32),
+        pl.col("direction").fill_null("").cast(pl.Enum(["", "increase", "decrease", "maintain"])),
+        pl.col("baseline_value").cast(pl.Float64),
+        pl.col("baseline_year").cast(pl.Int16),
+        (pl.col("tolerance") if "tolerance" in indicators.columns else pl.lit(None))
+        .cast(pl.Float64)
+        .alias("tolerance"),
         (pl.col("unit") if "unit" in indicators.columns else pl.lit("")).fill_null("").alias("_unit"),
     )
     # the range a forecast is clipped to, per indicator (a join of a small table, not a lookup per row)
     ind = ind.with_columns(
-        pl.col("_unit").replace_strict({u: lo for u, (lo, _hi) in R.UNIT_BOUNDS.items()}, default=R.DEFAULT_LOWER_BOUND, return_dtype=pl.Float64).alias("_lower"),
-        pl.col("_unit").replace_strict({u: hi for u, (_lo, hi) in R.UNIT_BOUNDS.items()}, default=float("inf"), return_dtype=pl.Float64).alias("_upper"),
+        pl.col("_unit")
+        .replace_strict(
+            {u: lo for u, (lo, _hi) in R.UNIT_BOUNDS.items()}, default=R.DEFAULT_LOWER_BOUND, return_dtype=pl.Float64
+        )
+        .alias("_lower"),
+        pl.col("_unit")
+        .replace_strict(
+            {u: hi for u, (_lo, hi) in R.UNIT_BOUNDS.items()}, default=float("inf"), return_dtype=pl.Float64
+        )
+        .alias("_upper"),
     ).drop("_unit")
-    df = df.join(ind, on="indicator_id", how="left", maintain_order="left").join(sched.lazy(), on=["indicator_id", "year"], how="left", maintain_order="left")
+    df = df.join(ind, on="indicator_id", how="left", maintain_order="left").join(
+        sched.lazy(), on=["indicator_id", "year"], how="left", maintain_order="left"
+    )
 
     # series are contiguous after the sort: running sums restart where a new series starts, without hashing
-    same = (pl.col("indicator_id") == pl.col("indicator_id").shift(1)) & (pl.col("org_unit_id") == pl.col("org_unit_id").shift(1))
+    same = (pl.col("indicator_id") == pl.col("indicator_id").shift(1)) & (
+        pl.col("org_unit_id") == pl.col("org_unit_id").shift(1)
+    )
     v = pl.col("value")
     reported = v.is_not_null()
     df = df.with_columns(same.fill_null(False).alias("_same"))
@@ -233,23 +297,35 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     )
     if targets.filter(pl.col("raw").fill_null("").str.contains("减缓")).height if "raw" in targets.columns else False:
         # the growth before the latest one, between reported years (only 上升趋势减缓 targets need it)
-        df = df.with_columns(_before(_carry(pl.when(reported).then(pl.col("previous").fill_null(NAN)), NAN)).fill_nan(None).alias("_previous2"))
+        df = df.with_columns(
+            _before(_carry(pl.when(reported).then(pl.col("previous").fill_null(NAN)), NAN))
+            .fill_nan(None)
+            .alias("_previous2")
+        )
     else:
         df = df.with_columns(pl.lit(None, dtype=pl.Float64).alias("_previous2"))
     first_marker = reported & (pl.col("_n_reported") == 1)
     df = df.with_columns(
         pl.when(pl.col("_n_reported") >= 1).then(pl.when(first_marker).then(v).forward_fill()).alias("_first_value"),
-        pl.when(pl.col("_n_reported") >= 1).then(pl.when(first_marker).then(pl.col("year")).forward_fill()).alias("_first_year"),
+        pl.when(pl.col("_n_reported") >= 1)
+        .then(pl.when(first_marker).then(pl.col("year")).forward_fill())
+        .alias("_first_year"),
     )
     # the baseline: the plan's own for the issuing org unit, else the first reported value
-    use_plan = pl.col("baseline_value").is_not_null() & (pl.col("org_unit_id") == (plan_unit_id if plan_unit_id is not None else -1))
+    use_plan = pl.col("baseline_value").is_not_null() & (
+        pl.col("org_unit_id") == (plan_unit_id if plan_unit_id is not None else -1)
+    )
     df = df.with_columns(
         pl.when(use_plan).then(pl.col("baseline_value")).otherwise(pl.col("_first_value")).alias("base_value"),
         pl.when(use_plan).then(pl.col("baseline_year")).otherwise(pl.col("_first_year")).alias("base_year"),
         (~use_plan).alias("base_from_first_value"),
     )
     # once a target year has passed, the trajectory to the next target starts from that year's value
-    from_target = (pl.col("_p_year_seen") == pl.col("p_year")) & pl.col("_p_value").is_not_null() & (pl.col("p_year") >= pl.col("base_year"))
+    from_target = (
+        (pl.col("_p_year_seen") == pl.col("p_year"))
+        & pl.col("_p_value").is_not_null()
+        & (pl.col("p_year") >= pl.col("base_year"))
+    )
     df = df.with_columns(
         pl.when(from_target).then(pl.col("_p_value")).otherwise(pl.col("base_value")).alias("start_value"),
         pl.when(from_target).then(pl.col("p_year")).otherwise(pl.col("base_year")).alias("start_year"),
@@ -262,13 +338,21 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     if chunk_ids & relative_ids:
         df = _resolve_relative(df)
     else:
-        df = df.with_columns(pl.col("t_value").alias("target_value"), pl.col("t_cmp").alias("cmp"), pl.lit(None, dtype=pl.Utf8).alias("reason"))
+        df = df.with_columns(
+            pl.col("t_value").alias("target_value"),
+            pl.col("t_cmp").alias("cmp"),
+            pl.lit(None, dtype=pl.Utf8).alias("reason"),
+        )
 
     # numeric judgement (ranges toward their nearer bound)
     b, t, upper = pl.col("base_value"), pl.col("target_value"), pl.col("t_upper")
     is_range = pl.col("cmp") == "range"
     above = is_range & (v > upper)
-    sign = pl.when(is_range).then(pl.when(above).then(-1.0).otherwise(1.0)).otherwise(_sign(pl.col("cmp"), pl.col("direction")))
+    sign = (
+        pl.when(is_range)
+        .then(pl.when(above).then(-1.0).otherwise(1.0))
+        .otherwise(_sign(pl.col("cmp"), pl.col("direction")))
+    )
     goal = pl.when(above).then(upper).otherwise(t)
     tol = pl.coalesce(pl.col("tolerance"), pl.col("t_tol"), pl.lit(0.0))
     start, start_year = pl.col("start_value"), pl.col("start_year")
@@ -286,14 +370,22 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     margin = pl.when(width > 0).then(width).otherwise(t.abs()) * R.RANGE_AT_RISK_MARGIN
     range_gap = pl.max_horizontal(t - v, v - upper)
     numeric_status = (
-        pl.when(met).then(_code(R.ACHIEVED))
-        .when(pl.col("year") >= pl.col("t_year")).then(pl.when(worse_than_base).then(_code(R.REGRESSING)).otherwise(_code(R.OFF_TRACK)))
-        .when(pl.col("year") <= pl.col("base_year")).then(_code(R.NOT_ASSESSABLE))
-        .when(sign * (v - e) >= -tol).then(_code(R.ON_TRACK))
-        .when(worse_than_base).then(_code(R.REGRESSING))
-        .when(ratio >= R.ON_TRACK_RATIO).then(_code(R.ON_TRACK))
-        .when(ratio >= R.AT_RISK_RATIO).then(_code(R.AT_RISK))
-        .when(is_range & (range_gap <= margin)).then(_code(R.AT_RISK))
+        pl.when(met)
+        .then(_code(R.ACHIEVED))
+        .when(pl.col("year") >= pl.col("t_year"))
+        .then(pl.when(worse_than_base).then(_code(R.REGRESSING)).otherwise(_code(R.OFF_TRACK)))
+        .when(pl.col("year") <= pl.col("base_year"))
+        .then(_code(R.NOT_ASSESSABLE))
+        .when(sign * (v - e) >= -tol)
+        .then(_code(R.ON_TRACK))
+        .when(worse_than_base)
+        .then(_code(R.REGRESSING))
+        .when(ratio >= R.ON_TRACK_RATIO)
+        .then(_code(R.ON_TRACK))
+        .when(ratio >= R.AT_RISK_RATIO)
+        .then(_code(R.AT_RISK))
+        .when(is_range & (range_gap <= margin))
+        .then(_code(R.AT_RISK))
         .otherwise(_code(R.OFF_TRACK))
     )
 
@@ -302,8 +394,12 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     trend = pl.col("t_trend")
     own_tol = pl.col("tolerance")
     step = v - prev
-    flat = pl.when(own_tol.is_not_null()).then(step.abs() <= own_tol).otherwise(
-        pl.when(prev.abs() > 0).then((step / prev.abs()).abs()).otherwise(step.abs()) <= R.TREND_STABLE_TOLERANCE
+    flat = (
+        pl.when(own_tol.is_not_null())
+        .then(step.abs() <= own_tol)
+        .otherwise(
+            pl.when(prev.abs() > 0).then((step / prev.abs()).abs()).otherwise(step.abs()) <= R.TREND_STABLE_TOLERANCE
+        )
     )
     down = trend == "decrease"
     right_way = (down & (step < 0)) | (~down & (step > 0))
@@ -316,19 +412,31 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     keep_sign = pl.when(pl.col("direction") == "decrease").then(-1.0).otherwise(1.0)
     holds = (v - b) * keep_sign >= -pl.max_horizontal(b.abs() * R.MAINTAIN_TOLERANCE, dir_tol)
     directional_status = (
-        pl.when(trend == "maintain").then(
-            pl.when(holds).then(pl.when(in_target_year).then(_code(R.ACHIEVED)).otherwise(_code(R.ON_TRACK)))
+        pl.when(trend == "maintain")
+        .then(
+            pl.when(holds)
+            .then(pl.when(in_target_year).then(_code(R.ACHIEVED)).otherwise(_code(R.ON_TRACK)))
             .otherwise(pl.when(in_target_year).then(_code(R.OFF_TRACK)).otherwise(_code(R.AT_RISK)))
         )
-        .when(prev.is_null()).then(_code(R.NOT_ASSESSABLE))
-        .when(slowing & growth_before.is_not_null()).then(
-            pl.when(growth_now <= growth_before + dir_tol).then(pl.when(in_target_year).then(_code(R.ACHIEVED)).otherwise(_code(R.ON_TRACK)))
+        .when(prev.is_null())
+        .then(_code(R.NOT_ASSESSABLE))
+        .when(slowing & growth_before.is_not_null())
+        .then(
+            pl.when(growth_now <= growth_before + dir_tol)
+            .then(pl.when(in_target_year).then(_code(R.ACHIEVED)).otherwise(_code(R.ON_TRACK)))
             .otherwise(_code(R.OFF_TRACK))
         )
-        .when(slowing).then(_code(R.NOT_ASSESSABLE))
-        .when(flat).then(pl.when(in_target_year).then(_code(R.OFF_TRACK)).otherwise(_code(R.AT_RISK)))
-        .when(right_way).then(
-            pl.when(~in_target_year).then(_code(R.ON_TRACK)).when(beyond_base).then(_code(R.ACHIEVED)).otherwise(_code(R.OFF_TRACK))
+        .when(slowing)
+        .then(_code(R.NOT_ASSESSABLE))
+        .when(flat)
+        .then(pl.when(in_target_year).then(_code(R.OFF_TRACK)).otherwise(_code(R.AT_RISK)))
+        .when(right_way)
+        .then(
+            pl.when(~in_target_year)
+            .then(_code(R.ON_TRACK))
+            .when(beyond_base)
+            .then(_code(R.ACHIEVED))
+            .otherwise(_code(R.OFF_TRACK))
         )
         .otherwise(_code(R.REGRESSING))
     )
@@ -336,34 +444,81 @@ def evaluate(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFra
     # qualitative judgement from the reported word
     q = pl.col("qualitative")
     qualitative_status = (
-        pl.when(q.is_in(list(R.QUALITATIVE_DONE))).then(_code(R.ACHIEVED))
-        .when(q.is_in(list(R.QUALITATIVE_PARTLY))).then(pl.when(in_target_year).then(_code(R.OFF_TRACK)).otherwise(_code(R.ON_TRACK)))
-        .when(q.is_in(list(R.QUALITATIVE_NOT))).then(pl.when(in_target_year).then(_code(R.OFF_TRACK)).otherwise(_code(R.AT_RISK)))
+        pl.when(q.is_in(list(R.QUALITATIVE_DONE)))
+        .then(_code(R.ACHIEVED))
+        .when(q.is_in(list(R.QUALITATIVE_PARTLY)))
+        .then(pl.when(in_target_year).then(_code(R.OFF_TRACK)).otherwise(_code(R.ON_TRACK)))
+        .when(q.is_in(list(R.QUALITATIVE_NOT)))
+        .then(pl.when(in_target_year).then(_code(R.OFF_TRACK)).otherwise(_code(R.AT_RISK)))
         .otherwise(_code(R.NOT_ASSESSABLE))
     )
 
     kind = pl.col("t_kind")
     status = (
-        pl.when(v.is_null() & q.is_null()).then(_code(R.NO_DATA))
-        .when(kind.is_null()).then(_code(R.NOT_ASSESSABLE))
-        .when(kind == "qualitative").then(qualitative_status)
-        .when(v.is_null()).then(_code(R.NO_DATA))
-        .when(kind == "directional").then(directional_status)
-        .when(t.is_null()).then(_code(R.NOT_ASSESSABLE))
+        pl.when(v.is_null() & q.is_null())
+        .then(_code(R.NO_DATA))
+        .when(kind.is_null())
+        .then(_code(R.NOT_ASSESSABLE))
+        .when(kind == "qualitative")
+        .then(qualitative_status)
+        .when(v.is_null())
+        .then(_code(R.NO_DATA))
+        .when(kind == "directional")
+        .then(directional_status)
+        .when(t.is_null())
+        .then(_code(R.NOT_ASSESSABLE))
         .otherwise(numeric_status)
     )
     df = df.with_columns(status.alias("_status"), ratio.alias("ratio"))
     df = _forecast(df)
     df = df.with_columns(
-        pl.col("_status").replace_strict(list(range(len(R.STATUSES))), R.STATUSES, return_dtype=STATUS_ENUM).alias("status"),
+        pl.col("_status")
+        .replace_strict(list(range(len(R.STATUSES))), R.STATUSES, return_dtype=STATUS_ENUM)
+        .alias("status"),
     )
     out = [
-        "indicator_id", "org_unit_id", "year", "value", "qualitative", "status", "t_year", "t_kind", "cmp", "target_value", "t_upper",
-        "t_trend", "t_base_year", "expected", "base_value", "base_year", "base_from_first_value", "start_value", "start_year", "start_from_target", "previous",
-        "previous_year", "ratio", "tolerance_used", "reason", "forecast", "forecast_low", "forecast_high", "forecast_met", "f_year", "f_value",
+        "indicator_id",
+        "org_unit_id",
+        "year",
+        "value",
+        "qualitative",
+        "status",
+        "t_year",
+        "t_kind",
+        "cmp",
+        "target_value",
+        "t_upper",
+        "t_trend",
+        "t_base_year",
+        "expected",
+        "base_value",
+        "base_year",
+        "base_from_first_value",
+        "start_value",
+        "start_year",
+        "start_from_target",
+        "previous",
+        "previous_year",
+        "ratio",
+        "tolerance_used",
+        "reason",
+        "forecast",
+        "forecast_low",
+        "forecast_high",
+        "forecast_met",
+        "f_year",
+        "f_value",
     ]
-    renames = {"t_year": "target_year", "t_kind": "target_kind", "cmp": "comparator", "t_upper": "target_upper", "t_trend": "target_trend",
-               "t_base_year": "target_base_year", "f_year": "final_year", "f_value": "final_value"}
+    renames = {
+        "t_year": "target_year",
+        "t_kind": "target_kind",
+        "cmp": "comparator",
+        "t_upper": "target_upper",
+        "t_trend": "target_trend",
+        "t_base_year": "target_base_year",
+        "f_year": "final_year",
+        "f_value": "final_value",
+    }
     # the in-memory engine: running sums, shifts and forward fills over ordered series gain nothing from streaming
     # (a quarter faster here than polars 2's default streaming engine)
     return df.select(out).rename(renames).collect(engine="in-memory")
@@ -376,7 +531,9 @@ def _resolve_relative(df: pl.LazyFrame) -> pl.LazyFrame:
     be resolved and the row is not assessable, with the reason kept for the explanation.
     """
     relative = pl.col("t_kind") == "relative"
-    lookup = df.filter(pl.col("value").is_not_null()).select(KEYS + [pl.col("year").alias("_ry"), pl.col("value").alias("_rv")])
+    lookup = df.filter(pl.col("value").is_not_null()).select(
+        KEYS + [pl.col("year").alias("_ry"), pl.col("value").alias("_rv")]
+    )
     df = df.with_columns(pl.coalesce(pl.col("t_base_year"), pl.col("base_year")).cast(pl.Int16).alias("_ry"))
     df = df.join(lookup, on=KEYS + ["_ry"], how="left", maintain_order="left")
     base = pl.when(pl.col("_ry") == pl.col("base_year")).then(pl.col("base_value")).otherwise(pl.col("_rv"))
@@ -384,15 +541,21 @@ def _resolve_relative(df: pl.LazyFrame) -> pl.LazyFrame:
     unit = pl.col("t_change_unit")
     years_since = (pl.col("t_year") - pl.col("base_year")).cast(pl.Float64)
     resolved = (
-        pl.when(unit == "pp").then(base + change)
-        .when(unit == "pp/yr").then(pl.col("base_value") + change * years_since)
-        .when(unit == "%/yr").then(pl.col("base_value") * (1 + change / 100.0) ** years_since)
+        pl.when(unit == "pp")
+        .then(base + change)
+        .when(unit == "pp/yr")
+        .then(pl.col("base_value") + change * years_since)
+        .when(unit == "%/yr")
+        .then(pl.col("base_value") * (1 + change / 100.0) ** years_since)
         .otherwise(base * (1 + change / 100.0))
     )
     missing_base = relative & pl.col("t_base_year").is_not_null() & base.is_null() & ~unit.is_in(["%/yr", "pp/yr"])
     return df.with_columns(
         pl.when(relative).then(resolved).otherwise(pl.col("t_value")).alias("target_value"),
-        pl.when(relative).then(pl.when(change >= 0).then(pl.lit(">=", dtype=CMP)).otherwise(pl.lit("<=", dtype=CMP))).otherwise(pl.col("t_cmp")).alias("cmp"),
+        pl.when(relative)
+        .then(pl.when(change >= 0).then(pl.lit(">=", dtype=CMP)).otherwise(pl.lit("<=", dtype=CMP)))
+        .otherwise(pl.col("t_cmp"))
+        .alias("cmp"),
         pl.when(missing_base & pl.col("base_year").is_not_null()).then(pl.lit("relative_base_missing")).alias("reason"),
     ).drop(["_ry", "_rv"])
 
@@ -404,7 +567,9 @@ def _series_cum_sum(expr: pl.Expr) -> pl.Expr:
     return total - offset
 
 
-_T_TABLE = pl.Series([float("nan")] + [R.T_QUANTILE_90[k] for k in range(1, 31)] + [R.T_QUANTILE_90_LARGE], dtype=pl.Float64)
+_T_TABLE = pl.Series(
+    [float("nan")] + [R.T_QUANTILE_90[k] for k in range(1, 31)] + [R.T_QUANTILE_90_LARGE], dtype=pl.Float64
+)
 
 
 def _t_quantile(df_: pl.Expr) -> pl.Expr:
@@ -441,22 +606,37 @@ def _forecast(df: pl.LazyFrame) -> pl.LazyFrame:
     point = sy / n + slope * gap
     residual = pl.max_horizontal(cyy - slope * cxy, pl.lit(0.0)) / (n - 2)
     half = _t_quantile(n - 2) * (residual * (1 + 1 / n + gap * gap / cxx)).sqrt()
-    usable = (n >= R.FORECAST_MIN_POINTS) & (pl.col("f_kind") != "qualitative") & (pl.col("year") < pl.col("f_year")) & pl.col("value").is_not_null()
+    usable = (
+        (n >= R.FORECAST_MIN_POINTS)
+        & (pl.col("f_kind") != "qualitative")
+        & (pl.col("year") < pl.col("f_year"))
+        & pl.col("value").is_not_null()
+    )
     lower, upper = pl.col("_lower"), pl.col("_upper")
 
     def bounded(expr: pl.Expr) -> pl.Expr:
         return pl.when(usable).then(pl.min_horizontal(pl.max_horizontal(expr, lower), upper))
 
-    df = df.with_columns(bounded(point).alias("forecast"), bounded(point - half).alias("forecast_low"), bounded(point + half).alias("forecast_high"))
+    df = df.with_columns(
+        bounded(point).alias("forecast"),
+        bounded(point - half).alias("forecast_low"),
+        bounded(point + half).alias("forecast_high"),
+    )
     f_cmp = pl.when(pl.col("f_kind") == "relative").then(pl.col("cmp")).otherwise(pl.col("f_cmp"))
     f_target = pl.when(pl.col("f_kind") == "relative").then(pl.col("target_value")).otherwise(pl.col("f_value"))
     directional = pl.col("f_kind") == "directional"
     f_trend_met = (
-        pl.when(pl.col("t_trend") == "decrease").then(pl.col("forecast") < pl.col("base_value"))
-        .when(pl.col("t_trend") == "increase").then(pl.col("forecast") > pl.col("base_value"))
+        pl.when(pl.col("t_trend") == "decrease")
+        .then(pl.col("forecast") < pl.col("base_value"))
+        .when(pl.col("t_trend") == "increase")
+        .then(pl.col("forecast") > pl.col("base_value"))
         .otherwise(None)
     )
-    met = pl.when(directional).then(f_trend_met).otherwise(_meets(pl.col("forecast"), f_cmp, f_target, pl.col("f_upper"), pl.col("tolerance_used")))
+    met = (
+        pl.when(directional)
+        .then(f_trend_met)
+        .otherwise(_meets(pl.col("forecast"), f_cmp, f_target, pl.col("f_upper"), pl.col("tolerance_used")))
+    )
     good = pl.col("_status").is_in([R.STATUS_CODE[R.ACHIEVED], R.STATUS_CODE[R.ON_TRACK]])
     bad = pl.col("_status").is_in([R.STATUS_CODE[s] for s in (R.AT_RISK, R.OFF_TRACK, R.REGRESSING)])
     # a trend line never contradicts the judgement of the year: where they disagree, no claim is made
@@ -465,6 +645,7 @@ def _forecast(df: pl.LazyFrame) -> pl.LazyFrame:
 
 
 # ---- explanations --------------------------------------------------------------------------
+
 
 def _num(col: str | pl.Expr) -> pl.Expr:
     """Format a number with at most two decimals and no trailing zeros."""
@@ -475,17 +656,25 @@ def _num(col: str | pl.Expr) -> pl.Expr:
 CMP_TEXT = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "range": ""}
 
 
-def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | None = None, *,
-            labels: dict[str, str]) -> pl.DataFrame:
+def explain(
+    results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | None = None, *, labels: dict[str, str]
+) -> pl.DataFrame:
     """Return results with an `explanation` column: one Chinese sentence that cites the numbers.
 
     Also `judgement`: the same sentence without the forecast, which the target verdicts cite.
     `targets` gives the words as written (持续下降, 实现); `units` (indicator_id, unit) adds the unit after each number;
     `labels` maps each status code to the word the sentence ends with (the caller owns the vocabulary).
     """
-    df = results.lazy().join(target_texts(targets).lazy(), on=["indicator_id", "target_year"], how="left", maintain_order="left")
+    df = results.lazy().join(
+        target_texts(targets).lazy(), on=["indicator_id", "target_year"], how="left", maintain_order="left"
+    )
     if units is not None:
-        df = df.join(units.lazy().select(pl.col("indicator_id").cast(pl.Int32), pl.col("unit").fill_null("")), on="indicator_id", how="left", maintain_order="left")
+        df = df.join(
+            units.lazy().select(pl.col("indicator_id").cast(pl.Int32), pl.col("unit").fill_null("")),
+            on="indicator_id",
+            how="left",
+            maintain_order="left",
+        )
     else:
         df = df.with_columns(pl.lit("").alias("unit"))
     u = pl.col("unit").fill_null("")
@@ -495,64 +684,156 @@ def explain(results: pl.DataFrame, targets: pl.DataFrame, units: pl.DataFrame | 
     in_target_year = pl.col("year") >= pl.col("target_year")
     from_target = pl.col("start_from_target")
     base_txt = (
-        pl.when(from_target).then(pl.concat_str([pl.col("start_year").cast(pl.Utf8), pl.lit("年"), _num("start_value"), u]))
-        .when(pl.col("base_from_first_value")).then(
-            pl.concat_str([pl.lit("以首次报送值"), _num("base_value"), u, pl.lit("（"), pl.col("base_year").cast(pl.Utf8), pl.lit("年）作为基期")]))
+        pl.when(from_target)
+        .then(pl.concat_str([pl.col("start_year").cast(pl.Utf8), pl.lit("年"), _num("start_value"), u]))
+        .when(pl.col("base_from_first_value"))
+        .then(
+            pl.concat_str(
+                [
+                    pl.lit("以首次报送值"),
+                    _num("base_value"),
+                    u,
+                    pl.lit("（"),
+                    pl.col("base_year").cast(pl.Utf8),
+                    pl.lit("年）作为基期"),
+                ]
+            )
+        )
         .otherwise(pl.concat_str([pl.lit("基期"), _num("base_value"), u]))
     )
     value_txt = pl.concat_str([year, pl.lit("年"), _num("value"), u])
     cmp_txt = pl.col("comparator").cast(pl.Utf8).replace_strict(CMP_TEXT, default="")
-    target_txt = pl.when(pl.col("comparator") == "range").then(
-        pl.concat_str([_num("target_value"), pl.lit("～"), _num("target_upper"), u])
-    ).otherwise(pl.concat_str([cmp_txt, _num("target_value"), u]))
+    target_txt = (
+        pl.when(pl.col("comparator") == "range")
+        .then(pl.concat_str([_num("target_value"), pl.lit("～"), _num("target_upper"), u]))
+        .otherwise(pl.concat_str([cmp_txt, _num("target_value"), u]))
+    )
     target_part = pl.concat_str([pl.col("target_year").cast(pl.Utf8), pl.lit("年目标"), target_txt])
     expected_txt = pl.concat_str([pl.lit("按线性进度应达"), _num("expected"), u])
     numeric = (
-        pl.when(in_target_year & (s != R.ACHIEVED)).then(
-            pl.concat_str([value_txt, pl.lit("，未达到"), target_part, pl.lit("，目标未实现"),
-                           pl.when(s == R.REGRESSING).then(pl.lit("，且较基期退步")).otherwise(pl.lit(""))]))
-        .when(in_target_year).then(pl.concat_str([value_txt, pl.lit("，已达到"), target_part, pl.lit("，目标已实现")]))
-        .otherwise(pl.concat_str(
-            [
-                base_txt, pl.lit("，"), value_txt, pl.lit("，"),
-                pl.when(s == R.ACHIEVED).then(pl.concat_str([pl.lit("已达到"), target_part]))
-                .when(s == R.REGRESSING).then(pl.concat_str([pl.lit("较基期退步，"), target_part]))
-                .otherwise(pl.concat_str([expected_txt, pl.lit("（"), target_part, pl.lit("）")])),
-                pl.lit("，"), label,
-            ],
-            ignore_nulls=True,
-        ))
+        pl.when(in_target_year & (s != R.ACHIEVED))
+        .then(
+            pl.concat_str(
+                [
+                    value_txt,
+                    pl.lit("，未达到"),
+                    target_part,
+                    pl.lit("，目标未实现"),
+                    pl.when(s == R.REGRESSING).then(pl.lit("，且较基期退步")).otherwise(pl.lit("")),
+                ]
+            )
+        )
+        .when(in_target_year)
+        .then(pl.concat_str([value_txt, pl.lit("，已达到"), target_part, pl.lit("，目标已实现")]))
+        .otherwise(
+            pl.concat_str(
+                [
+                    base_txt,
+                    pl.lit("，"),
+                    value_txt,
+                    pl.lit("，"),
+                    pl.when(s == R.ACHIEVED)
+                    .then(pl.concat_str([pl.lit("已达到"), target_part]))
+                    .when(s == R.REGRESSING)
+                    .then(pl.concat_str([pl.lit("较基期退步，"), target_part]))
+                    .otherwise(pl.concat_str([expected_txt, pl.lit("（"), target_part, pl.lit("）")])),
+                    pl.lit("，"),
+                    label,
+                ],
+                ignore_nulls=True,
+            )
+        )
     )
     trend_word = pl.col("target_raw")
-    previous_txt = pl.concat_str([pl.lit("上一报送年份（"), pl.col("previous_year").cast(pl.Utf8), pl.lit("年）为"), _num("previous"), u])
-    directional = pl.when(pl.col("target_trend") == "maintain").then(
-        pl.concat_str([base_txt, pl.lit("，"), value_txt, pl.lit("，目标为“"), trend_word, pl.lit("”，"), label], ignore_nulls=True)
-    ).otherwise(pl.concat_str([value_txt, pl.lit("，"), previous_txt, pl.lit("，目标为“"), trend_word, pl.lit("”，"), label], ignore_nulls=True))
-    qualitative = pl.concat_str([year, pl.lit("年报告“"), pl.col("qualitative"), pl.lit("”，目标为“"), pl.col("target_qualitative"), pl.lit("”，"), label], ignore_nulls=True)
-    relative_missing = pl.concat_str([
-        value_txt, pl.lit("，"), pl.col("target_base_year").cast(pl.Utf8), pl.lit("年未报送，无法确定目标“"), trend_word, pl.lit("”的目标值，不作评价"),
-    ])
+    previous_txt = pl.concat_str(
+        [pl.lit("上一报送年份（"), pl.col("previous_year").cast(pl.Utf8), pl.lit("年）为"), _num("previous"), u]
+    )
+    directional = (
+        pl.when(pl.col("target_trend") == "maintain")
+        .then(
+            pl.concat_str(
+                [base_txt, pl.lit("，"), value_txt, pl.lit("，目标为“"), trend_word, pl.lit("”，"), label],
+                ignore_nulls=True,
+            )
+        )
+        .otherwise(
+            pl.concat_str(
+                [value_txt, pl.lit("，"), previous_txt, pl.lit("，目标为“"), trend_word, pl.lit("”，"), label],
+                ignore_nulls=True,
+            )
+        )
+    )
+    qualitative = pl.concat_str(
+        [
+            year,
+            pl.lit("年报告“"),
+            pl.col("qualitative"),
+            pl.lit("”，目标为“"),
+            pl.col("target_qualitative"),
+            pl.lit("”，"),
+            label,
+        ],
+        ignore_nulls=True,
+    )
+    relative_missing = pl.concat_str(
+        [
+            value_txt,
+            pl.lit("，"),
+            pl.col("target_base_year").cast(pl.Utf8),
+            pl.lit("年未报送，无法确定目标“"),
+            trend_word,
+            pl.lit("”的目标值，不作评价"),
+        ]
+    )
     sentence = (
-        pl.when(s == R.NO_DATA).then(pl.concat_str([year, pl.lit("年未报送数据")]))
-        .when(pl.col("target_kind").is_null()).then(pl.lit("无量化目标，不作进度评价"))
-        .when(pl.col("target_kind") == "qualitative").then(qualitative)
-        .when((s == R.NOT_ASSESSABLE) & (pl.col("target_kind") == "directional")).then(pl.concat_str([value_txt, pl.lit("，此前无报送数据，暂不判断趋势")]))
-        .when(pl.col("target_kind") == "directional").then(directional)
-        .when(pl.col("reason") == "relative_base_missing").then(relative_missing)
-        .when(s == R.NOT_ASSESSABLE).then(pl.concat_str([value_txt, pl.lit("，为基期年份，暂不评价进度")]))
+        pl.when(s == R.NO_DATA)
+        .then(pl.concat_str([year, pl.lit("年未报送数据")]))
+        .when(pl.col("target_kind").is_null())
+        .then(pl.lit("无量化目标，不作进度评价"))
+        .when(pl.col("target_kind") == "qualitative")
+        .then(qualitative)
+        .when((s == R.NOT_ASSESSABLE) & (pl.col("target_kind") == "directional"))
+        .then(pl.concat_str([value_txt, pl.lit("，此前无报送数据，暂不判断趋势")]))
+        .when(pl.col("target_kind") == "directional")
+        .then(directional)
+        .when(pl.col("reason") == "relative_base_missing")
+        .then(relative_missing)
+        .when(s == R.NOT_ASSESSABLE)
+        .then(pl.concat_str([value_txt, pl.lit("，为基期年份，暂不评价进度")]))
         .otherwise(numeric)
     )
-    interval = pl.concat_str([pl.lit("（80%预测区间"), _num("forecast_low"), pl.lit("～"), _num("forecast_high"), u, pl.lit("）")])
-    forecast = pl.when(pl.col("forecast").is_not_null() & (s != R.NO_DATA)).then(
-        pl.concat_str([
-            pl.lit("；按趋势预计"), pl.col("final_year").cast(pl.Utf8), pl.lit("年为"), _num("forecast"), u, interval,
-            pl.when(pl.col("forecast_met")).then(pl.lit("，有望实现目标")).when(~pl.col("forecast_met")).then(pl.lit("，难以实现目标")).otherwise(pl.lit("")),
-        ])
-    ).otherwise(pl.lit(""))
-    return df.with_columns(
-        pl.concat_str([sentence, forecast, pl.lit("。")]).alias("explanation"),
-        pl.concat_str([sentence, pl.lit("。")]).alias("judgement"),
-    ).drop("unit").collect()
+    interval = pl.concat_str(
+        [pl.lit("（80%预测区间"), _num("forecast_low"), pl.lit("～"), _num("forecast_high"), u, pl.lit("）")]
+    )
+    forecast = (
+        pl.when(pl.col("forecast").is_not_null() & (s != R.NO_DATA))
+        .then(
+            pl.concat_str(
+                [
+                    pl.lit("；按趋势预计"),
+                    pl.col("final_year").cast(pl.Utf8),
+                    pl.lit("年为"),
+                    _num("forecast"),
+                    u,
+                    interval,
+                    pl.when(pl.col("forecast_met"))
+                    .then(pl.lit("，有望实现目标"))
+                    .when(~pl.col("forecast_met"))
+                    .then(pl.lit("，难以实现目标"))
+                    .otherwise(pl.lit("")),
+                ]
+            )
+        )
+        .otherwise(pl.lit(""))
+    )
+    return (
+        df.with_columns(
+            pl.concat_str([sentence, forecast, pl.lit("。")]).alias("explanation"),
+            pl.concat_str([sentence, pl.lit("。")]).alias("judgement"),
+        )
+        .drop("unit")
+        .collect()
+    )
 
 
 # ---- target verdicts -----------------------------------------------------------------------
@@ -567,40 +848,76 @@ def verdicts(results: pl.DataFrame, targets: pl.DataFrame, *, closed_year: int) 
     year is over (`closed_year`, the last finished year). The verdict reads the row of the target year, which
     is judged against that target alone: achieved, missed, not reported, or not assessable (with the reason).
     """
-    columns = ["indicator_id", "org_unit_id", "target_year", "target_kind", "target_raw", "comparator", "target_value", "target_upper",
-               "value", "qualitative", "verdict", "explanation"]
+    columns = [
+        "indicator_id",
+        "org_unit_id",
+        "target_year",
+        "target_kind",
+        "target_raw",
+        "comparator",
+        "target_value",
+        "target_upper",
+        "value",
+        "qualitative",
+        "verdict",
+        "explanation",
+    ]
     if results.height == 0 or targets.height == 0:
         return pl.DataFrame(schema={c: pl.Utf8 for c in columns}).clear()
     keys = results.select(pl.col("indicator_id").cast(pl.Int32), pl.col("org_unit_id").cast(pl.Int32)).unique()
     due = targets.select(
-        pl.col("indicator_id").cast(pl.Int32), pl.col("year").cast(pl.Int16).alias("target_year"), pl.col("kind").cast(pl.Utf8).alias("target_kind"),
+        pl.col("indicator_id").cast(pl.Int32),
+        pl.col("year").cast(pl.Int16).alias("target_year"),
+        pl.col("kind").cast(pl.Utf8).alias("target_kind"),
         (pl.col("raw") if "raw" in targets.columns else pl.lit("")).fill_null("").alias("target_raw"),
     )
     judged = "judgement" in results.columns
     rows = results.select(
-        pl.col("indicator_id").cast(pl.Int32), pl.col("org_unit_id").cast(pl.Int32), pl.col("year").cast(pl.Int16).alias("target_year"),
-        pl.col("value"), pl.col("qualitative"), pl.col("status").cast(pl.Utf8).alias("_status"),
-        pl.col("comparator").cast(pl.Utf8), pl.col("target_value"), pl.col("target_upper"),
+        pl.col("indicator_id").cast(pl.Int32),
+        pl.col("org_unit_id").cast(pl.Int32),
+        pl.col("year").cast(pl.Int16).alias("target_year"),
+        pl.col("value"),
+        pl.col("qualitative"),
+        pl.col("status").cast(pl.Utf8).alias("_status"),
+        pl.col("comparator").cast(pl.Utf8),
+        pl.col("target_value"),
+        pl.col("target_upper"),
         (pl.col("judgement") if judged else pl.lit("")).alias("_judgement"),
     )
     df = keys.join(due, on="indicator_id").join(rows, on=["indicator_id", "org_unit_id", "target_year"], how="left")
     reported = pl.col("value").is_not_null() | pl.col("qualitative").is_not_null()
     df = df.filter(reported | (pl.col("target_year") <= closed_year))
     verdict = (
-        pl.when(~reported).then(pl.lit(R.VERDICT_NOT_REPORTED))
-        .when(pl.col("_status") == R.ACHIEVED).then(pl.lit(R.VERDICT_ACHIEVED))
-        .when(pl.col("_status") == R.NOT_ASSESSABLE).then(pl.lit(R.VERDICT_NOT_ASSESSABLE))
+        pl.when(~reported)
+        .then(pl.lit(R.VERDICT_NOT_REPORTED))
+        .when(pl.col("_status") == R.ACHIEVED)
+        .then(pl.lit(R.VERDICT_ACHIEVED))
+        .when(pl.col("_status") == R.NOT_ASSESSABLE)
+        .then(pl.lit(R.VERDICT_NOT_ASSESSABLE))
         .otherwise(pl.lit(R.VERDICT_MISSED))
     )
-    not_reported = pl.concat_str([pl.col("target_year").cast(pl.Utf8), pl.lit("年未报送数据，"), pl.col("target_year").cast(pl.Utf8),
-                                  pl.lit("年目标“"), pl.col("target_raw"), pl.lit("”无法判定。")])
-    return df.with_columns(
-        verdict.cast(VERDICT_ENUM).alias("verdict"),
-        pl.when(reported).then(pl.col("_judgement")).otherwise(not_reported).alias("explanation"),
-    ).select(columns).sort(["indicator_id", "org_unit_id", "target_year"])
+    not_reported = pl.concat_str(
+        [
+            pl.col("target_year").cast(pl.Utf8),
+            pl.lit("年未报送数据，"),
+            pl.col("target_year").cast(pl.Utf8),
+            pl.lit("年目标“"),
+            pl.col("target_raw"),
+            pl.lit("”无法判定。"),
+        ]
+    )
+    return (
+        df.with_columns(
+            verdict.cast(VERDICT_ENUM).alias("verdict"),
+            pl.when(reported).then(pl.col("_judgement")).otherwise(not_reported).alias("explanation"),
+        )
+        .select(columns)
+        .sort(["indicator_id", "org_unit_id", "target_year"])
+    )
 
 
 # ---- aggregation ---------------------------------------------------------------------------
+
 
 def roll_up(values: pl.DataFrame, parents: pl.DataFrame, scale: pl.DataFrame) -> pl.DataFrame:
     """Return parent-unit values computed from children's numerators and denominators.
@@ -613,21 +930,36 @@ def roll_up(values: pl.DataFrame, parents: pl.DataFrame, scale: pl.DataFrame) ->
     """
     df = values.join(parents, on="org_unit_id", how="inner")
     has_weight = "weight" in df.columns
-    aggs = [pl.col("numerator").sum().alias("numerator"), pl.col("denominator").sum().alias("denominator"), pl.len().alias("children")]
+    aggs = [
+        pl.col("numerator").sum().alias("numerator"),
+        pl.col("denominator").sum().alias("denominator"),
+        pl.len().alias("children"),
+    ]
     if has_weight:
         aggs.append(((pl.col("value") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("_weighted"))
     out = df.group_by(["indicator_id", "parent_id", "year"]).agg(aggs).join(scale, on="indicator_id", how="left")
-    value = pl.when(pl.col("denominator") > 0).then(pl.col("numerator") / pl.col("denominator") * pl.col("factor").fill_null(1.0))
+    value = pl.when(pl.col("denominator") > 0).then(
+        pl.col("numerator") / pl.col("denominator") * pl.col("factor").fill_null(1.0)
+    )
     if has_weight:
         value = value.otherwise(pl.col("_weighted"))
-    return out.with_columns(value.alias("value")).rename({"parent_id": "org_unit_id"}).select(
-        ["indicator_id", "org_unit_id", "year", "value", "numerator", "denominator", "children"]
-    ).sort(["indicator_id", "org_unit_id", "year"])
+    return (
+        out.with_columns(value.alias("value"))
+        .rename({"parent_id": "org_unit_id"})
+        .select(["indicator_id", "org_unit_id", "year", "value", "numerator", "denominator", "children"])
+        .sort(["indicator_id", "org_unit_id", "year"])
+    )
 
 
 # ---- assessment ----------------------------------------------------------------------------
 
-def assess(results: pl.DataFrame, weights: pl.DataFrame, points: dict[str, float] | None = None, components: dict[str, tuple[pl.DataFrame, float]] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+
+def assess(
+    results: pl.DataFrame,
+    weights: pl.DataFrame,
+    points: dict[str, float] | None = None,
+    components: dict[str, tuple[pl.DataFrame, float]] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (score sheet, totals with ranks) for the org units in `results` (one year).
 
     weights: indicator_id, weight. The score sheet lists every contribution
@@ -645,19 +977,35 @@ def assess(results: pl.DataFrame, weights: pl.DataFrame, points: dict[str, float
         raise ValueError("component weights exceed the whole score")
     sheet = (
         results.select(["indicator_id", "org_unit_id", "year", "status"])
-        .join(weights.select(pl.col("indicator_id").cast(pl.Int32), pl.col("weight").cast(pl.Float64)), on="indicator_id", how="inner")
-        .with_columns(pl.col("status").cast(pl.Utf8).replace_strict(points, default=0.0, return_dtype=pl.Float64).alias("share"))
+        .join(
+            weights.select(pl.col("indicator_id").cast(pl.Int32), pl.col("weight").cast(pl.Float64)),
+            on="indicator_id",
+            how="inner",
+        )
+        .with_columns(
+            pl.col("status").cast(pl.Utf8).replace_strict(points, default=0.0, return_dtype=pl.Float64).alias("share")
+        )
         .with_columns((pl.col("share") * pl.col("weight")).alias("points"))
         .sort(["org_unit_id", "indicator_id"])
     )
     total_weight = weights["weight"].sum() or 1.0
-    totals = sheet.group_by("org_unit_id").agg(pl.col("points").sum().alias("indicator_points"), pl.len().alias("indicators"))
+    totals = sheet.group_by("org_unit_id").agg(
+        pl.col("points").sum().alias("indicator_points"), pl.len().alias("indicators")
+    )
     totals = totals.with_columns((pl.col("indicator_points") / total_weight * 100 * indicator_part).alias("score"))
     for name, (frame, weight) in components.items():
         column = f"{name}_share"
-        part = frame.select(pl.col("org_unit_id").cast(totals.schema["org_unit_id"]), pl.col("share").cast(pl.Float64).alias(column))
-        totals = totals.join(part, on="org_unit_id", how="left").with_columns(pl.col(column).fill_null(0.0)).with_columns(
-            (pl.col("score") + pl.col(column) * 100 * weight).alias("score")
+        part = frame.select(
+            pl.col("org_unit_id").cast(totals.schema["org_unit_id"]), pl.col("share").cast(pl.Float64).alias(column)
         )
-    totals = totals.with_columns(pl.col("score").round(2)).with_columns(pl.col("score").rank(method="min", descending=True).cast(pl.Int64).alias("rank")).sort(["rank", "org_unit_id"])
+        totals = (
+            totals.join(part, on="org_unit_id", how="left")
+            .with_columns(pl.col(column).fill_null(0.0))
+            .with_columns((pl.col("score") + pl.col(column) * 100 * weight).alias("score"))
+        )
+    totals = (
+        totals.with_columns(pl.col("score").round(2))
+        .with_columns(pl.col("score").rank(method="min", descending=True).cast(pl.Int64).alias("rank"))
+        .sort(["rank", "org_unit_id"])
+    )
     return sheet, totals

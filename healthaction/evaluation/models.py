@@ -39,7 +39,9 @@ class EvaluationResult(models.Model):
         verbose_name = _("evaluation result")
         verbose_name_plural = _("evaluation results")
         ordering = ["indicator", "org_unit", "year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "year"], name="result_one_per_unit_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "org_unit", "year"], name="result_one_per_unit_year")
+        ]
         indexes = [models.Index(fields=["plan", "year", "status"], name="result_plan_year_status_idx")]
 
     def __str__(self) -> str:
@@ -71,7 +73,9 @@ class TargetVerdict(models.Model):
         verbose_name = _("target verdict")
         verbose_name_plural = _("target verdicts")
         ordering = ["indicator", "org_unit", "target_year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "org_unit", "target_year"], name="verdict_one_per_unit_target")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "org_unit", "target_year"], name="verdict_one_per_unit_target")
+        ]
         indexes = [models.Index(fields=["plan", "target_year", "verdict"], name="verdict_plan_year_idx")]
 
     def __str__(self) -> str:
@@ -102,7 +106,9 @@ class AssessmentScheme(models.Model):
             if not 0 <= getattr(self, field) <= 1:
                 raise ValidationError({field: _("Give a share between 0 and 1.")})
         if self.timeliness_weight + self.supervision_weight > 1:
-            raise ValidationError(_("Timely reporting and supervision together cannot carry more than the whole score."))
+            raise ValidationError(
+                _("Timely reporting and supervision together cannot carry more than the whole score.")
+            )
 
 
 class AssessmentWeight(models.Model):
@@ -132,7 +138,10 @@ class AssessmentScore(models.Model):
         verbose_name_plural = _("assessment scores")
         ordering = ["plan", "year", "rank"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(org_unit__isnull=False) ^ models.Q(department__isnull=False), name="score_unit_xor_department"),
+            models.CheckConstraint(
+                condition=models.Q(org_unit__isnull=False) ^ models.Q(department__isnull=False),
+                name="score_unit_xor_department",
+            ),
         ]
 
 
@@ -141,7 +150,9 @@ class EvaluationSummary(models.Model):
 
     plan = models.OneToOneField(Plan, models.CASCADE, related_name="evaluation_summary")
     years = models.JSONField(default=list)  # years with results, newest first
-    latest_year = models.PositiveSmallIntegerField(null=True, blank=True)  # newest year with a substantial share of data
+    latest_year = models.PositiveSmallIntegerField(
+        null=True, blank=True
+    )  # newest year with a substantial share of data
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

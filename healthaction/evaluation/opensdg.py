@@ -25,7 +25,13 @@ from healthaction.evaluation.rules import (
 
 CATEGORIES = ["target_achieved", "on_track", "progress_needs_acceleration", "limited_progress", "deterioration"]
 # Scores on Open SDG's −5…+5 scale, so several series can be averaged into one status (a later sdg-build addition).
-SCORES = {"target_achieved": 5.0, "on_track": 5.0, "progress_needs_acceleration": 2.0, "limited_progress": 0.0, "deterioration": -5.0}
+SCORES = {
+    "target_achieved": 5.0,
+    "on_track": 5.0,
+    "progress_needs_acceleration": 2.0,
+    "limited_progress": 0.0,
+    "deterioration": -5.0,
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ def _ieee_pow(a: float, e: float) -> float:
     if a < 0 and not float(e).is_integer():
         return math.nan
     try:
-        return a ** e
+        return a**e
     except OverflowError:
         return math.inf
     except ZeroDivisionError:
@@ -115,6 +121,7 @@ def measure(
 
 # ---- vectorised ----------------------------------------------------------------------------------
 
+
 def _growth(current: pl.Expr, base: pl.Expr, t_current: pl.Expr, t_base: pl.Expr) -> pl.Expr:
     ratio = current / base
     exponent = 1.0 / (t_current - t_base).cast(pl.Float64)
@@ -125,16 +132,27 @@ def _growth(current: pl.Expr, base: pl.Expr, t_current: pl.Expr, t_base: pl.Expr
 
 def _band(value: pl.Expr, high: float, moderate: float) -> pl.Expr:
     return (
-        pl.when(value.is_nan() | value.is_null()).then(None)
-        .when(value >= high).then(pl.lit("on_track"))
-        .when(value >= moderate).then(pl.lit("progress_needs_acceleration"))
-        .when(value >= 0).then(pl.lit("limited_progress"))
+        pl.when(value.is_nan() | value.is_null())
+        .then(None)
+        .when(value >= high)
+        .then(pl.lit("on_track"))
+        .when(value >= moderate)
+        .then(pl.lit("progress_needs_acceleration"))
+        .when(value >= 0)
+        .then(pl.lit("limited_progress"))
         .otherwise(pl.lit("deterioration"))
     )
 
 
-def categories(current: pl.Expr, base: pl.Expr, t_current: pl.Expr, t_base: pl.Expr, target: pl.Expr, target_year: pl.Expr,
-               direction: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def categories(
+    current: pl.Expr,
+    base: pl.Expr,
+    t_current: pl.Expr,
+    t_base: pl.Expr,
+    target: pl.Expr,
+    target_year: pl.Expr,
+    direction: pl.Expr,
+) -> tuple[pl.Expr, pl.Expr]:
     """Return (category, ratio) expressions for series already reduced to their current and base values."""
     target = pl.when(target == 0).then(OPENSDG_ZERO).otherwise(target)
     negative = direction == "negative"
@@ -144,17 +162,32 @@ def categories(current: pl.Expr, base: pl.Expr, t_current: pl.Expr, t_base: pl.E
     ratio = growth / _growth(target, base, target_year, t_base)
     assessable = (t_current - t_base >= 1) & current.is_not_null() & base.is_not_null()
     category = (
-        pl.when(~assessable).then(None)
-        .when(target.is_null()).then(_band(signed, OPENSDG_NO_TARGET_HIGH, OPENSDG_NO_TARGET_MODERATE))
-        .when(achieved).then(pl.lit("target_achieved"))
+        pl.when(~assessable)
+        .then(None)
+        .when(target.is_null())
+        .then(_band(signed, OPENSDG_NO_TARGET_HIGH, OPENSDG_NO_TARGET_MODERATE))
+        .when(achieved)
+        .then(pl.lit("target_achieved"))
         .otherwise(_band(ratio, OPENSDG_ON_TRACK, OPENSDG_MODERATE))
     )
-    value = pl.when(~assessable | (target.is_not_null() & achieved)).then(None).when(target.is_null()).then(signed).otherwise(ratio)
+    value = (
+        pl.when(~assessable | (target.is_not_null() & achieved))
+        .then(None)
+        .when(target.is_null())
+        .then(signed)
+        .otherwise(ratio)
+    )
     return category, value
 
 
-def measure_batch(data: pl.DataFrame, config: pl.DataFrame | None = None, *, base_year: int = OPENSDG_BASE_YEAR,
-                  target_year: int = OPENSDG_TARGET_YEAR, direction: str = "negative") -> pl.DataFrame:
+def measure_batch(
+    data: pl.DataFrame,
+    config: pl.DataFrame | None = None,
+    *,
+    base_year: int = OPENSDG_BASE_YEAR,
+    target_year: int = OPENSDG_TARGET_YEAR,
+    direction: str = "negative",
+) -> pl.DataFrame:
     """Return series, category, ratio and score for many series at once.
 
     data:   series, year, value (rows in their original order: with duplicate years the first counts)
@@ -165,20 +198,41 @@ def measure_batch(data: pl.DataFrame, config: pl.DataFrame | None = None, *, bas
     frame = frame.filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())
     settings = (config if config is not None else data.select("series").unique()).lazy()
     names = settings.collect_schema().names()
-    defaults = {"base_year": (base_year, pl.Int32), "target_year": (target_year, pl.Int32), "direction": (direction, pl.Utf8), "target": (None, pl.Float64)}
+    defaults = {
+        "base_year": (base_year, pl.Int32),
+        "target_year": (target_year, pl.Int32),
+        "direction": (direction, pl.Utf8),
+        "target": (None, pl.Float64),
+    }
     settings = settings.with_columns(
         [pl.lit(value, dtype=dtype).alias(name) for name, (value, dtype) in defaults.items() if name not in names]
     ).select("series", *[pl.col(name).cast(dtype) for name, (_v, dtype) in defaults.items()])
     year = pl.col("year")
-    reduced = frame.join(settings, on="series", how="inner", maintain_order="left").group_by("series", maintain_order=True).agg(
-        year.max().alias("current_year"),
-        year.filter(year >= pl.col("base_year")).min().alias("base_used"),
-        pl.col("base_year").first(), pl.col("target_year").first(), pl.col("direction").first(), pl.col("target").first(),
-        pl.col("value").filter(year == year.max()).first().alias("current"),
-        pl.col("value").filter(year == year.filter(year >= pl.col("base_year")).min()).first().alias("base"),
+    reduced = (
+        frame.join(settings, on="series", how="inner", maintain_order="left")
+        .group_by("series", maintain_order=True)
+        .agg(
+            year.max().alias("current_year"),
+            year.filter(year >= pl.col("base_year")).min().alias("base_used"),
+            pl.col("base_year").first(),
+            pl.col("target_year").first(),
+            pl.col("direction").first(),
+            pl.col("target").first(),
+            pl.col("value").filter(year == year.max()).first().alias("current"),
+            pl.col("value").filter(year == year.filter(year >= pl.col("base_year")).min()).first().alias("base"),
+        )
     )
-    category, ratio = categories(pl.col("current"), pl.col("base"), pl.col("current_year"), pl.col("base_used"), pl.col("target"),
-                                 pl.col("target_year"), pl.col("direction"))
+    category, ratio = categories(
+        pl.col("current"),
+        pl.col("base"),
+        pl.col("current_year"),
+        pl.col("base_used"),
+        pl.col("target"),
+        pl.col("target_year"),
+        pl.col("direction"),
+    )
     out = reduced.select("series", category.alias("category"), ratio.alias("ratio"))
     out = settings.select("series").join(out, on="series", how="left", maintain_order="left")
-    return out.with_columns(pl.col("category").replace_strict(SCORES, default=None, return_dtype=pl.Float64).alias("score")).collect()
+    return out.with_columns(
+        pl.col("category").replace_strict(SCORES, default=None, return_dtype=pl.Float64).alias("score")
+    ).collect()

@@ -20,7 +20,13 @@ from healthaction.core.registry import registry
 from healthaction.evaluation import engine, opensdg
 from healthaction.evaluation import rules as R
 from healthaction.evaluation.choices import EvaluationStatus, Verdict
-from healthaction.evaluation.models import AssessmentScheme, AssessmentScore, EvaluationResult, EvaluationSummary, TargetVerdict
+from healthaction.evaluation.models import (
+    AssessmentScheme,
+    AssessmentScore,
+    EvaluationResult,
+    EvaluationSummary,
+    TargetVerdict,
+)
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry.models import OrgUnit
 
@@ -28,12 +34,19 @@ BATCH_ROWS = 100_000
 UNIT_SCALE = {"%": 100.0, "‰": 1000.0, "1/10万": 100_000.0, "1/万": 10_000.0}
 
 VALUE_SCHEMA = {
-    "indicator_id": pl.Int32, "org_unit_id": pl.Int32, "year": pl.Int16, "value": pl.Float64,
-    "qualitative": pl.Utf8, "numerator": pl.Float64, "denominator": pl.Float64,
+    "indicator_id": pl.Int32,
+    "org_unit_id": pl.Int32,
+    "year": pl.Int16,
+    "value": pl.Float64,
+    "qualitative": pl.Utf8,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
 }
 
 
-def load_values(plan: Plan, indicator_ids: list[int] | None = None, org_unit_ids: list[int] | None = None) -> pl.DataFrame:
+def load_values(
+    plan: Plan, indicator_ids: list[int] | None = None, org_unit_ids: list[int] | None = None
+) -> pl.DataFrame:
     """Return the plan's approved values as a DataFrame sorted by series, read in columnar batches."""
     sql = (
         "SELECT v.indicator_id, v.org_unit_id, v.year, v.value, NULLIF(v.qualitative, ''), v.numerator, v.denominator "
@@ -61,22 +74,66 @@ def load_values(plan: Plan, indicator_ids: list[int] | None = None, org_unit_ids
 
 
 def load_indicators(plan: Plan) -> pl.DataFrame:
-    rows = plan.indicators.values_list("id", "direction", "nature", "unit", "baseline__value", "baseline__year", "numerator", "denominator", "tolerance")
+    rows = plan.indicators.values_list(
+        "id",
+        "direction",
+        "nature",
+        "unit",
+        "baseline__value",
+        "baseline__year",
+        "numerator",
+        "denominator",
+        "tolerance",
+    )
     return pl.DataFrame(
         list(rows),
-        schema={"indicator_id": pl.Int32, "direction": pl.Utf8, "nature": pl.Utf8, "unit": pl.Utf8, "baseline_value": pl.Float64,
-                "baseline_year": pl.Int16, "numerator_def": pl.Utf8, "denominator_def": pl.Utf8, "tolerance": pl.Float64},
+        schema={
+            "indicator_id": pl.Int32,
+            "direction": pl.Utf8,
+            "nature": pl.Utf8,
+            "unit": pl.Utf8,
+            "baseline_value": pl.Float64,
+            "baseline_year": pl.Int16,
+            "numerator_def": pl.Utf8,
+            "denominator_def": pl.Utf8,
+            "tolerance": pl.Float64,
+        },
         orient="row",
     )
 
 
 def load_targets(plan: Plan) -> pl.DataFrame:
-    fields = ["indicator_id", "year", "kind", "comparator", "value", "upper_value", "base_year", "change", "change_unit", "trend", "qualitative", "raw_text"]
+    fields = [
+        "indicator_id",
+        "year",
+        "kind",
+        "comparator",
+        "value",
+        "upper_value",
+        "base_year",
+        "change",
+        "change_unit",
+        "trend",
+        "qualitative",
+        "raw_text",
+    ]
     rows = Target.objects.filter(indicator__plan=plan).values_list(*fields)
     return pl.DataFrame(
         list(rows),
-        schema={"indicator_id": pl.Int32, "year": pl.Int16, "kind": pl.Utf8, "comparator": pl.Utf8, "value": pl.Float64, "upper_value": pl.Float64,
-                "base_year": pl.Int16, "change": pl.Float64, "change_unit": pl.Utf8, "trend": pl.Utf8, "qualitative": pl.Utf8, "raw": pl.Utf8},
+        schema={
+            "indicator_id": pl.Int32,
+            "year": pl.Int16,
+            "kind": pl.Utf8,
+            "comparator": pl.Utf8,
+            "value": pl.Float64,
+            "upper_value": pl.Float64,
+            "base_year": pl.Int16,
+            "change": pl.Float64,
+            "change_unit": pl.Utf8,
+            "trend": pl.Utf8,
+            "qualitative": pl.Utf8,
+            "raw": pl.Utf8,
+        },
         orient="row",
     )
 
@@ -92,17 +149,32 @@ def _with_roll_up(values: pl.DataFrame, indicators: pl.DataFrame, units: list[Or
     if defined.height == 0 or values.height == 0:
         return values
     parents = pl.DataFrame(
-        [(u.pk, u.parent_id) for u in OrgUnit.objects.filter(parent__in=units)], schema={"org_unit_id": pl.Int32, "parent_id": pl.Int32}, orient="row"
+        [(u.pk, u.parent_id) for u in OrgUnit.objects.filter(parent__in=units)],
+        schema={"org_unit_id": pl.Int32, "parent_id": pl.Int32},
+        orient="row",
     )
-    scale = defined.select("indicator_id", pl.col("unit").replace_strict(UNIT_SCALE, default=1.0, return_dtype=pl.Float64).alias("factor"))
-    children = values.join(defined.select("indicator_id"), on="indicator_id").filter(pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null())
+    scale = defined.select(
+        "indicator_id", pl.col("unit").replace_strict(UNIT_SCALE, default=1.0, return_dtype=pl.Float64).alias("factor")
+    )
+    children = values.join(defined.select("indicator_id"), on="indicator_id").filter(
+        pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
+    )
     rolled = engine.roll_up(children, parents, scale)
     if rolled.height == 0:
         return values
-    missing = rolled.join(values.filter(pl.col("value").is_not_null()).select("indicator_id", "org_unit_id", "year"), on=["indicator_id", "org_unit_id", "year"], how="anti")
+    missing = rolled.join(
+        values.filter(pl.col("value").is_not_null()).select("indicator_id", "org_unit_id", "year"),
+        on=["indicator_id", "org_unit_id", "year"],
+        how="anti",
+    )
     add = missing.select(
-        pl.col("indicator_id").cast(pl.Int32), pl.col("org_unit_id").cast(pl.Int32), pl.col("year").cast(pl.Int16), "value",
-        pl.lit(None, dtype=pl.Utf8).alias("qualitative"), "numerator", "denominator",
+        pl.col("indicator_id").cast(pl.Int32),
+        pl.col("org_unit_id").cast(pl.Int32),
+        pl.col("year").cast(pl.Int16),
+        "value",
+        pl.lit(None, dtype=pl.Utf8).alias("qualitative"),
+        "numerator",
+        "denominator",
     )
     return pl.concat([values, add]).sort(["indicator_id", "org_unit_id", "year"])
 
@@ -132,7 +204,13 @@ def affected_units(plan: Plan, org_unit_ids: list[int]) -> list[int]:
     return sorted(found)
 
 
-def evaluate_plan(plan: Plan, indicator_ids: list[int] | None = None, org_unit_ids: list[int] | None = None, *, today: dt.date | None = None) -> int:
+def evaluate_plan(
+    plan: Plan,
+    indicator_ids: list[int] | None = None,
+    org_unit_ids: list[int] | None = None,
+    *,
+    today: dt.date | None = None,
+) -> int:
     """Evaluate a plan (or some of its series) and store the results and target verdicts; return the number of rows written.
 
     Given org units, the units their values roll up into are recomputed with them. A target whose year is over
@@ -153,14 +231,26 @@ def evaluate_plan(plan: Plan, indicator_ids: list[int] | None = None, org_unit_i
     if org_unit_ids:
         values = values.filter(pl.col("org_unit_id").is_in(org_unit_ids))
         units = [u for u in units if u.pk in org_unit_ids]
-    first_year = min([y for y in [*values["year"].drop_nulls().to_list(), *indicators["baseline_year"].drop_nulls().to_list()]] or [plan.horizon_start])
+    first_year = min(
+        [y for y in [*values["year"].drop_nulls().to_list(), *indicators["baseline_year"].drop_nulls().to_list()]]
+        or [plan.horizon_start]
+    )
     last_year = max(values["year"].drop_nulls().to_list() or [first_year])
-    values = _grid(values.select(list(VALUE_SCHEMA)), indicators_sel, units, range(max(first_year, plan.horizon_start), last_year + 1))
+    values = _grid(
+        values.select(list(VALUE_SCHEMA)),
+        indicators_sel,
+        units,
+        range(max(first_year, plan.horizon_start), last_year + 1),
+    )
     if values.height == 0:
         return _store(plan, None, None, indicator_ids, org_unit_ids)
-    results = engine.evaluate(values.drop("numerator", "denominator"), indicators, targets, plan_unit_id=plan.org_unit_id, assume_sorted=True)
+    results = engine.evaluate(
+        values.drop("numerator", "denominator"), indicators, targets, plan_unit_id=plan.org_unit_id, assume_sorted=True
+    )
     # The explanation is stored as one Chinese sentence, so its status word is the Chinese label.
-    results = engine.explain(results, targets, indicators.select("indicator_id", "unit"), labels=EvaluationStatus.labels_in("zh-hans"))
+    results = engine.explain(
+        results, targets, indicators.select("indicator_id", "unit"), labels=EvaluationStatus.labels_in("zh-hans")
+    )
     results = _with_opensdg(results, indicators, targets)
     closed_year = (today or dt.date.today()).year - 1
     verdicts = engine.verdicts(results, targets, closed_year=closed_year)
@@ -175,17 +265,36 @@ def _announce(plan: Plan, indicator_ids, org_unit_ids) -> None:
 
 def _with_opensdg(results: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
     """Add Open SDG categories and scores, each row judged on its series' values up to its year (base: the first one)."""
-    final = targets.sort("year").group_by("indicator_id", maintain_order=True).last().select(
-        pl.col("indicator_id").cast(pl.Int32), pl.col("year").cast(pl.Int32).alias("_sdg_year"),
-        pl.when((pl.col("kind") == "numeric") & pl.col("value").is_not_null() & (pl.col("comparator").fill_null("") != "range"))
-        .then(pl.col("value")).alias("_sdg_target"),
-        pl.col("kind").is_in(["numeric", "directional"]).alias("_sdg_kind_ok"),
-        (pl.col("kind") == "numeric").alias("_sdg_numeric"),
+    final = (
+        targets.sort("year")
+        .group_by("indicator_id", maintain_order=True)
+        .last()
+        .select(
+            pl.col("indicator_id").cast(pl.Int32),
+            pl.col("year").cast(pl.Int32).alias("_sdg_year"),
+            pl.when(
+                (pl.col("kind") == "numeric")
+                & pl.col("value").is_not_null()
+                & (pl.col("comparator").fill_null("") != "range")
+            )
+            .then(pl.col("value"))
+            .alias("_sdg_target"),
+            pl.col("kind").is_in(["numeric", "directional"]).alias("_sdg_kind_ok"),
+            (pl.col("kind") == "numeric").alias("_sdg_numeric"),
+        )
     )
     keys = ["indicator_id", "org_unit_id"]
     reported = pl.col("value").is_not_null()
-    frame = results.select(keys + ["year", "value"]).with_row_index("_row").join(final, on="indicator_id", how="left").join(
-        indicators.select(pl.col("indicator_id").cast(pl.Int32), pl.col("direction").fill_null("")), on="indicator_id", how="left")
+    frame = (
+        results.select(keys + ["year", "value"])
+        .with_row_index("_row")
+        .join(final, on="indicator_id", how="left")
+        .join(
+            indicators.select(pl.col("indicator_id").cast(pl.Int32), pl.col("direction").fill_null("")),
+            on="indicator_id",
+            how="left",
+        )
+    )
     frame = frame.sort(keys + ["year"]).with_columns(
         pl.col("value").forward_fill().over(keys).alias("_current"),
         pl.when(reported).then(pl.col("year")).forward_fill().over(keys).cast(pl.Int32).alias("_current_year"),
@@ -193,15 +302,28 @@ def _with_opensdg(results: pl.DataFrame, indicators: pl.DataFrame, targets: pl.D
         pl.col("year").filter(reported).first().over(keys).cast(pl.Int32).alias("_base_year"),
     )
     # a numeric target without a single number (a range, an unresolved value) has no Open SDG equivalent
-    usable = pl.col("_sdg_target").is_not_null() | pl.col("_sdg_kind_ok").is_null() | (pl.col("_sdg_kind_ok") & ~pl.col("_sdg_numeric"))
-    category, _ratio = opensdg.categories(
-        pl.col("_current"), pl.col("_base"), pl.col("_current_year"), pl.col("_base_year"), pl.col("_sdg_target"),
-        pl.col("_sdg_year").fill_null(R.OPENSDG_TARGET_YEAR), pl.when(pl.col("direction") == "decrease").then(pl.lit("negative")).otherwise(pl.lit("positive")),
+    usable = (
+        pl.col("_sdg_target").is_not_null()
+        | pl.col("_sdg_kind_ok").is_null()
+        | (pl.col("_sdg_kind_ok") & ~pl.col("_sdg_numeric"))
     )
-    frame = frame.with_columns(pl.when(usable & pl.col("_current").is_not_null()).then(category).alias("opensdg_category")).sort("_row")
+    category, _ratio = opensdg.categories(
+        pl.col("_current"),
+        pl.col("_base"),
+        pl.col("_current_year"),
+        pl.col("_base_year"),
+        pl.col("_sdg_target"),
+        pl.col("_sdg_year").fill_null(R.OPENSDG_TARGET_YEAR),
+        pl.when(pl.col("direction") == "decrease").then(pl.lit("negative")).otherwise(pl.lit("positive")),
+    )
+    frame = frame.with_columns(
+        pl.when(usable & pl.col("_current").is_not_null()).then(category).alias("opensdg_category")
+    ).sort("_row")
     return results.with_columns(
         frame["opensdg_category"].fill_null("").alias("opensdg_category"),
-        frame["opensdg_category"].replace_strict(opensdg.SCORES, default=None, return_dtype=pl.Float64).alias("opensdg_score"),
+        frame["opensdg_category"]
+        .replace_strict(opensdg.SCORES, default=None, return_dtype=pl.Float64)
+        .alias("opensdg_score"),
     )
 
 
@@ -252,7 +374,17 @@ def _store(plan: Plan, results: pl.DataFrame | None, verdicts: pl.DataFrame | No
     return len(objects)
 
 
-VERDICT_FIELDS = ["verdict", "rule", "target_text", "comparator", "target_value", "target_upper", "value", "qualitative", "explanation"]
+VERDICT_FIELDS = [
+    "verdict",
+    "rule",
+    "target_text",
+    "comparator",
+    "target_value",
+    "target_upper",
+    "value",
+    "qualitative",
+    "explanation",
+]
 
 
 def _store_verdicts(plan: Plan, verdicts: pl.DataFrame | None, indicator_ids, org_unit_ids) -> None:
@@ -264,12 +396,18 @@ def _store_verdicts(plan: Plan, verdicts: pl.DataFrame | None, indicator_ids, or
         existing_qs = existing_qs.filter(org_unit_id__in=org_unit_ids)
     existing = {(v.indicator_id, v.org_unit_id, v.target_year): v for v in existing_qs}
     fresh, changed, seen = [], [], set()
-    for r in (verdicts.iter_rows(named=True) if verdicts is not None and verdicts.height else []):
+    for r in verdicts.iter_rows(named=True) if verdicts is not None and verdicts.height else []:
         key = (r["indicator_id"], r["org_unit_id"], r["target_year"])
         seen.add(key)
         data = {
-            "verdict": r["verdict"], "rule": r["target_kind"] or "", "target_text": r["target_raw"] or "", "comparator": r["comparator"] or "",
-            "target_value": r["target_value"], "target_upper": r["target_upper"], "value": r["value"], "qualitative": r["qualitative"] or "",
+            "verdict": r["verdict"],
+            "rule": r["target_kind"] or "",
+            "target_text": r["target_raw"] or "",
+            "comparator": r["comparator"] or "",
+            "target_value": r["target_value"],
+            "target_upper": r["target_upper"],
+            "value": r["value"],
+            "qualitative": r["qualitative"] or "",
             "explanation": r["explanation"] or "",
         }
         old = existing.get(key)
@@ -288,6 +426,7 @@ def _store_verdicts(plan: Plan, verdicts: pl.DataFrame | None, indicator_ids, or
 
 # ---- stage summaries -------------------------------------------------------------------------------
 
+
 @dataclass
 class StageSummary:
     """How one group of targets of one target year came out (the plan, an action, a department or a county)."""
@@ -305,8 +444,13 @@ class StageSummary:
 
     @property
     def text(self) -> str:
-        text = _("%(year)s stage targets: %(met)s of %(total)s met, %(missed)s missed, %(not_reported)s not reported") % {
-            "year": self.year, "total": self.total, "met": self.count(R.VERDICT_ACHIEVED), "missed": self.count(R.VERDICT_MISSED),
+        text = _(
+            "%(year)s stage targets: %(met)s of %(total)s met, %(missed)s missed, %(not_reported)s not reported"
+        ) % {
+            "year": self.year,
+            "total": self.total,
+            "met": self.count(R.VERDICT_ACHIEVED),
+            "missed": self.count(R.VERDICT_MISSED),
             "not_reported": self.count(R.VERDICT_NOT_REPORTED),
         }
         if self.count(R.VERDICT_NOT_ASSESSABLE):
@@ -318,15 +462,26 @@ class StageSummary:
         return [{"code": v.value, "label": v.label, "color": v.color, "count": self.count(v.value)} for v in Verdict]
 
     def as_dict(self) -> dict:
-        return {"target_year": self.year, "name": self.name, "total": self.total, **{v: self.count(v) for v in R.VERDICTS}, "text": self.text}
+        return {
+            "target_year": self.year,
+            "name": self.name,
+            "total": self.total,
+            **{v: self.count(v) for v in R.VERDICTS},
+            "text": self.text,
+        }
 
 
 def stage_years(plan: Plan) -> list[int]:
     """Return the target years that have verdicts, newest first."""
-    return sorted(TargetVerdict.objects.filter(plan=plan).order_by().values_list("target_year", flat=True).distinct(), reverse=True)
+    return sorted(
+        TargetVerdict.objects.filter(plan=plan).order_by().values_list("target_year", flat=True).distinct(),
+        reverse=True,
+    )
 
 
-def stage_summary(plan: Plan, target_year: int | None = None, *, org_unit: OrgUnit | None = None, action=None, department=None) -> StageSummary | None:
+def stage_summary(
+    plan: Plan, target_year: int | None = None, *, org_unit: OrgUnit | None = None, action=None, department=None
+) -> StageSummary | None:
     """Return the verdict counts of one target year for the plan (its own unit), an action, a department or a county.
 
     Without a year: the latest target year judged. None when nothing has been judged yet.
@@ -353,11 +508,18 @@ def stage_summaries(plan: Plan, target_year: int | None = None) -> dict | None:
         return None
     year = plan_summary.year
     own = TargetVerdict.objects.filter(plan=plan, target_year=year, org_unit=plan.org_unit).values_list(
-        "indicator__action_id", "indicator__action__number", "indicator__action__name", "indicator__action__lead_department_id",
-        "indicator__action__lead_department__name", "verdict")
+        "indicator__action_id",
+        "indicator__action__number",
+        "indicator__action__name",
+        "indicator__action__lead_department_id",
+        "indicator__action__lead_department__name",
+        "verdict",
+    )
     actions: dict[int, StageSummary] = {}
     departments: dict[int, StageSummary] = {}
-    for action_id, number, action_name, dept_id, dept_name, verdict in own.order_by("indicator__action__number", "indicator__position"):
+    for action_id, number, action_name, dept_id, dept_name, verdict in own.order_by(
+        "indicator__action__number", "indicator__position"
+    ):
         if action_id is not None:
             group = actions.setdefault(action_id, StageSummary(year, action_name))
             group.counts[verdict] = group.counts.get(verdict, 0) + 1
@@ -365,20 +527,35 @@ def stage_summaries(plan: Plan, target_year: int | None = None) -> dict | None:
             group = departments.setdefault(dept_id, StageSummary(year, dept_name))
             group.counts[verdict] = group.counts.get(verdict, 0) + 1
     counties: dict[int, StageSummary] = {}
-    lower = TargetVerdict.objects.filter(plan=plan, target_year=year, org_unit__parent=plan.org_unit).values_list("org_unit_id", "org_unit__name", "verdict")
+    lower = TargetVerdict.objects.filter(plan=plan, target_year=year, org_unit__parent=plan.org_unit).values_list(
+        "org_unit_id", "org_unit__name", "verdict"
+    )
     for unit_id, unit_name, verdict in lower.order_by("org_unit__code"):
         group = counties.setdefault(unit_id, StageSummary(year, unit_name))
         group.counts[verdict] = group.counts.get(verdict, 0) + 1
-    return {"year": year, "years": stage_years(plan), "plan": plan_summary, "actions": list(actions.values()),
-            "departments": list(departments.values()), "counties": list(counties.values())}
+    return {
+        "year": year,
+        "years": stage_years(plan),
+        "plan": plan_summary,
+        "actions": list(actions.values()),
+        "departments": list(departments.values()),
+        "counties": list(counties.values()),
+    }
 
 
 def summarize(plan: Plan) -> EvaluationSummary:
     """Store the years with results and the latest year with a substantial share of data (half the busiest year's)."""
     counts = dict(
-        EvaluationResult.objects.filter(plan=plan).exclude(status=R.NO_DATA).order_by().values_list("year").annotate(n=Count("id")).values_list("year", "n")
+        EvaluationResult.objects.filter(plan=plan)
+        .exclude(status=R.NO_DATA)
+        .order_by()
+        .values_list("year")
+        .annotate(n=Count("id"))
+        .values_list("year", "n")
     )
-    years = sorted(EvaluationResult.objects.filter(plan=plan).order_by().values_list("year", flat=True).distinct(), reverse=True)
+    years = sorted(
+        EvaluationResult.objects.filter(plan=plan).order_by().values_list("year", flat=True).distinct(), reverse=True
+    )
     latest = max((y for y, n in counts.items() if n * 2 >= max(counts.values())), default=None) if counts else None
     summary, _ = EvaluationSummary.objects.update_or_create(plan=plan, defaults={"years": years, "latest_year": latest})
     return summary
@@ -391,6 +568,7 @@ def evaluate_all(plans=None) -> dict[int, int]:
 
 
 # ---- assessment ----------------------------------------------------------------------------
+
 
 def assessment_weights(plan: Plan) -> pl.DataFrame:
     """Return indicator weights: the scheme's own, else equal weights over the binding indicators."""
@@ -407,8 +585,14 @@ def assess_plan(plan: Plan, year: int) -> list[AssessmentScore]:
     scheme, _ = AssessmentScheme.objects.get_or_create(plan=plan)
     points = {R.ACHIEVED: scheme.points_achieved, R.ON_TRACK: scheme.points_on_track}
     weights = assessment_weights(plan)
-    rows = EvaluationResult.objects.filter(plan=plan, year=year).values_list("indicator_id", "org_unit_id", "year", "status")
-    results = pl.DataFrame(list(rows), schema={"indicator_id": pl.Int32, "org_unit_id": pl.Int32, "year": pl.Int16, "status": pl.Utf8}, orient="row")
+    rows = EvaluationResult.objects.filter(plan=plan, year=year).values_list(
+        "indicator_id", "org_unit_id", "year", "status"
+    )
+    results = pl.DataFrame(
+        list(rows),
+        schema={"indicator_id": pl.Int32, "org_unit_id": pl.Int32, "year": pl.Int16, "status": pl.Utf8},
+        orient="row",
+    )
     AssessmentScore.objects.filter(plan=plan, year=year).delete()
     scores: list[AssessmentScore] = []
     counties = [u.pk for u in plan.org_unit.children.all()]
@@ -417,26 +601,40 @@ def assess_plan(plan: Plan, year: int) -> list[AssessmentScore]:
     supervised = supervision(plan, year) if scheme.supervision_weight > 0 and supervision else ({}, {})
 
     def components(k: int) -> dict:
-        return {"timeliness": (_share_frame(timely[k]), scheme.timeliness_weight), "supervision": (_share_frame(supervised[k]), scheme.supervision_weight)}
+        return {
+            "timeliness": (_share_frame(timely[k]), scheme.timeliness_weight),
+            "supervision": (_share_frame(supervised[k]), scheme.supervision_weight),
+        }
 
     if counties:
-        sheet, totals = engine.assess(results.filter(pl.col("org_unit_id").is_in(counties)), weights, points, components(0))
+        sheet, totals = engine.assess(
+            results.filter(pl.col("org_unit_id").is_in(counties)), weights, points, components(0)
+        )
         scores += _scores(plan, year, sheet, totals, "org_unit_id", "org_unit_id", scheme)
     # departments answer for the indicators of the actions they lead, measured at the plan's own level
     lead = dict(plan.indicators.exclude(action__lead_department=None).values_list("id", "action__lead_department_id"))
     if lead:
-        own = results.filter(pl.col("org_unit_id") == plan.org_unit_id).with_columns(
-            pl.col("indicator_id").replace_strict(lead, default=None, return_dtype=pl.Int32).alias("department_id")
-        ).filter(pl.col("department_id").is_not_null())
+        own = (
+            results.filter(pl.col("org_unit_id") == plan.org_unit_id)
+            .with_columns(
+                pl.col("indicator_id").replace_strict(lead, default=None, return_dtype=pl.Int32).alias("department_id")
+            )
+            .filter(pl.col("department_id").is_not_null())
+        )
         own = own.drop("org_unit_id").rename({"department_id": "org_unit_id"})
-        sheet, totals = engine.assess(own, weights.filter(pl.col("indicator_id").is_in(list(lead))), points, components(1))
+        sheet, totals = engine.assess(
+            own, weights.filter(pl.col("indicator_id").is_in(list(lead))), points, components(1)
+        )
         scores += _scores(plan, year, sheet, totals, "org_unit_id", "department_id", scheme)
     AssessmentScore.objects.bulk_create(scores)
     return scores
 
 
 def _share_frame(shares: dict[int, float]) -> pl.DataFrame:
-    return pl.DataFrame({"org_unit_id": list(shares), "share": list(shares.values())}, schema={"org_unit_id": pl.Int32, "share": pl.Float64})
+    return pl.DataFrame(
+        {"org_unit_id": list(shares), "share": list(shares.values())},
+        schema={"org_unit_id": pl.Int32, "share": pl.Float64},
+    )
 
 
 def _timeliness(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, float]]:
@@ -444,26 +642,54 @@ def _timeliness(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, floa
     from healthaction.collection.services import completeness
 
     table = completeness(plan, year=year)
-    return ({r["id"]: r["timeliness"] for r in table["org_unit"]}, {r["id"]: r["timeliness"] for r in table["department"]})
+    return (
+        {r["id"]: r["timeliness"] for r in table["org_unit"]},
+        {r["id"]: r["timeliness"] for r in table["department"]},
+    )
 
 
 COMPONENT_LABELS = {"timeliness": "报送及时性", "supervision": "专项督导"}
 
 
-def _scores(plan, year, sheet: pl.DataFrame, totals: pl.DataFrame, key: str, field: str, scheme: AssessmentScheme) -> list[AssessmentScore]:
+def _scores(
+    plan, year, sheet: pl.DataFrame, totals: pl.DataFrame, key: str, field: str, scheme: AssessmentScheme
+) -> list[AssessmentScore]:
     names = dict(Indicator.objects.filter(pk__in=sheet["indicator_id"].unique().to_list()).values_list("id", "name"))
     by_unit: dict[int, list[dict]] = {}
     for r in sheet.iter_rows(named=True):
         by_unit.setdefault(r[key], []).append(
-            {"indicator_id": r["indicator_id"], "indicator": names.get(r["indicator_id"], ""), "status": r["status"], "weight": r["weight"], "share": r["share"], "points": round(r["points"], 4)}
+            {
+                "indicator_id": r["indicator_id"],
+                "indicator": names.get(r["indicator_id"], ""),
+                "status": r["status"],
+                "weight": r["weight"],
+                "share": r["share"],
+                "points": round(r["points"], 4),
+            }
         )
     weights = {"timeliness": scheme.timeliness_weight, "supervision": scheme.supervision_weight}
     for t in totals.iter_rows(named=True):
         for name, weight in weights.items():
             if f"{name}_share" in t:
                 share = t[f"{name}_share"]
-                by_unit.setdefault(t[key], []).append({"component": name, "indicator": COMPONENT_LABELS[name], "status": f"{share:.0%}", "weight": weight, "share": share, "points": round(share * 100 * weight, 4)})
+                by_unit.setdefault(t[key], []).append(
+                    {
+                        "component": name,
+                        "indicator": COMPONENT_LABELS[name],
+                        "status": f"{share:.0%}",
+                        "weight": weight,
+                        "share": share,
+                        "points": round(share * 100 * weight, 4),
+                    }
+                )
     return [
-        AssessmentScore(plan=plan, year=year, score=t["score"], rank=t["rank"], contributions=by_unit.get(t[key], []), **{field: t[key]})
+        AssessmentScore(
+            plan=plan,
+            year=year,
+            score=t["score"],
+            rank=t["rank"],
+            contributions=by_unit.get(t[key], []),
+            **{field: t[key]},
+        )
         for t in totals.iter_rows(named=True)
     ]

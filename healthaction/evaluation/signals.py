@@ -27,8 +27,12 @@ def schedule_evaluation(plan_id: int, indicator_id: int, org_unit_id: int) -> No
     connection = transaction.get_connection()
     state = getattr(connection, "_evaluation_pending", None)
     # still waiting when our callback is queued on this transaction (a rollback discards it, and so starts afresh)
-    waiting = (state is not None and not state["done"] and connection.in_atomic_block
-               and any(entry[1] is state["run"] for entry in connection.run_on_commit))
+    waiting = (
+        state is not None
+        and not state["done"]
+        and connection.in_atomic_block
+        and any(entry[1] is state["run"] for entry in connection.run_on_commit)
+    )
     if not waiting:
         state = {"series": {}, "done": False}
         state["run"] = lambda: _run(state)

@@ -56,8 +56,14 @@ def evaluate_all(job_id: int) -> str:
 
 def start_series(plan_id: int, indicator_ids: list[int], org_unit_ids: list[int] | None = None, user=None):
     """Recompute some series of a plan (after an approval or a recorded share) in a worker."""
-    return jobs.start(evaluate_series, kind="evaluate-series", user=user, plan_id=plan_id,
-                      indicator_ids=list(indicator_ids), org_unit_ids=list(org_unit_ids) if org_unit_ids else None)
+    return jobs.start(
+        evaluate_series,
+        kind="evaluate-series",
+        user=user,
+        plan_id=plan_id,
+        indicator_ids=list(indicator_ids),
+        org_unit_ids=list(org_unit_ids) if org_unit_ids else None,
+    )
 
 
 def _evaluate_series(job, progress, plan_id: int, indicator_ids: list[int], org_unit_ids: list[int] | None):
@@ -70,4 +76,6 @@ def _evaluate_series(job, progress, plan_id: int, indicator_ids: list[int], org_
 
 @task()
 def evaluate_series(job_id: int, plan_id: int, indicator_ids: list[int], org_unit_ids: list[int] | None = None) -> str:
-    return jobs.execute(job_id, _evaluate_series, plan_id=plan_id, indicator_ids=indicator_ids, org_unit_ids=org_unit_ids)
+    return jobs.execute(
+        job_id, _evaluate_series, plan_id=plan_id, indicator_ids=indicator_ids, org_unit_ids=org_unit_ids
+    )

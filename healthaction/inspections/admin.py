@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from healthaction.inspections.models import Checklist, ChecklistItem, Finding, FindingEvent, Round, Score, ScoreFile, Visit
+from healthaction.inspections.models import (
+    Checklist,
+    ChecklistItem,
+    Finding,
+    FindingEvent,
+    Round,
+    Score,
+    ScoreFile,
+    Visit,
+)
 
 
 class ChecklistItemInline(admin.TabularInline):

@@ -34,4 +34,9 @@ class FindingStatus(ChoiceSet):
         (REOPENED, _("Reopened"), "#c92a2a"),
     )
 
-    UNRESOLVED = (OPEN, RECTIFYING, SUBMITTED, REOPENED)  # everything short of verified counts as open and can be overdue
+    UNRESOLVED = (
+        OPEN,
+        RECTIFYING,
+        SUBMITTED,
+        REOPENED,
+    )  # everything short of verified counts as open and can be overdue

@@ -39,7 +39,11 @@ class WorkbookError(Exception):
 
 def format_error(error: tuple[str, int, str, str]) -> str:
     sheet, row, column, message = error
-    where = _("sheet “%(s)s”, row %(r)s") % {"s": sheet, "r": row} if row else (_("sheet “%(s)s”") % {"s": sheet} if sheet else "")
+    where = (
+        _("sheet “%(s)s”, row %(r)s") % {"s": sheet, "r": row}
+        if row
+        else (_("sheet “%(s)s”") % {"s": sheet} if sheet else "")
+    )
     if column:
         where += _(", column “%(c)s”") % {"c": column}
     return f"{where}：{message}" if where else message
@@ -53,19 +57,36 @@ def _save(wb: Workbook) -> bytes:
 
 # ---- checklists ------------------------------------------------------------------------------------
 
+
 def export_checklist(checklist: Checklist) -> bytes:
     wb = Workbook()
     info = wb.active
     info.title = INFO_SHEET
     kind_word = next(w for w, k in KIND_WORDS.items() if k == checklist.kind)
-    for r, (label, value) in enumerate([("标识", checklist.key), ("版本", checklist.version), ("名称", checklist.title), ("类别", kind_word), ("达标分", checklist.pass_mark)], start=1):
+    for r, (label, value) in enumerate(
+        [
+            ("标识", checklist.key),
+            ("版本", checklist.version),
+            ("名称", checklist.title),
+            ("类别", kind_word),
+            ("达标分", checklist.pass_mark),
+        ],
+        start=1,
+    ):
         info.cell(row=r, column=1, value=label)
         info.cell(row=r, column=2, value=safe_cell(value))
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 10, 50
     ws = wb.create_sheet(ITEM_SHEET)
     write_header(ws, ITEM_HEADERS, [8, 70, 8, 8, 14, 14])
     for r, item in enumerate(checklist.items.select_related("indicator", "task"), start=2):
-        values = [item.number, item.text, item.points, "是" if item.evidence_required else "否", item.indicator.number if item.indicator else None, item.task.number if item.task else None]
+        values = [
+            item.number,
+            item.text,
+            item.points,
+            "是" if item.evidence_required else "否",
+            item.indicator.number if item.indicator else None,
+            item.task.number if item.task else None,
+        ]
         for c, value in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=safe_cell(value))
     return _save(wb)
@@ -79,8 +100,22 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
     try:
         missing = [s for s in (INFO_SHEET, ITEM_SHEET) if s not in wb.sheetnames]
         if missing:
-            raise WorkbookError([("", 0, "", _("The workbook has no “%(s)s” sheet: export a checklist to see the layout.") % {"s": "、".join(missing)})])
-        info = {cell_text(r[0]): r[1] for r in wb[INFO_SHEET].iter_rows(min_row=1, max_col=2, values_only=True) if r and r[0]}
+            raise WorkbookError(
+                [
+                    (
+                        "",
+                        0,
+                        "",
+                        _("The workbook has no “%(s)s” sheet: export a checklist to see the layout.")
+                        % {"s": "、".join(missing)},
+                    )
+                ]
+            )
+        info = {
+            cell_text(r[0]): r[1]
+            for r in wb[INFO_SHEET].iter_rows(min_row=1, max_col=2, values_only=True)
+            if r and r[0]
+        }
         rows = list(wb[ITEM_SHEET].iter_rows(min_row=1, max_col=len(ITEM_HEADERS), values_only=True))
     finally:
         wb.close()
@@ -96,7 +131,9 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
     if number_errors or pass_mark is None or pass_mark < 0:
         errors.append((INFO_SHEET, 0, "达标分", _("The pass mark must be a number of points.")))
     if not rows or [cell_text(h) for h in rows[0][:3]] != ITEM_HEADERS[:3]:
-        errors.append((ITEM_SHEET, 1, "", _("The first row must be the headers: %(h)s.") % {"h": "、".join(ITEM_HEADERS)}))
+        errors.append(
+            (ITEM_SHEET, 1, "", _("The first row must be the headers: %(h)s.") % {"h": "、".join(ITEM_HEADERS)})
+        )
         raise WorkbookError(errors)
     indicators = {i.number: i for i in plan.indicators.all()} if plan else {}
     tasks = {t.number: t for t in plan.tasks.all()} if plan else {}
@@ -121,24 +158,56 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
         if cell_text(row[4]):
             indicator = indicators.get(cell_text(row[4]))
             if indicator is None:
-                errors.append((ITEM_SHEET, r, "关联指标序号", _("The plan has no indicator numbered “%(n)s”.") % {"n": cell_text(row[4])}))
+                errors.append(
+                    (
+                        ITEM_SHEET,
+                        r,
+                        "关联指标序号",
+                        _("The plan has no indicator numbered “%(n)s”.") % {"n": cell_text(row[4])},
+                    )
+                )
         if cell_text(row[5]):
             task = tasks.get(cell_text(row[5]))
             if task is None:
-                errors.append((ITEM_SHEET, r, "关联任务序号", _("The plan has no task numbered “%(n)s”.") % {"n": cell_text(row[5])}))
-        items.append(dict(number=number, text=text, points=points, evidence_required=cell_text(row[3]).lower() in YES, indicator=indicator, task=task, position=len(items)))
+                errors.append(
+                    (
+                        ITEM_SHEET,
+                        r,
+                        "关联任务序号",
+                        _("The plan has no task numbered “%(n)s”.") % {"n": cell_text(row[5])},
+                    )
+                )
+        items.append(
+            dict(
+                number=number,
+                text=text,
+                points=points,
+                evidence_required=cell_text(row[3]).lower() in YES,
+                indicator=indicator,
+                task=task,
+                position=len(items),
+            )
+        )
     if not items:
         errors.append((ITEM_SHEET, 2, "", _("The checklist has no items.")))
     if errors:
         raise WorkbookError(errors)
     key = cell_text(info.get("标识")) or f"{kind}-{title}"[:60]
     with transaction.atomic():
-        checklist = Checklist.objects.create(key=key[:60], version=services._next_version(key[:60]), kind=kind, title=title[:200], plan=plan, pass_mark=pass_mark)
+        checklist = Checklist.objects.create(
+            key=key[:60],
+            version=services._next_version(key[:60]),
+            kind=kind,
+            title=title[:200],
+            plan=plan,
+            pass_mark=pass_mark,
+        )
         ChecklistItem.objects.bulk_create([ChecklistItem(checklist=checklist, **i) for i in items])
     return checklist
 
 
 # ---- results -----------------------------------------------------------------------------------------
+
 
 def _subject(visit) -> tuple[str, str]:
     if visit.org_unit_id:
@@ -149,11 +218,25 @@ def _subject(visit) -> tuple[str, str]:
 def export_results(rnd: Round) -> bytes:
     """The round's totals (one row per visit) and every item's score, ready to be filled in and imported back."""
     items = list(rnd.checklist.items.all())
-    visits = list(rnd.visits.select_related("org_unit__parent__parent", "department").prefetch_related("scores").order_by("org_unit__path", "department__name"))
+    visits = list(
+        rnd.visits.select_related("org_unit__parent__parent", "department")
+        .prefetch_related("scores")
+        .order_by("org_unit__path", "department__name")
+    )
     wb = Workbook()
     ws = wb.active
     ws.title = SUMMARY_SHEET
-    headers = ["对象编码", "被检查对象", "所属乡镇（街道）", "所属县（市、区）", "检查日期", "得分", "满分", "是否达标", "状态"]
+    headers = [
+        "对象编码",
+        "被检查对象",
+        "所属乡镇（街道）",
+        "所属县（市、区）",
+        "检查日期",
+        "得分",
+        "满分",
+        "是否达标",
+        "状态",
+    ]
     write_header(ws, headers, [12, 24, 16, 16, 11, 8, 8, 9, 9])
     full = rnd.checklist.max_points()
     for r, visit in enumerate(visits, start=2):
@@ -161,8 +244,17 @@ def export_results(rnd: Round) -> bytes:
         town = visit.org_unit.parent if visit.org_unit_id and visit.org_unit.level in ("village", "cell") else None
         county = town.parent if town else None
         total = services.visit_total(visit)
-        values = [code, name, town.name if town else "", county.name if county else "", visit.visited_on, total, full,
-                  "是" if total >= rnd.checklist.pass_mark else "否", "已签认" if visit.signed_off_at else ("检查中" if visit.scores.all() else "未检查")]
+        values = [
+            code,
+            name,
+            town.name if town else "",
+            county.name if county else "",
+            visit.visited_on,
+            total,
+            full,
+            "是" if total >= rnd.checklist.pass_mark else "否",
+            "已签认" if visit.signed_off_at else ("检查中" if visit.scores.all() else "未检查"),
+        ]
         for c, value in enumerate(values, start=1):
             ws.cell(row=r, column=c, value=safe_cell(value))
     detail = wb.create_sheet(SCORE_SHEET)
@@ -173,7 +265,18 @@ def export_results(rnd: Round) -> bytes:
         scores = {s.item_id: s for s in visit.scores.all()}
         for item in items:
             score = scores.get(item.pk)
-            for c, value in enumerate([code, name, item.number, item.text, item.points, score.points if score else None, score.note if score else ""], start=1):
+            for c, value in enumerate(
+                [
+                    code,
+                    name,
+                    item.number,
+                    item.text,
+                    item.points,
+                    score.points if score else None,
+                    score.note if score else "",
+                ],
+                start=1,
+            ):
                 detail.cell(row=r, column=c, value=safe_cell(value))
             r += 1
     return _save(wb)
@@ -186,12 +289,24 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
         raise WorkbookError([("", 0, "", problem)])
     try:
         if SCORE_SHEET not in wb.sheetnames:
-            raise WorkbookError([("", 0, "", _("The workbook has no “%(s)s” sheet: export the round's results to see the layout.") % {"s": SCORE_SHEET})])
+            raise WorkbookError(
+                [
+                    (
+                        "",
+                        0,
+                        "",
+                        _("The workbook has no “%(s)s” sheet: export the round's results to see the layout.")
+                        % {"s": SCORE_SHEET},
+                    )
+                ]
+            )
         rows = list(wb[SCORE_SHEET].iter_rows(min_row=1, max_col=len(SCORE_HEADERS), values_only=True))
     finally:
         wb.close()
     if not rows or [cell_text(h) for h in rows[0][:3]] != SCORE_HEADERS[:3]:
-        raise WorkbookError([(SCORE_SHEET, 1, "", _("The first row must be the headers: %(h)s.") % {"h": "、".join(SCORE_HEADERS)})])
+        raise WorkbookError(
+            [(SCORE_SHEET, 1, "", _("The first row must be the headers: %(h)s.") % {"h": "、".join(SCORE_HEADERS)})]
+        )
     visits = {_subject(v)[0]: v for v in rnd.visits.select_related("org_unit", "department").prefetch_related("scores")}
     items = {i.number: i for i in rnd.checklist.items.all()}
     errors: list[tuple[str, int, str, str]] = []
@@ -207,7 +322,9 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
             errors.append((SCORE_SHEET, r, "对象编码", _("“%(c)s” is not visited in this round.") % {"c": code}))
             continue
         if item is None:
-            errors.append((SCORE_SHEET, r, "条目编号", _("The checklist has no item numbered “%(n)s”.") % {"n": number}))
+            errors.append(
+                (SCORE_SHEET, r, "条目编号", _("The checklist has no item numbered “%(n)s”.") % {"n": number})
+            )
             continue
         bad: list = []
         points = cell_number(row[5], SCORE_SHEET, r, 6, bad)
@@ -227,7 +344,14 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
                 held = {s.item_id: s.points for s in visit.scores.all()}
                 if all(held.get(k) == e["points"] for k, e in visit_entries.items()):
                     continue  # the exported scores of a closed visit, unchanged
-                errors.append((SCORE_SHEET, 0, "", _("%(s)s is signed off; its scores can no longer change.") % {"s": _subject(visit)[1]}))
+                errors.append(
+                    (
+                        SCORE_SHEET,
+                        0,
+                        "",
+                        _("%(s)s is signed off; its scores can no longer change.") % {"s": _subject(visit)[1]},
+                    )
+                )
                 continue
             open_entries[visit_pk] = visit_entries
         if not errors:
@@ -236,7 +360,14 @@ def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
             except services.InspectionError as exc:
                 raise WorkbookError([("", 0, "", str(exc))]) from exc
             for (visit_pk, item_pk), message in problems.items():
-                errors.append((SCORE_SHEET, rows_of.get((visit_pk, item_pk), 0), "得分", f"{_subject(by_pk[visit_pk])[1]} {numbers[item_pk]}：{message}"))
+                errors.append(
+                    (
+                        SCORE_SHEET,
+                        rows_of.get((visit_pk, item_pk), 0),
+                        "得分",
+                        f"{_subject(by_pk[visit_pk])[1]} {numbers[item_pk]}：{message}",
+                    )
+                )
     if errors:
         raise WorkbookError(errors)
     return sum(len(e) for pk, e in entries.items() if not by_pk[pk].signed_off_at)

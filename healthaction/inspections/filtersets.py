@@ -39,7 +39,15 @@ class FindingFilterSet(django_filters.FilterSet):
 
     round = IdFilter(field_name="visit__round")
     status = django_filters.ChoiceFilter(
-        choices=[*FindingStatus.choices, (ACTIVE, _("Not yet verified")), (OVERDUE, _("Overdue")), (DUE_SOON, _("Due soon")), (ALL, _("All"))], method="by_status")
+        choices=[
+            *FindingStatus.choices,
+            (ACTIVE, _("Not yet verified")),
+            (OVERDUE, _("Overdue")),
+            (DUE_SOON, _("Due soon")),
+            (ALL, _("All")),
+        ],
+        method="by_status",
+    )
     org_unit = IdFilter(field_name="org_unit")
     department = IdFilter(field_name="department")
 

@@ -18,12 +18,30 @@ class RoundForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     starts = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     ends = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
-    inspectors = forms.ModelMultipleChoiceField(get_user_model().objects.none(), label=_("Inspectors"), widget=forms.CheckboxSelectMultiple)
-    counties = forms.ModelMultipleChoiceField(OrgUnit.objects.none(), label=_("Counties and districts"), required=False, widget=forms.CheckboxSelectMultiple)
-    departments = forms.ModelMultipleChoiceField(Department.objects.none(), label=_("Departments"), required=False, widget=forms.CheckboxSelectMultiple)
-    unit_codes = forms.CharField(label=_("Or these units (codes, one per line or separated by commas)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    cell_level = forms.ChoiceField(label=_("Or every unit of a level in the area"), required=False,
-                                   choices=[("", "—"), (Level.TOWN, Level.TOWN.label), (Level.VILLAGE, Level.VILLAGE.label), (Level.CELL, Level.CELL.label)])
+    inspectors = forms.ModelMultipleChoiceField(
+        get_user_model().objects.none(), label=_("Inspectors"), widget=forms.CheckboxSelectMultiple
+    )
+    counties = forms.ModelMultipleChoiceField(
+        OrgUnit.objects.none(), label=_("Counties and districts"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    departments = forms.ModelMultipleChoiceField(
+        Department.objects.none(), label=_("Departments"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    unit_codes = forms.CharField(
+        label=_("Or these units (codes, one per line or separated by commas)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    cell_level = forms.ChoiceField(
+        label=_("Or every unit of a level in the area"),
+        required=False,
+        choices=[
+            ("", "—"),
+            (Level.TOWN, Level.TOWN.label),
+            (Level.VILLAGE, Level.VILLAGE.label),
+            (Level.CELL, Level.CELL.label),
+        ],
+    )
 
     subjects_required = True
 
@@ -43,9 +61,13 @@ class RoundForm(forms.Form):
         found = {u.code: u for u in OrgUnit.objects.filter(code__in=codes, path__startswith=self.plan.org_unit.path)}
         unknown = [c for c in codes if c not in found]
         if unknown:
-            self.add_error("unit_codes", _("Not units of this plan's area: %(codes)s.") % {"codes": "、".join(unknown[:20])})
+            self.add_error(
+                "unit_codes", _("Not units of this plan's area: %(codes)s.") % {"codes": "、".join(unknown[:20])}
+            )
         self.listed_units = [found[c] for c in dict.fromkeys(codes) if c in found]
-        if self.subjects_required and not (data.get("counties") or data.get("departments") or data.get("cell_level") or codes):
+        if self.subjects_required and not (
+            data.get("counties") or data.get("departments") or data.get("cell_level") or codes
+        ):
             raise forms.ValidationError(_("Choose who is inspected: counties, departments or a level of units."))
         return data
 
@@ -53,7 +75,9 @@ class RoundForm(forms.Form):
         units = list(self.cleaned_data.get("counties") or []) + self.listed_units
         level = self.cleaned_data.get("cell_level")
         if level:
-            units += list(OrgUnit.objects.filter(level=level, path__startswith=self.plan.org_unit.path).order_by("path"))
+            units += list(
+                OrgUnit.objects.filter(level=level, path__startswith=self.plan.org_unit.path).order_by("path")
+            )
         return list({u.pk: u for u in units}.values())  # each unit visited once
 
 
@@ -61,12 +85,21 @@ class RoundEditForm(RoundForm):
     """Change a planned round: title, dates, inspectors; add visits; drop visits nothing was recorded for."""
 
     subjects_required = False
-    remove = forms.ModelMultipleChoiceField(Visit.objects.none(), label=_("Drop these visits (only those without scores)"), required=False, widget=forms.CheckboxSelectMultiple)
+    remove = forms.ModelMultipleChoiceField(
+        Visit.objects.none(),
+        label=_("Drop these visits (only those without scores)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, plan=round.plan, **kwargs)
         del self.fields["checklist"], self.fields["year"]
-        self.fields["remove"].queryset = round.visits.filter(scores__isnull=True).select_related("org_unit", "department").order_by("org_unit__path", "department__name")
+        self.fields["remove"].queryset = (
+            round.visits.filter(scores__isnull=True)
+            .select_related("org_unit", "department")
+            .order_by("org_unit__path", "department__name")
+        )
         self.fields["remove"].label_from_instance = lambda v: (v.org_unit or v.department).name
         self.fields["counties"].label = _("Add counties and districts")
         self.fields["departments"].label = _("Add departments")

@@ -58,7 +58,9 @@ class Round(models.Model):
     title = models.CharField(_("title"), max_length=200)
     starts = models.DateField(_("first day"))
     ends = models.DateField(_("last day"))
-    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="inspection_rounds", verbose_name=_("inspectors"))
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="inspection_rounds", verbose_name=_("inspectors")
+    )
 
     class Meta:
         verbose_name = _("inspection round")
@@ -75,14 +77,21 @@ class Visit(models.Model):
     org_unit = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True, related_name="visits")
     department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, related_name="visits")
     visited_on = models.DateField(_("visited on"), null=True, blank=True)
-    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
-        constraints = [models.CheckConstraint(condition=models.Q(org_unit__isnull=False) | models.Q(department__isnull=False), name="visit_has_subject")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(org_unit__isnull=False) | models.Q(department__isnull=False),
+                name="visit_has_subject",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.org_unit or self.department}"
@@ -117,7 +126,13 @@ class Finding(models.Model):
     OPEN, RECTIFYING, SUBMITTED = FindingStatus.OPEN, FindingStatus.RECTIFYING, FindingStatus.SUBMITTED
     VERIFIED, REOPENED = FindingStatus.VERIFIED, FindingStatus.REOPENED
     STATUS_CHOICES = FindingStatus.choices
-    NEXT = {OPEN: {RECTIFYING, SUBMITTED}, RECTIFYING: {SUBMITTED}, SUBMITTED: {VERIFIED, REOPENED}, REOPENED: {RECTIFYING, SUBMITTED}, VERIFIED: set()}
+    NEXT = {
+        OPEN: {RECTIFYING, SUBMITTED},
+        RECTIFYING: {SUBMITTED},
+        SUBMITTED: {VERIFIED, REOPENED},
+        REOPENED: {RECTIFYING, SUBMITTED},
+        VERIFIED: set(),
+    }
 
     visit = models.ForeignKey(Visit, models.CASCADE, related_name="findings")
     item = models.ForeignKey(ChecklistItem, models.RESTRICT, related_name="+")

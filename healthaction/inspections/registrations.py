@@ -14,7 +14,9 @@ def inbox_rectifications(user, today, group):
         return list(services.overdue_findings(today, user=user)[:INBOX_LIMIT])
     if group == "due":
         qs = services.due_soon_findings(services.visible_findings(user), today)
-        return list(qs.select_related("visit__round", "item", "department", "org_unit").order_by("deadline")[:INBOX_LIMIT])
+        return list(
+            qs.select_related("visit__round", "item", "department", "org_unit").order_by("deadline")[:INBOX_LIMIT]
+        )
     return []
 
 

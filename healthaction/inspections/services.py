@@ -14,7 +14,16 @@ from healthaction.collection import services as collection_services
 from healthaction.collection.models import IndicatorValue
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
 from healthaction.inspections.choices import FindingStatus
-from healthaction.inspections.models import Checklist, ChecklistItem, Finding, FindingEvent, Round, Score, ScoreFile, Visit
+from healthaction.inspections.models import (
+    Checklist,
+    ChecklistItem,
+    Finding,
+    FindingEvent,
+    Round,
+    Score,
+    ScoreFile,
+    Visit,
+)
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 
@@ -65,18 +74,39 @@ def _next_version(key: str) -> int:
 def supervision_checklist(plan: Plan) -> Checklist:
     """Return a new checklist version built from the plan's binding indicators and the tasks of each action (100 points)."""
     binding = list(plan.indicators.filter(nature="binding").order_by("position"))
-    tasks = [t for t in (plan.tasks.filter(action=a).order_by("position").first() for a in plan.actions.order_by("number")) if t]
+    tasks = [
+        t
+        for t in (plan.tasks.filter(action=a).order_by("position").first() for a in plan.actions.order_by("number"))
+        if t
+    ]
     entries = [("indicator", i) for i in binding] + [("task", t) for t in tasks]
     if not entries:
         raise InspectionError(_("The plan has no binding indicators or tasks to supervise."))
     key = f"supervision-plan-{plan.pk}"
-    checklist = Checklist.objects.create(key=key, version=_next_version(key), kind=Checklist.SUPERVISION, title=f"{plan.title} 年度专项督导清单", plan=plan, pass_mark=60)
+    checklist = Checklist.objects.create(
+        key=key,
+        version=_next_version(key),
+        kind=Checklist.SUPERVISION,
+        title=f"{plan.title} 年度专项督导清单",
+        plan=plan,
+        pass_mark=60,
+    )
     each = round(100 / len(entries), 2)
     items = []
     for position, (kind, obj) in enumerate(entries):
         text = f"约束性指标“{obj.name}”达到年度目标" if kind == "indicator" else f"重点任务落实：{obj.content[:80]}"
-        items.append(ChecklistItem(checklist=checklist, number=str(position + 1), text=text, points=each, evidence_required=True,
-                                   indicator=obj if kind == "indicator" else None, task=obj if kind == "task" else None, position=position))
+        items.append(
+            ChecklistItem(
+                checklist=checklist,
+                number=str(position + 1),
+                text=text,
+                points=each,
+                evidence_required=True,
+                indicator=obj if kind == "indicator" else None,
+                task=obj if kind == "task" else None,
+                position=position,
+            )
+        )
     items[-1].points = round(100 - each * (len(items) - 1), 2)
     ChecklistItem.objects.bulk_create(items)
     return checklist
@@ -88,23 +118,44 @@ def healthy_community_checklist() -> Checklist:
     checklist = Checklist.objects.filter(key=key).order_by("-version").first()
     if checklist and not checklist.frozen:
         return checklist
-    checklist = Checklist.objects.create(key=key, version=_next_version(key), kind=Checklist.HEALTHY_CELL, title="健康社区评估标准", pass_mark=80)
-    ChecklistItem.objects.bulk_create([ChecklistItem(checklist=checklist, number=n, text=t, points=p, evidence_required=e, position=k) for k, (n, t, p, e) in enumerate(HEALTHY_COMMUNITY)])
+    checklist = Checklist.objects.create(
+        key=key, version=_next_version(key), kind=Checklist.HEALTHY_CELL, title="健康社区评估标准", pass_mark=80
+    )
+    ChecklistItem.objects.bulk_create(
+        [
+            ChecklistItem(checklist=checklist, number=n, text=t, points=p, evidence_required=e, position=k)
+            for k, (n, t, p, e) in enumerate(HEALTHY_COMMUNITY)
+        ]
+    )
     return checklist
 
 
 @transaction.atomic
-def plan_round(plan: Plan, checklist: Checklist, year: int, title: str, starts: dt.date, ends: dt.date, inspectors, org_units=(), departments=()) -> Round:
+def plan_round(
+    plan: Plan,
+    checklist: Checklist,
+    year: int,
+    title: str,
+    starts: dt.date,
+    ends: dt.date,
+    inspectors,
+    org_units=(),
+    departments=(),
+) -> Round:
     rnd = Round.objects.create(plan=plan, checklist=checklist, year=year, title=title, starts=starts, ends=ends)
     rnd.inspectors.set(inspectors)
-    Visit.objects.bulk_create([Visit(round=rnd, org_unit=u) for u in org_units] + [Visit(round=rnd, department=d) for d in departments])
+    Visit.objects.bulk_create(
+        [Visit(round=rnd, org_unit=u) for u in org_units] + [Visit(round=rnd, department=d) for d in departments]
+    )
     checklist.frozen = True  # results refer to this version from now on: edits make a new version
     checklist.save(update_fields=["frozen"])
     return rnd
 
 
 @transaction.atomic
-def change_round(rnd: Round, *, title: str, starts: dt.date, ends: dt.date, inspectors, org_units=(), departments=(), remove=()) -> tuple[int, int]:
+def change_round(
+    rnd: Round, *, title: str, starts: dt.date, ends: dt.date, inspectors, org_units=(), departments=(), remove=()
+) -> tuple[int, int]:
     """Change a round's title, dates and inspectors, add visits and drop visits nothing was recorded for. Return (added, dropped)."""
     rnd = Round.objects.select_for_update().get(pk=rnd.pk)
     rnd.title, rnd.starts, rnd.ends = title, starts, ends
@@ -112,9 +163,13 @@ def change_round(rnd: Round, *, title: str, starts: dt.date, ends: dt.date, insp
     rnd.inspectors.set(inspectors)
     have_units = set(rnd.visits.exclude(org_unit=None).values_list("org_unit_id", flat=True))
     have_departments = set(rnd.visits.exclude(department=None).values_list("department_id", flat=True))
-    added = Visit.objects.bulk_create([Visit(round=rnd, org_unit=u) for u in org_units if u.pk not in have_units]
-                                      + [Visit(round=rnd, department=d) for d in departments if d.pk not in have_departments])
-    _total, deleted = Visit.objects.filter(round=rnd, pk__in=[v.pk for v in remove], scores__isnull=True, signed_off_at__isnull=True).delete()
+    added = Visit.objects.bulk_create(
+        [Visit(round=rnd, org_unit=u) for u in org_units if u.pk not in have_units]
+        + [Visit(round=rnd, department=d) for d in departments if d.pk not in have_departments]
+    )
+    _total, deleted = Visit.objects.filter(
+        round=rnd, pk__in=[v.pk for v in remove], scores__isnull=True, signed_off_at__isnull=True
+    ).delete()
     return len(added), deleted.get("inspections.Visit", 0)
 
 
@@ -131,7 +186,9 @@ def record_score(user, visit: Visit, item: ChecklistItem, points: float, note: s
         raise InspectionError(_("The visit is signed off; its scores can no longer change."))
     if item.checklist_id != visit.round.checklist_id:
         raise InspectionError(_("The item is not on this round's checklist."))
-    problem = _score_problem(item, points, note, bool(evidence) or ScoreFile.objects.filter(score__visit=visit, score__item=item).exists())
+    problem = _score_problem(
+        item, points, note, bool(evidence) or ScoreFile.objects.filter(score__visit=visit, score__item=item).exists()
+    )
     if problem:
         raise InspectionError(problem)
     stored = _file(evidence)
@@ -157,11 +214,18 @@ def record_scores(user, rnd: Round, entries: dict[int, dict[int, dict]]) -> dict
     entries: visit id → item id → {points, note}. Return the errors per (visit id, item id); when there is
     any, nothing is saved.
     """
-    visits = {v.pk: v for v in Visit.objects.select_for_update(of=("self",)).select_related("round__plan__org_unit").filter(round=rnd, pk__in=list(entries))}
+    visits = {
+        v.pk: v
+        for v in Visit.objects.select_for_update(of=("self",))
+        .select_related("round__plan__org_unit")
+        .filter(round=rnd, pk__in=list(entries))
+    }
     if visits and not may_record(user, next(iter(visits.values()))):
         raise InspectionError(_("Only this round's inspectors may record its visits."))
     items = {i.pk: i for i in rnd.checklist.items.all()}
-    held = {(s.visit_id, s.item_id): s for s in Score.objects.filter(visit_id__in=list(visits)).prefetch_related("files")}
+    held = {
+        (s.visit_id, s.item_id): s for s in Score.objects.filter(visit_id__in=list(visits)).prefetch_related("files")
+    }
     errors: dict[tuple[int, int], str] = {}
     new, changed = [], []
     for visit_pk, per_item in entries.items():
@@ -179,7 +243,9 @@ def record_scores(user, rnd: Round, entries: dict[int, dict[int, dict]]) -> dict
             if problem:
                 errors[(visit_pk, item_pk)] = problem
             elif score is None:
-                new.append(Score(visit_id=visit_pk, item_id=item_pk, points=entry["points"], note=entry.get("note", "")))
+                new.append(
+                    Score(visit_id=visit_pk, item_id=item_pk, points=entry["points"], note=entry.get("note", ""))
+                )
             elif (score.points, score.note) != (entry["points"], entry.get("note", "")):
                 score.points, score.note = entry["points"], entry.get("note", "")
                 changed.append(score)
@@ -198,14 +264,20 @@ def visit_total(visit: Visit) -> float:
 @transaction.atomic
 def sign_off(user, visit: Visit, deadline_days: int = RECTIFY_DAYS) -> list[Finding]:
     """Close a visit: every item scored below its full points becomes a finding to rectify."""
-    visit = Visit.objects.select_for_update(of=("self",)).select_related("round__checklist", "round__plan__org_unit").get(pk=visit.pk)
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("round__checklist", "round__plan__org_unit")
+        .get(pk=visit.pk)
+    )
     if not may_record(user, visit):
         raise InspectionError(_("Only this round's inspectors may sign off its visits."))
     items = list(visit.round.checklist.items.all())
     scored = {s.item_id: s for s in visit.scores.all()}
     missing = [i.number for i in items if i.pk not in scored]
     if missing:
-        raise InspectionError(_("Score every item before signing off (missing: %(items)s).") % {"items": "、".join(missing)})
+        raise InspectionError(
+            _("Score every item before signing off (missing: %(items)s).") % {"items": "、".join(missing)}
+        )
     now = timezone.now()
     visit.signed_off_by, visit.signed_off_at = user, now
     visit.save(update_fields=["signed_off_by", "signed_off_at"])
@@ -213,24 +285,45 @@ def sign_off(user, visit: Visit, deadline_days: int = RECTIFY_DAYS) -> list[Find
     for item in items:
         score = scored[item.pk]
         if score.points < item.points:
-            finding = Finding.objects.create(visit=visit, item=item, text=score.note or item.text, department=visit.department, org_unit=visit.org_unit,
-                                             deadline=now.date() + dt.timedelta(days=deadline_days))
-            FindingEvent.objects.create(finding=finding, status=Finding.OPEN, comment=_("Found at the visit: %(p)s of %(m)s points.") % {"p": f"{score.points:g}", "m": f"{item.points:g}"}, user=user)
+            finding = Finding.objects.create(
+                visit=visit,
+                item=item,
+                text=score.note or item.text,
+                department=visit.department,
+                org_unit=visit.org_unit,
+                deadline=now.date() + dt.timedelta(days=deadline_days),
+            )
+            FindingEvent.objects.create(
+                finding=finding,
+                status=Finding.OPEN,
+                comment=_("Found at the visit: %(p)s of %(m)s points.")
+                % {"p": f"{score.points:g}", "m": f"{item.points:g}"},
+                user=user,
+            )
             findings.append(finding)
     return findings
 
 
 def may_rectify(user, finding: Finding) -> bool:
     path = finding.org_unit.path if finding.org_unit_id else None
-    return scopes.may_rectify(user, department_id=finding.department_id, org_unit_path=path, plan=finding.visit.round.plan)
+    return scopes.may_rectify(
+        user, department_id=finding.department_id, org_unit_path=path, plan=finding.visit.round.plan
+    )
 
 
 @transaction.atomic
 def advance(user, finding: Finding, status: str, comment: str = "", evidence=None) -> Finding:
     """Move a finding on (open → rectifying → submitted → verified or reopened), keeping every step."""
-    finding = Finding.objects.select_for_update(of=("self",)).select_related("visit__round__plan__org_unit", "org_unit").get(pk=finding.pk)
+    finding = (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("visit__round__plan__org_unit", "org_unit")
+        .get(pk=finding.pk)
+    )
     if status not in Finding.NEXT[finding.status]:
-        raise InspectionError(_("A finding cannot go from “%(a)s” to “%(b)s”.") % {"a": finding.get_status_display(), "b": FindingStatus.label(status, status)})
+        raise InspectionError(
+            _("A finding cannot go from “%(a)s” to “%(b)s”.")
+            % {"a": finding.get_status_display(), "b": FindingStatus.label(status, status)}
+        )
     if status in (Finding.VERIFIED, Finding.REOPENED):
         if not may_record(user, finding.visit):
             raise InspectionError(_("Only the inspectors or the office verify a rectification."))
@@ -253,13 +346,19 @@ def overdue_findings(today: dt.date | None = None, user=None, plan: Plan | None 
     qs = visible_findings(user) if user is not None else Finding.objects.all()
     if plan is not None:
         qs = qs.filter(visit__round__plan=plan)
-    return qs.filter(status__in=AWAITING_RECTIFICATION, deadline__lt=today).select_related("visit__round", "item", "department", "org_unit__parent__parent").order_by("deadline", "pk")
+    return (
+        qs.filter(status__in=AWAITING_RECTIFICATION, deadline__lt=today)
+        .select_related("visit__round", "item", "department", "org_unit__parent__parent")
+        .order_by("deadline", "pk")
+    )
 
 
 def due_soon_findings(qs, today: dt.date | None = None):
     """Of some findings, those awaiting rectification whose deadline is within DUE_SOON_DAYS from today."""
     today = today or dt.date.today()
-    return qs.filter(status__in=AWAITING_RECTIFICATION, deadline__gte=today, deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+    return qs.filter(
+        status__in=AWAITING_RECTIFICATION, deadline__gte=today, deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
+    )
 
 
 def ancestor(unit, level: str):
@@ -281,11 +380,18 @@ def healthy_cell_results(rnd: Round) -> dict:
         if row["meets"] and row["unit"] is not None:
             town, county = ancestor(row["unit"], "town"), ancestor(row["unit"], "county")
             if town is not None:
-                per_town[f"{county.name}·{town.name}" if county else town.name] += 1  # town names repeat across counties
+                per_town[f"{county.name}·{town.name}" if county else town.name] += (
+                    1  # town names repeat across counties
+                )
             if county is not None:
                 per_county[county.name] += 1
     share = sum(r["meets"] for r in rows) / len(rows) * 100 if rows else None
-    return {"rows": sorted(rows, key=lambda r: -r["total"]), "per_town": dict(per_town), "per_county": dict(per_county), "share": share}
+    return {
+        "rows": sorted(rows, key=lambda r: -r["total"]),
+        "per_town": dict(per_town),
+        "per_county": dict(per_county),
+        "share": share,
+    }
 
 
 def record_share(rnd: Round, indicator, user=None) -> IndicatorValue:
@@ -298,8 +404,9 @@ def record_share(rnd: Round, indicator, user=None) -> IndicatorValue:
     if share is None:
         raise InspectionError(_("The round has no visits."))
     try:
-        return collection_services.record_computed_value(user, rnd.plan, indicator, rnd.plan.org_unit, rnd.year, round(share, 2),
-                                                         f"{rnd.title}（健康细胞评估）")
+        return collection_services.record_computed_value(
+            user, rnd.plan, indicator, rnd.plan.org_unit, rnd.year, round(share, 2), f"{rnd.title}（健康细胞评估）"
+        )
     except (collection_services.NotAllowed, collection_services.Conflict) as exc:
         raise InspectionError(str(exc)) from exc
 
@@ -308,8 +415,17 @@ def supervision_shares(plan: Plan, year: int) -> tuple[dict[int, float], dict[in
     """Share of the checklist's points each county and department earned at the year's signed-off supervision (latest visit counts)."""
     units: dict[int, float] = {}
     departments: dict[int, float] = {}
-    visits = (Visit.objects.filter(round__plan=plan, round__year=year, round__checklist__kind=Checklist.SUPERVISION, signed_off_at__isnull=False)
-              .select_related("round__checklist").prefetch_related("scores", "round__checklist__items").order_by("signed_off_at"))
+    visits = (
+        Visit.objects.filter(
+            round__plan=plan,
+            round__year=year,
+            round__checklist__kind=Checklist.SUPERVISION,
+            signed_off_at__isnull=False,
+        )
+        .select_related("round__checklist")
+        .prefetch_related("scores", "round__checklist__items")
+        .order_by("signed_off_at")
+    )
     for visit in visits:
         full = sum(i.points for i in visit.round.checklist.items.all()) or 1.0
         share = min(visit_total(visit) / full, 1.0)
@@ -323,11 +439,29 @@ def supervision_shares(plan: Plan, year: int) -> tuple[dict[int, float], dict[in
 @transaction.atomic
 def new_version(checklist: Checklist, title: str | None = None) -> Checklist:
     """Copy a checklist into its next version, which may be edited while the old one stays as rounds used it."""
-    copy = Checklist.objects.create(key=checklist.key, version=_next_version(checklist.key), kind=checklist.kind, title=title or checklist.title, plan=checklist.plan, pass_mark=checklist.pass_mark)
-    ChecklistItem.objects.bulk_create([
-        ChecklistItem(checklist=copy, number=i.number, text=i.text, points=i.points, evidence_required=i.evidence_required, indicator=i.indicator, task=i.task, position=i.position)
-        for i in checklist.items.all()
-    ])
+    copy = Checklist.objects.create(
+        key=checklist.key,
+        version=_next_version(checklist.key),
+        kind=checklist.kind,
+        title=title or checklist.title,
+        plan=checklist.plan,
+        pass_mark=checklist.pass_mark,
+    )
+    ChecklistItem.objects.bulk_create(
+        [
+            ChecklistItem(
+                checklist=copy,
+                number=i.number,
+                text=i.text,
+                points=i.points,
+                evidence_required=i.evidence_required,
+                indicator=i.indicator,
+                task=i.task,
+                position=i.position,
+            )
+            for i in checklist.items.all()
+        ]
+    )
     return copy
 
 

@@ -31,7 +31,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _office_plans(user, required: bool = False):
     """The published plans whose office the user belongs to; with required, none is a 403."""
-    plans = [p for p in Plan.objects.filter(status="published").select_related("org_unit").order_by("-pk") if scopes.is_office(user, p)]
+    plans = [
+        p
+        for p in Plan.objects.filter(status="published").select_related("org_unit").order_by("-pk")
+        if scopes.is_office(user, p)
+    ]
     if required and not plans:
         raise PermissionDenied(_("Only the committee office manages checklists and rounds."))
     return plans
@@ -47,9 +51,15 @@ def _round(user, pk: int) -> Round:
 
 @login_required
 def index(request):
-    rounds = services.visible_rounds(request.user).select_related("checklist", "plan").annotate(
-        n_visits=Count("visits", distinct=True), n_signed=Count("visits", filter=Q(visits__signed_off_at__isnull=False), distinct=True)
-    ).order_by("-year", "-starts")
+    rounds = (
+        services.visible_rounds(request.user)
+        .select_related("checklist", "plan")
+        .annotate(
+            n_visits=Count("visits", distinct=True),
+            n_signed=Count("visits", filter=Q(visits__signed_off_at__isnull=False), distinct=True),
+        )
+        .order_by("-year", "-starts")
+    )
     findings = services.visible_findings(request.user)
     today = dt.date.today()
     counts = {
@@ -58,10 +68,15 @@ def index(request):
         "overdue": findings.filter(status__in=services.AWAITING_RECTIFICATION, deadline__lt=today).count(),
         "submitted": findings.filter(status=Finding.SUBMITTED).count(),
     }
-    return render(request, "inspections/index.html", {"rounds": rounds, "counts": counts, "office_plans": _office_plans(request.user)})
+    return render(
+        request,
+        "inspections/index.html",
+        {"rounds": rounds, "counts": counts, "office_plans": _office_plans(request.user)},
+    )
 
 
 # ---- checklists ---------------------------------------------------------------------------------------
+
 
 @login_required
 def checklists(request):
@@ -87,14 +102,32 @@ def checklists(request):
             messages.error(request, str(exc))
             return redirect("inspections:checklists")
         except excel.WorkbookError as exc:
-            return render(request, "inspections/checklists.html", {"checklists": _checklist_rows(plans), "plans": plans, "upload": upload, "errors": [excel.format_error(e) for e in exc.errors]}, status=400)
-        messages.success(request, _("Checklist “%(t)s” version %(v)s is ready.") % {"t": checklist.title, "v": checklist.version})
+            return render(
+                request,
+                "inspections/checklists.html",
+                {
+                    "checklists": _checklist_rows(plans),
+                    "plans": plans,
+                    "upload": upload,
+                    "errors": [excel.format_error(e) for e in exc.errors],
+                },
+                status=400,
+            )
+        messages.success(
+            request, _("Checklist “%(t)s” version %(v)s is ready.") % {"t": checklist.title, "v": checklist.version}
+        )
         return redirect("inspections:checklist", pk=checklist.pk)
-    return render(request, "inspections/checklists.html", {"checklists": _checklist_rows(plans), "plans": plans, "upload": upload})
+    return render(
+        request, "inspections/checklists.html", {"checklists": _checklist_rows(plans), "plans": plans, "upload": upload}
+    )
 
 
 def _checklist_rows(plans):
-    return Checklist.objects.filter(Q(plan__in=plans) | Q(plan__isnull=True)).annotate(n_items=Count("items"), n_rounds=Count("rounds")).order_by("key", "-version")
+    return (
+        Checklist.objects.filter(Q(plan__in=plans) | Q(plan__isnull=True))
+        .annotate(n_items=Count("items"), n_rounds=Count("rounds"))
+        .order_by("key", "-version")
+    )
 
 
 def _checklist(user, pk: int) -> Checklist:
@@ -132,7 +165,11 @@ def checklist_detail(request, pk: int):
         if pass_mark_value is None:
             messages.error(request, _("The pass mark must be a number of points."))
     items = checklist.items.select_related("indicator", "task")
-    return render(request, "inspections/checklist.html", {"checklist": checklist, "items": items, "formset": formset, "max_points": checklist.max_points()})
+    return render(
+        request,
+        "inspections/checklist.html",
+        {"checklist": checklist, "items": items, "formset": formset, "max_points": checklist.max_points()},
+    )
 
 
 @login_required
@@ -143,15 +180,28 @@ def checklist_export(request, pk: int):
 
 # ---- rounds ------------------------------------------------------------------------------------------
 
+
 @login_required
 def round_new(request):
     plans = _office_plans(request.user, required=True)
     chosen = current_plan(request, published=True)  # the plan kept in the session, not silently the newest
     plan = next((p for p in plans if chosen is not None and p.pk == chosen.pk), plans[0])
-    form = RoundForm(request.POST or None, plan=plan, initial={"year": dt.date.today().year, "inspectors": [request.user.pk]})
+    form = RoundForm(
+        request.POST or None, plan=plan, initial={"year": dt.date.today().year, "inspectors": [request.user.pk]}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        rnd = services.plan_round(plan, d["checklist"], d["year"], d["title"], d["starts"], d["ends"], d["inspectors"], org_units=form.units(), departments=d["departments"])
+        rnd = services.plan_round(
+            plan,
+            d["checklist"],
+            d["year"],
+            d["title"],
+            d["starts"],
+            d["ends"],
+            d["inspectors"],
+            org_units=form.units(),
+            departments=d["departments"],
+        )
         messages.success(request, _("Round planned with %(n)s visits.") % {"n": rnd.visits.count()})
         return redirect("inspections:round", pk=rnd.pk)
     return render(request, "inspections/round_new.html", {"form": form, "plan": plan, "plans": plans})
@@ -162,21 +212,44 @@ def round_edit(request, pk: int):
     rnd = _round(request.user, pk)
     if not scopes.is_office(request.user, rnd.plan):
         raise PermissionDenied(_("Only the committee office manages checklists and rounds."))
-    initial = {"title": rnd.title, "starts": rnd.starts, "ends": rnd.ends, "inspectors": list(rnd.inspectors.values_list("pk", flat=True))}
+    initial = {
+        "title": rnd.title,
+        "starts": rnd.starts,
+        "ends": rnd.ends,
+        "inspectors": list(rnd.inspectors.values_list("pk", flat=True)),
+    }
     form = RoundEditForm(request.POST or None, round=rnd, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        added, dropped = services.change_round(rnd, title=d["title"], starts=d["starts"], ends=d["ends"], inspectors=d["inspectors"],
-                                        org_units=form.units(), departments=d["departments"], remove=d["remove"])
+        added, dropped = services.change_round(
+            rnd,
+            title=d["title"],
+            starts=d["starts"],
+            ends=d["ends"],
+            inspectors=d["inspectors"],
+            org_units=form.units(),
+            departments=d["departments"],
+            remove=d["remove"],
+        )
         messages.success(request, _("Round saved: %(a)s visits added, %(d)s dropped.") % {"a": added, "d": dropped})
         return redirect("inspections:round", pk=pk)
-    return render(request, "inspections/round_new.html", {"form": form, "round": rnd, "plan": rnd.plan}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "inspections/round_new.html",
+        {"form": form, "round": rnd, "plan": rnd.plan},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def round_detail(request, pk: int):
     rnd = _round(request.user, pk)
-    visits = list(rnd.visits.select_related("org_unit__parent", "department", "signed_off_by").prefetch_related("scores").annotate(n_findings=Count("findings")).order_by("org_unit__path", "department__name"))
+    visits = list(
+        rnd.visits.select_related("org_unit__parent", "department", "signed_off_by")
+        .prefetch_related("scores")
+        .annotate(n_findings=Count("findings"))
+        .order_by("org_unit__path", "department__name")
+    )
     n_items = rnd.checklist.items.count()
     for v in visits:
         v.total = services.visit_total(v)
@@ -202,21 +275,45 @@ def round_detail(request, pk: int):
                 return redirect("inspections:round", pk=pk)
         else:
             errors = [_("Choose a workbook to import.")]
-    return render(request, "inspections/round.html", {
-        "round": rnd, "visits": visits, "n_items": n_items, "may_record": may_record, "is_office": is_office, "results": results,
-        "indicators": indicators, "suggested": suggested, "errors": errors, "upload": UploadForm(), "full": rnd.checklist.max_points(),
-        "score_sheet": excel.SCORE_SHEET,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "inspections/round.html",
+        {
+            "round": rnd,
+            "visits": visits,
+            "n_items": n_items,
+            "may_record": may_record,
+            "is_office": is_office,
+            "results": results,
+            "indicators": indicators,
+            "suggested": suggested,
+            "errors": errors,
+            "upload": UploadForm(),
+            "full": rnd.checklist.max_points(),
+            "score_sheet": excel.SCORE_SHEET,
+        },
+        status=400 if errors else 200,
+    )
 
 
 def _suggested_indicator(rnd: Round) -> int | None:
     """The indicator this round's share went to before, else one named after the checklist's kind of unit."""
     from healthaction.collection.models import IndicatorValue
 
-    earlier = IndicatorValue.objects.filter(indicator__plan=rnd.plan, org_unit=rnd.plan.org_unit, year=rnd.year, source__startswith=rnd.title).values_list("indicator_id", flat=True).first()
+    earlier = (
+        IndicatorValue.objects.filter(
+            indicator__plan=rnd.plan, org_unit=rnd.plan.org_unit, year=rnd.year, source__startswith=rnd.title
+        )
+        .values_list("indicator_id", flat=True)
+        .first()
+    )
     if earlier:
         return earlier
-    words = [w for w in ("健康社区", "健康村", "健康学校", "健康单位", "健康家庭", "健康医院", "健康机关", "健康细胞") if w in rnd.checklist.title]
+    words = [
+        w
+        for w in ("健康社区", "健康村", "健康学校", "健康单位", "健康家庭", "健康医院", "健康机关", "健康细胞")
+        if w in rnd.checklist.title
+    ]
     for word in words:
         found = rnd.plan.indicators.filter(name__contains=word).values_list("pk", flat=True).first()
         if found:
@@ -243,11 +340,16 @@ def round_share(request, pk: int):
         messages.error(request, str(exc))
     else:
         # the approved value's own signal has already evaluated it once, after record_share committed
-        messages.success(request, _("%(v)s%% recorded as the %(y)s value of “%(i)s”; the evaluation is updated.") % {"v": f"{value.value:g}", "y": value.year, "i": indicator.name})
+        messages.success(
+            request,
+            _("%(v)s%% recorded as the %(y)s value of “%(i)s”; the evaluation is updated.")
+            % {"v": f"{value.value:g}", "y": value.year, "i": indicator.name},
+        )
     return redirect("inspections:round", pk=pk)
 
 
 # ---- visits -------------------------------------------------------------------------------------------
+
 
 def _number(raw: str):
     raw = (raw or "").strip()
@@ -261,7 +363,12 @@ def _number(raw: str):
 
 @login_required
 def visit_detail(request, pk: int):
-    visit = get_object_or_404(services.visible_visits(request.user).select_related("round__plan__org_unit", "round__checklist", "org_unit", "department", "signed_off_by"), pk=pk)
+    visit = get_object_or_404(
+        services.visible_visits(request.user).select_related(
+            "round__plan__org_unit", "round__checklist", "org_unit", "department", "signed_off_by"
+        ),
+        pk=pk,
+    )
     may_record = services.may_record(request.user, visit)
     items = list(visit.round.checklist.items.all())
     scores = {s.item_id: s for s in visit.scores.prefetch_related("files")}
@@ -302,44 +409,92 @@ def visit_detail(request, pk: int):
                 except services.InspectionError as exc:
                     messages.error(request, str(exc))
                     return redirect("inspections:visit", pk=pk)
-                messages.success(request, _("Signed off: %(t)s points, %(n)s findings to rectify.") % {"t": f"{services.visit_total(visit):g}", "n": len(findings)})
+                messages.success(
+                    request,
+                    _("Signed off: %(t)s points, %(n)s findings to rectify.")
+                    % {"t": f"{services.visit_total(visit):g}", "n": len(findings)},
+                )
             else:
-                messages.success(request, _("Scores saved: %(t)s points so far.") % {"t": f"{services.visit_total(visit):g}"})
+                messages.success(
+                    request, _("Scores saved: %(t)s points so far.") % {"t": f"{services.visit_total(visit):g}"}
+                )
             return redirect("inspections:visit", pk=pk)
         if any(request.FILES.values()):
             general.append(_("Nothing was saved; the files you chose must be chosen again."))
     rows = []
     for item in items:
         score = scores.get(item.pk)
-        shown = typed.get(item.pk) or {"points": "" if score is None else f"{score.points:g}", "note": score.note if score else ""}
-        rows.append({"item": item, "score": score, "points": shown["points"], "note": shown["note"], "error": errors.get(item.pk)})
+        shown = typed.get(item.pk) or {
+            "points": "" if score is None else f"{score.points:g}",
+            "note": score.note if score else "",
+        }
+        rows.append(
+            {
+                "item": item,
+                "score": score,
+                "points": shown["points"],
+                "note": shown["note"],
+                "error": errors.get(item.pk),
+            }
+        )
     findings = visit.findings.select_related("item").order_by("item__position")
-    return render(request, "inspections/visit.html", {
-        "visit": visit, "rows": rows, "may_record": may_record and not visit.signed_off_at, "total": services.visit_total(visit), "full": visit.round.checklist.max_points(),
-        "findings": findings, "general": general, "has_errors": bool(errors or general),
-        "round_visible": services.visible_rounds(request.user).filter(pk=visit.round_id).exists(),
-    }, status=400 if (errors or general) else 200)
+    return render(
+        request,
+        "inspections/visit.html",
+        {
+            "visit": visit,
+            "rows": rows,
+            "may_record": may_record and not visit.signed_off_at,
+            "total": services.visit_total(visit),
+            "full": visit.round.checklist.max_points(),
+            "findings": findings,
+            "general": general,
+            "has_errors": bool(errors or general),
+            "round_visible": services.visible_rounds(request.user).filter(pk=visit.round_id).exists(),
+        },
+        status=400 if (errors or general) else 200,
+    )
 
 
 # ---- findings -----------------------------------------------------------------------------------------
 
+
 @login_required
 def findings(request):
-    qs = services.visible_findings(request.user).select_related("visit__round", "item", "department", "org_unit").order_by("deadline", "pk")
+    qs = (
+        services.visible_findings(request.user)
+        .select_related("visit__round", "item", "department", "org_unit")
+        .order_by("deadline", "pk")
+    )
     today = dt.date.today()
     query = request.GET.copy()
     query.setdefault("status", ACTIVE)  # the page opens on what is still to be done
     filters = FindingFilterSet(query, queryset=qs)  # the same parameters as /api/findings/
     valid = filters.is_valid()
-    return render(request, "inspections/findings.html", {"findings": filters.qs[:500] if valid else [], "current": query["status"], "today": today,
-                                                         "statuses": FindingStatus.choices, "filter_errors": filters.errors,
-                                                         "awaiting": services.AWAITING_RECTIFICATION, "due_soon_days": services.DUE_SOON_DAYS},
-                  status=200 if valid else 400)
+    return render(
+        request,
+        "inspections/findings.html",
+        {
+            "findings": filters.qs[:500] if valid else [],
+            "current": query["status"],
+            "today": today,
+            "statuses": FindingStatus.choices,
+            "filter_errors": filters.errors,
+            "awaiting": services.AWAITING_RECTIFICATION,
+            "due_soon_days": services.DUE_SOON_DAYS,
+        },
+        status=200 if valid else 400,
+    )
 
 
 @login_required
 def finding_detail(request, pk: int):
-    finding = get_object_or_404(services.visible_findings(request.user).select_related("visit__round__plan__org_unit", "item", "department", "org_unit"), pk=pk)
+    finding = get_object_or_404(
+        services.visible_findings(request.user).select_related(
+            "visit__round__plan__org_unit", "item", "department", "org_unit"
+        ),
+        pk=pk,
+    )
     steps = services.allowed_steps(request.user, finding)
     form = StepForm(steps=steps) if steps else None
     if request.method == "POST":
@@ -348,16 +503,33 @@ def finding_detail(request, pk: int):
         form = StepForm(request.POST, request.FILES, steps=steps)
         if form.is_valid():
             try:
-                services.advance(request.user, finding, form.cleaned_data["status"], form.cleaned_data["comment"].strip(), form.cleaned_data["evidence"])
+                services.advance(
+                    request.user,
+                    finding,
+                    form.cleaned_data["status"],
+                    form.cleaned_data["comment"].strip(),
+                    form.cleaned_data["evidence"],
+                )
             except services.InspectionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("The finding is now “%(s)s”.") % {"s": FindingStatus.label(form.cleaned_data["status"])})
+                messages.success(
+                    request, _("The finding is now “%(s)s”.") % {"s": FindingStatus.label(form.cleaned_data["status"])}
+                )
                 return redirect("inspections:finding", pk=pk)
     events = finding.events.select_related("user")
-    return render(request, "inspections/finding.html", {"finding": finding, "events": events, "form": form, "today": dt.date.today(),
-                                                        "overdue": finding.status in services.AWAITING_RECTIFICATION and finding.deadline < dt.date.today()},
-                  status=400 if form is not None and form.errors else 200)
+    return render(
+        request,
+        "inspections/finding.html",
+        {
+            "finding": finding,
+            "events": events,
+            "form": form,
+            "today": dt.date.today(),
+            "overdue": finding.status in services.AWAITING_RECTIFICATION and finding.deadline < dt.date.today(),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 @login_required
@@ -366,7 +538,10 @@ def evidence(request, kind: str, pk: int):
     if kind == "score":
         obj = get_object_or_404(ScoreFile.objects.select_related("score__visit"), pk=pk)
         visit = obj.score.visit
-        allowed = services.visible_rounds(request.user).filter(pk=visit.round_id).exists() or services.visible_findings(request.user).filter(visit_id=visit.pk, item_id=obj.score.item_id).exists()
+        allowed = (
+            services.visible_rounds(request.user).filter(pk=visit.round_id).exists()
+            or services.visible_findings(request.user).filter(visit_id=visit.pk, item_id=obj.score.item_id).exists()
+        )
         stored, name = obj.file, obj.name
     elif kind == "event":
         obj = get_object_or_404(FindingEvent, pk=pk)
@@ -379,4 +554,3 @@ def evidence(request, kind: str, pk: int):
     response = FileResponse(stored.open("rb"), as_attachment=True, filename=name or stored.name.rsplit("/", 1)[-1])
     response["X-Content-Type-Options"] = "nosniff"
     return response
-

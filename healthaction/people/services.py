@@ -45,8 +45,19 @@ class Reporter:
 
 def reporters(plan: Plan) -> list[Reporter]:
     """Every department and area owing due items under the plan (not the unassigned ones), departments first."""
-    rows = (DueItem.objects.counting().filter(plan=plan).values("department_id", "org_unit_id").annotate(n=Count("pk")).order_by())
-    departments = {d.pk: d for d in Department.objects.filter(pk__in={r["department_id"] for r in rows if r["department_id"]}).select_related("org_unit")}
+    rows = (
+        DueItem.objects.counting()
+        .filter(plan=plan)
+        .values("department_id", "org_unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    departments = {
+        d.pk: d
+        for d in Department.objects.filter(
+            pk__in={r["department_id"] for r in rows if r["department_id"]}
+        ).select_related("org_unit")
+    }
     units = {u.pk: u for u in OrgUnit.objects.filter(pk__in={r["org_unit_id"] for r in rows})}
     found: dict[str, Reporter] = {}
     for r in rows:
@@ -59,7 +70,11 @@ def reporters(plan: Plan) -> list[Reporter]:
         else:
             continue  # the plan's own level without a department: unassigned, shown apart
         rep.due += r["n"]
-    members = Membership.objects.filter(role__in=[Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE]).select_related("user").order_by("user__username")
+    members = (
+        Membership.objects.filter(role__in=[Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE])
+        .select_related("user")
+        .order_by("user__username")
+    )
     for m in members:
         key = f"d{m.department_id}" if m.role == Role.DEPARTMENT_LIAISON else f"u{m.org_unit_id}"
         if key in found and m.user not in found[key].accounts:
@@ -85,7 +100,9 @@ def _username(reporter: Reporter, plan: Plan) -> str:
 
 
 @transaction.atomic
-def create_accounts(plan: Plan, per_reporter: int = 1, keys: list[str] | None = None, only_missing: bool = True) -> list:
+def create_accounts(
+    plan: Plan, per_reporter: int = 1, keys: list[str] | None = None, only_missing: bool = True
+) -> list:
     """Create liaison accounts (department liaison or area office) without a password; return the new users.
 
     With only_missing, reporters that already have accounts are skipped; per_reporter accounts each.
@@ -102,7 +119,9 @@ def create_accounts(plan: Plan, per_reporter: int = 1, keys: list[str] | None = 
             user.set_unusable_password()
             user.save()
             if rep.department:
-                Membership.objects.create(user=user, role=Role.DEPARTMENT_LIAISON, org_unit=rep.department.org_unit, department=rep.department)
+                Membership.objects.create(
+                    user=user, role=Role.DEPARTMENT_LIAISON, org_unit=rep.department.org_unit, department=rep.department
+                )
             else:
                 Membership.objects.create(user=user, role=Role.AREA_OFFICE, org_unit=rep.org_unit)
             created.append(user)
@@ -111,7 +130,9 @@ def create_accounts(plan: Plan, per_reporter: int = 1, keys: list[str] | None = 
 
 def invitation_path(user) -> str:
     """The set-your-password address for a user; valid until invitation_expires(), once."""
-    return reverse("people:welcome", args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)])
+    return reverse(
+        "people:welcome", args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)]
+    )
 
 
 def invitation_expires(now: dt.datetime | None = None) -> dt.datetime:
@@ -139,8 +160,16 @@ def sheet_rows(plan: Plan, base_url: str = "") -> list[dict]:
     for rep in reporters(plan):
         for user in rep.accounts:
             if user.is_active and not user.has_usable_password():
-                rows.append({"reporter": rep.name, "area": rep.org_unit.name, "username": user.username, "name": user.first_name,
-                             "link": base_url + invitation_path(user), "expires": expires})
+                rows.append(
+                    {
+                        "reporter": rep.name,
+                        "area": rep.org_unit.name,
+                        "username": user.username,
+                        "name": user.first_name,
+                        "link": base_url + invitation_path(user),
+                        "expires": expires,
+                    }
+                )
     return rows
 
 
@@ -155,7 +184,15 @@ def sheet_xlsx(plan: Plan, rows: list[dict]) -> bytes:
     ws["A1"].font = Font(bold=True)
     ws.append([_("Reporter"), _("Area"), _("User name"), _("Set your password at"), _("Link valid until")])
     for r in rows:
-        ws.append([r["reporter"], r["area"], r["username"], r["link"], timezone.localtime(r["expires"]).strftime("%Y-%m-%d %H:%M")])
+        ws.append(
+            [
+                r["reporter"],
+                r["area"],
+                r["username"],
+                r["link"],
+                timezone.localtime(r["expires"]).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
     for col, width in zip("ABCDE", (24, 14, 22, 90, 18)):
         ws.column_dimensions[col].width = width
     out = io.BytesIO()
@@ -165,13 +202,20 @@ def sheet_xlsx(plan: Plan, rows: list[dict]) -> bytes:
 
 def unassigned_actions(plan: Plan):
     """Actions whose indicators are owed at the plan's level with no department: the office assigns a lead."""
-    ids = unassigned_items(plan).filter(indicator__action__isnull=False).values_list("indicator__action_id", flat=True).distinct()
+    ids = (
+        unassigned_items(plan)
+        .filter(indicator__action__isnull=False)
+        .values_list("indicator__action_id", flat=True)
+        .distinct()
+    )
     return Action.objects.filter(pk__in=ids).annotate(n=Count("indicators")).order_by("number")
 
 
 def unassigned_indicators(plan: Plan):
     """Indicators with no action (so no lead department) whose items are owed at the plan's level."""
-    ids = unassigned_items(plan).filter(indicator__action__isnull=True).values_list("indicator_id", flat=True).distinct()
+    ids = (
+        unassigned_items(plan).filter(indicator__action__isnull=True).values_list("indicator_id", flat=True).distinct()
+    )
     return Indicator.objects.filter(pk__in=ids).order_by("position", "pk")
 
 

@@ -26,8 +26,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CreateAccountsForm(forms.Form):
-    per_reporter = forms.IntegerField(label=gettext_lazy("Accounts per department or area"), min_value=1, max_value=10, initial=1)
-    only_missing = forms.BooleanField(label=gettext_lazy("Only for those without an account"), required=False, initial=True)
+    per_reporter = forms.IntegerField(
+        label=gettext_lazy("Accounts per department or area"), min_value=1, max_value=10, initial=1
+    )
+    only_missing = forms.BooleanField(
+        label=gettext_lazy("Only for those without an account"), required=False, initial=True
+    )
 
 
 class RobotForm(forms.Form):
@@ -67,8 +71,16 @@ def plan_people(request, plan_id: int):
         if what == "create":
             create_form = CreateAccountsForm(request.POST)
             if create_form.is_valid():
-                users = S.create_accounts(plan, create_form.cleaned_data["per_reporter"], only_missing=create_form.cleaned_data["only_missing"])
-                messages.success(request, _("%(n)s accounts created. Print or download the sign-in sheet and hand it out.") % {"n": len(users)})
+                users = S.create_accounts(
+                    plan,
+                    create_form.cleaned_data["per_reporter"],
+                    only_missing=create_form.cleaned_data["only_missing"],
+                )
+                messages.success(
+                    request,
+                    _("%(n)s accounts created. Print or download the sign-in sheet and hand it out.")
+                    % {"n": len(users)},
+                )
                 return redirect("people:plan", plan_id=plan.pk)
         elif what == "assign":
             departments = {d.pk: d for d in Department.objects.filter(org_unit=plan.org_unit)}
@@ -80,27 +92,46 @@ def plan_people(request, plan_id: int):
                 if key.startswith("action-") and key[7:].isdigit() and value.isdigit() and int(value) in actions:
                     chosen[int(key[7:])] = actions[int(value)]
             counts = S.assign_leads(plan, leads, chosen)
-            messages.success(request, _("%(n)s assignments made; %(c)s items now owed by their departments.") % {"n": len(leads) + len(chosen), "c": counts["created"]})
+            messages.success(
+                request,
+                _("%(n)s assignments made; %(c)s items now owed by their departments.")
+                % {"n": len(leads) + len(chosen), "c": counts["created"]},
+            )
             return redirect("people:plan", plan_id=plan.pk)
         elif what == "robot":
             robot_form = RobotForm(request.POST, reporters=reporters)
             if robot_form.is_valid():
                 d = robot_form.cleaned_data
                 rep = next(r for r in reporters if r.key == d["reporter"])
-                RobotWebhook.objects.create(kind=d["kind"], url=d["url"], secret=d["secret"], department=rep.department, org_unit=rep.org_unit)
+                RobotWebhook.objects.create(
+                    kind=d["kind"], url=d["url"], secret=d["secret"], department=rep.department, org_unit=rep.org_unit
+                )
                 messages.success(request, _("Group robot added for %(unit)s.") % {"unit": rep.name})
                 return redirect(f"{reverse('people:plan', args=[plan.pk])}#robots")
         elif what == "robot-delete":
-            RobotWebhook.objects.filter(pk=request.POST.get("robot") or 0, org_unit__path__startswith=plan.org_unit.path).delete()
+            RobotWebhook.objects.filter(
+                pk=request.POST.get("robot") or 0, org_unit__path__startswith=plan.org_unit.path
+            ).delete()
             messages.success(request, _("Group robot removed."))
             return redirect(f"{reverse('people:plan', args=[plan.pk])}#robots")
     status = 400 if (create_form.errors or robot_form.errors) else 200
-    return render(request, "people/plan.html", {
-        "plan": plan, "reporters": reporters, "create_form": create_form, "robot_form": robot_form,
-        "unassigned": S.unassigned_actions(plan), "unassigned_count": unassigned_items(plan).count(),
-        "unassigned_indicators": S.unassigned_indicators(plan), "actions": plan.actions.select_related("lead_department").order_by("number"),
-        "departments": plan.org_unit.departments.order_by("name"), "without": sum(1 for r in reporters if not r.accounts),
-    }, status=status)
+    return render(
+        request,
+        "people/plan.html",
+        {
+            "plan": plan,
+            "reporters": reporters,
+            "create_form": create_form,
+            "robot_form": robot_form,
+            "unassigned": S.unassigned_actions(plan),
+            "unassigned_count": unassigned_items(plan).count(),
+            "unassigned_indicators": S.unassigned_indicators(plan),
+            "actions": plan.actions.select_related("lead_department").order_by("number"),
+            "departments": plan.org_unit.departments.order_by("name"),
+            "without": sum(1 for r in reporters if not r.accounts),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -113,7 +144,10 @@ def account(request, plan_id: int, user_id: int):
     what = request.POST.get("what")
     if what == "reset":
         S.reset_account(user)
-        messages.success(request, _("The password of %(u)s was reset; a new invitation link is on the sign-in sheet.") % {"u": user.username})
+        messages.success(
+            request,
+            _("The password of %(u)s was reset; a new invitation link is on the sign-in sheet.") % {"u": user.username},
+        )
     elif what == "deactivate":
         S.set_active(user, False)
         messages.success(request, _("%(u)s can no longer sign in.") % {"u": user.username})

@@ -40,6 +40,8 @@ from healthaction.registry.models import resolve_department
 MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20000
 YES = "是"
+
+
 class WorkbookRefused(ValueError):
     """The workbook was not applied; `errors` lists every problem with its sheet, row and column."""
 
@@ -71,28 +73,74 @@ def _sheets() -> dict[str, list[Column]]:
     trend = {k: services.TREND_TEXT[k] for k in ("increase", "decrease", "maintain")}
     info = [Column("置信度", "", 8), Column("解析依据", "", 40)]
     return {
-        "专项行动": [Column("ID", "id", 8), Column("序号", "", 6), Column("名称", "name", 30),
-                   Column("牵头部门", "lead_department", 20), *info],
-        "指标": [Column("ID", "id", 8), Column("序号", "number", 6), Column("名称", "name", 40), Column("单位", "unit", 8),
-               Column("性质", "nature", 10, nature), Column("分组", "group", 22, group),
-               Column("方向", "direction", 12, direction), Column("专项行动序号", "action", 8),
-               Column("基线值", "baseline_value", 10), Column("基线年份", "baseline_year", 10), Column("删除", "delete", 6),
-               *info],
-        "目标": [Column("ID", "id", 8), Column("指标序号", "indicator", 8), Column("年份", "year", 8),
-               Column("类型", "kind", 12, kind), Column("比较", "comparator", 8, _comparators()), Column("值", "value", 10),
-               Column("上限值", "upper_value", 10), Column("基准年", "base_year", 10), Column("变化量", "change", 10),
-               Column("变化单位", "change_unit", 10), Column("趋势", "trend", 10, trend),
-               Column("定性目标", "qualitative", 20), Column("删除", "delete", 6), Column("原文", "", 24), *info],
-        "任务": [Column("ID", "id", 8), Column("序号", "number", 8), Column("专项行动序号", "action", 8),
-               Column("任务内容", "content", 60), Column("牵头部门", "lead_departments", 24),
-               Column("配合部门", "co_departments", 30), Column("完成时限", "deadline", 14), Column("删除", "delete", 6),
-               *info, Column("部门置信度", "", 8), Column("部门依据", "", 30)],
-        "部门": [Column("ID", "id", 8), Column("名称", "", 24), Column("别名", "", 30), Column("并入（填写保留的部门名称）", "keep", 24)],
+        "专项行动": [
+            Column("ID", "id", 8),
+            Column("序号", "", 6),
+            Column("名称", "name", 30),
+            Column("牵头部门", "lead_department", 20),
+            *info,
+        ],
+        "指标": [
+            Column("ID", "id", 8),
+            Column("序号", "number", 6),
+            Column("名称", "name", 40),
+            Column("单位", "unit", 8),
+            Column("性质", "nature", 10, nature),
+            Column("分组", "group", 22, group),
+            Column("方向", "direction", 12, direction),
+            Column("专项行动序号", "action", 8),
+            Column("基线值", "baseline_value", 10),
+            Column("基线年份", "baseline_year", 10),
+            Column("删除", "delete", 6),
+            *info,
+        ],
+        "目标": [
+            Column("ID", "id", 8),
+            Column("指标序号", "indicator", 8),
+            Column("年份", "year", 8),
+            Column("类型", "kind", 12, kind),
+            Column("比较", "comparator", 8, _comparators()),
+            Column("值", "value", 10),
+            Column("上限值", "upper_value", 10),
+            Column("基准年", "base_year", 10),
+            Column("变化量", "change", 10),
+            Column("变化单位", "change_unit", 10),
+            Column("趋势", "trend", 10, trend),
+            Column("定性目标", "qualitative", 20),
+            Column("删除", "delete", 6),
+            Column("原文", "", 24),
+            *info,
+        ],
+        "任务": [
+            Column("ID", "id", 8),
+            Column("序号", "number", 8),
+            Column("专项行动序号", "action", 8),
+            Column("任务内容", "content", 60),
+            Column("牵头部门", "lead_departments", 24),
+            Column("配合部门", "co_departments", 30),
+            Column("完成时限", "deadline", 14),
+            Column("删除", "delete", 6),
+            *info,
+            Column("部门置信度", "", 8),
+            Column("部门依据", "", 30),
+        ],
+        "部门": [
+            Column("ID", "id", 8),
+            Column("名称", "", 24),
+            Column("别名", "", 30),
+            Column("并入（填写保留的部门名称）", "keep", 24),
+        ],
     }
 
 
-PLAN_FIELDS = [("标题", "title"), ("发文单位", "issuer"), ("文号", "doc_number"), ("印发日期", "issue_date"),
-               ("起始年", "horizon_start"), ("截止年", "horizon_end")]
+PLAN_FIELDS = [
+    ("标题", "title"),
+    ("发文单位", "issuer"),
+    ("文号", "doc_number"),
+    ("印发日期", "issue_date"),
+    ("起始年", "horizon_start"),
+    ("截止年", "horizon_end"),
+]
 
 INSTRUCTIONS = [
     "本工作簿由健康行动管理系统导出，用于在 Excel 中核对、修改解析得到的计划草案，改好后在“审核”页面导入。",
@@ -119,37 +167,87 @@ def _rows(plan: Plan) -> dict[str, list[dict]]:
     actions = list(plan.actions.select_related("lead_department").order_by("number"))
     rows: dict[str, list[dict]] = {name: [] for name in sheets}
     for a in actions:
-        rows["专项行动"].append({"id": a.pk, "": None, "序号": a.number, "name": a.name,
-                              "lead_department": a.lead_department.name if a.lead_department else "",
-                              "置信度": a.confidence, "解析依据": a.reason})
-    indicators = list(plan.indicators.select_related("action", "baseline").prefetch_related("targets").order_by("position"))
+        rows["专项行动"].append(
+            {
+                "id": a.pk,
+                "": None,
+                "序号": a.number,
+                "name": a.name,
+                "lead_department": a.lead_department.name if a.lead_department else "",
+                "置信度": a.confidence,
+                "解析依据": a.reason,
+            }
+        )
+    indicators = list(
+        plan.indicators.select_related("action", "baseline").prefetch_related("targets").order_by("position")
+    )
     for ind in indicators:
         baseline = getattr(ind, "baseline", None)
-        rows["指标"].append({
-            "id": ind.pk, "number": ind.number, "name": ind.name, "unit": ind.unit,
-            "nature": label["指标"]["nature"].get(ind.nature, ""), "group": label["指标"]["group"].get(ind.group, ""),
-            "direction": label["指标"]["direction"].get(ind.direction, ""), "action": ind.action.number if ind.action else None,
-            "baseline_value": _num(baseline.value) if baseline else None, "baseline_year": baseline.year if baseline else None,
-            "delete": "", "置信度": ind.confidence, "解析依据": ind.reason,
-        })
+        rows["指标"].append(
+            {
+                "id": ind.pk,
+                "number": ind.number,
+                "name": ind.name,
+                "unit": ind.unit,
+                "nature": label["指标"]["nature"].get(ind.nature, ""),
+                "group": label["指标"]["group"].get(ind.group, ""),
+                "direction": label["指标"]["direction"].get(ind.direction, ""),
+                "action": ind.action.number if ind.action else None,
+                "baseline_value": _num(baseline.value) if baseline else None,
+                "baseline_year": baseline.year if baseline else None,
+                "delete": "",
+                "置信度": ind.confidence,
+                "解析依据": ind.reason,
+            }
+        )
         for t in ind.targets.all():
-            rows["目标"].append({
-                "id": t.pk, "indicator": ind.number, "year": t.year, "kind": label["目标"]["kind"].get(t.kind, ""),
-                "comparator": label["目标"]["comparator"].get(t.comparator, ""), "value": _num(t.value),
-                "upper_value": _num(t.upper_value), "base_year": t.base_year, "change": _num(t.change),
-                "change_unit": t.change_unit, "trend": label["目标"]["trend"].get(t.trend, ""), "qualitative": t.qualitative,
-                "delete": "", "原文": t.raw_text, "置信度": t.confidence, "解析依据": t.reason,
-            })
+            rows["目标"].append(
+                {
+                    "id": t.pk,
+                    "indicator": ind.number,
+                    "year": t.year,
+                    "kind": label["目标"]["kind"].get(t.kind, ""),
+                    "comparator": label["目标"]["comparator"].get(t.comparator, ""),
+                    "value": _num(t.value),
+                    "upper_value": _num(t.upper_value),
+                    "base_year": t.base_year,
+                    "change": _num(t.change),
+                    "change_unit": t.change_unit,
+                    "trend": label["目标"]["trend"].get(t.trend, ""),
+                    "qualitative": t.qualitative,
+                    "delete": "",
+                    "原文": t.raw_text,
+                    "置信度": t.confidence,
+                    "解析依据": t.reason,
+                }
+            )
     tasks = plan.tasks.select_related("action").prefetch_related("task_departments__department").order_by("position")
     for task in tasks:
-        rows["任务"].append({
-            "id": task.pk, "number": task.number, "action": task.action.number if task.action else None, "content": task.content,
-            "lead_departments": "、".join(d.name for d in task.lead_departments()),
-            "co_departments": "、".join(d.name for d in task.co_departments()), "deadline": task.deadline, "delete": "",
-            "置信度": task.confidence, "解析依据": task.reason, "部门置信度": task.department_confidence, "部门依据": task.department_reason,
-        })
+        rows["任务"].append(
+            {
+                "id": task.pk,
+                "number": task.number,
+                "action": task.action.number if task.action else None,
+                "content": task.content,
+                "lead_departments": "、".join(d.name for d in task.lead_departments()),
+                "co_departments": "、".join(d.name for d in task.co_departments()),
+                "deadline": task.deadline,
+                "delete": "",
+                "置信度": task.confidence,
+                "解析依据": task.reason,
+                "部门置信度": task.department_confidence,
+                "部门依据": task.department_reason,
+            }
+        )
     for dept in plan.org_unit.departments.prefetch_related("aliases").order_by("name"):
-        rows["部门"].append({"id": dept.pk, "名称": dept.name, "别名": "、".join(sorted(a.alias for a in dept.aliases.all())), "keep": ""})
+        rows["部门"].append(
+            {
+                "id": dept.pk,
+                "名称": dept.name,
+                "别名": "、".join(sorted(a.alias for a in dept.aliases.all())),
+                "keep": "",
+            }
+        )
     return rows
 
 
@@ -170,9 +268,14 @@ def export_workbook(plan: Plan) -> bytes:
 
     meta = wb.create_sheet("计划")
     meta.append(["字段", "值"])
-    values = {"title": plan.title, "issuer": plan.issuer, "doc_number": plan.doc_number,
-              "issue_date": plan.issue_date.isoformat() if plan.issue_date else "",
-              "horizon_start": plan.horizon_start, "horizon_end": plan.horizon_end}
+    values = {
+        "title": plan.title,
+        "issuer": plan.issuer,
+        "doc_number": plan.doc_number,
+        "issue_date": plan.issue_date.isoformat() if plan.issue_date else "",
+        "horizon_start": plan.horizon_start,
+        "horizon_end": plan.horizon_end,
+    }
     for header, key in PLAN_FIELDS:
         meta.append(safe_row([header, values[key]]))
     meta.append(safe_row(["行政区域（仅供参考）", plan.org_unit.name]))
@@ -190,8 +293,13 @@ def export_workbook(plan: Plan) -> bytes:
             ws.column_dimensions[letter].width = col.width
             if col.choices or col.key == "delete":
                 options = list(col.choices.values()) if col.choices else [YES]
-                dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
-                                    error=_("Choose a value from the list."), showErrorMessage=True)
+                dv = DataValidation(
+                    type="list",
+                    formula1='"' + ",".join(options) + '"',
+                    allow_blank=True,
+                    error=_("Choose a value from the list."),
+                    showErrorMessage=True,
+                )
                 ws.add_data_validation(dv)
                 dv.add(f"{letter}2:{letter}{max(len(rows[name]) + 200, 500)}")
         _style(ws, len(columns))
@@ -233,7 +341,9 @@ def _read(data: bytes) -> dict[str, list[list]]:
     except (zipfile.BadZipFile, OSError, EOFError):
         raise WorkbookRefused([_("The file is not an .xlsx workbook (or it is damaged).")])
     if zip_too_big(data, unpacked, 100 * 1024 * 1024, 100):
-        raise WorkbookRefused([_("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576}])
+        raise WorkbookRefused(
+            [_("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576}]
+        )
     if not any(n.startswith("xl/") for n in names):
         raise WorkbookRefused([_("The file is not an .xlsx workbook (or it is damaged).")])
     try:
@@ -241,8 +351,12 @@ def _read(data: bytes) -> dict[str, list[list]]:
         wanted = ["计划", *_sheets()]
         missing = [n for n in wanted if n not in book.sheet_names]
         if missing:
-            raise WorkbookRefused([_("The workbook lacks the sheet(s) %(names)s; export a fresh one from the review page.")
-                                   % {"names": "、".join(f"“{n}”" for n in missing)}])
+            raise WorkbookRefused(
+                [
+                    _("The workbook lacks the sheet(s) %(names)s; export a fresh one from the review page.")
+                    % {"names": "、".join(f"“{n}”" for n in missing)}
+                ]
+            )
         sheets = {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wanted}
     except CalamineError as exc:
         raise WorkbookRefused([_("The workbook cannot be read: %(e)s") % {"e": exc}])
@@ -274,10 +388,14 @@ class _Sheet:
 
     def error(self, row: int, column: str, message: str) -> None:
         if column:
-            self.errors.append(_("Sheet “%(sheet)s”, row %(row)s, column “%(column)s”: %(message)s")
-                               % {"sheet": self.name, "row": row, "column": column, "message": message})
+            self.errors.append(
+                _("Sheet “%(sheet)s”, row %(row)s, column “%(column)s”: %(message)s")
+                % {"sheet": self.name, "row": row, "column": column, "message": message}
+            )
         else:
-            self.errors.append(_("Sheet “%(sheet)s”, row %(row)s: %(message)s") % {"sheet": self.name, "row": row, "message": message})
+            self.errors.append(
+                _("Sheet “%(sheet)s”, row %(row)s: %(message)s") % {"sheet": self.name, "row": row, "message": message}
+            )
 
     def refused(self, row: int, exc: Exception) -> None:
         if isinstance(exc, services.EditRefused):
@@ -345,7 +463,9 @@ def _by_id(sheet: _Sheet, number: int, row: dict, objects: dict):
     if not raw:
         return None
     if not raw.isdigit() or int(raw) not in objects:
-        sheet.error(number, "ID", _("ID %(id)s is not an item of this plan; leave ID empty for a new row.") % {"id": raw})
+        sheet.error(
+            number, "ID", _("ID %(id)s is not an item of this plan; leave ID empty for a new row.") % {"id": raw}
+        )
         return False
     return objects[int(raw)]
 
@@ -363,7 +483,9 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
         raise WorkbookRefused(errors)
 
     # 计划: field / value pairs
-    meta_rows = {_text(r[0]) if r else "": (n, r[1] if len(r) > 1 else None) for n, r in enumerate(grids["计划"], start=1)}
+    meta_rows = {
+        _text(r[0]) if r else "": (n, r[1] if len(r) > 1 else None) for n, r in enumerate(grids["计划"], start=1)
+    }
     meta = {}
     meta_sheet = _Sheet("计划", [], [], errors)
     for header, key in PLAN_FIELDS:
@@ -372,9 +494,14 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
             continue
         meta[key] = _text(meta_rows[header][1])
     if not errors:
-        stored = {"title": plan.title, "issuer": plan.issuer, "doc_number": plan.doc_number,
-                  "issue_date": plan.issue_date.isoformat() if plan.issue_date else "",
-                  "horizon_start": str(plan.horizon_start), "horizon_end": str(plan.horizon_end)}
+        stored = {
+            "title": plan.title,
+            "issuer": plan.issuer,
+            "doc_number": plan.doc_number,
+            "issue_date": plan.issue_date.isoformat() if plan.issue_date else "",
+            "horizon_start": str(plan.horizon_start),
+            "horizon_end": str(plan.horizon_end),
+        }
         if meta != stored:
             try:
                 with transaction.atomic():
@@ -383,7 +510,11 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
             except services.EditRefused as exc:
                 for key, message in exc.messages():
                     header = next((h for h, k in PLAN_FIELDS if k == key), "")
-                    meta_sheet.error(meta_rows.get(header, (1,))[0], "值" if header else "", (f"{header}：" if header else "") + message)
+                    meta_sheet.error(
+                        meta_rows.get(header, (1,))[0],
+                        "值" if header else "",
+                        (f"{header}：" if header else "") + message,
+                    )
             except ValidationError as exc:
                 meta_sheet.refused(1, exc)
 
@@ -398,7 +529,9 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
         elif dept and keep_name:
             keep = resolve_department(plan.org_unit, keep_name)
             if keep is None:
-                sheet.error(number, sheet.header("keep"), _("There is no department named “%(name)s”.") % {"name": keep_name})
+                sheet.error(
+                    number, sheet.header("keep"), _("There is no department named “%(name)s”.") % {"name": keep_name}
+                )
             elif _apply(sheet, number, services.merge_departments, plan, {"merge": dept.pk, "keep": keep.pk}):
                 counts["部门"] += 1
 
@@ -408,10 +541,16 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
     for number, row in sheet.rows:
         action = _by_id(sheet, number, row, actions)
         if action is None:
-            sheet.error(number, "ID", _("Actions cannot be added from the workbook; add the action to the plan document."))
+            sheet.error(
+                number, "ID", _("Actions cannot be added from the workbook; add the action to the plan document.")
+            )
             continue
         data = _form_data(sheet, row)
-        if action and _changed(sheet, data, stored[action.pk]) and _apply(sheet, number, services.update_action, plan, action, data):
+        if (
+            action
+            and _changed(sheet, data, stored[action.pk])
+            and _apply(sheet, number, services.update_action, plan, action, data)
+        ):
             counts["专项行动"] += 1
 
     action_pk = {a.number: a.pk for a in actions.values()}
@@ -464,10 +603,18 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
             continue
         ind = by_number.get(data.get("indicator", ""))
         if ind is None:
-            sheet.error(number, sheet.header("indicator"), _("The plan has no indicator numbered %(n)s.") % {"n": data.get("indicator", "")})
+            sheet.error(
+                number,
+                sheet.header("indicator"),
+                _("The plan has no indicator numbered %(n)s.") % {"n": data.get("indicator", "")},
+            )
             continue
         if target and target.indicator_id != ind.pk:
-            sheet.error(number, sheet.header("indicator"), _("A target cannot move to another indicator; delete it and add a new row."))
+            sheet.error(
+                number,
+                sheet.header("indicator"),
+                _("A target cannot move to another indicator; delete it and add a new row."),
+            )
             continue
         if _apply(sheet, number, services.save_target, plan, ind, target, data):
             counts["目标"] += 1

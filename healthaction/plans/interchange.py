@@ -113,11 +113,24 @@ def export_plan(plan: Plan) -> dict:
         },
         "departments": [],
         "reporting_cycles": [
-            {"key": c.key, "name": c.name, "kind": c.kind, "frequency": c.frequency, "due_dates": list(c.due_dates), "source_text": c.source_text}
+            {
+                "key": c.key,
+                "name": c.name,
+                "kind": c.kind,
+                "frequency": c.frequency,
+                "due_dates": list(c.due_dates),
+                "source_text": c.source_text,
+            }
             for c in plan.reporting_cycles.all()
         ],
         "actions": [
-            {"number": a.number, "name": a.name, "lead_department": dept_name(a.lead_department), "source": _source(a), **_confidence(a)}
+            {
+                "number": a.number,
+                "name": a.name,
+                "lead_department": dept_name(a.lead_department),
+                "source": _source(a),
+                **_confidence(a),
+            }
             for a in actions
         ],
         "indicators": [],
@@ -145,7 +158,12 @@ def export_plan(plan: Plan) -> dict:
                 "denominator": ind.denominator,
                 "baseline": None
                 if baseline is None
-                else {"value": baseline.value, "qualitative": baseline.qualitative, "year": baseline.year, "raw": baseline.raw_text},
+                else {
+                    "value": baseline.value,
+                    "qualitative": baseline.qualitative,
+                    "year": baseline.year,
+                    "raw": baseline.raw_text,
+                },
                 "targets": [
                     {
                         "year": t.year,
@@ -196,7 +214,9 @@ def validate_plan_data(data: dict) -> None:
     validator = jsonschema.Draft202012Validator(plan_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
-        raise PlanFormatError([f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in errors[:50]])
+        raise PlanFormatError(
+            [f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}" for e in errors[:50]]
+        )
 
 
 def _org_unit_for(spec: dict, area: OrgUnit | None, create_units: bool, notes: list[str]) -> tuple[OrgUnit, bool]:
@@ -218,10 +238,16 @@ def _org_unit_for(spec: dict, area: OrgUnit | None, create_units: bool, notes: l
     if area is not None:
         return area, True
     if not create_units:
-        raise PlanFormatError([_("The area “%(name)s” is not known; ask an administrator to add it.") % {"name": spec["name"]}])
+        raise PlanFormatError(
+            [_("The area “%(name)s” is not known; ask an administrator to add it.") % {"name": spec["name"]}]
+        )
     unit = OrgUnit.objects.create(code=code or f"X-{spec['name']}", name=spec["name"], level=Level(spec["level"]))
-    notes.append(_("Created the org unit “%(name)s” (code %(code)s, %(level)s) at the top level; move it under its parent in the admin.")
-                 % {"name": unit.name, "code": unit.code, "level": unit.get_level_display()})
+    notes.append(
+        _(
+            "Created the org unit “%(name)s” (code %(code)s, %(level)s) at the top level; move it under its parent in the admin."
+        )
+        % {"name": unit.name, "code": unit.code, "level": unit.get_level_display()}
+    )
     return unit, False
 
 
@@ -236,7 +262,9 @@ class _DepartmentBook:
             for alias in spec.get("aliases", []):
                 alias = normalize_department_name(alias)
                 if alias and alias != dept.name:
-                    DepartmentAlias.objects.get_or_create(department=dept, alias=alias, defaults={"org_unit": self.org_unit})
+                    DepartmentAlias.objects.get_or_create(
+                        department=dept, alias=alias, defaults={"org_unit": self.org_unit}
+                    )
                     self.by_name[alias] = dept
 
     def get(self, name: str | None) -> Department | None:
@@ -246,7 +274,11 @@ class _DepartmentBook:
         if clean not in self.by_name:
             dept = Department.objects.filter(org_unit=self.org_unit, name=clean).first()
             if dept is None:
-                alias = DepartmentAlias.objects.filter(org_unit=self.org_unit, alias=clean).select_related("department").first()
+                alias = (
+                    DepartmentAlias.objects.filter(org_unit=self.org_unit, alias=clean)
+                    .select_related("department")
+                    .first()
+                )
                 dept = alias.department if alias else Department.objects.create(org_unit=self.org_unit, name=clean)
             self.by_name[clean] = dept
         return self.by_name[clean]
@@ -265,8 +297,14 @@ def _full_clean(obj, label: str, errors: list[str], exclude: list[str] | None = 
 
 
 @transaction.atomic
-def import_plan(data: dict, source_file=None, *, area: OrgUnit | None = None, create_units: bool = True,
-                notes: list[str] | None = None) -> Plan:
+def import_plan(
+    data: dict,
+    source_file=None,
+    *,
+    area: OrgUnit | None = None,
+    create_units: bool = True,
+    notes: list[str] | None = None,
+) -> Plan:
     """Create a plan from interchange data and return it; nothing is written when anything is invalid.
 
     `area` is the importing office's own org unit: the plan is attached inside it (see _org_unit_for).
@@ -300,8 +338,15 @@ def import_plan(data: dict, source_file=None, *, area: OrgUnit | None = None, cr
 
     cycles = {}
     for c in data.get("reporting_cycles", []):
-        cycle = ReportingCycle(plan=plan, key=c["key"], name=c.get("name", c["key"]), kind=c["kind"], frequency=c["frequency"],
-                               due_dates=c["due_dates"], source_text=c.get("source_text", ""))
+        cycle = ReportingCycle(
+            plan=plan,
+            key=c["key"],
+            name=c.get("name", c["key"]),
+            kind=c["kind"],
+            frequency=c["frequency"],
+            due_dates=c["due_dates"],
+            source_text=c.get("source_text", ""),
+        )
         if _full_clean(cycle, _("Reporting cycle %(key)s") % {"key": c["key"]}, errors, exclude=["plan"]):
             cycle.save()
             cycles[c["key"]] = cycle
@@ -311,7 +356,9 @@ def import_plan(data: dict, source_file=None, *, area: OrgUnit | None = None, cr
         if a["number"] in actions:
             errors.append(_("Action %(number)s appears twice.") % {"number": a["number"]})
             continue
-        action = Action(plan=plan, number=a["number"], name=a["name"], lead_department=book.get(a.get("lead_department")))
+        action = Action(
+            plan=plan, number=a["number"], name=a["name"], lead_department=book.get(a.get("lead_department"))
+        )
         _set_source(action, a.get("source"))
         _set_confidence(action, a)
         action.save()
@@ -325,12 +372,25 @@ def import_plan(data: dict, source_file=None, *, area: OrgUnit | None = None, cr
             continue
         seen_numbers.add(i["number"])
         if i.get("action") is not None and i["action"] not in actions:
-            errors.append(_("%(label)s: refers to action %(action)s, which the plan does not have.") % {"label": label, "action": i["action"]})
+            errors.append(
+                _("%(label)s: refers to action %(action)s, which the plan does not have.")
+                % {"label": label, "action": i["action"]}
+            )
             continue
         ind = Indicator(
-            plan=plan, action=actions.get(i.get("action")), number=i["number"], name=i["name"], unit=i.get("unit", ""),
-            group=i.get("group", ""), nature=i.get("nature", ""), direction=i.get("direction", ""), definition=i.get("definition", ""),
-            calculation=i.get("calculation", ""), numerator=i.get("numerator", ""), denominator=i.get("denominator", ""), position=position,
+            plan=plan,
+            action=actions.get(i.get("action")),
+            number=i["number"],
+            name=i["name"],
+            unit=i.get("unit", ""),
+            group=i.get("group", ""),
+            nature=i.get("nature", ""),
+            direction=i.get("direction", ""),
+            definition=i.get("definition", ""),
+            calculation=i.get("calculation", ""),
+            numerator=i.get("numerator", ""),
+            denominator=i.get("denominator", ""),
+            position=position,
         )
         _set_source(ind, i.get("source"))
         _set_confidence(ind, i)
@@ -339,7 +399,13 @@ def import_plan(data: dict, source_file=None, *, area: OrgUnit | None = None, cr
         ind.save()
         b = i.get("baseline")
         if b is not None:
-            Baseline.objects.create(indicator=ind, value=b.get("value"), qualitative=b.get("qualitative", ""), year=b.get("year"), raw_text=b.get("raw", ""))
+            Baseline.objects.create(
+                indicator=ind,
+                value=b.get("value"),
+                qualitative=b.get("qualitative", ""),
+                year=b.get("year"),
+                raw_text=b.get("raw", ""),
+            )
         years = set()
         for t in i.get("targets", []):
             if t["year"] in years:
@@ -347,9 +413,18 @@ def import_plan(data: dict, source_file=None, *, area: OrgUnit | None = None, cr
                 continue
             years.add(t["year"])
             target = Target(
-                indicator=ind, year=t["year"], kind=t["kind"], comparator=t.get("comparator", ""), value=t.get("value"),
-                upper_value=t.get("upper_value"), base_year=t.get("base_year"), change=t.get("change"), change_unit=t.get("change_unit", ""),
-                trend=t.get("trend", ""), qualitative=t.get("qualitative", ""), raw_text=t.get("raw", ""),
+                indicator=ind,
+                year=t["year"],
+                kind=t["kind"],
+                comparator=t.get("comparator", ""),
+                value=t.get("value"),
+                upper_value=t.get("upper_value"),
+                base_year=t.get("base_year"),
+                change=t.get("change"),
+                change_unit=t.get("change_unit", ""),
+                trend=t.get("trend", ""),
+                qualitative=t.get("qualitative", ""),
+                raw_text=t.get("raw", ""),
             )
             _set_confidence(target, t)
             if _full_clean(target, f"{label} {_('target')} {t['year']}", errors, exclude=["indicator"]):
@@ -357,25 +432,42 @@ def import_plan(data: dict, source_file=None, *, area: OrgUnit | None = None, cr
 
     for position, t in enumerate(data["tasks"]):
         if t.get("action") is not None and t["action"] not in actions:
-            errors.append(_("Task %(number)s: refers to action %(action)s, which the plan does not have.") % {"number": t["number"], "action": t["action"]})
+            errors.append(
+                _("Task %(number)s: refers to action %(action)s, which the plan does not have.")
+                % {"number": t["number"], "action": t["action"]}
+            )
             continue
         cycle_key = t.get("reporting_cycle")
         if cycle_key and cycle_key not in cycles:
-            errors.append(_("Task %(number)s: unknown reporting cycle “%(key)s”.") % {"number": t["number"], "key": cycle_key})
+            errors.append(
+                _("Task %(number)s: unknown reporting cycle “%(key)s”.") % {"number": t["number"], "key": cycle_key}
+            )
             continue
         task = Task(
-            plan=plan, action=actions.get(t.get("action")), number=t["number"], content=t["content"], measures=t.get("measures", ""),
-            deliverables=t.get("deliverables", ""), all_lower_units=t.get("all_lower_units", False),
-            reporting_cycle=cycles.get(cycle_key), position=position, deadline=t.get("deadline", ""),
+            plan=plan,
+            action=actions.get(t.get("action")),
+            number=t["number"],
+            content=t["content"],
+            measures=t.get("measures", ""),
+            deliverables=t.get("deliverables", ""),
+            all_lower_units=t.get("all_lower_units", False),
+            reporting_cycle=cycles.get(cycle_key),
+            position=position,
+            deadline=t.get("deadline", ""),
         )
         _set_source(task, t.get("source"))
         _set_confidence(task, t)
         _set_confidence(task, t, "department_")
-        if not _full_clean(task, _("Task %(number)s") % {"number": t["number"]}, errors, exclude=["plan", "action", "reporting_cycle"]):
+        if not _full_clean(
+            task, _("Task %(number)s") % {"number": t["number"]}, errors, exclude=["plan", "action", "reporting_cycle"]
+        ):
             continue
         task.save()
         links = []
-        for role, names in ((DepartmentRole.LEAD, t.get("lead_departments", [])), (DepartmentRole.CO, t.get("co_departments", []))):
+        for role, names in (
+            (DepartmentRole.LEAD, t.get("lead_departments", [])),
+            (DepartmentRole.CO, t.get("co_departments", [])),
+        ):
             seen = set()
             for pos, name in enumerate(names):
                 dept = book.get(name)
@@ -392,17 +484,36 @@ def import_plan(data: dict, source_file=None, *, area: OrgUnit | None = None, cr
         roster.append(entry)
     RosterEntry.objects.bulk_create(roster)
     warnings = [
-        ParseWarning(plan=plan, line=w.get("line"), message=w["message"][:300], text=w.get("text", ""), resolved=w.get("resolved", False),
-                     kind=w.get("kind", "")[:20], ref=w.get("ref", "")[:40], dismissal_reason=w.get("dismissal_reason", "")[:300], position=pos)
+        ParseWarning(
+            plan=plan,
+            line=w.get("line"),
+            message=w["message"][:300],
+            text=w.get("text", ""),
+            resolved=w.get("resolved", False),
+            kind=w.get("kind", "")[:20],
+            ref=w.get("ref", "")[:40],
+            dismissal_reason=w.get("dismissal_reason", "")[:300],
+            position=pos,
+        )
         for pos, w in enumerate(data.get("warnings", []))
     ]
     if outside:
         named = spec["org_unit"]
-        warnings.append(ParseWarning(
-            plan=plan, kind=WarningKind.UNKNOWN_AREA, position=len(warnings), text=named["name"],
-            message=(_("The document names “%(named)s”, which is not within %(area)s; the plan was attached to %(area)s. "
-                       "Check that this is your plan.") % {"named": named["name"], "area": org_unit.name})[:300],
-        ))
+        warnings.append(
+            ParseWarning(
+                plan=plan,
+                kind=WarningKind.UNKNOWN_AREA,
+                position=len(warnings),
+                text=named["name"],
+                message=(
+                    _(
+                        "The document names “%(named)s”, which is not within %(area)s; the plan was attached to %(area)s. "
+                        "Check that this is your plan."
+                    )
+                    % {"named": named["name"], "area": org_unit.name}
+                )[:300],
+            )
+        )
     ParseWarning.objects.bulk_create(warnings)
     if errors:
         raise PlanFormatError(errors)

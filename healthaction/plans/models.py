@@ -36,7 +36,9 @@ class ConfidenceMixin(models.Model):
     """How sure the document parser was of an item and why; empty for items a person entered or fixed."""
 
     confidence = models.FloatField(
-        _("parser confidence"), null=True, blank=True,
+        _("parser confidence"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
     )
     reason = models.TextField(_("parser reason"), blank=True)
@@ -69,7 +71,9 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         ordering = ["-issue_date", "title"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(horizon_end__gte=models.F("horizon_start")), name="plan_horizon_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(horizon_end__gte=models.F("horizon_start")), name="plan_horizon_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -115,7 +119,14 @@ class Action(SourceMixin, ConfidenceMixin):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="actions", verbose_name=_("plan"))
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
-    lead_department = models.ForeignKey(Department, models.SET_NULL, null=True, blank=True, related_name="led_actions", verbose_name=_("lead department"))
+    lead_department = models.ForeignKey(
+        Department,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+        verbose_name=_("lead department"),
+    )
 
     class Meta:
         verbose_name = _("action")
@@ -129,7 +140,9 @@ class Action(SourceMixin, ConfidenceMixin):
 
 class Indicator(SourceMixin, ConfidenceMixin):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="indicators", verbose_name=_("plan"))
-    action = models.ForeignKey(Action, models.SET_NULL, null=True, blank=True, related_name="indicators", verbose_name=_("action"))
+    action = models.ForeignKey(
+        Action, models.SET_NULL, null=True, blank=True, related_name="indicators", verbose_name=_("action")
+    )
     number = models.CharField(_("number"), max_length=20)
     name = models.CharField(_("name"), max_length=300)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
@@ -162,7 +175,12 @@ class Indicator(SourceMixin, ConfidenceMixin):
         if self.unit and self.unit not in KNOWN_UNITS:
             canonical = normalize_unit(self.unit)
             if not canonical:
-                raise ValidationError({"unit": _("Unknown unit “%(unit)s”. Use one of: %(known)s.") % {"unit": self.unit, "known": "、".join(sorted(KNOWN_UNITS))}})
+                raise ValidationError(
+                    {
+                        "unit": _("Unknown unit “%(unit)s”. Use one of: %(known)s.")
+                        % {"unit": self.unit, "known": "、".join(sorted(KNOWN_UNITS))}
+                    }
+                )
             self.unit = canonical
         if self.numerator and not self.denominator:
             raise ValidationError({"denominator": _("An indicator with a numerator needs a denominator.")})
@@ -230,7 +248,9 @@ class Target(ConfidenceMixin):
             errors["value"] = _("A target with a comparator needs a value.")
         if self.kind == TargetKind.NUMERIC and not self.comparator:
             errors["comparator"] = _("A numeric target needs a comparator (≥, ≤, <, >, = or a range).")
-        if self.comparator == Comparator.RANGE and (self.upper_value is None or self.value is None or self.upper_value < self.value):
+        if self.comparator == Comparator.RANGE and (
+            self.upper_value is None or self.value is None or self.upper_value < self.value
+        ):
             errors["upper_value"] = _("A range target needs a lower and a higher value.")
         if self.kind == TargetKind.RELATIVE and self.change is None:
             errors["change"] = _("A relative target needs a change.")
@@ -251,18 +271,26 @@ class Target(ConfidenceMixin):
 
 class Task(SourceMixin, ConfidenceMixin):
     plan = models.ForeignKey(Plan, models.CASCADE, related_name="tasks", verbose_name=_("plan"))
-    action = models.ForeignKey(Action, models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("action"))
+    action = models.ForeignKey(
+        Action, models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("action")
+    )
     number = models.CharField(_("number"), max_length=20)
     content = models.TextField(_("content"))
     measures = models.TextField(_("measures"), blank=True)
     deliverables = models.TextField(_("expected deliverables"), blank=True)
     all_lower_units = models.BooleanField(_("all lower-level governments are responsible"), default=False)
-    reporting_cycle = models.ForeignKey(ReportingCycle, models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("reporting cycle"))
-    departments = models.ManyToManyField(Department, through="TaskDepartment", related_name="tasks", verbose_name=_("departments"))
+    reporting_cycle = models.ForeignKey(
+        ReportingCycle, models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("reporting cycle")
+    )
+    departments = models.ManyToManyField(
+        Department, through="TaskDepartment", related_name="tasks", verbose_name=_("departments")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     deadline = models.CharField(_("deadline as written"), max_length=100, blank=True)
     department_confidence = models.FloatField(
-        _("parser confidence in the departments"), null=True, blank=True,
+        _("parser confidence in the departments"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
     )
     department_reason = models.TextField(_("parser reason for the departments"), blank=True)
@@ -321,7 +349,9 @@ class ParseWarning(models.Model):
     text = models.TextField(_("source text"), blank=True)
     resolved = models.BooleanField(_("resolved"), default=False)
     kind = models.CharField(_("kind"), max_length=20, choices=WarningKind.choices, blank=True)
-    ref = models.CharField(_("refers to"), max_length=40, blank=True, help_text=_("indicator:<number>, task:<number> or action:<number>"))
+    ref = models.CharField(
+        _("refers to"), max_length=40, blank=True, help_text=_("indicator:<number>, task:<number> or action:<number>")
+    )
     dismissal_reason = models.CharField(_("why it was dismissed"), max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
 

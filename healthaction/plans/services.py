@@ -74,7 +74,9 @@ def no_control_characters(value: str) -> None:
         if ch in "\t\n\r":
             continue
         if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
-            raise ValidationError(_("The text contains an invisible control character (U+%(code)04X); remove it.") % {"code": ord(ch)})
+            raise ValidationError(
+                _("The text contains an invisible control character (U+%(code)04X); remove it.") % {"code": ord(ch)}
+            )
 
 
 def _text_fields(form: forms.BaseForm) -> None:
@@ -85,7 +87,9 @@ def _text_fields(form: forms.BaseForm) -> None:
 
 def _is_draft(plan: Plan) -> None:
     if plan.status != PlanStatus.DRAFT:
-        raise ValidationError(_("Only a draft plan can be corrected; this plan is %(status)s.") % {"status": plan.get_status_display()})
+        raise ValidationError(
+            _("Only a draft plan can be corrected; this plan is %(status)s.") % {"status": plan.get_status_display()}
+        )
 
 
 def _resolve_warnings(plan: Plan, *refs: str) -> None:
@@ -131,8 +135,11 @@ class PlanMetaForm(forms.ModelForm):
             outside = Target.objects.filter(indicator__plan=self.instance).exclude(year__gte=start, year__lte=end)
             years = sorted(set(outside.values_list("year", flat=True)))
             if years:
-                self.add_error("horizon_end", _("Targets for %(years)s would fall outside %(start)s–%(end)s; correct or delete them first.")
-                               % {"years": "、".join(map(str, years)), "start": start, "end": end})
+                self.add_error(
+                    "horizon_end",
+                    _("Targets for %(years)s would fall outside %(start)s–%(end)s; correct or delete them first.")
+                    % {"years": "、".join(map(str, years)), "start": start, "end": end},
+                )
         return data
 
 
@@ -159,8 +166,12 @@ def split_department_names(text: str) -> list[str]:
 
 
 def _department_names_field(label) -> forms.CharField:
-    return forms.CharField(label=label, required=False, widget=forms.TextInput(attrs={"size": 60}),
-                           help_text=gettext_lazy("Separate names with 、 or commas."))
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text=gettext_lazy("Separate names with 、 or commas."),
+    )
 
 
 def _check_names(form: forms.BaseForm, field: str) -> list[str]:
@@ -185,7 +196,9 @@ class ActionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _text_fields(self)
         if self.instance.pk and not self.is_bound:
-            self.initial["lead_department"] = self.instance.lead_department.name if self.instance.lead_department else ""
+            self.initial["lead_department"] = (
+                self.instance.lead_department.name if self.instance.lead_department else ""
+            )
 
     def clean_lead_department(self):
         return normalize_department_name(self.cleaned_data.get("lead_department", ""))
@@ -235,7 +248,9 @@ class IndicatorForm(forms.ModelForm):
             raise ValidationError(_("An indicator needs a number."))
         clash = self.plan.indicators.filter(number=number).exclude(pk=self.instance.pk)
         if number and clash.exists():
-            raise ValidationError(_("Indicator number %(n)s is already used by “%(name)s”.") % {"n": number, "name": clash.first().name})
+            raise ValidationError(
+                _("Indicator number %(n)s is already used by “%(name)s”.") % {"n": number, "name": clash.first().name}
+            )
         return number
 
     def _post_clean(self):
@@ -288,7 +303,9 @@ def delete_indicator(plan: Plan, indicator: Indicator) -> None:
         with transaction.atomic():
             indicator.delete()
     except ProtectedError:
-        raise ValidationError(_("“%(name)s” already has reported values and cannot be deleted.") % {"name": indicator.name})
+        raise ValidationError(
+            _("“%(name)s” already has reported values and cannot be deleted.") % {"name": indicator.name}
+        )
     _resolve_warnings(plan, f"indicator:{indicator.number}")
 
 
@@ -322,15 +339,33 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = ["year", "kind", "comparator", "value", "upper_value", "base_year", "change", "change_unit", "trend", "qualitative"]
+        fields = [
+            "year",
+            "kind",
+            "comparator",
+            "value",
+            "upper_value",
+            "base_year",
+            "change",
+            "change_unit",
+            "trend",
+            "qualitative",
+        ]
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
         _text_fields(self)
         self.indicator = indicator
         self.fields["change_unit"] = forms.ChoiceField(
-            label=gettext_lazy("change unit"), required=False,
-            choices=[("", "—"), ("%", "%"), ("pp", _("percentage points")), ("%/yr", _("% a year")), ("pp/yr", _("points a year"))],
+            label=gettext_lazy("change unit"),
+            required=False,
+            choices=[
+                ("", "—"),
+                ("%", "%"),
+                ("pp", _("percentage points")),
+                ("%/yr", _("% a year")),
+                ("pp/yr", _("points a year")),
+            ],
         )
 
     def clean_year(self):
@@ -400,7 +435,10 @@ class TaskForm(forms.ModelForm):
         lead, co = _check_names(self, "lead_departments"), _check_names(self, "co_departments")
         both = [n for n in lead if n in co]
         if both:
-            self.add_error("co_departments", _("%(names)s cannot lead and co-operate on the same task.") % {"names": "、".join(both)})
+            self.add_error(
+                "co_departments",
+                _("%(names)s cannot lead and co-operate on the same task.") % {"names": "、".join(both)},
+            )
         data["lead_names"], data["co_names"] = lead, co
         return data
 
@@ -439,7 +477,9 @@ def save_task(plan: Plan, task: Task | None, data) -> Task:
     _set_task_departments(plan, task, cleaned["lead_names"], cleaned["co_names"])
     _resolve_warnings(plan, old_ref, f"task:{task.number}")
     if task.action_id:  # "this action has no tasks" is fixed by giving it one
-        ParseWarning.objects.filter(plan=plan, kind=WarningKind.NO_TASKS, ref=f"action:{task.action.number}").update(resolved=True)
+        ParseWarning.objects.filter(plan=plan, kind=WarningKind.NO_TASKS, ref=f"action:{task.action.number}").update(
+            resolved=True
+        )
     return task
 
 

@@ -24,6 +24,7 @@ from healthaction.registry import scopes
 
 def _parse(data: bytes, name: str, progress) -> dict:
     """The single call site of the parser for uploads: in a child process with bounded memory and time."""
+
     def pages(done: int, total: int, stage: str) -> None:
         if total:
             progress(10 + int(50 * done / total), _("Finding actions, indicators and tasks…"))
@@ -50,18 +51,25 @@ def _import(job, progress, path: str, name: str) -> jobs.Outcome:
     try:
         with transaction.atomic():
             # only into the importing office's own area: an unknown or outside area is a warning, never a new unit
-            plan = import_plan(draft, source_file=ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"),
-                               area=scopes.office_area(job.user), create_units=False)
+            plan = import_plan(
+                draft,
+                source_file=ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"),
+                area=scopes.office_area(job.user),
+                create_units=False,
+            )
             plan.document_text = "\n".join(lines)
             plan.save(update_fields=["document_text"])
             progress(85, _("Matching to the national catalogue…"))
             plan_imported.send(sender=import_document, plan=plan)
     except PlanFormatError as exc:
-        raise jobs.JobError(_("The document was read but the plan is not valid: %(e)s") % {"e": "; ".join(exc.errors[:5])})
+        raise jobs.JobError(
+            _("The document was read but the plan is not valid: %(e)s") % {"e": "; ".join(exc.errors[:5])}
+        )
     default_storage.delete(path)  # the plan keeps its own copy as source_file
     counts = {"a": len(draft["actions"]), "i": len(draft["indicators"]), "t": len(draft["tasks"])}
-    return jobs.Outcome(_("Read %(a)s actions, %(i)s indicators and %(t)s tasks.") % counts,
-                        reverse("plan-review", args=[plan.pk]))
+    return jobs.Outcome(
+        _("Read %(a)s actions, %(i)s indicators and %(t)s tasks.") % counts, reverse("plan-review", args=[plan.pk])
+    )
 
 
 @task()

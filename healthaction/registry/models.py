@@ -16,7 +16,9 @@ class OrgUnit(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
-    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
     path = models.CharField(max_length=400, editable=False, db_index=True)
 
     class Meta:
@@ -100,11 +102,17 @@ def resolve_department(org_unit: OrgUnit, name: str, create: bool = False) -> De
 class Membership(models.Model):
     """What a user may do and where: a role bound to an org unit and, for some roles, a department or action."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     org_unit = models.ForeignKey(OrgUnit, models.CASCADE, related_name="memberships", verbose_name=_("org unit"))
-    department = models.ForeignKey(Department, models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("department"))
-    action = models.ForeignKey("plans.Action", models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("action"))
+    department = models.ForeignKey(
+        Department, models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("department")
+    )
+    action = models.ForeignKey(
+        "plans.Action", models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("action")
+    )
 
     class Meta:
         verbose_name = _("membership")

@@ -29,7 +29,10 @@ def roles(user) -> set[str]:
 def is_office(user, plan=None) -> bool:
     if user.is_superuser:
         return True
-    return any(m.role == Role.OFFICE_ADMIN and (plan is None or plan.org_unit.path.startswith(m.org_unit.path)) for m in memberships(user))
+    return any(
+        m.role == Role.OFFICE_ADMIN and (plan is None or plan.org_unit.path.startswith(m.org_unit.path))
+        for m in memberships(user)
+    )
 
 
 def office_area(user) -> OrgUnit | None:
@@ -94,7 +97,10 @@ def can_review(user, item) -> bool:
     for m in memberships(user):
         if m.role == Role.OFFICE_ADMIN and item.plan.org_unit.path.startswith(m.org_unit.path):
             return True
-        if m.role == Role.ACTION_LEAD and m.action_id in (getattr(item.indicator, "action_id", None), getattr(item.task, "action_id", None)):
+        if m.role == Role.ACTION_LEAD and m.action_id in (
+            getattr(item.indicator, "action_id", None),
+            getattr(item.task, "action_id", None),
+        ):
             return True
     return False
 
@@ -114,7 +120,9 @@ def visible_plans(user, plans):
         if m.role == Role.OFFICE_ADMIN:
             q |= Q(org_unit__path__startswith=m.org_unit.path)
         ancestors = [p + "/" for p in _prefixes(m.org_unit.path)]
-        q |= Q(status=PlanStatus.PUBLISHED) & (Q(org_unit__path__in=ancestors) | Q(org_unit__path__startswith=m.org_unit.path))
+        q |= Q(status=PlanStatus.PUBLISHED) & (
+            Q(org_unit__path__in=ancestors) | Q(org_unit__path__startswith=m.org_unit.path)
+        )
     return plans.filter(q)
 
 
@@ -125,7 +133,9 @@ def org_unit_filter(user, prefix: str = "") -> Q:
         return Q()
     q = Q(pk__in=[])
     for m in memberships(user):
-        q |= Q(**{f"{prefix}path__startswith": m.org_unit.path}) | Q(**{f"{prefix}path__in": [p + "/" for p in _prefixes(m.org_unit.path)]})
+        q |= Q(**{f"{prefix}path__startswith": m.org_unit.path}) | Q(
+            **{f"{prefix}path__in": [p + "/" for p in _prefixes(m.org_unit.path)]}
+        )
     return q
 
 
@@ -245,6 +255,7 @@ def reporters(department_id: int | None, org_unit_id: int):
 
 # ---- supervision -----------------------------------------------------------------------------------------
 # Lookup paths are passed in by the caller so that this module never imports the apps above it.
+
 
 def round_filter(user, prefix: str = "") -> Q:
     """A Q over rounds (or a model reaching them through `prefix`): an inspector's own, the office's and leaders' in their area."""

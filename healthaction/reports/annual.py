@@ -25,6 +25,8 @@ LAGGING = EvaluationStatus.LAGGING
 def _zh() -> dict[str, str]:
     """Return the status labels as the Chinese report prints them."""
     return EvaluationStatus.labels_in("zh-hans")
+
+
 KEY_TRENDS = 6
 
 
@@ -64,13 +66,23 @@ class AnnualReportData:
         self.plan, self.year = plan, year
         self.figures = self.tables = 0
         self.actions = list(plan.actions.select_related("lead_department").order_by("number"))
-        self.indicators = list(plan.indicators.select_related("baseline", "action").prefetch_related("targets").order_by("position"))
+        self.indicators = list(
+            plan.indicators.select_related("baseline", "action").prefetch_related("targets").order_by("position")
+        )
         self.units = [plan.org_unit, *plan.org_unit.children.order_by("code")]
         results = EvaluationResult.objects.filter(plan=plan, year__lte=year).select_related("org_unit")
         self.results = {(r.indicator_id, r.org_unit_id, r.year): r for r in results}
         self.city = {i.pk: self.results.get((i.pk, plan.org_unit_id, year)) for i in self.indicators}
-        self.scores = list(AssessmentScore.objects.filter(plan=plan, year=year).select_related("org_unit", "department").order_by("rank"))
-        self.reports = list(TaskReport.objects.filter(task__plan=plan, year=year, status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED]).select_related("task", "department", "org_unit"))
+        self.scores = list(
+            AssessmentScore.objects.filter(plan=plan, year=year)
+            .select_related("org_unit", "department")
+            .order_by("rank")
+        )
+        self.reports = list(
+            TaskReport.objects.filter(
+                task__plan=plan, year=year, status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED]
+            ).select_related("task", "department", "org_unit")
+        )
         self.completeness = completeness(plan, today=dt.date(year + 1, 6, 30))
 
     def figure(self, title: str) -> str:
@@ -129,27 +141,39 @@ def _overview(doc, data: AnnualReportData) -> None:
     counts = data.status_counts(data.indicators)
     lagging = sum(counts[s] for s in LAGGING)
     zh = _zh()
-    docx_style.paragraph(doc, (
-        f"{data.plan.title}共设{len(data.actions)}项专项行动、{len(data.indicators)}项指标。{data.year}年监测结果显示，"
-        f"{zh[rules.ACHIEVED]}{counts[rules.ACHIEVED]}项，{zh[rules.ON_TRACK]}{counts[rules.ON_TRACK]}项，"
-        f"进度滞后（含{zh[rules.AT_RISK]}、{zh[rules.OFF_TRACK]}和{zh[rules.REGRESSING]}）{lagging}项，"
-        f"未报送数据{counts[rules.NO_DATA]}项，不作评价{counts[rules.NOT_ASSESSABLE]}项。"
-    ))
+    docx_style.paragraph(
+        doc,
+        (
+            f"{data.plan.title}共设{len(data.actions)}项专项行动、{len(data.indicators)}项指标。{data.year}年监测结果显示，"
+            f"{zh[rules.ACHIEVED]}{counts[rules.ACHIEVED]}项，{zh[rules.ON_TRACK]}{counts[rules.ON_TRACK]}项，"
+            f"进度滞后（含{zh[rules.AT_RISK]}、{zh[rules.OFF_TRACK]}和{zh[rules.REGRESSING]}）{lagging}项，"
+            f"未报送数据{counts[rules.NO_DATA]}项，不作评价{counts[rules.NOT_ASSESSABLE]}项。"
+        ),
+    )
     rows = data.completeness
     due = sum(r["due"] for r in rows["department"]) + sum(r["due"] for r in rows["org_unit"])
     received = sum(r["received"] for r in rows["department"]) + sum(r["received"] for r in rows["org_unit"])
     on_time = sum(r["on_time"] for r in rows["department"]) + sum(r["on_time"] for r in rows["org_unit"])
     if due:
-        docx_style.paragraph(doc, f"截至{data.year + 1}年6月底，应报送事项{due}项，已报送{received}项，报送完整率{received / due:.1%}，按时报送率{on_time / due:.1%}。")
+        docx_style.paragraph(
+            doc,
+            f"截至{data.year + 1}年6月底，应报送事项{due}项，已报送{received}项，报送完整率{received / due:.1%}，按时报送率{on_time / due:.1%}。",
+        )
     by_action = data.by_action()
     chart_rows = [(f"{a.number}.{a.name}", data.status_counts(by_action.get(a.pk, []))) for a in data.actions]
     docx_style.paragraph(doc, "各专项行动指标进展情况见图1。", indent=True).paragraph_format.keep_with_next = True
     docx_style.picture(doc, charts.status_bars(chart_rows), caption_text=data.figure("各专项行动指标进展情况"))
-    key = [i for i in data.indicators if i.nature == "binding" and any(t.value is not None for t in i.targets.all())][:KEY_TRENDS]
+    key = [i for i in data.indicators if i.nature == "binding" and any(t.value is not None for t in i.targets.all())][
+        :KEY_TRENDS
+    ]
     if key:
         first = data.figures + 1
-        docx_style.paragraph(doc, f"主要约束性指标的变化趋势见图{first}至图{first + len(key) - 1}（星号为目标值，虚线为按当前趋势的预测）。"
-                    if len(key) > 1 else f"主要约束性指标的变化趋势见图{first}。").paragraph_format.keep_with_next = True
+        docx_style.paragraph(
+            doc,
+            f"主要约束性指标的变化趋势见图{first}至图{first + len(key) - 1}（星号为目标值，虚线为按当前趋势的预测）。"
+            if len(key) > 1
+            else f"主要约束性指标的变化趋势见图{first}。",
+        ).paragraph_format.keep_with_next = True
         pictures = []
         for ind in key:
             years = sorted({y for (i, u, y) in data.results if i == ind.pk and u == data.plan.org_unit_id})
@@ -157,7 +181,15 @@ def _overview(doc, data: AnnualReportData) -> None:
             baseline = getattr(ind, "baseline", None)
             last = data.city.get(ind.pk)
             forecast = (last.forecast_year, last.forecast) if last and last.forecast is not None else None
-            png = charts.trend(ind.name, ind.unit, years, values, baseline.value if baseline else None, [(t.year, t.value) for t in ind.targets.all() if t.value is not None], forecast)
+            png = charts.trend(
+                ind.name,
+                ind.unit,
+                years,
+                values,
+                baseline.value if baseline else None,
+                [(t.year, t.value) for t in ind.targets.all() if t.value is not None],
+                forecast,
+            )
             pictures.append((png, data.figure(f"{ind.name}（{ind.unit}）" if ind.unit else ind.name)))
         docx_style.pictures_side_by_side(doc, pictures)
 
@@ -174,16 +206,35 @@ def _actions(doc, data: AnnualReportData) -> None:
         counts = data.status_counts(inds)
         lead = f"牵头部门：{action.lead_department.name}。" if action.lead_department else ""
         zh = _zh()
-        docx_style.paragraph(doc, f"{lead}本行动共{len(inds)}项指标，{zh[rules.ACHIEVED]}{counts[rules.ACHIEVED]}项，{zh[rules.ON_TRACK]}{counts[rules.ON_TRACK]}项，"
-                         f"滞后{sum(counts[s] for s in LAGGING)}项，{zh[rules.NO_DATA]}{counts[rules.NO_DATA]}项。")
+        docx_style.paragraph(
+            doc,
+            f"{lead}本行动共{len(inds)}项指标，{zh[rules.ACHIEVED]}{counts[rules.ACHIEVED]}项，{zh[rules.ON_TRACK]}{counts[rules.ON_TRACK]}项，"
+            f"滞后{sum(counts[s] for s in LAGGING)}项，{zh[rules.NO_DATA]}{counts[rules.NO_DATA]}项。",
+        )
         rows = []
         for ind in inds:
             result = data.city.get(ind.pk)
-            rows.append([ind.number, ind.name, ind.unit or "—", baseline_text(ind), targets_text(ind), value_text(result),
-                         result.get_status_display() if result else _zh()[rules.NO_DATA], result.explanation if result else ""])
+            rows.append(
+                [
+                    ind.number,
+                    ind.name,
+                    ind.unit or "—",
+                    baseline_text(ind),
+                    targets_text(ind),
+                    value_text(result),
+                    result.get_status_display() if result else _zh()[rules.NO_DATA],
+                    result.explanation if result else "",
+                ]
+            )
         if rows:
             docx_style.caption(doc, data.table(f"{action.name}指标监测结果"))
-            docx_style.table(doc, ["序号", "指标", "单位", "基期水平", "目标值", f"{data.year}年", "状态", "评估说明"], rows, widths=[0.9, 2.6, 0.9, 1.5, 2.0, 1.2, 1.2, 5.3], font_size=8)
+            docx_style.table(
+                doc,
+                ["序号", "指标", "单位", "基期水平", "目标值", f"{data.year}年", "状态", "评估说明"],
+                rows,
+                widths=[0.9, 2.6, 0.9, 1.5, 2.0, 1.2, 1.2, 5.3],
+                font_size=8,
+            )
         reports = reports_by_action.get(action.pk, [])
         if reports:
             per_dept = defaultdict(Counter)
@@ -196,7 +247,9 @@ def _actions(doc, data: AnnualReportData) -> None:
             docx_style.paragraph(doc, "任务进展：" + "；".join(lines) + "。")
         else:
             docx_style.paragraph(doc, "任务进展：本年度尚无已报送的任务进展。")
-        lagging = [(ind, data.city[ind.pk]) for ind in inds if data.city.get(ind.pk) and data.city[ind.pk].status in LAGGING]
+        lagging = [
+            (ind, data.city[ind.pk]) for ind in inds if data.city.get(ind.pk) and data.city[ind.pk].status in LAGGING
+        ]
         delayed = [r for r in reports if r.progress == TaskProgress.DELAYED]
         if lagging or delayed:
             parts = [f"{ind.name}（{result.explanation.rstrip('。')}）" for ind, result in lagging]
@@ -211,16 +264,39 @@ def _counties(doc, data: AnnualReportData) -> None:
     doc.add_heading("三、县（市、区）比较", level=1)
     rows = []
     for county in counties:
-        counts = Counter(data.results[(i.pk, county.pk, data.year)].status for i in data.indicators if (i.pk, county.pk, data.year) in data.results)
+        counts = Counter(
+            data.results[(i.pk, county.pk, data.year)].status
+            for i in data.indicators
+            if (i.pk, county.pk, data.year) in data.results
+        )
         total = sum(counts.values())
-        rows.append([county.name, total, counts[rules.ACHIEVED], counts[rules.ON_TRACK], sum(counts[s] for s in LAGGING), counts[rules.NO_DATA], f"{(counts[rules.ACHIEVED] + counts[rules.ON_TRACK]) / total:.1%}" if total else "—"])
+        rows.append(
+            [
+                county.name,
+                total,
+                counts[rules.ACHIEVED],
+                counts[rules.ON_TRACK],
+                sum(counts[s] for s in LAGGING),
+                counts[rules.NO_DATA],
+                f"{(counts[rules.ACHIEVED] + counts[rules.ON_TRACK]) / total:.1%}" if total else "—",
+            ]
+        )
     docx_style.caption(doc, data.table(f"{data.year}年各县（市、区）指标进展情况"))
     zh = _zh()
-    docx_style.table(doc, ["县（市、区）", "指标数", zh[rules.ACHIEVED], zh[rules.ON_TRACK], "滞后", zh[rules.NO_DATA], "达标及正常比例"], rows, font_size=9)
+    docx_style.table(
+        doc,
+        ["县（市、区）", "指标数", zh[rules.ACHIEVED], zh[rules.ON_TRACK], "滞后", zh[rules.NO_DATA], "达标及正常比例"],
+        rows,
+        font_size=9,
+    )
     scored = [s for s in data.scores if s.org_unit_id]
     if scored:
-        docx_style.picture(doc, charts.county_scores([s.org_unit.name for s in scored], [s.score for s in scored]), width_cm=13,
-                  caption_text=data.figure(f"{data.year}年各县（市、区）约束性指标考核得分"))
+        docx_style.picture(
+            doc,
+            charts.county_scores([s.org_unit.name for s in scored], [s.score for s in scored]),
+            width_cm=13,
+            caption_text=data.figure(f"{data.year}年各县（市、区）约束性指标考核得分"),
+        )
 
 
 def _ranking(doc, data: AnnualReportData) -> None:
@@ -231,16 +307,37 @@ def _ranking(doc, data: AnnualReportData) -> None:
         docx_style.paragraph(doc, "本年度尚无考核结果。")
         return
     zh = _zh()
-    docx_style.paragraph(doc, f"考核以约束性指标为对象，{zh[rules.ACHIEVED]}得全部权重分、{zh[rules.ON_TRACK]}得一半权重分，满分100分。")
+    docx_style.paragraph(
+        doc, f"考核以约束性指标为对象，{zh[rules.ACHIEVED]}得全部权重分、{zh[rules.ON_TRACK]}得一半权重分，满分100分。"
+    )
     if units:
         docx_style.caption(doc, data.table(f"{data.year}年各县（市、区）考核排名"))
-        docx_style.table(doc, ["排名", "县（市、区）", "得分", zh[rules.ACHIEVED], zh[rules.ON_TRACK]], [
-            [s.rank, s.org_unit.name, f"{s.score:.2f}", sum(1 for c in s.contributions if c["status"] == rules.ACHIEVED), sum(1 for c in s.contributions if c["status"] == rules.ON_TRACK)]
-            for s in units
-        ], font_size=9)
+        docx_style.table(
+            doc,
+            ["排名", "县（市、区）", "得分", zh[rules.ACHIEVED], zh[rules.ON_TRACK]],
+            [
+                [
+                    s.rank,
+                    s.org_unit.name,
+                    f"{s.score:.2f}",
+                    sum(1 for c in s.contributions if c["status"] == rules.ACHIEVED),
+                    sum(1 for c in s.contributions if c["status"] == rules.ON_TRACK),
+                ]
+                for s in units
+            ],
+            font_size=9,
+        )
     if departments:
         docx_style.caption(doc, data.table(f"{data.year}年牵头部门考核排名"))
-        docx_style.table(doc, ["排名", "部门", "得分", "考核指标数"], [[s.rank, s.department.name, f"{s.score:.2f}", sum(1 for c in s.contributions if not c.get("component"))] for s in departments], font_size=9)
+        docx_style.table(
+            doc,
+            ["排名", "部门", "得分", "考核指标数"],
+            [
+                [s.rank, s.department.name, f"{s.score:.2f}", sum(1 for c in s.contributions if not c.get("component"))]
+                for s in departments
+            ],
+            font_size=9,
+        )
 
 
 def _inspections(doc, data: AnnualReportData) -> None:
@@ -252,28 +349,54 @@ def _inspections(doc, data: AnnualReportData) -> None:
         return
     today = dt.date.today()
     for rnd in rounds:
-        visits = list(rnd.visits.select_related("org_unit", "department").prefetch_related("scores", "findings").order_by("org_unit__path", "department__name"))
+        visits = list(
+            rnd.visits.select_related("org_unit", "department")
+            .prefetch_related("scores", "findings")
+            .order_by("org_unit__path", "department__name")
+        )
         if rnd.checklist.kind == Checklist.SUPERVISION:
             findings = [f for v in visits for f in v.findings.all()]
             verified = sum(f.status == Finding.VERIFIED for f in findings)
             overdue = sum(f.status != Finding.VERIFIED and f.deadline < today for f in findings)
             signed = [v for v in visits if v.signed_off_at]
-            docx_style.paragraph(doc, f"{rnd.title}（{rnd.starts:%m月%d日}至{rnd.ends:%m月%d日}）共检查{len(visits)}个对象，已签认{len(signed)}个；"
-                             f"发现问题{len(findings)}项，已整改验收{verified}项，逾期未整改{overdue}项。")
+            docx_style.paragraph(
+                doc,
+                f"{rnd.title}（{rnd.starts:%m月%d日}至{rnd.ends:%m月%d日}）共检查{len(visits)}个对象，已签认{len(signed)}个；"
+                f"发现问题{len(findings)}项，已整改验收{verified}项，逾期未整改{overdue}项。",
+            )
             docx_style.caption(doc, data.table(f"{rnd.title}检查结果"))
-            docx_style.table(doc, ["被检查对象", "得分", "发现问题", "已验收", "状态"], [
-                [(v.org_unit or v.department).name, f"{inspection_services.visit_total(v):g}", len(v.findings.all()), sum(f.status == Finding.VERIFIED for f in v.findings.all()), "已签认" if v.signed_off_at else "检查中"]
-                for v in visits
-            ], font_size=9)
+            docx_style.table(
+                doc,
+                ["被检查对象", "得分", "发现问题", "已验收", "状态"],
+                [
+                    [
+                        (v.org_unit or v.department).name,
+                        f"{inspection_services.visit_total(v):g}",
+                        len(v.findings.all()),
+                        sum(f.status == Finding.VERIFIED for f in v.findings.all()),
+                        "已签认" if v.signed_off_at else "检查中",
+                    ]
+                    for v in visits
+                ],
+                font_size=9,
+            )
         else:
             results = inspection_services.healthy_cell_results(rnd)
             meeting = sum(r["meets"] for r in results["rows"])
             share = f"{results['share']:.1f}%" if results["share"] is not None else "—"
-            docx_style.paragraph(doc, f"{rnd.title}按《{rnd.checklist.title}》（满分{rnd.checklist.max_points():g}分，{rnd.checklist.pass_mark:g}分及以上为达标）评估{len(visits)}个单位，"
-                             f"达标{meeting}个，达标比例{share}。")
+            docx_style.paragraph(
+                doc,
+                f"{rnd.title}按《{rnd.checklist.title}》（满分{rnd.checklist.max_points():g}分，{rnd.checklist.pass_mark:g}分及以上为达标）评估{len(visits)}个单位，"
+                f"达标{meeting}个，达标比例{share}。",
+            )
             if results["per_county"]:
                 docx_style.caption(doc, data.table(f"{rnd.title}各县（市、区）达标单位数"))
-                docx_style.table(doc, ["县（市、区）", "达标单位数"], [[name, n] for name, n in sorted(results["per_county"].items(), key=lambda kv: -kv[1])], font_size=9)
+                docx_style.table(
+                    doc,
+                    ["县（市、区）", "达标单位数"],
+                    [[name, n] for name, n in sorted(results["per_county"].items(), key=lambda kv: -kv[1])],
+                    font_size=9,
+                )
 
 
 def _annex(doc, data: AnnualReportData) -> None:
@@ -284,12 +407,31 @@ def _annex(doc, data: AnnualReportData) -> None:
     zh = _zh()
     for ind in data.indicators:
         result = data.city.get(ind.pk)
-        rows.append([ind.number, ind.name, ind.get_nature_display() or "—", ind.unit or "—", baseline_text(ind), targets_text(ind), value_text(result),
-                     zh[result.status if result else rules.NO_DATA]])
-    docx_style.table(doc, ["序号", "指标", "性质", "单位", "基期水平", "目标值", f"{data.year}年", "状态"], rows, widths=[1.0, 4.6, 1.2, 1.2, 1.8, 3.0, 1.4, 1.6], font_size=8)
+        rows.append(
+            [
+                ind.number,
+                ind.name,
+                ind.get_nature_display() or "—",
+                ind.unit or "—",
+                baseline_text(ind),
+                targets_text(ind),
+                value_text(result),
+                zh[result.status if result else rules.NO_DATA],
+            ]
+        )
+    docx_style.table(
+        doc,
+        ["序号", "指标", "性质", "单位", "基期水平", "目标值", f"{data.year}年", "状态"],
+        rows,
+        widths=[1.0, 4.6, 1.2, 1.2, 1.8, 3.0, 1.4, 1.6],
+        font_size=8,
+    )
     counties = data.units[1:]
     if counties:
         doc.add_heading(f"附件2  各县（市、区）{data.year}年指标值", level=1)
         docx_style.caption(doc, data.table(f"各县（市、区）{data.year}年指标值"))
-        rows = [[ind.number, ind.name] + [value_text(data.results.get((ind.pk, c.pk, data.year))) for c in counties] for ind in data.indicators]
+        rows = [
+            [ind.number, ind.name] + [value_text(data.results.get((ind.pk, c.pk, data.year))) for c in counties]
+            for ind in data.indicators
+        ]
         docx_style.table(doc, ["序号", "指标"] + [c.name for c in counties], rows, font_size=7)

@@ -13,7 +13,16 @@ from matplotlib import font_manager  # noqa: E402
 
 from healthaction.evaluation.choices import EvaluationStatus  # noqa: E402
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC")
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
 
 
 class FontMissing(RuntimeError):
@@ -32,7 +41,9 @@ def cjk_font() -> str:
     for family in CJK_FAMILIES:
         if family in installed:
             return family
-    raise FontMissing("未找到中文字体，图表中的中文无法显示。请安装中文字体后重试，例如：apt-get install fonts-noto-cjk（或 fonts-wqy-microhei）。")
+    raise FontMissing(
+        "未找到中文字体，图表中的中文无法显示。请安装中文字体后重试，例如：apt-get install fonts-noto-cjk（或 fonts-wqy-microhei）。"
+    )
 
 
 def _figure(width=6.3, height=3.2):
@@ -81,21 +92,55 @@ def status_bars(rows: list[tuple[str, dict[str, int]]]) -> bytes:
     return _png(status_bars_figure(rows))
 
 
-def trend_figure(name: str, unit: str, years: list[int], values: list[float | None], baseline: float | None,
-                 targets: list[tuple[int, float]], forecast: tuple[int, float] | None, width: float = 3.9, height: float = 2.9):
+def trend_figure(
+    name: str,
+    unit: str,
+    years: list[int],
+    values: list[float | None],
+    baseline: float | None,
+    targets: list[tuple[int, float]],
+    forecast: tuple[int, float] | None,
+    width: float = 3.9,
+    height: float = 2.9,
+):
     """A line of reported values (a single value is a marker) with the baseline, the targets and the forecast."""
     fig, ax = _figure(width=width, height=height)
     points = [(y, v) for y, v in zip(years, values) if v is not None]
     if points:
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=4, color="#0b5cab", label="监测值")
+        ax.plot(
+            [p[0] for p in points], [p[1] for p in points], marker="o", markersize=4, color="#0b5cab", label="监测值"
+        )
     if baseline is not None:
         ax.axhline(baseline, color="#868e96", linestyle=":", label="基期")
     if targets:
-        ax.scatter([t[0] for t in targets], [t[1] for t in targets], marker="*", s=70, color="#c92a2a", zorder=3, label="目标值")
+        ax.scatter(
+            [t[0] for t in targets],
+            [t[1] for t in targets],
+            marker="*",
+            s=70,
+            color="#c92a2a",
+            zorder=3,
+            label="目标值",
+        )
         for year, value in targets:  # the value only, placed left of the star so it stays inside the axes
-            ax.annotate(f"{value:g}", (year, value), textcoords="offset points", xytext=(-5, 4), ha="right", fontsize=7, color="#c92a2a")
+            ax.annotate(
+                f"{value:g}",
+                (year, value),
+                textcoords="offset points",
+                xytext=(-5, 4),
+                ha="right",
+                fontsize=7,
+                color="#c92a2a",
+            )
     if forecast and points:
-        ax.plot([points[-1][0], forecast[0]], [points[-1][1], forecast[1]], linestyle="--", color="#0b5cab", alpha=0.6, label="趋势预测")
+        ax.plot(
+            [points[-1][0], forecast[0]],
+            [points[-1][1], forecast[1]],
+            linestyle="--",
+            color="#0b5cab",
+            alpha=0.6,
+            label="趋势预测",
+        )
     xs = [p[0] for p in points] + [t[0] for t in targets] + ([forecast[0]] if forecast and points else [])
     if xs:
         ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
@@ -109,7 +154,15 @@ def trend_figure(name: str, unit: str, years: list[int], values: list[float | No
     return fig
 
 
-def trend(name: str, unit: str, years: list[int], values: list[float | None], baseline: float | None, targets: list[tuple[int, float]], forecast: tuple[int, float] | None) -> bytes:
+def trend(
+    name: str,
+    unit: str,
+    years: list[int],
+    values: list[float | None],
+    baseline: float | None,
+    targets: list[tuple[int, float]],
+    forecast: tuple[int, float] | None,
+) -> bytes:
     """The trend chart as PNG; its title is the caption under it in the report, not drawn in the picture."""
     return _png(trend_figure(name, unit, years, values, baseline, targets, forecast))
 

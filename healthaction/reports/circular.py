@@ -22,7 +22,10 @@ from healthaction.reports import docx_style
 LAGGING = EvaluationStatus.SERIOUSLY_LAGGING
 DETAIL_UNITS = 5  # the worst units get a paragraph each; the rest are named with counts in the summary
 NAMES_PER_LINE = 3  # indicators or findings named in a unit's paragraph before "等N项"
-KIND_WORDS = {DueKind.INDICATOR_VALUE: "指标数据", DueKind.TASK_PROGRESS: "任务进展"}  # the circular is written in Chinese
+KIND_WORDS = {
+    DueKind.INDICATOR_VALUE: "指标数据",
+    DueKind.TASK_PROGRESS: "任务进展",
+}  # the circular is written in Chinese
 
 
 @dataclass
@@ -65,7 +68,9 @@ def _lagging_words() -> str:
 
 def overdue_items(plan: Plan, today: dt.date):
     """Due items of a plan past their date and not received (the one definition the circular and its annex share)."""
-    return DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=today)  # history never counts
+    return DueItem.objects.counting().filter(
+        plan=plan, received_at__isnull=True, due_date__lt=today
+    )  # history never counts
 
 
 def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
@@ -80,7 +85,11 @@ def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
         for row in rows[group]:
             r = record(kind, row["name"])
             r.due, r.received, r.on_time = row["due"], row["received"], row["on_time"]
-    overdue = overdue_items(plan, today).filter(year=year).select_related("department", "org_unit", "indicator__action", "task__action")
+    overdue = (
+        overdue_items(plan, today)
+        .filter(year=year)
+        .select_related("department", "org_unit", "indicator__action", "task__action")
+    )
     for item in overdue:
         r = record("department", item.department.name) if item.department_id else record("county", item.org_unit.name)
         r.overdue[item.kind] += 1
@@ -88,8 +97,11 @@ def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
         if action is not None:
             r.overdue_actions[action.name] += 1
     earlier = overdue_items(plan, today).filter(year__lt=year).count()
-    lagging = (EvaluationResult.objects.filter(plan=plan, year=year, status__in=LAGGING, indicator__nature="binding")
-               .select_related("indicator__action__lead_department", "org_unit").order_by("indicator__position"))
+    lagging = (
+        EvaluationResult.objects.filter(plan=plan, year=year, status__in=LAGGING, indicator__nature="binding")
+        .select_related("indicator__action__lead_department", "org_unit")
+        .order_by("indicator__position")
+    )
     for result in lagging:
         if result.org_unit_id == plan.org_unit_id:
             lead = result.indicator.action.lead_department if result.indicator.action else None
@@ -144,60 +156,111 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     due = sum(r.due for r in all_units)
     received = sum(r.received for r in all_units)
     on_time = sum(r.on_time for r in all_units)
-    opening = f"截至{today:%Y年%m月%d日}，{year}年度应报送事项{due}项，已报送{received}项，" if due else f"截至{today:%Y年%m月%d日}，"
+    opening = (
+        f"截至{today:%Y年%m月%d日}，{year}年度应报送事项{due}项，已报送{received}项，"
+        if due
+        else f"截至{today:%Y年%m月%d日}，"
+    )
     if due:
         opening += f"报送完整率{_pct(received / due)}，按时报送率{_pct(on_time / due)}；"
-    opening += (f"逾期未报{data['overdue_total']}项，约束性指标进度{_lagging_words()}{data['lagging_total']}项，"
-                f"督导发现问题逾期未整改{data['rectification_total']}项。现将有关情况通报如下。")
+    opening += (
+        f"逾期未报{data['overdue_total']}项，约束性指标进度{_lagging_words()}{data['lagging_total']}项，"
+        f"督导发现问题逾期未整改{data['rectification_total']}项。现将有关情况通报如下。"
+    )
     docx_style.paragraph(doc, opening)
 
     doc.add_heading("一、报送总体情况", level=1)
-    docx_style.paragraph(doc, "各部门、各县（市、区）报送完整率和按时报送率见表1、表2，按报送完整率从高到低排列，完整率相同的按按时报送率排列。")
+    docx_style.paragraph(
+        doc,
+        "各部门、各县（市、区）报送完整率和按时报送率见表1、表2，按报送完整率从高到低排列，完整率相同的按按时报送率排列。",
+    )
     headers = ["排名", "{unit}", "应报", "已报", "按时", "逾期未报", "完整率", "按时率"]
     widths = [1.2, 4.6, 1.4, 1.4, 1.4, 1.8, 1.7, 1.7]
-    for number, (label, group) in enumerate((("部门", data["departments"]), ("县（市、区）", data["counties"])), start=1):
+    for number, (label, group) in enumerate(
+        (("部门", data["departments"]), ("县（市、区）", data["counties"])), start=1
+    ):
         if not group:
             continue
         docx_style.caption(doc, f"表{number}  {year}年度各{label}报送情况")
-        docx_style.table(doc, [h.format(unit=label) for h in headers], [
-            [k, r.name, r.due, r.received, r.on_time, r.overdue_total, _pct(r.completeness), _pct(r.timeliness)] for k, r in enumerate(group, start=1)
-        ], widths=widths, font_size=10)
+        docx_style.table(
+            doc,
+            [h.format(unit=label) for h in headers],
+            [
+                [k, r.name, r.due, r.received, r.on_time, r.overdue_total, _pct(r.completeness), _pct(r.timeliness)]
+                for k, r in enumerate(group, start=1)
+            ],
+            widths=widths,
+            font_size=10,
+        )
     if data["earlier_overdue"]:
-        docx_style.paragraph(doc, f"此外，以前年度仍有{data['earlier_overdue']}项报送事项逾期未报，请有关单位一并补报。")
+        docx_style.paragraph(
+            doc, f"此外，以前年度仍有{data['earlier_overdue']}项报送事项逾期未报，请有关单位一并补报。"
+        )
 
     doc.add_heading("二、通报的单位", level=1)
     late = sorted((r for r in data["records"] if r.overdue_total), key=lambda r: (-r.overdue_total, r.name))
     behind = sorted((r for r in data["records"] if r.lagging), key=lambda r: (-len(r.lagging), r.name))
-    docx_style.paragraph(doc, "（一）有逾期未报事项的单位：" + (_names([(r.name, r.overdue_total) for r in late]) + "。" if late else "无。"))
-    docx_style.paragraph(doc, f"（二）约束性指标进度{_lagging_words()}的单位：" + (_names([(r.name, len(r.lagging)) for r in behind]) + "。" if behind else "无。"))
-    rectifying = sorted((r for r in data["records"] if r.rectifications), key=lambda r: (-len(r.rectifications), r.name))
-    docx_style.paragraph(doc, "（三）督导发现问题逾期未整改的单位：" + (_names([(r.name, len(r.rectifications)) for r in rectifying]) + "。" if rectifying else "无。"))
+    docx_style.paragraph(
+        doc,
+        "（一）有逾期未报事项的单位：" + (_names([(r.name, r.overdue_total) for r in late]) + "。" if late else "无。"),
+    )
+    docx_style.paragraph(
+        doc,
+        f"（二）约束性指标进度{_lagging_words()}的单位："
+        + (_names([(r.name, len(r.lagging)) for r in behind]) + "。" if behind else "无。"),
+    )
+    rectifying = sorted(
+        (r for r in data["records"] if r.rectifications), key=lambda r: (-len(r.rectifications), r.name)
+    )
+    docx_style.paragraph(
+        doc,
+        "（三）督导发现问题逾期未整改的单位："
+        + (_names([(r.name, len(r.rectifications)) for r in rectifying]) + "。" if rectifying else "无。"),
+    )
 
     doc.add_heading("三、督导问题整改情况", level=1)
     if rectifying:
-        docx_style.paragraph(doc, f"督导发现的问题中，有{data['rectification_total']}项已过整改期限仍未完成整改验收，分布见表3。")
+        docx_style.paragraph(
+            doc, f"督导发现的问题中，有{data['rectification_total']}项已过整改期限仍未完成整改验收，分布见表3。"
+        )
         docx_style.caption(doc, "表3  督导发现问题逾期未整改情况")
-        docx_style.table(doc, ["单位", "逾期未整改", "最早整改期限"], [
-            [r.name, len(r.rectifications), f"{min(d for _t, d in r.rectifications):%Y年%m月%d日}"] for r in rectifying
-        ], widths=[6.0, 3.0, 4.5], font_size=10)
+        docx_style.table(
+            doc,
+            ["单位", "逾期未整改", "最早整改期限"],
+            [
+                [r.name, len(r.rectifications), f"{min(d for _t, d in r.rectifications):%Y年%m月%d日}"]
+                for r in rectifying
+            ],
+            widths=[6.0, 3.0, 4.5],
+            font_size=10,
+        )
     else:
         docx_style.paragraph(doc, "督导发现的问题均在整改期限内或已整改验收。")
 
     doc.add_heading("四、有关单位具体情况", level=1)
-    detailed = sorted((r for r in data["records"] if r.overdue_total or r.lagging or r.rectifications), key=lambda r: r.weight)
+    detailed = sorted(
+        (r for r in data["records"] if r.overdue_total or r.lagging or r.rectifications), key=lambda r: r.weight
+    )
     if not detailed:
         docx_style.paragraph(doc, "无。")
     for k, r in enumerate(detailed[:DETAIL_UNITS], start=1):
         doc.add_heading(f"（{_cn(k)}）{r.name}", level=2)
-        docx_style.paragraph(doc, "".join(_unit_lines(r, year)))  # one paragraph a unit: a few lines, never a list of items
+        docx_style.paragraph(
+            doc, "".join(_unit_lines(r, year))
+        )  # one paragraph a unit: a few lines, never a list of items
     if len(detailed) > DETAIL_UNITS:
-        docx_style.paragraph(doc, f"其余{len(detailed) - DETAIL_UNITS}个单位的情况见第二部分，逐项清单见Excel导出的附表。")
+        docx_style.paragraph(
+            doc, f"其余{len(detailed) - DETAIL_UNITS}个单位的情况见第二部分，逐项清单见Excel导出的附表。"
+        )
     else:
         docx_style.paragraph(doc, "逐项清单见Excel导出的附表。")
 
     doc.add_heading("五、工作要求", level=1)
-    docx_style.paragraph(doc, "请被通报的单位对照通报内容，于15个工作日内完成补报和整改，并将整改情况报推进办。"
-                     "各单位要落实专人负责报送工作，按时、完整、准确报送指标数据和任务进展。")
+    docx_style.paragraph(
+        doc,
+        "请被通报的单位对照通报内容，于15个工作日内完成补报和整改，并将整改情况报推进办。"
+        "各单位要落实专人负责报送工作，按时、完整、准确报送指标数据和任务进展。",
+    )
     signature = docx_style.paragraph(doc, plan.issuer or plan.org_unit.name, indent=False)
     signature.alignment = 2
     signature.paragraph_format.space_before = docx_style.Pt(28)  # a blank line above the signature
@@ -212,12 +275,16 @@ def _unit_lines(r: UnitRecord, year: int) -> list[str]:
         kinds = "，".join(f"{KIND_WORDS[kind]}{n}项" for kind, n in sorted(r.overdue.items()))
         actions = _names(r.overdue_actions.most_common(NAMES_PER_LINE))
         more = "等" if len(r.overdue_actions) > NAMES_PER_LINE else ""
-        lines.append(f"报送：{year}年度应报{r.due}项，逾期未报{r.overdue_total}项（{kinds}），主要涉及{actions}{more}。")
+        lines.append(
+            f"报送：{year}年度应报{r.due}项，逾期未报{r.overdue_total}项（{kinds}），主要涉及{actions}{more}。"
+        )
     if r.lagging:
         named = [f"{name}（{status}）" for name, status in r.lagging]
         lines.append(f"约束性指标：{_some(named, len(r.lagging))}进度{_lagging_words()}。")
     if r.rectifications:
-        kinds = Counter(text.rstrip("。")[:24] for text, _d in r.rectifications)  # the same problem found at several places
+        kinds = Counter(
+            text.rstrip("。")[:24] for text, _d in r.rectifications
+        )  # the same problem found at several places
         named = [f"{text}（{n}项）" if n > 1 else text for text, n in kinds.most_common()]
         lines.append(f"督导整改：{_some(named, len(kinds), '类')}问题逾期未整改，共{len(r.rectifications)}项。")
     return lines

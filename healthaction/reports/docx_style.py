@@ -44,7 +44,12 @@ def new_document() -> Document:
     _east_asian(normal, BODY_FONT)
     normal.paragraph_format.line_spacing = Pt(26)
     normal.paragraph_format.first_line_indent = Pt(28)
-    for name, font, size in (("Title", TITLE_FONT, 22), ("Heading 1", HEADING_FONT, 16), ("Heading 2", SUBHEADING_FONT, 16), ("Heading 3", BODY_FONT, 15)):
+    for name, font, size in (
+        ("Title", TITLE_FONT, 22),
+        ("Heading 1", HEADING_FONT, 16),
+        ("Heading 2", SUBHEADING_FONT, 16),
+        ("Heading 3", BODY_FONT, 15),
+    ):
         style = styles[name]
         style.font.name = font
         style.font.size = Pt(size)
@@ -107,7 +112,9 @@ def _page_numbers(section) -> None:
     paragraph.add_run(" —")
 
 
-def paragraph(doc, text: str, *, bold: bool = False, center: bool = False, size: float | None = None, indent: bool = True):
+def paragraph(
+    doc, text: str, *, bold: bool = False, center: bool = False, size: float | None = None, indent: bool = True
+):
     p = doc.add_paragraph()
     run = p.add_run(text)
     run.bold = bold
@@ -161,7 +168,13 @@ def _cell_text(cell, text: str, size: float, bold: bool = False) -> None:
 MAX_PICTURE_HEIGHT_CM = 12.0  # about half the body height, so a picture never pushes most of a page blank
 
 
-def picture(doc, png: bytes, width_cm: float = 15.5, caption_text: str | None = None, max_height_cm: float = MAX_PICTURE_HEIGHT_CM) -> None:
+def picture(
+    doc,
+    png: bytes,
+    width_cm: float = 15.5,
+    caption_text: str | None = None,
+    max_height_cm: float = MAX_PICTURE_HEIGHT_CM,
+) -> None:
     """Add a centred picture, narrowed when it would be taller than max_height_cm; a caption goes below, kept with it."""
     image = Image.from_blob(png)
     width_cm = min(width_cm, max_height_cm * image.px_width / image.px_height)
@@ -178,7 +191,7 @@ def picture(doc, png: bytes, width_cm: float = 15.5, caption_text: str | None = 
 def pictures_side_by_side(doc, items: list[tuple[bytes, str]], width_cm: float = 7.6) -> None:
     """Lay small charts out two per row in a borderless table, each with its caption under it."""
     for start in range(0, len(items), 2):
-        pair = items[start:start + 2]
+        pair = items[start : start + 2]
         t = doc.add_table(rows=2, cols=2)
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))

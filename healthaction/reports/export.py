@@ -16,7 +16,22 @@ from healthaction.inspections.services import overdue_findings
 from healthaction.plans.models import Plan
 from healthaction.reports.circular import KIND_WORDS, overdue_items
 
-HEADERS = ["序号", "指标", "单位", "性质", "地区", "年份", "数值", "目标年份", "目标值", "按线性进度应达", "状态", "评估说明", "预测值", "预测可实现目标"]
+HEADERS = [
+    "序号",
+    "指标",
+    "单位",
+    "性质",
+    "地区",
+    "年份",
+    "数值",
+    "目标年份",
+    "目标值",
+    "按线性进度应达",
+    "状态",
+    "评估说明",
+    "预测值",
+    "预测可实现目标",
+]
 WIDTHS = [7, 36, 8, 8, 10, 7, 10, 9, 9, 12, 10, 70, 10, 12]
 
 
@@ -50,18 +65,38 @@ def _annex_sheet(wb, title: str, headers: list[str], widths: list[int], rows) ->
 
 
 def _overdue_rows(plan: Plan, today: dt.date):
-    items = overdue_items(plan, today).select_related("indicator__action", "task__action", "department", "org_unit").order_by("year", "due_date", "pk")
+    items = (
+        overdue_items(plan, today)
+        .select_related("indicator__action", "task__action", "department", "org_unit")
+        .order_by("year", "due_date", "pk")
+    )
     for item in items.iterator(chunk_size=2000):
         subject = item.indicator or item.task
         action = subject.action if subject is not None else None
         what = item.indicator.name if item.indicator_id else item.task.content if item.task_id else ""
-        yield [item.year, item.period_label, KIND_WORDS.get(item.kind, item.kind), what, action.name if action else "",
-               (item.department or item.org_unit).name, item.due_date, (today - item.due_date).days]
+        yield [
+            item.year,
+            item.period_label,
+            KIND_WORDS.get(item.kind, item.kind),
+            what,
+            action.name if action else "",
+            (item.department or item.org_unit).name,
+            item.due_date,
+            (today - item.due_date).days,
+        ]
 
 
 def _rectification_rows(plan: Plan, today: dt.date):
     for f in overdue_findings(today, plan=plan):
-        yield [f.visit.round.title, f.item.number, f.text, (f.department or f.org_unit).name, f.deadline, f.get_status_display(), (today - f.deadline).days]
+        yield [
+            f.visit.round.title,
+            f.item.number,
+            f.text,
+            (f.department or f.org_unit).name,
+            f.deadline,
+            f.get_status_display(),
+            (today - f.deadline).days,
+        ]
 
 
 def build_export(plan: Plan, today: dt.date | None = None) -> bytes:
@@ -70,7 +105,11 @@ def build_export(plan: Plan, today: dt.date | None = None) -> bytes:
     today = today or dt.date.today()
     wb = Workbook()
     wb.remove(wb.active)
-    results = EvaluationResult.objects.filter(plan=plan).select_related("indicator__action", "org_unit").order_by("indicator__position", "org_unit__path", "year")
+    results = (
+        EvaluationResult.objects.filter(plan=plan)
+        .select_related("indicator__action", "org_unit")
+        .order_by("indicator__position", "org_unit__path", "year")
+    )
     sheets, used = {}, set()
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE7F0")
@@ -92,12 +131,26 @@ def build_export(plan: Plan, today: dt.date | None = None) -> bytes:
         sheet_for(action)
     for r in results:
         ind = r.indicator
-        sheet_for(ind.action).append(safe_row([
-            ind.number, ind.name, ind.unit, ind.get_nature_display(), r.org_unit.name, r.year,
-            r.qualitative or r.value, r.target_year, r.target_value, None if r.expected is None else round(r.expected, 2),
-            r.get_status_display(), r.explanation, None if r.forecast is None else round(r.forecast, 2),
-            {True: "是", False: "否"}.get(r.forecast_met, ""),
-        ]))
+        sheet_for(ind.action).append(
+            safe_row(
+                [
+                    ind.number,
+                    ind.name,
+                    ind.unit,
+                    ind.get_nature_display(),
+                    r.org_unit.name,
+                    r.year,
+                    r.qualitative or r.value,
+                    r.target_year,
+                    r.target_value,
+                    None if r.expected is None else round(r.expected, 2),
+                    r.get_status_display(),
+                    r.explanation,
+                    None if r.forecast is None else round(r.forecast, 2),
+                    {True: "是", False: "否"}.get(r.forecast_met, ""),
+                ]
+            )
+        )
     for ws in sheets.values():
         ws.auto_filter.ref = ws.dimensions
     _annex_sheet(wb, OVERDUE_SHEET, OVERDUE_HEADERS, OVERDUE_WIDTHS, _overdue_rows(plan, today))

@@ -24,7 +24,18 @@ def docx_to_pdf(docx: bytes) -> bytes | None:
         source.write_bytes(docx)
         profile = Path(tmp) / "profile"
         subprocess.run(
-            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(source)],
-            check=True, capture_output=True, timeout=TIMEOUT_SECONDS,
+            [
+                binary,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS,
         )
         return (Path(tmp) / "report.pdf").read_bytes()

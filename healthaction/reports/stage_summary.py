@@ -18,11 +18,26 @@ def add_stage_summary(doc, plan: Plan, year: int, caption=None) -> None:
     stages = stage_summaries(plan, years[0])
     doc.add_heading(f"{years[0]}年阶段性目标完成情况", level=3)
     S.paragraph(doc, stages["plan"].text + "。")
-    missed = TargetVerdict.objects.filter(plan=plan, org_unit=plan.org_unit, target_year=years[0], verdict=R.VERDICT_MISSED).order_by("indicator__position")
+    missed = TargetVerdict.objects.filter(
+        plan=plan, org_unit=plan.org_unit, target_year=years[0], verdict=R.VERDICT_MISSED
+    ).order_by("indicator__position")
     if missed:
-        S.paragraph(doc, "未实现的目标：" + "；".join(f"{v.indicator.name}（目标{v.target_text}，实际{v.value:g}）" if v.value is not None
-                                                else f"{v.indicator.name}（目标{v.target_text}）" for v in missed.select_related("indicator")) + "。")
+        S.paragraph(
+            doc,
+            "未实现的目标："
+            + "；".join(
+                f"{v.indicator.name}（目标{v.target_text}，实际{v.value:g}）"
+                if v.value is not None
+                else f"{v.indicator.name}（目标{v.target_text}）"
+                for v in missed.select_related("indicator")
+            )
+            + "。",
+        )
     if stages["counties"]:
         if caption is not None:
             S.caption(doc, caption(f"{years[0]}年各县（市、区）阶段性目标完成情况"))
-        S.table(doc, ["县（市、区）", *[str(v.label) for v in Verdict]], [[s.name, *[s.count(v.value) for v in Verdict]] for s in stages["counties"]])
+        S.table(
+            doc,
+            ["县（市、区）", *[str(v.label) for v in Verdict]],
+            [[s.name, *[s.count(v.value) for v in Verdict]] for s in stages["counties"]],
+        )

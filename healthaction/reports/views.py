@@ -16,6 +16,7 @@ from healthaction.registry import scopes
 from healthaction.reports import tasks
 from healthaction.reports.pdf import libreoffice
 
+
 def _unavailable(request, why: str) -> HttpResponse:
     """A page (not bare text) saying why a report cannot be made on this server now, with the way back."""
     return render(request, "reports/unavailable.html", {"why": why}, status=503)
@@ -26,7 +27,10 @@ def reports_page(request):
     plans = list(scopes.report_plans(request.user, Plan.objects.select_related("org_unit")).order_by("pk"))
     if not plans:
         raise PermissionDenied
-    years = {p.pk: list(EvaluationResult.objects.filter(plan=p).order_by("-year").values_list("year", flat=True).distinct()) for p in plans}
+    years = {
+        p.pk: list(EvaluationResult.objects.filter(plan=p).order_by("-year").values_list("year", flat=True).distinct())
+        for p in plans
+    }
     return render(request, "reports/index.html", {"plans": plans, "years": years, "pdf": libreoffice() is not None})
 
 
@@ -42,5 +46,7 @@ def download(request, plan_id: int, kind: str):
     if kind == "annual-pdf" and libreoffice() is None:
         return _unavailable(request, _("LibreOffice is not installed on the server: download the .docx instead."))
     # built by a worker; the job page offers the file (at once when it is already done)
-    job = jobs.start(tasks.build_report, kind=f"report-{kind}", user=request.user, plan_id=plan.pk, report=kind, year=year)
+    job = jobs.start(
+        tasks.build_report, kind=f"report-{kind}", user=request.user, plan_id=plan.pk, report=kind, year=year
+    )
     return jobs.respond(job)

@@ -26,9 +26,22 @@ def public_plan(request, plan_id: int):
     year = queries.latest_year(plan)
     data = queries.dashboard(plan, year)
     results = {r.indicator_id: r for r in plan.results.filter(year=year, org_unit=plan.org_unit)}
-    indicators = [(ind, results.get(ind.pk)) for ind in plan.indicators.select_related("action", "baseline").prefetch_related("targets").order_by("position")]
-    return render(request, "web/public_plan.html", {"plan": plan, "year": year, "d": data, "chart_json": json.dumps(data["chart"], ensure_ascii=False),
-                                                     "indicators": indicators, "stages": stage_summaries(plan)})
+    indicators = [
+        (ind, results.get(ind.pk))
+        for ind in plan.indicators.select_related("action", "baseline").prefetch_related("targets").order_by("position")
+    ]
+    return render(
+        request,
+        "web/public_plan.html",
+        {
+            "plan": plan,
+            "year": year,
+            "d": data,
+            "chart_json": json.dumps(data["chart"], ensure_ascii=False),
+            "indicators": indicators,
+            "stages": stage_summaries(plan),
+        },
+    )
 
 
 def public_indicator(request, indicator_id: int):
@@ -37,5 +50,14 @@ def public_indicator(request, indicator_id: int):
         raise Http404
     year = queries.latest_year(indicator.plan)
     data = queries.indicator_page(indicator, year)
-    return render(request, "web/public_indicator.html", {"plan": indicator.plan, "indicator": indicator, "year": year, "d": data,
-                                                          "chart_json": json.dumps(data["chart"], ensure_ascii=False)})
+    return render(
+        request,
+        "web/public_indicator.html",
+        {
+            "plan": indicator.plan,
+            "indicator": indicator,
+            "year": year,
+            "d": data,
+            "chart_json": json.dumps(data["chart"], ensure_ascii=False),
+        },
+    )

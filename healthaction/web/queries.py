@@ -38,7 +38,11 @@ def result_years(plan: Plan) -> list[int]:
 
 def dashboard(plan: Plan, year: int | None) -> dict:
     actions = list(plan.actions.order_by("number"))
-    results = list(EvaluationResult.objects.filter(plan=plan, year=year, org_unit=plan.org_unit).select_related("indicator")) if year else []
+    results = (
+        list(EvaluationResult.objects.filter(plan=plan, year=year, org_unit=plan.org_unit).select_related("indicator"))
+        if year
+        else []
+    )
     per_action = defaultdict(Counter)
     for r in results:
         per_action[r.indicator.action_id][r.status] += 1
@@ -48,17 +52,39 @@ def dashboard(plan: Plan, year: int | None) -> dict:
     overdue = DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=today).count()
     due = DueItem.objects.counting().filter(plan=plan, due_date__lt=today).count()
     received = DueItem.objects.counting().filter(plan=plan, due_date__lt=today, received_at__isnull=False).count()
-    lagging = sorted((r for r in results if r.status in LAGGING), key=lambda r: (LAGGING.index(r.status), r.ratio if r.ratio is not None else 0))[:10]
-    latest = list(IndicatorValue.objects.filter(indicator__plan=plan, submitted_at__isnull=False).exclude(status=ValueStatus.DRAFT)
-                  .select_related("indicator", "org_unit", "submitted_by").order_by("-submitted_at")[:10])
+    lagging = sorted(
+        (r for r in results if r.status in LAGGING),
+        key=lambda r: (LAGGING.index(r.status), r.ratio if r.ratio is not None else 0),
+    )[:10]
+    latest = list(
+        IndicatorValue.objects.filter(indicator__plan=plan, submitted_at__isnull=False)
+        .exclude(status=ValueStatus.DRAFT)
+        .select_related("indicator", "org_unit", "submitted_by")
+        .order_by("-submitted_at")[:10]
+    )
     chart = {
         "actions": [f"{a.number}.{a.name}" for a in actions],
-        "series": [{"status": s, "name": EvaluationStatus.label(s), "color": EvaluationStatus.color(s), "data": [per_action[a.pk].get(s, 0) for a in actions]} for s in rules.STATUSES],
+        "series": [
+            {
+                "status": s,
+                "name": EvaluationStatus.label(s),
+                "color": EvaluationStatus.color(s),
+                "data": [per_action[a.pk].get(s, 0) for a in actions],
+            }
+            for s in rules.STATUSES
+        ],
     }
     return {
-        "year": year, "totals": {s: totals.get(s, 0) for s in rules.STATUSES}, "indicator_count": len(results),
-        "binding_met": sum(1 for r in binding if r.status == rules.ACHIEVED), "binding_count": len(binding),
-        "overdue": overdue, "completeness": received / due if due else None, "lagging": lagging, "latest": latest, "chart": chart,
+        "year": year,
+        "totals": {s: totals.get(s, 0) for s in rules.STATUSES},
+        "indicator_count": len(results),
+        "binding_met": sum(1 for r in binding if r.status == rules.ACHIEVED),
+        "binding_count": len(binding),
+        "overdue": overdue,
+        "completeness": received / due if due else None,
+        "lagging": lagging,
+        "latest": latest,
+        "chart": chart,
     }
 
 
@@ -75,30 +101,69 @@ def indicator_page(indicator: Indicator, year: int | None, user=None) -> dict:
     targets = list(indicator.targets.all())
     current = city.get(year) if year else None
     chart = {
-        "name": indicator.name, "unit": indicator.unit, "years": years + ([current.forecast_year] if current and current.forecast_year and current.forecast_year not in years else []),
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "years": years
+        + ([current.forecast_year] if current and current.forecast_year and current.forecast_year not in years else []),
         "values": [city[y].value if y in city else None for y in years],
         "baseline": baseline.value if baseline else None,
         "targets": [[t.year, t.value] for t in targets if t.value is not None],
-        "forecast": [[years[-1], city[years[-1]].value], [current.forecast_year, current.forecast]] if current and current.forecast is not None and years and city.get(years[-1]) and city[years[-1]].value is not None else [],
+        "forecast": [[years[-1], city[years[-1]].value], [current.forecast_year, current.forecast]]
+        if current
+        and current.forecast is not None
+        and years
+        and city.get(years[-1])
+        and city[years[-1]].value is not None
+        else [],
         # the chart's words travel with its data, in the reader's language (charts.js holds no text of its own)
-        "labels": {"value": _("Reported value"), "baseline": _("Baseline"), "target": _("Target"), "forecast": _("Trend forecast")},
+        "labels": {
+            "value": _("Reported value"),
+            "baseline": _("Baseline"),
+            "target": _("Target"),
+            "forecast": _("Trend forecast"),
+        },
     }
     grid = [{"unit": u, "result": by_unit.get(u.pk, {}).get(year)} for u in units]
-    values = list(IndicatorValue.objects.filter(indicator=indicator, org_unit__in=units).select_related("org_unit", "approved_by", "submitted_by").order_by("org_unit__path", "-year")[:80])
+    values = list(
+        IndicatorValue.objects.filter(indicator=indicator, org_unit__in=units)
+        .select_related("org_unit", "approved_by", "submitted_by")
+        .order_by("org_unit__path", "-year")[:80]
+    )
     revisions = defaultdict(list)
     value_type = ContentType.objects.get_for_model(IndicatorValue)
-    for revision in Revision.objects.filter(content_type=value_type, object_id__in=[v.pk for v in values]).select_related("user").order_by("pk"):
+    for revision in (
+        Revision.objects.filter(content_type=value_type, object_id__in=[v.pk for v in values])
+        .select_related("user")
+        .order_by("pk")
+    ):
         revisions[revision.object_id].append(revision)
     for v in values:
         v.revision_list = revisions.get(v.pk, [])
-    return {"units": units, "years": years, "chart": chart, "grid": grid, "by_unit": by_unit, "current": current, "targets": targets,
-            "baseline": baseline, "values": values, "revisions": dict(revisions)}
+    return {
+        "units": units,
+        "years": years,
+        "chart": chart,
+        "grid": grid,
+        "by_unit": by_unit,
+        "current": current,
+        "targets": targets,
+        "baseline": baseline,
+        "values": values,
+        "revisions": dict(revisions),
+    }
 
 
 def comparison(plan: Plan, year: int | None, sort: str | None = None) -> dict:
     counties = list(plan.org_unit.children.order_by("code"))
     indicators = list(plan.indicators.order_by("position"))
-    results = {(r.indicator_id, r.org_unit_id): r for r in EvaluationResult.objects.filter(plan=plan, year=year, org_unit__in=counties)} if year else {}
+    results = (
+        {
+            (r.indicator_id, r.org_unit_id): r
+            for r in EvaluationResult.objects.filter(plan=plan, year=year, org_unit__in=counties)
+        }
+        if year
+        else {}
+    )
     rows = []
     for county in counties:
         cells = [results.get((ind.pk, county.pk)) for ind in indicators]
@@ -129,7 +194,11 @@ def task_board(plan: Plan, department=None, action=None, progress=None, tasks=No
     latest = {}
     for report in TaskReport.objects.filter(task__plan=plan).exclude(status=ValueStatus.DRAFT).order_by("year", "half"):
         latest[(report.task_id, report.department_id)] = report
-    overdue = set(DueItem.objects.counting().filter(plan=plan, kind="task_progress", received_at__isnull=True, due_date__lt=today).values_list("task_id", "department_id"))
+    overdue = set(
+        DueItem.objects.counting()
+        .filter(plan=plan, kind="task_progress", received_at__isnull=True, due_date__lt=today)
+        .values_list("task_id", "department_id")
+    )
     board = []
     for task in tasks:
         lines = []
@@ -139,12 +208,27 @@ def task_board(plan: Plan, department=None, action=None, progress=None, tasks=No
             report = latest.get((task.pk, td.department_id))
             if progress and (report is None or report.progress != progress):
                 continue
-            lines.append({"department": td.department, "role": td.role, "report": report, "overdue": (task.pk, td.department_id) in overdue})
+            lines.append(
+                {
+                    "department": td.department,
+                    "role": td.role,
+                    "report": report,
+                    "overdue": (task.pk, td.department_id) in overdue,
+                }
+            )
         if lines:
             board.append({"task": task, "lines": lines})
     return board
 
 
 def ranking(plan: Plan, year: int | None):
-    scores = list(AssessmentScore.objects.filter(plan=plan, year=year).select_related("org_unit", "department").order_by("rank")) if year else []
+    scores = (
+        list(
+            AssessmentScore.objects.filter(plan=plan, year=year)
+            .select_related("org_unit", "department")
+            .order_by("rank")
+        )
+        if year
+        else []
+    )
     return [s for s in scores if s.org_unit_id], [s for s in scores if s.department_id]

@@ -29,7 +29,6 @@ from healthaction.plans.models import ParseWarning, Plan
 from healthaction.registry import scopes
 
 
-
 class DocumentForm(forms.Form):
     document = forms.FileField(label=gettext_lazy("Plan document (.txt, .docx or .pdf)"))
 
@@ -73,7 +72,13 @@ def import_document(request):
         if form.is_valid():
             upload = form.cleaned_data["document"]
             # the job gets the stored file's name, never the bytes: any worker process can pick it up
-            job = jobs.start(plan_tasks.import_document, kind="parse", user=request.user, path=jobs.stage_upload(upload), name=upload.name)
+            job = jobs.start(
+                plan_tasks.import_document,
+                kind="parse",
+                user=request.user,
+                path=jobs.stage_upload(upload),
+                name=upload.name,
+            )
             return redirect("job", job_id=job.pk)
     return render(request, "web/import.html", {"form": form})
 
@@ -83,6 +88,7 @@ def import_document(request):
 
 def _least_certain(items, *fields):
     """Return items with the parser's least certain first; items a person entered or checked (no confidence) last."""
+
     def key(item):
         values = [getattr(item, f) for f in fields if getattr(item, f) is not None]
         return (not values, min(values) if values else 1.0, item.position)
@@ -94,17 +100,27 @@ def _warning_link(warning: ParseWarning, links: dict[str, str], plan: Plan) -> s
     """Return where a warning is fixed: the form of the item it names; an action without tasks gets a new task."""
     if warning.kind == WarningKind.NO_TASKS and warning.ref.startswith("action:"):
         number = warning.ref.split(":", 1)[1]
-        action = plan.actions.filter(number=int(number)).values_list("pk", flat=True).first() if number.isdigit() else None
+        action = (
+            plan.actions.filter(number=int(number)).values_list("pk", flat=True).first() if number.isdigit() else None
+        )
         if action:
             return f"{reverse('plan-add-task', args=[plan.pk])}?action={action}"
     return links.get(warning.ref, "")
 
 
 def _warning_links(plan: Plan) -> dict[str, str]:
-    links = {f"indicator:{n}": reverse("plan-edit-indicator", args=[plan.pk, pk]) for pk, n in plan.indicators.values_list("pk", "number")}
+    links = {
+        f"indicator:{n}": reverse("plan-edit-indicator", args=[plan.pk, pk])
+        for pk, n in plan.indicators.values_list("pk", "number")
+    }
     for pk, n in plan.tasks.order_by("-position").values_list("pk", "number"):
         links[f"task:{n}"] = reverse("plan-edit-task", args=[plan.pk, pk])
-    links.update({f"action:{n}": reverse("plan-edit-action", args=[plan.pk, pk]) for pk, n in plan.actions.values_list("pk", "number")})
+    links.update(
+        {
+            f"action:{n}": reverse("plan-edit-action", args=[plan.pk, pk])
+            for pk, n in plan.actions.values_list("pk", "number")
+        }
+    )
     return links
 
 
@@ -117,12 +133,19 @@ def _review_context(plan: Plan, user, dismiss_forms: dict | None = None, **extra
     for w in warnings:
         w.fix_url, w.dismiss_form = _warning_link(w, links, plan), (dismiss_forms or {}).get(w.pk)
     return {
-        "plan": plan, "lines": list(enumerate(lines, start=1)), "editable": scopes.can_correct_plan(user, plan),
+        "plan": plan,
+        "lines": list(enumerate(lines, start=1)),
+        "editable": scopes.can_correct_plan(user, plan),
         "actions": plan.actions.select_related("lead_department").order_by("number"),
-        "indicators": _least_certain(indicators, "confidence"), "tasks": _least_certain(tasks, "confidence", "department_confidence"),
-        "warnings": warnings, "open_warnings": sum(not w.resolved for w in warnings),
-        "merge_form": services.MergeForm(plan=plan), "workbook_form": WorkbookForm(),
-        "periods": period_choices(plan), "current_start": period_start(*current_period()).isoformat(), **extra,
+        "indicators": _least_certain(indicators, "confidence"),
+        "tasks": _least_certain(tasks, "confidence", "department_confidence"),
+        "warnings": warnings,
+        "open_warnings": sum(not w.resolved for w in warnings),
+        "merge_form": services.MergeForm(plan=plan),
+        "workbook_form": WorkbookForm(),
+        "periods": period_choices(plan),
+        "current_start": period_start(*current_period()).isoformat(),
+        **extra,
     }
 
 
@@ -132,7 +155,9 @@ def review(request, plan_id: int):
     return render(request, "web/review.html", _review_context(plan, request.user))
 
 
-def _edit_page(request, plan: Plan, *, form, save, title: str, done, item=None, template="web/review_edit.html", extra=None):
+def _edit_page(
+    request, plan: Plan, *, form, save, title: str, done, item=None, template="web/review_edit.html", extra=None
+):
     """Show a correction form; on POST run the service, which validates everything and saves nothing on refusal."""
     if request.method == "POST":
         try:
@@ -150,16 +175,29 @@ def _edit_page(request, plan: Plan, *, form, save, title: str, done, item=None, 
 @login_required
 def edit_plan(request, plan_id: int):
     plan = _plan(request, plan_id, write=True)
-    return _edit_page(request, plan, form=services.PlanMetaForm(instance=plan), title=_("Plan details"),
-                      save=lambda data: services.update_plan_meta(plan, data), done=lambda p: _review_url(plan))
+    return _edit_page(
+        request,
+        plan,
+        form=services.PlanMetaForm(instance=plan),
+        title=_("Plan details"),
+        save=lambda data: services.update_plan_meta(plan, data),
+        done=lambda p: _review_url(plan),
+    )
 
 
 @login_required
 def edit_action(request, plan_id: int, action_id: int):
     plan = _plan(request, plan_id, write=True)
     action = get_object_or_404(plan.actions, pk=action_id)
-    return _edit_page(request, plan, form=services.ActionForm(instance=action), item=action, title=action.name,
-                      save=lambda data: services.update_action(plan, action, data), done=lambda a: _review_url(plan, f"action-{a.pk}"))
+    return _edit_page(
+        request,
+        plan,
+        form=services.ActionForm(instance=action),
+        item=action,
+        title=action.name,
+        save=lambda data: services.update_action(plan, action, data),
+        done=lambda a: _review_url(plan, f"action-{a.pk}"),
+    )
 
 
 @login_required
@@ -167,11 +205,21 @@ def edit_indicator(request, plan_id: int, indicator_id: int | None = None):
     plan = _plan(request, plan_id, write=True)
     indicator = get_object_or_404(plan.indicators, pk=indicator_id) if indicator_id else None
     targets = indicator.targets.all() if indicator else []
-    return _edit_page(request, plan, form=services.IndicatorForm(instance=indicator, plan=plan), item=indicator,
-                      title=f"{indicator.number} {indicator.name}" if indicator else _("New indicator"),
-                      save=lambda data: services.save_indicator(plan, indicator, data), template="web/edit_indicator.html",
-                      done=lambda i: reverse("plan-edit-indicator", args=[plan.pk, i.pk]) if indicator is None else _review_url(plan, f"indicator-{i.pk}"),
-                      extra={"indicator": indicator, "targets": targets})
+    return _edit_page(
+        request,
+        plan,
+        form=services.IndicatorForm(instance=indicator, plan=plan),
+        item=indicator,
+        title=f"{indicator.number} {indicator.name}" if indicator else _("New indicator"),
+        save=lambda data: services.save_indicator(plan, indicator, data),
+        template="web/edit_indicator.html",
+        done=lambda i: (
+            reverse("plan-edit-indicator", args=[plan.pk, i.pk])
+            if indicator is None
+            else _review_url(plan, f"indicator-{i.pk}")
+        ),
+        extra={"indicator": indicator, "targets": targets},
+    )
 
 
 @login_required
@@ -179,7 +227,12 @@ def edit_indicator(request, plan_id: int, indicator_id: int | None = None):
 def delete_indicator(request, plan_id: int, indicator_id: int):
     plan = _plan(request, plan_id, write=True)
     indicator = get_object_or_404(plan.indicators, pk=indicator_id)
-    return _delete(request, plan, lambda: services.delete_indicator(plan, indicator), _("Deleted “%(name)s”.") % {"name": indicator.name})
+    return _delete(
+        request,
+        plan,
+        lambda: services.delete_indicator(plan, indicator),
+        _("Deleted “%(name)s”.") % {"name": indicator.name},
+    )
 
 
 @login_required
@@ -188,9 +241,16 @@ def edit_target(request, plan_id: int, indicator_id: int, target_id: int | None 
     indicator = get_object_or_404(plan.indicators, pk=indicator_id)
     target = get_object_or_404(indicator.targets, pk=target_id) if target_id else None
     title = f"{indicator.name} · " + (str(target.year) if target else _("new target"))
-    return _edit_page(request, plan, form=services.TargetForm(instance=target, indicator=indicator), item=target, title=title,
-                      save=lambda data: services.save_target(plan, indicator, target, data),
-                      done=lambda t: reverse("plan-edit-indicator", args=[plan.pk, indicator.pk]), extra={"indicator": indicator})
+    return _edit_page(
+        request,
+        plan,
+        form=services.TargetForm(instance=target, indicator=indicator),
+        item=target,
+        title=title,
+        save=lambda data: services.save_target(plan, indicator, target, data),
+        done=lambda t: reverse("plan-edit-indicator", args=[plan.pk, indicator.pk]),
+        extra={"indicator": indicator},
+    )
 
 
 @login_required
@@ -199,8 +259,13 @@ def delete_target(request, plan_id: int, indicator_id: int, target_id: int):
     plan = _plan(request, plan_id, write=True)
     indicator = get_object_or_404(plan.indicators, pk=indicator_id)
     target = get_object_or_404(indicator.targets, pk=target_id)
-    return _delete(request, plan, lambda: services.delete_target(plan, target), _("Deleted the target for %(year)s.") % {"year": target.year},
-                   reverse("plan-edit-indicator", args=[plan.pk, indicator_id]))
+    return _delete(
+        request,
+        plan,
+        lambda: services.delete_target(plan, target),
+        _("Deleted the target for %(year)s.") % {"year": target.year},
+        reverse("plan-edit-indicator", args=[plan.pk, indicator_id]),
+    )
 
 
 @login_required
@@ -208,9 +273,15 @@ def edit_task(request, plan_id: int, task_id: int | None = None):
     plan = _plan(request, plan_id, write=True)
     task = get_object_or_404(plan.tasks, pk=task_id) if task_id else None
     initial = {"action": request.GET["action"]} if task is None and request.GET.get("action", "").isdigit() else None
-    return _edit_page(request, plan, form=services.TaskForm(instance=task, plan=plan, initial=initial), item=task,
-                      title=_("Task %(n)s") % {"n": task.number} if task else _("New task"),
-                      save=lambda data: services.save_task(plan, task, data), done=lambda t: _review_url(plan, f"task-{t.pk}"))
+    return _edit_page(
+        request,
+        plan,
+        form=services.TaskForm(instance=task, plan=plan, initial=initial),
+        item=task,
+        title=_("Task %(n)s") % {"n": task.number} if task else _("New task"),
+        save=lambda data: services.save_task(plan, task, data),
+        done=lambda t: _review_url(plan, f"task-{t.pk}"),
+    )
 
 
 @login_required
@@ -218,7 +289,9 @@ def edit_task(request, plan_id: int, task_id: int | None = None):
 def delete_task(request, plan_id: int, task_id: int):
     plan = _plan(request, plan_id, write=True)
     task = get_object_or_404(plan.tasks, pk=task_id)
-    return _delete(request, plan, lambda: services.delete_task(plan, task), _("Deleted task %(n)s.") % {"n": task.number})
+    return _delete(
+        request, plan, lambda: services.delete_task(plan, task), _("Deleted task %(n)s.") % {"n": task.number}
+    )
 
 
 def _delete(request, plan, action, done_message: str, url: str | None = None):
@@ -242,7 +315,11 @@ def merge_departments(request, plan_id: int):
     if removed:
         messages.success(request, _("Merged: the other name is now an alias of “%(name)s”.") % {"name": keep.name})
     else:
-        messages.success(request, _("This plan now uses “%(name)s”; the other name is still used elsewhere and was kept.") % {"name": keep.name})
+        messages.success(
+            request,
+            _("This plan now uses “%(name)s”; the other name is still used elsewhere and was kept.")
+            % {"name": keep.name},
+        )
     return redirect(_review_url(plan, "departments"))
 
 
@@ -273,7 +350,9 @@ def workbook(request, plan_id: int):
     """GET: the plan as an .xlsx to correct in Excel; POST: the corrected workbook applied all or nothing."""
     plan = _plan(request, plan_id, write=request.method == "POST")
     if request.method != "POST":
-        response = HttpResponse(export_workbook(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            export_workbook(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-review.xlsx"'
         return response
     form = WorkbookForm(request.POST, request.FILES)
@@ -285,8 +364,12 @@ def workbook(request, plan_id: int):
             errors = exc.errors
         else:
             changed = sum(counts.values())
-            messages.success(request, _("Imported the workbook: %(n)s rows changed.") % {"n": changed} if changed
-                             else _("The workbook matches the plan; nothing changed."))
+            messages.success(
+                request,
+                _("Imported the workbook: %(n)s rows changed.") % {"n": changed}
+                if changed
+                else _("The workbook matches the plan; nothing changed."),
+            )
             return redirect(_review_url(plan))
     return render(request, "web/review_workbook.html", {"plan": plan, "form": form, "errors": errors}, status=200)
 
@@ -308,9 +391,17 @@ def publish(request, plan_id: int):
     if request.POST.get("public") == "1":
         plan.is_public = True
         plan.save(update_fields=["is_public"])
-    messages.success(request, _("Published. %(n)s reporting items were created from %(start)s on; %(h)s items of earlier periods are history "
-                                "(they may be entered, never overdue).") % {"n": counts["created"] - counts["history"], "start": plan.reporting_start, "h": counts["history"]})
+    messages.success(
+        request,
+        _(
+            "Published. %(n)s reporting items were created from %(start)s on; %(h)s items of earlier periods are history "
+            "(they may be entered, never overdue)."
+        )
+        % {"n": counts["created"] - counts["history"], "start": plan.reporting_start, "h": counts["history"]},
+    )
     if counts["unassigned"]:
-        messages.warning(request, _("%(n)s items have no responsible department: assign them below.") % {"n": counts["unassigned"]})
+        messages.warning(
+            request, _("%(n)s items have no responsible department: assign them below.") % {"n": counts["unassigned"]}
+        )
     # next step of the first cycle: bring the departments and counties in
     return redirect("people:plan", plan_id=plan.pk)

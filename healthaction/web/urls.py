@@ -16,12 +16,29 @@ urlpatterns = [
     path("plans/<int:plan_id>/review/plan/", review.edit_plan, name="plan-edit-meta"),
     path("plans/<int:plan_id>/review/actions/<int:action_id>/", review.edit_action, name="plan-edit-action"),
     path("plans/<int:plan_id>/review/indicators/new/", review.edit_indicator, name="plan-add-indicator"),
-    path("plans/<int:plan_id>/review/indicators/<int:indicator_id>/", review.edit_indicator, name="plan-edit-indicator"),
-    path("plans/<int:plan_id>/review/indicators/<int:indicator_id>/delete/", review.delete_indicator, name="plan-delete-indicator"),
-    path("plans/<int:plan_id>/review/indicators/<int:indicator_id>/targets/new/", review.edit_target, name="plan-add-target"),
-    path("plans/<int:plan_id>/review/indicators/<int:indicator_id>/targets/<int:target_id>/", review.edit_target, name="plan-edit-target"),
-    path("plans/<int:plan_id>/review/indicators/<int:indicator_id>/targets/<int:target_id>/delete/", review.delete_target,
-         name="plan-delete-target"),
+    path(
+        "plans/<int:plan_id>/review/indicators/<int:indicator_id>/", review.edit_indicator, name="plan-edit-indicator"
+    ),
+    path(
+        "plans/<int:plan_id>/review/indicators/<int:indicator_id>/delete/",
+        review.delete_indicator,
+        name="plan-delete-indicator",
+    ),
+    path(
+        "plans/<int:plan_id>/review/indicators/<int:indicator_id>/targets/new/",
+        review.edit_target,
+        name="plan-add-target",
+    ),
+    path(
+        "plans/<int:plan_id>/review/indicators/<int:indicator_id>/targets/<int:target_id>/",
+        review.edit_target,
+        name="plan-edit-target",
+    ),
+    path(
+        "plans/<int:plan_id>/review/indicators/<int:indicator_id>/targets/<int:target_id>/delete/",
+        review.delete_target,
+        name="plan-delete-target",
+    ),
     path("plans/<int:plan_id>/review/tasks/new/", review.edit_task, name="plan-add-task"),
     path("plans/<int:plan_id>/review/tasks/<int:task_id>/", review.edit_task, name="plan-edit-task"),
     path("plans/<int:plan_id>/review/tasks/<int:task_id>/delete/", review.delete_task, name="plan-delete-task"),

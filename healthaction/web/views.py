@@ -57,7 +57,9 @@ def switch_plan(request):
         raise Http404(_("No such plan, or it is not yours to see."))
     current.remember(request, plan)
     target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     target = re.sub(r"^/plans/\d+/", f"/plans/{plan.pk}/", target)
     target = re.sub(r"([?&])plan=\d+", rf"\g<1>plan={plan.pk}", target)
@@ -65,7 +67,9 @@ def switch_plan(request):
 
 
 def _with_actions(plans):
-    actions = Action.objects.annotate(indicator_count=Count("indicators", distinct=True), task_count=Count("tasks", distinct=True)).select_related("lead_department")
+    actions = Action.objects.annotate(
+        indicator_count=Count("indicators", distinct=True), task_count=Count("tasks", distinct=True)
+    ).select_related("lead_department")
     return plans.prefetch_related(Prefetch("actions", queryset=actions))
 
 
@@ -73,12 +77,23 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("public-home")
     plans = _with_actions(plans_for(request)).annotate(
-        indicator_count=Count("indicators", distinct=True), binding_count=Count("indicators", filter=Q(indicators__nature="binding"), distinct=True)
+        indicator_count=Count("indicators", distinct=True),
+        binding_count=Count("indicators", filter=Q(indicators__nature="binding"), distinct=True),
     )
     # an inspector without a role on any plan starts from the rounds they inspect, not from "no plan yet"
     has_role = scopes.may_read_plans(request.user)
-    rounds = [] if has_role else Round.objects.filter(inspectors=request.user).select_related("plan", "checklist").order_by("-year", "-starts")
-    return render(request, "web/home.html", {"plans": plans, "can_import": scopes.is_office(request.user), "rounds": rounds, "has_role": has_role})
+    rounds = (
+        []
+        if has_role
+        else Round.objects.filter(inspectors=request.user)
+        .select_related("plan", "checklist")
+        .order_by("-year", "-starts")
+    )
+    return render(
+        request,
+        "web/home.html",
+        {"plans": plans, "can_import": scopes.is_office(request.user), "rounds": rounds, "has_role": has_role},
+    )
 
 
 def _year(request, plan) -> int | None:
@@ -110,11 +125,21 @@ class _Lazy:
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     year = _year(request, plan)
-    return render(request, "web/dashboard.html", {
-        "plan": plan, "d": _Lazy(lambda: queries.dashboard(plan, year)) if year else queries.dashboard(plan, year), "year": year, "labels": STATUS_LABELS,
-        "actions": _Lazy(lambda: {"all": _with_actions(Plan.objects.filter(pk=plan.pk)).get().actions.all()}), "is_office": scopes.is_office(request.user, plan),
-        "years": queries.result_years(plan), "version": _version(plan), "stages": _Lazy(lambda: stage_summaries(plan)),
-    })
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "plan": plan,
+            "d": _Lazy(lambda: queries.dashboard(plan, year)) if year else queries.dashboard(plan, year),
+            "year": year,
+            "labels": STATUS_LABELS,
+            "actions": _Lazy(lambda: {"all": _with_actions(Plan.objects.filter(pk=plan.pk)).get().actions.all()}),
+            "is_office": scopes.is_office(request.user, plan),
+            "years": queries.result_years(plan),
+            "version": _version(plan),
+            "stages": _Lazy(lambda: stage_summaries(plan)),
+        },
+    )
 
 
 @login_required
@@ -122,18 +147,39 @@ def action_detail(request, plan_id: int, number: int):
     plan = _plan(request, plan_id)
     action = get_object_or_404(plan.actions.select_related("lead_department"), number=number)
     year = _year(request, plan)
-    results = {r.indicator_id: r for r in plan.results.filter(year=year, org_unit=plan.org_unit, indicator__action=action)}
-    indicators = [(ind, results.get(ind.pk)) for ind in action.indicators.select_related("baseline").prefetch_related("targets").order_by("position")]
+    results = {
+        r.indicator_id: r for r in plan.results.filter(year=year, org_unit=plan.org_unit, indicator__action=action)
+    }
+    indicators = [
+        (ind, results.get(ind.pk))
+        for ind in action.indicators.select_related("baseline").prefetch_related("targets").order_by("position")
+    ]
     board = queries.task_board(plan, action=action.number)
-    return render(request, "web/action.html", {"plan": plan, "action": action, "indicators": indicators, "board": board, "year": year})
+    return render(
+        request,
+        "web/action.html",
+        {"plan": plan, "action": action, "indicators": indicators, "board": board, "year": year},
+    )
 
 
 @login_required
 def indicator_detail(request, indicator_id: int):
-    indicator = get_object_or_404(Indicator.objects.select_related("plan__org_unit", "action", "baseline"), pk=indicator_id)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("plan__org_unit", "action", "baseline"), pk=indicator_id
+    )
     plan = _plan(request, indicator.plan_id)
     year = _year(request, plan)
-    return render(request, "web/indicator.html", {"plan": plan, "indicator": indicator, "year": year, "d": _Lazy(lambda: queries.indicator_page(indicator, year)), "version": _version(plan)})
+    return render(
+        request,
+        "web/indicator.html",
+        {
+            "plan": plan,
+            "indicator": indicator,
+            "year": year,
+            "d": _Lazy(lambda: queries.indicator_page(indicator, year)),
+            "version": _version(plan),
+        },
+    )
 
 
 @login_required
@@ -147,9 +193,15 @@ def compare(request, plan_id: int):
         writer = csv.writer(text)
         writer.writerow(safe_row([_("County")] + [f"{i.number} {i.name}" for i in data["indicators"]]))
         for row in data["rows"]:
-            writer.writerow(safe_row([row["unit"].name] + [EvaluationStatus.label(c.status) if c else "" for c in row["cells"]]))
-        return FileResponse(io.BytesIO(text.getvalue().encode()), as_attachment=True, filename=f"compare-{year}.csv",
-                            content_type="text/csv; charset=utf-8")
+            writer.writerow(
+                safe_row([row["unit"].name] + [EvaluationStatus.label(c.status) if c else "" for c in row["cells"]])
+            )
+        return FileResponse(
+            io.BytesIO(text.getvalue().encode()),
+            as_attachment=True,
+            filename=f"compare-{year}.csv",
+            content_type="text/csv; charset=utf-8",
+        )
     return render(request, "web/compare.html", {"plan": plan, "year": year, "d": data, "labels": STATUS_LABELS})
 
 
@@ -167,11 +219,22 @@ def tasks(request, plan_id: int):
     query = request.GET.copy()
     query.pop("page", None)
     departments = Department.objects.filter(task_roles__task__plan=plan).distinct().order_by("name")
-    return render(request, "web/tasks.html", {"plan": plan, "board": board, "departments": departments, "actions": plan.actions.order_by("number"),
-                                              "progress_choices": TaskProgress.choices, "filter_errors": filters.errors,
-                                              "selected": {"department": department, "action": chosen.get("action"), "progress": progress},
-                                              "page": page, "query": query.urlencode()},
-                  status=200 if valid else 400)
+    return render(
+        request,
+        "web/tasks.html",
+        {
+            "plan": plan,
+            "board": board,
+            "departments": departments,
+            "actions": plan.actions.order_by("number"),
+            "progress_choices": TaskProgress.choices,
+            "filter_errors": filters.errors,
+            "selected": {"department": department, "action": chosen.get("action"), "progress": progress},
+            "page": page,
+            "query": query.urlencode(),
+        },
+        status=200 if valid else 400,
+    )
 
 
 @login_required
@@ -187,7 +250,9 @@ def ranking(request, plan_id: int):
     scheme_form = None
     if office:
         scheme, _created = AssessmentScheme.objects.get_or_create(plan=plan)
-        SchemeForm = dj_forms.modelform_factory(AssessmentScheme, fields=["points_achieved", "points_on_track", "timeliness_weight", "supervision_weight"])
+        SchemeForm = dj_forms.modelform_factory(
+            AssessmentScheme, fields=["points_achieved", "points_on_track", "timeliness_weight", "supervision_weight"]
+        )
         scheme_form = SchemeForm(request.POST or None, instance=scheme)
         if request.method == "POST" and scheme_form.is_valid():
             scheme_form.save()
@@ -197,8 +262,12 @@ def ranking(request, plan_id: int):
     elif request.method == "POST":
         raise PermissionDenied
     units, departments = queries.ranking(plan, year)
-    return render(request, "web/ranking.html", {"plan": plan, "year": year, "units": units, "departments": departments, "scheme_form": scheme_form},
-                  status=400 if scheme_form is not None and scheme_form.errors else 200)
+    return render(
+        request,
+        "web/ranking.html",
+        {"plan": plan, "year": year, "units": units, "departments": departments, "scheme_form": scheme_form},
+        status=400 if scheme_form is not None and scheme_form.errors else 200,
+    )
 
 
 @login_required
@@ -218,7 +287,9 @@ def job_status(request, job_id: int):
     if request.headers.get("HX-Request"):
         return render(request, "web/_job.html", {"job": job})
     if request.GET.get("format") == "json":
-        return JsonResponse({"status": job.status, "progress": job.progress, "message": job.message, "url": job.result_url})
+        return JsonResponse(
+            {"status": job.status, "progress": job.progress, "message": job.message, "url": job.result_url}
+        )
     return render(request, "web/job.html", {"job": job})
 
 

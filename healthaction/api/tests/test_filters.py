@@ -35,11 +35,17 @@ def test_org_units_and_targets_filter_exactly(api, demo):
     linjiang = OrgUnit.objects.get(code="990121")
     assert client.get(f"/api/org-units/?parent={city.pk}").json()["count"] == 6  # six counties
     assert client.get("/api/org-units/?level=county").json()["count"] == 6
-    assert [u["name"] for u in client.get(f"/api/org-units/?parent={linjiang.pk}&level=town").json()["results"]] == ["临江镇", "石门镇", "沙河乡"]
+    assert [u["name"] for u in client.get(f"/api/org-units/?parent={linjiang.pk}&level=town").json()["results"]] == [
+        "临江镇",
+        "石门镇",
+        "沙河乡",
+    ]
     assert client.get("/api/org-units/?code=990121").json()["count"] == 1
     literacy = Indicator.objects.get(plan=demo["plan"], name="居民健康素养水平")
     assert client.get(f"/api/targets/?indicator={literacy.pk}").json()["count"] == 2
-    assert [t["value"] for t in client.get(f"/api/targets/?indicator={literacy.pk}&year=2030").json()["results"]] == [30.0]
+    assert [t["value"] for t in client.get(f"/api/targets/?indicator={literacy.pk}&year=2030").json()["results"]] == [
+        30.0
+    ]
 
 
 def test_a_valid_id_that_names_nothing_gives_an_empty_list(api, demo):
@@ -47,27 +53,30 @@ def test_a_valid_id_that_names_nothing_gives_an_empty_list(api, demo):
     assert response.status_code == 200 and response.json()["count"] == 0
 
 
-@pytest.mark.parametrize("path", [
-    "/api/indicators/?plan=abc",
-    "/api/indicators/?plan=1.5",
-    "/api/indicators/?plan=-3",
-    "/api/indicators/?plan=99999999999999999999",
-    "/api/indicators/?plan=2147483648",
-    "/api/indicators/?action=x",
-    "/api/indicators/?nature=mandatory",
-    "/api/due-items/?department=abc",
-    "/api/due-items/?year=20x5",
-    "/api/due-items/?year=99999",
-    "/api/due-items/?status=lost",
-    "/api/results/?year=2025.5",
-    "/api/results/?status=excellent",
-    "/api/org-units/?code=99%00121",
-    "/api/org-units/?level=planet",
-    "/api/departments/?name=%E5%8D%AB%00",
-    "/api/task-reports/?half=3",
-    "/api/findings/?status=closed",
-    "/api/inspection-rounds/?plan=1e3",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/indicators/?plan=abc",
+        "/api/indicators/?plan=1.5",
+        "/api/indicators/?plan=-3",
+        "/api/indicators/?plan=99999999999999999999",
+        "/api/indicators/?plan=2147483648",
+        "/api/indicators/?action=x",
+        "/api/indicators/?nature=mandatory",
+        "/api/due-items/?department=abc",
+        "/api/due-items/?year=20x5",
+        "/api/due-items/?year=99999",
+        "/api/due-items/?status=lost",
+        "/api/results/?year=2025.5",
+        "/api/results/?status=excellent",
+        "/api/org-units/?code=99%00121",
+        "/api/org-units/?level=planet",
+        "/api/departments/?name=%E5%8D%AB%00",
+        "/api/task-reports/?half=3",
+        "/api/findings/?status=closed",
+        "/api/inspection-rounds/?plan=1e3",
+    ],
+)
 def test_a_malformed_filter_is_a_400_naming_the_parameter(api, demo, path):
     response = api("office").get(path)
     assert response.status_code == 400, (path, response.status_code)

@@ -20,7 +20,9 @@ def _token(client, username):
 def draft(demo):
     """A health commission draft value for 2026 (health literacy, city)."""
     literacy = Indicator.objects.get(plan=demo["plan"], name="居民健康素养水平")
-    return IndicatorValue.objects.create(indicator=literacy, org_unit=demo["plan"].org_unit, year=2026, value=30.5, status="draft")
+    return IndicatorValue.objects.create(
+        indicator=literacy, org_unit=demo["plan"].org_unit, year=2026, value=30.5, status="draft"
+    )
 
 
 def _snapshot():
@@ -31,7 +33,12 @@ def test_another_departments_draft_is_invisible_and_unchangeable(client, draft):
     before = _snapshot()
     auth = _token(client, "liaison_edu")
     assert client.get(f"/api/values/{draft.pk}/", **auth).status_code == 404
-    assert client.patch(f"/api/values/{draft.pk}/", json.dumps({"value": 1, "version": 1}), content_type="application/json", **auth).status_code == 404
+    assert (
+        client.patch(
+            f"/api/values/{draft.pk}/", json.dumps({"value": 1, "version": 1}), content_type="application/json", **auth
+        ).status_code
+        == 404
+    )
     assert draft.pk not in [v["id"] for v in client.get("/api/values/?year=2026", **auth).json()["results"]]
     body = {"indicator": draft.indicator_id, "org_unit": draft.org_unit_id, "year": 2026, "value": 1}
     assert client.post("/api/values/", json.dumps(body), content_type="application/json", **auth).status_code == 404
@@ -59,25 +66,47 @@ def test_a_leader_reads_but_changes_nothing(client, demo, draft):
     before = _snapshot()
     auth = _token(client, "leader")
     assert client.get(f"/api/values/{draft.pk}/", **auth).status_code == 200
-    assert client.patch(f"/api/values/{draft.pk}/", json.dumps({"value": 1, "version": 1}), content_type="application/json", **auth).status_code == 403
+    assert (
+        client.patch(
+            f"/api/values/{draft.pk}/", json.dumps({"value": 1, "version": 1}), content_type="application/json", **auth
+        ).status_code
+        == 403
+    )
     item = DueItem.objects.get(indicator=draft.indicator, org_unit=draft.org_unit, year=2026)
     client.login(username="leader", password="demo-leader-2026")
-    assert client.post(f"/report/items/{item.pk}/", {"value": "1", "source": "x", "version": "1", "action": "submit"}).status_code == 403
+    assert (
+        client.post(
+            f"/report/items/{item.pk}/", {"value": "1", "source": "x", "version": "1", "action": "submit"}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/plans/{demo['plan'].pk}/evaluate/").status_code == 403
     assert client.get("/plans/import/").status_code == 403
     assert _snapshot() == before
 
 
 def test_an_action_lead_reviews_only_its_action(client, demo):
-    smoking = DueItem.objects.filter(plan=demo["plan"], indicator__action__number=4, org_unit=demo["plan"].org_unit, year=2026).first()
-    literacy = DueItem.objects.filter(plan=demo["plan"], indicator__action__number=1, org_unit=demo["plan"].org_unit, year=2026).first()
+    smoking = DueItem.objects.filter(
+        plan=demo["plan"], indicator__action__number=4, org_unit=demo["plan"].org_unit, year=2026
+    ).first()
+    literacy = DueItem.objects.filter(
+        plan=demo["plan"], indicator__action__number=1, org_unit=demo["plan"].org_unit, year=2026
+    ).first()
     for item in (smoking, literacy):
-        IndicatorValue.objects.create(indicator=item.indicator, org_unit=item.org_unit, year=2026, value=20, status="submitted", source="x")
+        IndicatorValue.objects.create(
+            indicator=item.indicator, org_unit=item.org_unit, year=2026, value=20, status="submitted", source="x"
+        )
     client.login(username="actionlead", password="demo-lead-2026")
     assert client.post(f"/report/items/{literacy.pk}/review/", {"action": "approve"}).status_code == 404
-    assert IndicatorValue.objects.get(indicator=literacy.indicator, org_unit=literacy.org_unit, year=2026).status == "submitted"
+    assert (
+        IndicatorValue.objects.get(indicator=literacy.indicator, org_unit=literacy.org_unit, year=2026).status
+        == "submitted"
+    )
     assert client.post(f"/report/items/{smoking.pk}/review/", {"action": "approve", "version": "1"}).status_code == 302
-    assert IndicatorValue.objects.get(indicator=smoking.indicator, org_unit=smoking.org_unit, year=2026).status == "approved"
+    assert (
+        IndicatorValue.objects.get(indicator=smoking.indicator, org_unit=smoking.org_unit, year=2026).status
+        == "approved"
+    )
 
 
 def test_the_public_sees_only_published_public_plans(client, demo):

@@ -37,7 +37,13 @@ def test_the_api_holds_under_generated_requests(demo, keep_connection):
         cases = []
 
         # derandomized: the same requests on every run, so CI cannot turn red by chance
-        @settings(derandomize=True, max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            derandomize=True,
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy())
         def collect(case):
             cases.append(case)
@@ -53,7 +59,11 @@ def test_the_api_holds_under_generated_requests(demo, keep_connection):
                 # the token we send is valid: "ignored_auth" would misread it as generated, invalid auth; and a
                 # schema-valid body naming ids that do not exist is rightly refused (400), which
                 # "positive_data_acceptance" would count against us
-                case.validate_response(response, excluded_checks=[ignored_auth, positive_data_acceptance], headers={"Authorization": f"Token {key}"})
+                case.validate_response(
+                    response,
+                    excluded_checks=[ignored_auth, positive_data_acceptance],
+                    headers={"Authorization": f"Token {key}"},
+                )
             except Exception as exc:  # collect every non-conformance, then fail once with all of them
                 failures.append((case.method, case.formatted_path, str(exc).splitlines()[0][:200]))
     assert calls >= 60

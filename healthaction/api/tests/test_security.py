@@ -13,7 +13,10 @@ def test_security_headers(client, demo):
     response = client.get("/public/")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
-    assert "default-src 'self'" in response["Content-Security-Policy"] and "script-src 'self';" in response["Content-Security-Policy"]
+    assert (
+        "default-src 'self'" in response["Content-Security-Policy"]
+        and "script-src 'self';" in response["Content-Security-Policy"]
+    )
     assert response["Referrer-Policy"] == "same-origin"
 
 

@@ -25,7 +25,10 @@ def test_each_request_gives_a_new_token_stored_only_as_a_hash(client, demo):
     assert _get(client, first).status_code == 200 and _get(client, second).status_code == 200
     stored = ApiToken.objects.filter(user__username="liaison")
     assert stored.count() == 2
-    assert not any(first in (t.key_hash, t.password_stamp) for t in stored) and {t.prefix for t in stored} == {first[:8], second[:8]}
+    assert not any(first in (t.key_hash, t.password_stamp) for t in stored) and {t.prefix for t in stored} == {
+        first[:8],
+        second[:8],
+    }
 
 
 def test_delete_revokes_the_token_presented(client, demo):

@@ -15,7 +15,13 @@ from healthaction.plans.models import Plan
 
 
 def _state():
-    return (IndicatorValue.objects.count(), Revision.objects.count(), Evidence.objects.count(), Plan.objects.count(), DueItem.objects.filter(received_at__isnull=False).count())
+    return (
+        IndicatorValue.objects.count(),
+        Revision.objects.count(),
+        Evidence.objects.count(),
+        Plan.objects.count(),
+        DueItem.objects.filter(received_at__isnull=False).count(),
+    )
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -27,7 +33,13 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 
 
 def _bomb() -> bytes:
-    return _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>", "word/document.xml": b" " * (250 * 1024 * 1024)})
+    return _zip(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "xl/workbook.xml": b"<w/>",
+            "word/document.xml": b" " * (250 * 1024 * 1024),
+        }
+    )
 
 
 rng = random.Random(11)
@@ -52,20 +64,31 @@ def test_excel_uploads(login, demo, name, data):
     assert _state() == before
 
 
-@pytest.mark.parametrize(("name", "data", "outcome"), [
-    ("report.pdf", b"MZ\x90\x00executable", "Only PDF, Word (.docx), Excel (.xlsx), PNG and JPEG files are accepted as evidence."),
-    ("../../../../tmp/evil.pdf", b"%PDF-1.4 fine content", "stored as evil.pdf"),
-    ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 10, "stored as scan.png"),
-    ("archive.docx", _zip({"evil.sh": b"rm -rf /"}), "Zip archives are not accepted as evidence"),
-    ("big.pdf", b"%PDF-1.4" + b"0" * (11 * 1024 * 1024), "“big.pdf” is larger than 10 MB."),
-    ("bomb.docx", _bomb(), "it is refused as a possible zip bomb."),
-], ids=["exe-as-pdf", "path-traversal", "tiny-png", "zip-not-office", "too-big", "zip-bomb"])
+@pytest.mark.parametrize(
+    ("name", "data", "outcome"),
+    [
+        (
+            "report.pdf",
+            b"MZ\x90\x00executable",
+            "Only PDF, Word (.docx), Excel (.xlsx), PNG and JPEG files are accepted as evidence.",
+        ),
+        ("../../../../tmp/evil.pdf", b"%PDF-1.4 fine content", "stored as evil.pdf"),
+        ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 10, "stored as scan.png"),
+        ("archive.docx", _zip({"evil.sh": b"rm -rf /"}), "Zip archives are not accepted as evidence"),
+        ("big.pdf", b"%PDF-1.4" + b"0" * (11 * 1024 * 1024), "“big.pdf” is larger than 10 MB."),
+        ("bomb.docx", _bomb(), "it is refused as a possible zip bomb."),
+    ],
+    ids=["exe-as-pdf", "path-traversal", "tiny-png", "zip-not-office", "too-big", "zip-bomb"],
+)
 def test_evidence_uploads(login, demo, name, data, outcome):
     item = DueItem.objects.filter(department__name="市卫生健康委", year=2026, kind="indicator_value").first()
     client = login("liaison")
     client.cookies["django_language"] = "en"  # the reasons below are the English messages
     before = _state()
-    response = client.post(f"/report/items/{item.pk}/", {"value": "10", "source": "x", "version": "0", "action": "submit", "evidence": SimpleUploadedFile(name, data)})
+    response = client.post(
+        f"/report/items/{item.pk}/",
+        {"value": "10", "source": "x", "version": "0", "action": "submit", "evidence": SimpleUploadedFile(name, data)},
+    )
     if outcome.startswith("stored as "):
         # accepted files are stored under a generated name inside the media folder, never where the name points
         assert response.status_code == 302
@@ -77,12 +100,16 @@ def test_evidence_uploads(login, demo, name, data, outcome):
         assert _state() == before
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("plan.txt", b"", "空"),
-    ("plan.docx", b"PK\x03\x04garbage", "Word"),
-    ("plan.pdf", b"%PDF-1.4 no text", "PDF"),
-    ("plan.docx", _bomb(), "过大"),
-], ids=["empty", "bad-docx", "no-text-pdf", "zip-bomb"])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("plan.txt", b"", "空"),
+        ("plan.docx", b"PK\x03\x04garbage", "Word"),
+        ("plan.pdf", b"%PDF-1.4 no text", "PDF"),
+        ("plan.docx", _bomb(), "过大"),
+    ],
+    ids=["empty", "bad-docx", "no-text-pdf", "zip-bomb"],
+)
 def test_plan_document_uploads(login, demo, settings, name, data, message):
     """Jobs run in place on django-tasks' Immediate backend: this proves the work, not the queue (core/tests/test_worker.py runs real workers)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -100,8 +127,17 @@ def test_plan_document_uploads(login, demo, settings, name, data, message):
 def test_api_bulk_garbage(client, demo):
     client.login(username="liaison", password="demo-liaison-2026")
     before = _state()
-    for body, ctype in ((b"\xff\xfe\x00garbage", "text/csv"), (b"{\"rows\": 5}", "application/json"), (json.dumps([{"year": "x"}]).encode(), "application/json"),
-                        (json.dumps([{"indicator_id": "1; DROP TABLE x", "org_unit": "990100", "year": 2026, "value": "1e400"}]).encode(), "application/json")):
+    for body, ctype in (
+        (b"\xff\xfe\x00garbage", "text/csv"),
+        (b'{"rows": 5}', "application/json"),
+        (json.dumps([{"year": "x"}]).encode(), "application/json"),
+        (
+            json.dumps(
+                [{"indicator_id": "1; DROP TABLE x", "org_unit": "990100", "year": 2026, "value": "1e400"}]
+            ).encode(),
+            "application/json",
+        ),
+    ):
         response = client.post("/api/values/bulk/", body, content_type=ctype)
         assert response.status_code == 400
     assert _state() == before

@@ -13,9 +13,22 @@ from healthaction.plans.interchange import import_plan
 from healthaction.plans.models import Plan
 
 SHARED = [
-    "居民健康素养水平", "经常参加体育锻炼人数比例", "婴儿死亡率", "5岁以下儿童死亡率", "孕产妇死亡率", "产前筛查率", "新生儿遗传代谢性疾病筛查率",
-    "糖尿病患者规范管理率", "高血压患者规范管理率", "心脑血管疾病死亡率", "居民心理健康素养水平", "总体癌症5年生存率", "全面无烟法规保护的人口比例",
-    "70岁及以下人群慢性呼吸系统疾病死亡率", "二级以上综合性医院设老年医学科比例", "符合要求的中小学体育与健康课程开课率",
+    "居民健康素养水平",
+    "经常参加体育锻炼人数比例",
+    "婴儿死亡率",
+    "5岁以下儿童死亡率",
+    "孕产妇死亡率",
+    "产前筛查率",
+    "新生儿遗传代谢性疾病筛查率",
+    "糖尿病患者规范管理率",
+    "高血压患者规范管理率",
+    "心脑血管疾病死亡率",
+    "居民心理健康素养水平",
+    "总体癌症5年生存率",
+    "全面无烟法规保护的人口比例",
+    "70岁及以下人群慢性呼吸系统疾病死亡率",
+    "二级以上综合性医院设老年医学科比例",
+    "符合要求的中小学体育与健康课程开课率",
 ]
 
 
@@ -41,22 +54,36 @@ def test_the_catalogue_ships_with_provenance(db):
 
 def test_indicators_shared_by_seed_plans_map_to_one_entry(seeds):
     for name in SHARED:
-        entries = set(IndicatorMatch.objects.filter(indicator__plan__in=seeds.values(), indicator__name=name, status__in=["matched", "confirmed"]).values_list("catalogue__name", flat=True))
+        entries = set(
+            IndicatorMatch.objects.filter(
+                indicator__plan__in=seeds.values(), indicator__name=name, status__in=["matched", "confirmed"]
+            ).values_list("catalogue__name", flat=True)
+        )
         assert len(entries) == 1, (name, entries)
-        plans = IndicatorMatch.objects.filter(indicator__plan__in=seeds.values(), indicator__name=name, status="matched").values("indicator__plan").distinct().count()
+        plans = (
+            IndicatorMatch.objects.filter(indicator__plan__in=seeds.values(), indicator__name=name, status="matched")
+            .values("indicator__plan")
+            .distinct()
+            .count()
+        )
         assert plans >= 2, name
     # different wordings of one indicator meet too
     fitness = CatalogueIndicator.objects.get(code="HCA-006")
-    assert {m.indicator.plan_id for m in IndicatorMatch.objects.filter(catalogue=fitness, status="matched")} >= {seeds[0].pk, seeds[4].pk}
+    assert {m.indicator.plan_id for m in IndicatorMatch.objects.filter(catalogue=fitness, status="matched")} >= {
+        seeds[0].pk,
+        seeds[4].pk,
+    }
 
 
 def test_the_comparison_shows_health_literacy_targets_as_written(seeds):
     literacy = CatalogueIndicator.objects.get(name="居民健康素养水平")
     all_rows = comparison(literacy)
     rows = {r["plan"].pk: r for r in all_rows if r["indicator"].name == "居民健康素养水平"}
+
     def written(plan, year):
         t = rows[plan.pk]["targets"][year]
         return (t.comparator, t.value)
+
     assert written(seeds[0], 2022) == (">=", 20.0) and written(seeds[0], 2030) == (">=", 30.0)  # Shuozhou
     assert written(seeds[1], 2022) == (">=", 22.0) and written(seeds[1], 2030) == (">=", 30.0)  # Tai'an
     assert written(seeds[4], 2022) == (">=", 25.0) and written(seeds[4], 2030) == (">=", 35.0)  # Yunfu
@@ -69,7 +96,9 @@ def test_the_comparison_shows_health_literacy_targets_as_written(seeds):
 
 
 def test_an_uncertain_match_waits_for_a_person(seeds, django_user_model):
-    proposed = IndicatorMatch.objects.filter(status=MatchStatus.PROPOSED).select_related("catalogue", "indicator").first()
+    proposed = (
+        IndicatorMatch.objects.filter(status=MatchStatus.PROPOSED).select_related("catalogue", "indicator").first()
+    )
     assert proposed is not None and proposed.confidence < 0.92 and not proposed.applies
     rows = comparison(proposed.catalogue)
     assert proposed.indicator_id not in {r["indicator"].pk for r in rows}
@@ -84,14 +113,33 @@ def test_an_uncertain_match_waits_for_a_person(seeds, django_user_model):
 
 def test_a_county_target_below_its_city_is_flagged(demo):
     load_catalogue()
-    county_plan = import_plan({
-        "format": "healthaction.plan", "version": 1,
-        "plan": {"title": "临江县健康行动方案", "horizon": {"start": 2020, "end": 2030}, "org_unit": {"code": "990121", "name": "临江县", "level": "county"}, "status": "published"},
-        "actions": [{"number": 1, "name": "健康知识普及行动"}],
-        "indicators": [{"number": "1", "action": 1, "name": "居民健康素养水平", "unit": "%", "nature": "expected", "targets": [
-            {"year": 2022, "kind": "numeric", "comparator": ">=", "value": 21.0, "raw": "≥21"}, {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 30.0, "raw": "≥30"}]}],
-        "tasks": [],
-    })
+    county_plan = import_plan(
+        {
+            "format": "healthaction.plan",
+            "version": 1,
+            "plan": {
+                "title": "临江县健康行动方案",
+                "horizon": {"start": 2020, "end": 2030},
+                "org_unit": {"code": "990121", "name": "临江县", "level": "county"},
+                "status": "published",
+            },
+            "actions": [{"number": 1, "name": "健康知识普及行动"}],
+            "indicators": [
+                {
+                    "number": "1",
+                    "action": 1,
+                    "name": "居民健康素养水平",
+                    "unit": "%",
+                    "nature": "expected",
+                    "targets": [
+                        {"year": 2022, "kind": "numeric", "comparator": ">=", "value": 21.0, "raw": "≥21"},
+                        {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 30.0, "raw": "≥30"},
+                    ],
+                }
+            ],
+            "tasks": [],
+        }
+    )
     match_plan(county_plan)
     rows = {r["plan"].pk: r for r in comparison(CatalogueIndicator.objects.get(name="居民健康素养水平"))}
     county = rows[county_plan.pk]

@@ -24,11 +24,22 @@ pytestmark = [pytest.mark.flushes, pytest.mark.django_db(transaction=True)]
 def _world():
     city = OrgUnit.objects.create(code="C90", name="并发市", level=Level.CITY)
     health = Department.objects.create(org_unit=city, name="并发市卫生健康委")
-    plan = Plan.objects.create(org_unit=city, title="并发方案", horizon_start=2025, horizon_end=2026, status=PlanStatus.PUBLISHED)
+    plan = Plan.objects.create(
+        org_unit=city, title="并发方案", horizon_start=2025, horizon_end=2026, status=PlanStatus.PUBLISHED
+    )
     action = Action.objects.create(plan=plan, number=1, name="行动", lead_department=health)
-    indicator = Indicator.objects.create(plan=plan, action=action, number="1", name="健康素养水平", unit="%", nature="expected")
-    item = DueItem.objects.create(plan=plan, kind=DueKind.INDICATOR_VALUE, indicator=indicator, department=health, org_unit=city, year=2025,
-                                  due_date=dt.date(2026, 6, 5))
+    indicator = Indicator.objects.create(
+        plan=plan, action=action, number="1", name="健康素养水平", unit="%", nature="expected"
+    )
+    item = DueItem.objects.create(
+        plan=plan,
+        kind=DueKind.INDICATOR_VALUE,
+        indicator=indicator,
+        department=health,
+        org_unit=city,
+        year=2025,
+        due_date=dt.date(2026, 6, 5),
+    )
     liaison = get_user_model().objects.create_user(username="race_liaison", password="x" * 12)
     Membership.objects.create(user=liaison, role=Role.DEPARTMENT_LIAISON, org_unit=city, department=health)
     return {"item": item.pk, "user": liaison.pk, "indicator": indicator.pk}
@@ -80,17 +91,23 @@ class Sessions:
 def _save(world, value, version):
     def call():
         user, item = get_user_model().objects.get(pk=world["user"]), DueItem.objects.get(pk=world["item"])
-        obj, check = services.save_submission(user, item, {"value": value, "source": f"会话{value}"}, submit=False, expected_version=version)
+        obj, check = services.save_submission(
+            user, item, {"value": value, "source": f"会话{value}"}, submit=False, expected_version=version
+        )
         assert check.ok, check.errors
         return obj.version
+
     return call
 
 
 def _versions(world):
     def call():
         value = IndicatorValue.objects.get(indicator_id=world["indicator"])
-        revisions = Revision.objects.filter(content_type=ContentType.objects.get_for_model(IndicatorValue), object_id=value.pk).order_by("pk")
+        revisions = Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(IndicatorValue), object_id=value.pk
+        ).order_by("pk")
         return value.version, value.value, [(r.version, r.data["value"]) for r in revisions]
+
     return call
 
 
@@ -103,7 +120,9 @@ def test_ten_sessions_saving_the_same_value_at_once_give_one_success_and_nine_co
     second = sessions.run(*[_save(world, 40 + k, 1) for k in range(10)])  # ten saves from version 1
     assert sorted(type(r).__name__ for r in second) == ["Conflict"] * 9 + ["int"], second
     version, value, revisions = sessions.one(_versions(world))
-    winners = [20 + k for k, r in enumerate(first) if isinstance(r, int)] + [40 + k for k, r in enumerate(second) if isinstance(r, int)]
+    winners = [20 + k for k, r in enumerate(first) if isinstance(r, int)] + [
+        40 + k for k, r in enumerate(second) if isinstance(r, int)
+    ]
     assert version == 2 and value == winners[1]
     assert revisions == [(1, winners[0]), (2, winners[1])]
 
@@ -114,10 +133,21 @@ def test_six_concurrent_bulk_imports_of_one_new_row_lose_nothing(tmp_path):
 
     def bulk(value):
         def call():
-            result = import_rows(get_user_model().objects.get(pk=world["user"]),
-                                 [{"indicator_id": world["indicator"], "org_unit": "C90", "year": 2025, "value": value, "source": "接口"}])
+            result = import_rows(
+                get_user_model().objects.get(pk=world["user"]),
+                [
+                    {
+                        "indicator_id": world["indicator"],
+                        "org_unit": "C90",
+                        "year": 2025,
+                        "value": value,
+                        "source": "接口",
+                    }
+                ],
+            )
             assert not result.errors, result.errors
             return result.saved
+
         return call
 
     results = sessions.run(*[bulk(30 + k) for k in range(6)])

@@ -42,8 +42,14 @@ def test_periods_before_the_start_are_history_and_never_overdue(plan):
     assert counts["created"] == 18 and counts["history"] == 8 and counts["unassigned"] == 3
     history = DueItem.objects.filter(plan=plan, history=True)
     # the value of 2024 (due 2025-06-05) and the half-years 2024H1, 2024H2, 2025H1 (due 06-15/12-15)
-    assert sorted((i.kind, i.year, i.half) for i in history if i.indicator_id and i.indicator.number == "1") == [("indicator_value", 2024, 0)]
-    assert sorted((i.year, i.half) for i in history if i.task_id and i.task.number == "1.1") == [(2024, 1), (2024, 2), (2025, 1)]
+    assert sorted((i.kind, i.year, i.half) for i in history if i.indicator_id and i.indicator.number == "1") == [
+        ("indicator_value", 2024, 0)
+    ]
+    assert sorted((i.year, i.half) for i in history if i.task_id and i.task.number == "1.1") == [
+        (2024, 1),
+        (2024, 2),
+        (2025, 1),
+    ]
     # overdue on 2026-11-25: both 2025 values (due 2026-06-05), both tasks' 2025H2 and 2026H1
     assert len(_overdue(plan)) == 6
     assert DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=TODAY).count() == 6
@@ -72,7 +78,9 @@ def test_completeness_and_reminders_ignore_history(plan, settings):
     assert (health["due"], health["received"]) == (3, 0)
     assert (county["due"], county["received"]) == (2, 0)
     liaison = get_user_model().objects.create_user("cd-health", email="health@cd.invalid", password="x" * 12)
-    Membership.objects.create(user=liaison, role=Role.DEPARTMENT_LIAISON, org_unit=plan.org_unit, department_id=health["id"])
+    Membership.objects.create(
+        user=liaison, role=Role.DEPARTMENT_LIAISON, org_unit=plan.org_unit, department_id=health["id"]
+    )
     services.send_reminders(today=TODAY, plan=plan)
     from django.core import mail
 
@@ -84,7 +92,9 @@ def test_regenerating_keeps_what_was_reported_also_in_history(plan):
     services.publish_plan(plan, start=START)
     office = get_user_model().objects.create_superuser("cd-root", password="x" * 12)
     old = DueItem.objects.get(plan=plan, task__number="1.1", year=2024, half=1)
-    services.save_submission(office, old, {"progress": "done", "text": "2024年上半年开展宣传12场"}, submit=True, expected_version=None)
+    services.save_submission(
+        office, old, {"progress": "done", "text": "2024年上半年开展宣传12场"}, submit=True, expected_version=None
+    )
     old.refresh_from_db()
     received = old.received_at
     assert old.history and received is not None and not old.is_overdue(TODAY)
@@ -106,7 +116,14 @@ def test_a_start_period_is_read_in_its_written_forms():
 
 def test_the_publish_form_offers_the_periods_up_to_the_current_one(plan):
     choices = services.period_choices(plan, today=TODAY)
-    assert [c[0] for c in choices] == ["2024-01-01", "2024-07-01", "2025-01-01", "2025-07-01", "2026-01-01", "2026-07-01"]
+    assert [c[0] for c in choices] == [
+        "2024-01-01",
+        "2024-07-01",
+        "2025-01-01",
+        "2025-07-01",
+        "2026-01-01",
+        "2026-07-01",
+    ]
 
 
 def test_the_inbox_counts_by_state_filters_by_period_and_pages(plan, office, monkeypatch):
@@ -128,16 +145,22 @@ def test_the_inbox_counts_by_state_filters_by_period_and_pages(plan, office, mon
 def test_the_review_queue_shows_value_unit_previous_value_target_and_source(plan, office):
     services.publish_plan(plan, start=START)
     ind = plan.indicators.get(number="1")
-    IndicatorValue.objects.create(indicator=ind, org_unit=plan.org_unit, year=2024, value=21.0, status=ValueStatus.APPROVED)
+    IndicatorValue.objects.create(
+        indicator=ind, org_unit=plan.org_unit, year=2024, value=21.0, status=ValueStatus.APPROVED
+    )
     item = DueItem.objects.get(plan=plan, indicator=ind, year=2025)
     root = get_user_model().objects.create_superuser("cd-root2", password="x" * 12)
-    services.save_submission(root, item, {"value": 23.5, "source": "2025年健康素养监测"}, submit=True, expected_version=None)
+    services.save_submission(
+        root, item, {"value": 23.5, "source": "2025年健康素养监测"}, submit=True, expected_version=None
+    )
     html = office.get(f"/report/review/?plan={plan.pk}").content.decode()
-    row = html[html.index(f'id="review-{item.pk}"'):]
+    row = html[html.index(f'id="review-{item.pk}"') :]
     row = row[: row.index("</tr>")]
     assert "23.5%" in row and "21%" in row and "2025：≥25%" in row and "2025年健康素养监测" in row
     assert 'value="approve"' in row
-    response = office.post(f"/report/items/{item.pk}/review/", {"action": "approve", "version": 1, "next": "/report/review/"})
+    response = office.post(
+        f"/report/items/{item.pk}/review/", {"action": "approve", "version": 1, "next": "/report/review/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/report/review/"
     item.refresh_from_db()
     assert item.status == ValueStatus.APPROVED

@@ -37,7 +37,9 @@ def test_the_template_lists_what_the_department_owes_with_locks_and_drop_downs(t
     _, wb = template
     ws = wb[excel.VALUE_SHEET]
     assert [c.value for c in ws[1]] == excel.VALUE_HEADERS
-    items = DueItem.objects.filter(department__name="市卫生健康委", kind="indicator_value", obsolete=False, history=False)
+    items = DueItem.objects.filter(
+        department__name="市卫生健康委", kind="indicator_value", obsolete=False, history=False
+    )
     assert ws.max_row - 1 == items.count()
     literacy_rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value == "居民健康素养水平"]
     row = literacy_rows[0]
@@ -47,7 +49,12 @@ def test_the_template_lists_what_the_department_owes_with_locks_and_drop_downs(t
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert lists and "实现" in lists[0].formula1
     tasks = wb[excel.TASK_SHEET]
-    assert tasks.max_row - 1 == DueItem.objects.filter(department__name="市卫生健康委", kind="task_progress", obsolete=False, history=False).count()
+    assert (
+        tasks.max_row - 1
+        == DueItem.objects.filter(
+            department__name="市卫生健康委", kind="task_progress", obsolete=False, history=False
+        ).count()
+    )
 
 
 def test_a_filled_template_uploads_and_the_values_appear(template):
@@ -107,7 +114,9 @@ def test_one_bad_row_imports_nothing_and_is_reported_with_a_comment(template):
 def test_rows_outside_the_users_scope_are_refused(login, demo):
     office = login("office")
     department = Department.objects.get(name="市教育局")
-    wb = openpyxl.load_workbook(io.BytesIO(office.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").getvalue()))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(office.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").getvalue())
+    )
     ws = wb[excel.VALUE_SHEET]
     r = _rows_2026(ws)[0]
     ws.cell(r, 9).value = 10

@@ -26,12 +26,18 @@ pytestmark = [pytest.mark.flushes, pytest.mark.django_db(transaction=True)]
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 EXAMPLES = 12  # per door; each example is one real request
 
-NASTY = list("\x00\x01\x07\x08\t\n\x0b\x0c\r\x1b\x1f\x7f\x80\x85\x9f\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-             "\ud800\udbff\udc00\udfff\ufeff\ufffe健康 ab=+-@'\"")
+NASTY = list(
+    "\x00\x01\x07\x08\t\n\x0b\x0c\r\x1b\x1f\x7f\x80\x85\x9f\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    "\ud800\udbff\udc00\udfff\ufeff\ufffe健康 ab=+-@'\""
+)
 TEXTS = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.sampled_from(NASTY), max_size=30),
-    st.builds(lambda unit, n: unit * n, st.text(alphabet=st.sampled_from(NASTY), min_size=1, max_size=3), st.sampled_from([1000, 3000, 5000])),
+    st.builds(
+        lambda unit, n: unit * n,
+        st.text(alphabet=st.sampled_from(NASTY), min_size=1, max_size=3),
+        st.sampled_from([1000, 3000, 5000]),
+    ),
     st.just("长" * 10000),
 )
 
@@ -64,19 +70,37 @@ def backup_and_restore(tmp_path) -> None:
 def world():
     city = OrgUnit.objects.create(code="F90", name="模糊市", level=Level.CITY)
     health = Department.objects.create(org_unit=city, name="模糊市卫生健康委")
-    plan = Plan.objects.create(org_unit=city, title="模糊方案", horizon_start=2021, horizon_end=2030, status=PlanStatus.PUBLISHED)
+    plan = Plan.objects.create(
+        org_unit=city, title="模糊方案", horizon_start=2021, horizon_end=2030, status=PlanStatus.PUBLISHED
+    )
     action = Action.objects.create(plan=plan, number=1, name="行动", lead_department=health)
-    indicators = {door: Indicator.objects.create(plan=plan, action=action, number=str(k + 1), name=f"指标{door}", unit="%", nature="expected")
-                  for k, door in enumerate(["form", "api", "bulk", "csv", "excel"])}
-    items = {door: DueItem.objects.create(plan=plan, kind=DueKind.INDICATOR_VALUE, indicator=ind, department=health, org_unit=city, year=2025,
-                                          due_date=dt.date(2026, 6, 5)) for door, ind in indicators.items()}
+    indicators = {
+        door: Indicator.objects.create(
+            plan=plan, action=action, number=str(k + 1), name=f"指标{door}", unit="%", nature="expected"
+        )
+        for k, door in enumerate(["form", "api", "bulk", "csv", "excel"])
+    }
+    items = {
+        door: DueItem.objects.create(
+            plan=plan,
+            kind=DueKind.INDICATOR_VALUE,
+            indicator=ind,
+            department=health,
+            org_unit=city,
+            year=2025,
+            due_date=dt.date(2026, 6, 5),
+        )
+        for door, ind in indicators.items()
+    }
     user = get_user_model().objects.create_user(username="fuzz_liaison", password="fuzz-liaison-2026")
     Membership.objects.create(user=user, role=Role.DEPARTMENT_LIAISON, org_unit=city, department=health)
     return {"items": items, "user": user}
 
 
 def _state(item):
-    value = IndicatorValue.objects.filter(indicator=item.indicator_id, org_unit=item.org_unit_id, year=item.year).first()
+    value = IndicatorValue.objects.filter(
+        indicator=item.indicator_id, org_unit=item.org_unit_id, year=item.year
+    ).first()
     return (value.note, value.version) if value else ("", 0)
 
 
@@ -104,21 +128,43 @@ def test_random_unicode_through_every_door_is_stored_clean_or_refused_and_backs_
     values = iter(range(10**6))  # a new figure each time, so that no write is "unchanged"
 
     def row(item, text):
-        return {"indicator_id": item.indicator_id, "org_unit": "F90", "year": 2025, "value": next(values) % 100, "source": "接口", "note": text}
+        return {
+            "indicator_id": item.indicator_id,
+            "org_unit": "F90",
+            "year": 2025,
+            "value": next(values) % 100,
+            "source": "接口",
+            "note": text,
+        }
 
     def form(text):
         item, text = items["form"], _utf8(text)
         before = _state(item)
-        response = browser.post(f"/report/items/{item.pk}/", {"value": str(next(values) % 100), "source": "表单", "note": text,
-                                                               "version": str(before[1]), "action": "save"})
+        response = browser.post(
+            f"/report/items/{item.pk}/",
+            {
+                "value": str(next(values) % 100),
+                "source": "表单",
+                "note": text,
+                "version": str(before[1]),
+                "action": "save",
+            },
+        )
         assert response.status_code in (200, 302)
         _expect(item, text, response.status_code == 302, before)
 
     def api_write(text):
         item = items["api"]
         before = _state(item)
-        body = {"indicator": item.indicator_id, "org_unit": item.org_unit_id, "year": 2025, "value": next(values) % 100, "source": "接口",
-                "note": text, "version": before[1]}
+        body = {
+            "indicator": item.indicator_id,
+            "org_unit": item.org_unit_id,
+            "year": 2025,
+            "value": next(values) % 100,
+            "source": "接口",
+            "note": text,
+            "version": before[1],
+        }
         response = api.post("/api/values/", json.dumps(body), content_type="application/json")
         assert response.status_code in (200, 400), response.content
         _expect(item, text, response.status_code == 200, before)
@@ -144,13 +190,34 @@ def test_random_unicode_through_every_door_is_stored_clean_or_refused_and_backs_
         _expect(item, parsed, response.status_code == 200, before)
 
     def upload(text):
-        item, text = items["excel"], NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", _utf8(text)))  # a workbook cannot carry the rest
+        item, text = (
+            items["excel"],
+            NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", _utf8(text))),
+        )  # a workbook cannot carry the rest
         before = _state(item)
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = excel.VALUE_SHEET
         ws.append(excel.VALUE_HEADERS)
-        ws.append([item.pk, None, None, None, None, None, 2025, None, next(values) % 100, None, None, None, "表格", text, None])
+        ws.append(
+            [
+                item.pk,
+                None,
+                None,
+                None,
+                None,
+                None,
+                2025,
+                None,
+                next(values) % 100,
+                None,
+                None,
+                None,
+                "表格",
+                text,
+                None,
+            ]
+        )
         buf = io.BytesIO()
         wb.save(buf)
         result = excel.import_workbook(user, buf.getvalue())
@@ -159,7 +226,13 @@ def test_random_unicode_through_every_door_is_stored_clean_or_refused_and_backs_
         _expect(item, unescape_cell(text), not result.errors, before)
 
     def fuzzer(door):
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(text=TEXTS)
         def fuzz(text):
             door(text)

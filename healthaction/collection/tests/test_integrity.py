@@ -46,6 +46,7 @@ def _post(client, url, body):
 
 # ---- one validation path ---------------------------------------------------------------------------------
 
+
 def test_the_api_refuses_150_percent_and_stores_nothing(client, literacy):
     api = _api(client, "liaison")
     response = _post(api, "/api/values/", _body(literacy, value=150, source="监测"))
@@ -58,7 +59,11 @@ def test_a_patch_to_minus_20_is_refused_and_the_stored_value_stays(client, liter
     api = _api(client, "liaison")
     created = _post(api, "/api/values/", _body(literacy, value=31.2, source="监测", version=0))
     assert created.status_code == 200, created.content
-    response = api.patch(f"/api/values/{created.json()['id']}/", json.dumps({"value": -20, "version": 1}), content_type="application/json")
+    response = api.patch(
+        f"/api/values/{created.json()['id']}/",
+        json.dumps({"value": -20, "version": 1}),
+        content_type="application/json",
+    )
     assert response.status_code == 400
     value = _stored(literacy)
     assert (value.value, value.version) == (31.2, 1)
@@ -66,7 +71,10 @@ def test_a_patch_to_minus_20_is_refused_and_the_stored_value_stays(client, liter
 
 @pytest.mark.parametrize("note", ["备注\x01", "备注\x00", "前\u202e后", "x\x85y"])
 def test_the_page_form_refuses_a_control_character_in_a_draft(login, literacy, note):
-    response = login("liaison").post(f"/report/items/{literacy.pk}/", {"value": "26.4", "source": "监测", "note": note, "version": "0", "action": "save"})
+    response = login("liaison").post(
+        f"/report/items/{literacy.pk}/",
+        {"value": "26.4", "source": "监测", "note": note, "version": "0", "action": "save"},
+    )
     assert response.status_code == 200
     if note != "备注\x00":  # Django's form refuses a NUL byte itself, with its own message
         assert "U+" in response.content.decode()  # the character is named for the user
@@ -74,14 +82,25 @@ def test_the_page_form_refuses_a_control_character_in_a_draft(login, literacy, n
 
 
 def test_the_page_form_keeps_tab_and_newline_in_a_note(login, literacy):
-    login("liaison").post(f"/report/items/{literacy.pk}/", {"value": "26.4", "source": "监测", "note": "第一行\r\n\t第二行", "version": "0", "action": "save"})
+    login("liaison").post(
+        f"/report/items/{literacy.pk}/",
+        {"value": "26.4", "source": "监测", "note": "第一行\r\n\t第二行", "version": "0", "action": "save"},
+    )
     assert _stored(literacy).note == "第一行\n\t第二行"
 
 
 def test_the_bulk_api_refuses_a_nul_byte_and_a_source_over_300_characters(client, literacy):
     api = _api(client, "liaison")
-    rows = [{"indicator_id": literacy.indicator_id, "org_unit": "990100", "year": 2026, "value": 30, "source": "a\x00b"},
-            {"indicator_id": literacy.indicator_id, "org_unit": "990100", "year": 2027, "value": 30, "source": "长" * 10000}]
+    rows = [
+        {"indicator_id": literacy.indicator_id, "org_unit": "990100", "year": 2026, "value": 30, "source": "a\x00b"},
+        {
+            "indicator_id": literacy.indicator_id,
+            "org_unit": "990100",
+            "year": 2027,
+            "value": 30,
+            "source": "长" * 10000,
+        },
+    ]
     response = _post(api, "/api/values/bulk/", rows)
     assert response.status_code == 400
     errors = response.json()["errors"]
@@ -93,9 +112,17 @@ def test_the_bulk_api_refuses_a_nul_byte_and_a_source_over_300_characters(client
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf", 1e300 * 10, "1e999"])
 def test_the_bulk_api_refuses_values_that_are_not_finite(client, literacy, value):
     api = _api(client, "liaison")
-    rows = [{"indicator_id": literacy.indicator_id, "org_unit": "990100", "year": 2026, "value": value, "source": "接口"}]
-    response = api.post("/api/values/bulk/", json.dumps(rows) if not isinstance(value, float) else '[{"indicator_id": %d, "org_unit": "990100", '
-                        '"year": 2026, "value": 1e999, "source": "x"}]' % literacy.indicator_id, content_type="application/json")
+    rows = [
+        {"indicator_id": literacy.indicator_id, "org_unit": "990100", "year": 2026, "value": value, "source": "接口"}
+    ]
+    response = api.post(
+        "/api/values/bulk/",
+        json.dumps(rows)
+        if not isinstance(value, float)
+        else '[{"indicator_id": %d, "org_unit": "990100", '
+        '"year": 2026, "value": 1e999, "source": "x"}]' % literacy.indicator_id,
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert _stored(literacy) is None
 
@@ -120,7 +147,9 @@ def test_a_negative_count_is_refused(client, literacy):
 def test_the_excel_upload_refuses_an_over_long_note(login, demo):
     client = login("liaison")
     department = Department.objects.get(name="市卫生健康委")
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").getvalue()))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").getvalue())
+    )
     ws = wb[excel.VALUE_SHEET]
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 7).value == 2026 and ws.cell(r, 4).value == "%")
     ws.cell(row, 9).value, ws.cell(row, 13).value, ws.cell(row, 14).value = 30, "统计", "说" * 5000
@@ -133,6 +162,7 @@ def test_the_excel_upload_refuses_an_over_long_note(login, demo):
 
 
 # ---- optimistic locking ----------------------------------------------------------------------------------
+
 
 def test_two_first_saves_of_a_never_saved_item_conflict(login, literacy, client):
     from django.test import Client
@@ -163,7 +193,9 @@ def test_the_api_refuses_a_write_without_the_version_it_read(client, literacy):
     assert created.status_code == 200  # nothing was there: no version needed
     again = _post(api, "/api/values/", _body(literacy, value=31, source="监测"))
     assert again.status_code == 400 and "version" in again.json()
-    patch = api.patch(f"/api/values/{created.json()['id']}/", json.dumps({"value": 32}), content_type="application/json")
+    patch = api.patch(
+        f"/api/values/{created.json()['id']}/", json.dumps({"value": 32}), content_type="application/json"
+    )
     assert patch.status_code == 400 and "version" in patch.json()
     stale_create = _post(api, "/api/values/", _body(literacy, value=33, source="监测", version=0))
     assert stale_create.status_code == 409
@@ -182,7 +214,9 @@ def test_two_bulk_rows_for_one_value_are_a_row_numbered_error(client, literacy):
 def test_two_excel_rows_for_a_new_value_are_an_error_not_a_500(login, demo):
     client = login("liaison")
     department = Department.objects.get(name="市卫生健康委")
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").getvalue()))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}").getvalue())
+    )
     ws = wb[excel.VALUE_SHEET]
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 7).value == 2026 and ws.cell(r, 4).value == "%")
     ws.append([ws.cell(row, c).value for c in range(1, 16)])
@@ -200,9 +234,12 @@ def test_two_excel_rows_for_a_new_value_are_an_error_not_a_500(login, demo):
 
 # ---- separation of duties --------------------------------------------------------------------------------
 
+
 def test_nobody_approves_their_own_submission(login, literacy):
     office = User.objects.get(username="office")
-    value, check = services.save_submission(office, literacy, {"value": 30, "source": "监测"}, submit=True, expected_version=0)
+    value, check = services.save_submission(
+        office, literacy, {"value": 30, "source": "监测"}, submit=True, expected_version=0
+    )
     assert check.ok and value.status == "submitted"
     with pytest.raises(services.NotAllowed, match="须由他人审核通过"):
         services.review(office, literacy, approve=True, expected_version=1)
@@ -220,25 +257,38 @@ def test_an_approved_value_changes_only_through_a_recorded_reopen(login, literac
     for user in (liaison, office):
         with pytest.raises(services.NotAllowed):
             services.save_submission(user, literacy, {"value": 45, "source": "监测"}, submit=False, expected_version=2)
-    page = login("office").post(f"/report/items/{literacy.pk}/", {"value": "45", "source": "监测", "version": "2", "action": "save"})
+    page = login("office").post(
+        f"/report/items/{literacy.pk}/", {"value": "45", "source": "监测", "version": "2", "action": "save"}
+    )
     assert page.status_code == 200  # refused: the page shows the approved value without a form
     value = _stored(literacy)
     assert (value.value, value.status, value.version) == (30, "approved", 2)
-    response = login("office").post(f"/report/items/{literacy.pk}/reopen/", {"comment": "统计口径调整，请重报", "version": "2"})
+    response = login("office").post(
+        f"/report/items/{literacy.pk}/reopen/", {"comment": "统计口径调整，请重报", "version": "2"}
+    )
     assert response.status_code == 302
     value.refresh_from_db()
     assert (value.status, value.version, value.review_comment) == ("returned", 3, "统计口径调整，请重报")
     services.save_submission(liaison, literacy, {"value": 45, "source": "监测"}, submit=True, expected_version=3)
     assert [(r.action, r.version, r.user.username) for r in services.history(value)] == [
-        ("submit", 1, "liaison"), ("approve", 2, "office"), ("reopen", 3, "office"), ("submit", 4, "liaison")]
+        ("submit", 1, "liaison"),
+        ("approve", 2, "office"),
+        ("reopen", 3, "office"),
+        ("submit", 4, "liaison"),
+    ]
     literacy.refresh_from_db()
     assert literacy.status == "submitted"
 
 
 def test_a_liaison_cannot_reopen(login, literacy):
-    services.save_submission(User.objects.get(username="liaison"), literacy, {"value": 30, "source": "监测"}, submit=True, expected_version=0)
+    services.save_submission(
+        User.objects.get(username="liaison"), literacy, {"value": 30, "source": "监测"}, submit=True, expected_version=0
+    )
     services.review(User.objects.get(username="office"), literacy, approve=True, expected_version=1)
-    assert login("liaison").post(f"/report/items/{literacy.pk}/reopen/", {"comment": "x", "version": "2"}).status_code == 403
+    assert (
+        login("liaison").post(f"/report/items/{literacy.pk}/reopen/", {"comment": "x", "version": "2"}).status_code
+        == 403
+    )
     assert _stored(literacy).status == "approved"
 
 
@@ -254,36 +304,63 @@ def test_the_healthy_cell_share_does_not_overwrite_a_submitted_value_silently(de
     assert value.status == "approved" and item.status == "approved" and item.received_at is not None
     office = User.objects.get(username="office")
     services.reopen(office, item, comment="联络员补报", expected_version=value.version)
-    services.save_submission(office, item, {"value": 12.5, "source": "联络员"}, submit=True, expected_version=value.version + 1)
+    services.save_submission(
+        office, item, {"value": 12.5, "source": "联络员"}, submit=True, expected_version=value.version + 1
+    )
     before = value.version + 2
     recorded = inspections.record_share(rnd, indicator, office)
     item.refresh_from_db()
     assert (recorded.value, recorded.status, recorded.version) == (pytest.approx(value.value), "approved", before + 1)
     assert item.status == "approved"
     assert [r.action for r in services.history(recorded)][-3:] == ["reopen", "submit", "approve"]
-    assert Revision.objects.filter(object_id=recorded.pk, version=before).get().data["value"] == 12.5  # the liaison's value is kept
+    assert (
+        Revision.objects.filter(object_id=recorded.pk, version=before).get().data["value"] == 12.5
+    )  # the liaison's value is kept
 
 
 def test_the_demo_has_no_approved_value_whose_due_item_is_open(demo):
-    mismatched = [i for i in DueItem.objects.filter(plan=demo["plan"], kind="indicator_value", status="open").select_related("org_unit")
-                  if IndicatorValue.objects.filter(indicator=i.indicator_id, org_unit=i.org_unit_id, year=i.year, status="approved").exists()]
+    mismatched = [
+        i
+        for i in DueItem.objects.filter(plan=demo["plan"], kind="indicator_value", status="open").select_related(
+            "org_unit"
+        )
+        if IndicatorValue.objects.filter(
+            indicator=i.indicator_id, org_unit=i.org_unit_id, year=i.year, status="approved"
+        ).exists()
+    ]
     assert mismatched == []
 
 
 # ---- bad input and redirects -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", [
-    "/report/excel/?plan=abc", "/report/excel/template/?plan=1x", "/report/excel/template/?department=%E4%B8%80",
-    "/report/completeness/?plan=99999999999999999999", "/report/excel/?plan=1%00", "/reports/{plan}/annual/?year=20x5",
-    "/plans/{plan}/?year=abc", "/plans/{plan}/tasks/?department=x",
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/report/excel/?plan=abc",
+        "/report/excel/template/?plan=1x",
+        "/report/excel/template/?department=%E4%B8%80",
+        "/report/completeness/?plan=99999999999999999999",
+        "/report/excel/?plan=1%00",
+        "/reports/{plan}/annual/?year=20x5",
+        "/plans/{plan}/?year=abc",
+        "/plans/{plan}/tasks/?department=x",
+    ],
+)
 def test_malformed_parameters_on_pages_are_a_400(login, demo, url):
     response = login("office").get(url.format(plan=demo["plan"].pk))
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("url", ["/report/excel/returned/" + "a" * 5000 + "/", "/report/excel/returned/%E4%B8%80%E4%BA%8C/",
-                                 "/report/items/99999999999999999999999/", "/reports/99999999999999999999/excel/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/report/excel/returned/" + "a" * 5000 + "/",
+        "/report/excel/returned/%E4%B8%80%E4%BA%8C/",
+        "/report/items/99999999999999999999999/",
+        "/reports/99999999999999999999/excel/",
+    ],
+)
 def test_over_long_tokens_and_huge_ids_in_addresses_are_a_404(login, demo, url):
     assert login("office").get(url).status_code == 404
 
@@ -292,7 +369,10 @@ def test_a_huge_id_in_the_api_is_a_400_not_a_500(client, literacy):
     api = _api(client, "liaison")
     response = _post(api, "/api/values/", _body(literacy, indicator=2**70, value=30))
     assert response.status_code == 400
-    rows = [{"indicator_id": 2**70, "org_unit": "990100", "year": 2026, "value": 1}, {"indicator_id": literacy.indicator_id, "org_unit": "990100", "year": 10**30}]
+    rows = [
+        {"indicator_id": 2**70, "org_unit": "990100", "year": 2026, "value": 1},
+        {"indicator_id": literacy.indicator_id, "org_unit": "990100", "year": 10**30},
+    ]
     assert _post(api, "/api/values/bulk/", rows).status_code == 400
 
 
@@ -307,9 +387,13 @@ def test_the_reminder_button_redirects_only_within_the_site(login, demo, setting
 
 # ---- evidence --------------------------------------------------------------------------------------------
 
+
 def test_evidence_is_named_after_its_detected_type(login, literacy):
     pdf = SimpleUploadedFile("setup.exe", b"%PDF-1.4 a real pdf", content_type="application/x-msdownload")
-    response = login("liaison").post(f"/report/items/{literacy.pk}/", {"value": "26.4", "source": "监测", "version": "0", "action": "save", "evidence": pdf})
+    response = login("liaison").post(
+        f"/report/items/{literacy.pk}/",
+        {"value": "26.4", "source": "监测", "version": "0", "action": "save", "evidence": pdf},
+    )
     assert response.status_code == 302
     evidence = Evidence.objects.get(value=_stored(literacy))
     assert evidence.original_name == "setup.pdf" and evidence.file.name.endswith(".pdf")
@@ -328,12 +412,18 @@ def test_a_right_to_left_override_in_a_file_name_is_refused():
 
 def test_a_file_name_through_the_page_never_keeps_a_bidi_override(login, literacy):
     pdf = SimpleUploadedFile("invoice\u202efdp.exe", b"%PDF-1.4 x", content_type="application/pdf")
-    login("liaison").post(f"/report/items/{literacy.pk}/", {"value": "26.4", "source": "监测", "version": "0", "action": "save", "evidence": pdf})
-    names = list(Evidence.objects.filter(value__indicator=literacy.indicator_id).values_list("original_name", flat=True))
+    login("liaison").post(
+        f"/report/items/{literacy.pk}/",
+        {"value": "26.4", "source": "监测", "version": "0", "action": "save", "evidence": pdf},
+    )
+    names = list(
+        Evidence.objects.filter(value__indicator=literacy.indicator_id).values_list("original_name", flat=True)
+    )
     assert names == ["invoicefdp.pdf"]  # Django's upload parser drops the override; the type decides the extension
 
 
 # ---- the data migration ----------------------------------------------------------------------------------
+
 
 def test_the_migration_cleans_what_is_already_stored(literacy):
     from importlib import import_module
@@ -341,8 +431,15 @@ def test_the_migration_cleans_what_is_already_stored(literacy):
     from django.apps import apps
 
     clean = import_module("healthaction.collection.migrations.0005_clean_stored_text").clean
-    value = IndicatorValue.objects.create(indicator_id=literacy.indicator_id, org_unit_id=literacy.org_unit_id, year=2026, value=1.0,
-                                          source="来源\x01" + "长" * 400, note="第一行\n第二行\x0b", status="draft")
+    value = IndicatorValue.objects.create(
+        indicator_id=literacy.indicator_id,
+        org_unit_id=literacy.org_unit_id,
+        year=2026,
+        value=1.0,
+        source="来源\x01" + "长" * 400,
+        note="第一行\n第二行\x0b",
+        status="draft",
+    )
     revision = services.record(value, "save", None)
     IndicatorValue.objects.filter(pk=value.pk).update(value=float("nan"))
     clean(apps, None)
@@ -354,7 +451,10 @@ def test_the_migration_cleans_what_is_already_stored(literacy):
 
 def test_the_office_approves_only_its_own_history_import_and_only_from_the_command_line(literacy):
     office = User.objects.get(username="office")
-    result = excel.import_rows(office, [{"indicator_id": literacy.indicator_id, "org_unit": "990100", "year": 2026, "value": 30, "source": "年鉴"}])
+    result = excel.import_rows(
+        office,
+        [{"indicator_id": literacy.indicator_id, "org_unit": "990100", "year": 2026, "value": 30, "source": "年鉴"}],
+    )
     assert not result.errors and result.saved == 1
     with pytest.raises(services.NotAllowed):
         services.review(office, literacy, approve=True)

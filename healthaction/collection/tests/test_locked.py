@@ -22,7 +22,12 @@ def test_a_save_against_a_locked_database_answers_busy_and_keeps_what_was_typed(
     services.publish_plan(plan, start=dt.date(2025, 7, 1))
     item = DueItem.objects.get(plan=plan, indicator__number="1", year=2026)
     liaison = get_user_model().objects.create_user("cd-health", password="x" * 12)
-    Membership.objects.create(user=liaison, role=Role.DEPARTMENT_LIAISON, org_unit=plan.org_unit, department=Department.objects.get(name="市卫健局"))
+    Membership.objects.create(
+        user=liaison,
+        role=Role.DEPARTMENT_LIAISON,
+        org_unit=plan.org_unit,
+        department=Department.objects.get(name="市卫健局"),
+    )
     client.force_login(liaison)
     ready, release = threading.Event(), threading.Event()
 
@@ -42,7 +47,9 @@ def test_a_save_against_a_locked_database_answers_busy_and_keeps_what_was_typed(
     thread.start()
     try:
         assert ready.wait(30)
-        response = client.post(f"/report/items/{item.pk}/", {"action": "submit", "value": "33.5", "source": "2026年监测", "version": "0"})
+        response = client.post(
+            f"/report/items/{item.pk}/", {"action": "submit", "value": "33.5", "source": "2026年监测", "version": "0"}
+        )
     finally:
         release.set()
         thread.join(60)

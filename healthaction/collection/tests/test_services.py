@@ -44,9 +44,33 @@ CHECKS = [
     (FakeIndicator(unit="人/千人"), {"value": 2500.0}, None, False, True, set(), False),
     (FakeIndicator(), {"value": None}, None, False, True, {"value"}, False),
     (FakeIndicator(), {"value": None}, None, False, False, set(), False),  # a draft may be empty
-    (FakeIndicator(numerator="x"), {"value": None, "numerator": 120.0, "denominator": 100.0}, None, False, True, {"numerator"}, False),
-    (FakeIndicator(numerator="x"), {"value": None, "numerator": 30.0, "denominator": 0.0}, None, False, True, {"denominator"}, False),
-    (FakeIndicator(numerator="x"), {"value": None, "numerator": 30.0, "denominator": None}, None, False, True, {"denominator"}, False),
+    (
+        FakeIndicator(numerator="x"),
+        {"value": None, "numerator": 120.0, "denominator": 100.0},
+        None,
+        False,
+        True,
+        {"numerator"},
+        False,
+    ),
+    (
+        FakeIndicator(numerator="x"),
+        {"value": None, "numerator": 30.0, "denominator": 0.0},
+        None,
+        False,
+        True,
+        {"denominator"},
+        False,
+    ),
+    (
+        FakeIndicator(numerator="x"),
+        {"value": None, "numerator": 30.0, "denominator": None},
+        None,
+        False,
+        True,
+        {"denominator"},
+        False,
+    ),
     (FakeIndicator(), {"value": 60.0}, 30.0, False, True, set(), True),  # doubled: flagged, not blocked
     (FakeIndicator(), {"value": 31.0}, 30.0, False, True, set(), False),
     (FakeIndicator(nature="binding"), {"value": 40.0, "source": ""}, None, False, True, {"evidence"}, False),
@@ -104,8 +128,16 @@ def test_completeness_and_timeliness(demo):
 
     def due(year, received, due_date=june):
         at = timezone.make_aware(dt.datetime.combine(received, dt.time(10))) if received else None
-        DueItem.objects.create(plan=plan, kind=DueKind.INDICATOR_VALUE, indicator=literacy, department=office, org_unit=plan.org_unit,
-                               year=year, due_date=due_date, received_at=at)
+        DueItem.objects.create(
+            plan=plan,
+            kind=DueKind.INDICATOR_VALUE,
+            indicator=literacy,
+            department=office,
+            org_unit=plan.org_unit,
+            year=year,
+            due_date=due_date,
+            received_at=at,
+        )
 
     due(2022, dt.date(2026, 6, 20))  # early
     due(2023, june)  # on the day: on time
@@ -137,13 +169,22 @@ def test_reminders_are_sent_once_per_item_person_and_day(demo, settings):
 def test_the_office_reminder_button(login, demo, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert login("liaison").post("/report/reminders/send/", {"plan": demo["plan"].pk}).status_code == 403
-    response = login("office").post("/report/reminders/send/", {"plan": demo["plan"].pk, "next": "/report/completeness/"})
+    response = login("office").post(
+        "/report/reminders/send/", {"plan": demo["plan"].pk, "next": "/report/completeness/"}
+    )
     assert response.status_code == 302 and len(mail.outbox) >= 1
 
 
 def _rows(plan, year=2026, values=(41.5, 12.0)):
-    indicators = list(Indicator.objects.filter(plan=plan, unit="%", action__lead_department__name="市卫生健康委", nature="expected")[:2])
-    return [{"indicator_id": ind.pk, "org_unit": "990100", "year": year, "value": v, "source": "接口"} for ind, v in zip(indicators, values)]
+    indicators = list(
+        Indicator.objects.filter(plan=plan, unit="%", action__lead_department__name="市卫生健康委", nature="expected")[
+            :2
+        ]
+    )
+    return [
+        {"indicator_id": ind.pk, "org_unit": "990100", "year": year, "value": v, "source": "接口"}
+        for ind, v in zip(indicators, values)
+    ]
 
 
 def test_bulk_import_by_api_json_and_csv(demo, client):
@@ -155,10 +196,19 @@ def test_bulk_import_by_api_json_and_csv(demo, client):
     response = client.post("/api/values/bulk/", json.dumps(rows), content_type="application/json", **auth)
     assert response.status_code == 200, response.content
     assert response.json()["saved"] == 2
-    assert sorted(IndicatorValue.objects.filter(year=2026, status="submitted").values_list("value", flat=True)) == [12.0, 41.5]
+    assert sorted(IndicatorValue.objects.filter(year=2026, status="submitted").values_list("value", flat=True)) == [
+        12.0,
+        41.5,
+    ]
     # the same rows again change nothing
-    assert client.post("/api/values/bulk/", json.dumps(rows), content_type="application/json", **auth).json() == {"saved": 0, "unchanged": 2, "warnings": []}
-    csv_body = "indicator_id,org_unit,year,value,source\n" + "\n".join(f"{r['indicator_id']},990100,2027,{r['value'] + 1},csv" for r in rows)
+    assert client.post("/api/values/bulk/", json.dumps(rows), content_type="application/json", **auth).json() == {
+        "saved": 0,
+        "unchanged": 2,
+        "warnings": [],
+    }
+    csv_body = "indicator_id,org_unit,year,value,source\n" + "\n".join(
+        f"{r['indicator_id']},990100,2027,{r['value'] + 1},csv" for r in rows
+    )
     response = client.post("/api/values/bulk/", csv_body, content_type="text/csv", **auth)
     assert response.status_code == 200 and response.json()["saved"] == 2
 
@@ -181,4 +231,6 @@ def test_bulk_import_refuses_rows_outside_the_users_scope(demo, client):
     assert response.status_code == 400 and IndicatorValue.objects.count() == before
     assert client.post("/api/values/bulk/", "not json", content_type="application/json").status_code == 400
     client.logout()
-    assert client.post("/api/values/bulk/", json.dumps(_rows(demo["plan"])), content_type="application/json").status_code in (401, 403)
+    assert client.post(
+        "/api/values/bulk/", json.dumps(_rows(demo["plan"])), content_type="application/json"
+    ).status_code in (401, 403)

@@ -21,7 +21,9 @@ def test_submit_return_correct_approve_keeps_every_version(login, open_item):
     liaison = login("liaison")
     url = f"/report/items/{open_item.pk}/"
     assert liaison.get(url).status_code == 200
-    response = liaison.post(url, {"value": "26.4", "source": "2026年居民健康素养监测", "note": "", "version": "0", "action": "submit"})
+    response = liaison.post(
+        url, {"value": "26.4", "source": "2026年居民健康素养监测", "note": "", "version": "0", "action": "submit"}
+    )
     assert response.status_code == 302
     value = IndicatorValue.objects.get(indicator=open_item.indicator, org_unit=open_item.org_unit, year=2026)
     assert (value.value, value.status, value.version) == (26.4, "submitted", 1)
@@ -35,7 +37,15 @@ def test_submit_return_correct_approve_keeps_every_version(login, open_item):
     liaison = login("liaison")
     page = liaison.get(url).content.decode()
     assert "请核对监测样本量" in page
-    liaison.post(url, {"value": "27.1", "source": "2026年居民健康素养监测（复核）", "version": str(value.version), "action": "submit"})
+    liaison.post(
+        url,
+        {
+            "value": "27.1",
+            "source": "2026年居民健康素养监测（复核）",
+            "version": str(value.version),
+            "action": "submit",
+        },
+    )
     value.refresh_from_db()
     assert (value.value, value.status) == (27.1, "submitted")
 
@@ -45,7 +55,10 @@ def test_submit_return_correct_approve_keeps_every_version(login, open_item):
     assert value.status == "approved" and value.approved_by.username == "office"
     revisions = history(value)
     assert [(r.action, r.data["value"], r.user.username) for r in revisions] == [
-        ("submit", 26.4, "liaison"), ("return", 26.4, "office"), ("submit", 27.1, "liaison"), ("approve", 27.1, "office")
+        ("submit", 26.4, "liaison"),
+        ("return", 26.4, "office"),
+        ("submit", 27.1, "liaison"),
+        ("approve", 27.1, "office"),
     ]
     assert revisions[1].comment == "请核对监测样本量"
     open_item.refresh_from_db()
@@ -56,23 +69,37 @@ def test_submit_return_correct_approve_keeps_every_version(login, open_item):
 
 def test_a_validation_error_keeps_what_was_typed(login, open_item):
     liaison = login("liaison")
-    response = liaison.post(f"/report/items/{open_item.pk}/", {"value": "126", "source": "抽样调查", "note": "第二次录入的说明", "version": "0", "action": "submit"})
+    response = liaison.post(
+        f"/report/items/{open_item.pk}/",
+        {"value": "126", "source": "抽样调查", "note": "第二次录入的说明", "version": "0", "action": "submit"},
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "126" in html and "第二次录入的说明" in html
     assert "超出" in html  # the range warning, in the default language
-    assert not IndicatorValue.objects.filter(indicator=open_item.indicator, org_unit=open_item.org_unit, year=2026).exists()
+    assert not IndicatorValue.objects.filter(
+        indicator=open_item.indicator, org_unit=open_item.org_unit, year=2026
+    ).exists()
 
 
 def test_binding_indicators_need_evidence(login, open_item):
     liaison = login("liaison")
-    response = liaison.post(f"/report/items/{open_item.pk}/", {"value": "26", "source": "", "version": "0", "action": "submit"})
+    response = liaison.post(
+        f"/report/items/{open_item.pk}/", {"value": "26", "source": "", "version": "0", "action": "submit"}
+    )
     assert response.status_code == 200
-    assert not IndicatorValue.objects.filter(indicator=open_item.indicator, org_unit=open_item.org_unit, year=2026).exists()
+    assert not IndicatorValue.objects.filter(
+        indicator=open_item.indicator, org_unit=open_item.org_unit, year=2026
+    ).exists()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    pdf = SimpleUploadedFile("监测报告.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf")
-    response = liaison.post(f"/report/items/{open_item.pk}/", {"value": "26", "source": "", "version": "0", "action": "submit", "evidence": pdf})
+    pdf = SimpleUploadedFile(
+        "监测报告.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf"
+    )
+    response = liaison.post(
+        f"/report/items/{open_item.pk}/",
+        {"value": "26", "source": "", "version": "0", "action": "submit", "evidence": pdf},
+    )
     assert response.status_code == 302
     value = IndicatorValue.objects.get(indicator=open_item.indicator, org_unit=open_item.org_unit, year=2026)
     evidence = value.evidence.get()
@@ -88,19 +115,31 @@ def test_a_disguised_file_is_refused(login, open_item):
 
     liaison = login("liaison")
     fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 this is an executable", content_type="application/pdf")
-    response = liaison.post(f"/report/items/{open_item.pk}/", {"value": "26", "source": "x", "version": "0", "action": "submit", "evidence": fake})
+    response = liaison.post(
+        f"/report/items/{open_item.pk}/",
+        {"value": "26", "source": "x", "version": "0", "action": "submit", "evidence": fake},
+    )
     assert response.status_code == 200
-    assert not IndicatorValue.objects.filter(indicator=open_item.indicator, year=2026, org_unit=open_item.org_unit).exists()
+    assert not IndicatorValue.objects.filter(
+        indicator=open_item.indicator, year=2026, org_unit=open_item.org_unit
+    ).exists()
 
 
 def test_a_liaison_cannot_see_or_submit_another_departments_items(login, open_item):
     education = login("liaison_edu")
     assert education.get(f"/report/items/{open_item.pk}/").status_code == 404
-    response = education.post(f"/report/items/{open_item.pk}/", {"value": "99", "source": "x", "version": "0", "action": "submit"})
+    response = education.post(
+        f"/report/items/{open_item.pk}/", {"value": "99", "source": "x", "version": "0", "action": "submit"}
+    )
     assert response.status_code == 404
     assert education.post(f"/report/items/{open_item.pk}/autosave/", {"value": "99"}).status_code == 404
-    assert not IndicatorValue.objects.filter(indicator=open_item.indicator, year=2026, org_unit=open_item.org_unit).exists()
-    inbox = education.get("/report/inbox/?group=due").content.decode() + education.get("/report/inbox/?group=overdue").content.decode()
+    assert not IndicatorValue.objects.filter(
+        indicator=open_item.indicator, year=2026, org_unit=open_item.org_unit
+    ).exists()
+    inbox = (
+        education.get("/report/inbox/?group=due").content.decode()
+        + education.get("/report/inbox/?group=overdue").content.decode()
+    )
     assert "居民健康素养水平" not in inbox
 
 
@@ -129,7 +168,9 @@ def test_two_people_saving_the_same_item_see_a_conflict(login, open_item):
 
 def test_autosave_keeps_a_draft(login, open_item):
     liaison = login("liaison")
-    response = liaison.post(f"/report/items/{open_item.pk}/autosave/", {"value": "24.9", "note": "还在核对", "version": "0"})
+    response = liaison.post(
+        f"/report/items/{open_item.pk}/autosave/", {"value": "24.9", "note": "还在核对", "version": "0"}
+    )
     assert response.status_code == 200
     value = IndicatorValue.objects.get(indicator=open_item.indicator, org_unit=open_item.org_unit, year=2026)
     assert (value.value, value.note, value.status) == (24.9, "还在核对", "draft")
@@ -137,19 +178,42 @@ def test_autosave_keeps_a_draft(login, open_item):
 
 
 def test_task_progress_reports(login, demo):
-    item = DueItem.objects.filter(plan=demo["plan"], kind="task_progress", department__name="市卫生健康委", year=2026, half=1).first()
+    item = DueItem.objects.filter(
+        plan=demo["plan"], kind="task_progress", department__name="市卫生健康委", year=2026, half=1
+    ).first()
     liaison = login("liaison")
-    response = liaison.post(f"/report/items/{item.pk}/", {"progress": "in_progress", "text": "已印发年度工作方案，开展健康科普活动12场。", "version": "0", "action": "submit"})
+    response = liaison.post(
+        f"/report/items/{item.pk}/",
+        {
+            "progress": "in_progress",
+            "text": "已印发年度工作方案，开展健康科普活动12场。",
+            "version": "0",
+            "action": "submit",
+        },
+    )
     assert response.status_code == 302
     report = TaskReport.objects.get(task=item.task, department=item.department, year=2026, half=1)
     assert (report.progress, report.status) == ("in_progress", "submitted")
-    empty = DueItem.objects.filter(plan=demo["plan"], kind="task_progress", department__name="市卫生健康委", year=2026, half=2).first()
-    assert liaison.post(f"/report/items/{empty.pk}/", {"progress": "done", "text": "", "version": "0", "action": "submit"}).status_code == 200
+    empty = DueItem.objects.filter(
+        plan=demo["plan"], kind="task_progress", department__name="市卫生健康委", year=2026, half=2
+    ).first()
+    assert (
+        liaison.post(
+            f"/report/items/{empty.pk}/", {"progress": "done", "text": "", "version": "0", "action": "submit"}
+        ).status_code
+        == 200
+    )
 
 
 def test_the_inbox_lists_overdue_items_in_scope(login, demo):
     liaison = login("liaison")
     html = liaison.get("/report/inbox/?group=overdue").content.decode()
-    overdue = DueItem.objects.filter(department__name="市卫生健康委", received_at__isnull=True, due_date__lt=dt.date.today(), obsolete=False, history=False)
+    overdue = DueItem.objects.filter(
+        department__name="市卫生健康委",
+        received_at__isnull=True,
+        due_date__lt=dt.date.today(),
+        obsolete=False,
+        history=False,
+    )
     assert overdue.exists()
     assert f'<span class="badge">{overdue.count()}</span>' in html

@@ -1,9 +1,9 @@
 """Badges, labels and colours from the vocabularies (core/choicesets.py), so templates restate none of them.
 
-    {% load choicesets %}
-    {% badge r.status "evaluation_status" %}          <span class="st st-achieved">已实现</span>
-    {{ code|choice_label:"evaluation_status" }}       the label alone
-    {{ code|choice_class:"evaluation_status" }}       the badge class alone (for a table cell)
+{% load choicesets %}
+{% badge r.status "evaluation_status" %}          <span class="st st-achieved">已实现</span>
+{{ code|choice_label:"evaluation_status" }}       the label alone
+{{ code|choice_class:"evaluation_status" }}       the badge class alone (for a table cell)
 """
 
 from django import template
@@ -18,7 +18,9 @@ def _vocabulary(name: str):
     try:
         return REGISTRY[name]
     except KeyError:
-        raise template.TemplateSyntaxError(f"No vocabulary named {name!r}; known: {', '.join(sorted(REGISTRY))}") from None
+        raise template.TemplateSyntaxError(
+            f"No vocabulary named {name!r}; known: {', '.join(sorted(REGISTRY))}"
+        ) from None
 
 
 @register.filter
@@ -37,4 +39,6 @@ def choice_class(value, name: str) -> str:
 def badge(value, name: str, text=None):
     """Return a badge for `value`: its label (or `text`) coloured by the generated stylesheet."""
     vocabulary = _vocabulary(name)
-    return format_html('<span class="st {}">{}</span>', vocabulary.css_class(value), vocabulary.label(value) if text is None else text)
+    return format_html(
+        '<span class="st {}">{}</span>', vocabulary.css_class(value), vocabulary.label(value) if text is None else text
+    )

@@ -57,8 +57,14 @@ class ProcDB:
     def _admin(self, *statements):
         import psycopg
 
-        with psycopg.connect(dbname="postgres", host=self.pg.get("HOST"), port=self.pg.get("PORT"),
-                             user=self.pg.get("USER"), password=self.pg.get("PASSWORD"), autocommit=True) as c:
+        with psycopg.connect(
+            dbname="postgres",
+            host=self.pg.get("HOST"),
+            port=self.pg.get("PORT"),
+            user=self.pg.get("USER"),
+            password=self.pg.get("PASSWORD"),
+            autocommit=True,
+        ) as c:
             for s in statements:
                 c.execute(s)
 
@@ -68,11 +74,18 @@ class ProcDB:
 
     def env(self, **extra) -> dict:
         env = dict(os.environ)
-        env.update({
-            "DATABASE_URL": self.url, "HEALTHACTION_VAR_DIR": str(self.tmp / "var"), "PYTHONUNBUFFERED": "1",
-            "HEALTHACTION_SCHEDULE": "off", "JOB_HEARTBEAT_SECONDS": "0.5", "JOB_STALE_SECONDS": "3",
-            "DB_CONN_MAX_AGE": "0", "LOG_LEVEL": "WARNING",
-        })
+        env.update(
+            {
+                "DATABASE_URL": self.url,
+                "HEALTHACTION_VAR_DIR": str(self.tmp / "var"),
+                "PYTHONUNBUFFERED": "1",
+                "HEALTHACTION_SCHEDULE": "off",
+                "JOB_HEARTBEAT_SECONDS": "0.5",
+                "JOB_STALE_SECONDS": "3",
+                "DB_CONN_MAX_AGE": "0",
+                "LOG_LEVEL": "WARNING",
+            }
+        )
         env.pop("CACHE_URL", None)
         env.update({k: str(v) for k, v in extra.items()})
         return env
@@ -87,10 +100,18 @@ class ProcDB:
             return c.execute(sql, params).fetchall()
 
     def run(self, *args, env=None, timeout=600, check=True) -> subprocess.CompletedProcess:
-        result = subprocess.run([PYTHON, "-m", "healthaction.cli", *args], env=env or self.env(), capture_output=True,
-                                text=True, timeout=timeout, cwd=self.tmp)
+        result = subprocess.run(
+            [PYTHON, "-m", "healthaction.cli", *args],
+            env=env or self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=self.tmp,
+        )
         if check and result.returncode:
-            raise AssertionError(f"healthaction {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+            raise AssertionError(
+                f"healthaction {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}"
+            )
         return result
 
     def shell(self, code: str, env=None) -> str:
@@ -99,8 +120,14 @@ class ProcDB:
 
     def start(self, *args, env=None, log_name="proc") -> subprocess.Popen:
         log = open(self.tmp / f"{log_name}.log", "w")
-        return subprocess.Popen([PYTHON, "-m", "healthaction.cli", *args], env=env or self.env(), stdout=log,
-                                stderr=subprocess.STDOUT, cwd=self.tmp, start_new_session=True)
+        return subprocess.Popen(
+            [PYTHON, "-m", "healthaction.cli", *args],
+            env=env or self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self.tmp,
+            start_new_session=True,
+        )
 
     def log(self, name: str) -> str:
         path = self.tmp / f"{name}.log"

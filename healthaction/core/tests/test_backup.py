@@ -42,13 +42,18 @@ def fingerprint() -> dict[str, str]:
     digests = {}
     for model in data_models(NOT_DATA):
         rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in model._meta.concrete_fields])
-        digests[model._meta.label_lower] = hashlib.sha256(repr([tuple(_plain(v) for v in row) for row in rows]).encode()).hexdigest()
+        digests[model._meta.label_lower] = hashlib.sha256(
+            repr([tuple(_plain(v) for v in row) for row in rows]).encode()
+        ).hexdigest()
     return digests
 
 
 def _remote_fingerprint(db: ProcDB) -> dict[str, str]:
-    return json.loads(db.shell("import json; from healthaction.core.tests.test_backup import fingerprint; "
-                               "print(json.dumps(fingerprint()))"))
+    return json.loads(
+        db.shell(
+            "import json; from healthaction.core.tests.test_backup import fingerprint; print(json.dumps(fingerprint()))"
+        )
+    )
 
 
 def _with_uploads():
@@ -56,8 +61,14 @@ def _with_uploads():
 
     value = IndicatorValue.objects.first()
     data = b"%PDF-1.4 evidence \x00\xff"
-    evidence = Evidence.objects.create(value=value, file=ContentFile(data, name="backup-test.pdf"), original_name="证明 .pdf",
-                                       content_type="application/pdf", size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    evidence = Evidence.objects.create(
+        value=value,
+        file=ContentFile(data, name="backup-test.pdf"),
+        original_name="证明 .pdf",
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
     Plan.objects.filter(pk=Plan.objects.first().pk).update(document_text=TRICKY_TEXT)
     return evidence, data
 
@@ -111,6 +122,7 @@ def test_a_tampered_archive_is_refused_before_anything_is_written(archive, uploa
         _tampered(archive, bad, lambda n, d: (n, d.replace(b"evidence", b"EVIDENCE") if n == member else d))
         message = "checksum mismatch"
     elif damage == "traversal":
+
         def rename(n, d):
             if n == member:
                 return "media/../../escaped.pdf", d
@@ -119,6 +131,7 @@ def test_a_tampered_archive_is_refused_before_anything_is_written(archive, uploa
                 m["members"] = {("media/../../escaped.pdf" if k == member else k): v for k, v in m["members"].items()}
                 return n, json.dumps(m)
             return n, d
+
         _tampered(archive, bad, rename)
         message = "unsafe path"
     elif damage == "extra":

@@ -26,17 +26,34 @@ def test_a_choiceset_splits_its_rows_into_choices_labels_colours_and_order():
 
 
 def test_the_evaluation_status_follows_the_engine_codes_in_the_engine_order():
-    assert EvaluationStatus.values == rules.STATUSES == [
-        "achieved", "on_track", "at_risk", "off_track", "regressing", "no_data", "not_assessable"]
+    assert (
+        EvaluationStatus.values
+        == rules.STATUSES
+        == ["achieved", "on_track", "at_risk", "off_track", "regressing", "no_data", "not_assessable"]
+    )
 
 
 def test_the_evaluation_status_labels_exist_in_english_and_chinese():
     with translation.override("en"):
         assert [EvaluationStatus.label(v) for v in EvaluationStatus.values] == [
-            "Achieved", "On track", "At risk", "Off track", "Regressing", "No data", "Not assessable"]
+            "Achieved",
+            "On track",
+            "At risk",
+            "Off track",
+            "Regressing",
+            "No data",
+            "Not assessable",
+        ]
     chinese = EvaluationStatus.labels_in("zh-hans")
-    assert chinese[rules.ACHIEVED] == "已实现" and chinese[rules.REGRESSING] == "退步" and chinese[rules.NO_DATA] == "未报送"
-    assert all(label and label != english for label, english in zip(chinese.values(), EvaluationStatus.labels_in("en").values()))
+    assert (
+        chinese[rules.ACHIEVED] == "已实现"
+        and chinese[rules.REGRESSING] == "退步"
+        and chinese[rules.NO_DATA] == "未报送"
+    )
+    assert all(
+        label and label != english
+        for label, english in zip(chinese.values(), EvaluationStatus.labels_in("en").values())
+    )
 
 
 def test_the_text_on_a_badge_is_dark_on_light_colours_and_white_on_dark_ones():
@@ -69,7 +86,9 @@ def test_site_css_and_charts_js_hold_no_second_palette():
 
 
 def test_the_badge_tag_renders_label_and_class_in_the_active_language():
-    template = Template('{% load choicesets %}{% badge code "evaluation_status" %}|{{ code|choice_label:"evaluation_status" }}')
+    template = Template(
+        '{% load choicesets %}{% badge code "evaluation_status" %}|{{ code|choice_label:"evaluation_status" }}'
+    )
     with translation.override("en"):
         assert template.render(Context({"code": "at_risk"})) == '<span class="st st-at_risk">At risk</span>|At risk'
     with translation.override("zh-hans"):

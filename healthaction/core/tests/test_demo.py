@@ -12,7 +12,12 @@ def test_the_demo_has_a_city_plan_with_every_target_kind(demo):
     # demo/content.py lists 17 actions with 103 indicators among them, and 32 city departments
     assert plan.actions.count() == 17
     assert plan.indicators.count() == 103
-    assert set(Target.objects.filter(indicator__plan=plan).values_list("kind", flat=True)) == {"numeric", "relative", "directional", "qualitative"}
+    assert set(Target.objects.filter(indicator__plan=plan).values_list("kind", flat=True)) == {
+        "numeric",
+        "relative",
+        "directional",
+        "qualitative",
+    }
     assert Department.objects.filter(org_unit__code="990100").count() == 32
     levels = set(OrgUnit.objects.values_list("level", flat=True))
     assert {"province", "city", "county", "town", "village"} <= levels
@@ -23,7 +28,12 @@ def test_the_demo_has_a_city_plan_with_every_target_kind(demo):
 def test_running_the_demo_twice_keeps_one_copy(demo):
     counts = (Plan.objects.count(), OrgUnit.objects.count(), Department.objects.count(), IndicatorValue.objects.count())
     build_demo()
-    assert (Plan.objects.count(), OrgUnit.objects.count(), Department.objects.count(), IndicatorValue.objects.count()) == counts
+    assert (
+        Plan.objects.count(),
+        OrgUnit.objects.count(),
+        Department.objects.count(),
+        IndicatorValue.objects.count(),
+    ) == counts
     assert Plan.objects.filter(doc_number=DEMO_DOC_NUMBER).count() == 1
 
 

@@ -31,10 +31,22 @@ def _assert_neutral(content: bytes):
     assert any(c.value == "'" + EVIL for c in cells), "the text is in the file, shown as text"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+86", "'+86"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("正常文字", "正常文字"), (-5, -5), (3.5, 3.5), (None, None), ("", ""),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+86", "'+86"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("正常文字", "正常文字"),
+        (-5, -5),
+        (3.5, 3.5),
+        (None, None),
+        ("", ""),
+    ],
+)
 def test_safe_cell_follows_the_owasp_rule_and_keeps_numbers(value, expected):
     assert safe_cell(value) == expected
     assert unescape_cell(safe_cell(value)) == value
@@ -47,7 +59,9 @@ def literacy(demo):
 
 def test_the_reporting_template(login, demo, literacy):
     item = DueItem.objects.get(indicator=literacy, org_unit__code="990100", year=2026)
-    IndicatorValue.objects.create(indicator=literacy, org_unit=item.org_unit, year=2026, value=30, note=EVIL, status="draft")
+    IndicatorValue.objects.create(
+        indicator=literacy, org_unit=item.org_unit, year=2026, value=30, note=EVIL, status="draft"
+    )
     client = login("liaison")
     department = Department.objects.get(name="市卫生健康委")
     response = client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}")
@@ -60,9 +74,15 @@ def test_the_reporting_template_round_trip_keeps_the_text(login, demo, literacy)
 
     client = login("liaison")
     department = Department.objects.get(name="市卫生健康委")
-    wb = openpyxl.load_workbook(io.BytesIO(_body(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}"))))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(_body(client.get(f"/report/excel/template/?plan={demo['plan'].pk}&department={department.pk}")))
+    )
     ws = wb[excel.VALUE_SHEET]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == DueItem.objects.get(indicator=literacy, org_unit__code="990100", year=2026).pk)
+    row = next(
+        r
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(r, 1).value == DueItem.objects.get(indicator=literacy, org_unit__code="990100", year=2026).pk
+    )
     ws.cell(row, 9).value, ws.cell(row, 13).value, ws.cell(row, 14).value = 30, "统计", "'-3 个样本点缺失"
     buf = io.BytesIO()
     wb.save(buf)

@@ -61,10 +61,18 @@ def test_the_sweep_requeues_a_job_without_heartbeat_then_fails_it(demo, settings
     settings.TASKS = jobs.DATABASE
     settings.JOB_MAX_ATTEMPTS = 2
     long_ago = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    job = Job.objects.create(kind="evaluate", status="running", attempts=1, heartbeat_at=long_ago, worker_id="gone",
-                             task_path=evaluation_tasks.evaluate_plan_task.module_path, params={"plan_id": demo["plan"].pk})
-    fresh = Job.objects.create(kind="evaluate", status="running", attempts=1, heartbeat_at=dt.datetime.now(dt.timezone.utc),
-                               worker_id="alive")
+    job = Job.objects.create(
+        kind="evaluate",
+        status="running",
+        attempts=1,
+        heartbeat_at=long_ago,
+        worker_id="gone",
+        task_path=evaluation_tasks.evaluate_plan_task.module_path,
+        params={"plan_id": demo["plan"].pk},
+    )
+    fresh = Job.objects.create(
+        kind="evaluate", status="running", attempts=1, heartbeat_at=dt.datetime.now(dt.timezone.utc), worker_id="alive"
+    )
     assert jobs.sweep() == [job.pk]
     job.refresh_from_db()
     assert (job.status, job.worker_id) == ("queued", "")
@@ -77,13 +85,36 @@ def test_the_sweep_requeues_a_job_without_heartbeat_then_fails_it(demo, settings
     assert fresh.status == "running"
 
 
-@pytest.mark.parametrize(("spec", "now", "slot", "start"), [
-    ("daily 07:30", dt.datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI), "2026-11-25", dt.datetime(2026, 11, 25, 7, 30)),
-    ("daily 07:30", dt.datetime(2026, 11, 25, 7, 0, tzinfo=SHANGHAI), "2026-11-24", dt.datetime(2026, 11, 24, 7, 30)),
-    # 2026-11-25 is a Wednesday: the latest Sunday 03:00 is the 22nd
-    ("weekly sun 03:00", dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI), "2026-11-22", dt.datetime(2026, 11, 22, 3, 0)),
-    ("weekly wed 13:00", dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI), "2026-11-18", dt.datetime(2026, 11, 18, 13, 0)),
-])
+@pytest.mark.parametrize(
+    ("spec", "now", "slot", "start"),
+    [
+        (
+            "daily 07:30",
+            dt.datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI),
+            "2026-11-25",
+            dt.datetime(2026, 11, 25, 7, 30),
+        ),
+        (
+            "daily 07:30",
+            dt.datetime(2026, 11, 25, 7, 0, tzinfo=SHANGHAI),
+            "2026-11-24",
+            dt.datetime(2026, 11, 24, 7, 30),
+        ),
+        # 2026-11-25 is a Wednesday: the latest Sunday 03:00 is the 22nd
+        (
+            "weekly sun 03:00",
+            dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI),
+            "2026-11-22",
+            dt.datetime(2026, 11, 22, 3, 0),
+        ),
+        (
+            "weekly wed 13:00",
+            dt.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI),
+            "2026-11-18",
+            dt.datetime(2026, 11, 18, 13, 0),
+        ),
+    ],
+)
 def test_schedule_slots(spec, now, slot, start, settings):
     key, begins, _ = schedule.latest_slot(spec, now)
     assert key == slot and begins.replace(tzinfo=None) == start
@@ -130,7 +161,10 @@ def test_the_health_probe_queries_the_database(client, db):
 
 def test_a_polling_page_does_not_write_the_session_each_time(login, demo):
     client = login("office")
-    job = Job.objects.create(kind="evaluate", user=client.session and Job._meta.get_field("user").related_model.objects.get(username="office"))
+    job = Job.objects.create(
+        kind="evaluate",
+        user=client.session and Job._meta.get_field("user").related_model.objects.get(username="office"),
+    )
     client.get(f"/jobs/{job.pk}/?format=json")
     key = client.session.session_key
     expiry = Session.objects.get(session_key=key).expire_date

@@ -95,5 +95,8 @@ def test_higher_apps_fill_the_stores_at_start():
     from healthaction.core.registry import registry
     from healthaction.inspections import registrations, services
 
-    assert registry["inbox_sources"] == {"rectifications": registrations.inbox_rectifications, "due_soon_days": registrations.due_soon_days}
+    assert registry["inbox_sources"] == {
+        "rectifications": registrations.inbox_rectifications,
+        "due_soon_days": registrations.due_soon_days,
+    }
     assert registry["assessment_components"] == {"supervision": services.supervision_shares}

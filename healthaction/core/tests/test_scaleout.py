@@ -38,9 +38,11 @@ class Browser:
 
     def login(self, base, username, password):
         self.request(f"{base}/accounts/login/")
-        status, headers, _ = self.request(f"{base}/accounts/login/", {"username": username, "password": password,
-                                                                    "csrfmiddlewaretoken": self.csrf()},
-                                          {"Referer": f"{base}/accounts/login/"})
+        status, headers, _ = self.request(
+            f"{base}/accounts/login/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": self.csrf()},
+            {"Referer": f"{base}/accounts/login/"},
+        )
         assert status == 302, "login failed"
 
     def post(self, base, path):
@@ -60,18 +62,30 @@ def cluster(tmp_path, django_db_blocker):
         pytest.skip("scale-out test needs Redis on 127.0.0.1:6379: nothing answers")
     with django_db_blocker.unblock():
         db = ProcDB(tmp_path, "scaleout", vendor="postgresql")
-    env = db.env(CACHE_URL="redis://127.0.0.1:6379/5", CACHE_KEY_PREFIX=f"scaleout-{uuid.uuid4().hex[:8]}",
-                 HEALTHACTION_DEMO="1", WEB_WORKERS="2", WEB_THREADS="4", JOB_STALE_SECONDS="30")
+    env = db.env(
+        CACHE_URL="redis://127.0.0.1:6379/5",
+        CACHE_KEY_PREFIX=f"scaleout-{uuid.uuid4().hex[:8]}",
+        HEALTHACTION_DEMO="1",
+        WEB_WORKERS="2",
+        WEB_THREADS="4",
+        JOB_STALE_SECONDS="30",
+    )
     started = time.perf_counter()
     db.run("demo", env=env, timeout=900)
     print(f"\ndemo built on PostgreSQL in {time.perf_counter() - started:.0f} s")
     ports = [free_port(), free_port()]
-    procs = [db.start("serve", "--no-worker", f"127.0.0.1:{p}", env=env, log_name=f"web{i}") for i, p in enumerate(ports)]
-    procs += [db.start("worker", "--no-schedule", "--interval", "0.2", env=env, log_name=f"worker{i}") for i in range(2)]
+    procs = [
+        db.start("serve", "--no-worker", f"127.0.0.1:{p}", env=env, log_name=f"web{i}") for i, p in enumerate(ports)
+    ]
+    procs += [
+        db.start("worker", "--no-schedule", "--interval", "0.2", env=env, log_name=f"worker{i}") for i in range(2)
+    ]
     bases = [f"http://127.0.0.1:{p}" for p in ports]
     try:
         for base in bases:
-            wait_for(lambda base=base: Browser().request(f"{base}/health")[0] == 200, 180, step=0.5, what=f"{base} to answer")
+            wait_for(
+                lambda base=base: Browser().request(f"{base}/health")[0] == 200, 180, step=0.5, what=f"{base} to answer"
+            )
         yield db, bases
     finally:
         for p in procs:
@@ -88,8 +102,11 @@ def test_two_web_processes_and_two_workers_share_one_queue_and_one_cache(cluster
     db, (web_a, web_b) = cluster
     plan = db.query("SELECT id FROM plans_plan ORDER BY id LIMIT 1")[0][0]
     # jobs the demo left (a value approved while it was built) are done before the cache is watched
-    wait_for(lambda: db.query("SELECT count(*) FROM core_job WHERE status IN ('queued', 'running')")[0][0] == 0, 120,
-             what="the demo's own jobs")
+    wait_for(
+        lambda: db.query("SELECT count(*) FROM core_job WHERE status IN ('queued', 'running')")[0][0] == 0,
+        120,
+        what="the demo's own jobs",
+    )
     browser = Browser()
     browser.login(web_a, "office", "demo-office-2026")
     dashboard = f"/plans/{plan}/"
@@ -98,8 +115,11 @@ def test_two_web_processes_and_two_workers_share_one_queue_and_one_cache(cluster
     # 1. one cache: B serves the fragment A cached, though the database changed underneath
     status, _, html = browser.request(f"{web_a}{dashboard}")
     assert status == 200 and "77777" not in html
-    db.query("UPDATE collection_indicatorvalue SET value = 77777 WHERE indicator_id IN "
-             "(SELECT id FROM plans_indicator WHERE plan_id = ?) AND submitted_at IS NOT NULL RETURNING id", (plan,))
+    db.query(
+        "UPDATE collection_indicatorvalue SET value = 77777 WHERE indicator_id IN "
+        "(SELECT id FROM plans_indicator WHERE plan_id = ?) AND submitted_at IS NOT NULL RETURNING id",
+        (plan,),
+    )
     assert "77777" not in browser.request(f"{web_b}{dashboard}")[2]
 
     # 2. a job started through A, run by a worker, polled through B; its new results version invalidates both
@@ -111,6 +131,7 @@ def test_two_web_processes_and_two_workers_share_one_queue_and_one_cache(cluster
     def ended():
         state = browser.request(f"{web_b}/jobs/{job}/?format=json")[2]
         return '"done"' in state or '"failed"' in state
+
     wait_for(ended, 180, step=0.2, what="the evaluation job")
     evaluation_seconds = time.perf_counter() - started
     assert '"done"' in browser.request(f"{web_b}/jobs/{job}/?format=json")[2]
@@ -125,17 +146,29 @@ def test_two_web_processes_and_two_workers_share_one_queue_and_one_cache(cluster
         assert status == 302
         ids.append(_job_id(headers["Location"]))
     in_list = ",".join(str(i) for i in ids)
-    wait_for(lambda: db.query(f"SELECT count(*) FROM core_job WHERE id IN ({in_list}) AND status IN ('done', 'failed')")[0][0]
-             == len(ids), 300, step=0.5, what="the report jobs")
+    wait_for(
+        lambda: (
+            db.query(f"SELECT count(*) FROM core_job WHERE id IN ({in_list}) AND status IN ('done', 'failed')")[0][0]
+            == len(ids)
+        ),
+        300,
+        step=0.5,
+        what="the report jobs",
+    )
     reports_seconds = time.perf_counter() - started
     rows = db.query(f"SELECT status, attempts, worker_id, task_id FROM core_job WHERE id IN ({in_list})")
     assert {(r[0], r[1]) for r in rows} == {("done", 1)}
     workers = {r[2] for r in rows}
     assert len(workers) == 2
-    tasks = db.query("SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE id::text IN ({})".format(
-        ",".join(f"'{r[3]}'" for r in rows)))
+    tasks = db.query(
+        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult WHERE id::text IN ({})".format(
+            ",".join(f"'{r[3]}'" for r in rows)
+        )
+    )
     assert len(tasks) == len(ids) and all(s == "SUCCESSFUL" and len(w) == 1 for s, w in tasks)
     counts = {w: sum(r[2] == w for r in rows) for w in workers}
-    print(f"evaluation job started on web A, polled on web B: done in {evaluation_seconds:.1f} s; "
-          f"12 Excel exports started alternately on A and B: all done in {reports_seconds:.1f} s; "
-          f"jobs per worker: {sorted(counts.values())}")
+    print(
+        f"evaluation job started on web A, polled on web B: done in {evaluation_seconds:.1f} s; "
+        f"12 Excel exports started alternately on A and B: all done in {reports_seconds:.1f} s; "
+        f"jobs per worker: {sorted(counts.values())}"
+    )

@@ -57,8 +57,9 @@ def test_serve_runs_gunicorn_with_whitenoise_static_files_and_a_worker(procdb):
     port = free_port()
     proc = procdb.start("serve", f"127.0.0.1:{port}", env=procdb.env(WEB_WORKERS=2, WEB_THREADS=2), log_name="serve")
     try:
-        status, headers, body = wait_for(lambda: (r := _get(f"http://127.0.0.1:{port}/healthz"))[0] and r, 120,
-                                         step=0.5, what="the server to answer")
+        status, headers, body = wait_for(
+            lambda: (r := _get(f"http://127.0.0.1:{port}/healthz"))[0] and r, 120, step=0.5, what="the server to answer"
+        )
         assert (status, body) == (200, b"ok")
         assert headers["Server"].startswith("gunicorn")  # not Django's development server (WSGIServer/…)
         status, _, body = _get(f"http://127.0.0.1:{port}/health")
@@ -82,11 +83,16 @@ def test_serve_runs_gunicorn_with_whitenoise_static_files_and_a_worker(procdb):
 
 
 def test_a_production_start_refuses_a_demo_password_still_set(procdb):
-    procdb.shell("from django.contrib.auth.models import User; "
-                 "User.objects.create_user('office', password='demo-office-2026')")
+    procdb.shell(
+        "from django.contrib.auth.models import User; User.objects.create_user('office', password='demo-office-2026')"
+    )
     try:
         refused = procdb.run("serve", "127.0.0.1:1", check=False, timeout=120)
         assert refused.returncode == 3
-        assert "office" in refused.stderr and "changepassword" in refused.stderr and "HEALTHACTION_DEMO=1" in refused.stderr
+        assert (
+            "office" in refused.stderr
+            and "changepassword" in refused.stderr
+            and "HEALTHACTION_DEMO=1" in refused.stderr
+        )
     finally:
         procdb.shell("from django.contrib.auth.models import User; User.objects.filter(username='office').delete()")

@@ -27,12 +27,15 @@ def _start_jobs(db, n: int, seconds: float, marker) -> list[int]:
         "from django.contrib.auth.models import User; from healthaction.core import jobs; "
         "from healthaction.core.tests.jobtasks import sleep; u = User.objects.get(username='runner'); "
         f"print(' '.join(str(jobs.start(sleep, kind='test', user=u, seconds={seconds}, marker={str(marker)!r}).pk) "
-        f"for _ in range({n})))")
+        f"for _ in range({n})))"
+    )
     return [int(x) for x in out.split()]
 
 
 def _job(db, pk):
-    status, attempts, message, worker = db.query("SELECT status, attempts, message, worker_id FROM core_job WHERE id = ?", (pk,))[0]
+    status, attempts, message, worker = db.query(
+        "SELECT status, attempts, message, worker_id FROM core_job WHERE id = ?", (pk,)
+    )[0]
     return {"status": status, "attempts": attempts, "message": message, "worker": worker}
 
 

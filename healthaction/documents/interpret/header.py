@@ -76,8 +76,14 @@ def read_header(table: Table, start: int = 0) -> Header | None:
         spanning = any(table.origin[start][c] == table.origin[start][c + 1] for c in range(table.width - 1))
         year_cells = [c for c, t in enumerate(below) if YEAR.search(compact(t)) and len(compact(t)) <= 12]
         below_roles = [role_of(t) for t in below]
-        if year_cells and (spanning or all(r is not None or not below[c].strip() or below[c] == top[c]
-                                          for c, r in enumerate(below_roles))) and not re.fullmatch(r"\d{1,3}", compact(below[0])):
+        if (
+            year_cells
+            and (
+                spanning
+                or all(r is not None or not below[c].strip() or below[c] == top[c] for c, r in enumerate(below_roles))
+            )
+            and not re.fullmatch(r"\d{1,3}", compact(below[0]))
+        ):
             rows = 2
             texts = [a if a == b else f"{a} {b}" for a, b in zip(top, below)]
     columns = []
@@ -109,12 +115,12 @@ def two_up_split(table: Table) -> list[Table]:
     """Split a table whose header repeats its columns side by side (序号 指标 … 序号 指标 …) into halves."""
     head = [compact(t) for t in table.rows[0]] if table.rows else []
     width = len(head)
-    if width >= 4 and width % 2 == 0 and head[: width // 2] == head[width // 2:] and any(head[: width // 2]):
+    if width >= 4 and width % 2 == 0 and head[: width // 2] == head[width // 2 :] and any(head[: width // 2]):
         half = width // 2
         parts = []
         for lo in (0, half):
-            rows = [r[lo: lo + half] for r in table.rows]
-            origin = [[(o[0], o[1] - lo) for o in orow[lo: lo + half]] for orow in table.origin]
+            rows = [r[lo : lo + half] for r in table.rows]
+            origin = [[(o[0], o[1] - lo) for o in orow[lo : lo + half]] for orow in table.origin]
             part = Table(rows=rows, origin=origin, page=table.page, line=table.line, source=table.source)
             part.row_lines = list(table.row_lines)
             parts.append(part)

@@ -22,8 +22,15 @@ ACTION_ROW = re.compile(
     r"(?:实施|开展|推进)?\s*([\u4e00-\u9fff（）、·]{2,30}?行动)(?:[（(][^）)]*[）)])?[。.]?$"
 )
 NOTE_ROW = re.compile(r"^(?:注|说明|备注|计算方法|指标解释|资料来源)\s*\d*\s*[：:．.、]?")
-NATURE_CELL = {**NATURE_WORDS, "约束": "binding", "预期": "expected", "倡导": "advocacy",
-               "约束性指标": "binding", "预期性指标": "expected", "倡导性指标": "advocacy"}
+NATURE_CELL = {
+    **NATURE_WORDS,
+    "约束": "binding",
+    "预期": "expected",
+    "倡导": "advocacy",
+    "约束性指标": "binding",
+    "预期性指标": "expected",
+    "倡导性指标": "advocacy",
+}
 SKIP_BETWEEN = re.compile(r"^(?:[-—–]?\s*\d{1,3}\s*[-—–]?|第\s*\d+\s*页.*|（续表?）|续表\d*)$")
 
 
@@ -59,8 +66,11 @@ def join_continued(document: Document) -> list[list[Table]]:
     gap_ok = False
     for block in document.blocks:
         if isinstance(block, Table):
-            if groups and gap_ok and groups[-1][-1].width == block.width and (
-                read_header(block) is None or _same_header(groups[-1][0], block)
+            if (
+                groups
+                and gap_ok
+                and groups[-1][-1].width == block.width
+                and (read_header(block) is None or _same_header(groups[-1][0], block))
             ):
                 groups[-1].append(block)
             else:
@@ -74,7 +84,9 @@ def join_continued(document: Document) -> list[list[Table]]:
 
 
 def _same_header(first: Table, other: Table) -> bool:
-    return bool(first.rows and other.rows) and [compact(t) for t in first.rows[0]] == [compact(t) for t in other.rows[0]]
+    return bool(first.rows and other.rows) and [compact(t) for t in first.rows[0]] == [
+        compact(t) for t in other.rows[0]
+    ]
 
 
 @dataclass
@@ -126,7 +138,7 @@ def read_table_group(tables: list[Table]) -> list[TableRead]:
             continue
         read = TableRead(header=header, tables=part)
         rows = _rows(part)
-        body = rows[header.rows:]
+        body = rows[header.rows :]
         header_texts = [compact(t) for t in part[0].rows[0]]
         if header.kind == "indicator":
             _indicator_rows(read, body, header_texts)
@@ -197,7 +209,9 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
                 action = found
         if not name:
             if any(compact(c) for c in cells):
-                read.warnings.append((row.line, "unplaced", "表格行没有指标名称，未能读入", " | ".join(c for c in cells if c)))
+                read.warnings.append(
+                    (row.line, "unplaced", "表格行没有指标名称，未能读入", " | ".join(c for c in cells if c))
+                )
             continue
         unit = normalize_unit(compact(cells[unit_col.index])) or "" if unit_col else ""
         merged = len(targets) > 1 and row.table.merged_across(row.index, targets[0].index, targets[-1].index)
@@ -208,25 +222,27 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
                 if not values[k] and values[k - 1] and not re.search(r"\d", values[k - 1]):
                     values[k] = values[k - 1]
                     merged = True
-        read.indicators.append({
-            "line": row.line,
-            "row": row.index + 1,
-            "serial": compact(cells[serial.index]) if serial else "",
-            "name": name,
-            "unit": unit,
-            "group": group,
-            "label": label,
-            "action": action,
-            "nature": NATURE_CELL.get(compact(cells[nature_col.index]), "") if nature_col else "",
-            "nature_raw": compact(cells[nature_col.index]) if nature_col else "",
-            "baseline_raw": compact(cells[base_col.index]) if base_col else "",
-            "baseline_year": base_col.year if base_col else None,
-            "baseline_header": base_col.text if base_col else "",
-            "targets": [(c.year, v, c.text) for c, v in zip(targets, values)],
-            "merged_targets": merged,
-            "notes": [],
-            "text": " | ".join(c for c in cells if c),
-        })
+        read.indicators.append(
+            {
+                "line": row.line,
+                "row": row.index + 1,
+                "serial": compact(cells[serial.index]) if serial else "",
+                "name": name,
+                "unit": unit,
+                "group": group,
+                "label": label,
+                "action": action,
+                "nature": NATURE_CELL.get(compact(cells[nature_col.index]), "") if nature_col else "",
+                "nature_raw": compact(cells[nature_col.index]) if nature_col else "",
+                "baseline_raw": compact(cells[base_col.index]) if base_col else "",
+                "baseline_year": base_col.year if base_col else None,
+                "baseline_header": base_col.text if base_col else "",
+                "targets": [(c.year, v, c.text) for c, v in zip(targets, values)],
+                "merged_targets": merged,
+                "notes": [],
+                "text": " | ".join(c for c in cells if c),
+            }
+        )
 
 
 def _apply_note(read: TableRead, value: str, base_col, attach: bool) -> None:
@@ -286,20 +302,22 @@ def _task_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -> Non
             continue
         lead_raw = cells[lead_col.index] if lead_col else ""
         co_raw = cells[co_col.index] if co_col else ""
-        read.tasks.append({
-            "line": row.line,
-            "row": row.index + 1,
-            "action": action,
-            "content": content,
-            "measures": compact(cells[task_cols[1].index]) if len(task_cols) > 1 else "",
-            "lead_raw": lead_raw,
-            "co_raw": co_raw,
-            "lead_header": lead_col.text if lead_col else "",
-            "co_header": co_col.text if co_col else "",
-            "lead_merged": bool(lead_col) and row.table.merged_down(row.index, lead_col.index),
-            "deadline": compact(cells[deadline_col.index]) if deadline_col else "",
-            "text": " | ".join(c for c in cells if c),
-        })
+        read.tasks.append(
+            {
+                "line": row.line,
+                "row": row.index + 1,
+                "action": action,
+                "content": content,
+                "measures": compact(cells[task_cols[1].index]) if len(task_cols) > 1 else "",
+                "lead_raw": lead_raw,
+                "co_raw": co_raw,
+                "lead_header": lead_col.text if lead_col else "",
+                "co_header": co_col.text if co_col else "",
+                "lead_merged": bool(lead_col) and row.table.merged_down(row.index, lead_col.index),
+                "deadline": compact(cells[deadline_col.index]) if deadline_col else "",
+                "text": " | ".join(c for c in cells if c),
+            }
+        )
 
 
 def departments_of(raw: str) -> tuple[list[str], bool, float]:

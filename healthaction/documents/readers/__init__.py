@@ -42,7 +42,9 @@ def read_document(data: bytes, filename: str, progress=None) -> Stream:
     if not data:
         raise DocumentError(f"文件“{filename}”是空的。")
     if len(data) > MAX_INPUT_BYTES:
-        raise DocumentError(f"文件“{filename}”有 {len(data) / 1048576:.0f} MB，超过 {MAX_INPUT_BYTES // 1048576} MB 的上限。")
+        raise DocumentError(
+            f"文件“{filename}”有 {len(data) / 1048576:.0f} MB，超过 {MAX_INPUT_BYTES // 1048576} MB 的上限。"
+        )
     if ext == ".txt":
         from healthaction.documents.readers.text import text_document
 
@@ -107,8 +109,15 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     best, share = None, 0.0
     for encoding in ("utf-16-le", "utf-16-be"):
         text = sample.decode(encoding, errors="replace")
-        plausible = sum(1 for ch in text if ch in "\n\r\t" or " " <= ch <= "~" or "\u3000" <= ch <= "\u9fff"
-                        or "\uff00" <= ch <= "\uffef" or ch in "‰≥≤—“”…·")
+        plausible = sum(
+            1
+            for ch in text
+            if ch in "\n\r\t"
+            or " " <= ch <= "~"
+            or "\u3000" <= ch <= "\u9fff"
+            or "\uff00" <= ch <= "\uffef"
+            or ch in "‰≥≤—“”…·"
+        )
         if plausible / max(len(text), 1) > share:
             best, share = encoding, plausible / max(len(text), 1)
     return best if share > 0.9 else None
@@ -118,7 +127,9 @@ def _utf16(data: bytes, encoding: str, filename: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise DocumentError(f"文件“{filename}”标明为 UTF-16 编码，但第 {exc.start} 字节处内容已损坏，无法读取；请重新导出为 UTF-8 文本。")
+        raise DocumentError(
+            f"文件“{filename}”标明为 UTF-16 编码，但第 {exc.start} 字节处内容已损坏，无法读取；请重新导出为 UTF-8 文本。"
+        )
     if not text.strip():
         raise DocumentError(f"文件“{filename}”没有文字内容。")
     return text
@@ -134,7 +145,9 @@ def zip_members(data: bytes) -> tuple[list[str], int]:
     return [m.filename for m in members], sum(m.file_size for m in members)
 
 
-def zip_too_big(data: bytes, unpacked: int, max_unpacked: int = MAX_UNZIPPED_BYTES, max_ratio: int = MAX_ZIP_RATIO) -> bool:
+def zip_too_big(
+    data: bytes, unpacked: int, max_unpacked: int = MAX_UNZIPPED_BYTES, max_ratio: int = MAX_ZIP_RATIO
+) -> bool:
     return unpacked > max_unpacked or unpacked / max(len(data), 1) > max_ratio
 
 

@@ -42,13 +42,24 @@ def convert_to_docx(data: bytes, filename: str) -> bytes:
         source = Path(tmp) / f"input{ext}"
         source.write_bytes(data)
         profile = Path(tmp) / "profile"  # a private profile: concurrent conversions do not lock each other
-        command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "docx",
-                   "--outdir", str(Path(tmp) / "out"), str(source)]
+        command = [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(Path(tmp) / "out"),
+            str(source),
+        ]
         try:
-            subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False,
-                           env={**os.environ, "HOME": tmp})
+            subprocess.run(
+                command, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False, env={**os.environ, "HOME": tmp}
+            )
         except subprocess.TimeoutExpired:
-            raise DocumentError(f"LibreOffice 转换文件“{filename}”超过 {CONVERT_TIMEOUT_S} 秒，已停止；请另存为 .docx 后上传。")
+            raise DocumentError(
+                f"LibreOffice 转换文件“{filename}”超过 {CONVERT_TIMEOUT_S} 秒，已停止；请另存为 .docx 后上传。"
+            )
         result = Path(tmp) / "out" / "input.docx"
         if not result.is_file():
             raise DocumentError(f"LibreOffice 无法转换文件“{filename}”：文件可能已损坏，或不是 Word/WPS 文档。")

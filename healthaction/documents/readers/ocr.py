@@ -35,7 +35,9 @@ def ocr_document(data: bytes, filename: str, progress=None) -> Document:
     except Exception as exc:
         raise DocumentError(f"无法打开 PDF“{filename}”：{type(exc).__name__}。")
     if len(pdf) > MAX_OCR_PAGES:
-        raise DocumentError(f"扫描版 PDF“{filename}”有 {len(pdf)} 页，超过文字识别 {MAX_OCR_PAGES} 页的上限；请分册上传。")
+        raise DocumentError(
+            f"扫描版 PDF“{filename}”有 {len(pdf)} 页，超过文字识别 {MAX_OCR_PAGES} 页的上限；请分册上传。"
+        )
     document = Document(kind="ocr", pages=len(pdf))
     total = len(pdf)
     for k in range(total):
@@ -90,8 +92,13 @@ def recognise(image) -> tuple[list[tuple[float, float, float, float, str]], list
 
 
 def _join(group) -> tuple[float, float, float, float, str]:
-    return (min(g[0] for g in group), min(g[1] for g in group), max(g[2] for g in group), max(g[3] for g in group),
-            "".join(g[4] for g in group).strip())
+    return (
+        min(g[0] for g in group),
+        min(g[1] for g in group),
+        max(g[2] for g in group),
+        max(g[3] for g in group),
+        "".join(g[4] for g in group).strip(),
+    )
 
 
 def vertical_rules(pixels, char_height: float) -> list[tuple[int, int, int]]:

@@ -89,7 +89,7 @@ def _side_by_side(ordered, tables):
     boxes = {id(b): None for _, _, b in ordered}
     table_items = [(top, x0, b) for top, x0, b in ordered if isinstance(b, Table)]
     for k, (top, x0, block) in enumerate(table_items):
-        for top2, x02, block2 in table_items[k + 1:]:
+        for top2, x02, block2 in table_items[k + 1 :]:
             if x02 < x0 and abs(top2 - top) < 40:
                 i, j = result.index((top, x0, block)), result.index((top2, x02, block2))
                 result[i], result[j] = result[j], result[i]

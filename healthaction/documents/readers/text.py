@@ -102,7 +102,7 @@ def _cell_run(lines: list[str], start: int) -> tuple[Table | None, int]:
     width = next((k for k, c in enumerate(cells) if re.fullmatch(r"\d{1,3}", c)), 0)
     if width < 3:
         return None, start
-    rows = [cells[k: k + width] for k in range(0, len(cells), width)]
+    rows = [cells[k : k + width] for k in range(0, len(cells), width)]
     table = Table(rows=rows, line=start, source="cells")
     table.row_lines = [cell_lines[k] for k in range(0, len(cells), width)]
     return table, i

@@ -22,8 +22,10 @@ NATIONAL_INTRO = [
 
 # Table A: 领域 merged down, a two-row header (目标值 over 2022年 and 2030年), unit column,
 # baseline year in the header and, for two rows, inside the cell.
-TABLE_A_HEAD = [["领域", "序号", "指标", "单位", "基线（2017年）", "目标值", "目标值", "属性"],
-                ["领域", "序号", "指标", "单位", "基线（2017年）", "2022年", "2030年", "属性"]]
+TABLE_A_HEAD = [
+    ["领域", "序号", "指标", "单位", "基线（2017年）", "目标值", "目标值", "属性"],
+    ["领域", "序号", "指标", "单位", "基线（2017年）", "2022年", "2030年", "属性"],
+]
 TABLE_A_ROWS = [
     ["健康水平", "1", "人均预期寿命", "岁", "76.7", "77.7", "79.0", "预期性"],
     ["健康水平", "2", "婴儿死亡率", "‰", "6.8", "≤7.5", "≤5", "预期性"],
@@ -158,15 +160,32 @@ def convert(data: bytes, source_ext: str, target: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / f"in.{source_ext}"
         src.write_bytes(data)
-        subprocess.run([exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", target,
-                        "--outdir", tmp, str(src)], capture_output=True, timeout=180, check=True)
+        subprocess.run(
+            [
+                exe,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                tmp,
+                str(src),
+            ],
+            capture_output=True,
+            timeout=180,
+            check=True,
+        )
         return (Path(tmp) / f"in.{target.split(':')[0]}").read_bytes()
 
 
 def cjk_font() -> str:
     from matplotlib import font_manager
 
-    fonts = [f for f in font_manager.findSystemFonts() if any(k in f.lower() for k in ("notosanscjk", "notoserifcjk", "wqy", "droidsansfallback"))]
+    fonts = [
+        f
+        for f in font_manager.findSystemFonts()
+        if any(k in f.lower() for k in ("notosanscjk", "notoserifcjk", "wqy", "droidsansfallback"))
+    ]
     if not fonts:
         pytest.skip("no CJK font installed (fonts-noto-cjk): a scanned page cannot be drawn")
     return sorted(fonts, key=lambda f: ("Sans" not in f, "Regular" not in f, f))[0]
@@ -198,16 +217,23 @@ def scanned_pdf(lines: list, font_path: str, size: int = 30) -> bytes:
 
 # ---- unseen-style documents (each with a hand transcription in fixtures/) ------------------------------
 
+
 def county_docx() -> bytes:
     """A county plan: 类别 merged down, 现状值（2020年）, 目标值 over 2025年 and 2030年, a unit column, group rows,
     a 说明 row, a 注 paragraph after the table; a second table with three target years; tasks in prose."""
 
     def build(document):
-        for text in ["青山县人民政府办公室文件", "青政办发〔2021〕12号", "青山县人民政府办公室关于印发健康青山行动实施方案的通知",
-                     "一、主要目标"]:
+        for text in [
+            "青山县人民政府办公室文件",
+            "青政办发〔2021〕12号",
+            "青山县人民政府办公室关于印发健康青山行动实施方案的通知",
+            "一、主要目标",
+        ]:
             document.add_paragraph(text)
-        head = [["类别", "序号", "考核指标", "单位", "现状值（2020年）", "目标值", "目标值", "指标属性"],
-                ["类别", "序号", "考核指标", "单位", "现状值（2020年）", "2025年", "2030年", "指标属性"]]
+        head = [
+            ["类别", "序号", "考核指标", "单位", "现状值（2020年）", "目标值", "目标值", "指标属性"],
+            ["类别", "序号", "考核指标", "单位", "现状值（2020年）", "2025年", "2030年", "指标属性"],
+        ]
         rows = [
             ["结果性指标"],
             ["健康水平", "1", "人均预期寿命", "岁", "78.2", "79", "80", "预期性"],
@@ -224,18 +250,24 @@ def county_docx() -> bytes:
         document.add_paragraph("注：现状值为2020年统计数据。")
         document.add_paragraph("二、年度推进指标")
         three = [["序号", "指标名称", "基期值", "2023年预期值", "目标值（2025年）", "目标值（2030年）", "属性"]]
-        add_table(document, three, [
-            ["1", "国民体质测定标准合格以上的人数比例", "90.1%", "≥91%", "≥92%", "≥93%", "预期性"],
-            ["2", "城乡居民达到《国民体质测定标准》合格以上的人数比例", "—", "≥90.5%", "≥91%", "≥92.2%", "预期性"],
-            ["3", "儿童青少年总体近视率", "52.7%", "力争每年降低0.5个百分点以上", None, None, "约束性"],
-        ])
-        for text in ["三、重点任务",
-                     "（一）健康知识普及行动",
-                     "1. 建立县级健康科普专家库。（县卫生健康局牵头，县融媒体中心、县科协配合）",
-                     "2. 开展健康素养监测。（县卫生健康局负责）",
-                     "（二）控烟行动",
-                     "1. 全面推进无烟党政机关建设。（县委办公室、县卫生健康局牵头，县直各单位配合）",
-                     "2. 加强烟草广告监管。（县市场监管局负责）"]:
+        add_table(
+            document,
+            three,
+            [
+                ["1", "国民体质测定标准合格以上的人数比例", "90.1%", "≥91%", "≥92%", "≥93%", "预期性"],
+                ["2", "城乡居民达到《国民体质测定标准》合格以上的人数比例", "—", "≥90.5%", "≥91%", "≥92.2%", "预期性"],
+                ["3", "儿童青少年总体近视率", "52.7%", "力争每年降低0.5个百分点以上", None, None, "约束性"],
+            ],
+        )
+        for text in [
+            "三、重点任务",
+            "（一）健康知识普及行动",
+            "1. 建立县级健康科普专家库。（县卫生健康局牵头，县融媒体中心、县科协配合）",
+            "2. 开展健康素养监测。（县卫生健康局负责）",
+            "（二）控烟行动",
+            "1. 全面推进无烟党政机关建设。（县委办公室、县卫生健康局牵头，县直各单位配合）",
+            "2. 加强烟草广告监管。（县市场监管局负责）",
+        ]:
             document.add_paragraph(text)
 
     return docx_bytes(build)
@@ -268,8 +300,13 @@ def task_notice_docx() -> bytes:
     """A notice with a task table: action groups as merged rows, lead and deadline cells merged down."""
 
     def build(document):
-        for text in ["健康绿洲行动推进委员会办公室", "关于印发2024年健康绿洲行动重点任务分工的通知", "各有关单位：",
-                     "现将2024年重点任务分工印发给你们，请认真抓好落实。", "附件：2024年重点任务分工表"]:
+        for text in [
+            "健康绿洲行动推进委员会办公室",
+            "关于印发2024年健康绿洲行动重点任务分工的通知",
+            "各有关单位：",
+            "现将2024年重点任务分工印发给你们，请认真抓好落实。",
+            "附件：2024年重点任务分工表",
+        ]:
             document.add_paragraph(text)
         head = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]]
         rows = [

@@ -19,8 +19,10 @@ def _transcription(name: str) -> dict:
 
 def _seed_score(seed, number: int, name: str) -> Score:
     result = score(seed(number), _transcription(name))
-    print(f"{name}: indicators {result.indicators:.3f} targets {result.targets:.3f} tasks {result.tasks:.3f} "
-          f"departments {result.departments:.3f}; misses: {result.misses[:5]}")
+    print(
+        f"{name}: indicators {result.indicators:.3f} targets {result.targets:.3f} tasks {result.tasks:.3f} "
+        f"departments {result.departments:.3f}; misses: {result.misses[:5]}"
+    )
     return result
 
 
@@ -68,11 +70,12 @@ def test_unseen_style_documents_reach_0_85():
 
 def test_the_scorer_counts_a_wrong_value_and_a_missing_department():
     draft = parse_document(builders.task_notice_docx(), "notice.docx")
-    wrong = {"tasks": [{"task": "举办健康科普讲座不少于20场", "lead": ["市教育局"], "co": ["市科协"]}],
-             "indicators": [{"name": "不存在的指标", "targets": {"2024": [">=", 1]}}]}
+    wrong = {
+        "tasks": [{"task": "举办健康科普讲座不少于20场", "lead": ["市教育局"], "co": ["市科协"]}],
+        "indicators": [{"name": "不存在的指标", "targets": {"2024": [">=", 1]}}],
+    }
     result = score(draft, wrong)
     # task found (1) + co right (1) of 3 task checks; the indicator's 2 checks fail
     assert (result.task_passed, result.task_checks) == (2, 3)
     assert (result.indicator_passed, result.indicator_checks) == (0, 2)
     assert result.departments == pytest.approx(0.5)
-

@@ -26,7 +26,10 @@ def test_a_scanned_pdf_is_read_by_ocr_page_by_page_with_progress(scanned):
     inds = {i["name"]: i for i in draft["indicators"]}
     literacy = inds["居民健康素养水平"]
     assert literacy["unit"] == "%" and literacy["baseline"]["value"] == 14.18
-    assert [(t["year"], t["comparator"], t["value"]) for t in literacy["targets"]] == [(2025, ">=", 25.0), (2030, ">=", 30.0)]
+    assert [(t["year"], t["comparator"], t["value"]) for t in literacy["targets"]] == [
+        (2025, ">=", 25.0),
+        (2030, ">=", 30.0),
+    ]
     assert literacy["nature"] == "expected"
     life = inds["人均预期寿命"]
     assert life["unit"] == "岁" and [(t["year"], t["value"]) for t in life["targets"]] == [(2025, 78.0), (2030, 79.0)]
@@ -63,9 +66,11 @@ def test_a_damaged_doc_file_is_a_clear_error():
         parse_document(convert.OLE_MAGIC + b"\x00\x01" * 400, "plan.doc")
 
 
-@pytest.mark.parametrize("encoding,bom", [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
-                                          ("utf-16-le", b""), ("utf-16-be", b"")],
-                         ids=["le-bom", "be-bom", "le", "be"])
+@pytest.mark.parametrize(
+    "encoding,bom",
+    [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE), ("utf-16-le", b""), ("utf-16-be", b"")],
+    ids=["le-bom", "be-bom", "le", "be"],
+)
 def test_utf16_text_with_or_without_a_bom(encoding, bom):
     _check_plan(parse_document(bom + PLAN_TEXT.encode(encoding), "plan.txt"))
 
@@ -77,8 +82,9 @@ def test_a_corrupt_utf16_file_is_one_clear_error():
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "healthaction.cli", "parse", *args], capture_output=True, text=True,
-                          timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "healthaction.cli", "parse", *args], capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 def test_the_cli_exits_2_with_one_line_on_corrupt_utf16_and_a_wps_without_libreoffice(tmp_path):

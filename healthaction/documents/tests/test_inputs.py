@@ -37,10 +37,17 @@ def _check_plan(draft: dict) -> None:
     assert [a["name"] for a in draft["actions"]] == ["健康知识普及行动", "合理膳食行动"]
     literacy = draft["indicators"][0]
     assert literacy["name"] == "居民健康素养水平"
-    assert [(t["year"], t["comparator"], t["value"]) for t in literacy["targets"]] == [(2022, ">=", 22.0), (2030, ">=", 30.0)]
+    assert [(t["year"], t["comparator"], t["value"]) for t in literacy["targets"]] == [
+        (2022, ">=", 22.0),
+        (2030, ">=", 30.0),
+    ]
     first, second = draft["tasks"]
     # 市卫健委 and 市卫生健康委员会 are one department under two names; the fuller name is shown
-    assert first["lead_departments"] == ["市卫生健康委员会"] and first["co_departments"] == ["市教育局"] and first["all_lower_units"]
+    assert (
+        first["lead_departments"] == ["市卫生健康委员会"]
+        and first["co_departments"] == ["市教育局"]
+        and first["all_lower_units"]
+    )
     assert second["lead_departments"] == ["市卫生健康委员会"]
     assert {"name": "市卫生健康委员会", "aliases": ["市卫健委"]} in draft["departments"]
 
@@ -99,9 +106,16 @@ def test_docx_paragraphs_and_real_tables():
     )
     draft = parse_document(data, "plan.docx")
     assert draft["plan"]["doc_number"] == "示例健推发〔2022〕3号"
-    table = {i["name"]: i for i in draft["indicators"] if i["number"] in ("1", "2", "3") or i["number"].endswith((".1", ".2", ".3"))}
+    table = {
+        i["name"]: i
+        for i in draft["indicators"]
+        if i["number"] in ("1", "2", "3") or i["number"].endswith((".1", ".2", ".3"))
+    }
     maternal = table["孕产妇死亡率"]
-    assert maternal["unit"] == "1/10万" and [(t["comparator"], t["value"]) for t in maternal["targets"]] == [("<=", 15.0), ("<=", 12.0)]
+    assert maternal["unit"] == "1/10万" and [(t["comparator"], t["value"]) for t in maternal["targets"]] == [
+        ("<=", 15.0),
+        ("<=", 12.0),
+    ]
     life = table["人均预期寿命"]
     assert [(t["year"], t["trend"]) for t in life["targets"]] == [(2022, "maintain"), (2030, "maintain")]
 
@@ -113,7 +127,16 @@ def test_pdf_with_a_text_layer(tmp_path):
     fonts = [f for f in font_manager.findSystemFonts() if any(k in f.lower() for k in ("wqy", "noto", "cjk", "droid"))]
     if not fonts:
         pytest.skip("no CJK font installed (scripts/test installs fonts-wqy-microhei when it can)")
-    pdf = _pdf_bytes(tmp_path, ["示例健推发〔2022〕3号", "（一）健康知识普及行动。", "行动目标：", "到2022年和2030年，全市居民健康素养水平分别不低于22%和30%。"], fonts[0])
+    pdf = _pdf_bytes(
+        tmp_path,
+        [
+            "示例健推发〔2022〕3号",
+            "（一）健康知识普及行动。",
+            "行动目标：",
+            "到2022年和2030年，全市居民健康素养水平分别不低于22%和30%。",
+        ],
+        fonts[0],
+    )
     draft = parse_document(pdf, "plan.pdf")
     assert draft["actions"][0]["name"] == "健康知识普及行动"
     assert [(t["year"], t["value"]) for t in draft["indicators"][0]["targets"]] == [(2022, 22.0), (2030, 30.0)]
@@ -198,7 +221,12 @@ def test_the_cli_exits_2_with_one_line_on_bad_input(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "big.txt").write_bytes(b"x" * (50 * 1024 * 1024))
     for name in ("empty.txt", "big.txt", "missing.pdf"):
-        result = subprocess.run([sys.executable, "-m", "healthaction.cli", "parse", str(tmp_path / name), "--json"], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "healthaction.cli", "parse", str(tmp_path / name), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
@@ -210,10 +238,20 @@ def test_the_cli_prints_json_for_several_files(tmp_path):
 
     (tmp_path / "a.txt").write_text(PLAN_TEXT, encoding="utf-8")
     (tmp_path / "b.txt").write_text(PLAN_TEXT, encoding="gb18030")
-    result = subprocess.run([sys.executable, "-m", "healthaction.cli", "parse", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--json"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "healthaction.cli", "parse", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     drafts = json.loads(result.stdout)
     assert isinstance(drafts, list) and len(drafts) == 2
     assert drafts[0]["indicators"] == drafts[1]["indicators"]
-    summary = subprocess.run([sys.executable, "-m", "healthaction.cli", "parse", str(tmp_path / "a.txt"), "--summary"], capture_output=True, text=True, timeout=60)
+    summary = subprocess.run(
+        [sys.executable, "-m", "healthaction.cli", "parse", str(tmp_path / "a.txt"), "--summary"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "total: 2 actions, 1 indicators, 2 tasks" in summary.stdout

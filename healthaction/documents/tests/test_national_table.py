@@ -13,8 +13,14 @@ def _by_name(draft):
 
 def _fields(ind):
     baseline = (ind["baseline"]["value"], ind["baseline"]["year"]) if ind["baseline"] else None
-    return (ind["name"], ind["unit"], baseline, [(t["year"], t["comparator"], t["value"]) for t in ind["targets"]],
-            ind["nature"], ind["action"])
+    return (
+        ind["name"],
+        ind["unit"],
+        baseline,
+        [(t["year"], t["comparator"], t["value"]) for t in ind["targets"]],
+        ind["nature"],
+        ind["action"],
+    )
 
 
 def _plan_key(draft):
@@ -32,20 +38,62 @@ def word():
 
 def test_a_two_row_header_with_a_unit_column_and_the_baseline_year_in_the_header(word):
     inds = _by_name(word)
-    assert _fields(inds["居民健康素养水平"]) == ("居民健康素养水平", "%", (14.18, 2017), [(2022, ">=", 22.0), (2030, ">=", 30.0)], "expected", None)
-    assert _fields(inds["婴儿死亡率"]) == ("婴儿死亡率", "‰", (6.8, 2017), [(2022, "<=", 7.5), (2030, "<=", 5.0)], "expected", None)
-    assert _fields(inds["孕产妇死亡率"]) == ("孕产妇死亡率", "1/10万", (19.6, 2017), [(2022, "<=", 18.0), (2030, "<=", 12.0)], "expected", None)
-    assert _fields(inds["5岁以下儿童死亡率"]) == ("5岁以下儿童死亡率", "‰", (9.1, 2017), [(2022, "<=", 9.5), (2030, "<=", 6.0)], "expected", None)
+    assert _fields(inds["居民健康素养水平"]) == (
+        "居民健康素养水平",
+        "%",
+        (14.18, 2017),
+        [(2022, ">=", 22.0), (2030, ">=", 30.0)],
+        "expected",
+        None,
+    )
+    assert _fields(inds["婴儿死亡率"]) == (
+        "婴儿死亡率",
+        "‰",
+        (6.8, 2017),
+        [(2022, "<=", 7.5), (2030, "<=", 5.0)],
+        "expected",
+        None,
+    )
+    assert _fields(inds["孕产妇死亡率"]) == (
+        "孕产妇死亡率",
+        "1/10万",
+        (19.6, 2017),
+        [(2022, "<=", 18.0), (2030, "<=", 12.0)],
+        "expected",
+        None,
+    )
+    assert _fields(inds["5岁以下儿童死亡率"]) == (
+        "5岁以下儿童死亡率",
+        "‰",
+        (9.1, 2017),
+        [(2022, "<=", 9.5), (2030, "<=", 6.0)],
+        "expected",
+        None,
+    )
 
 
 def test_bare_numbers_take_the_direction_of_the_indicator(word):
     life = _by_name(word)["人均预期寿命"]
-    assert _fields(life) == ("人均预期寿命", "岁", (76.7, 2017), [(2022, ">=", 77.7), (2030, ">=", 79.0)], "expected", None)
+    assert _fields(life) == (
+        "人均预期寿命",
+        "岁",
+        (76.7, 2017),
+        [(2022, ">=", 77.7), (2030, ">=", 79.0)],
+        "expected",
+        None,
+    )
 
 
 def test_a_year_written_in_the_baseline_cell_wins_over_the_header(word):
     inds = _by_name(word)
-    assert _fields(inds["15岁以上人群吸烟率"]) == ("15岁以上人群吸烟率", "%", (26.6, 2015), [(2022, "<", 24.5), (2030, "<", 20.0)], "expected", None)
+    assert _fields(inds["15岁以上人群吸烟率"]) == (
+        "15岁以上人群吸烟率",
+        "%",
+        (26.6, 2015),
+        [(2022, "<", 24.5), (2030, "<", 20.0)],
+        "expected",
+        None,
+    )
     assert inds["经常参加体育锻炼人数比例"]["baseline"]["year"] == 2014
     assert inds["重大慢性病过早死亡率"]["baseline"] == {"value": 18.5, "qualitative": "", "raw": "18.5", "year": 2015}
 
@@ -56,13 +104,23 @@ def test_action_rows_inside_a_table_switch_the_action_without_ending_the_table(w
     assert inds["医务人员掌握与岗位相适应的健康科普知识比例"]["action"] == 1
     mental = inds["居民心理健康素养水平"]
     # the baseline column has no year; the table's note says the data are of 2017
-    assert _fields(mental) == ("居民心理健康素养水平", "%", (12.0, 2017), [(2022, ">=", 20.0), (2030, ">=", 30.0)], "expected", 5)
+    assert _fields(mental) == (
+        "居民心理健康素养水平",
+        "%",
+        (12.0, 2017),
+        [(2022, ">=", 20.0), (2030, ">=", 30.0)],
+        "expected",
+        5,
+    )
     assert [(a["number"], a["name"]) for a in word["actions"]][4] == (5, "心理健康促进行动")
 
 
 def test_a_target_merged_over_both_years_applies_to_each(word):
     expert = _by_name(word)["建立并完善健康科普专家库和资源库"]
-    assert [(t["year"], t["kind"], t["raw"]) for t in expert["targets"]] == [(2022, "qualitative", "实现"), (2030, "qualitative", "实现")]
+    assert [(t["year"], t["kind"], t["raw"]) for t in expert["targets"]] == [
+        (2022, "qualitative", "实现"),
+        (2030, "qualitative", "实现"),
+    ]
     assert expert["nature"] == "binding" and expert["baseline"] is None
     assert "合并单元格" in expert["targets"][1]["reason"]
 
@@ -80,7 +138,10 @@ def test_every_item_has_a_confidence_and_a_reason(word):
 
 def test_tasks_under_the_prose_headings(word):
     tasks = {t["number"]: t for t in word["tasks"]}
-    assert tasks["1.1"]["lead_departments"] == ["市卫生健康委"] and tasks["1.1"]["co_departments"] == ["市科协", "市教育局"]
+    assert tasks["1.1"]["lead_departments"] == ["市卫生健康委"] and tasks["1.1"]["co_departments"] == [
+        "市科协",
+        "市教育局",
+    ]
     assert tasks["3.1"]["lead_departments"] == ["市体育局"] and tasks["3.1"]["co_departments"] == ["市住房城乡建设局"]
 
 

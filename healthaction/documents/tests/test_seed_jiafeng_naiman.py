@@ -14,11 +14,21 @@ def test_town_plan_header_and_actions(seed):
 
 def test_leading_group_roster(seed):
     roster = seed(2)["roster"]
-    assert roster[0] == {"role": "组长", "person": "李鑫杰", "post": "县政府副县长、镇党委书记", "source": roster[0]["source"]}
+    assert roster[0] == {
+        "role": "组长",
+        "person": "李鑫杰",
+        "post": "县政府副县长、镇党委书记",
+        "source": roster[0]["source"],
+    }
     assert roster[1]["person"] == "王坤" and roster[1]["role"] == "组长"
     assert next(r for r in roster if r["person"] == "赵建国")["role"] == "副组长"
     members = [r for r in roster if r["role"] == "成员"]
-    assert members[0] == {"role": "成员", "person": "杨焱", "post": "党政综合办公室主任", "source": members[0]["source"]}
+    assert members[0] == {
+        "role": "成员",
+        "person": "杨焱",
+        "post": "党政综合办公室主任",
+        "source": members[0]["source"],
+    }
     assert len(roster) == 38
 
 
@@ -44,7 +54,11 @@ def test_cell_per_line_table_with_groups_and_notes(seed):
     record = indicator(draft, "个人定期记录身心健康状况")
     assert record["group"] == "advocacy" and record["nature"] == "advocacy" and record["targets"] == []
     tcm = indicator(draft, "中医医院设置治未病科室比例")
-    assert tcm["group"] == "government" and tcm["baseline"]["value"] == 91.0 and targets(tcm) == {2023: ("numeric", ">=", 93.0)}
+    assert (
+        tcm["group"] == "government"
+        and tcm["baseline"]["value"] == 91.0
+        and targets(tcm) == {2023: ("numeric", ">=", 93.0)}
+    )
 
 
 def test_indicator_lists_in_prose(seed):

@@ -30,9 +30,15 @@ def test_two_years_in_one_sentence(seed):
 def test_relative_directional_and_less_than_targets(seed):
     draft = seed(0)
     literacy = indicator(draft, "居民营养健康知识知晓率")
-    assert [(t["year"], t["kind"], t["base_year"], t["change"]) for t in literacy["targets"]] == [(2022, "relative", 2019, 10.0), (2030, "relative", 2022, 10.0)]
+    assert [(t["year"], t["kind"], t["base_year"], t["change"]) for t in literacy["targets"]] == [
+        (2022, "relative", 2019, 10.0),
+        (2030, "relative", 2022, 10.0),
+    ]
     obesity = indicator(draft, "成人肥胖增长率")
-    assert [(t["kind"], t["trend"]) for t in obesity["targets"]] == [("directional", "decrease"), ("directional", "decrease")]
+    assert [(t["kind"], t["trend"]) for t in obesity["targets"]] == [
+        ("directional", "decrease"),
+        ("directional", "decrease"),
+    ]
     stunting = indicator(draft, "5岁以下儿童生长迟缓率")
     assert targets(stunting) == {2022: ("numeric", "<", 7.0), 2030: ("numeric", "<", 5.0)}
     iodine = indicator(draft, "合格碘盐覆盖率")
@@ -40,7 +46,10 @@ def test_relative_directional_and_less_than_targets(seed):
     depression = indicator(draft, "抑郁症治疗率")
     assert [(t["kind"], t["change"]) for t in depression["targets"]] == [("relative", 30.0), ("relative", 80.0)]
     chronic = indicator(draft, "70岁及以下人群慢性呼吸系统疾病死亡率")
-    assert chronic["unit"] == "1/10万" and targets(chronic) == {2022: ("numeric", "<=", 9.0), 2030: ("numeric", "<=", 8.1)}
+    assert chronic["unit"] == "1/10万" and targets(chronic) == {
+        2022: ("numeric", "<=", 9.0),
+        2030: ("numeric", "<=", 8.1),
+    }
 
 
 def test_advocacy_statements_are_kept(seed):

@@ -47,8 +47,14 @@ def test_shifted_cells_still_give_the_lead(seed):
 
 def test_targets_written_in_the_basic_content_column(seed):
     draft = seed(1)
-    assert targets(indicator(draft, "居民健康素养水平")) == {2022: ("numeric", ">=", 22.0), 2030: ("numeric", ">=", 30.0)}
-    assert targets(indicator(draft, "总体癌症5年生存率")) == {2022: ("numeric", ">=", 43.3), 2030: ("numeric", ">=", 46.6)}
+    assert targets(indicator(draft, "居民健康素养水平")) == {
+        2022: ("numeric", ">=", 22.0),
+        2030: ("numeric", ">=", 30.0),
+    }
+    assert targets(indicator(draft, "总体癌症5年生存率")) == {
+        2022: ("numeric", ">=", 43.3),
+        2030: ("numeric", ">=", 46.6),
+    }
 
 
 def test_rows_without_departments_are_warned_not_dropped(seed):

@@ -22,7 +22,10 @@ CASES = [
     ("18.5-24", {"kind": "numeric", "comparator": "range", "value": 18.5, "upper_value": 24.0}),
     ("7～8小时", {"kind": "numeric", "comparator": "range", "value": 7.0, "upper_value": 8.0, "unit": "小时"}),
     ("25-30g", {"kind": "numeric", "comparator": "range", "value": 25.0, "upper_value": 30.0, "unit": "g"}),
-    ("在2019年基础上提高10%", {"kind": "relative", "base_year": 2019, "change": 10.0, "change_unit": "%", "trend": "increase"}),
+    (
+        "在2019年基础上提高10%",
+        {"kind": "relative", "base_year": 2019, "change": 10.0, "change_unit": "%", "trend": "increase"},
+    ),
     ("在现有基础上提高15%", {"kind": "relative", "base_year": None, "change": 15.0}),
     ("力争每年降低0.5个百分点以上", {"kind": "relative", "change": -0.5, "change_unit": "pp/yr"}),
     ("持续下降", {"kind": "directional", "trend": "decrease"}),

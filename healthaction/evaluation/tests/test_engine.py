@@ -11,8 +11,19 @@ from healthaction.evaluation.engine import assess, evaluate, explain, roll_up, v
 UNIT = 1  # the plan's own org unit: the plan baseline applies to it
 
 
-def run(targets: list[dict], history: dict[int, float | str | None], *, direction="increase", baseline=None, baseline_year=None, unit_id=UNIT, plan_unit=UNIT, unit="%",
-        tolerance=None, closed_year=None):
+def run(
+    targets: list[dict],
+    history: dict[int, float | str | None],
+    *,
+    direction="increase",
+    baseline=None,
+    baseline_year=None,
+    unit_id=UNIT,
+    plan_unit=UNIT,
+    unit="%",
+    tolerance=None,
+    closed_year=None,
+):
     """Evaluate one series and return its rows (with explanations) keyed by year."""
     years = sorted(history)
     values = pl.DataFrame(
@@ -23,42 +34,138 @@ def run(targets: list[dict], history: dict[int, float | str | None], *, directio
             "value": [history[y] if isinstance(history[y], (int, float)) else None for y in years],
             "qualitative": [history[y] if isinstance(history[y], str) else None for y in years],
         },
-        schema={"indicator_id": pl.Int32, "org_unit_id": pl.Int32, "year": pl.Int16, "value": pl.Float64, "qualitative": pl.Utf8},
+        schema={
+            "indicator_id": pl.Int32,
+            "org_unit_id": pl.Int32,
+            "year": pl.Int16,
+            "value": pl.Float64,
+            "qualitative": pl.Utf8,
+        },
     )
-    indicators = pl.DataFrame({"indicator_id": [1], "direction": [direction], "nature": ["binding"], "baseline_value": [baseline], "baseline_year": [baseline_year], "unit": [unit],
-                               "tolerance": [tolerance]},
-                              schema={"indicator_id": pl.Int32, "direction": pl.Utf8, "nature": pl.Utf8, "baseline_value": pl.Float64, "baseline_year": pl.Int16, "unit": pl.Utf8,
-                                      "tolerance": pl.Float64})
-    defaults = {"comparator": "", "value": None, "upper_value": None, "base_year": None, "change": None, "change_unit": "", "trend": "", "qualitative": "", "raw": ""}
-    frame = pl.DataFrame([{"indicator_id": 1, **defaults, **t} for t in targets], schema={
-        "indicator_id": pl.Int32, "year": pl.Int16, "kind": pl.Utf8, "comparator": pl.Utf8, "value": pl.Float64, "upper_value": pl.Float64, "base_year": pl.Int16,
-        "change": pl.Float64, "change_unit": pl.Utf8, "trend": pl.Utf8, "qualitative": pl.Utf8, "raw": pl.Utf8})
+    indicators = pl.DataFrame(
+        {
+            "indicator_id": [1],
+            "direction": [direction],
+            "nature": ["binding"],
+            "baseline_value": [baseline],
+            "baseline_year": [baseline_year],
+            "unit": [unit],
+            "tolerance": [tolerance],
+        },
+        schema={
+            "indicator_id": pl.Int32,
+            "direction": pl.Utf8,
+            "nature": pl.Utf8,
+            "baseline_value": pl.Float64,
+            "baseline_year": pl.Int16,
+            "unit": pl.Utf8,
+            "tolerance": pl.Float64,
+        },
+    )
+    defaults = {
+        "comparator": "",
+        "value": None,
+        "upper_value": None,
+        "base_year": None,
+        "change": None,
+        "change_unit": "",
+        "trend": "",
+        "qualitative": "",
+        "raw": "",
+    }
+    frame = pl.DataFrame(
+        [{"indicator_id": 1, **defaults, **t} for t in targets],
+        schema={
+            "indicator_id": pl.Int32,
+            "year": pl.Int16,
+            "kind": pl.Utf8,
+            "comparator": pl.Utf8,
+            "value": pl.Float64,
+            "upper_value": pl.Float64,
+            "base_year": pl.Int16,
+            "change": pl.Float64,
+            "change_unit": pl.Utf8,
+            "trend": pl.Utf8,
+            "qualitative": pl.Utf8,
+            "raw": pl.Utf8,
+        },
+    )
     result = evaluate(values, indicators, frame, plan_unit_id=plan_unit)
-    result = explain(result, frame, indicators.select("indicator_id", "unit"), labels=EvaluationStatus.labels_in("zh-hans"))
+    result = explain(
+        result, frame, indicators.select("indicator_id", "unit"), labels=EvaluationStatus.labels_in("zh-hans")
+    )
     if closed_year is not None:
-        return {row["target_year"]: row for row in verdicts(result, frame, closed_year=closed_year).iter_rows(named=True)}
+        return {
+            row["target_year"]: row for row in verdicts(result, frame, closed_year=closed_year).iter_rows(named=True)
+        }
     return {row["year"]: row for row in result.iter_rows(named=True)}
 
 
-LITERACY = [{"year": 2022, "kind": "numeric", "comparator": ">=", "value": 25.0, "raw": "≥25"}, {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 35.0, "raw": "≥35"}]
-MORTALITY = [{"year": 2022, "kind": "numeric", "comparator": "<=", "value": 12.82, "raw": "≤12.82"}, {"year": 2030, "kind": "numeric", "comparator": "<=", "value": 11.39, "raw": "≤11.39"}]
+LITERACY = [
+    {"year": 2022, "kind": "numeric", "comparator": ">=", "value": 25.0, "raw": "≥25"},
+    {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 35.0, "raw": "≥35"},
+]
+MORTALITY = [
+    {"year": 2022, "kind": "numeric", "comparator": "<=", "value": 12.82, "raw": "≤12.82"},
+    {"year": 2030, "kind": "numeric", "comparator": "<=", "value": 11.39, "raw": "≤11.39"},
+]
 AT_30 = [{"year": 2030, "kind": "numeric", "comparator": ">=", "value": 30.0, "raw": "≥30"}]
 FULL = [{"year": 2022, "kind": "numeric", "comparator": "=", "value": 100.0, "raw": "100%"}]
 
 # (targets, baseline, history, year, tolerance, status, expected interim value), every figure worked by hand
 NUMERIC_CASES = [
     # literacy, baseline 24.81 (2020); the 2030 target "≥35" is written in whole units: tolerance 0.5
-    (LITERACY, 24.81, {2023: 28.1}, 2023, None, "on_track", 27.867),  # 24.81 + 10.19 × 3/10; 2022 unreported: from the baseline
+    (
+        LITERACY,
+        24.81,
+        {2023: 28.1},
+        2023,
+        None,
+        "on_track",
+        27.867,
+    ),  # 24.81 + 10.19 × 3/10; 2022 unreported: from the baseline
     (LITERACY, 24.81, {2021: 25.3}, 2021, None, "achieved", 24.905),  # meets the 2022 target early
     (LITERACY, 24.81, {2023: 27.0}, 2023, None, "at_risk", 27.867),  # 0.867 short (> 0.5); 2.19 of 3.057 = 0.72
     (LITERACY, 24.81, {2023: 25.9}, 2023, None, "off_track", 27.867),  # 1.09 of 3.057 = 0.36
     (LITERACY, 24.81, {2023: 24.0}, 2023, None, "regressing", 27.867),  # 0.81 below the baseline, beyond 0.5
-    (LITERACY, 24.81, {2023: 24.8}, 2023, None, "off_track", 27.867),  # 0.01 below the baseline: inside the tolerance, no change
-    (LITERACY, 24.81, {2023: 24.8}, 2023, 0.001, "regressing", 27.867),  # the register's tolerance 0.001 makes it a drop
+    (
+        LITERACY,
+        24.81,
+        {2023: 24.8},
+        2023,
+        None,
+        "off_track",
+        27.867,
+    ),  # 0.01 below the baseline: inside the tolerance, no change
+    (
+        LITERACY,
+        24.81,
+        {2023: 24.8},
+        2023,
+        0.001,
+        "regressing",
+        27.867,
+    ),  # the register's tolerance 0.001 makes it a drop
     (LITERACY, 24.81, {2023: 27.5}, 2023, None, "on_track", 27.867),  # 0.367 short of the trajectory: inside 0.5
-    (LITERACY, 24.81, {2022: 24.0}, 2022, None, "regressing", 25.0),  # the 2022 target is missed, 0.81 below the baseline
+    (
+        LITERACY,
+        24.81,
+        {2022: 24.0},
+        2022,
+        None,
+        "regressing",
+        25.0,
+    ),  # the 2022 target is missed, 0.81 below the baseline
     (LITERACY, 24.81, {2022: 24.7}, 2022, None, "off_track", 25.0),  # missed, 0.11 below the baseline: no change
-    (LITERACY, 24.81, {2022: 24.0, 2023: 24.0}, 2023, None, "regressing", 25.375),  # from 2022's 24 toward 35: 24 + 11/8
+    (
+        LITERACY,
+        24.81,
+        {2022: 24.0, 2023: 24.0},
+        2023,
+        None,
+        "regressing",
+        25.375,
+    ),  # from 2022's 24 toward 35: 24 + 11/8
     (LITERACY, 24.81, {2031: 36.0}, 2031, None, "achieved", 35.0),
     (AT_30, 24.0, {2031: 29.9}, 2031, None, "off_track", 30.0),  # the 2030 target has passed and is missed
     # mortality, lower is better, baseline 13.02 (2020); "≤12.82" and "≤11.39": tolerance 0.005
@@ -69,8 +176,24 @@ NUMERIC_CASES = [
     # 2022 met at 12.7: the trajectory to 2030 starts there, 12.7 − 1.31 × 3/8 = 12.20875; 0.46 of 0.49125 = 0.94 (from the
     # baseline it would have been 0.78 of 0.815 = 0.957, on track)
     (MORTALITY, 13.02, {2022: 12.7, 2025: 12.24}, 2025, None, "at_risk", 12.20875),
-    ([{"year": 2030, "kind": "numeric", "comparator": "<", "value": 25.0, "raw": "<25"}], 34.2, {2025: 29.0}, 2025, None, "on_track", 29.6),
-    ([{"year": 2030, "kind": "numeric", "comparator": ">", "value": 90.0, "raw": ">90"}], 97.73, {2025: 95.0}, 2025, None, "achieved", 93.865),
+    (
+        [{"year": 2030, "kind": "numeric", "comparator": "<", "value": 25.0, "raw": "<25"}],
+        34.2,
+        {2025: 29.0},
+        2025,
+        None,
+        "on_track",
+        29.6,
+    ),
+    (
+        [{"year": 2030, "kind": "numeric", "comparator": ">", "value": 90.0, "raw": ">90"}],
+        97.73,
+        {2025: 95.0},
+        2025,
+        None,
+        "achieved",
+        93.865,
+    ),
     # "=100%": written in whole units, tolerance 0.5, so 99.99 rounds to the target; with the register's 0.001 it is missed
     (FULL, 96.0, {2022: 99.99}, 2022, None, "achieved", 100.0),
     (FULL, 96.0, {2022: 99.99}, 2022, 0.001, "off_track", 100.0),
@@ -95,7 +218,9 @@ def test_the_explanation_cites_the_numbers():
     assert late["explanation"] == "2031年29.9%，未达到2030年目标≥30%，目标未实现。"
     after = run(LITERACY, {2022: 26.0, 2023: 26.5}, baseline=24.81, baseline_year=2020)[2023]
     # the trajectory starts from the 2022 value: 26 + 9/8 = 27.125
-    assert after["explanation"] == "2022年26%，2023年26.5%，按线性进度应达27.12%（2030年目标≥35%），严重滞后。"  # 27.125, rounded half to even
+    assert (
+        after["explanation"] == "2022年26%，2023年26.5%，按线性进度应达27.12%（2030年目标≥35%），严重滞后。"
+    )  # 27.125, rounded half to even
 
 
 def test_a_target_met_early_stays_achieved_only_while_it_holds():
@@ -110,7 +235,14 @@ RANGE_CASES = [
     (6.5, {2021: 7.5}, 2021, None, "achieved", 6.55),
     (6.5, {2022: 6.95}, 2022, None, "on_track", 6.6),  # below the range but ahead of 6.5 + 0.5 × 2/10
     (6.5, {2023: 5.0}, 2023, None, "regressing", 6.65),
-    (6.95, {2025: 6.96}, 2025, 0.01, "at_risk", 6.975),  # 0.01 of 0.025 = 0.4, but only 0.04 outside: within 10 % of the width
+    (
+        6.95,
+        {2025: 6.96},
+        2025,
+        0.01,
+        "at_risk",
+        6.975,
+    ),  # 0.01 of 0.025 = 0.4, but only 0.04 outside: within 10 % of the width
     (6.95, {2025: 6.85}, 2025, 0.01, "regressing", 6.975),
     (8.6, {2025: 8.5}, 2025, 0.01, "off_track", 8.3),  # above: toward the upper bound 8; 0.1 of 0.3, 0.5 outside
     (8.6, {2030: 7.95}, 2030, 0.01, "achieved", 7.0),
@@ -130,7 +262,17 @@ def test_a_range_explanation_gives_the_range_as_written():
     assert row["explanation"] == "基期6.5小时，2022年6.95小时，按线性进度应达6.6小时（2030年目标7～8小时），进度正常。"
 
 
-KNOWLEDGE = [{"year": 2022, "kind": "relative", "base_year": 2019, "change": 10.0, "change_unit": "%", "trend": "increase", "raw": "在2019年基础上提高10%"}]
+KNOWLEDGE = [
+    {
+        "year": 2022,
+        "kind": "relative",
+        "base_year": 2019,
+        "change": 10.0,
+        "change_unit": "%",
+        "trend": "increase",
+        "raw": "在2019年基础上提高10%",
+    }
+]
 
 
 def test_relative_targets_resolve_against_the_stated_base_year():
@@ -139,24 +281,43 @@ def test_relative_targets_resolve_against_the_stated_base_year():
     assert rows[2021]["comparator"] == ">="
     assert rows[2021]["status"] == "achieved"
     assert rows[2020]["status"] == "on_track"  # 52 ≥ 50 + 5 × 1/3
-    pp = [{"year": 2025, "kind": "relative", "base_year": 2020, "change": -2.0, "change_unit": "pp", "trend": "decrease", "raw": "下降2个百分点"}]
+    pp = [
+        {
+            "year": 2025,
+            "kind": "relative",
+            "base_year": 2020,
+            "change": -2.0,
+            "change_unit": "pp",
+            "trend": "decrease",
+            "raw": "下降2个百分点",
+        }
+    ]
     assert run(pp, {2020: 30.0, 2025: 27.0}, direction="decrease")[2025]["target_value"] == pytest.approx(28.0)
 
 
 def test_a_relative_target_whose_base_year_was_not_reported_is_not_assessable_and_says_why():
     rows = run(KNOWLEDGE, {2020: 52.0, 2021: 56.0}, baseline=None)
     assert rows[2021]["status"] == "not_assessable" and rows[2021]["target_value"] is None
-    assert rows[2021]["explanation"] == "2021年56%，2019年未报送，无法确定目标“在2019年基础上提高10%”的目标值，不作评价。"
+    assert (
+        rows[2021]["explanation"] == "2021年56%，2019年未报送，无法确定目标“在2019年基础上提高10%”的目标值，不作评价。"
+    )
     verdict = run(KNOWLEDGE, {2020: 52.0, 2021: 56.0, 2022: 60.0}, baseline=None, closed_year=2022)[2022]
     assert verdict["verdict"] == "not_assessable"
 
 
-DOWN = [{"year": 2022, "kind": "directional", "trend": "decrease", "raw": "持续下降"}, {"year": 2030, "kind": "directional", "trend": "decrease", "raw": "持续下降"}]
+DOWN = [
+    {"year": 2022, "kind": "directional", "trend": "decrease", "raw": "持续下降"},
+    {"year": 2030, "kind": "directional", "trend": "decrease", "raw": "持续下降"},
+]
 DIRECTIONAL_CASES = [
     # (history, tolerance, statuses year by year)
     ({2020: 10.0, 2021: 9.5, 2022: 9.2, 2023: 9.0}, None, ["not_assessable", "on_track", "achieved", "on_track"]),
     # 9.0 → 9.5 rises over the previous year, whatever two years back held (9.8)
-    ({2020: 10.0, 2021: 9.5, 2022: 9.8, 2023: 9.0, 2024: 9.5}, None, ["not_assessable", "on_track", "regressing", "on_track", "regressing"]),
+    (
+        {2020: 10.0, 2021: 9.5, 2022: 9.8, 2023: 9.0, 2024: 9.5},
+        None,
+        ["not_assessable", "on_track", "regressing", "on_track", "regressing"],
+    ),
     # 2022 unreported: 2023 compares with 2021
     ({2020: 10.0, 2021: 9.6, 2022: None, 2023: 9.3}, None, ["not_assessable", "on_track", "no_data", "on_track"]),
     # flat within ±0.5 %: at risk, and in a target year the target is missed
@@ -175,7 +336,9 @@ def test_directional_targets_compare_with_the_previous_reported_year(history, to
 
 def test_a_directional_sentence_names_the_year_it_compares_with():
     rows = run(DOWN, {2020: 10.0, 2021: 9.6, 2022: None, 2023: 9.3}, direction="decrease", unit="‰")
-    assert rows[2023]["explanation"].startswith("2023年9.3‰，上一报送年份（2021年）为9.6‰，目标为“持续下降”，进度正常；")
+    assert rows[2023]["explanation"].startswith(
+        "2023年9.3‰，上一报送年份（2021年）为9.6‰，目标为“持续下降”，进度正常；"
+    )
     assert rows[2020]["explanation"] == "2020年10‰，此前无报送数据，暂不判断趋势。"
 
 
@@ -200,7 +363,9 @@ def test_qualitative_targets():
     rows = run(done, {2021: "未实现", 2022: "未实现", 2023: "实现"}, direction="")
     assert [rows[y]["status"] for y in (2021, 2022, 2023)] == ["at_risk", "off_track", "achieved"]
     assert run(done, {2021: "基本实现"}, direction="")[2021]["status"] == "on_track"
-    assert run(done, {2022: "基本实现"}, direction="")[2022]["status"] == "off_track"  # partly done when the year has come: missed
+    assert (
+        run(done, {2022: "基本实现"}, direction="")[2022]["status"] == "off_track"
+    )  # partly done when the year has come: missed
     assert rows[2023]["explanation"] == "2023年报告“实现”，目标为“实现”，已实现。"
 
 
@@ -233,6 +398,7 @@ def test_no_data_and_not_assessable():
 
 # ---- forecasts --------------------------------------------------------------------------------
 
+
 def test_no_forecast_from_two_points():
     rows = run(LITERACY, {2020: 24.81, 2021: 26.81}, baseline=24.81, baseline_year=2020)
     assert rows[2021]["forecast"] is None and rows[2021]["forecast_met"] is None
@@ -245,7 +411,9 @@ def test_a_forecast_carries_an_80_percent_prediction_interval():
     rows = run(AT_30, {2021: 10.0, 2022: 12.0, 2023: 11.0, 2024: 13.0})
     row = rows[2024]
     assert row["forecast"] == pytest.approx(17.5)
-    assert row["forecast_low"] == pytest.approx(17.5 - 6.3258, abs=1e-3) and row["forecast_high"] == pytest.approx(17.5 + 6.3258, abs=1e-3)
+    assert row["forecast_low"] == pytest.approx(17.5 - 6.3258, abs=1e-3) and row["forecast_high"] == pytest.approx(
+        17.5 + 6.3258, abs=1e-3
+    )
     assert rows[2023]["forecast"] == pytest.approx(11.0 + 0.5 * 8)  # 10, 12, 11: slope 0.5 through (2022, 11)
 
 
@@ -291,14 +459,32 @@ VERDICT_CASES = [
     (DOWN, None, {2021: 9.6, 2022: 9.3}, 2022, UNIT, None, {2022: "achieved"}),
     (DOWN, None, {2021: 9.6, 2022: 9.7}, 2022, UNIT, None, {2022: "missed"}),
     (DOWN, None, {2022: 9.7}, 2022, UNIT, None, {2022: "not_assessable"}),  # nothing earlier to compare with
-    ([{"year": 2022, "kind": "qualitative", "qualitative": "实现", "raw": "实现"}], None, {2022: "基本实现"}, 2022, UNIT, None, {2022: "missed"}),
+    (
+        [{"year": 2022, "kind": "qualitative", "qualitative": "实现", "raw": "实现"}],
+        None,
+        {2022: "基本实现"},
+        2022,
+        UNIT,
+        None,
+        {2022: "missed"},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("targets", "baseline", "history", "closed", "unit_id", "tolerance", "expected"), VERDICT_CASES)
+@pytest.mark.parametrize(
+    ("targets", "baseline", "history", "closed", "unit_id", "tolerance", "expected"), VERDICT_CASES
+)
 def test_target_verdicts(targets, baseline, history, closed, unit_id, tolerance, expected):
-    found = run(targets, history, baseline=baseline, baseline_year=2020 if baseline is not None else None, unit_id=unit_id,
-                tolerance=tolerance, closed_year=closed, direction="decrease" if targets is DOWN else "increase")
+    found = run(
+        targets,
+        history,
+        baseline=baseline,
+        baseline_year=2020 if baseline is not None else None,
+        unit_id=unit_id,
+        tolerance=tolerance,
+        closed_year=closed,
+        direction="decrease" if targets is DOWN else "increase",
+    )
     assert {year: row["verdict"] for year, row in found.items()} == expected
 
 
@@ -312,7 +498,9 @@ def test_a_verdict_cites_the_value_and_the_target_as_written():
 
 def test_a_verdict_does_not_change_when_later_years_change():
     early = run(LITERACY, {2021: 24.0, 2022: 25.5}, baseline=24.81, baseline_year=2020, closed_year=2023)
-    later = run(LITERACY, {2021: 24.0, 2022: 25.5, 2023: 10.0, 2024: 40.0}, baseline=24.81, baseline_year=2020, closed_year=2024)
+    later = run(
+        LITERACY, {2021: 24.0, 2022: 25.5, 2023: 10.0, 2024: 40.0}, baseline=24.81, baseline_year=2020, closed_year=2024
+    )
     assert early[2022] == later[2022]
 
 
@@ -333,7 +521,13 @@ def test_a_value_that_meets_the_target_is_achieved_whatever_the_history(baseline
     meets = latest >= target if increase else latest <= target
     years = {2021 + k: v for k, v in enumerate(history)}
     years[2026] = latest
-    rows = run([{"year": 2030, "kind": "numeric", "comparator": cmp, "value": target, "raw": ""}], years, baseline=baseline, baseline_year=2020, direction="increase" if increase else "decrease")
+    rows = run(
+        [{"year": 2030, "kind": "numeric", "comparator": cmp, "value": target, "raw": ""}],
+        years,
+        baseline=baseline,
+        baseline_year=2020,
+        direction="increase" if increase else "decrease",
+    )
     assert (rows[2026]["status"] == "achieved") == meets
 
 
@@ -346,7 +540,9 @@ def test_a_value_that_meets_the_target_is_achieved_whatever_the_history(baseline
     year=st.integers(2021, 2029),
     increase=st.booleans(),
 )
-def test_moving_the_latest_value_toward_the_target_never_worsens_the_status(baseline, gap, latest, step, year, increase):
+def test_moving_the_latest_value_toward_the_target_never_worsens_the_status(
+    baseline, gap, latest, step, year, increase
+):
     target = baseline + gap if increase else baseline - gap
     cmp = ">=" if increase else "<="
     better = latest + step if increase else latest - step
@@ -358,32 +554,65 @@ def test_moving_the_latest_value_toward_the_target_never_worsens_the_status(base
 
 
 def test_roll_up_uses_numerators_and_denominators_not_averages():
-    values = pl.DataFrame({"indicator_id": [1, 1], "org_unit_id": [11, 12], "year": [2023, 2023], "numerator": [90.0, 10.0], "denominator": [100.0, 900.0], "value": [90.0, 1.11]})
+    values = pl.DataFrame(
+        {
+            "indicator_id": [1, 1],
+            "org_unit_id": [11, 12],
+            "year": [2023, 2023],
+            "numerator": [90.0, 10.0],
+            "denominator": [100.0, 900.0],
+            "value": [90.0, 1.11],
+        }
+    )
     parents = pl.DataFrame({"org_unit_id": [11, 12], "parent_id": [1, 1]})
     city = roll_up(values, parents, pl.DataFrame({"indicator_id": [1], "factor": [100.0]}))
     assert city["value"].to_list() == [pytest.approx(10.0)]  # (90 + 10) / (100 + 900), not the 45.6 an average gives
-    weighted = roll_up(values.drop("numerator", "denominator").with_columns(pl.lit(None, dtype=pl.Float64).alias("numerator"), pl.lit(None, dtype=pl.Float64).alias("denominator"), pl.Series("weight", [1.0, 3.0])), parents, pl.DataFrame({"indicator_id": [1], "factor": [100.0]}))
+    weighted = roll_up(
+        values.drop("numerator", "denominator").with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("numerator"),
+            pl.lit(None, dtype=pl.Float64).alias("denominator"),
+            pl.Series("weight", [1.0, 3.0]),
+        ),
+        parents,
+        pl.DataFrame({"indicator_id": [1], "factor": [100.0]}),
+    )
     assert weighted["value"].to_list() == [pytest.approx((90.0 + 3 * 1.11) / 4)]
 
 
 def test_assessment_scores_list_every_contribution_and_rank_with_ties():
-    results = pl.DataFrame({"indicator_id": [1, 2, 1, 2, 1, 2], "org_unit_id": [11, 11, 12, 12, 13, 13], "year": [2023] * 6,
-                            "status": ["achieved", "on_track", "achieved", "off_track", "on_track", "on_track"]})
+    results = pl.DataFrame(
+        {
+            "indicator_id": [1, 2, 1, 2, 1, 2],
+            "org_unit_id": [11, 11, 12, 12, 13, 13],
+            "year": [2023] * 6,
+            "status": ["achieved", "on_track", "achieved", "off_track", "on_track", "on_track"],
+        }
+    )
     weights = pl.DataFrame({"indicator_id": [1, 2], "weight": [2.0, 1.0]})
     sheet, totals = assess(results, weights)
     assert sheet.filter(pl.col("org_unit_id") == 11)["points"].to_list() == [2.0, 0.5]
-    assert dict(zip(totals["org_unit_id"], totals["score"])) == {11: pytest.approx(83.33), 12: pytest.approx(66.67), 13: pytest.approx(50.0)}
+    assert dict(zip(totals["org_unit_id"], totals["score"])) == {
+        11: pytest.approx(83.33),
+        12: pytest.approx(66.67),
+        13: pytest.approx(50.0),
+    }
     assert dict(zip(totals["org_unit_id"], totals["rank"])) == {11: 1, 12: 2, 13: 3}
-    tie = results.with_columns(pl.when(pl.col("org_unit_id") == 13).then(pl.lit("achieved")).otherwise(pl.col("status")).alias("status"))
+    tie = results.with_columns(
+        pl.when(pl.col("org_unit_id") == 13).then(pl.lit("achieved")).otherwise(pl.col("status")).alias("status")
+    )
     _, totals = assess(tie.filter(pl.col("org_unit_id") != 12), pl.DataFrame({"indicator_id": [1], "weight": [1.0]}))
     assert totals["rank"].to_list() == [1, 1]
     timely = pl.DataFrame({"org_unit_id": [11, 12, 13], "share": [1.0, 0.5, 0.0]})
     _, totals = assess(results, weights, components={"timeliness": (timely, 0.2)})
     assert dict(zip(totals["org_unit_id"], totals["score"]))[12] == pytest.approx(66.67 * 0.8 + 10.0, abs=0.01)
-    supervised = pl.DataFrame({"org_unit_id": [11, 12], "share": [0.5, 0.9]})  # 13 was not visited: no supervision points
+    supervised = pl.DataFrame(
+        {"org_unit_id": [11, 12], "share": [0.5, 0.9]}
+    )  # 13 was not visited: no supervision points
     _, totals = assess(results, weights, components={"timeliness": (timely, 0.2), "supervision": (supervised, 0.1)})
     scores = dict(zip(totals["org_unit_id"], totals["score"]))
-    assert scores[12] == pytest.approx(66.67 * 0.7 + 10.0 + 9.0, abs=0.01) and scores[13] == pytest.approx(50.0 * 0.7, abs=0.01)
+    assert scores[12] == pytest.approx(66.67 * 0.7 + 10.0 + 9.0, abs=0.01) and scores[13] == pytest.approx(
+        50.0 * 0.7, abs=0.01
+    )
     assert dict(zip(totals["org_unit_id"], totals["supervision_share"]))[13] == 0.0
     with pytest.raises(ValueError):
         assess(results, weights, components={"timeliness": (timely, 0.6), "supervision": (supervised, 0.5)})

@@ -17,9 +17,27 @@ NAN = float("nan")
 CASES = [
     # base 2015: 50, latest 2020: 60, target 70: (60/50)^(1/5) − 1 = 0.037137 over (70/50)^(1/15) − 1 = 0.022685 → 1.6371
     ([2015, 2020], [50, 60], {"direction": "positive", "target": 70}, "on_track", 1.6371),
-    ([2015, 2020], [50, 52], {"direction": "positive", "target": 70}, "limited_progress", 0.3471),  # 0.007875 / 0.022685
-    ([2015, 2020], [50, 55], {"direction": "positive", "target": 70}, "progress_needs_acceleration", 0.8484),  # 0.019245 / 0.022685
-    ([2015, 2020], [20, 22], {"direction": "negative", "target": 10}, "deterioration", -0.4262),  # +0.019245 / −0.045158
+    (
+        [2015, 2020],
+        [50, 52],
+        {"direction": "positive", "target": 70},
+        "limited_progress",
+        0.3471,
+    ),  # 0.007875 / 0.022685
+    (
+        [2015, 2020],
+        [50, 55],
+        {"direction": "positive", "target": 70},
+        "progress_needs_acceleration",
+        0.8484,
+    ),  # 0.019245 / 0.022685
+    (
+        [2015, 2020],
+        [20, 22],
+        {"direction": "negative", "target": 10},
+        "deterioration",
+        -0.4262,
+    ),  # +0.019245 / −0.045158
     ([2015, 2020], [20, 9], {"direction": "negative", "target": 10}, "target_achieved", None),
     ([2015, 2020], [50, 50], {"direction": "positive", "target": 70}, "limited_progress", 0.0),  # no change at all
     # without a target: the growth rate, negated when lower is better
@@ -30,7 +48,13 @@ CASES = [
     # the base year: default 2015; without a value there the first later year serves; nothing after it: none
     ([2020], [50], {"direction": "positive", "target": 70}, None, None),
     ([2012, 2014], [50, 60], {"direction": "positive", "target": 70}, None, None),
-    ([2016, 2021], [50, 60], {"direction": "positive", "target": 70}, "on_track", 0.037137 / 0.024325),  # (70/50)^(1/14) − 1
+    (
+        [2016, 2021],
+        [50, 60],
+        {"direction": "positive", "target": 70},
+        "on_track",
+        0.037137 / 0.024325,
+    ),  # (70/50)^(1/14) − 1
     # zeros: only a zero target becomes 0.001; a zero base gives an infinite growth rate, 0/0 gives none
     ([2015, 2020], [0, 5], {"direction": "positive"}, "on_track", math.inf),
     ([2015, 2020], [0, 5], {"direction": "negative"}, "deterioration", -math.inf),
@@ -78,11 +102,13 @@ def test_one_series(years, values, options, category, ratio):
 def test_the_batch_function_gives_the_same_table_at_once():
     data = pl.DataFrame(
         [(n, y, v) for n, (years, values, *_rest) in enumerate(CASES) for y, v in zip(years, values)],
-        schema={"series": pl.Int32, "year": pl.Int32, "value": pl.Float64}, orient="row",
+        schema={"series": pl.Int32, "year": pl.Int32, "value": pl.Float64},
+        orient="row",
     )
     config = pl.DataFrame(
         [(n, opts.get("direction", "negative"), opts.get("target")) for n, (_y, _v, opts, *_rest) in enumerate(CASES)],
-        schema={"series": pl.Int32, "direction": pl.Utf8, "target": pl.Float64}, orient="row",
+        schema={"series": pl.Int32, "direction": pl.Utf8, "target": pl.Float64},
+        orient="row",
     )
     out = measure_batch(data, config)
     assert out["series"].to_list() == list(range(len(CASES)))
@@ -93,5 +119,7 @@ def test_the_batch_function_gives_the_same_table_at_once():
 def test_scores_follow_the_category():
     assert measure([2015, 2020], [50, 60], direction="positive", target=70).score == 5.0
     assert measure([2015, 2020], [20, 22], direction="negative", target=10).score == -5.0
-    out = measure_batch(pl.DataFrame({"series": [1, 1], "year": [2015, 2020], "value": [50.0, 55.0]}), direction="positive")
+    out = measure_batch(
+        pl.DataFrame({"series": [1, 1], "year": [2015, 2020], "value": [50.0, 55.0]}), direction="positive"
+    )
     assert out["category"].to_list() == ["on_track"] and out["score"].to_list() == [5.0]  # growth 0.019245 ≥ 0.015

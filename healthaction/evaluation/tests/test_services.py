@@ -67,16 +67,28 @@ def test_only_approved_values_count(demo):
 def test_city_values_roll_up_from_county_numerators(demo):
     plan = demo["plan"]
     indicator = Indicator.objects.get(plan=plan, name="高血压患者规范管理率")
-    Indicator.objects.filter(pk=indicator.pk).update(numerator="规范管理的高血压患者人数", denominator="管理的高血压患者人数")
+    Indicator.objects.filter(pk=indicator.pk).update(
+        numerator="规范管理的高血压患者人数", denominator="管理的高血压患者人数"
+    )
     city = OrgUnit.objects.get(code="990100")
     IndicatorValue.objects.filter(indicator=indicator, year=2025).delete()
     counties = list(city.children.order_by("code"))
     for k, county in enumerate(counties):
-        IndicatorValue.objects.create(indicator=indicator, org_unit=county, year=2025, value=None, numerator=600 + k * 10, denominator=1000, status=ValueStatus.APPROVED)
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            org_unit=county,
+            year=2025,
+            value=None,
+            numerator=600 + k * 10,
+            denominator=1000,
+            status=ValueStatus.APPROVED,
+        )
     evaluate_plan(plan, indicator_ids=[indicator.pk])
     # six counties: numerators 600, 610 … 650 (3750 in all) over 6 × 1000 people = 62.5 %
     assert len(counties) == 6
-    assert EvaluationResult.objects.get(indicator=indicator, org_unit=city, year=2025).value == pytest.approx(62.5, abs=1e-9)
+    assert EvaluationResult.objects.get(indicator=indicator, org_unit=city, year=2025).value == pytest.approx(
+        62.5, abs=1e-9
+    )
 
 
 def test_the_ranking_matches_the_score_sheets(demo):

@@ -11,7 +11,13 @@ pytestmark = [
     pytest.mark.requires_chromium,
     pytest.mark.browser,
 ]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
 
 
 def test_an_inspector_records_and_signs_off_a_visit_on_a_phone(site, browser, tmp_path):  # noqa: F811
@@ -26,7 +32,16 @@ def test_an_inspector_records_and_signs_off_a_visit_on_a_phone(site, browser, tm
     inspector = get_user_model().objects.get(username="inspector")
     checklist = S.healthy_community_checklist()
     community = OrgUnit.objects.get(code="990121001001")
-    rnd = S.plan_round(plan, checklist, 2026, "2026年健康社区复核", dt.date(2026, 11, 1), dt.date(2026, 11, 30), [inspector], org_units=[community])
+    rnd = S.plan_round(
+        plan,
+        checklist,
+        2026,
+        "2026年健康社区复核",
+        dt.date(2026, 11, 1),
+        dt.date(2026, 11, 30),
+        [inspector],
+        org_units=[community],
+    )
     visit = rnd.visits.get()
     items = list(checklist.items.all())
     photo = tmp_path / "宣传栏.png"

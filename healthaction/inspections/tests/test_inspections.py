@@ -18,8 +18,13 @@ def people(demo):
     User = get_user_model()
     inspector = User.objects.get(username="inspector")
     other = User.objects.create_user("other-inspector", password="x" * 12)
-    return {"inspector": inspector, "other": other, "office": User.objects.get(username="office"),
-            "county": User.objects.get(username="county"), "liaison": User.objects.get(username="liaison")}
+    return {
+        "inspector": inspector,
+        "other": other,
+        "office": User.objects.get(username="office"),
+        "county": User.objects.get(username="county"),
+        "liaison": User.objects.get(username="liaison"),
+    }
 
 
 @pytest.fixture
@@ -27,8 +32,17 @@ def supervision(demo, people):
     plan = demo["plan"]
     checklist = S.supervision_checklist(plan)
     counties = [OrgUnit.objects.get(code="990121"), OrgUnit.objects.get(code="990122")]
-    rnd = S.plan_round(plan, checklist, 2025, "2025年度专项督导", dt.date(2025, 9, 1), dt.date(2025, 9, 30), [people["inspector"]],
-                       org_units=counties, departments=[Department.objects.get(name="市卫生健康委")])
+    rnd = S.plan_round(
+        plan,
+        checklist,
+        2025,
+        "2025年度专项督导",
+        dt.date(2025, 9, 1),
+        dt.date(2025, 9, 30),
+        [people["inspector"]],
+        org_units=counties,
+        departments=[Department.objects.get(name="市卫生健康委")],
+    )
     return rnd
 
 
@@ -51,7 +65,9 @@ def test_a_round_with_two_visits_findings_rectified_and_verified(supervision, pe
             points = item.points - 1 if k < shortfall else item.points
             S.record_score(people["inspector"], visit, item, points, note="台账不完整" if points < item.points else "")
     assert S.visit_total(linjiang) == round(sum(i.points for i in items) - 2, 2)
-    assert S.visit_total(linjiang) == round(sum(s.points for s in linjiang.scores.all()), 2)  # the county score is the sum of its items
+    assert S.visit_total(linjiang) == round(
+        sum(s.points for s in linjiang.scores.all()), 2
+    )  # the county score is the sum of its items
     findings = S.sign_off(people["inspector"], linjiang)
     assert len(findings) == 2 and all(f.org_unit.code == "990121" and f.status == "open" for f in findings)
     assert S.sign_off(people["inspector"], baishi) == []
@@ -64,7 +80,14 @@ def test_a_round_with_two_visits_findings_rectified_and_verified(supervision, pe
     S.advance(people["inspector"], finding, Finding.VERIFIED, "")
     finding.refresh_from_db()
     assert finding.status == "verified"
-    assert [e.status for e in finding.events.all()] == ["open", "rectifying", "submitted", "reopened", "submitted", "verified"]
+    assert [e.status for e in finding.events.all()] == [
+        "open",
+        "rectifying",
+        "submitted",
+        "reopened",
+        "submitted",
+        "verified",
+    ]
     assert finding.events.get(status="reopened").comment == "佐证不足"
     with pytest.raises(S.InspectionError):
         S.advance(people["inspector"], finding, Finding.REOPENED, "again")
@@ -73,8 +96,16 @@ def test_a_round_with_two_visits_findings_rectified_and_verified(supervision, pe
 def test_nobody_else_changes_a_rounds_records(supervision, people, demo):
     visit = supervision.visits.get(org_unit__code="990121")
     item = supervision.checklist.items.first()
-    other_round = S.plan_round(demo["plan"], supervision.checklist, 2025, "另一轮督导", dt.date(2025, 10, 1), dt.date(2025, 10, 9), [people["other"]],
-                               org_units=[OrgUnit.objects.get(code="990123")])
+    other_round = S.plan_round(
+        demo["plan"],
+        supervision.checklist,
+        2025,
+        "另一轮督导",
+        dt.date(2025, 10, 1),
+        dt.date(2025, 10, 9),
+        [people["other"]],
+        org_units=[OrgUnit.objects.get(code="990123")],
+    )
     with pytest.raises(S.InspectionError):
         S.record_score(people["other"], visit, item, 1, note="x")
     with pytest.raises(S.InspectionError):
@@ -103,7 +134,16 @@ def test_a_healthy_community_round_gives_units_meeting_the_norm_and_an_indicator
     plan = demo["plan"]
     communities = list(OrgUnit.objects.filter(level="village", path__startswith=plan.org_unit.path).order_by("code"))
     checklist = S.healthy_community_checklist()
-    rnd = S.plan_round(plan, checklist, 2025, "2025年健康社区评估", dt.date(2025, 10, 1), dt.date(2025, 11, 30), [people["inspector"]], org_units=communities)
+    rnd = S.plan_round(
+        plan,
+        checklist,
+        2025,
+        "2025年健康社区评估",
+        dt.date(2025, 10, 1),
+        dt.date(2025, 11, 30),
+        [people["inspector"]],
+        org_units=communities,
+    )
     items = list(checklist.items.all())
     for k, visit in enumerate(rnd.visits.order_by("org_unit__code")):
         deduct = (0, 10, 25, 30)[k % 4]  # 100, 90, 75, 70 points: half the units meet the norm of 80
@@ -148,7 +188,9 @@ def test_a_second_photo_adds_to_the_first_and_a_photo_explains_a_deduction(super
     png = b"\x89PNG\r\n\x1a\n" + b"\x01" * 32
     with pytest.raises(S.InspectionError):
         S.record_score(people["inspector"], visit, item, 0)  # a deduction needs a reason
-    S.record_score(people["inspector"], visit, item, 0, evidence=SimpleUploadedFile("现场1.png", png))  # a photo is a reason
+    S.record_score(
+        people["inspector"], visit, item, 0, evidence=SimpleUploadedFile("现场1.png", png)
+    )  # a photo is a reason
     S.record_score(people["inspector"], visit, item, 0.5, evidence=SimpleUploadedFile("现场2.png", png))
     score = visit.scores.get(item=item)
     assert score.points == 0.5 and [f.name for f in score.files.all()] == ["现场1.png", "现场2.png"]

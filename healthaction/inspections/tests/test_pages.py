@@ -30,9 +30,18 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def _plan_round(client, demo, **extra):
     checklist = S.supervision_checklist(demo["plan"])
     inspector = get_user_model().objects.get(username="inspector")
-    data = {"plan": demo["plan"].pk, "checklist": checklist.pk, "year": 2026, "title": "2026年度专项督导", "starts": "2026-09-01", "ends": "2026-09-30",
-            "inspectors": [inspector.pk], "counties": [OrgUnit.objects.get(code="990121").pk, OrgUnit.objects.get(code="990122").pk],
-            "departments": [Department.objects.get(name="市卫生健康委").pk], **extra}
+    data = {
+        "plan": demo["plan"].pk,
+        "checklist": checklist.pk,
+        "year": 2026,
+        "title": "2026年度专项督导",
+        "starts": "2026-09-01",
+        "ends": "2026-09-30",
+        "inspectors": [inspector.pk],
+        "counties": [OrgUnit.objects.get(code="990121").pk, OrgUnit.objects.get(code="990122").pk],
+        "departments": [Department.objects.get(name="市卫生健康委").pk],
+        **extra,
+    }
     return client.post(reverse("inspections:round-new"), data), checklist
 
 
@@ -49,36 +58,65 @@ def test_office_plans_a_round_and_the_inspector_scores_signs_off_and_verifies(lo
     page = client.get(reverse("inspections:visit", args=[visit.pk]))
     assert page.status_code == 200 and f'name="points-{items[0].pk}"' in page.content.decode()
     # a bad number and a deduction without reason: nothing is saved and what was typed stays
-    bad = {f"points-{i.pk}": str(i.points) for i in items} | {f"points-{items[0].pk}": "abc", f"points-{items[1].pk}": "0", "note-" + str(items[2].pk): "已核实", "action": "save"}
+    bad = {f"points-{i.pk}": str(i.points) for i in items} | {
+        f"points-{items[0].pk}": "abc",
+        f"points-{items[1].pk}": "0",
+        "note-" + str(items[2].pk): "已核实",
+        "action": "save",
+    }
     page = client.post(reverse("inspections:visit", args=[visit.pk]), bad)
     body = page.content.decode()
     assert page.status_code == 400 and "“abc”不是数字" in body and 'value="abc"' in body and "已核实" in body
     assert not Score.objects.filter(visit=visit).exists()
-    good = {f"points-{i.pk}": f"{i.points:g}" for i in items} | {f"points-{items[1].pk}": "0", f"note-{items[1].pk}": "现场未见工作台账",
-                                                                 f"file-{items[1].pk}": SimpleUploadedFile("现场照片.png", PNG, "image/png"), "visited_on": "2026-09-03", "action": "sign_off"}
+    good = {f"points-{i.pk}": f"{i.points:g}" for i in items} | {
+        f"points-{items[1].pk}": "0",
+        f"note-{items[1].pk}": "现场未见工作台账",
+        f"file-{items[1].pk}": SimpleUploadedFile("现场照片.png", PNG, "image/png"),
+        "visited_on": "2026-09-03",
+        "action": "sign_off",
+    }
     page = client.post(reverse("inspections:visit", args=[visit.pk]), good)
     assert page.status_code == 302
     visit.refresh_from_db()
     assert visit.signed_off_at and visit.visited_on == dt.date(2026, 9, 3)
-    assert S.visit_total(visit) == round(sum(i.points for i in items) - items[1].points, 2)  # the county score is the sum of its items
+    assert S.visit_total(visit) == round(
+        sum(i.points for i in items) - items[1].points, 2
+    )  # the county score is the sum of its items
     photo = Score.objects.get(visit=visit, item=items[1])
     assert [f.name for f in photo.files.all()] == ["现场照片.png"]
     download = client.get(reverse("inspections:evidence", args=["score", photo.files.get().pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
-    assert login("liaison_edu").get(reverse("inspections:evidence", args=["score", photo.files.get().pk])).status_code == 404
+    assert (
+        login("liaison_edu").get(reverse("inspections:evidence", args=["score", photo.files.get().pk])).status_code
+        == 404
+    )
     client = login("inspector")
     finding = Finding.objects.get(visit=visit)
     assert finding.org_unit.code == "990121" and finding.text == "现场未见工作台账"
     # the signed-off visit can no longer change
     good.pop(f"file-{items[1].pk}")
-    assert client.post(reverse("inspections:visit", args=[visit.pk]), good | {f"points-{items[1].pk}": "1", "action": "save"}).status_code == 400
+    assert (
+        client.post(
+            reverse("inspections:visit", args=[visit.pk]), good | {f"points-{items[1].pk}": "1", "action": "save"}
+        ).status_code
+        == 400
+    )
     assert Score.objects.get(pk=photo.pk).points == 0
 
     client = login("county")
     assert client.get(reverse("collection:inbox")).status_code == 200
-    page = client.post(reverse("inspections:finding", args=[finding.pk]), {"status": "submitted", "comment": "", "evidence": ""})
+    page = client.post(
+        reverse("inspections:finding", args=[finding.pk]), {"status": "submitted", "comment": "", "evidence": ""}
+    )
     assert page.status_code == 400 and "请描述整改情况或上传佐证" in page.content.decode()
-    page = client.post(reverse("inspections:finding", args=[finding.pk]), {"status": "submitted", "comment": "已建立台账", "evidence": SimpleUploadedFile("台账.pdf", b"%PDF-1.4 demo", "application/pdf")})
+    page = client.post(
+        reverse("inspections:finding", args=[finding.pk]),
+        {
+            "status": "submitted",
+            "comment": "已建立台账",
+            "evidence": SimpleUploadedFile("台账.pdf", b"%PDF-1.4 demo", "application/pdf"),
+        },
+    )
     assert page.status_code == 302
     client = login("inspector")
     client.post(reverse("inspections:finding", args=[finding.pk]), {"status": "reopened", "comment": "缺少签字"})
@@ -88,7 +126,12 @@ def test_office_plans_a_round_and_the_inspector_scores_signs_off_and_verifies(lo
     client.post(reverse("inspections:finding", args=[finding.pk]), {"status": "verified", "comment": ""})
     finding.refresh_from_db()
     assert finding.status == "verified"
-    assert [(e.status, e.comment) for e in finding.events.all()][1:] == [("submitted", "已建立台账"), ("reopened", "缺少签字"), ("submitted", "补充签字页"), ("verified", "")]
+    assert [(e.status, e.comment) for e in finding.events.all()][1:] == [
+        ("submitted", "已建立台账"),
+        ("reopened", "缺少签字"),
+        ("submitted", "补充签字页"),
+        ("verified", ""),
+    ]
     assert finding.events.get(comment="已建立台账").evidence_name == "台账.pdf"
     page = client.get(reverse("inspections:finding", args=[finding.pk])).content.decode()
     assert "缺少签字" in page and "台账.pdf" in page
@@ -102,26 +145,67 @@ def test_other_users_see_and_change_nothing_of_a_round(login, demo):
     item = rnd.checklist.items.first()
     client = login("liaison")  # a department liaison is no inspector of the round
     assert client.get(reverse("inspections:visit", args=[visit.pk])).status_code == 404
-    assert client.post(reverse("inspections:visit", args=[visit.pk]), {f"points-{item.pk}": "0", "action": "save"}).status_code == 404
+    assert (
+        client.post(
+            reverse("inspections:visit", args=[visit.pk]), {f"points-{item.pk}": "0", "action": "save"}
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("inspections:round", args=[rnd.pk])).status_code == 404
     assert client.get(reverse("inspections:round-new")).status_code == 403
     assert not visit.scores.exists()
     leader = login("leader")  # the leader reads, never records
     assert leader.get(reverse("inspections:visit", args=[visit.pk])).status_code == 200
-    assert leader.post(reverse("inspections:visit", args=[visit.pk]), {f"points-{item.pk}": "0", "action": "save"}).status_code == 403
+    assert (
+        leader.post(
+            reverse("inspections:visit", args=[visit.pk]), {f"points-{item.pk}": "0", "action": "save"}
+        ).status_code
+        == 403
+    )
     # units named by their codes: unknown codes are refused and nothing is planned
     rounds = Round.objects.count()
-    page = login("office").post(reverse("inspections:round-new"), {"plan": demo["plan"].pk, "checklist": rnd.checklist.pk, "year": 2026, "title": "抽查", "starts": "2026-10-01",
-                                                                  "ends": "2026-10-02", "inspectors": [rnd.inspectors.first().pk], "unit_codes": "990121001901, 990122001001\n000000"})
-    assert page.status_code == 200 and "不属于本规划地区的单位：000000" in page.content.decode() and Round.objects.count() == rounds
+    page = login("office").post(
+        reverse("inspections:round-new"),
+        {
+            "plan": demo["plan"].pk,
+            "checklist": rnd.checklist.pk,
+            "year": 2026,
+            "title": "抽查",
+            "starts": "2026-10-01",
+            "ends": "2026-10-02",
+            "inspectors": [rnd.inspectors.first().pk],
+            "unit_codes": "990121001901, 990122001001\n000000",
+        },
+    )
+    assert (
+        page.status_code == 200
+        and "不属于本规划地区的单位：000000" in page.content.decode()
+        and Round.objects.count() == rounds
+    )
     assert "990121001901, 990122001001" in page.content.decode()  # what was typed stays
-    page = login("office").post(reverse("inspections:round-new"), {"plan": demo["plan"].pk, "checklist": rnd.checklist.pk, "year": 2026, "title": "抽查", "starts": "2026-10-01",
-                                                                  "ends": "2026-10-02", "inspectors": [rnd.inspectors.first().pk], "unit_codes": "990121001901、990122001001 990121001901"})
-    assert sorted(Round.objects.get(title="抽查").visits.values_list("org_unit__code", flat=True)) == ["990121001901", "990122001001"]
+    page = login("office").post(
+        reverse("inspections:round-new"),
+        {
+            "plan": demo["plan"].pk,
+            "checklist": rnd.checklist.pk,
+            "year": 2026,
+            "title": "抽查",
+            "starts": "2026-10-01",
+            "ends": "2026-10-02",
+            "inspectors": [rnd.inspectors.first().pk],
+            "unit_codes": "990121001901、990122001001 990121001901",
+        },
+    )
+    assert sorted(Round.objects.get(title="抽查").visits.values_list("org_unit__code", flat=True)) == [
+        "990121001901",
+        "990122001001",
+    ]
     # the county office sees its own findings only
     county = login("county")
     listed = county.get(reverse("inspections:findings") + "?status=all").context["findings"]
-    assert listed and all(f.org_unit and f.org_unit.path.startswith(OrgUnit.objects.get(code="990121").path) for f in listed)
+    assert listed and all(
+        f.org_unit and f.org_unit.path.startswith(OrgUnit.objects.get(code="990121").path) for f in listed
+    )
     other = Finding.objects.exclude(org_unit__path__startswith=OrgUnit.objects.get(code="990121").path).first()
     assert county.get(reverse("inspections:finding", args=[other.pk])).status_code == 404
 
@@ -131,14 +215,22 @@ def test_overdue_rectifications_reach_the_inbox_and_the_circular(login, demo):
     assert overdue and all(f.deadline < dt.date.today() and f.status != "verified" for f in overdue)
     page = login("county").get(reverse("collection:inbox")).content.decode()
     assert "逾期未整改" in page and reverse("inspections:finding", args=[overdue[0].pk]) in page
-    late_community = Finding.objects.filter(visit__round__title="2025年健康社区评估", org_unit__code="990121001001").first()
-    Finding.objects.filter(pk=late_community.pk).update(deadline=dt.date(2026, 1, 31))  # a community's finding falls overdue too
+    late_community = Finding.objects.filter(
+        visit__round__title="2025年健康社区评估", org_unit__code="990121001001"
+    ).first()
+    Finding.objects.filter(pk=late_community.pk).update(
+        deadline=dt.date(2026, 1, 31)
+    )  # a community's finding falls overdue too
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(build_circular(demo["plan"], 2025))).paragraphs)
     assert "三、督导问题整改情况" in text
     county = OrgUnit.objects.get(code="990121")
-    linjiang = [f for f in S.overdue_findings(plan=demo["plan"]) if f.org_unit_id and f.org_unit.path.startswith(county.path)]  # its communities' too
+    linjiang = [
+        f for f in S.overdue_findings(plan=demo["plan"]) if f.org_unit_id and f.org_unit.path.startswith(county.path)
+    ]  # its communities' too
     named = next(line for line in text.splitlines() if line.startswith("（三）督导发现问题逾期未整改的单位："))
-    assert late_community in linjiang and f"临江县（{len(linjiang)}项）" in named  # counted under its county, not as a county of its own
+    assert (
+        late_community in linjiang and f"临江县（{len(linjiang)}项）" in named
+    )  # counted under its county, not as a county of its own
     assert f"{late_community.org_unit.name}（" not in text
 
 
@@ -152,10 +244,17 @@ def test_checklists_round_trip_through_excel_and_bad_workbooks_change_nothing(lo
     wb["条目"].append(["13", "社区建有健康自助借阅角", 2, "否", None, None])
     buf = io.BytesIO()
     wb.save(buf)
-    response = client.post(reverse("inspections:checklists"), {"what": "import", "plan": demo["plan"].pk, "file": SimpleUploadedFile("list.xlsx", buf.getvalue())})
+    response = client.post(
+        reverse("inspections:checklists"),
+        {"what": "import", "plan": demo["plan"].pk, "file": SimpleUploadedFile("list.xlsx", buf.getvalue())},
+    )
     newest = Checklist.objects.filter(key="healthy-community").order_by("-version").first()
     assert response.status_code == 302 and newest.version == checklist.version + 1
-    assert newest.items.count() == 13 and newest.items.get(number="1").points == 10 and round(newest.max_points(), 2) == 104
+    assert (
+        newest.items.count() == 13
+        and newest.items.get(number="1").points == 10
+        and round(newest.max_points(), 2) == 104
+    )
     assert checklist.items.get(number="1").points == 8  # the old version is as it was
 
     wb["条目"]["C3"] = "八分"
@@ -164,11 +263,17 @@ def test_checklists_round_trip_through_excel_and_bad_workbooks_change_nothing(lo
     buf = io.BytesIO()
     wb.save(buf)
     before = Checklist.objects.count()
-    response = client.post(reverse("inspections:checklists"), {"what": "import", "plan": demo["plan"].pk, "file": SimpleUploadedFile("list.xlsx", buf.getvalue())})
+    response = client.post(
+        reverse("inspections:checklists"),
+        {"what": "import", "plan": demo["plan"].pk, "file": SimpleUploadedFile("list.xlsx", buf.getvalue())},
+    )
     body = response.content.decode()
     assert response.status_code == 400 and Checklist.objects.count() == before
     assert "工作表“条目”第3行，“分值”列" in body and "工作表“条目”第4行，“要求”列" in body and "“类别”列" in body
-    response = client.post(reverse("inspections:checklists"), {"what": "import", "plan": demo["plan"].pk, "file": SimpleUploadedFile("x.xlsx", b"not a workbook")})
+    response = client.post(
+        reverse("inspections:checklists"),
+        {"what": "import", "plan": demo["plan"].pk, "file": SimpleUploadedFile("x.xlsx", b"not a workbook")},
+    )
     assert response.status_code == 400 and Checklist.objects.count() == before
 
 
@@ -177,10 +282,26 @@ def test_results_export_and_import_fill_a_round(login, demo):
     client = login("office")
     checklist = S.healthy_community_checklist()
     town = OrgUnit.objects.get(code="990121001")
-    response = client.post(reverse("inspections:round-new"), {"plan": plan.pk, "checklist": checklist.pk, "year": 2026, "title": "2026年健康学校评估", "starts": "2026-10-01",
-                                                              "ends": "2026-10-31", "inspectors": [client.session["_auth_user_id"]], "cell_level": "cell"})
+    response = client.post(
+        reverse("inspections:round-new"),
+        {
+            "plan": plan.pk,
+            "checklist": checklist.pk,
+            "year": 2026,
+            "title": "2026年健康学校评估",
+            "starts": "2026-10-01",
+            "ends": "2026-10-31",
+            "inspectors": [client.session["_auth_user_id"]],
+            "cell_level": "cell",
+        },
+    )
     rnd = Round.objects.get(title="2026年健康学校评估")
-    assert response.status_code == 302 and rnd.visits.count() == OrgUnit.objects.filter(level="cell", path__startswith=plan.org_unit.path).count() == 12
+    assert (
+        response.status_code == 302
+        and rnd.visits.count()
+        == OrgUnit.objects.filter(level="cell", path__startswith=plan.org_unit.path).count()
+        == 12
+    )
     data = client.get(reverse("inspections:round-export", args=[rnd.pk])).getvalue()
     wb = openpyxl.load_workbook(io.BytesIO(data))
     sheet = wb["得分明细"]
@@ -191,11 +312,15 @@ def test_results_export_and_import_fill_a_round(login, demo):
             row[6].value = "活动记录不全" if row[2].value == "3" else None
     buf = io.BytesIO()
     wb.save(buf)
-    response = client.post(reverse("inspections:round", args=[rnd.pk]), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())})
+    response = client.post(
+        reverse("inspections:round", args=[rnd.pk]), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())}
+    )
     assert response.status_code == 302
     visit = rnd.visits.get(org_unit__code=school)
     assert S.visit_total(visit) == 95 and Score.objects.filter(visit__round=rnd).count() == 12
-    summary = openpyxl.load_workbook(io.BytesIO(client.get(reverse("inspections:round-export", args=[rnd.pk])).getvalue()))["汇总"]
+    summary = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("inspections:round-export", args=[rnd.pk])).getvalue())
+    )["汇总"]
     row = next(r for r in summary.iter_rows(min_row=2, values_only=True) if r[0] == school)
     assert (row[2], row[5], row[7]) == (town.name, 95, "是")
 
@@ -203,7 +328,9 @@ def test_results_export_and_import_fill_a_round(login, demo):
     sheet.cell(row=3, column=1, value="nowhere")
     buf = io.BytesIO()
     wb.save(buf)
-    response = client.post(reverse("inspections:round", args=[rnd.pk]), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())})
+    response = client.post(
+        reverse("inspections:round", args=[rnd.pk]), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())}
+    )
     assert response.status_code == 400 and "“nowhere”不在本轮检查对象中" in response.content.decode()
     assert S.visit_total(visit) == 95
     sheet.cell(row=3, column=1, value=sheet.cell(row=2, column=1).value)
@@ -212,13 +339,23 @@ def test_results_export_and_import_fill_a_round(login, demo):
     sheet.cell(row=4, column=7, value=None)
     buf = io.BytesIO()
     wb.save(buf)
-    response = client.post(reverse("inspections:round", args=[rnd.pk]), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())})
+    response = client.post(
+        reverse("inspections:round", args=[rnd.pk]), {"file": SimpleUploadedFile("r.xlsx", buf.getvalue())}
+    )
     body = response.content.decode()
-    assert response.status_code == 400 and "工作表“得分明细”第2行，“得分”列" in body and "得分应在 0 至" in body and "工作表“得分明细”第4行" in body and "请说明扣分原因" in body
+    assert (
+        response.status_code == 400
+        and "工作表“得分明细”第2行，“得分”列" in body
+        and "得分应在 0 至" in body
+        and "工作表“得分明细”第4行" in body
+        and "请说明扣分原因" in body
+    )
     assert S.visit_total(visit) == 95 and not first_school.scores.exists()  # nothing of the workbook was written
 
 
-def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(login, demo, django_capture_on_commit_callbacks):
+def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(
+    login, demo, django_capture_on_commit_callbacks
+):
     plan = demo["plan"]
     rnd = Round.objects.get(plan=plan, title="2025年健康社区评估")
     indicator = plan.indicators.get(name="健康社区达标比例")
@@ -234,10 +371,15 @@ def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(login, 
     item = DueItem.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
     collection_services.reopen(get_user_model().objects.get(username="office"), item, comment="重新评估")
     with django_capture_on_commit_callbacks(execute=True):  # the evaluation is queued when the value commits
-        assert client.post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code == 302
+        assert (
+            client.post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code
+            == 302
+        )
     result = EvaluationResult.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
     assert result.value == 16.67
-    assert login("county").post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code in (403, 404)
+    assert login("county").post(
+        reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}
+    ).status_code in (403, 404)
 
 
 def test_supervision_scores_enter_the_assessment_when_the_scheme_gives_them_weight(demo, login):
@@ -256,10 +398,20 @@ def test_supervision_scores_enter_the_assessment_when_the_scheme_gives_them_weig
     linjiang = next(s for s in scores if s.org_unit_id == visit.org_unit_id)
     part = next(c for c in linjiang.contributions if c.get("component") == "supervision")
     # a share of 1 with a weight of 0.2 is worth 20 of the 100 points; the indicators keep the other 80 %
-    assert part == {"component": "supervision", "indicator": "专项督导", "status": "100%", "weight": 0.2, "share": pytest.approx(1.0), "points": 20.0}
+    assert part == {
+        "component": "supervision",
+        "indicator": "专项督导",
+        "status": "100%",
+        "weight": 0.2,
+        "share": pytest.approx(1.0),
+        "points": 20.0,
+    }
     assert linjiang.score == pytest.approx(before[visit.org_unit_id] * 0.8 + 20, abs=0.01)
     health = Department.objects.get(name="市卫生健康委")
-    assert any(c.get("component") == "supervision" for c in AssessmentScore.objects.get(plan=plan, year=2025, department=health).contributions)
+    assert any(
+        c.get("component") == "supervision"
+        for c in AssessmentScore.objects.get(plan=plan, year=2025, department=health).contributions
+    )
     unsigned = Visit.objects.get(round__title="2025年度健康青川行动专项督导", signed_off_at__isnull=True)
     subject = unsigned.org_unit_id or unsigned.department_id
     assert subject not in (units if unsigned.org_unit_id else departments)  # a visit not signed off gives no points
@@ -271,25 +423,61 @@ def test_a_checklist_in_use_is_frozen_and_a_new_version_is_edited_on_the_web(log
     client = login("office")
     used = Round.objects.get(title="2025年健康社区评估").checklist
     item = used.items.get(number="1")
-    refused = client.post(reverse("inspections:checklist", args=[used.pk]), {"items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0", "pass_mark": "60"})
-    assert refused.status_code == 302 and Checklist.objects.get(pk=used.pk).pass_mark == 80 and used.items.get(pk=item.pk).points == 8
+    refused = client.post(
+        reverse("inspections:checklist", args=[used.pk]),
+        {"items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0", "pass_mark": "60"},
+    )
+    assert (
+        refused.status_code == 302
+        and Checklist.objects.get(pk=used.pk).pass_mark == 80
+        and used.items.get(pk=item.pk).points == 8
+    )
     response = client.post(reverse("inspections:checklist", args=[used.pk]), {"what": "version"})
     copy = Checklist.objects.filter(key=used.key).order_by("-version").first()
-    assert response["Location"] == reverse("inspections:checklist", args=[copy.pk]) and copy.version > used.version and not copy.frozen
+    assert (
+        response["Location"] == reverse("inspections:checklist", args=[copy.pk])
+        and copy.version > used.version
+        and not copy.frozen
+    )
     rows = list(copy.items.all())
-    form = {"items-TOTAL_FORMS": str(len(rows) + 1), "items-INITIAL_FORMS": str(len(rows)), "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000", "pass_mark": "85"}
+    form = {
+        "items-TOTAL_FORMS": str(len(rows) + 1),
+        "items-INITIAL_FORMS": str(len(rows)),
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "pass_mark": "85",
+    }
     for k, row in enumerate(rows):
-        form |= {f"items-{k}-id": row.pk, f"items-{k}-number": row.number, f"items-{k}-text": row.text, f"items-{k}-points": f"{row.points:g}", f"items-{k}-checklist": copy.pk}
+        form |= {
+            f"items-{k}-id": row.pk,
+            f"items-{k}-number": row.number,
+            f"items-{k}-text": row.text,
+            f"items-{k}-points": f"{row.points:g}",
+            f"items-{k}-checklist": copy.pk,
+        }
         if row.evidence_required:
             form[f"items-{k}-evidence_required"] = "on"
     form |= {"items-0-points": "-3"}  # refused, and what was typed stays on the page
     page = client.post(reverse("inspections:checklist", args=[copy.pk]), form)
-    assert page.status_code == 200 and "分值须为大于0的数字" in page.content.decode() and 'value="-3"' in page.content.decode()
+    assert (
+        page.status_code == 200
+        and "分值须为大于0的数字" in page.content.decode()
+        and 'value="-3"' in page.content.decode()
+    )
     assert copy.items.get(number="1").points == 8
-    form |= {"items-0-points": "6", f"items-{len(rows)}-number": "13", f"items-{len(rows)}-text": "开展控烟志愿服务", f"items-{len(rows)}-points": "2"}
+    form |= {
+        "items-0-points": "6",
+        f"items-{len(rows)}-number": "13",
+        f"items-{len(rows)}-text": "开展控烟志愿服务",
+        f"items-{len(rows)}-points": "2",
+    }
     assert client.post(reverse("inspections:checklist", args=[copy.pk]), form).status_code == 302
     copy.refresh_from_db()
-    assert copy.pass_mark == 85 and copy.items.get(number="1").points == 6 and copy.items.get(number="13").text == "开展控烟志愿服务"
+    assert (
+        copy.pass_mark == 85
+        and copy.items.get(number="1").points == 6
+        and copy.items.get(number="13").text == "开展控烟志愿服务"
+    )
     assert round(copy.max_points(), 2) == 100 and used.items.get(number="1").points == 8
 
 
@@ -311,11 +499,29 @@ def test_the_api_lists_rounds_visits_and_findings_within_each_users_scope(client
     linjiang = next(v for v in visits if v["org_unit"] == OrgUnit.objects.get(code="990121").pk)
     assert linjiang["total"] == 7.5
     verified = client.get(f"/api/findings/?round={supervision.pk}&status=verified", **auth("county")).json()["results"]
-    assert verified and [e["status"] for e in verified[0]["events"]] == ["open", "rectifying", "submitted", "reopened", "submitted", "verified"]
+    assert verified and [e["status"] for e in verified[0]["events"]] == [
+        "open",
+        "rectifying",
+        "submitted",
+        "reopened",
+        "submitted",
+        "verified",
+    ]
     county_findings = client.get("/api/findings/?status=open", **auth("county")).json()
-    assert county_findings["count"] == Finding.objects.filter(status="open", org_unit__path__startswith=OrgUnit.objects.get(code="990121").path).count() > 0
-    assert all(Finding.objects.get(pk=f["id"]).org_unit.path.startswith(OrgUnit.objects.get(code="990121").path) for f in county_findings["results"])
-    assert client.get("/api/inspection-rounds/", **auth("county")).json()["count"] == 0  # a county office is no inspector
+    assert (
+        county_findings["count"]
+        == Finding.objects.filter(
+            status="open", org_unit__path__startswith=OrgUnit.objects.get(code="990121").path
+        ).count()
+        > 0
+    )
+    assert all(
+        Finding.objects.get(pk=f["id"]).org_unit.path.startswith(OrgUnit.objects.get(code="990121").path)
+        for f in county_findings["results"]
+    )
+    assert (
+        client.get("/api/inspection-rounds/", **auth("county")).json()["count"] == 0
+    )  # a county office is no inspector
     assert client.get(f"/api/visits/{linjiang['id']}/", **auth("liaison_edu")).status_code == 404
     assert client.get("/api/findings/?round=abc", **auth("office")).status_code == 400
     assert client.get("/api/findings/").status_code in (401, 403)
@@ -327,8 +533,10 @@ def test_the_office_sets_the_assessment_components_on_the_ranking_page(login, de
     fields = {"points_achieved": "1", "points_on_track": "0.5"}
     client = login("office")
     body = client.get(url).content.decode()
-    title = body[body.index("<title>") + 7:body.index("</title>")]
-    assert "<form" not in title and body.count('name="supervision_weight"') == 1  # the scheme form sits once, in the page body
+    title = body[body.index("<title>") + 7 : body.index("</title>")]
+    assert (
+        "<form" not in title and body.count('name="supervision_weight"') == 1
+    )  # the scheme form sits once, in the page body
     page = client.post(url, fields | {"timeliness_weight": "0.7", "supervision_weight": "0.5"})
     assert page.status_code == 400 and "报送及时性与专项督导两项比例之和不能超过总分" in page.content.decode()
     assert AssessmentScheme.objects.get(plan=plan).supervision_weight == 0
@@ -337,7 +545,10 @@ def test_the_office_sets_the_assessment_components_on_the_ranking_page(login, de
     assert (scheme.timeliness_weight, scheme.supervision_weight) == (0.1, 0.2)
     linjiang = AssessmentScore.objects.get(plan=plan, year=2025, org_unit__code="990121")
     assert {c["component"] for c in linjiang.contributions if c.get("component")} == {"timeliness", "supervision"}
-    assert login("county").post(url, fields | {"timeliness_weight": "0", "supervision_weight": "0"}).status_code in (403, 404)
+    assert login("county").post(url, fields | {"timeliness_weight": "0", "supervision_weight": "0"}).status_code in (
+        403,
+        404,
+    )
     assert AssessmentScheme.objects.get(plan=plan).supervision_weight == 0.2
 
 
@@ -352,15 +563,31 @@ def test_the_office_changes_a_planned_round(login, demo):
     url = reverse("inspections:round-edit", args=[rnd.pk])
     assert client.get(url).status_code == 200
     other = get_user_model().objects.get(username="leader")
-    data = {"plan": demo["plan"].pk, "title": "2026年度专项督导（调整）", "starts": "2026-09-05", "ends": "2026-10-10", "inspectors": [other.pk],
-            "counties": [OrgUnit.objects.get(code="990123").pk, OrgUnit.objects.get(code="990121").pk], "remove": [baishi.pk]}
+    data = {
+        "plan": demo["plan"].pk,
+        "title": "2026年度专项督导（调整）",
+        "starts": "2026-09-05",
+        "ends": "2026-10-10",
+        "inspectors": [other.pk],
+        "counties": [OrgUnit.objects.get(code="990123").pk, OrgUnit.objects.get(code="990121").pk],
+        "remove": [baishi.pk],
+    }
     assert client.post(url, data | {"ends": "2026-09-01"}).status_code == 400  # ends before it starts: nothing changes
     assert Round.objects.get(pk=rnd.pk).title == "2026年度专项督导"
-    assert client.post(url, data | {"remove": [scored.pk]}).status_code == 400  # a visit with scores is not offered for dropping
+    assert (
+        client.post(url, data | {"remove": [scored.pk]}).status_code == 400
+    )  # a visit with scores is not offered for dropping
     assert client.post(url, data).status_code == 302
     rnd.refresh_from_db()
-    assert (rnd.title, rnd.ends, list(rnd.inspectors.all())) == ("2026年度专项督导（调整）", dt.date(2026, 10, 10), [other])
-    assert sorted(rnd.visits.exclude(org_unit=None).values_list("org_unit__code", flat=True)) == ["990121", "990123"]  # 临江县 kept once, 白石县 dropped
+    assert (rnd.title, rnd.ends, list(rnd.inspectors.all())) == (
+        "2026年度专项督导（调整）",
+        dt.date(2026, 10, 10),
+        [other],
+    )
+    assert sorted(rnd.visits.exclude(org_unit=None).values_list("org_unit__code", flat=True)) == [
+        "990121",
+        "990123",
+    ]  # 临江县 kept once, 白石县 dropped
     assert scored.scores.count() == 1
     assert login("inspector").get(url).status_code == 404  # no longer an inspector of the round
     assert login("leader").get(url).status_code == 403  # an inspector now, yet only the office changes rounds
@@ -371,7 +598,9 @@ def test_the_findings_page_and_the_api_share_one_filterset(login, demo):
     supervision = Round.objects.get(title="2025年度健康青川行动专项督导")
     # demo/inspections.py: 临江县's first finding was verified (after a reopening), none other
     linjiang = OrgUnit.objects.get(code="990121")
-    page = client.get(reverse("inspections:findings") + f"?status=verified&round={supervision.pk}&org_unit={linjiang.pk}")
+    page = client.get(
+        reverse("inspections:findings") + f"?status=verified&round={supervision.pk}&org_unit={linjiang.pk}"
+    )
     assert [f.status for f in page.context["findings"]] == ["verified"]
     api = client.get(f"/api/findings/?status=verified&round={supervision.pk}&org_unit={linjiang.pk}").json()
     assert [f["id"] for f in api["results"]] == [f.pk for f in page.context["findings"]]

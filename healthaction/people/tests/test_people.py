@@ -42,7 +42,7 @@ def test_publishing_from_the_page_asks_the_start_period_and_leads_to_the_people_
     assert response.redirect_chain[-1][0] == f"/people/plans/{plan.pk}/"
     html = response.content.decode()
     # the second action's indicator has no lead department: its 3 yearly items are unassigned
-    assert 'id="unassigned"' in html and "3" in html[html.index('id="unassigned"'):][:200]
+    assert 'id="unassigned"' in html and "3" in html[html.index('id="unassigned"') :][:200]
 
 
 def test_the_office_assigns_a_lead_to_unassigned_items(plan, office):
@@ -60,13 +60,23 @@ def test_accounts_in_bulk_one_per_department_and_county_then_the_sign_in_sheet(p
     office.post(f"/people/plans/{plan.pk}/", {"what": "create", "per_reporter": 1, "only_missing": "on"})
     health = Department.objects.get(name="市卫健局")
     county = OrgUnit.objects.get(name="东湖县")
-    made = {m.user.username: m for m in Membership.objects.filter(role__in=[Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE], org_unit__path__startswith=plan.org_unit.path).select_related("user")}
+    made = {
+        m.user.username: m
+        for m in Membership.objects.filter(
+            role__in=[Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE], org_unit__path__startswith=plan.org_unit.path
+        ).select_related("user")
+    }
     assert set(made) == {f"880100-d{health.pk}-1", "880101-1"}  # 市教育局 owes nothing, so no account
     assert made[f"880100-d{health.pk}-1"].department == health and made["880101-1"].org_unit == county
     assert not any(m.user.has_usable_password() for m in made.values())
     # once more: nobody lacks an account, nothing is made; two per unit when asked for all
     office.post(f"/people/plans/{plan.pk}/", {"what": "create", "per_reporter": 1, "only_missing": "on"})
-    assert Membership.objects.filter(role__in=[Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE], org_unit__path__startswith=plan.org_unit.path).count() == 2
+    assert (
+        Membership.objects.filter(
+            role__in=[Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE], org_unit__path__startswith=plan.org_unit.path
+        ).count()
+        == 2
+    )
     sheet = office.get(f"/people/plans/{plan.pk}/sheet/").content.decode()
     assert sheet.count('class="username"') == 2 and "880101-1" in sheet
     data = office.get(f"/people/plans/{plan.pk}/sheet/?format=xlsx").content
@@ -119,7 +129,12 @@ def test_only_the_office_of_the_plans_area_manages_its_people(plan, client, offi
     stranger = get_user_model().objects.create_user("xc-office", password="x" * 12)
     Membership.objects.create(user=stranger, role=Role.OFFICE_ADMIN, org_unit=other_city)
     liaison = get_user_model().objects.create_user("cd-liaison", password="x" * 12)
-    Membership.objects.create(user=liaison, role=Role.DEPARTMENT_LIAISON, org_unit=plan.org_unit, department=Department.objects.get(name="市卫健局"))
+    Membership.objects.create(
+        user=liaison,
+        role=Role.DEPARTMENT_LIAISON,
+        org_unit=plan.org_unit,
+        department=Department.objects.get(name="市卫健局"),
+    )
     for user in (stranger, liaison):
         client.force_login(user)
         assert client.get(f"/people/plans/{plan.pk}/").status_code == 403
@@ -137,7 +152,10 @@ def test_the_users_command_creates_and_writes_the_sheet(plan, tmp_path):
     call_command("users", "sheet", "--plan", str(plan.pk), "-o", str(target), stdout=io.StringIO())
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     health = Department.objects.get(name="市卫健局")
-    assert sorted(r[2] for r in rows[2:]) == [f"880100-d{health.pk}-1", f"880100-d{health.pk}-2", "880101-1", "880101-2"] and len(rows) == 6
+    assert (
+        sorted(r[2] for r in rows[2:]) == [f"880100-d{health.pk}-1", f"880100-d{health.pk}-2", "880101-1", "880101-2"]
+        and len(rows) == 6
+    )
     out = io.StringIO()
     call_command("users", "deactivate", "880101-2", stdout=out)
     assert get_user_model().objects.get(username="880101-2").is_active is False

@@ -108,11 +108,16 @@ def test_rows_are_added_deleted_and_departments_merged(draft):
     _set(wb["任务"], literacy_task.pk, "配合部门", "市教育局、市疾控中心")
     counts = import_workbook(draft, _save(wb))
     assert (counts["目标"], counts["任务"], counts["部门"]) == (1, 2, 1)
-    assert [(t.year, t.comparator, t.value) for t in salt.targets.order_by("year")] == [(2025, "<=", 5.5), (2030, "<=", 5.0)]
+    assert [(t.year, t.comparator, t.value) for t in salt.targets.order_by("year")] == [
+        (2025, "<=", 5.5),
+        (2030, "<=", 5.0),
+    ]
     assert not draft.tasks.filter(pk=reduce_salt.pk).exists()
     # the merged short name now resolves to the kept department
     assert _co(literacy_task) == ["市教育局", "市疾病预防控制中心"]
-    assert DepartmentAlias.objects.get(org_unit=draft.org_unit, alias="市疾控中心").department.name == "市疾病预防控制中心"
+    assert (
+        DepartmentAlias.objects.get(org_unit=draft.org_unit, alias="市疾控中心").department.name == "市疾病预防控制中心"
+    )
     assert draft.actions.get(number=2).lead_department.name == "市疾病预防控制中心"
 
 

@@ -16,8 +16,15 @@ def test_export_then_import_reproduces_the_demo_plan_exactly(demo):
     assert second == first
     from healthaction.demo.content import ACTIONS
 
-    assert len(second["indicators"]) == sum(len(rows) for _n, _name, _lead, rows in ACTIONS) == 103  # as many as the demo's action tables list
-    assert {t["kind"] for i in second["indicators"] for t in i["targets"]} == {"numeric", "relative", "directional", "qualitative"}
+    assert (
+        len(second["indicators"]) == sum(len(rows) for _n, _name, _lead, rows in ACTIONS) == 103
+    )  # as many as the demo's action tables list
+    assert {t["kind"] for i in second["indicators"] for t in i["targets"]} == {
+        "numeric",
+        "relative",
+        "directional",
+        "qualitative",
+    }
 
 
 def test_every_field_survives_the_round_trip(db):
@@ -35,37 +42,125 @@ def test_every_field_survives_the_round_trip(db):
             "is_public": False,
             "source": {"file": "plan.txt", "sha256": "ab" * 32},
         },
-        "departments": [{"name": "市卫生健康委", "aliases": ["市卫健委", "市卫生健康委员会"]}, {"name": "市教育局", "aliases": []}],
-        "reporting_cycles": [
-            {"key": "task-progress", "name": "半年报", "kind": "task_progress", "frequency": "semiannual", "due_dates": ["06-15", "12-15"], "source_text": "每年6月15日、12月15日前"}
+        "departments": [
+            {"name": "市卫生健康委", "aliases": ["市卫健委", "市卫生健康委员会"]},
+            {"name": "市教育局", "aliases": []},
         ],
-        "actions": [{"number": 1, "name": "健康知识普及行动", "lead_department": "市卫生健康委", "source": {"lines": [30, 31], "text": "（一）健康知识普及行动。"}}],
+        "reporting_cycles": [
+            {
+                "key": "task-progress",
+                "name": "半年报",
+                "kind": "task_progress",
+                "frequency": "semiannual",
+                "due_dates": ["06-15", "12-15"],
+                "source_text": "每年6月15日、12月15日前",
+            }
+        ],
+        "actions": [
+            {
+                "number": 1,
+                "name": "健康知识普及行动",
+                "lead_department": "市卫生健康委",
+                "source": {"lines": [30, 31], "text": "（一）健康知识普及行动。"},
+            }
+        ],
         "indicators": [
             {
-                "number": "1", "action": 1, "name": "居民健康素养水平", "unit": "%", "group": "outcome", "nature": "binding", "direction": "increase",
-                "definition": "健康素养是指…", "calculation": "具备健康素养的人数/监测总人数×100%", "numerator": "具备健康素养的人数", "denominator": "监测总人数",
+                "number": "1",
+                "action": 1,
+                "name": "居民健康素养水平",
+                "unit": "%",
+                "group": "outcome",
+                "nature": "binding",
+                "direction": "increase",
+                "definition": "健康素养是指…",
+                "calculation": "具备健康素养的人数/监测总人数×100%",
+                "numerator": "具备健康素养的人数",
+                "denominator": "监测总人数",
                 "baseline": {"value": 24.81, "qualitative": "", "year": 2020, "raw": "24.81"},
                 "targets": [
-                    {"year": 2022, "kind": "numeric", "comparator": ">=", "value": 25.0, "upper_value": None, "base_year": None, "change": None, "change_unit": "", "trend": "", "qualitative": "", "raw": "≥25"},
-                    {"year": 2030, "kind": "relative", "comparator": "", "value": None, "upper_value": None, "base_year": 2019, "change": 10.0, "change_unit": "%", "trend": "increase", "qualitative": "", "raw": "在2019年基础上提高10%"},
+                    {
+                        "year": 2022,
+                        "kind": "numeric",
+                        "comparator": ">=",
+                        "value": 25.0,
+                        "upper_value": None,
+                        "base_year": None,
+                        "change": None,
+                        "change_unit": "",
+                        "trend": "",
+                        "qualitative": "",
+                        "raw": "≥25",
+                    },
+                    {
+                        "year": 2030,
+                        "kind": "relative",
+                        "comparator": "",
+                        "value": None,
+                        "upper_value": None,
+                        "base_year": 2019,
+                        "change": 10.0,
+                        "change_unit": "%",
+                        "trend": "increase",
+                        "qualitative": "",
+                        "raw": "在2019年基础上提高10%",
+                    },
                 ],
                 "source": {"lines": [40, 46], "text": "居民健康素养水平（%）"},
             },
             {
-                "number": "2", "action": None, "name": "成人每日平均睡眠时间", "unit": "小时", "group": "advocacy", "nature": "advocacy", "direction": "maintain",
-                "definition": "", "calculation": "", "numerator": "", "denominator": "", "baseline": None,
-                "targets": [{"year": 2030, "kind": "numeric", "comparator": "range", "value": 7.0, "upper_value": 8.0, "base_year": None, "change": None, "change_unit": "", "trend": "", "qualitative": "", "raw": "7～8小时"}],
+                "number": "2",
+                "action": None,
+                "name": "成人每日平均睡眠时间",
+                "unit": "小时",
+                "group": "advocacy",
+                "nature": "advocacy",
+                "direction": "maintain",
+                "definition": "",
+                "calculation": "",
+                "numerator": "",
+                "denominator": "",
+                "baseline": None,
+                "targets": [
+                    {
+                        "year": 2030,
+                        "kind": "numeric",
+                        "comparator": "range",
+                        "value": 7.0,
+                        "upper_value": 8.0,
+                        "base_year": None,
+                        "change": None,
+                        "change_unit": "",
+                        "trend": "",
+                        "qualitative": "",
+                        "raw": "7～8小时",
+                    }
+                ],
                 "source": {"lines": None, "text": ""},
             },
         ],
         "tasks": [
             {
-                "number": "1.1", "action": 1, "content": "建立并完善市级健康科普专家库", "measures": "充实专家库", "deliverables": "专家名单",
-                "lead_departments": ["市卫健委"], "co_departments": ["市教育局", "市卫生健康委员会"], "all_lower_units": True,
-                "reporting_cycle": "task-progress", "source": {"lines": [50, 52], "text": "（市卫健委牵头，市教育局按职责分工负责）"},
+                "number": "1.1",
+                "action": 1,
+                "content": "建立并完善市级健康科普专家库",
+                "measures": "充实专家库",
+                "deliverables": "专家名单",
+                "lead_departments": ["市卫健委"],
+                "co_departments": ["市教育局", "市卫生健康委员会"],
+                "all_lower_units": True,
+                "reporting_cycle": "task-progress",
+                "source": {"lines": [50, 52], "text": "（市卫健委牵头，市教育局按职责分工负责）"},
             }
         ],
-        "roster": [{"role": "组长", "person": "李某", "post": "副市长", "source": {"lines": [90, 90], "text": "组  长：李某（副市长）"}}],
+        "roster": [
+            {
+                "role": "组长",
+                "person": "李某",
+                "post": "副市长",
+                "source": {"lines": [90, 90], "text": "组  长：李某（副市长）"},
+            }
+        ],
         "warnings": [{"line": 77, "message": "row with too few cells", "text": "\t3\t", "resolved": False}],
     }
     plan = import_plan(copy.deepcopy(data))
@@ -73,7 +168,10 @@ def test_every_field_survives_the_round_trip(db):
     # aliases resolve to the canonical department, and the task keeps lead and co roles
     assert exported["tasks"][0]["lead_departments"] == ["市卫生健康委"]
     assert exported["tasks"][0]["co_departments"] == ["市教育局", "市卫生健康委"]
-    assert exported["departments"] == [{"name": "市卫生健康委", "aliases": ["市卫健委", "市卫生健康委员会"]}, {"name": "市教育局", "aliases": []}]
+    assert exported["departments"] == [
+        {"name": "市卫生健康委", "aliases": ["市卫健委", "市卫生健康委员会"]},
+        {"name": "市教育局", "aliases": []},
+    ]
     assert exported["indicators"] == data["indicators"]
     assert exported["plan"] == data["plan"]
     assert exported["roster"] == data["roster"] and exported["warnings"] == data["warnings"]
@@ -92,7 +190,16 @@ def test_the_cli_exports_and_imports_the_same_plan(demo, tmp_path, capsys):
 def test_schema_violations_name_the_field(db):
     before = (Plan.objects.count(), Indicator.objects.count(), Target.objects.count())
     with pytest.raises(PlanFormatError) as exc:
-        validate_plan_data({"format": "healthaction.plan", "version": 1, "plan": {"title": ""}, "actions": [], "indicators": [], "tasks": []})
+        validate_plan_data(
+            {
+                "format": "healthaction.plan",
+                "version": 1,
+                "plan": {"title": ""},
+                "actions": [],
+                "indicators": [],
+                "tasks": [],
+            }
+        )
     assert any(e.startswith("plan/title") for e in exc.value.errors)
     assert any("horizon" in e for e in exc.value.errors)
     assert (Plan.objects.count(), Indicator.objects.count(), Target.objects.count()) == before

@@ -26,6 +26,8 @@ def test_a_parsed_seed_imports_as_a_draft_and_round_trips(db, seed, number):
 
 def test_aliases_of_one_department_land_on_one_registry_entry(db, seed):
     plan = import_plan(copy.deepcopy(seed(1)))
-    health = TaskDepartment.objects.filter(task__plan=plan, department__name="市卫生健康委").values("department").distinct()
+    health = (
+        TaskDepartment.objects.filter(task__plan=plan, department__name="市卫生健康委").values("department").distinct()
+    )
     assert health.count() == 1
     assert Plan.objects.get(pk=plan.pk).org_unit.name == "泰安市"

@@ -29,8 +29,12 @@ def world(db):
     unit["B1"] = OrgUnit.objects.create(code="T21", name="乙一县", level=Level.COUNTY, parent=unit["B"])
     health_a = Department.objects.create(org_unit=unit["A"], name="甲市卫生健康委")
     health_b = Department.objects.create(org_unit=unit["B"], name="乙市卫生健康委")
-    plan = Plan.objects.create(org_unit=unit["A"], title="甲市方案", horizon_start=2024, horizon_end=2026, status=PlanStatus.PUBLISHED)
-    county_plan = Plan.objects.create(org_unit=unit["A1"], title="甲一县方案", horizon_start=2024, horizon_end=2026, status=PlanStatus.PUBLISHED)
+    plan = Plan.objects.create(
+        org_unit=unit["A"], title="甲市方案", horizon_start=2024, horizon_end=2026, status=PlanStatus.PUBLISHED
+    )
+    county_plan = Plan.objects.create(
+        org_unit=unit["A1"], title="甲一县方案", horizon_start=2024, horizon_end=2026, status=PlanStatus.PUBLISHED
+    )
     action = Action.objects.create(plan=plan, number=1, name="控烟行动", lead_department=health_a)
     other_action = Action.objects.create(plan=county_plan, number=1, name="县控烟行动")
     indicator = Indicator.objects.create(plan=plan, action=action, number="1", name="吸烟率", unit="%")
@@ -56,12 +60,32 @@ def world(db):
     member("county_B1", Role.AREA_OFFICE, "B1")
     users["nobody"] = get_user_model().objects.create_user(username="scope_nobody")
     items = {
-        "department": DueItem.objects.create(plan=plan, kind=DueKind.INDICATOR_VALUE, indicator=indicator, department=health_a, org_unit=unit["A"],
-                                             year=2025, due_date=dt.date(2026, 6, 5)),
-        "county": DueItem.objects.create(plan=plan, kind=DueKind.INDICATOR_VALUE, indicator=indicator, org_unit=unit["A1"], year=2025,
-                                         due_date=dt.date(2026, 6, 5)),
+        "department": DueItem.objects.create(
+            plan=plan,
+            kind=DueKind.INDICATOR_VALUE,
+            indicator=indicator,
+            department=health_a,
+            org_unit=unit["A"],
+            year=2025,
+            due_date=dt.date(2026, 6, 5),
+        ),
+        "county": DueItem.objects.create(
+            plan=plan,
+            kind=DueKind.INDICATOR_VALUE,
+            indicator=indicator,
+            org_unit=unit["A1"],
+            year=2025,
+            due_date=dt.date(2026, 6, 5),
+        ),
     }
-    return {"unit": unit, "plan": plan, "county_plan": county_plan, "users": users, "items": items, "departments": (health_a, health_b)}
+    return {
+        "unit": unit,
+        "plan": plan,
+        "county_plan": county_plan,
+        "users": users,
+        "items": items,
+        "departments": (health_a, health_b),
+    }
 
 
 def _fresh(user):
@@ -76,8 +100,22 @@ READS_CITY_REPORTS = {
     "leader_A": {PlanStatus.PUBLISHED, PlanStatus.ARCHIVED},
     "lead_A": {PlanStatus.PUBLISHED, PlanStatus.ARCHIVED},
 }
-USERS = ["office_A", "office_B", "office_A1", "leader_A", "leader_B", "leader_A1", "leader_B1", "lead_A", "lead_A1", "liaison_A", "liaison_B",
-         "county_A1", "county_B1", "nobody"]
+USERS = [
+    "office_A",
+    "office_B",
+    "office_A1",
+    "leader_A",
+    "leader_B",
+    "leader_A1",
+    "leader_B1",
+    "lead_A",
+    "lead_A1",
+    "liaison_A",
+    "liaison_B",
+    "county_A1",
+    "county_B1",
+    "nobody",
+]
 
 
 @pytest.mark.parametrize("status", STATES)
@@ -92,10 +130,23 @@ def test_who_reads_the_reports_of_a_city_plan(world, name, status):
     assert scopes.report_plans(user, Plan.objects.filter(pk=plan.pk)).exists() is expected
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("office_A", True), ("office_A1", True), ("office_B", False), ("leader_A", True), ("leader_A1", True), ("leader_B", False),
-    ("leader_B1", False), ("lead_A", False), ("lead_A1", True), ("liaison_A", False), ("county_A1", False), ("nobody", False),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("office_A", True),
+        ("office_A1", True),
+        ("office_B", False),
+        ("leader_A", True),
+        ("leader_A1", True),
+        ("leader_B", False),
+        ("leader_B1", False),
+        ("lead_A", False),
+        ("lead_A1", True),
+        ("liaison_A", False),
+        ("county_A1", False),
+        ("nobody", False),
+    ],
+)
 def test_who_reads_the_reports_of_a_published_county_plan(world, name, expected):
     user = _fresh(world["users"][name])
     assert scopes.may_read_reports(user, world["county_plan"]) is expected
@@ -105,7 +156,10 @@ def test_who_reads_the_reports_of_a_published_county_plan(world, name, expected)
 # who opens city A's plan (dashboard, pages), per status: the office always; others in or below the area once published
 OPENS_CITY_PLAN = {
     "office_A": set(STATES),
-    **{name: {PlanStatus.PUBLISHED} for name in ("leader_A", "leader_A1", "lead_A", "lead_A1", "liaison_A", "county_A1", "office_A1")},
+    **{
+        name: {PlanStatus.PUBLISHED}
+        for name in ("leader_A", "leader_A1", "lead_A", "lead_A1", "liaison_A", "county_A1", "office_A1")
+    },
 }
 
 
@@ -114,10 +168,15 @@ OPENS_CITY_PLAN = {
 def test_who_opens_a_city_plan(world, name, status):
     Plan.objects.filter(pk=world["plan"].pk).update(status=status)
     user = _fresh(world["users"][name])
-    assert scopes.visible_plans(user, Plan.objects.filter(pk=world["plan"].pk)).exists() is (status in OPENS_CITY_PLAN.get(name, set()))
+    assert scopes.visible_plans(user, Plan.objects.filter(pk=world["plan"].pk)).exists() is (
+        status in OPENS_CITY_PLAN.get(name, set())
+    )
 
 
-@pytest.mark.parametrize("name, expected", [("office_A", True), ("office_A1", False), ("office_B", False), ("leader_A", False), ("nobody", False)])
+@pytest.mark.parametrize(
+    "name, expected",
+    [("office_A", True), ("office_A1", False), ("office_B", False), ("leader_A", False), ("nobody", False)],
+)
 def test_only_the_plans_own_office_or_above_is_its_office(world, name, expected):
     assert scopes.is_office(_fresh(world["users"][name]), world["plan"]) is expected
 
@@ -133,7 +192,9 @@ def test_anonymous_visitors_see_only_public_published_plans(world):
     from django.contrib.auth.models import AnonymousUser
 
     Plan.objects.filter(pk=world["plan"].pk).update(is_public=True)
-    assert list(scopes.visible_plans(AnonymousUser(), Plan.objects.filter(pk__in=[world["plan"].pk, world["county_plan"].pk]))) == [world["plan"]]
+    assert list(
+        scopes.visible_plans(AnonymousUser(), Plan.objects.filter(pk__in=[world["plan"].pk, world["county_plan"].pk]))
+    ) == [world["plan"]]
     assert not scopes.may_read_reports(AnonymousUser(), world["plan"])
     assert scopes.round_filter(AnonymousUser()) == Q(pk__in=[])
 
@@ -177,29 +238,55 @@ def test_supervision_rounds_and_findings_follow_area_and_inspectors(world):
     from healthaction.inspections.models import Checklist, Round
 
     checklist = Checklist.objects.create(key="scope-test", kind=Checklist.SUPERVISION, title="清单", pass_mark=60)
-    rnd = Round.objects.create(plan=world["plan"], checklist=checklist, year=2025, title="督导", starts=dt.date(2025, 9, 1), ends=dt.date(2025, 9, 30))
+    rnd = Round.objects.create(
+        plan=world["plan"],
+        checklist=checklist,
+        year=2025,
+        title="督导",
+        starts=dt.date(2025, 9, 1),
+        ends=dt.date(2025, 9, 30),
+    )
     inspector = get_user_model().objects.create_user(username="scope_inspector")
     rnd.inspectors.add(inspector)
-    seen = {name for name, user in world["users"].items() if Round.objects.filter(scopes.round_filter(_fresh(user)), pk=rnd.pk).exists()}
+    seen = {
+        name
+        for name, user in world["users"].items()
+        if Round.objects.filter(scopes.round_filter(_fresh(user)), pk=rnd.pk).exists()
+    }
     assert seen == {"office_A", "leader_A"}
     assert Round.objects.filter(scopes.round_filter(inspector), pk=rnd.pk).exists()
     health_a, health_b = world["departments"]
     unit = world["unit"]
-    may = {name for name, user in world["users"].items()
-           if scopes.may_rectify(_fresh(user), department_id=health_a.pk, org_unit_path=None, plan=world["plan"])}
+    may = {
+        name
+        for name, user in world["users"].items()
+        if scopes.may_rectify(_fresh(user), department_id=health_a.pk, org_unit_path=None, plan=world["plan"])
+    }
     assert may == {"office_A", "liaison_A"}
-    may = {name for name, user in world["users"].items()
-           if scopes.may_rectify(_fresh(user), department_id=None, org_unit_path=unit["A1"].path, plan=world["plan"])}
+    may = {
+        name
+        for name, user in world["users"].items()
+        if scopes.may_rectify(_fresh(user), department_id=None, org_unit_path=unit["A1"].path, plan=world["plan"])
+    }
     assert may == {"office_A", "county_A1"}
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("office_A", {"P", "A", "A1"}), ("leader_A1", {"P", "A", "A1"}), ("county_B1", {"P", "B", "B1"}), ("leader_B", {"P", "B", "B1"}),
-    ("nobody", set()),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("office_A", {"P", "A", "A1"}),
+        ("leader_A1", {"P", "A", "A1"}),
+        ("county_B1", {"P", "B", "B1"}),
+        ("leader_B", {"P", "B", "B1"}),
+        ("nobody", set()),
+    ],
+)
 def test_org_units_seen_are_the_users_area_below_and_above(world, name, expected):
     seen = OrgUnit.objects.filter(scopes.org_unit_filter(_fresh(world["users"][name])), code__startswith="T")
     assert {k for k, u in world["unit"].items() if u in seen} == expected
-    departments = Department.objects.filter(scopes.org_unit_filter(_fresh(world["users"][name]), "org_unit__"), name__endswith="卫生健康委",
-                                            org_unit__code__startswith="T")
+    departments = Department.objects.filter(
+        scopes.org_unit_filter(_fresh(world["users"][name]), "org_unit__"),
+        name__endswith="卫生健康委",
+        org_unit__code__startswith="T",
+    )
     assert {d.org_unit.code for d in departments} == {world["unit"][k].code for k in expected if k in ("A", "B")}

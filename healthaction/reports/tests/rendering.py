@@ -14,7 +14,12 @@ A4_BODY_CM = (3.7, 3.5)  # top and bottom margins of docx_style.new_document; th
 
 def tools_missing() -> str | None:
     """Return why rendered-page tests cannot run here, or None."""
-    for tool, package in (("soffice", "libreoffice"), ("pdftoppm", "poppler-utils"), ("pdftotext", "poppler-utils"), ("fc-list", "fontconfig")):
+    for tool, package in (
+        ("soffice", "libreoffice"),
+        ("pdftoppm", "poppler-utils"),
+        ("pdftotext", "poppler-utils"),
+        ("fc-list", "fontconfig"),
+    ):
         if shutil.which(tool) is None:
             return f"{tool} is not installed (Debian package {package}; scripts/test installs it when it can)"
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
@@ -32,7 +37,7 @@ def page_images(pdf: Path, out: Path) -> list[Path]:
 
 def page_texts(pdf: Path) -> list[str]:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return text.split("\f")[: -1] if text.endswith("\f") else text.split("\f")
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
 def blank_share(png: Path) -> float:

@@ -74,25 +74,56 @@ def test_blank_share_measures_the_empty_tail_of_a_page(tmp_path):
     body = bottom - top
     image = Image.new("L", (width, height), 255)
     ImageDraw.Draw(image).rectangle([50, top + 2, 200, top + int(body * 0.3)], fill=0)
-    ImageDraw.Draw(image).text((width // 2, height - 20), "- 3 -", fill=0)  # the page number in the footer is not content
+    ImageDraw.Draw(image).text(
+        (width // 2, height - 20), "- 3 -", fill=0
+    )  # the page number in the footer is not content
     image.save(tmp_path / "page-1.png")
     assert blank_share(tmp_path / "page-1.png") == pytest.approx(0.7, abs=0.01)
 
 
 @needs_font
 def test_chart_legends_and_labels_stay_inside_their_frames():
-    rows = [(f"{k}.{name}", {"achieved": k % 3, "on_track": 2, "off_track": 1, "regressing": k % 2, "no_data": 1})
-            for k, name in enumerate(["健康知识普及行动", "合理膳食行动", "全民健身行动", "控烟行动", "心理健康促进行动", "健康环境促进行动",
-                                      "妇幼健康促进行动", "中小学健康促进行动", "职业健康保护行动", "老年健康促进行动", "心脑血管疾病防治行动",
-                                      "癌症防治行动", "慢性呼吸系统疾病防治行动", "糖尿病防治行动", "传染病及地方病防控行动", "中医药促进健康行动",
-                                      "智慧健康行动"], start=1)]
+    rows = [
+        (f"{k}.{name}", {"achieved": k % 3, "on_track": 2, "off_track": 1, "regressing": k % 2, "no_data": 1})
+        for k, name in enumerate(
+            [
+                "健康知识普及行动",
+                "合理膳食行动",
+                "全民健身行动",
+                "控烟行动",
+                "心理健康促进行动",
+                "健康环境促进行动",
+                "妇幼健康促进行动",
+                "中小学健康促进行动",
+                "职业健康保护行动",
+                "老年健康促进行动",
+                "心脑血管疾病防治行动",
+                "癌症防治行动",
+                "慢性呼吸系统疾病防治行动",
+                "糖尿病防治行动",
+                "传染病及地方病防控行动",
+                "中医药促进健康行动",
+                "智慧健康行动",
+            ],
+            start=1,
+        )
+    ]
     figures = {
         "status bars": charts.status_bars_figure(rows),
         # the target at the last year and at the top of the range is where the label used to spill over the frame
-        "trend": charts.trend_figure("经常参加体育锻炼人数比例", "%", [2020, 2021, 2022, 2023, 2024, 2025], [37.6, 37.5, 37.3, 37.1, 37.0, 36.8],
-                                     36.2, [(2022, 37.0), (2030, 40.0)], (2030, 35.9)),
+        "trend": charts.trend_figure(
+            "经常参加体育锻炼人数比例",
+            "%",
+            [2020, 2021, 2022, 2023, 2024, 2025],
+            [37.6, 37.5, 37.3, 37.1, 37.0, 36.8],
+            36.2,
+            [(2022, 37.0), (2030, 40.0)],
+            (2030, 35.9),
+        ),
         "single value": charts.trend_figure("居民健康素养水平", "%", [2025], [21.5], None, [(2030, 30.0)], None),
-        "county scores": charts.county_scores_figure(["青川区", "河东区", "临江县", "白石县", "云溪县", "望山县"], [100.0, 92.5, 88.1, 75.0, 60.2, 41.0]),
+        "county scores": charts.county_scores_figure(
+            ["青川区", "河东区", "临江县", "白石县", "云溪县", "望山县"], [100.0, 92.5, 88.1, 75.0, 60.2, 41.0]
+        ),
     }
     for name, fig in figures.items():
         assert charts.overflow(fig) == 0.0, name

@@ -44,17 +44,37 @@ def small(db):
     west = OrgUnit.objects.create(code="T902", name="西县", level="county", parent=city)
     first = Department.objects.create(org_unit=city, name="市甲局")
     second = Department.objects.create(org_unit=city, name="市乙局")
-    plan = Plan.objects.create(org_unit=city, issuer="试点市人民政府", title="健康试点行动实施方案", horizon_start=2024, horizon_end=2030, status="published")
+    plan = Plan.objects.create(
+        org_unit=city,
+        issuer="试点市人民政府",
+        title="健康试点行动实施方案",
+        horizon_start=2024,
+        horizon_end=2030,
+        status="published",
+    )
     action = Action.objects.create(plan=plan, number=1, name="健康知识普及行动", lead_department=first)
-    literacy = Indicator.objects.create(plan=plan, action=action, number="1", name="居民健康素养水平", unit="%", nature="binding", position=1)
-    smoking = Indicator.objects.create(plan=plan, action=action, number="2", name="成人吸烟率", unit="%", nature="expected", position=2)
+    literacy = Indicator.objects.create(
+        plan=plan, action=action, number="1", name="居民健康素养水平", unit="%", nature="binding", position=1
+    )
+    smoking = Indicator.objects.create(
+        plan=plan, action=action, number="2", name="成人吸烟率", unit="%", nature="expected", position=2
+    )
     task = Task.objects.create(plan=plan, action=action, number="1", content="开展健康知识进万家活动", position=1)
     due = dt.date(2025, 12, 15)
 
     def item(department=None, unit=city, indicator=None, received=None, year=2025, half=2):
-        return DueItem.objects.create(plan=plan, kind="indicator_value" if indicator else "task_progress", indicator=indicator, task=None if indicator else task,
-                                      department=department, org_unit=unit, year=year, half=0 if indicator else half,
-                                      due_date=due if year == 2025 else dt.date(2024, 12, 15), received_at=_at(received) if received else None)
+        return DueItem.objects.create(
+            plan=plan,
+            kind="indicator_value" if indicator else "task_progress",
+            indicator=indicator,
+            task=None if indicator else task,
+            department=department,
+            org_unit=unit,
+            year=year,
+            half=0 if indicator else half,
+            due_date=due if year == 2025 else dt.date(2024, 12, 15),
+            received_at=_at(received) if received else None,
+        )
 
     item(first, received=dt.date(2025, 12, 10), half=1)
     item(first, received=dt.date(2025, 12, 15), half=2)
@@ -67,17 +87,53 @@ def small(db):
     item(unit=east, indicator=smoking, received=dt.date(2025, 12, 2))
     item(unit=west, indicator=literacy, received=dt.date(2026, 2, 1))
     item(unit=west, indicator=smoking)
-    EvaluationResult.objects.create(plan=plan, indicator=literacy, org_unit=city, year=2025, status="off_track", explanation="低于按线性进度应达值")
-    EvaluationResult.objects.create(plan=plan, indicator=literacy, org_unit=west, year=2025, status="regressing", explanation="较上年下降")
-    EvaluationResult.objects.create(plan=plan, indicator=literacy, org_unit=east, year=2025, status="on_track", explanation="")
-    EvaluationResult.objects.create(plan=plan, indicator=smoking, org_unit=east, year=2025, status="off_track", explanation="")  # expected, not binding
+    EvaluationResult.objects.create(
+        plan=plan, indicator=literacy, org_unit=city, year=2025, status="off_track", explanation="低于按线性进度应达值"
+    )
+    EvaluationResult.objects.create(
+        plan=plan, indicator=literacy, org_unit=west, year=2025, status="regressing", explanation="较上年下降"
+    )
+    EvaluationResult.objects.create(
+        plan=plan, indicator=literacy, org_unit=east, year=2025, status="on_track", explanation=""
+    )
+    EvaluationResult.objects.create(
+        plan=plan, indicator=smoking, org_unit=east, year=2025, status="off_track", explanation=""
+    )  # expected, not binding
     checklist = Checklist.objects.create(key="t-supervision", kind=Checklist.SUPERVISION, title="督导清单", plan=plan)
     check = ChecklistItem.objects.create(checklist=checklist, number="1", text="工作台账完整", points=10)
-    rnd = Round.objects.create(plan=plan, checklist=checklist, year=2025, title="2025年度专项督导", starts=dt.date(2025, 9, 1), ends=dt.date(2025, 9, 30))
+    rnd = Round.objects.create(
+        plan=plan,
+        checklist=checklist,
+        year=2025,
+        title="2025年度专项督导",
+        starts=dt.date(2025, 9, 1),
+        ends=dt.date(2025, 9, 30),
+    )
     visit = Visit.objects.create(round=rnd, department=second)
-    Finding.objects.create(visit=visit, item=check, text="工作台账不完整", department=second, deadline=dt.date(2025, 10, 31), status=Finding.RECTIFYING)
-    Finding.objects.create(visit=visit, item=check, text="宣传资料缺失", department=second, deadline=dt.date(2025, 10, 31), status=Finding.SUBMITTED)
-    Finding.objects.create(visit=visit, item=check, text="培训记录缺失", department=second, deadline=dt.date(2026, 12, 31), status=Finding.OPEN)
+    Finding.objects.create(
+        visit=visit,
+        item=check,
+        text="工作台账不完整",
+        department=second,
+        deadline=dt.date(2025, 10, 31),
+        status=Finding.RECTIFYING,
+    )
+    Finding.objects.create(
+        visit=visit,
+        item=check,
+        text="宣传资料缺失",
+        department=second,
+        deadline=dt.date(2025, 10, 31),
+        status=Finding.SUBMITTED,
+    )
+    Finding.objects.create(
+        visit=visit,
+        item=check,
+        text="培训记录缺失",
+        department=second,
+        deadline=dt.date(2026, 12, 31),
+        status=Finding.OPEN,
+    )
     return plan
 
 
@@ -103,13 +159,19 @@ def test_the_summary_tables_rank_departments_and_counties_by_completeness_and_ti
         ["2", "西县", "2", "1", "0", "1", "50.0%", "0.0%"],
     ]
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
-    assert captions == ["表1  2025年度各部门报送情况", "表2  2025年度各县（市、区）报送情况", "表3  督导发现问题逾期未整改情况"]
+    assert captions == [
+        "表1  2025年度各部门报送情况",
+        "表2  2025年度各县（市、区）报送情况",
+        "表3  督导发现问题逾期未整改情况",
+    ]
 
 
 def test_the_opening_counts_the_year_and_the_laggards_are_named_with_counts(small):
     text = "\n".join(p.text for p in _document(small).paragraphs)
-    assert ("截至2026年07月01日，2025年度应报送事项10项，已报送6项，报送完整率60.0%，按时报送率40.0%；"
-            "逾期未报4项，约束性指标进度严重滞后或退步2项，督导发现问题逾期未整改1项。") in text
+    assert (
+        "截至2026年07月01日，2025年度应报送事项10项，已报送6项，报送完整率60.0%，按时报送率40.0%；"
+        "逾期未报4项，约束性指标进度严重滞后或退步2项，督导发现问题逾期未整改1项。"
+    ) in text
     assert "此外，以前年度仍有1项报送事项逾期未报" in text
     assert "（一）有逾期未报事项的单位：市乙局（2项）、市甲局（1项）、西县（1项）。" in text
     assert "（二）约束性指标进度严重滞后或退步的单位：市甲局（1项）、西县（1项）。" in text
@@ -124,11 +186,22 @@ def test_the_circular_groups_instead_of_listing_items(small):
     task = small.tasks.get()
     second = Department.objects.get(name="市乙局")
     for k in range(20):
-        DueItem.objects.create(plan=small, kind="task_progress", task=task, department=second, org_unit=small.org_unit, year=2025, half=3 + k, due_date=dt.date(2025, 12, 15))
+        DueItem.objects.create(
+            plan=small,
+            kind="task_progress",
+            task=task,
+            department=second,
+            org_unit=small.org_unit,
+            year=2025,
+            half=3 + k,
+            due_date=dt.date(2025, 12, 15),
+        )
     document = _document(small)
     assert len(document.paragraphs) == len(document_before.paragraphs)
     assert ["2", "市乙局", "22", "0", "0", "22", "0.0%", "0.0%"] in _table(document, "部门")
-    assert "（一）有逾期未报事项的单位：市乙局（22项）、市甲局（1项）、西县（1项）。" in "\n".join(p.text for p in document.paragraphs)
+    assert "（一）有逾期未报事项的单位：市乙局（22项）、市甲局（1项）、西县（1项）。" in "\n".join(
+        p.text for p in document.paragraphs
+    )
 
 
 def test_the_excel_export_carries_the_item_list_as_annex_sheets(small):
@@ -136,8 +209,12 @@ def test_the_excel_export_carries_the_item_list_as_annex_sheets(small):
     overdue = list(wb[OVERDUE_SHEET].iter_rows(values_only=True))
     assert overdue[0] == ("年度", "期别", "类别", "事项", "专项行动", "责任单位", "应报日期", "逾期天数")
     assert [(r[0], r[2], r[5], r[7]) for r in overdue[1:]] == [
-        (2024, "任务进展", "市乙局", 563), (2025, "指标数据", "市甲局", 198), (2025, "任务进展", "市乙局", 198),
-        (2025, "任务进展", "市乙局", 198), (2025, "指标数据", "西县", 198)]
+        (2024, "任务进展", "市乙局", 563),
+        (2025, "指标数据", "市甲局", 198),
+        (2025, "任务进展", "市乙局", 198),
+        (2025, "任务进展", "市乙局", 198),
+        (2025, "指标数据", "西县", 198),
+    ]
     rectifications = list(wb[RECTIFICATION_SHEET].iter_rows(values_only=True))
     assert [(r[2], r[3]) for r in rectifications[1:]] == [("工作台账不完整", "市乙局")]
 
@@ -147,6 +224,8 @@ def test_the_demo_years_circular_is_at_most_six_pages(demo):
     pdf = docx_to_pdf(build_circular(demo["plan"], 2025))
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "circular-2025.pdf").write_bytes(pdf)
-    info = subprocess.run(["pdfinfo", str(ARTIFACTS / "circular-2025.pdf")], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(ARTIFACTS / "circular-2025.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert 1 <= pages <= 6

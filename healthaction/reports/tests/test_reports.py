@@ -60,7 +60,9 @@ def test_one_section_per_action(annual, demo):
 
 @pytest.mark.requires_cjk_font
 def test_the_ranking_table_matches_the_evaluation(annual, demo):
-    scores = AssessmentScore.objects.filter(plan=demo["plan"], year=2025, org_unit__isnull=False).order_by("rank", "org_unit__code")
+    scores = AssessmentScore.objects.filter(plan=demo["plan"], year=2025, org_unit__isnull=False).order_by(
+        "rank", "org_unit__code"
+    )
     table = next(t for t in annual.tables if [c.text for c in t.rows[0].cells][:3] == ["排名", "县（市、区）", "得分"])
     rows = [[c.text for c in r.cells][:3] for r in table.rows[1:]]
     assert sorted(rows) == sorted([[str(s.rank), s.org_unit.name, f"{s.score:.2f}"] for s in scores])
@@ -84,7 +86,10 @@ def test_the_supervision_and_healthy_cell_section_matches_the_rounds(demo):
     _give(linjiang.scores.all(), lambda score: 7.5 if score.pk == first.pk else 0)  # 临江县 totals 7.5 points
     cells = Round.objects.get(plan=demo["plan"], year=2025, checklist__kind="healthy_cell")
     # only 临江县's six communities (three towns, two each) get full marks: 6 of the 36 communities meet the norm
-    _give(Score.objects.filter(visit__round=cells), lambda score: score.item.points if score.visit.org_unit.parent.parent.code == "990121" else 0)
+    _give(
+        Score.objects.filter(visit__round=cells),
+        lambda score: score.item.points if score.visit.org_unit.parent.parent.code == "990121" else 0,
+    )
     annual = docx.Document(io.BytesIO(build_annual_report(demo["plan"], 2025)))
 
     headings = [p.text for p in annual.paragraphs if p.style.name == "Heading 1"]
@@ -92,7 +97,10 @@ def test_the_supervision_and_healthy_cell_section_matches_the_rounds(demo):
     findings = Finding.objects.filter(visit__round=supervision)
     text = "\n".join(p.text for p in annual.paragraphs)
     # demo/inspections.py: six counties and two departments visited, the last visit not signed off
-    assert f"共检查8个对象，已签认7个；发现问题{findings.count()}项，已整改验收{findings.filter(status='verified').count()}项" in text
+    assert (
+        f"共检查8个对象，已签认7个；发现问题{findings.count()}项，已整改验收{findings.filter(status='verified').count()}项"
+        in text
+    )
     assert _row(annual, ("临江县", "7.5", str(linjiang.findings.count()))) is not None
     assert "评估36个单位，达标6个，达标比例16.7%" in text
     assert _row(annual, ("临江县", "6")) is not None
@@ -112,8 +120,16 @@ def test_the_circular_names_overdue_and_lagging(demo):
     document = docx.Document(io.BytesIO(build_circular(demo["plan"], 2025)))
     text = "\n".join(p.text for p in document.paragraphs)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["一、报送总体情况", "二、通报的单位", "三、督导问题整改情况", "四、有关单位具体情况", "五、工作要求"]
-    lagging = EvaluationResult.objects.filter(plan=demo["plan"], year=2025, status__in=["off_track", "regressing"], indicator__nature="binding").exclude(org_unit=demo["plan"].org_unit)
+    assert headings == [
+        "一、报送总体情况",
+        "二、通报的单位",
+        "三、督导问题整改情况",
+        "四、有关单位具体情况",
+        "五、工作要求",
+    ]
+    lagging = EvaluationResult.objects.filter(
+        plan=demo["plan"], year=2025, status__in=["off_track", "regressing"], indicator__nature="binding"
+    ).exclude(org_unit=demo["plan"].org_unit)
     county = lagging.first().org_unit.name
     named = next(line for line in text.splitlines() if line.startswith("（二）约束性指标进度严重滞后或退步的单位："))
     assert f"{county}（{lagging.filter(org_unit__name=county).count()}项）" in named
@@ -129,7 +145,10 @@ def test_the_excel_export_has_one_sheet_per_action_with_filters(demo):
     literacy = [r for r in rows if r[1] == "居民健康素养水平" and r[4] == "青川市" and r[5] == 2025][0]
     result = EvaluationResult.objects.get(indicator__name="居民健康素养水平", org_unit__code="990100", year=2025)
     assert literacy[10] == result.get_status_display() and literacy[11] == result.explanation
-    assert sum(len(list(wb[n].iter_rows(min_row=2))) for n in wb.sheetnames[:-2]) == EvaluationResult.objects.filter(plan=demo["plan"]).count()
+    assert (
+        sum(len(list(wb[n].iter_rows(min_row=2))) for n in wb.sheetnames[:-2])
+        == EvaluationResult.objects.filter(plan=demo["plan"]).count()
+    )
 
 
 @pytest.mark.requires_cjk_font
@@ -150,11 +169,31 @@ def test_the_pdf_renders_chinese_headings(demo):
     pdf = docx_to_pdf(build_annual_report(demo["plan"], 2025))
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "annual-report.pdf").write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-l", "3", str(ARTIFACTS / "annual-report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-l", "3", str(ARTIFACTS / "annual-report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "年度监测评估报告" in text and "一、总体情况" in text
-    fonts = subprocess.run(["pdffonts", str(ARTIFACTS / "annual-report.pdf")], capture_output=True, text=True, check=True).stdout
-    assert any(name in fonts for name in ("CJK", "WenQuanYi", "Droid", "Noto Sans SC", "Noto Serif SC")), fonts  # glyphs come from a CJK font, not boxes
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "2", "-l", "2", str(ARTIFACTS / "annual-report.pdf"), str(ARTIFACTS / "annual-report-page")], check=True)
+    fonts = subprocess.run(
+        ["pdffonts", str(ARTIFACTS / "annual-report.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert any(name in fonts for name in ("CJK", "WenQuanYi", "Droid", "Noto Sans SC", "Noto Serif SC")), (
+        fonts
+    )  # glyphs come from a CJK font, not boxes
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "2",
+            "-l",
+            "2",
+            str(ARTIFACTS / "annual-report.pdf"),
+            str(ARTIFACTS / "annual-report-page"),
+        ],
+        check=True,
+    )
     page = next(ARTIFACTS.glob("annual-report-page*.png"))
     assert page.stat().st_size > 10_000
 

@@ -7,7 +7,12 @@ from healthaction.core.choices import Level, PlanStatus, Role
 from healthaction.plans.models import Plan
 from healthaction.registry.models import Membership, OrgUnit
 
-DOWNLOADS = ["/reports/{plan}/excel/", "/reports/{plan}/circular/?year=2025", "/reports/{plan}/annual/?year=2025", "/report/completeness/?plan={plan}"]
+DOWNLOADS = [
+    "/reports/{plan}/excel/",
+    "/reports/{plan}/circular/?year=2025",
+    "/reports/{plan}/annual/?year=2025",
+    "/report/completeness/?plan={plan}",
+]
 
 
 @pytest.fixture

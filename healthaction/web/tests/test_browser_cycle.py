@@ -27,8 +27,12 @@ SIZES = [("desktop", 1280, 800), ("phone", 390, 844)]
 PASSWORD = "Yunfu-liaison-2026"
 
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)"),
-    pytest.mark.skipif(SEED is None, reason="the seed document 004 (Yunfu) is not in ../shared/seeds nor /work/shared/seeds"),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)"
+    ),
+    pytest.mark.skipif(
+        SEED is None, reason="the seed document 004 (Yunfu) is not in ../shared/seeds nor /work/shared/seeds"
+    ),
     pytest.mark.browser,
 ]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -57,9 +61,20 @@ def browser():
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-quic"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+            ],
+        )
         yield b
         b.close()
 
@@ -142,8 +157,10 @@ def test_the_first_cycle_of_an_imported_plan(site, browser):
     office.click("#sheet-link")
     office.wait_for_selector("table.sheet")
     shot(office, "sign-in-sheet")
-    rows = {r.locator("td").first.inner_text(): (r.locator("td.username").inner_text(), r.locator("td.link").inner_text())
-            for r in office.locator("table.sheet tbody tr").all()}
+    rows = {
+        r.locator("td").first.inner_text(): (r.locator("td.username").inner_text(), r.locator("td.link").inner_text())
+        for r in office.locator("table.sheet tbody tr").all()
+    }
     assert "市卫生健康局" in rows and "市教育局" in rows and "云城区" in rows
     xlsx = office.context.request.get(f"{site}/people/plans/{plan.pk}/sheet/?format=xlsx")
     assert xlsx.ok and zipfile.is_zipfile(io.BytesIO(xlsx.body()))
@@ -173,7 +190,11 @@ def test_the_first_cycle_of_an_imported_plan(site, browser):
     health.get_by_role("button", name=re.compile("^(报送|Submit)$")).click()
     health.wait_for_load_state()
     shot(health, "value-submitted")
-    task_item = DueItem.objects.filter(plan=plan, department__name="市教育局", kind="task_progress", history=False).order_by("due_date", "pk").first()
+    task_item = (
+        DueItem.objects.filter(plan=plan, department__name="市教育局", kind="task_progress", history=False)
+        .order_by("due_date", "pk")
+        .first()
+    )
     education = liaisons["市教育局"]
     education.goto(f"{site}/report/items/{task_item.pk}/")
     education.fill("textarea[name=text]", "已在全市中小学开展健康教育课程，覆盖学生3.2万人。")
@@ -192,8 +213,16 @@ def test_the_first_cycle_of_an_imported_plan(site, browser):
     office.click(f"#review-{value_item.pk} button[value=approve]")
     office.wait_for_load_state()
     shot(office, "reviewed")
-    assert IndicatorValue.objects.get(indicator=indicator, org_unit=plan.org_unit, year=today.year).status == ValueStatus.APPROVED
-    assert TaskReport.objects.get(task=task_item.task, department=task_item.department, year=task_item.year, half=task_item.half).status == ValueStatus.RETURNED
+    assert (
+        IndicatorValue.objects.get(indicator=indicator, org_unit=plan.org_unit, year=today.year).status
+        == ValueStatus.APPROVED
+    )
+    assert (
+        TaskReport.objects.get(
+            task=task_item.task, department=task_item.department, year=task_item.year, half=task_item.half
+        ).status
+        == ValueStatus.RETURNED
+    )
     education.goto(f"{site}/report/inbox/?group=returned")
     shot(education, "returned-inbox")
     assert education.locator(f"a[href='/report/items/{task_item.pk}/']").count() == 1

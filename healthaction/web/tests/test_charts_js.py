@@ -8,7 +8,9 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 STATIC = Path(__file__).resolve().parents[1] / "static"
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)"
+)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
@@ -17,7 +19,9 @@ def page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+        )
         page = browser.new_page(viewport={"width": 900, "height": 700})
         page.set_content('<div id="c" style="width:800px;height:360px"></div>')
         page.add_script_tag(path=str(STATIC / "vendor" / "echarts.min.js"))
@@ -27,7 +31,8 @@ def page():
 
 
 def _draw(page, payload):
-    return page.evaluate("""(d) => {
+    return page.evaluate(
+        """(d) => {
         const chart = window.healthactionCharts.trend(document.getElementById('c'), d);
         const series = chart.getModel().getSeriesByIndex(0);
         const data = series.getData();
@@ -39,14 +44,23 @@ def _draw(page, payload):
         }
         const legend = chart.getOption().series.map((s) => s.name);
         return {drawn: drawn, x2025: chart.convertToPixel({xAxisIndex: 0}, '2025'), legend: legend};
-    }""", payload)
+    }""",
+        payload,
+    )
 
 
 def test_a_single_reported_value_is_drawn_at_its_year(page):
     """One value in 2025, targets for 2022 and 2030: the point shows, above 2025 (not on the first category)."""
-    payload = {"name": "居民健康素养水平", "unit": "%", "years": [2025, 2030], "values": [21.5], "baseline": None,
-               "targets": [[2022, 22.0], [2030, 30.0]], "forecast": [],
-               "labels": {"value": "Reported value", "baseline": "Baseline", "target": "Target", "forecast": "Trend forecast"}}
+    payload = {
+        "name": "居民健康素养水平",
+        "unit": "%",
+        "years": [2025, 2030],
+        "values": [21.5],
+        "baseline": None,
+        "targets": [[2022, 22.0], [2030, 30.0]],
+        "forecast": [],
+        "labels": {"value": "Reported value", "baseline": "Baseline", "target": "Target", "forecast": "Trend forecast"},
+    }
     result = _draw(page, payload)
     assert len(result["drawn"]) == 1 and result["drawn"][0]["shown"] is True
     assert result["drawn"][0]["x"] == pytest.approx(result["x2025"], abs=1)

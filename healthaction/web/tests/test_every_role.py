@@ -21,11 +21,35 @@ from healthaction.registry.models import OrgUnit
 ROLES = ["office", "liaison", "county", "actionlead", "leader", "inspector"]
 # what each demo role's menu holds, worked out from the roles (registry/scopes.py) by hand
 MENUS = {
-    "office": ["/report/inbox/", "/report/review/", "/report/excel/", "/report/completeness/", "/reports/", "/inspections/", "/catalogue/", "/accounts/tokens/", "/admin/"],
+    "office": [
+        "/report/inbox/",
+        "/report/review/",
+        "/report/excel/",
+        "/report/completeness/",
+        "/reports/",
+        "/inspections/",
+        "/catalogue/",
+        "/accounts/tokens/",
+        "/admin/",
+    ],
     "liaison": ["/report/inbox/", "/report/excel/", "/inspections/", "/catalogue/", "/accounts/tokens/"],
     "county": ["/report/inbox/", "/report/excel/", "/inspections/", "/catalogue/", "/accounts/tokens/"],
-    "actionlead": ["/report/inbox/", "/report/review/", "/report/completeness/", "/reports/", "/catalogue/", "/accounts/tokens/"],
-    "leader": ["/report/inbox/", "/report/completeness/", "/reports/", "/inspections/", "/catalogue/", "/accounts/tokens/"],
+    "actionlead": [
+        "/report/inbox/",
+        "/report/review/",
+        "/report/completeness/",
+        "/reports/",
+        "/catalogue/",
+        "/accounts/tokens/",
+    ],
+    "leader": [
+        "/report/inbox/",
+        "/report/completeness/",
+        "/reports/",
+        "/inspections/",
+        "/catalogue/",
+        "/accounts/tokens/",
+    ],
     "inspector": ["/inspections/", "/accounts/tokens/"],
 }
 IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -87,10 +111,14 @@ def test_the_menu_shows_what_the_role_may_open_and_every_link_answers_200(login,
 
 # ---- refusals ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("language, heading, why", [
-    ("zh-hans", "此页面不对您开放", "您的角色或地区无权打开此页面或进行此操作，未作任何更改。"),
-    ("en", "Not open to you", "This page or action is not open to your role or area. Nothing was changed."),
-])
+
+@pytest.mark.parametrize(
+    "language, heading, why",
+    [
+        ("zh-hans", "此页面不对您开放", "您的角色或地区无权打开此页面或进行此操作，未作任何更改。"),
+        ("en", "Not open to you", "This page or action is not open to your role or area. Nothing was changed."),
+    ],
+)
 def test_a_refusal_is_a_friendly_page_in_the_readers_language(login, demo, language, heading, why):
     client = login("liaison")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
@@ -98,7 +126,9 @@ def test_a_refusal_is_a_friendly_page_in_the_readers_language(login, demo, langu
     assert response.status_code == 403
     text = " ".join(_parse(response).text)
     assert heading in text and why in text and "403 Forbidden" not in text
-    assert 'href="/"' in response.content.decode() and 'href="/report/inbox/"' in response.content.decode()  # where to go
+    assert (
+        'href="/"' in response.content.decode() and 'href="/report/inbox/"' in response.content.decode()
+    )  # where to go
 
 
 @pytest.mark.parametrize("language, heading", [("zh-hans", "找不到此页面"), ("en", "Page not found")])
@@ -135,6 +165,7 @@ def test_a_server_error_is_a_friendly_page(db, language, heading):
 
 # ---- English where English is chosen -----------------------------------------------------------------------------
 
+
 def _data_runs() -> set[str]:
     """Runs of Chinese characters in what people and plans wrote: names, plan text, notes (never interface text)."""
     from healthaction.catalogue.models import CatalogueIndicator
@@ -145,11 +176,24 @@ def _data_runs() -> set[str]:
     from healthaction.registry.models import Department
 
     sources = [
-        (OrgUnit, ["name"]), (Department, ["name"]), (Plan, ["title", "issuer", "doc_number"]), (Action, ["name"]),
-        (Indicator, ["name", "unit"]), (Target, ["raw_text"]), (Baseline, ["raw_text"]), (Task, ["content"]),
-        (EvaluationResult, ["explanation"]), (get_user_model(), ["first_name", "last_name"]), (Round, ["title"]), (Checklist, ["title"]),
-        (ChecklistItem, ["text"]), (Finding, ["text"]), (FindingEvent, ["comment"]), (IndicatorValue, ["qualitative", "source", "note", "review_comment"]),
-        (TaskReport, ["text", "review_comment"]), (Revision, ["comment"]),
+        (OrgUnit, ["name"]),
+        (Department, ["name"]),
+        (Plan, ["title", "issuer", "doc_number"]),
+        (Action, ["name"]),
+        (Indicator, ["name", "unit"]),
+        (Target, ["raw_text"]),
+        (Baseline, ["raw_text"]),
+        (Task, ["content"]),
+        (EvaluationResult, ["explanation"]),
+        (get_user_model(), ["first_name", "last_name"]),
+        (Round, ["title"]),
+        (Checklist, ["title"]),
+        (ChecklistItem, ["text"]),
+        (Finding, ["text"]),
+        (FindingEvent, ["comment"]),
+        (IndicatorValue, ["qualitative", "source", "note", "review_comment"]),
+        (TaskReport, ["text", "review_comment"]),
+        (Revision, ["comment"]),
         (CatalogueIndicator, ["name", "unit", "national_2022", "national_2030"]),  # the national catalogue is data too
     ]
     runs = set()
@@ -175,9 +219,19 @@ def _submitted(demo) -> DueItem:
     """A task-progress item of 市卫生健康委 that its liaison has just submitted (the demo holds none waiting)."""
     from healthaction.collection import services
 
-    item = DueItem.objects.filter(plan=demo["plan"], department__name="市卫生健康委", kind="task_progress", status="open").order_by("due_date", "pk").first()
+    item = (
+        DueItem.objects.filter(plan=demo["plan"], department__name="市卫生健康委", kind="task_progress", status="open")
+        .order_by("due_date", "pk")
+        .first()
+    )
     liaison = get_user_model().objects.get(username="liaison")
-    _obj, check = services.save_submission(liaison, item, {"progress": "in_progress", "text": "已召开部署会并印发年度工作要点"}, submit=True, expected_version=None)
+    _obj, check = services.save_submission(
+        liaison,
+        item,
+        {"progress": "in_progress", "text": "已召开部署会并印发年度工作要点"},
+        submit=True,
+        expected_version=None,
+    )
     assert check.ok
     item.refresh_from_db()
     assert item.status == "submitted"
@@ -187,17 +241,41 @@ def _submitted(demo) -> DueItem:
 def _pages(user, demo) -> list[str]:
     plan = demo["plan"]
     indicator = Indicator.objects.get(plan=plan, name="居民健康素养水平")
-    common = ["/", f"/plans/{plan.pk}/", f"/plans/{plan.pk}/actions/1/", f"/indicators/{indicator.pk}/", f"/plans/{plan.pk}/compare/",
-              f"/plans/{plan.pk}/tasks/", f"/plans/{plan.pk}/ranking/"]
+    common = [
+        "/",
+        f"/plans/{plan.pk}/",
+        f"/plans/{plan.pk}/actions/1/",
+        f"/indicators/{indicator.pk}/",
+        f"/plans/{plan.pk}/compare/",
+        f"/plans/{plan.pk}/tasks/",
+        f"/plans/{plan.pk}/ranking/",
+    ]
     item = _submitted(demo)
     visit = Visit.objects.get(round__title="2025年度健康青川行动专项督导", org_unit__code="990121")
     finding = visit.findings.order_by("pk").first()
     supervision = f"/inspections/rounds/{visit.round_id}/"
     return {
-        "office": common + ["/report/inbox/", "/report/review/", f"/report/items/{item.pk}/", "/report/completeness/", "/report/excel/", "/reports/",
-                            "/inspections/", "/inspections/findings/", supervision, "/catalogue/"],
+        "office": common
+        + [
+            "/report/inbox/",
+            "/report/review/",
+            f"/report/items/{item.pk}/",
+            "/report/completeness/",
+            "/report/excel/",
+            "/reports/",
+            "/inspections/",
+            "/inspections/findings/",
+            supervision,
+            "/catalogue/",
+        ],
         "liaison": common + ["/report/inbox/", f"/report/items/{item.pk}/", "/report/excel/", "/inspections/findings/"],
-        "county": common + ["/report/inbox/", "/inspections/findings/", f"/inspections/visits/{visit.pk}/", f"/inspections/findings/{finding.pk}/"],
+        "county": common
+        + [
+            "/report/inbox/",
+            "/inspections/findings/",
+            f"/inspections/visits/{visit.pk}/",
+            f"/inspections/findings/{finding.pk}/",
+        ],
         "actionlead": common + ["/report/review/", "/report/completeness/"],
         "leader": common + ["/report/completeness/", "/reports/", "/inspections/", supervision],
         "inspector": ["/", "/inspections/", "/inspections/findings/", supervision, f"/inspections/visits/{visit.pk}/"],
@@ -228,6 +306,7 @@ def test_the_interface_chinese_check_catches_a_label_and_lets_data_through(demo)
 
 
 # ---- the bugs --------------------------------------------------------------------------------------------------
+
 
 def test_the_office_reviews_a_submitted_item_without_the_reporters_buttons(login, demo):
     item = _submitted(demo)
@@ -260,7 +339,9 @@ def test_a_county_opens_its_own_countys_visit(login, demo):
 
 def test_a_finished_job_page_stops_polling_and_says_how_it_ended(login, demo):
     user = get_user_model().objects.get(username="office")
-    done = Job.objects.create(kind="evaluate", user=user, status=Job.DONE, progress=100, message="共计算1200项结果。", result_url="/plans/1/")
+    done = Job.objects.create(
+        kind="evaluate", user=user, status=Job.DONE, progress=100, message="共计算1200项结果。", result_url="/plans/1/"
+    )
     failed = Job.objects.create(kind="evaluate", user=user, status=Job.FAILED, progress=40, message="文件无法读取。")
     client = login("office")
     page = client.get(reverse("job", args=[done.pk])).content.decode()
@@ -273,12 +354,16 @@ def test_a_finished_job_page_stops_polling_and_says_how_it_ended(login, demo):
 
 def test_rectifications_due_soon_are_within_fourteen_days_and_only_open_ones_are_overdue(login, demo):
     today = dt.date.today()
-    county_findings = Finding.objects.filter(org_unit__code="990121", visit__round__title="2025年度健康青川行动专项督导").order_by("pk")
+    county_findings = Finding.objects.filter(
+        org_unit__code="990121", visit__round__title="2025年度健康青川行动专项督导"
+    ).order_by("pk")
     assert county_findings.count() >= 3
     months_ahead, next_week, submitted_late = county_findings[0], county_findings[1], county_findings[2]
     Finding.objects.filter(pk=months_ahead.pk).update(status=Finding.OPEN, deadline=today + dt.timedelta(days=90))
     Finding.objects.filter(pk=next_week.pk).update(status=Finding.RECTIFYING, deadline=today + dt.timedelta(days=7))
-    Finding.objects.filter(pk=submitted_late.pk).update(status=Finding.SUBMITTED, deadline=today - dt.timedelta(days=20))
+    Finding.objects.filter(pk=submitted_late.pk).update(
+        status=Finding.SUBMITTED, deadline=today - dt.timedelta(days=20)
+    )
     client = login("county")
     due_soon = client.get(reverse("inspections:findings") + "?status=due_soon").content.decode()
     assert reverse("inspections:finding", args=[next_week.pk]) in due_soon
@@ -286,18 +371,33 @@ def test_rectifications_due_soon_are_within_fourteen_days_and_only_open_ones_are
     overdue = client.get(reverse("inspections:findings") + "?status=overdue").content.decode()
     assert reverse("inspections:finding", args=[submitted_late.pk]) not in overdue
     inbox_due = client.get(reverse("collection:inbox") + "?group=due").content.decode()
-    assert reverse("inspections:finding", args=[next_week.pk]) in inbox_due and reverse("inspections:finding", args=[months_ahead.pk]) not in inbox_due
+    assert (
+        reverse("inspections:finding", args=[next_week.pk]) in inbox_due
+        and reverse("inspections:finding", args=[months_ahead.pk]) not in inbox_due
+    )
     inbox_overdue = client.get(reverse("collection:inbox") + "?group=overdue").content.decode()
     assert reverse("inspections:finding", args=[submitted_late.pk]) not in inbox_overdue
 
 
 def test_a_published_plan_without_values_shows_no_none(login, demo):
-    plan = Plan.objects.create(org_unit=demo["plan"].org_unit, issuer="青川市人民政府", title="青川市健康细胞建设方案", horizon_start=2026, horizon_end=2030,
-                               status="published", is_public=True)
+    plan = Plan.objects.create(
+        org_unit=demo["plan"].org_unit,
+        issuer="青川市人民政府",
+        title="青川市健康细胞建设方案",
+        horizon_start=2026,
+        horizon_end=2030,
+        status="published",
+        is_public=True,
+    )
     action = Action.objects.create(plan=plan, number=1, name="健康学校建设行动")
     Indicator.objects.create(plan=plan, action=action, number="1", name="健康学校建成比例", unit="%", nature="binding")
     client = login("office")
-    for url in (f"/plans/{plan.pk}/", f"/plans/{plan.pk}/actions/1/", f"/plans/{plan.pk}/compare/", f"/plans/{plan.pk}/ranking/"):
+    for url in (
+        f"/plans/{plan.pk}/",
+        f"/plans/{plan.pk}/actions/1/",
+        f"/plans/{plan.pk}/compare/",
+        f"/plans/{plan.pk}/ranking/",
+    ):
         text = "\n".join(_parse(client.get(url)).text)
         assert "None" not in text, url
     assert "尚无结果" in "\n".join(_parse(client.get(f"/plans/{plan.pk}/")).text)

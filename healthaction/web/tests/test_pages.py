@@ -15,7 +15,9 @@ def test_the_dashboard_for_every_role(login, demo, user):
     response = client.get(f"/plans/{demo['plan'].pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    achieved = EvaluationResult.objects.filter(plan=demo["plan"], year=2025, org_unit=demo["plan"].org_unit, status="achieved").count()
+    achieved = EvaluationResult.objects.filter(
+        plan=demo["plan"], year=2025, org_unit=demo["plan"].org_unit, status="achieved"
+    ).count()
     assert f'<div class="big" id="achieved-count">{achieved}</div>' in html
     assert 'id="status-data"' in html and "vendor/echarts.min.js" in html
 
@@ -33,12 +35,14 @@ def test_indicator_page_shows_targets_counties_and_history(login, demo):
 def test_comparison_sorts_and_exports(login, demo):
     client = login("leader")
     html = client.get(f"/plans/{demo['plan'].pk}/compare/?sort=share").content.decode()
-    assert html.count("<th scope=\"row\">") == 6
+    assert html.count('<th scope="row">') == 6
     csv = client.get(f"/plans/{demo['plan'].pk}/compare/?format=csv").getvalue().decode("utf-8-sig")
     lines = csv.strip().splitlines()
     assert len(lines) == 7  # a header and the six counties
     assert lines[0].split(",")[0] == "县（市、区）"
-    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(["青川区", "河东区", "临江县", "白石县", "望山县", "云溪县"])
+    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(
+        ["青川区", "河东区", "临江县", "白石县", "望山县", "云溪县"]
+    )
 
 
 def test_task_board_filters(login, demo):
@@ -67,7 +71,9 @@ def test_the_task_board_uses_the_task_filterset(login, demo):
 
 def test_ranking_page_lists_the_scores(login, demo):
     html = login("leader").get(f"/plans/{demo['plan'].pk}/ranking/").content.decode()
-    first = AssessmentScore.objects.filter(plan=demo["plan"], year=2025, org_unit__isnull=False).order_by("rank").first()
+    first = (
+        AssessmentScore.objects.filter(plan=demo["plan"], year=2025, org_unit__isnull=False).order_by("rank").first()
+    )
     assert first.org_unit.name in html and f"{first.score:.2f}" in html
 
 
@@ -103,4 +109,12 @@ def test_pages_work_on_a_phone_width_layout_and_in_english(login, demo):
     assert 'name="viewport"' in html
     assert '<html lang="en">' in html and "indicators achieved" in html
     badges = set(re.findall(r'<span class="st st-[a-z_]+">([^<]*)</span>', html))
-    assert badges and badges <= {"Achieved", "On track", "At risk", "Off track", "Regressing", "No data", "Not assessable"}
+    assert badges and badges <= {
+        "Achieved",
+        "On track",
+        "At risk",
+        "Off track",
+        "Regressing",
+        "No data",
+        "Not assessable",
+    }

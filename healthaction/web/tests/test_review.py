@@ -30,6 +30,7 @@ from healthaction.web.tests.test_browser import login as browser_login
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed documents are not at {SEEDS}")
 
+
 @pytest.fixture
 def draft(demo):
     return make_draft()
@@ -72,18 +73,40 @@ def test_the_review_page_lists_the_least_certain_first_beside_the_highlighted_so
 
 
 def test_the_plan_details_are_corrected(draft, office):
-    response = office.post(_url(draft, "plan/"), {
-        "title": "健康青川行动实施方案", "issuer": "青川市人民政府", "doc_number": "青政发〔2021〕9号",
-        "issue_date": "2021-03-15", "horizon_start": "2020", "horizon_end": "2030"})
+    response = office.post(
+        _url(draft, "plan/"),
+        {
+            "title": "健康青川行动实施方案",
+            "issuer": "青川市人民政府",
+            "doc_number": "青政发〔2021〕9号",
+            "issue_date": "2021-03-15",
+            "horizon_start": "2020",
+            "horizon_end": "2030",
+        },
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.title, draft.issuer, str(draft.issue_date), draft.horizon_start, draft.horizon_end) == (
-        "健康青川行动实施方案", "青川市人民政府", "2021-03-15", 2020, 2030)
+        "健康青川行动实施方案",
+        "青川市人民政府",
+        "2021-03-15",
+        2020,
+        2030,
+    )
 
 
 def test_a_horizon_that_would_strand_targets_is_refused_and_the_typed_title_kept(draft, office):
-    response = office.post(_url(draft, "plan/"), {
-        "title": "改过的标题", "issuer": "", "doc_number": "", "issue_date": "", "horizon_start": "2021", "horizon_end": "2025"})
+    response = office.post(
+        _url(draft, "plan/"),
+        {
+            "title": "改过的标题",
+            "issuer": "",
+            "doc_number": "",
+            "issue_date": "",
+            "horizon_start": "2021",
+            "horizon_end": "2025",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "改过的标题" in html and "2030" in html
     draft.refresh_from_db()
@@ -92,7 +115,9 @@ def test_a_horizon_that_would_strand_targets_is_refused_and_the_typed_title_kept
 
 def test_an_action_lead_is_corrected_and_the_warning_about_it_resolved(draft, office):
     action = draft.actions.get(number=1)
-    response = office.post(_url(draft, f"actions/{action.pk}/"), {"name": "健康知识普及行动", "lead_department": "市卫健委"})
+    response = office.post(
+        _url(draft, f"actions/{action.pk}/"), {"name": "健康知识普及行动", "lead_department": "市卫健委"}
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.lead_department.name == "市卫生健康委"  # the alias resolves to the registry's department
@@ -103,12 +128,29 @@ def test_an_action_lead_is_corrected_and_the_warning_about_it_resolved(draft, of
 def test_an_indicator_is_corrected_with_baseline_and_action_and_its_warning_resolved(draft, office):
     obesity = draft.indicators.get(number="2")
     diet = draft.actions.get(number=2)
-    response = office.post(_url(draft, f"indicators/{obesity.pk}/"), {
-        "number": "2", "name": "成人肥胖增长率", "unit": "%", "nature": "expected", "group": "outcome", "direction": "decrease",
-        "action": str(diet.pk), "baseline_value": "3.1", "baseline_year": "2019"})
+    response = office.post(
+        _url(draft, f"indicators/{obesity.pk}/"),
+        {
+            "number": "2",
+            "name": "成人肥胖增长率",
+            "unit": "%",
+            "nature": "expected",
+            "group": "outcome",
+            "direction": "decrease",
+            "action": str(diet.pk),
+            "baseline_value": "3.1",
+            "baseline_year": "2019",
+        },
+    )
     assert response.status_code == 302
     obesity.refresh_from_db()
-    assert (obesity.unit, obesity.nature, obesity.group, obesity.direction, obesity.action_id) == ("%", "expected", "outcome", "decrease", diet.pk)
+    assert (obesity.unit, obesity.nature, obesity.group, obesity.direction, obesity.action_id) == (
+        "%",
+        "expected",
+        "outcome",
+        "decrease",
+        diet.pk,
+    )
     assert (obesity.baseline.value, obesity.baseline.year, obesity.baseline.raw_text) == (3.1, 2019, "3.1")
     assert obesity.confidence is None
     assert draft.parse_warnings.get(ref="indicator:2").resolved
@@ -116,9 +158,20 @@ def test_an_indicator_is_corrected_with_baseline_and_action_and_its_warning_reso
 
 
 def test_an_indicator_is_added_and_deleted(draft, office):
-    response = office.post(_url(draft, "indicators/new/"), {
-        "number": "", "name": "全民营养知识知晓率", "unit": "%", "nature": "advocacy", "group": "", "direction": "increase",
-        "action": "", "baseline_value": "", "baseline_year": ""})
+    response = office.post(
+        _url(draft, "indicators/new/"),
+        {
+            "number": "",
+            "name": "全民营养知识知晓率",
+            "unit": "%",
+            "nature": "advocacy",
+            "group": "",
+            "direction": "increase",
+            "action": "",
+            "baseline_value": "",
+            "baseline_year": "",
+        },
+    )
     assert response.status_code == 302
     added = draft.indicators.get(name="全民营养知识知晓率")
     assert (added.number, added.nature, hasattr(added, "baseline")) == ("4", "advocacy", False)
@@ -132,36 +185,57 @@ def test_a_target_is_added_edited_and_deleted(draft, office):
     response = office.post(base + "new/", {"year": "2025", "kind": "numeric", "comparator": ">=", "value": "25"})
     assert response.status_code == 302
     t2030 = literacy.targets.get(year=2030)
-    response = office.post(base + f"{t2030.pk}/", {"year": "2030", "kind": "numeric", "comparator": "range", "value": "30", "upper_value": "35"})
+    response = office.post(
+        base + f"{t2030.pk}/",
+        {"year": "2030", "kind": "numeric", "comparator": "range", "value": "30", "upper_value": "35"},
+    )
     assert response.status_code == 302
     t2022 = literacy.targets.get(year=2022)
     assert office.post(base + f"{t2022.pk}/delete/").status_code == 302
-    assert [(t.year, t.kind, t.comparator, t.value, t.upper_value, t.raw_text) for t in literacy.targets.order_by("year")] == [
-        (2025, "numeric", ">=", 25.0, None, "≥25"), (2030, "numeric", "range", 30.0, 35.0, "30–35")]
+    assert [
+        (t.year, t.kind, t.comparator, t.value, t.upper_value, t.raw_text) for t in literacy.targets.order_by("year")
+    ] == [(2025, "numeric", ">=", 25.0, None, "≥25"), (2030, "numeric", "range", 30.0, 35.0, "30–35")]
 
 
 def test_a_refused_target_keeps_what_was_typed_and_changes_nothing(draft, office):
     literacy = draft.indicators.get(number="1")
     before = list(literacy.targets.values_list("year", "comparator", "value", "upper_value"))
-    response = office.post(_url(draft, f"indicators/{literacy.pk}/targets/new/"), {
-        "year": "2040", "kind": "numeric", "comparator": "range", "value": "36.5", "upper_value": "20"})
+    response = office.post(
+        _url(draft, f"indicators/{literacy.pk}/targets/new/"),
+        {"year": "2040", "kind": "numeric", "comparator": "range", "value": "36.5", "upper_value": "20"},
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'value="2040"' in html and 'value="36.5"' in html
     assert "2021–2030" in html  # the horizon message
-    duplicate = office.post(_url(draft, f"indicators/{literacy.pk}/targets/new/"), {"year": "2022", "kind": "numeric", "comparator": ">=", "value": "23"})
+    duplicate = office.post(
+        _url(draft, f"indicators/{literacy.pk}/targets/new/"),
+        {"year": "2022", "kind": "numeric", "comparator": ">=", "value": "23"},
+    )
     assert duplicate.status_code == 200 and "2022" in duplicate.content.decode()
     assert list(literacy.targets.values_list("year", "comparator", "value", "upper_value")) == before
 
 
 def test_a_task_is_corrected_with_lead_and_co_departments_and_deadline(draft, office):
     task = draft.tasks.get(number="1.1")
-    response = office.post(_url(draft, f"tasks/{task.pk}/"), {
-        "number": "1.1", "action": str(draft.actions.get(number=1).pk), "content": "建立并完善市级健康科普专家库",
-        "lead_departments": "市委宣传部、市卫健委", "co_departments": "市教育局，市科学技术局", "deadline": "2023年6月"})
+    response = office.post(
+        _url(draft, f"tasks/{task.pk}/"),
+        {
+            "number": "1.1",
+            "action": str(draft.actions.get(number=1).pk),
+            "content": "建立并完善市级健康科普专家库",
+            "lead_departments": "市委宣传部、市卫健委",
+            "co_departments": "市教育局，市科学技术局",
+            "deadline": "2023年6月",
+        },
+    )
     assert response.status_code == 302
     task.refresh_from_db()
-    assert (task.content, task.deadline, task.department_confidence) == ("建立并完善市级健康科普专家库", "2023年6月", None)
+    assert (task.content, task.deadline, task.department_confidence) == (
+        "建立并完善市级健康科普专家库",
+        "2023年6月",
+        None,
+    )
     assert _names(task, "lead") == ["市委宣传部", "市卫生健康委"]
     assert _names(task, "co") == ["市教育局", "市科技局"]
     assert draft.parse_warnings.get(ref="task:1.1").resolved
@@ -170,52 +244,110 @@ def test_a_task_is_corrected_with_lead_and_co_departments_and_deadline(draft, of
 def test_an_action_without_tasks_is_fixed_by_adding_one(draft, office):
     diet = draft.actions.get(number=2)
     draft.tasks.filter(action=diet).delete()
-    warning = ParseWarning.objects.create(plan=draft, kind="no_tasks", ref="action:2", message="合理膳食行动没有读出任务", position=9)
+    warning = ParseWarning.objects.create(
+        plan=draft, kind="no_tasks", ref="action:2", message="合理膳食行动没有读出任务", position=9
+    )
     html = office.get(_url(draft)).content.decode()
     assert f'href="/plans/{draft.pk}/review/tasks/new/?action={diet.pk}" class="fix"' in html
     form = office.get(_url(draft, f"tasks/new/?action={diet.pk}")).content.decode()
     assert f'<option value="{diet.pk}" selected>' in form
-    office.post(_url(draft, "tasks/new/"), {"number": "2.1", "action": str(diet.pk), "content": "开展减盐行动",
-                                            "lead_departments": "市卫生健康委", "co_departments": "", "deadline": ""})
+    office.post(
+        _url(draft, "tasks/new/"),
+        {
+            "number": "2.1",
+            "action": str(diet.pk),
+            "content": "开展减盐行动",
+            "lead_departments": "市卫生健康委",
+            "co_departments": "",
+            "deadline": "",
+        },
+    )
     warning.refresh_from_db()
     assert warning.resolved and draft.tasks.get(action=diet).content == "开展减盐行动"
 
 
 def test_a_task_is_added_and_deleted(draft, office):
-    response = office.post(_url(draft, "tasks/new/"), {
-        "number": "", "action": str(draft.actions.get(number=2).pk), "content": "推广低盐膳食", "lead_departments": "市卫生健康委",
-        "co_departments": "", "deadline": "长期坚持"})
+    response = office.post(
+        _url(draft, "tasks/new/"),
+        {
+            "number": "",
+            "action": str(draft.actions.get(number=2).pk),
+            "content": "推广低盐膳食",
+            "lead_departments": "市卫生健康委",
+            "co_departments": "",
+            "deadline": "长期坚持",
+        },
+    )
     assert response.status_code == 302
     added = draft.tasks.get(content="推广低盐膳食")
-    assert (added.number, added.action.number, _names(added, "lead"), added.deadline) == ("1", 2, ["市卫生健康委"], "长期坚持")
+    assert (added.number, added.action.number, _names(added, "lead"), added.deadline) == (
+        "1",
+        2,
+        ["市卫生健康委"],
+        "长期坚持",
+    )
     assert office.post(_url(draft, f"tasks/{added.pk}/delete/")).status_code == 302
     assert draft.tasks.count() == 2
 
 
 def test_a_refused_task_keeps_what_was_typed_and_changes_nothing(draft, office):
     task = draft.tasks.get(number="1.1")
-    response = office.post(_url(draft, f"tasks/{task.pk}/"), {
-        "number": "1.1", "action": "", "content": "改写的任务内容", "lead_departments": "市教育局", "co_departments": "市教育局、市体育局",
-        "deadline": "2025年底"})
+    response = office.post(
+        _url(draft, f"tasks/{task.pk}/"),
+        {
+            "number": "1.1",
+            "action": "",
+            "content": "改写的任务内容",
+            "lead_departments": "市教育局",
+            "co_departments": "市教育局、市体育局",
+            "deadline": "2025年底",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "改写的任务内容" in html and "市教育局、市体育局" in html and "2025年底" in html
     task.refresh_from_db()
-    assert (task.content, task.deadline, _names(task, "lead"), _names(task, "co")) == ("建立健康科普专家库", "2022年底", ["市卫生健康委"], ["市教育局"])
-    assert not Department.objects.filter(name="市体育局", org_unit__code="990100").exclude(pk__in=[]).filter(task_roles__task=task).exists()
+    assert (task.content, task.deadline, _names(task, "lead"), _names(task, "co")) == (
+        "建立健康科普专家库",
+        "2022年底",
+        ["市卫生健康委"],
+        ["市教育局"],
+    )
+    assert (
+        not Department.objects.filter(name="市体育局", org_unit__code="990100")
+        .exclude(pk__in=[])
+        .filter(task_roles__task=task)
+        .exists()
+    )
 
 
 def test_a_refused_indicator_keeps_what_was_typed_and_changes_nothing(draft, office):
     literacy = draft.indicators.get(number="1")
-    response = office.post(_url(draft, f"indicators/{literacy.pk}/"), {
-        "number": "3", "name": "居民健康素养水平（改）", "unit": "furlongs", "nature": "binding", "group": "outcome", "direction": "",
-        "action": "", "baseline_value": "十九", "baseline_year": "1800"})
+    response = office.post(
+        _url(draft, f"indicators/{literacy.pk}/"),
+        {
+            "number": "3",
+            "name": "居民健康素养水平（改）",
+            "unit": "furlongs",
+            "nature": "binding",
+            "group": "outcome",
+            "direction": "",
+            "action": "",
+            "baseline_value": "十九",
+            "baseline_year": "1800",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "furlongs" in html and "居民健康素养水平（改）" in html and 'value="十九"' in html
     assert "人均每日食盐摄入量" in html  # the number 3 is taken: the message names its indicator
     literacy.refresh_from_db()
-    assert (literacy.name, literacy.unit, literacy.baseline.value, literacy.baseline.year) == ("居民健康素养水平", "%", 19.2, None)
+    assert (literacy.name, literacy.unit, literacy.baseline.value, literacy.baseline.year) == (
+        "居民健康素养水平",
+        "%",
+        19.2,
+        None,
+    )
 
 
 def test_two_names_of_one_department_are_merged_and_every_reference_follows(draft, office):
@@ -253,8 +385,17 @@ def test_a_warning_is_dismissed_only_with_a_reason(draft, office):
 
 def test_control_characters_are_refused(draft, office):
     task = draft.tasks.get(number="2.1")
-    response = office.post(_url(draft, f"tasks/{task.pk}/"), {
-        "number": "2.1", "action": "", "content": "开展\x01减盐行动", "lead_departments": "市疾控中心", "co_departments": "", "deadline": ""})
+    response = office.post(
+        _url(draft, f"tasks/{task.pk}/"),
+        {
+            "number": "2.1",
+            "action": "",
+            "content": "开展\x01减盐行动",
+            "lead_departments": "市疾控中心",
+            "co_departments": "",
+            "deadline": "",
+        },
+    )
     assert response.status_code == 200 and "U+0001" in response.content.decode()
     task.refresh_from_db()
     assert task.content == "开展减盐行动"
@@ -300,7 +441,10 @@ def test_an_outsider_office_and_a_leader_cannot_see_or_change_the_draft(draft, l
     leader = login("leader")
     assert leader.get(_url(draft)).status_code == 404  # a draft is not shown to leaders at all
     for user in ("liaison", "county", "actionlead"):
-        assert login(user).post(_url(draft, f"indicators/{literacy.pk}/"), {"name": "被改", "unit": "%"}).status_code == 404
+        assert (
+            login(user).post(_url(draft, f"indicators/{literacy.pk}/"), {"name": "被改", "unit": "%"}).status_code
+            == 404
+        )
     literacy.refresh_from_db()
     assert literacy.name == "居民健康素养水平"
 
@@ -372,7 +516,9 @@ def test_an_uploaded_document_of_another_city_lands_in_the_office_s_city(demo, o
     _jobs_in_place(settings)
     OrgUnit.objects.create(code="880100", name="临川市", level=Level.CITY)
     text = "临川市人民政府关于印发健康临川行动实施方案的通知\n临政发〔2021〕3号\n（一）健康知识普及行动。\n1.建立健康科普专家库。（市卫生健康委牵头，市教育局配合）\n"
-    response = office.post("/plans/import/", {"document": SimpleUploadedFile("plan.txt", text.encode(), content_type="text/plain")})
+    response = office.post(
+        "/plans/import/", {"document": SimpleUploadedFile("plan.txt", text.encode(), content_type="text/plain")}
+    )
     job = office.get(response["Location"] + "?format=json").json()
     assert job["status"] == "done", job
     plan = Plan.objects.get(pk=int(job["url"].strip("/").split("/")[1]))
@@ -403,7 +549,9 @@ def imported(login, demo, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client = login("office")
     path = next(SEEDS.glob("004_*.txt"))
-    response = client.post("/plans/import/", {"document": SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/plain")})
+    response = client.post(
+        "/plans/import/", {"document": SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/plain")}
+    )
     assert response.status_code == 302
     job = client.get(response["Location"] + "?format=json").json()
     assert job["status"] == "done", job
@@ -428,11 +576,16 @@ def test_a_bad_document_fails_with_a_clear_message_and_writes_nothing(login, dem
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client = login("office")
     before = Plan.objects.count()
-    response = client.post("/plans/import/", {"document": SimpleUploadedFile("scan.pdf", b"%PDF-1.4 no text here", content_type="application/pdf")})
+    response = client.post(
+        "/plans/import/",
+        {"document": SimpleUploadedFile("scan.pdf", b"%PDF-1.4 no text here", content_type="application/pdf")},
+    )
     job = client.get(response["Location"] + "?format=json").json()
     assert job["status"] == "failed" and "PDF" in job["message"]
     assert Plan.objects.count() == before
-    response = client.post("/plans/import/", {"document": SimpleUploadedFile("plan.exe", b"MZ", content_type="application/octet-stream")})
+    response = client.post(
+        "/plans/import/", {"document": SimpleUploadedFile("plan.exe", b"MZ", content_type="application/octet-stream")}
+    )
     assert response.status_code == 200 and Plan.objects.count() == before
 
 
@@ -443,7 +596,10 @@ def test_only_the_office_may_import(login, demo):
 
 def test_export_then_import_keeps_confidences_reasons_deadlines_and_warning_refs(draft):
     first = export_plan(draft)
-    assert first["tasks"][0]["department_reason"] == "括号里的部门顺序不确定" and first["tasks"][0]["deadline"] == "2022年底"
+    assert (
+        first["tasks"][0]["department_reason"] == "括号里的部门顺序不确定"
+        and first["tasks"][0]["deadline"] == "2022年底"
+    )
     assert first["indicators"][0]["targets"][0]["confidence"] == 0.9
     assert export_plan(import_plan(copy.deepcopy(first))) == first
     assert Task.objects.filter(plan__title=draft.title).count() == 4
@@ -456,7 +612,9 @@ def test_export_then_import_keeps_confidences_reasons_deadlines_and_warning_refs
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)")
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)"
+)
 def test_in_the_browser_an_indicator_and_a_task_are_fixed_on_the_review_page(site, browser):  # noqa: F811
     plan = make_draft()
     page = browser.new_context(locale="zh-CN").new_page()

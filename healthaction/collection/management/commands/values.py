@@ -73,7 +73,12 @@ def _header(row: list) -> dict[str, int]:
                 break
     missing = [key for key in COLUMNS if key not in found]
     if missing:
-        raise ImportFailed([_("Row 1: the header needs the columns indicator, org unit code, year and value (missing: %(m)s).") % {"m": ", ".join(missing)}])
+        raise ImportFailed(
+            [
+                _("Row 1: the header needs the columns indicator, org unit code, year and value (missing: %(m)s).")
+                % {"m": ", ".join(missing)}
+            ]
+        )
     return found
 
 
@@ -100,13 +105,25 @@ def import_values(path: Path, plan: Plan, user, *, approver=None) -> dict:
         if indicator_id is None:
             errors.append(_("Row %(r)s: the plan has no indicator “%(i)s”.") % {"r": line, "i": text["indicator"]})
         if unit is None:
-            errors.append(_("Row %(r)s: no org unit with code “%(c)s” in the plan's area.") % {"r": line, "c": text["org_unit"]})
+            errors.append(
+                _("Row %(r)s: no org unit with code “%(c)s” in the plan's area.") % {"r": line, "c": text["org_unit"]}
+            )
         if year is None:
             errors.append(_("Row %(r)s: “%(y)s” is not a year such as 2023.") % {"r": line, "y": text["year"]})
         if indicator_id is None or unit is None or year is None:
             continue
-        parsed.append((line, {"indicator_id": indicator_id, "org_unit": unit.code, "year": int(year.group(1)), "value": text["value"],
-                              "source": _("history imported from %(f)s") % {"f": path.name}}))
+        parsed.append(
+            (
+                line,
+                {
+                    "indicator_id": indicator_id,
+                    "org_unit": unit.code,
+                    "year": int(year.group(1)),
+                    "value": text["value"],
+                    "source": _("history imported from %(f)s") % {"f": path.name},
+                },
+            )
+        )
     if errors:
         raise ImportFailed(errors)
     if not parsed:
@@ -117,15 +134,31 @@ def import_values(path: Path, plan: Plan, user, *, approver=None) -> dict:
         result = import_rows(user, [row for _line, row in parsed], plan=plan)
         if result.errors:
             # import_rows numbers the rows it was given from 1: put the file's own line numbers back
-            raise ImportFailed([_renumber(e.message, e.row, lines[e.row - 1] if 0 < e.row <= len(lines) else e.row) for e in result.errors])
+            raise ImportFailed(
+                [
+                    _renumber(e.message, e.row, lines[e.row - 1] if 0 < e.row <= len(lines) else e.row)
+                    for e in result.errors
+                ]
+            )
         approved = 0
         if approver is not None:
             for _line, row in parsed:
-                item = DueItem.objects.filter(kind=DueKind.INDICATOR_VALUE, indicator_id=row["indicator_id"], org_unit__code=row["org_unit"],
-                                              year=row["year"], half=0).select_related("plan__org_unit", "org_unit", "indicator").first()
+                item = (
+                    DueItem.objects.filter(
+                        kind=DueKind.INDICATOR_VALUE,
+                        indicator_id=row["indicator_id"],
+                        org_unit__code=row["org_unit"],
+                        year=row["year"],
+                        half=0,
+                    )
+                    .select_related("plan__org_unit", "org_unit", "indicator")
+                    .first()
+                )
                 obj = services.submission_for(item)
                 if obj is not None and obj.status == "submitted":
-                    services.review(approver, item, approve=True, comment=_("history imported from %(f)s") % {"f": path.name})
+                    services.review(
+                        approver, item, approve=True, comment=_("history imported from %(f)s") % {"f": path.name}
+                    )
                     approved += 1
     return {"rows": len(parsed), "saved": result.saved, "unchanged": result.unchanged, "approved": approved}
 
@@ -137,26 +170,47 @@ def _renumber(message: str, given: int, line: int) -> str:
 def _history_items(plan: Plan, rows: list[dict], codes: dict[str, OrgUnit]) -> None:
     """Give rows outside the plan's due items an item to be written through, marked as not required by the plan."""
     wanted = {(r["indicator_id"], codes[r["org_unit"]].pk, r["year"]) for r in rows}
-    have = set(DueItem.objects.filter(plan=plan, kind=DueKind.INDICATOR_VALUE, indicator_id__in={w[0] for w in wanted}, half=0)
-               .values_list("indicator_id", "org_unit_id", "year"))
+    have = set(
+        DueItem.objects.filter(
+            plan=plan, kind=DueKind.INDICATOR_VALUE, indicator_id__in={w[0] for w in wanted}, half=0
+        ).values_list("indicator_id", "org_unit_id", "year")
+    )
     lead = dict(plan.indicators.values_list("pk", "action__lead_department_id"))
-    DueItem.objects.bulk_create([
-        DueItem(plan=plan, kind=DueKind.INDICATOR_VALUE, indicator_id=ind, org_unit_id=unit, year=year, half=0, obsolete=True,
-                department_id=lead.get(ind) if unit == plan.org_unit_id else None, due_date=f"{year + 1}-03-31")
-        for ind, unit, year in sorted(wanted - have)
-    ])
+    DueItem.objects.bulk_create(
+        [
+            DueItem(
+                plan=plan,
+                kind=DueKind.INDICATOR_VALUE,
+                indicator_id=ind,
+                org_unit_id=unit,
+                year=year,
+                half=0,
+                obsolete=True,
+                department_id=lead.get(ind) if unit == plan.org_unit_id else None,
+                due_date=f"{year + 1}-03-31",
+            )
+            for ind, unit, year in sorted(wanted - have)
+        ]
+    )
 
 
 class Command(BaseCommand):
-    help = "Import indicator values from a .csv or .xlsx file (indicator, org unit code, year, value); all rows or none."
+    help = (
+        "Import indicator values from a .csv or .xlsx file (indicator, org unit code, year, value); all rows or none."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["import"])
         parser.add_argument("file")
         parser.add_argument("--plan", type=int, required=True)
-        parser.add_argument("--approve", action="store_true", help="approve the imported values (they are evaluated once)")
+        parser.add_argument(
+            "--approve", action="store_true", help="approve the imported values (they are evaluated once)"
+        )
         parser.add_argument("--user", help="user recorded as the importer (default: the only superuser)")
-        parser.add_argument("--approver", help="with --approve: the user who approves (never the importer: values need a second pair of eyes)")
+        parser.add_argument(
+            "--approver",
+            help="with --approve: the user who approves (never the importer: values need a second pair of eyes)",
+        )
 
     def handle(self, *args, **options):
         with translation.override(settings.LANGUAGE_CODE):
@@ -178,7 +232,9 @@ class Command(BaseCommand):
                 counts = import_values(path, plan, user, approver=approver)
             except ImportFailed as failed:
                 raise CommandError(_("Nothing was imported:") + "\n" + "\n".join(failed.errors))
-            self.stdout.write(_("%(rows)s rows: %(saved)s saved, %(unchanged)s unchanged, %(approved)s approved.") % counts)
+            self.stdout.write(
+                _("%(rows)s rows: %(saved)s saved, %(unchanged)s unchanged, %(approved)s approved.") % counts
+            )
 
     def _user(self, name: str | None):
         users = get_user_model().objects

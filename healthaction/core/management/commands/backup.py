@@ -8,12 +8,18 @@ __all__ = ["Command", "EXCLUDE", "table_counts"]
 
 
 class Command(BaseCommand):
-    help = ("Write a backup (.zip): the database through its own tool (SQLite's online backup, pg_dump) and every "
-            "uploaded file, with checksums; --portable writes tables as JSON lines that restore into either kind.")
+    help = (
+        "Write a backup (.zip): the database through its own tool (SQLite's online backup, pg_dump) and every "
+        "uploaded file, with checksums; --portable writes tables as JSON lines that restore into either kind."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("-o", "--output", default=None, help="file to write (default: var/backups/healthaction-YYYYmmdd-HHMMSS.zip)")
-        parser.add_argument("--portable", action="store_true", help="tables as JSON lines: restorable into SQLite or PostgreSQL")
+        parser.add_argument(
+            "-o", "--output", default=None, help="file to write (default: var/backups/healthaction-YYYYmmdd-HHMMSS.zip)"
+        )
+        parser.add_argument(
+            "--portable", action="store_true", help="tables as JSON lines: restorable into SQLite or PostgreSQL"
+        )
 
     def handle(self, *args, **options):
         output = Path(options["output"]) if options["output"] else default_path()

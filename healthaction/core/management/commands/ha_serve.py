@@ -10,12 +10,18 @@ from healthaction.core.security import refuse_demo_passwords
 
 
 class Command(BaseCommand):
-    help = "Migrate, collect static files, then serve with gunicorn and one task worker (--dev: the development server)."
+    help = (
+        "Migrate, collect static files, then serve with gunicorn and one task worker (--dev: the development server)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--dev", action="store_true", help="Django's autoreloading development server instead (no worker)")
-        parser.add_argument("--no-worker", action="store_true", help="serve only; workers run elsewhere (`healthaction worker`)")
+        parser.add_argument(
+            "--dev", action="store_true", help="Django's autoreloading development server instead (no worker)"
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="serve only; workers run elsewhere (`healthaction worker`)"
+        )
         parser.add_argument("--web-only", action="store_true", help="(internal) run gunicorn in this process")
 
     def handle(self, *args, **options):
@@ -35,8 +41,10 @@ class Command(BaseCommand):
         with open(Path(settings.STATIC_ROOT).parent / "collectstatic.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             call_command("collectstatic", verbosity=0, interactive=False)
-        self.stdout.write(f"healthaction: serving http://{bind} with gunicorn"
-                          f"{'' if options['no_worker'] else ' and one task worker'} (static files from {settings.STATIC_ROOT})")
+        self.stdout.write(
+            f"healthaction: serving http://{bind} with gunicorn"
+            f"{'' if options['no_worker'] else ' and one task worker'} (static files from {settings.STATIC_ROOT})"
+        )
         self.stdout.flush()
         code = server.supervise(bind, with_worker=not options["no_worker"])
         if code:

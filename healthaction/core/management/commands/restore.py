@@ -6,8 +6,10 @@ from healthaction.core.backup import BackupError, restore
 
 
 class Command(BaseCommand):
-    help = ("Restore a backup made by `healthaction backup` into an empty database and the media folder; the whole "
-            "archive is checked first and nothing is written when anything is wrong.")
+    help = (
+        "Restore a backup made by `healthaction backup` into an empty database and the media folder; the whole "
+        "archive is checked first and nothing is written when anything is wrong."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")

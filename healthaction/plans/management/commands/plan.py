@@ -47,4 +47,6 @@ class Command(BaseCommand):
             for note in notes:
                 self.stdout.write(self.style.WARNING(note))
             notes = "".join(f"; {answer}" for _, answer in plan_imported.send(sender=Plan, plan=plan) if answer)
-            self.stdout.write(f"Imported plan {plan.pk}: {plan.title} ({plan.actions.count()} actions, {plan.indicators.count()} indicators, {plan.tasks.count()} tasks{notes})")
+            self.stdout.write(
+                f"Imported plan {plan.pk}: {plan.title} ({plan.actions.count()} actions, {plan.indicators.count()} indicators, {plan.tasks.count()} tasks{notes})"
+            )

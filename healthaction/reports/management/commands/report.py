@@ -12,7 +12,9 @@ from healthaction.reports.pdf import docx_to_pdf
 
 
 class Command(BaseCommand):
-    help = "Write a report: `annual` (年度监测评估报告, .docx), `circular` (通报, .docx) or `excel` (all results, .xlsx)."
+    help = (
+        "Write a report: `annual` (年度监测评估报告, .docx), `circular` (通报, .docx) or `excel` (all results, .xlsx)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["annual", "circular", "excel"])
