@@ -148,7 +148,8 @@ def main() -> None:
             )
     per_peer = (time.perf_counter() - t0) / len(sample)
     print(
-        f"per series, sdg-build {PEER_COMMIT[:7]}:   {per_peer * 1e6:9.2f} µs per series ({len(sample):,} series)  ratio {per_peer / per_batch:7.1f}×  (target ≥ 100×)"
+        f"per series, sdg-build {PEER_COMMIT[:7]}:   {per_peer * 1e6:9.2f} µs per series ({len(sample):,} series)"
+        f"  ratio {per_peer / per_batch:7.1f}×  (target ≥ 100×)"
     )
     mismatch = sum(1 for sid, *_ in sample if theirs[sid] != batch_cat[sid])
     print(f"categories: batch vs sdg-build disagree on {mismatch} of {len(sample):,}")

@@ -16,7 +16,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from healthaction.documents import parse_document  # noqa: E402
 from healthaction.documents.normalize import normalize_line  # noqa: E402
 from healthaction.documents.readers import read_document  # noqa: E402
-
 from healthaction.documents.tests.seeds import SEEDS  # noqa: E402
 
 

@@ -254,7 +254,8 @@ def main():
         f"{len(tokens)} liaisons for {elapsed:.0f} s: {ok[0]:,} submissions accepted, {len(errors)} errors {sorted(set(errors))}"
     )
     print(
-        f"throughput {ok[0] / elapsed:.1f} submissions/s; latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms"
+        f"throughput {ok[0] / elapsed:.1f} submissions/s; latency p50 {statistics.median(latencies) * 1000:.0f} ms,"
+        f" p95 {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms"
     )
     print(f"rows in the database: {stored:,} ({'all there' if stored == ok[0] else 'MISMATCH'})")
     if args.sqlite:

@@ -4,8 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from healthaction.api import views as api_views
-from healthaction.core.views import vocabulary_css
-from healthaction.core.views import health
+from healthaction.core.views import health, vocabulary_css
 
 
 def healthz(request):

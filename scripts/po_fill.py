@@ -7,6 +7,7 @@ the .po file stays the source of truth. Prints the msgids still untranslated.
 
 import re
 import sys
+from pathlib import Path
 
 
 def _unquote(block: str) -> str:
@@ -19,11 +20,11 @@ def _quote(text: str) -> str:
 
 def main(po_path: str, tsv_path: str) -> None:
     table = {}
-    for line in open(tsv_path, encoding="utf-8"):
+    for line in Path(tsv_path).read_text(encoding="utf-8").splitlines(keepends=True):
         if "\t" in line:
             key, value = line.rstrip("\n").split("\t", 1)
             table[key] = value
-    entries = open(po_path, encoding="utf-8").read().split("\n\n")
+    entries = Path(po_path).read_text(encoding="utf-8").split("\n\n")
     out, missing = [], []
     for entry in entries:
         m = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
@@ -45,7 +46,7 @@ def main(po_path: str, tsv_path: str) -> None:
         elif empty or fuzzy:
             missing.append(msgid)
         out.append(entry)
-    open(po_path, "w", encoding="utf-8").write("\n\n".join(out))
+    Path(po_path).write_text("\n\n".join(out), encoding="utf-8")
     for msgid in missing:
         print("untranslated:", msgid)
 

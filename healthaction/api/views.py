@@ -17,8 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from healthaction.api import serializers
-from healthaction.api import tokens
+from healthaction.api import serializers, tokens
 from healthaction.api.models import ApiToken
 from healthaction.collection import services
 from healthaction.collection.excel import import_rows

@@ -42,7 +42,7 @@ def match_plan(plan: Plan) -> dict[str, int]:
     """Propose a catalogue entry for every indicator of the plan; confirmed matches are never changed."""
     m = matcher()
     codes = dict(CatalogueIndicator.objects.values_list("code", "pk"))
-    counts = {s: 0 for s in MatchStatus.values}
+    counts = dict.fromkeys(MatchStatus.values, 0)
     for ind in plan.indicators.select_related("catalogue_match"):
         existing = getattr(ind, "catalogue_match", None)
         if existing and existing.status in (MatchStatus.CONFIRMED,):

@@ -854,7 +854,7 @@ def _write(user, work, result: ImportResult) -> None:
     value_type = ContentType.objects.get_for_model(IndicatorValue).pk
     report_type = ContentType.objects.get_for_model(TaskReport).pk
     revisions = []
-    for item, ref, version, data, outlier in touched:
+    for _item, ref, version, data, outlier in touched:
         if isinstance(ref, TaskReport):
             payload = {"progress": data["progress"], "text": data["text"], "status": ValueStatus.SUBMITTED}
             revisions.append(

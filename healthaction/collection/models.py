@@ -15,7 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from healthaction.core.choices import DueKind, ReminderKind, RevisionAction, RobotKind, TaskProgress, ValueStatus
 from healthaction.plans.models import Indicator, Plan, Task

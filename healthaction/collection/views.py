@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.collection import excel, services
+from healthaction.collection.current import current_plan, remember
 from healthaction.collection.filtersets import DueItemFilter
 from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskReportForm, UploadForm
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
-from healthaction.collection.current import current_plan, remember
 from healthaction.core.choices import DueKind, PlanStatus, ValueStatus
 from healthaction.core.params import int_param
 from healthaction.core.registry import registry

@@ -22,18 +22,17 @@ import datetime as dt
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from healthaction.core.models import Job, JobLock

@@ -57,7 +57,7 @@ def latest_slot(spec: str, now: dt.datetime) -> tuple[str, dt.datetime, dt.timed
         if minutes <= 0:
             raise ScheduleError(f"schedule interval must be positive: {spec!r}")
         index = int(now.timestamp() // (minutes * 60))
-        start = dt.datetime.fromtimestamp(index * minutes * 60, tz=dt.timezone.utc)
+        start = dt.datetime.fromtimestamp(index * minutes * 60, tz=dt.UTC)
         return f"every{minutes}-{index}", start, dt.timedelta(minutes=minutes)
     hh, mm = map(int, (m["dt"] or m["wt"]).split(":"))
     start = local.replace(hour=hh, minute=mm, second=0, microsecond=0)

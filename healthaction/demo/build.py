@@ -70,9 +70,7 @@ def _task_reports(plan: Plan) -> None:
                     progress = rng.choice(
                         [TaskProgress.DONE, TaskProgress.IN_PROGRESS, TaskProgress.IN_PROGRESS, TaskProgress.DELAYED]
                     )
-                    submitted = dt.datetime(
-                        year, 6 if half == 1 else 12, rng.choice([2, 8, 14, 20]), 10, tzinfo=dt.timezone.utc
-                    )
+                    submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([2, 8, 14, 20]), 10, tzinfo=dt.UTC)
                     reports.append(
                         TaskReport(
                             task=task,
@@ -96,7 +94,7 @@ def _task_reports(plan: Plan) -> None:
                             continue
                         progress = rng.choice([TaskProgress.DONE, TaskProgress.IN_PROGRESS, TaskProgress.DELAYED])
                         submitted = dt.datetime(
-                            year, 6 if half == 1 else 12, rng.choice([5, 12, 18]), 10, tzinfo=dt.timezone.utc
+                            year, 6 if half == 1 else 12, rng.choice([5, 12, 18]), 10, tzinfo=dt.UTC
                         )
                         reports.append(
                             TaskReport(
@@ -225,9 +223,7 @@ def plan_data() -> dict:
 
 def _reported(rng: random.Random, year: int) -> dict:
     """Return submission and approval times around the 06-05 deadline of the following year (a few late)."""
-    submitted = dt.datetime(year + 1, 5, 1, 9, tzinfo=dt.timezone.utc) + dt.timedelta(
-        days=rng.choice([5, 12, 20, 28, 33, 45])
-    )
+    submitted = dt.datetime(year + 1, 5, 1, 9, tzinfo=dt.UTC) + dt.timedelta(days=rng.choice([5, 12, 20, 28, 33, 45]))
     return {"submitted_at": submitted, "approved_at": submitted + dt.timedelta(days=3)}
 
 
@@ -328,9 +324,8 @@ def build_demo() -> dict:
             action=plan.actions.get(number=action_number) if action_number else None,
         )
         logins.append((username, password, full_name))
-    from healthaction.evaluation.services import assess_plan, evaluate_plan
-
     from healthaction.catalogue.services import load_catalogue, match_plan
+    from healthaction.evaluation.services import assess_plan, evaluate_plan
 
     load_catalogue()
     match_plan(plan)

@@ -21,7 +21,7 @@ NOTES = ["台账资料不完整", "工作推进滞后于年度计划", "佐证�
 
 def healthy_cell_units(units: dict[str, OrgUnit], counties) -> None:
     """Schools as healthy-cell units under the first town of each county."""
-    for code, _name, towns in counties:
+    for code, _name, _towns in counties:
         town = units[f"{code}001"]
         for k, school in enumerate(SCHOOLS, start=1):
             OrgUnit.objects.update_or_create(

@@ -3,19 +3,18 @@
 import hashlib
 import re
 
-from healthaction.documents import prose, tables
+from healthaction.documents import grid, prose, prose_anywhere, tables
+from healthaction.documents.confidence import ConfidenceMixin
 from healthaction.documents.departments import (
     DepartmentBook,
     looks_like_department_list,
     responsibility_from_columns,
     responsibility_from_text,
 )
-from healthaction.documents.normalize import compact, has_traditional, looks_traditional, normalize_line, to_simplified
 from healthaction.documents.model import Document as DocumentModel
+from healthaction.documents.normalize import compact, has_traditional, looks_traditional, normalize_line, to_simplified
 from healthaction.documents.readers import read_document
 from healthaction.documents.readers.text import text_document
-from healthaction.documents import grid, prose_anywhere
-from healthaction.documents.confidence import ConfidenceMixin
 from healthaction.documents.rows import (
     _has_comparator,
     _nature_of_heading,

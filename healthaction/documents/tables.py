@@ -186,10 +186,7 @@ def _read_table(lines: list[str], start: int) -> IndicatorTable | None:
                 close(row)
                 row = None
                 continue
-            if t.startswith(("说明", "计算方法", "注：", "注:")):
-                close(row)
-                row = None
-            elif not has_nature and len(row.cells) >= width:
+            if t.startswith(("说明", "计算方法", "注：", "注:")) or not has_nature and len(row.cells) >= width:
                 close(row)
                 row = None
             else:

@@ -863,7 +863,7 @@ def verdicts(results: pl.DataFrame, targets: pl.DataFrame, *, closed_year: int) 
         "explanation",
     ]
     if results.height == 0 or targets.height == 0:
-        return pl.DataFrame(schema={c: pl.Utf8 for c in columns}).clear()
+        return pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8)).clear()
     keys = results.select(pl.col("indicator_id").cast(pl.Int32), pl.col("org_unit_id").cast(pl.Int32)).unique()
     due = targets.select(
         pl.col("indicator_id").cast(pl.Int32),

@@ -232,7 +232,7 @@ def evaluate_plan(
         values = values.filter(pl.col("org_unit_id").is_in(org_unit_ids))
         units = [u for u in units if u.pk in org_unit_ids]
     first_year = min(
-        [y for y in [*values["year"].drop_nulls().to_list(), *indicators["baseline_year"].drop_nulls().to_list()]]
+        [*values["year"].drop_nulls().to_list(), *indicators["baseline_year"].drop_nulls().to_list()]
         or [plan.horizon_start]
     )
     last_year = max(values["year"].drop_nulls().to_list() or [first_year])
@@ -517,7 +517,7 @@ def stage_summaries(plan: Plan, target_year: int | None = None) -> dict | None:
     )
     actions: dict[int, StageSummary] = {}
     departments: dict[int, StageSummary] = {}
-    for action_id, number, action_name, dept_id, dept_name, verdict in own.order_by(
+    for action_id, _number, action_name, dept_id, dept_name, verdict in own.order_by(
         "indicator__action__number", "indicator__position"
     ):
         if action_id is not None:

@@ -178,15 +178,15 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
                     )
                 )
         items.append(
-            dict(
-                number=number,
-                text=text,
-                points=points,
-                evidence_required=cell_text(row[3]).lower() in YES,
-                indicator=indicator,
-                task=task,
-                position=len(items),
-            )
+            {
+                "number": number,
+                "text": text,
+                "points": points,
+                "evidence_required": cell_text(row[3]).lower() in YES,
+                "indicator": indicator,
+                "task": task,
+                "position": len(items),
+            }
         )
     if not items:
         errors.append((ITEM_SHEET, 2, "", _("The checklist has no items.")))

@@ -15,14 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from healthaction.collection.current import current_plan
 from healthaction.core.params import int_param
-from healthaction.inspections import excel
-from healthaction.inspections import services
+from healthaction.inspections import excel, services
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.filtersets import ACTIVE, FindingFilterSet
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile
-from healthaction.collection.current import current_plan
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 

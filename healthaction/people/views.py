@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from healthaction.collection.current import current_plan, remember
 from healthaction.collection.models import RobotWebhook
 from healthaction.collection.services import unassigned_items
 from healthaction.core.choices import RobotKind
 from healthaction.people import services as S
-from healthaction.collection.current import current_plan, remember
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department

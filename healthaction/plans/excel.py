@@ -477,7 +477,7 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
     errors: list[str] = []
     columns = _sheets()
     current = _rows(plan)
-    counts = {name: 0 for name in ["计划", *columns]}
+    counts = dict.fromkeys(["计划", *columns], 0)
     sheets = {name: _Sheet(name, cols, grids[name], errors) for name, cols in columns.items()}
     if errors:
         raise WorkbookRefused(errors)

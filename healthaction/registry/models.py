@@ -29,13 +29,13 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if self.parent and LEVEL_DEPTH[Level(self.level)] <= LEVEL_DEPTH[Level(self.parent.level)]:
-            raise ValidationError({"level": _("An org unit must sit below its parent's level.")})
-
     def save(self, *args, **kwargs) -> None:
         self.path = f"{self.parent.path if self.parent else '/'}{self.code}/"
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.parent and LEVEL_DEPTH[Level(self.level)] <= LEVEL_DEPTH[Level(self.parent.level)]:
+            raise ValidationError({"level": _("An org unit must sit below its parent's level.")})
 
     def get_descendants(self, include_self: bool = True):
         """Return this unit's subtree as a queryset."""

@@ -14,8 +14,7 @@ from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.inspections import services as inspection_services
 from healthaction.inspections.models import Checklist, Finding, Round
 from healthaction.plans.models import Plan
-from healthaction.reports import charts
-from healthaction.reports import docx_style
+from healthaction.reports import charts, docx_style
 from healthaction.reports.stage_summary import add_stage_summary
 
 CN = "一二三四五六七八九十"
@@ -241,7 +240,8 @@ def _actions(doc, data: AnnualReportData) -> None:
             for report in reports:
                 per_dept[str(report.department or report.org_unit)][report.progress] += 1
             lines = [
-                f"{name}报送{sum(c.values())}项，已完成{c[TaskProgress.DONE]}项、推进中{c[TaskProgress.IN_PROGRESS]}项、未开始{c[TaskProgress.NOT_STARTED]}项、滞后{c[TaskProgress.DELAYED]}项"
+                f"{name}报送{sum(c.values())}项，已完成{c[TaskProgress.DONE]}项、推进中{c[TaskProgress.IN_PROGRESS]}项、"
+                f"未开始{c[TaskProgress.NOT_STARTED]}项、滞后{c[TaskProgress.DELAYED]}项"
                 for name, c in sorted(per_dept.items())
             ]
             docx_style.paragraph(doc, "任务进展：" + "；".join(lines) + "。")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 

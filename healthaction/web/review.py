@@ -6,7 +6,6 @@ function in plans/services.py (the Excel import in plans/excel.py uses the same 
 
 from __future__ import annotations
 
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,8 +21,8 @@ from healthaction.collection.services import current_period, parse_period, perio
 from healthaction.core import jobs
 from healthaction.core.choices import WarningKind
 from healthaction.documents.readers import MAX_INPUT_BYTES, SUPPORTED
-from healthaction.plans import tasks as plan_tasks
 from healthaction.plans import services
+from healthaction.plans import tasks as plan_tasks
 from healthaction.plans.excel import WorkbookRefused, export_workbook, import_workbook
 from healthaction.plans.models import ParseWarning, Plan
 from healthaction.registry import scopes

@@ -17,17 +17,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from healthaction.evaluation import tasks as evaluation_tasks
 from healthaction.collection import current
 from healthaction.core import jobs
 from healthaction.core.choices import TaskProgress
 from healthaction.core.models import Job
 from healthaction.core.params import year_param
 from healthaction.core.xlsx import safe_row
+from healthaction.evaluation import tasks as evaluation_tasks
 from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.services import stage_summaries
-from healthaction.plans.filtersets import TaskFilterSet
 from healthaction.inspections.models import Round
+from healthaction.plans.filtersets import TaskFilterSet
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department

@@ -24,7 +24,7 @@ def test_token_from_credentials_and_paging(client, demo, settings):
     response = client.post("/api/token/", {"username": "liaison", "password": "demo-liaison-2026"})
     assert response.status_code == 200
     token = response.json()["token"]
-    page = client.get("/api/indicators/?plan=%d" % demo["plan"].pk, HTTP_AUTHORIZATION=f"Token {token}").json()
+    page = client.get(f"/api/indicators/?plan={demo['plan'].pk}", HTTP_AUTHORIZATION=f"Token {token}").json()
     assert page["count"] == demo["plan"].indicators.count() and len(page["results"]) == 100 and page["next"]
     literacy = next(i for i in page["results"] if i["name"] == "居民健康素养水平")
     assert [(t["year"], t["comparator"], t["value"]) for t in literacy["targets"]] == [

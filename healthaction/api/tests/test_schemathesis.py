@@ -45,7 +45,7 @@ def test_the_api_holds_under_generated_requests(demo, keep_connection):
             suppress_health_check=list(HealthCheck),
         )
         @given(case=operation.as_strategy())
-        def collect(case):
+        def collect(case, cases=cases):
             cases.append(case)
 
         collect()

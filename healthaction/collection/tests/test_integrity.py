@@ -119,8 +119,8 @@ def test_the_bulk_api_refuses_values_that_are_not_finite(client, literacy, value
         "/api/values/bulk/",
         json.dumps(rows)
         if not isinstance(value, float)
-        else '[{"indicator_id": %d, "org_unit": "990100", '
-        '"year": 2026, "value": 1e999, "source": "x"}]' % literacy.indicator_id,
+        else f'[{{"indicator_id": {literacy.indicator_id}, "org_unit": "990100", '
+        '"year": 2026, "value": 1e999, "source": "x"}]',
         content_type="application/json",
     )
     assert response.status_code == 400

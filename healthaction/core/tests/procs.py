@@ -5,6 +5,7 @@ hide its rows from other processes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -119,7 +120,7 @@ class ProcDB:
         return out.splitlines()[-1] if out else ""
 
     def start(self, *args, env=None, log_name="proc") -> subprocess.Popen:
-        log = open(self.tmp / f"{log_name}.log", "w")
+        log = open(self.tmp / f"{log_name}.log", "w")  # noqa: SIM115  (the child process writes to it until it ends)
         return subprocess.Popen(
             [PYTHON, "-m", "healthaction.cli", *args],
             env=env or self.env(),
@@ -136,10 +137,8 @@ class ProcDB:
 
 def stop(proc: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 30) -> int | None:
     if proc.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, sig)  # the process and the children it started (gunicorn's, the worker)
-        except ProcessLookupError:
-            pass
     try:
         return proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -29,7 +29,7 @@ def _plain(value):
     import datetime as dt
 
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, float):
         return value + 0.0  # -0.0 and 0.0 are the same number
     if isinstance(value, (dict, list)):

@@ -60,7 +60,7 @@ def test_a_failing_job_records_the_reason_and_logs_the_traceback(demo, caplog):
 def test_the_sweep_requeues_a_job_without_heartbeat_then_fails_it(demo, settings):
     settings.TASKS = jobs.DATABASE
     settings.JOB_MAX_ATTEMPTS = 2
-    long_ago = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    long_ago = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     job = Job.objects.create(
         kind="evaluate",
         status="running",
@@ -71,7 +71,7 @@ def test_the_sweep_requeues_a_job_without_heartbeat_then_fails_it(demo, settings
         params={"plan_id": demo["plan"].pk},
     )
     fresh = Job.objects.create(
-        kind="evaluate", status="running", attempts=1, heartbeat_at=dt.datetime.now(dt.timezone.utc), worker_id="alive"
+        kind="evaluate", status="running", attempts=1, heartbeat_at=dt.datetime.now(dt.UTC), worker_id="alive"
     )
     assert jobs.sweep() == [job.pk]
     job.refresh_from_db()
@@ -121,7 +121,7 @@ def test_schedule_slots(spec, now, slot, start, settings):
 
 
 def test_schedule_off_and_bad_specs():
-    now = dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
     assert schedule.latest_slot("off", now) is None
     with pytest.raises(schedule.ScheduleError, match="daily 07:30"):
         schedule.latest_slot("at noon", now)

@@ -1,6 +1,7 @@
 """`healthaction serve` as a real process on a free port: gunicorn answers, WhiteNoise serves the static files,
 the task worker runs beside it, and a production start refuses demo passwords."""
 
+import contextlib
 import re
 import urllib.request
 from pathlib import Path
@@ -46,10 +47,8 @@ def _children(pid: int) -> list[str]:
             if int(fields[1]) == parent:
                 child = int(stat.parent.name)
                 todo.append(child)
-                try:
+                with contextlib.suppress(OSError):
                     found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-                except OSError:
-                    pass
     return found
 
 

@@ -62,8 +62,8 @@ def small(db, django_capture_on_commit_callbacks):
         "%",
         led,
         [
-            dict(year=2022, kind="numeric", comparator=">=", value=25, raw_text="≥25%"),
-            dict(year=2030, kind="numeric", comparator=">=", value=35, raw_text="≥35%"),
+            {"year": 2022, "kind": "numeric", "comparator": ">=", "value": 25, "raw_text": "≥25%"},
+            {"year": 2030, "kind": "numeric", "comparator": ">=", "value": 35, "raw_text": "≥35%"},
         ],
         baseline=20,
     )
@@ -72,7 +72,7 @@ def small(db, django_capture_on_commit_callbacks):
         "婴儿死亡率",
         "‰",
         led,
-        [dict(year=2022, kind="numeric", comparator="<=", value=10, raw_text="≤10‰")],
+        [{"year": 2022, "kind": "numeric", "comparator": "<=", "value": 10, "raw_text": "≤10‰"}],
         baseline=12,
         direction="decrease",
     )
@@ -81,7 +81,7 @@ def small(db, django_capture_on_commit_callbacks):
         "覆盖率",
         "%",
         led,
-        [dict(year=2022, kind="numeric", comparator="=", value=100, raw_text="100%")],
+        [{"year": 2022, "kind": "numeric", "comparator": "=", "value": 100, "raw_text": "100%"}],
         baseline=90,
         tolerance=0.001,
     )
@@ -91,15 +91,15 @@ def small(db, django_capture_on_commit_callbacks):
         "%",
         other,
         [
-            dict(
-                year=2022,
-                kind="relative",
-                base_year=2019,
-                change=10,
-                change_unit="%",
-                trend="increase",
-                raw_text="在2019年基础上提高10%",
-            )
+            {
+                "year": 2022,
+                "kind": "relative",
+                "base_year": 2019,
+                "change": 10,
+                "change_unit": "%",
+                "trend": "increase",
+                "raw_text": "在2019年基础上提高10%",
+            }
         ],
     )
     values = [
@@ -272,12 +272,11 @@ def test_several_approvals_in_one_transaction_evaluate_once(small, django_captur
         dispatch_uid="test-once",
     )
     try:
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            with transaction.atomic():
-                for ind in (small["deaths"], small["known"]):
-                    IndicatorValue.objects.create(
-                        indicator=ind, org_unit=small["b"], year=2023, value=9.0, status=ValueStatus.APPROVED
-                    )
+        with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+            for ind in (small["deaths"], small["known"]):
+                IndicatorValue.objects.create(
+                    indicator=ind, org_unit=small["b"], year=2023, value=9.0, status=ValueStatus.APPROVED
+                )
     finally:
         plan_evaluated.disconnect(dispatch_uid="test-once")
     assert len(callbacks) == 1

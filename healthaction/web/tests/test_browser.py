@@ -24,7 +24,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 @pytest.fixture
 def site(live_server, transactional_db, settings):
-    """Jobs run in place on django-tasks' Immediate backend: this proves the work, not the queue (core/tests/test_worker.py runs real workers); a worker process could not see SQLite's in-memory test database."""
+    """Jobs run in place on django-tasks' Immediate backend: this proves the work, not the queue
+    (core/tests/test_worker.py runs real workers); a worker process could not see SQLite's in-memory test database."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     from healthaction.demo.build import DEMO_DOC_NUMBER, build_demo
     from healthaction.plans.models import Plan

@@ -515,7 +515,7 @@ def test_a_county_inside_the_area_is_matched_by_code_then_by_name(demo):
 def test_an_uploaded_document_of_another_city_lands_in_the_office_s_city(demo, office, settings):
     _jobs_in_place(settings)
     OrgUnit.objects.create(code="880100", name="临川市", level=Level.CITY)
-    text = "临川市人民政府关于印发健康临川行动实施方案的通知\n临政发〔2021〕3号\n（一）健康知识普及行动。\n1.建立健康科普专家库。（市卫生健康委牵头，市教育局配合）\n"
+    text = "临川市人民政府关于印发健康临川行动实施方案的通知\n临政发〔2021〕3号\n（一）健康知识普及行动。\n1.建立健康科普专家库。（市卫生健康委牵头，市教育局配合）\n"  # noqa: E501  (data kept on one line)
     response = office.post(
         "/plans/import/", {"document": SimpleUploadedFile("plan.txt", text.encode(), content_type="text/plain")}
     )

@@ -51,7 +51,7 @@ def read_table(path: Path) -> list[list]:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise ImportFailed([_("The file is not UTF-8 text; save the CSV as UTF-8.")])
-        return [row for row in csv.reader(io.StringIO(text))]
+        return list(csv.reader(io.StringIO(text)))
     if suffix == ".xlsx":
         from python_calamine import CalamineWorkbook  # fast reader, values only
 

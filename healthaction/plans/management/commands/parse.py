@@ -43,7 +43,8 @@ class Command(BaseCommand):
     def _summary(self, name: str, draft: dict) -> str:
         plan = draft["plan"]
         lines = [
-            f"{name}: {plan['title']} · {plan['issuer'] or plan['org_unit']['name']} · {plan['doc_number'] or '—'} · {plan['horizon']['start']}–{plan['horizon']['end']}"
+            f"{name}: {plan['title']} · {plan['issuer'] or plan['org_unit']['name']}"
+            f" · {plan['doc_number'] or '—'} · {plan['horizon']['start']}–{plan['horizon']['end']}"
         ]
         lines.append(f"{'#':>3}  {'action':<24}{'indicators':>11}{'targets':>9}{'tasks':>7}")
         for action in draft["actions"]:

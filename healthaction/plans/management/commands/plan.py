@@ -1,5 +1,6 @@
 import json
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
                     fh.write(text + "\n")
             return
         try:
-            raw = sys.stdin.read() if options["file"] == "-" else open(options["file"], encoding="utf-8").read()
+            raw = sys.stdin.read() if options["file"] == "-" else Path(options["file"]).read_text(encoding="utf-8")
             data = json.loads(raw)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc}")
@@ -48,5 +49,6 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(note))
             notes = "".join(f"; {answer}" for _, answer in plan_imported.send(sender=Plan, plan=plan) if answer)
             self.stdout.write(
-                f"Imported plan {plan.pk}: {plan.title} ({plan.actions.count()} actions, {plan.indicators.count()} indicators, {plan.tasks.count()} tasks{notes})"
+                f"Imported plan {plan.pk}: {plan.title} ({plan.actions.count()} actions,"
+                f" {plan.indicators.count()} indicators, {plan.tasks.count()} tasks{notes})"
             )
