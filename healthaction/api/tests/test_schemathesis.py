@@ -45,8 +45,8 @@ def test_the_api_holds_under_generated_requests(demo, keep_connection):
             suppress_health_check=list(HealthCheck),
         )
         @given(case=operation.as_strategy())
-        def collect(case, cases=cases):
-            cases.append(case)
+        def collect(case):
+            cases.append(case)  # noqa: B023  (run at once, below, before the loop moves on)
 
         collect()
         for case in cases:

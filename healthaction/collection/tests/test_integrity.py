@@ -429,14 +429,18 @@ def test_the_migration_cleans_what_is_already_stored(literacy):
     from importlib import import_module
 
     from django.apps import apps
+    from django.db import connection
 
     clean = import_module("healthaction.collection.migrations.0005_clean_stored_text").clean
+    # SQLite keeps an over-long text as it was written; PostgreSQL's varchar(300) never held one, so only the
+    # control character is there to clean
+    extra = 400 if connection.vendor == "sqlite" else 297
     value = IndicatorValue.objects.create(
         indicator_id=literacy.indicator_id,
         org_unit_id=literacy.org_unit_id,
         year=2026,
         value=1.0,
-        source="来源\x01" + "长" * 400,
+        source="来源\x01" + "长" * extra,
         note="第一行\n第二行\x0b",
         status="draft",
     )

@@ -127,6 +127,8 @@ def test_the_first_cycle_of_an_imported_plan(site, browser):
     plan = Plan.objects.get(title="健康云浮行动")
     assert plan.org_unit.name == "云浮市" and plan.status == "draft"
 
+    # the parser's notes on this seed are acknowledged in one go (fixing them is tested in test_review.py)
+    plan.parse_warnings.filter(resolved=False).update(resolved=True, dismissal_reason="浏览器测试：已核对")
     # publish from the current period (the preselected choice)
     assert office.locator("#publish-start").input_value() == start.isoformat()
     office.click("#publish")
