@@ -103,20 +103,7 @@ def load_indicators(plan: Plan) -> pl.DataFrame:
 
 
 def load_targets(plan: Plan) -> pl.DataFrame:
-    fields = [
-        "indicator_id",
-        "year",
-        "kind",
-        "comparator",
-        "value",
-        "upper_value",
-        "base_year",
-        "change",
-        "change_unit",
-        "trend",
-        "qualitative",
-        "raw_text",
-    ]
+    fields = ["indicator_id", *Target.RULE_FIELDS, "raw_text"]
     rows = Target.objects.filter(indicator__plan=plan).values_list(*fields)
     return pl.DataFrame(
         list(rows),
