@@ -4,22 +4,17 @@ Skipped, with the reason printed, when Chromium is not installed (scripts/test i
 Screenshots are kept in artifacts/.
 """
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from healthaction.documents.tests.seeds import SEEDS
+from healthaction.web.tests.browser import ARTIFACTS
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
 pytestmark = [
     pytest.mark.requires_chromium,
     pytest.mark.browser,
 ]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps an event loop in this thread
 
 
 @pytest.fixture
@@ -33,30 +28,6 @@ def site(live_server, transactional_db, settings):
     if not Plan.objects.filter(doc_number=DEMO_DOC_NUMBER).exists():
         build_demo()
     return live_server.url
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-            ],
-        )
-        yield b
-        b.close()
 
 
 def login(page, site, username, password):
