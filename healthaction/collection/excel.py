@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from healthaction.collection.models import DueItem, Evidence, IndicatorValue, Re
 from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
 from healthaction.core.xlsx import safe_cell, unescape_cell
 from healthaction.documents.readers import zip_members, zip_too_big
-from healthaction.plans.models import Target
+from healthaction.plans.models import Indicator, Plan, Target, Task
 from healthaction.registry import scopes
 
 VALUE_SHEET = "指标数据"
@@ -436,7 +436,6 @@ class _Unit:
 
 
 def _light_items(user, ids: list[int]) -> dict[int, _Light]:
-    from healthaction.plans.models import Indicator, Plan, Task
 
     fields = (
         "pk",
@@ -698,8 +697,6 @@ def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
     """Insert rows with one prepared statement (executemany): the ORM's per-field preparation dominates at 100,000 rows."""
     if not rows:
         return
-    from django.db import connection
-
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
@@ -711,8 +708,6 @@ def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
 @transaction.atomic
 def _write(user, work, result: ImportResult) -> None:
     """Write every checked row: new values inserted, changed ones updated, one revision each, due items marked."""
-    from django.db import connection
-
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
     value_columns = [
