@@ -29,6 +29,8 @@ from healthaction.evaluation.filtersets import EvaluationResultFilterSet, Target
 from healthaction.evaluation.models import EvaluationResult, TargetVerdict
 from healthaction.evaluation.services import stage_summaries
 from healthaction.inspections.filtersets import FindingFilterSet, RoundFilterSet, VisitFilterSet
+from healthaction.inspections.models import Visit
+from healthaction.inspections.services import visible_findings, visible_rounds
 from healthaction.plans.filtersets import IndicatorFilterSet, PlanFilterSet, TargetFilterSet
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry import scopes
@@ -328,7 +330,6 @@ class InspectionRoundViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     filterset_class = RoundFilterSet
 
     def get_queryset(self):
-        from healthaction.inspections.services import visible_rounds
 
         return visible_rounds(self.request.user).select_related("checklist").order_by("pk")
 
@@ -338,8 +339,6 @@ class VisitViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     filterset_class = VisitFilterSet
 
     def get_queryset(self):
-        from healthaction.inspections.models import Visit
-        from healthaction.inspections.services import visible_rounds
 
         return (
             Visit.objects.filter(round__in=visible_rounds(self.request.user)).prefetch_related("scores").order_by("pk")
@@ -351,7 +350,6 @@ class FindingViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     filterset_class = FindingFilterSet
 
     def get_queryset(self):
-        from healthaction.inspections.services import visible_findings
 
         return (
             visible_findings(self.request.user)
