@@ -16,11 +16,8 @@ from healthaction.documents.normalize import compact, has_traditional, looks_tra
 from healthaction.documents.readers import read_document
 from healthaction.documents.readers.text import text_document
 from healthaction.documents.rows import (
-    _has_comparator,
     _nature_of_heading,
     _notes,
-    _split_compound_name,
-    _split_compound_value,
     _unique,
     split_unit,
 )
@@ -113,7 +110,6 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         self.ranges = self._ranges(actions)
         self.annual_year = self._annual_year()
         self._grid_items(reads)
-        self._indicator_tables()
         self._target_sections()
         self._table_targets()
         self._loose_rows()
@@ -158,80 +154,6 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             return years[0]
         return None
 
-    # ---- indicators from tables -------------------------------------------------------------
-    def _indicator_tables(self) -> None:
-        for table in tables.find_indicator_tables(self.lines):
-            if table.header_line in self.claimed:
-                continue
-            self.claimed.update(range(table.header_line, table.end_line))
-            for line, message, text in table.warnings:
-                self.warn(line, message, text)
-            value_columns = [c for c in table.columns if c.role in ("baseline", "target")]
-            baseline_col = next((c for c in value_columns if c.role == "baseline"), None)
-            target_cols = [c for c in value_columns if c.role == "target"]
-            for col in target_cols:
-                if col.year is None:
-                    col.year = self.annual_year
-            for row in table.rows:
-                self._indicator_from_row(row, baseline_col, target_cols)
-
-    def _indicator_from_row(self, row: tables.IndicatorRow, baseline_col, target_cols) -> None:
-        if not row.cells or not compact(row.cells[0].text):
-            self.warn(row.serial.line, "指标行缺少名称", row.serial.text)
-            return
-        name_cell, values = row.cells[0], [compact(c.text) for c in row.cells[1:]]
-        last_line = max([c.last for c in row.cells] + [row.serial.line])
-        baseline_raw, target_raws = "", []
-        n_targets = len(target_cols)
-        if baseline_col is not None:
-            if (
-                len(values) == n_targets
-                and values
-                and parse_baseline(values[0])
-                and parse_target(values[0])
-                and _has_comparator(values[0])
-            ):
-                target_raws = values  # the baseline cell was left out
-            else:
-                baseline_raw = values[0] if values else ""
-                target_raws = values[1:]
-        else:
-            target_raws = values
-        if len(target_raws) == 1 and n_targets > 1:
-            target_raws = target_raws * n_targets  # one merged cell for every target year
-        if len(target_raws) > n_targets:
-            self.warn(
-                row.serial.line,
-                f"指标行有 {len(values)} 个数值单元格，多于表头的列数，多余的已忽略",
-                " | ".join(values),
-            )
-            target_raws = target_raws[:n_targets]
-        names = _split_compound_name(compact(name_cell.text))
-        parts = max(len(names), 1)
-        split_targets = [_split_compound_value(raw, parts) for raw in target_raws]
-        split_baseline = _split_compound_value(baseline_raw, parts)
-        if parts > 1 and any(len(s) != parts for s in split_targets):
-            names, parts = [compact(name_cell.text)], 1
-            split_targets = [[raw] for raw in target_raws]
-            split_baseline = [baseline_raw]
-        for k in range(parts):
-            number = row.serial.text.strip() if parts == 1 else f"{row.serial.text.strip()}.{k + 1}"
-            name, unit = split_unit(names[k])
-            raws = [(col.year, s[k]) for col, s in zip(target_cols, split_targets)]
-            self._add_indicator(
-                number=number,
-                name=name,
-                unit=unit,
-                group=row.group,
-                nature=row.nature,
-                baseline_raw=split_baseline[k] if k < len(split_baseline) else "",
-                baseline_year=baseline_col.year if baseline_col else None,
-                target_raws=raws,
-                first=row.serial.line,
-                last=last_line,
-                notes=row.notes,
-            )
-
     def _add_indicator(
         self,
         *,
@@ -266,9 +188,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         self._settle(targets, baseline, baseline_year)
         direction = infer_direction(name, targets, baseline)
         settle_implicit(targets, direction)
-        definition, calculation, numerator, denominator = _notes([compact(n.text) for n in notes])
-        if notes:
-            last = max([last] + [n.last for n in notes])
+        definition, calculation, numerator, denominator = _notes([compact(n) for n in notes])
         indicator = {
             "number": number,
             "action": action if action is not None else self.action_at(first),

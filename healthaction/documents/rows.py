@@ -59,11 +59,11 @@ def _nature_of_heading(head: str) -> str:
 def _notes(notes: list[str]) -> tuple[str, str, str, str]:
     definition, calculation = [], []
     for note in notes:
-        body = re.sub(r"^(?:说明|注)[：:]?", "", note)
+        body = re.sub(r"^(?:说明|注)\s*\d*[：:.、]?", "", note)
         if "计算方法" in body:
             before, _, after = body.partition("计算方法")
-            if before.strip():
-                definition.append(before.strip())
+            if before.strip("：: "):
+                definition.append(before.strip("：: "))
             calculation.append(after.lstrip("：:"))
         else:
             definition.append(body)

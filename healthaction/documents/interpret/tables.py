@@ -27,6 +27,8 @@ NATURE_CELL = {
     "约束": "binding",
     "预期": "expected",
     "倡导": "advocacy",
+    "约束值": "binding",
+    "预期值": "expected",
     "约束性指标": "binding",
     "预期性指标": "expected",
     "倡导性指标": "advocacy",
@@ -95,6 +97,7 @@ class Row:
     index: int
     cells: list[str]
     line: int
+    last: int  # its last line (a row of a one-cell-per-line text spans several)
 
 
 def _rows(tables: list[Table]) -> list[Row]:
@@ -102,6 +105,7 @@ def _rows(tables: list[Table]) -> list[Row]:
     for k, table in enumerate(tables):
         for r, cells in enumerate(table.rows):
             line = table.row_lines[r] if r < len(table.row_lines) else table.line
+            last = table.row_ends[r] if r < len(table.row_ends) else line
             cells = [normalize_line(c).strip() for c in cells]
             filled = [c for c in cells if c]
             if k and r == 0 and rows and not cells[0] and filled and len(filled) <= max(1, len(cells) // 2):
@@ -109,7 +113,7 @@ def _rows(tables: list[Table]) -> list[Row]:
                 above = rows[-1]
                 above.cells = [a + b if b and b != a else a for a, b in zip(above.cells, cells)]
                 continue
-            rows.append(Row(table, r, cells, line))
+            rows.append(Row(table, r, cells, line, last))
     return rows
 
 
@@ -145,7 +149,7 @@ def read_table_group(tables: list[Table]) -> list[TableRead]:
         else:
             _task_rows(read, body, header_texts)
         for row in rows:
-            read.lines.add(row.line)
+            read.lines.update(range(row.line, row.last + 1))
         reads.append(read)
     return reads
 
@@ -225,6 +229,7 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
         read.indicators.append(
             {
                 "line": row.line,
+                "last": row.last,
                 "row": row.index + 1,
                 "serial": compact(cells[serial.index]) if serial else "",
                 "name": name,

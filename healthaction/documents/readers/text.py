@@ -8,9 +8,10 @@ lines and repeated headers inside the run are kept for the interpreter), and one
 
 import re
 
+from healthaction.documents.interpret.header import role_of
 from healthaction.documents.model import Document, Paragraph, Table
 
-_HEADER_WORD = re.compile(r"序号|指标|任务|牵头|责任|目标|基线|现状|单位|属性|性质|完成时限")
+_HEADER_WORD = re.compile(r"序号|领域|指标|任务|牵头|责任|目标|基线|现状|单位|属性|性质|完成时限")
 
 
 def text_document(lines: list[str], kind: str = "txt") -> Document:
@@ -80,29 +81,176 @@ def _new_header(first: list[str], line: str) -> bool:
     return cells != first and len(_HEADER_WORD.findall(line)) >= 2
 
 
-def _cell_run(lines: list[str], start: int) -> tuple[Table | None, int]:
-    """Rebuild a grid from one cell per line: the header's cells (up to the first numeric cell) give the width."""
-    cells, cell_lines = [], []
-    i = start
-    while i < len(lines):
+NATURE_CELL = re.compile(r"^(?:约束|预期|倡导)(?:性|值)?(?:指标)?$")
+NOTE_CELL = re.compile(r"^(?:说明|注\s*\d*[：:]|计算方法)")
+SERIAL_CELL = re.compile(r"^\d{1,3}$")
+LOOSE_ROW = re.compile(r"^(\d{1,3})\s+(.+?)((?:约束|预期|倡导)性)$")
+COMPARATOR = re.compile(r"^(?:≥|≤|<|>|＜|＞|不低于|不少于|达到|低于|高于)")
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d+|第[一二三四五六七八九十]+[章节部分])")
+VALUE_ROLES = ("baseline", "target")
+
+
+def _run_cells(lines: list[str], start: int) -> tuple[list[tuple[str, int, int]], int]:
+    """Return the (text, first line, last line) cells of a one-cell-per-line run from start, and where it ends.
+
+    A line starting with a tab opens a cell; a following line without one continues it (a wrapped cell, or
+    the text of a cell whose tab stood alone); blank lines are layout unless a paragraph follows them.
+    """
+    cells: list[list] = []
+    i, n = start, len(lines)
+    while i < n:
         line = lines[i]
+        text = line.strip()
         if line.startswith("\t"):
-            cells.append(line.strip())
-            cell_lines.append(i)
-        elif line.strip():
-            if not cells:
+            cells.append([text, i, i])
+        elif text:
+            if not cells or HEADING.match(text) or (len(text) > 60 and not text.startswith(("说明", "注"))):
                 break
-            if len(line.strip()) > 60 and not line.strip().startswith(("说明", "注")):
-                break
-            cells[-1] += line.strip()  # a wrapped cell continues on a line without a tab
-        elif i + 1 < len(lines) and not lines[i + 1].startswith("\t") and lines[i + 1].strip() != "":
-            if not (i + 2 < len(lines) and lines[i + 2].startswith("\t")):
-                break
+            cells[-1][0] += text
+            cells[-1][2] = i
+        elif not _cells_go_on(lines, i + 1):
+            break
         i += 1
-    width = next((k for k, c in enumerate(cells) if re.fullmatch(r"\d{1,3}", c)), 0)
-    if width < 3:
+    return [tuple(c) for c in cells], i
+
+
+def _cells_go_on(lines: list[str], i: int) -> bool:
+    """After a blank line: the run goes on when the next text is a cell, or a short line a cell soon follows."""
+    n = len(lines)
+    while i < n and not lines[i].strip():
+        i += 1
+    if i >= n:
+        return False
+    text = lines[i].strip()
+    if lines[i].startswith("\t"):
+        return True
+    if HEADING.match(text) or len(text) > 60:
+        return False
+    return any(lines[j].startswith("\t") for j in range(i + 1, min(n, i + 4)))
+
+
+def _header_roles(cells: list[tuple[str, int, int]]) -> list[str]:
+    """The roles of the leading header cells: they run while each cell names a column not named before."""
+    roles: list[str] = []
+    for text, _, _ in cells[:14]:
+        found = role_of(text) if text.strip() else None
+        if found is None or (found[0] in roles and found[0] not in VALUE_ROLES):
+            break
+        roles.append(found[0])
+    return roles
+
+
+def _cell_run(lines: list[str], start: int) -> tuple[Table | None, int]:
+    """Rebuild a grid from one cell per line; the header's cells give the width and each column's meaning.
+
+    A text copy loses the empty and merged cells, so rows are found by meaning: a serial number opens a
+    row, the nature cell (约束性/预期性/倡导性) closes it, and the cells between are the name and the values,
+    placed by the header (a row that lost its baseline cell starts with a comparator; one target cell for
+    several target years was merged across them). Group words, notes and action names between rows
+    become full-width rows; an action name in a 领域 column is merged down over the rows that follow.
+    """
+    cells, end = _run_cells(lines, start)
+    roles = _header_roles(cells)
+    if "serial" not in roles or "name" not in roles or not set(roles) & {"baseline", "target", "nature"}:
         return None, start
-    rows = [cells[k : k + width] for k in range(0, len(cells), width)]
-    table = Table(rows=rows, line=start, source="cells")
-    table.row_lines = [cell_lines[k] for k in range(0, len(cells), width)]
-    return table, i
+    width = len(roles)
+    grid = _CellGrid(roles, cells[:width])
+    for cell in cells[width:]:
+        grid.feed(cell)
+    grid.close()
+    table = Table(rows=grid.rows, origin=grid.origin, line=start, source="cells")
+    table.row_lines, table.row_ends = grid.row_lines, grid.row_ends
+    return table, end
+
+
+class _CellGrid:
+    """Rows of a one-cell-per-line table, built cell by cell (see _cell_run)."""
+
+    def __init__(self, roles: list[str], header: list[tuple[str, int, int]]):
+        self.roles = roles
+        self.width = len(roles)
+        self.serial = roles.index("serial")
+        self.name = roles.index("name")
+        self.nature = roles.index("nature") if "nature" in roles else None
+        self.domain = roles.index("domain") if "domain" in roles else None
+        self.values = [k for k, r in enumerate(roles) if r in VALUE_ROLES]
+        self.rows = [[c[0] for c in header]]
+        self.origin = [[(0, c) for c in range(self.width)]]
+        self.row_lines, self.row_ends = [header[0][1]], [max(c[2] for c in header)]
+        self.open: list | None = None  # [serial cell, cells after it, nature text]
+        self.domain_text, self.domain_row = "", None
+
+    def feed(self, cell: tuple[str, int, int]) -> None:
+        text = cell[0]
+        key = re.sub(r"\s+", "", text)
+        if self.open is not None:
+            if NATURE_CELL.match(text):
+                self.open[2] = text
+                self.open[1].append(cell)
+                self.close()
+                return
+            if NOTE_CELL.match(text) or (self.nature is None and len(self.open[1]) > len(self.values)):
+                self.close()
+            else:
+                self.open[1].append(cell)
+                return
+        if not text:
+            return
+        if SERIAL_CELL.match(text):
+            self.open = [cell, [], ""]
+            return
+        loose = LOOSE_ROW.match(text)
+        if loose:
+            self.open = [(loose.group(1), cell[1], cell[1]), [(loose.group(2), cell[1], cell[1])], loose.group(3)]
+            self.close()
+            return
+        if self.domain is not None and "行动" in key and len(key) <= 20:
+            self.domain_text, self.domain_row = text, None  # merged down over the data rows below
+            return
+        self._add([text] * self.width, [(len(self.rows), 0)] * self.width, cell[1], cell[2])
+
+    def close(self) -> None:
+        if self.open is None:
+            return
+        (serial, first, last), after, nature = self.open
+        self.open = None
+        row = [""] * self.width
+        r = len(self.rows)
+        origin = [(r, c) for c in range(self.width)]
+        row[self.serial] = serial
+        body = after[:-1] if nature else after
+        if body:
+            row[self.name] = body[0][0]
+        values = [c[0] for c in body[1:]]
+        for text, k in zip(values, self._value_columns(values)):
+            row[k] = text
+        targets = [k for k in self.values if self.roles[k] == "target"]
+        if len(targets) > 1 and row[targets[0]] and not any(row[k] for k in targets[1:]):
+            for k in targets[1:]:  # one target cell merged over every target year
+                row[k], origin[k] = row[targets[0]], (r, targets[0])
+        if self.nature is not None:
+            row[self.nature] = nature
+        if self.domain is not None and self.domain_text:
+            self.domain_row = r if self.domain_row is None else self.domain_row
+            row[self.domain], origin[self.domain] = self.domain_text, (self.domain_row, self.domain)
+        self._add(row, origin, first, max([last] + [c[2] for c in after]))
+
+    def _value_columns(self, values: list[str]) -> list[int]:
+        """The columns the value cells of a row fill, left to right: all of them, or the targets when the
+        baseline cell was left out (one cell fewer, the first one a target with its comparator)."""
+        columns = self.values
+        if (
+            len(values) == len(columns) - 1
+            and columns
+            and self.roles[columns[0]] == "baseline"
+            and values
+            and COMPARATOR.match(values[0])
+        ):
+            return columns[1:]
+        return columns
+
+    def _add(self, row: list[str], origin: list[tuple[int, int]], first: int, last: int) -> None:
+        self.rows.append(row)
+        self.origin.append(origin)
+        self.row_lines.append(first)
+        self.row_ends.append(last)
