@@ -18,8 +18,6 @@ from healthaction.documents.model import Table
 from healthaction.documents.normalize import compact
 from healthaction.documents.rows import _split_compound_name, _split_compound_value, split_unit
 
-LEGACY_TASK_HEADER = ("基本内容",)  # the tab-separated task table of seed 001: shifted cells, read line by line
-
 
 class GridMixin:
     def _read_grids(self) -> list:
@@ -27,9 +25,6 @@ class GridMixin:
         reads = []
         self.grid_lines: set[int] = set()
         for group in join_continued(self.model):
-            first = group[0]
-            if first.source == "tabs" and any(w in compact("".join(first.rows[0])) for w in LEGACY_TASK_HEADER):
-                continue
             found = read_table_group(group)
             notes = notes_after(self.model, group[-1]) if found else []
             for read in found:
@@ -72,6 +67,8 @@ class GridMixin:
                 )
                 counters[action] = counters.get(action, 0) + 1
                 self._grid_task(row, action, counters[action])
+                if row["basic"]:  # a 基本内容 cell may state targets (到2022年…达到…)
+                    self.table_target_paragraphs.append((row["line"], row["basic"], action))
 
     def _grid_indicator(self, row: dict) -> None:
         action = self._resolve_action(row["action"], row["line"]) if row["action"] else None
@@ -158,7 +155,7 @@ class GridMixin:
             "action": action,
             "content": row["content"],
             "measures": row["measures"],
-            "deliverables": "",
+            "deliverables": row["deliverables"],
             "lead_departments": leads,
             "co_departments": cos,
             "all_lower_units": lead_lower or co_lower,

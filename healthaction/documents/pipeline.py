@@ -3,12 +3,10 @@
 import hashlib
 import re
 
-from healthaction.documents import grid, prose, prose_anywhere, tables
+from healthaction.documents import grid, prose, prose_anywhere
 from healthaction.documents.confidence import ConfidenceMixin
 from healthaction.documents.departments import (
     DepartmentBook,
-    looks_like_department_list,
-    responsibility_from_columns,
     responsibility_from_text,
 )
 from healthaction.documents.model import Document as DocumentModel
@@ -92,10 +90,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         self.header = header
         reads = self._read_grids()
         actions = prose.find_actions(self.lines, exclude=self.claimed)
-        task_table = self._task_table()
-        if task_table["actions"] and len(task_table["actions"]) >= len(actions):
-            actions = task_table["actions"]
-        if not actions and not task_table["actions"] and not any(r.header.kind == "task" for r in reads):
+        if not actions and not any(r.header.kind == "task" for r in reads):
             actions = prose.fallback_actions(self.lines)
         self.actions = actions
         found = {a.number for a in actions}
@@ -114,10 +109,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         self._table_targets()
         self._loose_rows()
         self._targets_anywhere()
-        if task_table["tasks"]:
-            self.tasks.extend(task_table["tasks"])
-        else:
-            self._prose_tasks()
+        self._prose_tasks()
         self._check_tasks()
         self._unplaced_tables()
         cycles = prose.reporting_cycles(self.lines)
@@ -422,91 +414,6 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                         "source": self.doc.source(task.first, task.last),
                     }
                 )
-
-    def _task_table(self) -> dict:
-        """Read a task decomposition table (序号 基本内容 具体任务 推进措施 工作计划 工作推进 牵头部门 责任部门)."""
-        result = {"actions": [], "tasks": []}
-        in_table = False
-        basic = task_text = ""
-        action_number = None
-        k = 0
-        for i, line in enumerate(self.lines):
-            if i in self.claimed:
-                in_table = False
-                continue
-            if tables.is_task_header(line):
-                in_table = True
-                self.claimed.add(i)
-                continue
-            if not in_table:
-                continue
-            if "\t" not in line:
-                if line.strip() and len(line.strip()) > 20 and not line.startswith(" "):
-                    in_table = False
-                continue
-            self.claimed.add(i)
-            cells = [c.strip() for c in line.split("\t")]
-            while cells and not cells[-1]:
-                cells.pop()
-            if sum(1 for c in cells if c) < 3:
-                self.warn(i, "任务分解表中单元格过少的行", line.strip())
-                continue
-            m = re.match(
-                r"^(\d{1,2})\s*[.、．]\s*(?:开展|实施|推进)?\s*(.{2,30}?(?:行动|工作))[。.]?$", compact(cells[0])
-            )
-            if m:
-                action_number = int(m.group(1))
-                result["actions"].append(prose.ActionHeading(action_number, m.group(2), i, line, "table"))
-                k = 0
-                basic = task_text = ""
-            if action_number is None:
-                self.warn(i, "任务分解表中出现在任何专项行动之前的行", line.strip())
-                continue
-            due = next((j for j, c in enumerate(cells) if re.search(r"每年.{0,6}月.{0,6}日", c)), None)
-            if due is not None:
-                after = [c for c in cells[due + 1 :] if c]
-                lead_cell = after[0] if after else ""
-                co_cell = after[1] if len(after) > 1 else ""
-                body = cells[1:due]
-                # cells shifted left by a lost empty cell: the four body columns end right before 工作推进
-                body = [""] * (4 - len(body)) + body if len(body) < 4 else body
-            else:
-                tail = [j for j in range(len(cells) - 1, 0, -1) if cells[j] and looks_like_department_list(cells[j])]
-                tail = [j for j in tail if j >= len(cells) - 2]
-                if len(tail) == 2:
-                    lead_cell, co_cell = cells[tail[1]], cells[tail[0]]
-                elif len(tail) == 1:
-                    lead_cell, co_cell = "", cells[tail[0]]
-                else:
-                    lead_cell = co_cell = ""
-                body = cells[1 : min(tail) if tail else len(cells)]
-            body = (body + ["", "", "", ""])[:4]
-            if body[0] and body[0] != basic:
-                self.table_target_paragraphs.append((i, body[0], action_number))
-            basic = body[0] or basic
-            task_text = body[1] or task_text or basic
-            measures, plan = body[2], body[3]
-            resp = responsibility_from_columns(lead_cell, co_cell)
-            if not resp["lead"] and not resp["co"] and not resp["all_lower"]:
-                self.warn(i, "任务分解表中没有牵头或责任部门的行", line.strip())
-            for name in resp["lead"] + resp["co"]:
-                self.departments.add(name)
-            k += 1
-            result["tasks"].append(
-                {
-                    "number": f"{action_number}.{k}",
-                    "action": action_number,
-                    "content": compact(task_text),
-                    "measures": compact(measures),
-                    "deliverables": compact(plan),
-                    "lead_departments": resp["lead"],
-                    "co_departments": resp["co"],
-                    "all_lower_units": resp["all_lower"],
-                    "reporting_cycle": "task-progress" if due is not None else None,
-                    "source": self.doc.source(i),
-                }
-            )
-        return result
 
     # ---- assembly ---------------------------------------------------------------------------
     def _assemble(self, header: prose.Header, cycles: list[dict], roster: list[dict]) -> dict:

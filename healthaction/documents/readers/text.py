@@ -8,8 +8,10 @@ lines and repeated headers inside the run are kept for the interpreter), and one
 
 import re
 
+from healthaction.documents.departments import looks_like_department_list
 from healthaction.documents.interpret.header import role_of
 from healthaction.documents.model import Document, Paragraph, Table
+from healthaction.documents.normalize import normalize_line
 
 _HEADER_WORD = re.compile(r"序号|领域|指标|任务|牵头|责任|目标|基线|现状|单位|属性|性质|完成时限")
 
@@ -69,10 +71,55 @@ def _tab_run(lines: list[str], start: int) -> tuple[Table, int]:
             i += 1
             continue
         break
+    rows = _realign_shifted(rows)
     width = len(rows[0])
     table = Table(rows=[r + [""] * (width - len(r)) if len(r) < width else r for r in rows], line=start, source="tabs")
     table.row_lines = row_lines
     return table, i
+
+
+SCHEDULE = re.compile(r"每年.{0,6}月.{0,6}日")
+
+
+def _realign_shifted(rows: list[list[str]]) -> list[list[str]]:
+    """Put the cells of shifted task rows back in their columns (seed 001: a text copy that lost or added cells).
+
+    Only for a header `序号 | body columns… | schedule | lead | co`: a row is shifted when its reporting
+    schedule (每年6月15日…前上报) is not in the column left of the departments, or its department cells are
+    not in the department columns. Such a row is placed by meaning: the department cells after the schedule
+    (or the department lists at its end) go to lead and co; the cells between the serial and a schedule end
+    right before it (a copy drops empty cells at the front), and without one they keep their places; cells
+    beyond the body columns join the last of them.
+    """
+    roles = [(role_of(t) or ("", None))[0] for t in rows[0]]
+    depts = [k for k, r in enumerate(roles) if r in ("lead", "co")]
+    if len(depts) < 2 or roles[0] != "serial" or depts[0] < 3:
+        return rows
+    schedule, lead, co = depts[0] - 1, depts[0], depts[1]
+    out = [rows[0]]
+    for row in rows[1:]:
+        cells = [normalize_line(c).strip() for c in row]
+        due = next((j for j, c in enumerate(cells) if SCHEDULE.search(c)), None)
+        tail = [
+            j for j in (len(cells) - 1, len(cells) - 2) if j > 0 and cells[j] and looks_like_department_list(cells[j])
+        ]
+        if len(cells) <= len(rows[0]) and (due == schedule or due is None and all(j in (lead, co) for j in tail)):
+            out.append(row)
+            continue
+        if due is not None:
+            after = [c for c in row[due + 1 :] if c]
+            lead_cell, co_cell, schedule_cell = (after + ["", ""])[0], (after + ["", ""])[1], row[due]
+            body = [""] * (schedule - due) + row[1:due]  # the cells left of the schedule end right before it
+        else:
+            lead_cell, co_cell = (row[tail[1]], row[tail[0]]) if len(tail) == 2 else ("", row[tail[0]])
+            body, schedule_cell = row[1 : min(tail)], ""  # no schedule to anchor them: they keep their places
+        body = body + [""] * (schedule - 1 - len(body))
+        if len(body) > schedule - 1:  # more cells than columns: the overflow joins the last body column
+            body = body[: schedule - 2] + ["".join(body[schedule - 2 :])]
+        placed = [row[0], *body, schedule_cell] + [""] * (len(rows[0]) - schedule - 1)
+        placed[lead], placed[co] = lead_cell, co_cell
+        out.append(placed)
+    return out
 
 
 def _new_header(first: list[str], line: str) -> bool:
