@@ -98,10 +98,12 @@ def _realign_shifted(rows: list[list[str]]) -> list[list[str]]:
     schedule, lead, co = depts[0] - 1, depts[0], depts[1]
     out = [rows[0]]
     for row in rows[1:]:
-        cells = [normalize_line(c).strip() for c in row]
+        cells = row
         due = next((j for j, c in enumerate(cells) if SCHEDULE.search(c)), None)
         tail = [
-            j for j in (len(cells) - 1, len(cells) - 2) if j > 0 and cells[j] and looks_like_department_list(cells[j])
+            j
+            for j in (len(cells) - 1, len(cells) - 2)
+            if j > 0 and cells[j] and looks_like_department_list(normalize_line(cells[j]).strip())
         ]
         if len(cells) <= len(rows[0]) and (due == schedule or due is None and all(j in (lead, co) for j in tail)):
             out.append(row)
