@@ -196,7 +196,8 @@ def _cell_run(lines: list[str], start: int) -> tuple[Table | None, int]:
     row, the nature cell (约束性/预期性/倡导性) closes it, and the cells between are the name and the values,
     placed by the header (a row that lost its baseline cell starts with a comparator; one target cell for
     several target years was merged across them). Group words, notes and action names between rows
-    become full-width rows; an action name in a 领域 column is merged down over the rows that follow.
+    become full-width rows; an action name in a 领域 column is merged down over the rows that follow; a
+    header repeated after a page break is skipped.
     """
     cells, end = _run_cells(lines, start)
     roles = _header_roles(cells)
@@ -228,6 +229,8 @@ class _CellGrid:
         self.row_lines, self.row_ends = [header[0][1]], [max(c[2] for c in header)]
         self.open: list | None = None  # [serial cell, cells after it, nature text]
         self.domain_text, self.domain_row = "", None
+        self.header_keys = [re.sub(r"\s+", "", c[0]) for c in header]
+        self.repeated = 0  # how many cells of a repeated header have been seen
 
     def feed(self, cell: tuple[str, int, int]) -> None:
         text = cell[0]
@@ -245,6 +248,10 @@ class _CellGrid:
                 return
         if not text:
             return
+        if key == self.header_keys[self.repeated]:  # the header repeated after a page break: skipped
+            self.repeated = (self.repeated + 1) % self.width
+            return
+        self.repeated = 0
         if SERIAL_CELL.match(text):
             self.open = [cell, [], ""]
             return
