@@ -137,6 +137,7 @@ LOOSE_ROW = re.compile(r"^(\d{1,3})\s+(.+?)((?:约束|预期|倡导)性)$")
 COMPARATOR = re.compile(r"^(?:≥|≤|<|>|＜|＞|不低于|不少于|达到|低于|高于)")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d+|第[一二三四五六七八九十]+[章节部分])")
 VALUE_ROLES = ("baseline", "target")
+NUMBERED = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
 
 
 def _run_cells(lines: list[str], start: int) -> tuple[list[tuple[str, int, int]], int]:
@@ -179,10 +180,11 @@ def _cells_go_on(lines: list[str], i: int) -> bool:
 
 
 def _header_roles(cells: list[tuple[str, int, int]]) -> list[str]:
-    """The roles of the leading header cells: they run while each cell names a column not named before."""
+    """The roles of the leading header cells: they run while each cell names a column not named before
+    (a numbered cell such as （一）健康知识普及行动 is a row, not a header)."""
     roles: list[str] = []
     for text, _, _ in cells[:14]:
-        found = role_of(text) if text.strip() else None
+        found = role_of(text) if text.strip() and not NUMBERED.match(text.strip()) else None
         if found is None or (found[0] in roles and found[0] not in VALUE_ROLES):
             break
         roles.append(found[0])
@@ -192,25 +194,58 @@ def _header_roles(cells: list[tuple[str, int, int]]) -> list[str]:
 def _cell_run(lines: list[str], start: int) -> tuple[Table | None, int]:
     """Rebuild a grid from one cell per line; the header's cells give the width and each column's meaning.
 
-    A text copy loses the empty and merged cells, so rows are found by meaning: a serial number opens a
+    An indicator table's text copy loses the empty and merged cells, so rows are found by meaning: a serial number opens a
     row, the nature cell (约束性/预期性/倡导性) closes it, and the cells between are the name and the values,
     placed by the header (a row that lost its baseline cell starts with a comparator; one target cell for
     several target years was merged across them). Group words, notes and action names between rows
     become full-width rows; an action name in a 领域 column is merged down over the rows that follow; a
-    header repeated after a page break is skipped.
+    header repeated after a page break is skipped. A task table's rows are its serial numbers (_task_cells).
     """
     cells, end = _run_cells(lines, start)
     roles = _header_roles(cells)
-    if "serial" not in roles or "name" not in roles or not set(roles) & {"baseline", "target", "nature"}:
+    if "serial" not in roles:
         return None, start
     width = len(roles)
-    grid = _CellGrid(roles, cells[:width])
-    for cell in cells[width:]:
-        grid.feed(cell)
-    grid.close()
+    if "name" in roles and set(roles) & {"baseline", "target", "nature"}:
+        grid = _CellGrid(roles, cells[:width])
+        for cell in cells[width:]:
+            grid.feed(cell)
+        grid.close()
+    elif "task" in roles and set(roles) & {"lead", "co"}:
+        grid = _task_cells(roles, cells[:width], cells[width:])
+    else:
+        return None, start
     table = Table(rows=grid.rows, origin=grid.origin, line=start, source="cells")
     table.row_lines, table.row_ends = grid.row_lines, grid.row_ends
     return table, end
+
+
+def _task_cells(roles: list[str], header: list, body: list) -> "_CellGrid":
+    """Rows of a one-cell-per-line task table: each serial number opens a row of the header's width (empty
+    cells are written as a lone tab); a cell outside a row (an action such as （二）合理膳食行动) is a
+    full-width row."""
+    grid = _CellGrid(roles, header)
+    span = grid.width - grid.serial
+    row: list = []
+
+    def flush() -> None:
+        if row:
+            texts = [""] * grid.serial + [c[0] for c in row] + [""] * (span - len(row))
+            grid._add(texts, [(len(grid.rows), c) for c in range(grid.width)], row[0][1], row[-1][2])
+            row.clear()
+
+    for cell in body:
+        if SERIAL_CELL.match(cell[0]) and (not row or len(row) >= 2):
+            flush()
+            row.append(cell)
+        elif row and len(row) < span:
+            row.append(cell)
+        else:
+            flush()
+            if cell[0]:
+                grid._add([cell[0]] * grid.width, [(len(grid.rows), 0)] * grid.width, cell[1], cell[2])
+    flush()
+    return grid
 
 
 class _CellGrid:
@@ -220,7 +255,7 @@ class _CellGrid:
         self.roles = roles
         self.width = len(roles)
         self.serial = roles.index("serial")
-        self.name = roles.index("name")
+        self.name = roles.index("name") if "name" in roles else self.serial + 1
         self.nature = roles.index("nature") if "nature" in roles else None
         self.domain = roles.index("domain") if "domain" in roles else None
         self.values = [k for k, r in enumerate(roles) if r in VALUE_ROLES]

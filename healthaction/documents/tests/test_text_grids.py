@@ -245,3 +245,61 @@ def test_shifted_task_table_tasks_field_by_field():
     # the target sentence in 基本内容 becomes an indicator of action 1
     literacy = indicator(draft, "居民健康素养水平")  # the sentence names it with 全市 before it
     assert literacy["action"] == 1 and targets(literacy) == {2022: ("numeric", ">=", 22.0)}
+
+
+# A task table written one cell per line: a lone tab is an empty cell, action rows stand between the rows.
+TASK_CELL_LINES = [
+    "健康示范县行动重点任务分工",  # 0
+    T + "序号",  # 1
+    T + "重点任务",  # 2
+    T + "牵头单位",  # 3
+    T + "配合单位",  # 4
+    T + "完成时限",  # 5
+    "",  # 6
+    T + "（一）健康知识普及行动",  # 7
+    T + "1",  # 8
+    T + "建立健康科普专家库",  # 9
+    T + "县卫生健康局",  # 10
+    T + "县科协、",  # 11
+    "县科技局",  # 12  the wrapped rest of the 配合单位 cell
+    T + "2025年底",  # 13
+    "",  # 14
+    T + "2",  # 15
+    T + "开展健康科普进社区活动",  # 16
+    T + "县卫生健康局",  # 17
+    T,  # 18  no 配合单位
+    T + "长期",  # 19
+    "",  # 20
+    T + "（二）合理膳食行动",  # 21
+    T + "3",  # 22
+    T + "开展减盐减油减糖宣传",  # 23
+    T + "县卫生健康局",  # 24
+    T + "县市场监管局",  # 25
+    T + "2025年底",  # 26
+    "",  # 27
+    "三、保障措施",  # 28
+]
+
+
+def test_one_cell_per_line_task_table_rows_start_at_serial_numbers():
+    [table] = text_document(TASK_CELL_LINES).tables
+    assert table.width == 5
+    assert table.rows == [
+        ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
+        ["（一）健康知识普及行动"] * 5,
+        ["1", "建立健康科普专家库", "县卫生健康局", "县科协、县科技局", "2025年底"],
+        ["2", "开展健康科普进社区活动", "县卫生健康局", "", "长期"],
+        ["（二）合理膳食行动"] * 5,
+        ["3", "开展减盐减油减糖宣传", "县卫生健康局", "县市场监管局", "2025年底"],
+    ]
+    assert table.row_lines == [1, 7, 8, 15, 21, 22] and table.row_ends == [5, 7, 13, 19, 21, 26]
+    draft = parse_document("\n".join(TASK_CELL_LINES).encode("utf-8"), "tasks.txt")
+    assert [(a["number"], a["name"]) for a in draft["actions"]] == [(1, "健康知识普及行动"), (2, "合理膳食行动")]
+    assert [
+        (t["number"], t["content"], t["lead_departments"], t["co_departments"], t["deadline"]) for t in draft["tasks"]
+    ] == [
+        ("1.1", "建立健康科普专家库", ["县卫生健康局"], ["县科协", "县科技局"], "2025年底"),
+        ("1.2", "开展健康科普进社区活动", ["县卫生健康局"], [], "长期"),
+        ("2.1", "开展减盐减油减糖宣传", ["县卫生健康局"], ["县市场监管局"], "2025年底"),
+    ]
+    assert draft["warnings"] == []
