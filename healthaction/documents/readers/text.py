@@ -97,15 +97,18 @@ def _realign_shifted(rows: list[list[str]]) -> list[list[str]]:
         return rows
     schedule, lead, co = depts[0] - 1, depts[0], depts[1]
     out = [rows[0]]
+    width = len(rows[0])
     for row in rows[1:]:
-        cells = row
-        due = next((j for j, c in enumerate(cells) if SCHEDULE.search(c)), None)
+        due = next((j for j, c in enumerate(row) if SCHEDULE.search(c)), None)
+        if due == schedule and len(row) <= width:
+            out.append(row)
+            continue
         tail = [
             j
-            for j in (len(cells) - 1, len(cells) - 2)
-            if j > 0 and cells[j] and looks_like_department_list(normalize_line(cells[j]).strip())
+            for j in (len(row) - 1, len(row) - 2)
+            if j > 0 and row[j] and looks_like_department_list(normalize_line(row[j]).strip())
         ]
-        if len(cells) <= len(rows[0]) and (due == schedule or due is None and all(j in (lead, co) for j in tail)):
+        if due is None and len(row) <= width and all(j in (lead, co) for j in tail):
             out.append(row)
             continue
         if due is not None:
