@@ -48,7 +48,8 @@ def _cells(line: str) -> list[str]:
 
 
 def _tab_run(lines: list[str], start: int) -> tuple[Table, int]:
-    """Read tab rows from start; blank lines inside are skipped when a tab row follows."""
+    """Read tab rows from start; blank lines and page furniture (- 3 -, 续表) inside are skipped when a tab row
+    follows."""
     rows, row_lines = [], []
     i = start
     while i < len(lines):
@@ -58,9 +59,9 @@ def _tab_run(lines: list[str], start: int) -> tuple[Table, int]:
             row_lines.append(i)
             i += 1
             continue
-        if not line.strip():
+        if not line.strip() or _furniture(line):
             j = i
-            while j < len(lines) and not lines[j].strip():
+            while j < len(lines) and (not lines[j].strip() or _furniture(lines[j])):
                 j += 1
             if j < len(lines) and "\t" in lines[j] and not _new_header(rows[0], lines[j]):
                 i = j
@@ -147,7 +148,8 @@ def _run_cells(lines: list[str], start: int) -> tuple[list[tuple[str, int, int]]
     """Return the (text, first line, last line) cells of a one-cell-per-line run from start, and where it ends.
 
     A line starting with a tab opens a cell; a following line without one continues it (a wrapped cell, or
-    the text of a cell whose tab stood alone); blank lines are layout unless a paragraph follows them.
+    the text of a cell whose tab stood alone); blank lines and page furniture are layout unless a paragraph
+    follows them.
     """
     cells: list[list] = []
     i, n = start, len(lines)
@@ -156,7 +158,7 @@ def _run_cells(lines: list[str], start: int) -> tuple[list[tuple[str, int, int]]
         text = line.strip()
         if line.startswith("\t"):
             cells.append([text, i, i])
-        elif text:
+        elif text and not _furniture(line):
             if not cells or HEADING.match(text) or (len(text) > 60 and not text.startswith(("说明", "注"))):
                 break
             cells[-1][0] += text
@@ -167,10 +169,18 @@ def _run_cells(lines: list[str], start: int) -> tuple[list[tuple[str, int, int]]
     return [tuple(c) for c in cells], i
 
 
+FURNITURE = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|（续表?）|续表\d*)$")
+
+
+def _furniture(line: str) -> bool:
+    """A page number or 续表 line a PDF copy leaves between the rows of a table (never a cell: no tab)."""
+    return not line.startswith("\t") and FURNITURE.match(line.strip()) is not None
+
+
 def _cells_go_on(lines: list[str], i: int) -> bool:
     """After a blank line: the run goes on when the next text is a cell, or a short line a cell soon follows."""
     n = len(lines)
-    while i < n and not lines[i].strip():
+    while i < n and (not lines[i].strip() or _furniture(lines[i])):
         i += 1
     if i >= n:
         return False

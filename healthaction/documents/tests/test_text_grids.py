@@ -303,3 +303,18 @@ def test_one_cell_per_line_task_table_rows_start_at_serial_numbers():
         ("2.1", "开展减盐减油减糖宣传", ["县卫生健康局"], ["县市场监管局"], "2025年底"),
     ]
     assert draft["warnings"] == []
+
+
+def test_page_furniture_between_rows_is_layout_not_a_cell():
+    # a PDF copy leaves the page number and 续表 between rows: inserted after 约束性 (line 35) and before
+    # the repeated header (line 37)
+    lines = CELL_LINES[:36] + ["- 2 -", "", "续表"] + CELL_LINES[36:]
+    [table] = text_document(lines).tables
+    assert len(table.rows) == 8
+    assert table.rows[5][1:] == ["2", "个人卫生支出占卫生总费用的比重（%）", "28.8", "27.5", "25", "约束性"]
+    assert table.rows[6][1:5] == ["3", "建立并完善健康科普专家库和资源库，构建健康科普知识发布和传播机制", "—", "实现"]
+    # in a tab run: a page number alone on its line at the page break
+    tasks = TASK_LINES[:7] + ["- 2 -"] + TASK_LINES[7:]
+    [table] = text_document(tasks).tables
+    assert len(table.rows) == 8 and table.rows[4] == HEADER.split(T)
+    assert table.row_lines == [2, 3, 4, 5, 8, 9, 10, 11]
