@@ -26,4 +26,11 @@ def parse_bounded(data: bytes, filename: str, progress=None, **limits) -> dict:
     return bounded(data, filename, progress, **limits)
 
 
-__all__ = ["DocumentError", "parse_bounded", "parse_document"]
+def read_bounded(data: bytes, filename: str, progress=None, **limits) -> tuple[dict, list[str]]:
+    """parse_bounded, also returning the document's text lines from the same reading (one OCR pass when scanned)."""
+    from healthaction.documents.sandbox import read_bounded as bounded
+
+    return bounded(data, filename, progress, **limits)
+
+
+__all__ = ["DocumentError", "parse_bounded", "parse_document", "read_bounded"]

@@ -48,10 +48,19 @@ class Document:
 
 def parse_bytes(data: bytes, filename: str, progress=None) -> dict:
     """Return the plan draft (interchange format) read from a document's bytes."""
+    return read_and_parse(data, filename, progress)[0]
+
+
+def read_and_parse(data: bytes, filename: str, progress=None) -> tuple[dict, list[str]]:
+    """Return the plan draft and the document's text lines (what the review page shows), from one reading.
+
+    A scanned PDF is recognised once here; callers that need the lines as well take them from this call rather
+    than reading (and recognising) the document again.
+    """
     stream = read_document(data, filename, progress)
     draft = parse_lines(stream.lines, stream.document)
     draft["plan"]["source"] = {"file": filename.rsplit("/", 1)[-1], "sha256": hashlib.sha256(data).hexdigest()}
-    return draft
+    return draft, stream.lines
 
 
 def parse_lines(lines: list[str], model: DocumentModel | None = None) -> dict:

@@ -1,6 +1,7 @@
 """Bounded parsing: read an uploaded document in a child process with a memory ceiling and a time limit.
 
     draft = parse_bounded(data, "plan.pdf", progress=None, max_memory_mb=1536, timeout_s=300)
+    draft, lines = read_bounded(data, "plan.pdf")  # the same, with the document's text lines
 
 returns the same plan draft as `parse_document(data, filename)`, or raises DocumentError (in Chinese) when the
 document is bad, when reading it would need more than `max_memory_mb` of address space (a PDF whose streams
@@ -9,7 +10,8 @@ decompress to gigabytes, a zip bomb), or when it takes longer than `timeout_s` s
 
 The child is a fresh interpreter (`python -m healthaction.documents.sandbox`), not a fork: the caller may be a
 threaded web server or a task worker, where forking is unsafe. It sets RLIMIT_AS on itself before importing any
-reader, reads the document from stdin and writes the draft as JSON to stdout; progress lines go to stderr.
+reader, reads the document from stdin and writes the draft and the document's lines as JSON to stdout; progress
+lines go to stderr. The document is read once: a scanned PDF is recognised (OCR) in the child only.
 """
 
 import json
@@ -36,6 +38,17 @@ def parse_bounded(
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> dict:
     """Return the plan draft of a document parsed in a child process with bounded memory and time."""
+    return read_bounded(data, filename, progress, max_memory_mb, timeout_s)[0]
+
+
+def read_bounded(
+    data: bytes,
+    filename: str,
+    progress=None,
+    max_memory_mb: int = DEFAULT_MEMORY_MB,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> tuple[dict, list[str]]:
+    """Return the plan draft and the document's text lines, both from one reading in a bounded child process."""
     command = [sys.executable, "-m", "healthaction.documents.sandbox", filename, str(int(max_memory_mb))]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")}
     child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -96,7 +109,7 @@ def parse_bounded(
     except ValueError:
         kind, body = None, None
     if kind == _RESULT_OK:
-        return body
+        return body["draft"], body["lines"]
     if kind == _RESULT_ERROR:
         raise DocumentError(body)
     # MemoryError reported, or the child died on its limit (a C extension aborting instead of raising)
@@ -113,13 +126,14 @@ def _child(filename: str, max_memory_mb: int) -> None:
     data = sys.stdin.buffer.read()
     stdout = sys.stdout
     try:
-        from healthaction.documents import parse_document
+        from healthaction.documents.pipeline import read_and_parse
 
         def report(done, total, stage):
             sys.stderr.write(f"{_PROGRESS}{done} {total} {stage}\n")
             sys.stderr.flush()
 
-        result = [_RESULT_OK, parse_document(data, filename, progress=report)]
+        draft, lines = read_and_parse(data, filename, progress=report)
+        result = [_RESULT_OK, {"draft": draft, "lines": lines}]
     except DocumentError as exc:
         result = [_RESULT_ERROR, str(exc)]
     except MemoryError:

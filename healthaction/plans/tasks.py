@@ -15,21 +15,24 @@ from django_tasks import task
 from healthaction.core import jobs
 from healthaction.core.choices import PlanStatus
 from healthaction.documents import DocumentError
-from healthaction.documents.readers import read_document
-from healthaction.documents.sandbox import parse_bounded
+from healthaction.documents.sandbox import read_bounded
 from healthaction.plans.interchange import PlanFormatError, import_plan
 from healthaction.plans.signals import plan_imported
 from healthaction.registry import scopes
 
 
-def _parse(data: bytes, name: str, progress) -> dict:
-    """The single call site of the parser for uploads: in a child process with bounded memory and time."""
+def _parse(data: bytes, name: str, progress) -> tuple[dict, list[str]]:
+    """The single call site of the parser for uploads: in a child process with bounded memory and time.
+
+    Returns the draft and the document's lines (for the review page) from that one reading: a scanned PDF is
+    recognised once, in the child.
+    """
 
     def pages(done: int, total: int, stage: str) -> None:
         if total:
             progress(10 + int(50 * done / total), _("Finding actions, indicators and tasks…"))
 
-    return parse_bounded(data, name, progress=pages)
+    return read_bounded(data, name, progress=pages)
 
 
 def _import(job, progress, path: str, name: str) -> jobs.Outcome:
@@ -40,9 +43,7 @@ def _import(job, progress, path: str, name: str) -> jobs.Outcome:
         raise jobs.JobError(_("The uploaded document is no longer stored; upload it again."))
     progress(10, _("Reading the document…"))
     try:
-        draft = _parse(data, name, progress)
-        # only once the bounded parse has accepted the file: the review page shows the document's lines
-        lines = read_document(data, name).lines
+        draft, lines = _parse(data, name, progress)
     except DocumentError as exc:
         raise jobs.JobError(str(exc))
     progress(70, _("Saving the draft plan…"))

@@ -8,21 +8,91 @@ above it, the way wrapped cells look on paper).
 """
 
 import io
+import os
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 from healthaction.documents.errors import DocumentError
 from healthaction.documents.model import Document, Paragraph, Table
 
-OCR_SCALE = 1.75  # 126 dpi: reads 10.5 pt CJK text and ‰ reliably; about 3 s a page on two cores
 MAX_OCR_PAGES = 60
 
 
-@lru_cache(maxsize=1)
-def _engine():
+@dataclass(frozen=True)
+class OcrSettings:
+    """How pages are rasterised and recognised (docs/parser.md, "OCR settings", gives the measurements)."""
+
+    scale: float = 1.75  # 126 dpi: 1.5 loses characters and table cells in 10.5 pt text; 2.0 reads no better
+    rec_min_width: int = 160  # recogniser input padded to at least this width (rapidocr's default 320)
+    threads: int = 0  # onnxruntime intra-op threads; 0: the cores this process may run on
+    spinning: bool = False  # onnxruntime's idle threads spin for work; on a shared machine that only burns CPU
+    crop_margins: bool = True  # detect text on the inked part of the page only (blank margins cost detection time)
+
+
+SETTINGS = OcrSettings()
+# what the reader used before these settings were tuned; bench/ocr_pages.py measures both in one run
+BASELINE = OcrSettings(rec_min_width=320, threads=2, spinning=True, crop_margins=False)
+INK = 128  # a grey level darker than this is ink (text or rules)
+MARGIN = 16  # pixels of white kept around the inked area
+DETECT_MIN_SIDE = 736  # rapidocr's detector scales up an image whose shorter side is below this (its limit_side_len)
+# the detector's network works on a 32-pixel grid: a crop that starts on that grid is seen as the whole page is
+DETECT_GRID = 32
+
+
+def cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextmanager
+def _session_options(spinning: bool):
+    """rapidocr builds its onnxruntime SessionOptions itself; add the spinning choice while the engine is built."""
+    try:
+        from rapidocr_onnxruntime.utils import infer_engine
+
+        original = infer_engine.OrtInferSession._init_sess_opts
+    except (ImportError, AttributeError):  # another rapidocr layout: its own defaults
+        yield
+        return
+
+    def options(config):
+        result = original(config)
+        value = "1" if spinning else "0"
+        result.add_session_config_entry("session.intra_op.allow_spinning", value)
+        result.add_session_config_entry("session.inter_op.allow_spinning", value)
+        return result
+
+    infer_engine.OrtInferSession._init_sess_opts = staticmethod(options)
+    try:
+        yield
+    finally:
+        infer_engine.OrtInferSession._init_sess_opts = staticmethod(original)
+
+
+_building = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _engine(settings: OcrSettings = SETTINGS):
+    """One engine per process and settings: loading the three models takes about a second."""
     from rapidocr_onnxruntime import RapidOCR
 
-    # two threads per session: the machine has two cores; more threads only contend
-    return RapidOCR(intra_op_num_threads=2, inter_op_num_threads=1)
+    with _building, _session_options(settings.spinning):
+        return RapidOCR(
+            intra_op_num_threads=settings.threads or cpu_count(),
+            inter_op_num_threads=1,
+            use_cls=False,  # pages are upright: the angle classifier is not run
+            rec_img_shape=[3, 48, settings.rec_min_width],
+        )
+
+
+def rasterise(page, settings: OcrSettings = SETTINGS):
+    """A pypdfium2 page as a greyscale PIL image at the OCR resolution."""
+    return page.render(scale=settings.scale, grayscale=True).to_pil()
 
 
 def ocr_document(data: bytes, filename: str, progress=None) -> Document:
@@ -41,8 +111,7 @@ def ocr_document(data: bytes, filename: str, progress=None) -> Document:
     document = Document(kind="ocr", pages=len(pdf))
     total = len(pdf)
     for k in range(total):
-        image = pdf[k].render(scale=OCR_SCALE).to_pil()
-        document.blocks.extend(page_blocks(image, k + 1))
+        document.blocks.extend(page_blocks(rasterise(pdf[k]), k + 1))
         if progress:
             progress(k + 1, total, "ocr")
     pdf.close()
@@ -51,20 +120,32 @@ def ocr_document(data: bytes, filename: str, progress=None) -> Document:
     return document
 
 
-def recognise(image) -> tuple[list[tuple[float, float, float, float, str]], list[tuple[int, int]]]:
+def recognise(
+    image, settings: OcrSettings = SETTINGS
+) -> tuple[list[tuple[float, float, float, float, str]], list[tuple[int, int]]]:
     """Return (x0, top, x1, bottom, text) cells read from a PIL image, and the vertical spans of its ruled tables.
 
     The recogniser joins text that stands close on one line into one box even across a table rule; its
-    character boxes are split again at the page's vertical rules and at wide gaps.
+    character boxes are split again at the page's vertical rules and at wide gaps. Only the inked part of the
+    page (plus a margin) is given to the engine; coordinates are the page's.
     """
     import numpy
 
     pixels = numpy.asarray(image.convert("L"))
-    result, _ = _engine()(numpy.asarray(image.convert("RGB")), use_cls=False, return_word_box=True)
-    result = result or []
+    left, top = 0, 0
+    if settings.crop_margins:
+        ink = pixels < INK
+        rows, columns = numpy.flatnonzero(ink.any(axis=1)), numpy.flatnonzero(ink.any(axis=0))
+        if not len(rows):
+            return [], []  # a blank page
+        top = max(int(rows[0]) - MARGIN, 0) // DETECT_GRID * DETECT_GRID
+        left = max(int(columns[0]) - MARGIN, 0) // DETECT_GRID * DETECT_GRID
+        pixels = _framed(pixels[top : int(rows[-1]) + MARGIN + 1, left : int(columns[-1]) + MARGIN + 1])
+    result, _ = _engine(settings)(pixels, use_cls=False, return_word_box=True)
+    result = [_shift(item, left, top) for item in result or []]
     heights = sorted(max(p[1] for p in item[0]) - min(p[1] for p in item[0]) for item in result) or [20]
     char_height = heights[len(heights) // 2]
-    rules = vertical_rules(pixels, char_height)
+    rules = [(x + left, y0 + top, y1 + top) for x, y0, y1 in vertical_rules(pixels, char_height)]
     cells = []
     for item in result:
         points, text = item[0], item[1]
@@ -89,6 +170,36 @@ def recognise(image) -> tuple[list[tuple[float, float, float, float, str]], list
         if group:
             cells.append(_join(group))
     return cells, [(top, bottom) for _, top, bottom in rules]
+
+
+def _framed(pixels):
+    """The crop padded with white (right and bottom) to a size the detector takes as it is: both sides multiples
+    of DETECT_GRID, the shorter at least DETECT_MIN_SIDE. Otherwise the detector would resize it, a little
+    differently for every crop size, and what it finds would depend on where the page's ink happens to end.
+    """
+    import numpy
+
+    height, width = pixels.shape
+    target_h, target_w = -(-height // DETECT_GRID) * DETECT_GRID, -(-width // DETECT_GRID) * DETECT_GRID
+    if min(target_h, target_w) < DETECT_MIN_SIDE:
+        if target_h <= target_w:
+            target_h = DETECT_MIN_SIDE
+        else:
+            target_w = DETECT_MIN_SIDE
+    framed = numpy.full((target_h, target_w), 255, dtype=pixels.dtype)
+    framed[:height, :width] = pixels
+    return framed
+
+
+def _shift(item, left: int, top: int) -> list:
+    """A rapidocr result item (box, text, score[, char boxes, chars]) moved by (left, top)."""
+    if not left and not top:
+        return list(item)
+    item = list(item)
+    item[0] = [[p[0] + left, p[1] + top] for p in item[0]]
+    if len(item) > 3 and item[3]:
+        item[3] = [[[p[0] + left, p[1] + top] for p in box] for box in item[3]]
+    return item
 
 
 def _join(group) -> tuple[float, float, float, float, str]:
@@ -123,8 +234,8 @@ def vertical_rules(pixels, char_height: float) -> list[tuple[int, int, int]]:
     return rules
 
 
-def page_blocks(image, page: int) -> list:
-    cells, bands = recognise(image)
+def page_blocks(image, page: int, settings: OcrSettings = SETTINGS) -> list:
+    cells, bands = recognise(image, settings)
     return blocks_from_boxes(cells, page, bands)
 
 

@@ -1,15 +1,16 @@
 """Scanned PDFs (OCR), old Word and WPS files, UTF-16 text, and bounded parsing of hostile files."""
 
 import codecs
+import io
 import subprocess
 import sys
 import time
 
 import pytest
 
-from healthaction.documents import DocumentError, parse_bounded, parse_document
-from healthaction.documents.readers import convert
-from healthaction.documents.tests import builders
+from healthaction.documents import DocumentError, parse_bounded, parse_document, read_bounded
+from healthaction.documents.readers import convert, ocr
+from healthaction.documents.tests import builders, ocr_counter
 from healthaction.documents.tests.test_inputs import PLAN_TEXT, _check_plan
 
 
@@ -126,3 +127,22 @@ def test_bounded_parsing_gives_the_same_plan_and_reports_bad_input():
     assert parse_bounded(data, "national.docx") == parse_document(data, "national.docx")
     with pytest.raises(DocumentError, match="是空的"):
         parse_bounded(b"", "empty.txt")
+
+
+def test_bounded_reading_returns_the_document_lines_with_the_draft():
+    draft, lines = read_bounded(PLAN_TEXT.encode("utf-8"), "plan.txt")
+    assert lines == PLAN_TEXT.split("\n")  # a text file's lines are the document's lines
+    assert draft == parse_document(PLAN_TEXT.encode("utf-8"), "plan.txt")
+
+
+def test_a_blank_scanned_page_is_not_given_to_the_recogniser(tmp_path, monkeypatch):
+    pytest.importorskip("rapidocr_onnxruntime", reason="rapidocr-onnxruntime is not installed")
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (1240, 1754), 255).save(buffer, "PDF", resolution=150)  # an A4 page scanned blank
+    log = tmp_path / "ocr.log"
+    monkeypatch.setattr(ocr, "_engine", ocr_counter.counted(ocr._engine, str(log)))
+    with pytest.raises(DocumentError, match="文字识别（OCR）也未识别出文字"):
+        parse_document(buffer.getvalue(), "blank.pdf")
+    assert ocr_counter.passes(log) == []
