@@ -17,6 +17,8 @@ from healthaction.collection import excel
 from healthaction.collection.services import send_reminders as send_due_reminders
 from healthaction.core import jobs
 
+SHOWN = 500  # row errors and warnings kept for the job page
+
 
 def _remind(job, progress) -> jobs.Outcome:
     # send_reminders claims each (item, person, day) through ReminderLog's unique constraint: a rerun sends nothing twice
@@ -51,8 +53,10 @@ def _import_workbook(job, progress, path: str, name: str) -> jobs.Outcome:
     details = {
         "saved": result.saved,
         "unchanged": result.unchanged,
-        "errors": [asdict(e) for e in result.errors],
-        "warnings": [str(w) for w in result.warnings],
+        # the page lists the first SHOWN; the file with comments has every one
+        "errors": [asdict(e) for e in result.errors[:SHOWN]],
+        "more_errors": max(0, len(result.errors) - SHOWN),
+        "warnings": [str(w) for w in result.warnings[:SHOWN]],
     }
     if result.errors:
         n = len(result.errors)

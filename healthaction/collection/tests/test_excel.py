@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django_tasks_db.management.commands import db_worker
 
 from healthaction.collection import excel
+from healthaction.collection import tasks as collection_tasks
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
 from healthaction.core import jobs
 from healthaction.core.models import Job
@@ -124,6 +125,21 @@ def test_one_bad_row_imports_nothing_and_is_reported_with_a_comment(template):
     comment = annotated[excel.VALUE_SHEET].cell(bad, 9).comment
     assert comment is not None and "140" in comment.text
     assert annotated[excel.VALUE_SHEET].cell(rows[0], 9).comment is None
+
+
+def test_the_job_page_lists_the_first_errors_and_counts_the_rest(template, monkeypatch):
+    monkeypatch.setattr(collection_tasks, "SHOWN", 2)
+    client, wb = template
+    ws = wb[excel.VALUE_SHEET]
+    rows = [r for r in _rows_2026(ws) if ws.cell(r, 4).value == "%"][:3]
+    for r in rows:
+        ws.cell(r, 9).value = 140  # three percentages above 100: three errors
+        ws.cell(r, 13).value = "监测"
+    response, job = _upload(client, wb)
+    assert [e["row"] for e in job.result["errors"]] == rows[:2] and job.result["more_errors"] == 1
+    assert job.message == "发现 3 处问题，未保存任何数据。"
+    annotated = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(f"/jobs/{job.pk}/file/").streaming_content)))
+    assert all(annotated[excel.VALUE_SHEET].cell(r, 9).comment is not None for r in rows)  # the file has all three
 
 
 def test_rows_outside_the_users_scope_are_refused(login, demo):
