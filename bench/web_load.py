@@ -37,6 +37,8 @@ PORT = int(os.environ.get("BENCH_PORT", "8150"))
 def port_is_free(port: int) -> bool:
     """A server of someone else's on the port would answer /healthz and be measured instead of ours."""
     with socket.socket() as s:
+        # as gunicorn binds: connections of an earlier run still in TIME_WAIT do not make the port taken
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
