@@ -7,7 +7,7 @@ with keep-alive connections, each a logged-in user). Prints p50/p95 latency and 
 dashboard, the indicator page and a trivial view (/healthz) under the same load, and the ratios.
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/ha_runtime_bench; the database
 is created when missing and refilled).
-Run: .venv/bin/python bench/web_load.py [--seconds 20]
+Run: BENCH_PORT=8150 .venv/bin/python bench/web_load.py [--seconds 20] [--users 20] [--reuse]
 """
 
 import argparse
@@ -15,6 +15,7 @@ import http.client
 import os
 import random
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,14 +34,34 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "healthaction.settings"
 PORT = int(os.environ.get("BENCH_PORT", "8150"))
 
 
-def wait_for_server(port: int) -> None:
-    """Wait until the server answers /healthz (up to 120 s: serve migrates and collects static files first)."""
-    for _ in range(600):
+def port_is_free(port: int) -> bool:
+    """A server of someone else's on the port would answer /healthz and be measured instead of ours."""
+    with socket.socket() as s:
+        # as gunicorn binds: connections of an earlier run still in TIME_WAIT do not make the port taken
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-            return
+            s.bind(("127.0.0.1", port))
         except OSError:
-            time.sleep(0.2)
+            return False
+    return True
+
+
+def wait_for_server(port: int, server: subprocess.Popen) -> None:
+    """Wait until the server answers /healthz (up to 120 s: serve migrates and collects static files first); stop
+    with the reason if it exits first or never answers (a port already taken: set BENCH_PORT)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"healthaction serve exited with code {server.returncode} before answering on port {port}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"nothing answered /healthz on port {port} within 120 s")
 
 
 def ensure_database():
@@ -50,6 +71,23 @@ def ensure_database():
     with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def existing():
+    """The data of an earlier run (--reuse), or None."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from healthaction.collection.models import IndicatorValue
+    from healthaction.plans.models import Plan
+
+    plan = Plan.objects.filter(title="负载测试方案").first()
+    if plan is None or not get_user_model().objects.filter(username="loadtest").exists():
+        return None
+    indicator = plan.indicators.order_by("position").values_list("pk", flat=True)[10]
+    return plan.pk, indicator, IndicatorValue.objects.filter(indicator__plan=plan).count()
 
 
 def build():
@@ -212,10 +250,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run instead of rebuilding")
     args = parser.parse_args()
+    if not port_is_free(PORT):
+        raise SystemExit(f"port {PORT} is taken by another process: choose a free one with BENCH_PORT")
     ensure_database()
     t0 = time.perf_counter()
-    plan_id, indicator_id, values = build()
+    plan_id, indicator_id, values = (args.reuse and existing()) or build()
     print(f"setup: {values:,} values, {time.perf_counter() - t0:.0f} s")
     env = dict(os.environ, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
     env.setdefault("WEB_ACCESS_LOG", "/dev/null")
@@ -229,7 +270,7 @@ def main():
         f"server: healthaction serve (gunicorn {options['workers']} workers x {options['threads']} threads, WhiteNoise)"
     )
     try:
-        wait_for_server(PORT)
+        wait_for_server(PORT, server)
         load(f"/plans/{plan_id}/", 4, 2)  # warm up
         results = {}
         for name, path in (

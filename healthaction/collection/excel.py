@@ -259,8 +259,10 @@ def open_upload(data: bytes, filename: str):
         return None, _("“%(f)s” is not an Excel workbook (.xlsx) made from the template.") % {"f": filename}
 
 
-def import_workbook(user, data: bytes, filename: str = "upload.xlsx") -> ImportResult:
-    """Check every row, then write all or nothing; return what happened."""
+def import_workbook(user, data: bytes, filename: str = "upload.xlsx", progress=None) -> ImportResult:
+    """Check every row, then write all or nothing; return what happened. `progress(percent, message)`, when given,
+    hears of each stage (the upload job's progress bar)."""
+    progress = progress or (lambda percent, message="": None)
     result = ImportResult()
     wb, problem = open_upload(data, filename)
     if problem:
@@ -284,13 +286,16 @@ def import_workbook(user, data: bytes, filename: str = "upload.xlsx") -> ImportR
         task_rows = list(wb[TASK_SHEET].iter_rows(min_row=1, values_only=True)) if TASK_SHEET in wb.sheetnames else []
     finally:
         wb.close()
+    progress(30, _("Checking %(n)s rows…") % {"n": max(0, len(value_rows) - 1) + max(0, len(task_rows) - 1)})
     # one transaction from the first read to the last write, the due items locked: concurrent uploads of the same
     # values queue up instead of both inserting (a 500) or both updating from the same version (a lost update)
     with transaction.atomic():
         plan_items = _collect(user, value_rows, task_rows, result)
         if not result.errors:
+            progress(70, _("Saving…"))
             _write(user, plan_items, result)
     if result.errors:
+        progress(90, _("Marking the problems in your file…"))
         result.annotated = _annotate(data, result.errors)
     return result
 

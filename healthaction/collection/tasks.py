@@ -1,12 +1,23 @@
-"""Collection's background jobs: the daily reminders (scheduled by the worker, core/schedule.py)."""
+"""Collection's background jobs: an Excel upload of values and task reports, and the daily reminders (scheduled by
+the worker, core/schedule.py)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from pathlib import PurePosixPath
+
+from django.core.files.storage import default_storage
+from django.db import OperationalError
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
+from healthaction.collection import excel
 from healthaction.collection.services import send_reminders as send_due_reminders
 from healthaction.core import jobs
+
+SHOWN = 500  # row errors and warnings kept for the job page
 
 
 def _remind(job, progress) -> jobs.Outcome:
@@ -18,3 +29,57 @@ def _remind(job, progress) -> jobs.Outcome:
 @task()
 def send_reminders(job_id: int) -> str:
     return jobs.execute(job_id, _remind)
+
+
+def _import_workbook(job, progress, path: str, name: str) -> jobs.Outcome:
+    """Check and save a filled-in template, all rows or none (collection.excel.import_workbook, the same checks as
+    every other door). A rejected file comes back with a comment on each bad cell as the job's file."""
+    try:
+        with default_storage.open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise jobs.JobError(_("The uploaded file is no longer stored; upload it again."))
+    try:
+        progress(10, _("Reading the workbook…"))
+        try:
+            result = excel.import_workbook(job.user, data, name, progress=progress)
+        except OperationalError as exc:
+            if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+                raise
+            raise jobs.JobError(_("The database was busy with another save; nothing was saved. Upload the file again."))
+    finally:
+        # not reached when the worker is killed mid-way: the retried job still finds its file
+        default_storage.delete(path)
+    details = {
+        "saved": result.saved,
+        "unchanged": result.unchanged,
+        # the page lists the first SHOWN; the file with comments has every one
+        "errors": [asdict(e) for e in result.errors[:SHOWN]],
+        "more_errors": max(0, len(result.errors) - SHOWN),
+        "warnings": [str(w) for w in result.warnings[:SHOWN]],
+    }
+    if result.errors:
+        n = len(result.errors)
+        message = ngettext("%(n)s problem found; nothing was saved.", "%(n)s problems found; nothing was saved.", n) % {
+            "n": n
+        }
+        if result.annotated is None:
+            return jobs.Outcome(message, details=details)
+        stem = PurePosixPath(name.replace("\\", "/")).stem[:80] or "upload"
+        return jobs.Outcome(
+            message,
+            file_name=f"{stem}-{_('with-comments')}.xlsx",
+            file_data=result.annotated,
+            details=details,
+        )
+    return jobs.Outcome(
+        _("%(saved)s rows submitted, %(same)s unchanged.") % {"saved": result.saved, "same": result.unchanged},
+        reverse("collection:inbox"),
+        details=details,
+    )
+
+
+@task()
+def import_workbook(job_id: int, path: str, name: str) -> str:
+    """`path` is the storage name of the upload (core.jobs.stage_upload), `name` the name the user gave it."""
+    return jobs.execute(job_id, _import_workbook, path=path, name=name)

@@ -12,7 +12,6 @@ urlpatterns = [
     path("review/", views.review_queue, name="review"),
     path("excel/", views.excel_page, name="excel"),
     path("excel/template/", views.excel_template, name="excel-template"),
-    path("excel/returned/<str:token>/", views.excel_returned, name="excel-returned"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("completeness/", views.completeness_page, name="completeness"),
     path("reminders/send/", views.send_reminders_now, name="send-reminders"),

@@ -2,10 +2,7 @@
 
 import datetime as dt
 import io
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.collection import excel, services
+from healthaction.collection import tasks as collection_tasks
 from healthaction.collection.current import current_plan, remember
 from healthaction.collection.filtersets import DueItemFilter
 from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskReportForm, UploadForm
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
+from healthaction.core import jobs
 from healthaction.core.choices import DueKind, PlanStatus, ValueStatus
 from healthaction.core.params import int_param
 from healthaction.core.registry import registry
@@ -357,7 +356,6 @@ def _scope_choice(request):
 @login_required
 def excel_page(request):
     plan, _d, _u = _scope_choice(request)
-    result = None
     form = UploadForm()
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
@@ -368,26 +366,15 @@ def excel_page(request):
                     "file", _("The file is larger than %(n)s MB.") % {"n": excel.MAX_UPLOAD_BYTES // 1048576}
                 )
             else:
-                try:
-                    result = excel.import_workbook(request.user, upload.read(), upload.name)
-                except OperationalError as exc:
-                    if not is_busy(exc):
-                        raise
-                    form.add_error("file", BUSY_MESSAGE())
-                    result = None
-            if result is not None:
-                if result.annotated:
-                    token = uuid.uuid4().hex
-                    folder = Path(settings.MEDIA_ROOT) / "returned"
-                    folder.mkdir(parents=True, exist_ok=True)
-                    (folder / f"{token}-{request.user.pk}.xlsx").write_bytes(result.annotated)
-                    result.token = token
-                if not result.errors:
-                    messages.success(
-                        request,
-                        _("%(saved)s rows submitted, %(same)s unchanged.")
-                        % {"saved": result.saved, "same": result.unchanged},
-                    )
+                # the job gets the stored file's name, never the bytes: any worker process can pick it up
+                job = jobs.start(
+                    collection_tasks.import_workbook,
+                    kind="values-excel",
+                    user=request.user,
+                    path=jobs.stage_upload(upload),
+                    name=upload.name,
+                )
+                return redirect("job", job_id=job.pk)
     departments = Department.objects.filter(
         pk__in=[m.department_id for m in scopes.memberships(request.user) if m.department_id]
     )
@@ -397,7 +384,7 @@ def excel_page(request):
     return render(
         request,
         "collection/excel.html",
-        {"form": form, "result": result, "plan": plan, "departments": departments, "units": units},
+        {"form": form, "plan": plan, "departments": departments, "units": units},
     )
 
 
@@ -417,16 +404,6 @@ def excel_template(request):
         filename=name,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-
-
-@login_required
-def excel_returned(request, token: str):
-    if not (token.isascii() and token.isalnum() and len(token) == 32):
-        raise Http404
-    path = Path(settings.MEDIA_ROOT) / "returned" / f"{token}-{request.user.pk}.xlsx"
-    if not path.is_file():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename="returned-with-comments.xlsx")
 
 
 @login_required

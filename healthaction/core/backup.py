@@ -71,6 +71,33 @@ def table_counts(excluded: list[str] = EXCLUDE) -> dict[str, int]:
     }
 
 
+def _plain(value):
+    """Equal values print alike: the database driver may hand back a different but equal tzinfo object."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, float):
+        return value + 0.0  # -0.0 and 0.0 are the same number
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)  # PostgreSQL's jsonb keeps an object's keys in an order of its own
+    return value
+
+
+def fingerprint() -> dict[str, str]:
+    """A digest per table of every row's values as Django reads them (datetimes to the microsecond), in primary-key
+    order, and one per uploaded file (`media/<name>`): two databases with equal fingerprints hold the same data."""
+    digests = {}
+    for model in data_models(NOT_DATA):
+        rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in model._meta.concrete_fields])
+        digests[model._meta.label_lower] = hashlib.sha256(
+            repr([tuple(_plain(v) for v in row) for row in rows]).encode()
+        ).hexdigest()
+    media = Path(settings.MEDIA_ROOT)
+    if media.is_dir():
+        for path in sorted(p for p in media.rglob("*") if p.is_file()):
+            digests[f"media/{path.relative_to(media).as_posix()}"] = _sha256(path)
+    return digests
+
+
 def default_path(folder: Path | None = None) -> Path:
     folder = folder or Path(settings.VAR_DIR) / "backups"
     return folder / time.strftime("healthaction-%Y%m%d-%H%M%S.zip")

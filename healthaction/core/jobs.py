@@ -57,12 +57,14 @@ class JobError(Exception):
 
 @dataclass
 class Outcome:
-    """What a job body returns: a message, where to go next, and optionally a file to download."""
+    """What a job body returns: a message, where to go next, optionally a file to download, and details for the job
+    page (JSON-able: an upload's counts and row errors)."""
 
     message: str
     url: str = ""
     file_name: str = ""
     file_data: bytes | None = field(default=None, repr=False)
+    details: dict = field(default_factory=dict)
 
 
 class Progress:
@@ -188,7 +190,7 @@ def _execute(job_id: int, body: Callable[..., Outcome], params: dict) -> str:
         return "waiting"
     try:
         outcome = body(job, Progress(job), **params)
-        fields = {"progress": 100, "result_url": outcome.url}
+        fields = {"progress": 100, "result_url": outcome.url, "result": outcome.details}
         if outcome.file_data is not None:
             job.result_file.save(outcome.file_name, ContentFile(outcome.file_data), save=False)
             fields["result_file"] = job.result_file.name

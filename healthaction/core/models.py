@@ -26,6 +26,8 @@ class Job(models.Model):
     message = models.TextField(_("message"), blank=True)
     result_url = models.CharField(max_length=300, blank=True)
     result_file = models.FileField(upload_to="jobs/%Y/%m", max_length=300, blank=True)
+    # what the job page shows besides the message (an upload's counts and row errors): JSON, set when the job ends
+    result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

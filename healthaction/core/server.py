@@ -46,6 +46,11 @@ def gunicorn_options(bind: str) -> dict:
         "errorlog": "-",
         "proc_name": "healthaction-web",
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # gunicorn ≥ 25 opens a control socket at one fixed path per user ($HOME/.gunicorn/gunicorn.ctl): two servers
+        # on one machine (two web processes, a benchmark next to the site) would take it from each other. Off unless
+        # WEB_CONTROL_SOCKET names a path for this server (for gunicornc).
+        "control_socket": os.environ.get("WEB_CONTROL_SOCKET") or None,
+        "control_socket_disable": not os.environ.get("WEB_CONTROL_SOCKET"),
     }
 
 

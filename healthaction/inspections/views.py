@@ -16,9 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.collection.current import current_plan
+<<<<<<< HEAD
 from healthaction.collection.models import IndicatorValue
+=======
+from healthaction.core import jobs
+>>>>>>> runtime
 from healthaction.core.params import int_param
 from healthaction.inspections import excel, services
+from healthaction.inspections import tasks as inspection_tasks
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.filtersets import ACTIVE, FindingFilterSet
 from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
@@ -266,13 +271,16 @@ def round_detail(request, pk: int):
         upload = UploadForm(request.POST, request.FILES)
         if upload.is_valid():
             f = upload.cleaned_data["file"]
-            try:
-                n = excel.import_results(request.user, rnd, f.read(), f.name)
-            except excel.WorkbookError as exc:
-                errors = [excel.format_error(e) for e in exc.errors]
-            else:
-                messages.success(request, _("%(n)s scores recorded.") % {"n": n})
-                return redirect("inspections:round", pk=pk)
+            # the job gets the stored file's name, never the bytes: any worker process can pick it up
+            job = jobs.start(
+                inspection_tasks.import_results,
+                kind="inspection-results",
+                user=request.user,
+                round_id=rnd.pk,
+                path=jobs.stage_upload(f),
+                name=f.name,
+            )
+            return redirect("job", job_id=job.pk)
         else:
             errors = [_("Choose a workbook to import.")]
     return render(

@@ -1,4 +1,5 @@
-"""Plan import as a background job: read an uploaded document (already stored), parse it, save a draft plan."""
+"""Plan import as background jobs: read an uploaded document (already stored), parse it, save a draft plan; apply a
+corrected review workbook to a draft plan, all rows or none."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from healthaction.core import jobs
 from healthaction.core.choices import PlanStatus
 from healthaction.documents import DocumentError
 from healthaction.documents.sandbox import read_bounded
+from healthaction.plans import excel
 from healthaction.plans.interchange import PlanFormatError, import_plan
+from healthaction.plans.models import Plan
 from healthaction.plans.signals import plan_imported
 from healthaction.registry import scopes
 
@@ -77,3 +81,42 @@ def _import(job, progress, path: str, name: str) -> jobs.Outcome:
 def import_document(job_id: int, path: str, name: str) -> str:
     """`path` is the storage name of the upload (core.jobs.stage_upload), `name` the name the user gave it."""
     return jobs.execute(job_id, _import, path=path, name=name)
+
+
+def _apply_workbook(job, progress, plan_id: int, path: str) -> jobs.Outcome:
+    plan = Plan.objects.select_related("org_unit").filter(pk=plan_id).first()
+    if plan is None:
+        raise jobs.JobError(_("The plan no longer exists."))
+    if not scopes.can_correct_plan(job.user, plan):  # published since the upload, or the user's role changed
+        raise jobs.JobError(_("Only a draft plan can be corrected here."))
+    try:
+        with default_storage.open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise jobs.JobError(_("The uploaded file is no longer stored; upload it again."))
+    back = reverse("plan-review", args=[plan.pk])
+    try:
+        progress(10, _("Reading the workbook…"))
+        counts = excel.import_workbook(plan, data)
+    except excel.WorkbookRefused as exc:
+        errors = [{"sheet": "", "row": 0, "column": None, "message": str(e)} for e in exc.errors]
+        message = ngettext(
+            "%(n)s problem found; nothing was saved.", "%(n)s problems found; nothing was saved.", len(errors)
+        ) % {"n": len(errors)}
+        return jobs.Outcome(message, back, details={"saved": 0, "errors": errors})
+    finally:
+        # not reached when the worker is killed mid-way: the retried job still finds its file
+        default_storage.delete(path)
+    changed = sum(counts.values())
+    message = (
+        _("Imported the workbook: %(n)s rows changed.") % {"n": changed}
+        if changed
+        else _("The workbook matches the plan; nothing changed.")
+    )
+    return jobs.Outcome(message, back, details={"saved": changed, "counts": counts})
+
+
+@task()
+def apply_workbook(job_id: int, plan_id: int, path: str) -> str:
+    """`path` is the storage name of the corrected workbook (core.jobs.stage_upload)."""
+    return jobs.execute(job_id, _apply_workbook, plan_id=plan_id, path=path)

@@ -23,7 +23,7 @@ from healthaction.core.choices import WarningKind
 from healthaction.documents.readers import MAX_INPUT_BYTES, SUPPORTED
 from healthaction.plans import services
 from healthaction.plans import tasks as plan_tasks
-from healthaction.plans.excel import WorkbookRefused, export_workbook, import_workbook
+from healthaction.plans.excel import export_workbook
 from healthaction.plans.models import ParseWarning, Plan
 from healthaction.registry import scopes
 
@@ -355,22 +355,17 @@ def workbook(request, plan_id: int):
         response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-review.xlsx"'
         return response
     form = WorkbookForm(request.POST, request.FILES)
-    errors = []
     if form.is_valid():
-        try:
-            counts = import_workbook(plan, form.cleaned_data["workbook"].read())
-        except WorkbookRefused as exc:
-            errors = exc.errors
-        else:
-            changed = sum(counts.values())
-            messages.success(
-                request,
-                _("Imported the workbook: %(n)s rows changed.") % {"n": changed}
-                if changed
-                else _("The workbook matches the plan; nothing changed."),
-            )
-            return redirect(_review_url(plan))
-    return render(request, "web/review_workbook.html", {"plan": plan, "form": form, "errors": errors}, status=200)
+        # applied by a background job (plans.tasks.apply_workbook) from the stored file, all rows or none
+        job = jobs.start(
+            plan_tasks.apply_workbook,
+            kind="plan-workbook",
+            user=request.user,
+            plan_id=plan.pk,
+            path=jobs.stage_upload(form.cleaned_data["workbook"]),
+        )
+        return redirect("job", job_id=job.pk)
+    return render(request, "web/review_workbook.html", {"plan": plan, "form": form, "errors": []}, status=200)
 
 
 @login_required

@@ -286,7 +286,13 @@ def job_status(request, job_id: int):
         return render(request, "web/_job.html", {"job": job})
     if request.GET.get("format") == "json":
         return JsonResponse(
-            {"status": job.status, "progress": job.progress, "message": job.message, "url": job.result_url}
+            {
+                "status": job.status,
+                "progress": job.progress,
+                "message": job.message,
+                "url": job.result_url,
+                "result": job.result,
+            }
         )
     return render(request, "web/job.html", {"job": job})
 

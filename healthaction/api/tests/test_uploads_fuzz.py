@@ -57,7 +57,7 @@ MALFORMED = [
 def test_excel_uploads(login, demo, name, data):
     client = login("liaison")
     before = _state()
-    response = client.post("/report/excel/", {"file": SimpleUploadedFile(name, data)})
+    response = client.post("/report/excel/", {"file": SimpleUploadedFile(name, data)}, follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="error"' in html

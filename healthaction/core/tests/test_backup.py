@@ -17,42 +17,16 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from healthaction.collection.models import Evidence, IndicatorValue
-from healthaction.core.backup import NOT_DATA, data_models, table_counts
+from healthaction.core.backup import fingerprint, table_counts
 from healthaction.core.tests.procs import ProcDB, reachable
 
 # leading and trailing whitespace, tabs, blank lines: a restore must keep them byte for byte
 TRICKY_TEXT = "  第一行\t\n\n  second line with trailing blanks   \n\t"
 
 
-def _plain(value):
-    """Equal values print alike: the database driver may hand back a different but equal tzinfo object."""
-    import datetime as dt
-
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, float):
-        return value + 0.0  # -0.0 and 0.0 are the same number
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)  # PostgreSQL's jsonb keeps an object's keys in an order of its own
-    return value
-
-
-def fingerprint() -> dict[str, str]:
-    """A digest per table of every row's values (datetimes to the microsecond), in primary-key order."""
-    digests = {}
-    for model in data_models(NOT_DATA):
-        rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in model._meta.concrete_fields])
-        digests[model._meta.label_lower] = hashlib.sha256(
-            repr([tuple(_plain(v) for v in row) for row in rows]).encode()
-        ).hexdigest()
-    return digests
-
-
 def _remote_fingerprint(db: ProcDB) -> dict[str, str]:
     return json.loads(
-        db.shell(
-            "import json; from healthaction.core.tests.test_backup import fingerprint; print(json.dumps(fingerprint()))"
-        )
+        db.shell("import json; from healthaction.core.backup import fingerprint; print(json.dumps(fingerprint()))")
     )
 
 

@@ -413,11 +413,21 @@ def test_the_workbook_is_downloaded_and_a_refused_upload_lists_its_cells(draft, 
     buf = io.BytesIO()
     wb.save(buf)
     upload = SimpleUploadedFile("plan.xlsx", buf.getvalue())
-    response = office.post(_url(draft, "workbook/"), {"workbook": upload})
+    response = office.post(_url(draft, "workbook/"), {"workbook": upload}, follow=True)
+    # applied by a background job (run in place here); its page lists the refused cell
+    ((job_url, status),) = response.redirect_chain
+    assert status == 302 and job_url.startswith("/jobs/")
     html = response.content.decode()
-    assert response.status_code == 200 and "未导入任何内容" in html
+    assert response.status_code == 200 and "发现 1 处问题，未保存任何数据。" in html
     assert f"工作表“指标”第{row}行“基线年份”列" in html
     assert draft.indicators.get(number="1").baseline.year is None
+
+    ws.cell(row=row, column=10, value=2019)
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = office.post(_url(draft, "workbook/"), {"workbook": SimpleUploadedFile("plan.xlsx", buf.getvalue())})
+    assert office.get(response["Location"]).status_code == 200
+    assert draft.indicators.get(number="1").baseline.year == 2019
 
 
 # ---------------------------------------------------------------------------------------------- who may
