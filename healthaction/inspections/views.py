@@ -16,11 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.collection.current import current_plan
-<<<<<<< HEAD
 from healthaction.collection.models import IndicatorValue
-=======
 from healthaction.core import jobs
->>>>>>> runtime
 from healthaction.core.params import int_param
 from healthaction.inspections import excel, services
 from healthaction.inspections import tasks as inspection_tasks
