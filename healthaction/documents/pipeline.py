@@ -405,6 +405,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
     def _add_prose_indicator(self, item, action, line, existing, counter, nature) -> None:
         key = compact(item.name)
         if any(key in e or e in key for e in existing if len(e) >= 4 and len(key) >= 4):
+            self._merge_prose_years(item, key)
             return
         existing.add(key)
         counter[action] = counter.get(action, 0) + 1
@@ -436,6 +437,34 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 "source": {"lines": [line + 1, line + 1], "text": item.text},
             }
         )
+
+    def _merge_prose_years(self, item, key: str) -> None:
+        """An indicator named again in prose with more years (总体目标 gives 2022, the action 2022 and 2030):
+        the years it did not have join the prose indicator read first. Table indicators are left as they are."""
+        same = next((i for i in self.indicators if ".P" in i["number"] and compact(i["name"]) == key), None)
+        if same is None:
+            same = next(
+                (
+                    i
+                    for i in self.indicators
+                    if ".P" in i["number"] and len(compact(i["name"])) >= 4 and compact(i["name"]) in key
+                ),
+                None,
+            )
+        if same is None:
+            return
+        years = {t["year"] for t in same["targets"]}
+        added = []
+        for target in item.targets:
+            if target["year"] not in years:
+                target = dict(target)
+                target.pop("unit", "")
+                added.append(target)
+        if not added:
+            return
+        self._settle(added, None, None)
+        settle_implicit(added, same["direction"] or infer_direction(same["name"], added, None))
+        same["targets"] = sorted(same["targets"] + added, key=lambda t: t["year"])
 
     def _plan_years(self) -> list[int]:
         years = sorted({t["year"] for i in self.indicators for t in i["targets"]})

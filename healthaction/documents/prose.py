@@ -337,8 +337,12 @@ NAME_END = re.compile(
 SUBJECT = re.compile(r"^(.*?(?:儿童|居民|人群|孕妇|孕产妇|学生|老年人|成人|成年人|患者|妇女|婴儿|新生儿|职工))")
 CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|保持在|稳定在|≥|≤|<|>"  # noqa: E501  (data kept on one line)
 PRED_START = re.compile(
-    rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立))"
+    rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立"
+    rf"|有所|增速|力争|争取|每年|(?:比|较)\s*\d{{4}}\s*年|(?:提高|提升|增加|降低|下降|减少)\s*{NUMBER}))"
 )
+# a comma before "<name>持续下降" (no comparator word) also starts another indicator
+TREND_WORDS = "上升趋势|持续|逐步|稳步|有所|明显|显著|增速|力争|争取|每年"
+TREND_WORDS_GROUP = rf"(?:{TREND_WORDS}|(?:提高|提升|增加|降低|下降|减少)\s*\d)"
 CLAUSE = re.compile(
     rf"^(?P<name>.{{2,60}}?)(?P<mode>分别|均|都)?\s*(?P<pred>(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立).*)$"
 )
@@ -358,8 +362,12 @@ class ProseTarget:
     baseline: dict | None = None
 
 
-def split_clauses(paragraph: str) -> list[str]:
-    """Return the clauses of a target paragraph: split on 。 ； and on 、，that start a new indicator."""
+def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
+    """Return the clauses of a target paragraph: split on 。 ； and on 、，that start a new indicator.
+
+    With `trends`, a comma before "<name>持续下降 / 有所下降 / 降低10%" (no comparator word) starts one too; a
+    plan's narrative 总体目标 paragraph is read without it (its 健康生活方式基本普及… are aims, not indicators).
+    """
     parts = []
     # commas inside parentheses belong to a remark, not to the list of indicators
     paragraph = re.sub(r"（[^（）]*）", lambda m: m.group(0).replace("，", "\x1f").replace("、", "\x1e"), paragraph)
@@ -369,16 +377,22 @@ def split_clauses(paragraph: str) -> list[str]:
             continue
         # a comma or 、 followed by "<name>分别|均 …" begins another indicator
         pieces = re.split(rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))", sentence)
+        if trends:
+            pieces = [
+                q
+                for piece in pieces
+                for q in re.split(rf"[，,](?=[^，,]{{2,60}}?(?:率|水平|比例|比重|人数|寿命){TREND_WORDS_GROUP})", piece)
+            ]
         parts.extend(p.strip().replace("\x1f", "，").replace("\x1e", "、") for p in pieces if p.strip())
     return parts
 
 
-def targets_in_paragraph(paragraph: str, line: int, default_years: list[int]) -> list[ProseTarget]:
+def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], trends: bool = True) -> list[ProseTarget]:
     """Return the indicator targets written in one paragraph (e.g. a 行动目标 paragraph)."""
     found: list[ProseTarget] = []
     years = list(default_years)
     text = paragraph.strip()
-    for clause in split_clauses(text):
+    for clause in split_clauses(text, trends):
         c = compact(clause)
         m = YEARS_CONTEXT.match(c)
         if m:

@@ -100,13 +100,15 @@ class Row:
 def _rows(tables: list[Table]) -> list[Row]:
     rows: list[Row] = []
     for k, table in enumerate(tables):
+        above_index = len(rows) - 1  # the last row before the page break
+        first = 1 if k and _same_header(tables[0], table) else 0  # below a repeated header
         for r, cells in enumerate(table.rows):
             line = table.row_lines[r] if r < len(table.row_lines) else table.line
             cells = [normalize_line(c).strip() for c in cells]
             filled = [c for c in cells if c]
-            if k and r == 0 and rows and not cells[0] and filled and len(filled) <= max(1, len(cells) // 2):
+            if k and r == first and rows and not cells[0] and filled and len(filled) <= max(1, len(cells) // 2):
                 # a row cut by the page break: its rest, at the top of the next page, joins the cells above
-                above = rows[-1]
+                above = rows[above_index]
                 above.cells = [a + b if b and b != a else a for a, b in zip(above.cells, cells)]
                 continue
             rows.append(Row(table, r, cells, line))
