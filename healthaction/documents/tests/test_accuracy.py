@@ -87,6 +87,21 @@ def test_a_long_table_over_page_breaks_in_a_pdf_made_from_word_reaches_0_85():
     assert result.indicators >= 0.85
 
 
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [
+        ("unseen_province_opinion", builders_unseen.province_opinion_docx),
+        ("unseen_three_years", builders_unseen.three_years_docx),
+    ],
+)
+def test_prose_wrapped_into_lines_by_a_pdf_reaches_0_85(name, build):
+    """A PDF made from Word breaks each paragraph into lines: targets and department parentheses run over them."""
+    data = builders.convert(build(), "docx", "pdf")  # skipped when LibreOffice is absent
+    result = score(parse_document(data, "plan.pdf"), _transcription(name))
+    print(f"{name} as PDF: indicators {result.indicators:.3f} tasks {result.tasks:.3f}; misses: {result.misses[:5]}")
+    assert result.indicators >= 0.85 and result.tasks >= 0.85
+
+
 def test_the_scorer_counts_a_wrong_value_and_a_missing_department():
     draft = parse_document(builders.task_notice_docx(), "notice.docx")
     wrong = {
