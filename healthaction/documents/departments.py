@@ -110,7 +110,7 @@ def responsibility_from_text(text: str) -> dict | None:
         result = _labelled(inner, whole) or _from_inner(inner, whole)
         if result:
             return result
-    return _trailing_label(text) or _trailing_sentence(text)
+    return _trailing_label(text) or _trailing_sentence(text) or _inner_parenthesis(text)
 
 
 _LABEL = re.compile(r"(牵头|主责|责任|配合|协办|参与|协助|实施)(?:单位|部门)?\s*[：:]")
@@ -167,23 +167,40 @@ def _trailing_label(text: str) -> dict | None:
 
 
 def _trailing_sentence(text: str) -> dict | None:
-    """A last sentence that only names departments and their roles: `…。市卫健委牵头，市教育局配合。`."""
+    """A last sentence or clause that only names departments and their roles: `…。市卫健委牵头，市教育局配合。`,
+    `…活动，县文旅体局牵头，县总工会配合。` (the longest such tail after a 。；or ，)."""
     stripped = re.sub(r"[。；;\s]+$", "", text)
     cut = max(stripped.rfind("。"), stripped.rfind("；"))
-    if cut < 0:
-        return None
-    sentence = stripped[cut + 1 :].strip()
-    if not sentence or len(sentence) > 80 or not re.search(r"(?:牵头|负责|配合)", sentence):
-        return None
-    result = _from_inner(sentence, text[cut + 1 :])
-    if result and result["lead"]:
-        return result
+    for pos in [cut] + [m.start() for m in re.finditer(r"[，,]", stripped) if m.start() > cut]:
+        if pos < 0:
+            continue
+        sentence = stripped[pos + 1 :].strip()
+        if not sentence or len(sentence) > 80 or not re.search(r"(?:牵头|负责|配合)", sentence):
+            continue
+        if pos != cut and "牵头" not in sentence:
+            continue  # after a comma only an explicit 牵头 marks the clause as departments
+        result = _from_inner(sentence, text[pos + 1 :])
+        if result and result["lead"]:
+            return result
+    return None
+
+
+def _inner_parenthesis(text: str) -> dict | None:
+    """A department parenthesis inside the text: `建立专家库（县卫健局牵头，县科协配合），每年开展…`."""
+    for m in reversed(list(re.finditer(r"（([^（）]{2,120})）", text))):
+        inner = m.group(1)
+        if not (re.search(r"牵头|配合|负责", inner) or _LABEL.match(inner)):
+            continue
+        result = _labelled(inner, m.group(0)) or _from_inner(inner, m.group(0))
+        if result and result["lead"]:
+            return result
     return None
 
 
 def _from_inner(inner: str, whole: str) -> dict | None:
     """Read `A牵头，B、C配合` / `A、B负责` (the text inside a department parenthesis)."""
     compact = re.sub(r"\s+", "", inner)
+    compact = re.sub(r"[（(]牵头[）)][、，,；;]?", "牵头，", compact)  # 市卫健委（牵头）、市民政局
     # a remark after the list (…负责，排在第一位的为牵头单位，下同) is not a department
     compact = re.sub(r"((?:分别|分工|共同)?负责)[，,；;].*$", r"\1", compact)
     if "牵头" in compact:
@@ -214,6 +231,23 @@ def _split_all_lower(leads: list[str], cos: list[str], raw: str) -> dict:
     leads = [n for n in leads if not is_all_lower(n)]
     cos = [n for n in cos if not is_all_lower(n) and n not in leads]
     return {"lead": leads, "co": cos, "all_lower": all_lower, "raw": raw}
+
+
+def responsibility_from_cell(cell: str, first_leads: bool) -> dict | None:
+    """One department cell that says the roles itself (`A牵头，B、C配合`, `A（牵头）、B`); with `first_leads`
+    (a lone 责任单位 column) a plain list `A、B` is led by A. None when the cell is a plain list otherwise."""
+    text = re.sub(r"\s+", "", cell)
+    if not text:
+        return None
+    if re.search(r"牵头|配合|负责", text) or _LABEL.match(text):
+        result = _labelled(text, cell) or _from_inner(text, cell)
+        if result and (result["lead"] or result["all_lower"]):
+            return result
+    if first_leads:
+        names = split_names(text)
+        if len(names) > 1 and all(looks_like_department(n) for n in names):
+            return _split_all_lower(names[:1], names[1:], cell)
+    return None
 
 
 def responsibility_from_columns(lead_cell: str, co_cell: str) -> dict:

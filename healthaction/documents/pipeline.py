@@ -487,7 +487,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 content = rest[1].strip()
                 resp = responsibility_from_text(content) or {"lead": [], "co": [], "all_lower": False}
                 if resp.get("raw"):
-                    content = content[: content.rfind(resp["raw"])].strip() or content
+                    content = _without(content, resp["raw"])
                 for name in resp["lead"] + resp["co"]:
                     self.departments.add(name)
                 self.tasks.append(
@@ -514,7 +514,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 resp = task.responsibility or {"lead": [], "co": [], "all_lower": False}
                 content = task.content
                 if task.responsibility:
-                    content = content[: content.rfind(task.responsibility["raw"])].strip() or content
+                    content = _without(content, task.responsibility["raw"])
                 for name in resp["lead"] + resp["co"]:
                     self.departments.add(name)
                 self.tasks.append(
@@ -691,3 +691,14 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             else:
                 seen[number] = 1
             indicator["number"] = number
+
+
+def _without(content: str, raw: str) -> str:
+    """The task text without its department clause: cut at a closing clause, taken out from the middle."""
+    pos = content.rfind(raw)
+    if pos < 0:
+        return content
+    rest = content[pos + len(raw) :].strip()
+    if re.fullmatch(r"[。；;，,\s]*", rest):
+        return content[:pos].strip().rstrip("，,") or content
+    return (content[:pos] + rest).strip()

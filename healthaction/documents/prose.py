@@ -375,6 +375,7 @@ def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
         sentence = sentence.strip()
         if not sentence:
             continue
+        sentence = NAME_LIST.sub(_protect_name_list, sentence)
         # a comma or 、 followed by "<name>分别|均 …" begins another indicator
         pieces = re.split(rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))", sentence)
         if trends:
@@ -387,11 +388,53 @@ def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
     return parts
 
 
+SUBJECT_HEAD = re.compile(r"^(?:\d{1,2}[.、．]|（\d{1,2}）)?([^：:，,。；]{2,40}?)[：:](.+)$")
+# 孕产妇死亡率、婴儿死亡率、5岁以下儿童死亡率分别控制在12/10万、5‰、6‰以下: names listed before 分别
+NAME_LIST = re.compile(r"(?<![^，,：:])((?:[^，、,；。：:]{2,30}、)+[^，、,；。：:]{2,30}?)(?=分别)")
+
+
+def _protect_name_list(m: re.Match) -> str:
+    parts = m.group(1).split("、")
+    if all(NAME_END.search(p) and len(p) >= 3 for p in parts):
+        return m.group(1).replace("、", "\x1e")
+    return m.group(1)
+
+
+def _distributed(c: str, count: int, years: list[int]) -> list[list[dict]] | None:
+    """The values after 分别 taken one for each of `count` names (…分别控制在12/10万、5‰、6‰以下), or None."""
+    pos = c.find("分别")
+    if pos < 0 or len(years) != 1:
+        return None
+    values = c[pos + 2 :].split("，")[0].split("、")
+    if len(values) != count:
+        return None
+    lead = re.match(r"^(\D*?)(?=\d)", values[0])
+    prefix = lead.group(1) if lead else ""
+    tail = re.search(r"(及以上|及以下|或以上|或以下|以上|以下|以内)$", values[-1])
+    suffix = tail.group(1) if tail else ""
+    result = []
+    for value in values:
+        if prefix and not value.startswith(prefix):
+            value = prefix + value
+        if suffix and not value.endswith(suffix):
+            value += suffix
+        target = parse_target(value)
+        if target is None:
+            return None
+        result.append([{"year": y, **target} for y in years])
+    return result
+
+
 def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], trends: bool = True) -> list[ProseTarget]:
     """Return the indicator targets written in one paragraph (e.g. a 行动目标 paragraph)."""
     found: list[ProseTarget] = []
     years = list(default_years)
     text = paragraph.strip()
+    named = ""
+    head = SUBJECT_HEAD.match(compact(text))
+    if head and NAME_END.search(head.group(1)) and re.search(r"\d{4}年", head.group(2)):
+        # 经常参加体育锻炼人数比例：到2025年达到40%，到2030年达到42%: the name once, then each year's value
+        named, text = head.group(1), head.group(2)
     for clause in split_clauses(text, trends):
         c = compact(clause)
         m = YEARS_CONTEXT.match(c)
@@ -405,6 +448,8 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 c = c[m.end() :]
         if not c:
             continue
+        if named and _clause_target(c, years) is None:
+            c = named + c
         if ADVOCACY.match(c):
             for item in re.split(r"[，、；]", c.removeprefix("提倡")):
                 if len(item) >= 4:
@@ -425,9 +470,11 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                     name = subject.group(1) + name
             parts = name.split("、")
             if len(parts) > 1 and all(NAME_END.search(p) and len(p) >= 3 for p in parts):
-                # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator
-                for part in parts:
-                    found.append(ProseTarget(name=part, targets=[dict(t) for t in targets], line=line, text=clause))
+                # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator;
+                # …分别控制在12/10万、5‰、6‰以下: one value each
+                each = _distributed(c, len(parts), years) or [[dict(t) for t in targets] for _ in parts]
+                for part, own in zip(parts, each):
+                    found.append(ProseTarget(name=part, targets=own, line=line, text=clause))
                 continue
             found.append(ProseTarget(name=name, targets=targets, line=line, text=clause))
     return found
@@ -448,6 +495,8 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
     c = re.sub(r"^（\d{1,2}）", "", c)
     c = PAREN_REMARK.sub(lambda m: m.group(0) if m.group(0) in ("（助理）",) else "", c)
     for m in PRED_START.finditer(c):
+        if c[m.start() - 1 : m.start()] == "、":
+            continue  # a list of names goes on (…婴儿死亡率、5岁以下儿童死亡率分别…)
         name = PLACE_PREFIX.sub("", c[: m.start()]).strip("，,、 ")
         if 2 <= len(name) <= 60 and NAME_END.search(name) and not re.search(r"\d{4}年", name):
             pred = c[m.end() :]
@@ -482,6 +531,7 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
 
 # ---- tasks in prose --------------------------------------------------------------------------
 
+LABEL_LINE = re.compile(r"^(?:牵头|主责|责任|配合|协办|参与|协助)(?:单位|部门)\s*[：:]")
 TASK_START = re.compile(r"^(?:(\d{1,2})\s*[.、．]\s*(?!\d)|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)(\S.*)$")
 ACTOR = re.compile(r"^——\s*(.{1,12}?)\s*[：:]?\s*$")
 
@@ -546,7 +596,8 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
                 actor=actor,
             )
             tasks.append(current)
-        elif current is not None and current.responsibility is None:
+        elif current is not None and (current.responsibility is None or LABEL_LINE.match(text)):
+            # a wrapped line, or the next labelled line (牵头单位：… then 配合单位：…) of the same task
             current.content += text
             current.last = i
         else:

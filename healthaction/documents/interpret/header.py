@@ -97,6 +97,11 @@ def read_header(table: Table, start: int = 0) -> Header | None:
                 m = YEAR.search(table.rows[start + 1][c])
                 year = int(m.group(1)) if m else None
             columns.append(Column(c, role, year, compact(text)))
+    names = [c for c in columns if c.role == "name"]
+    if len(names) > 1 and any(re.search(r"[一二三四]级", c.text) for c in names):
+        # 一级指标 | 二级指标 | 三级指标 (健康城市 tables): the deepest level names the indicator, the others group it
+        for c in names[:-1]:
+            c.role = "domain"
     roles = {c.role for c in columns}
     if "task" in roles and ("lead" in roles or "co" in roles):
         kind = "task"

@@ -61,6 +61,8 @@ UNSEEN = [
     ("unseen_work_points", builders_unseen.work_points_docx, "points.docx"),
     ("unseen_tab_text", builders_unseen.tab_text_gb18030, "plan.txt"),
     ("unseen_web_copy", builders_unseen.web_text_nfkc, "web.txt"),
+    ("unseen_healthy_city", builders_unseen.healthy_city_docx, "city.docx"),
+    ("unseen_county_goals", builders_unseen.county_goals_docx, "goals.docx"),
 ]
 
 
