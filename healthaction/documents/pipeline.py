@@ -432,7 +432,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 "calculation": "",
                 "numerator": "",
                 "denominator": "",
-                "baseline": None,
+                "baseline": item.baseline,
                 "targets": targets,
                 "source": {"lines": [line + 1, line + 1], "text": item.text},
             }

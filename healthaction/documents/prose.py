@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from healthaction.documents.departments import responsibility_from_text
 from healthaction.documents.normalize import compact
-from healthaction.documents.targets import NUMBER, parse_target
+from healthaction.documents.targets import NUMBER, parse_baseline, parse_target
 
 CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -400,12 +400,14 @@ def _protect_name_list(m: re.Match) -> str:
     return m.group(1)
 
 
-def _distributed(c: str, count: int, years: list[int]) -> list[list[dict]] | None:
-    """The values after 分别 taken one for each of `count` names (…分别控制在12/10万、5‰、6‰以下), or None."""
+def _distributed(c: str, count: int, years: list[int], explicit: bool = True) -> list[list[dict]] | None:
+    """The values after 分别 taken one for each of `count` names (…分别控制在12/10万、5‰、6‰以下), or None.
+
+    With two years written before (到2022年和2030年，A、B分别…X和Y) the values are the years' instead."""
     pos = c.find("分别")
-    if pos < 0 or len(years) != 1:
+    if pos < 0 or (explicit and len(years) != 1):
         return None
-    values = c[pos + 2 :].split("，")[0].split("、")
+    values = re.split(r"、|(?<=[\d%‰万人岁上下])和(?=\D{0,6}\d)", c[pos + 2 :].split("，")[0])
     if len(values) != count:
         return None
     lead = re.match(r"^(\D*?)(?=\d)", values[0])
@@ -435,21 +437,27 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
     if head and NAME_END.search(head.group(1)) and re.search(r"\d{4}年", head.group(2)):
         # 经常参加体育锻炼人数比例：到2025年达到40%，到2030年达到42%: the name once, then each year's value
         named, text = head.group(1), head.group(2)
+    explicit = False  # whether a year context was written (else the plan's years are assumed)
     for clause in split_clauses(text, trends):
         c = compact(clause)
         m = YEARS_CONTEXT.match(c)
         if m:
             years = [int(m.group(1)), int(m.group(2))]
             c = c[m.end() :]
+            explicit = True
         else:
             m = YEAR_CONTEXT.match(c)
             if m:
                 years = [int(m.group(1) or m.group(2))]
                 c = c[m.end() :]
+                explicit = True
         if not c:
             continue
         if named and _clause_target(c, years) is None:
             c = named + c
+        elif found and re.match(rf"(?:分别|均)?(?:{CMP_WORDS})", c) and _clause_target(c, years) is None:
+            # 到2022年，…素养水平达到22%以上；到2030年，达到30%以上: the name is the one before
+            c = found[-1].name + c
         if ADVOCACY.match(c):
             for item in re.split(r"[，、；]", c.removeprefix("提倡")):
                 if len(item) >= 4:
@@ -462,7 +470,7 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
             continue
         item = _clause_target(c, years)
         if item:
-            name, targets = item
+            name, targets, baseline = item
             if len(name) <= 4 and found and not SUBJECT.match(name):
                 # 5岁以下儿童生长迟缓率分别低于7%和5%、贫血率分别低于…: the second shares the subject
                 subject = SUBJECT.match(found[-1].name)
@@ -472,11 +480,11 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
             if len(parts) > 1 and all(NAME_END.search(p) and len(p) >= 3 for p in parts):
                 # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator;
                 # …分别控制在12/10万、5‰、6‰以下: one value each
-                each = _distributed(c, len(parts), years) or [[dict(t) for t in targets] for _ in parts]
+                each = _distributed(c, len(parts), years, explicit) or [[dict(t) for t in targets] for _ in parts]
                 for part, own in zip(parts, each):
                     found.append(ProseTarget(name=part, targets=own, line=line, text=clause))
                 continue
-            found.append(ProseTarget(name=name, targets=targets, line=line, text=clause))
+            found.append(ProseTarget(name=name, targets=targets, line=line, text=clause, baseline=baseline))
     return found
 
 
@@ -491,9 +499,39 @@ def _advocacy_targets(item: str, years: list[int]) -> list[dict]:
 PAREN_REMARK = re.compile(r"（[^（）]{9,}）|（[^（）]*[，,、\d][^（）]*）(?=[^（）]*(?:率|比例|水平|数))")
 
 
-def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
+FROM_TO = re.compile(
+    rf"^(?P<name>.{{2,60}}?)由\s*(?:(?P<y0>\d{{4}})\s*年(?:底|末)?的?)?\s*(?P<v0>{NUMBER}[^\d，,]{{0,6}}?)\s*"
+    rf"(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)\s*(?:(?P<y1>\d{{4}})\s*年(?:底|末)?的?)?\s*(?P<v1>{NUMBER}.*)$"
+)
+
+
+def _from_to(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | None:
+    """`X率由2020年的90.1%提高到2025年的92%`: the target, and the baseline it starts from."""
+    m = FROM_TO.match(c)
+    if not m:
+        return None
+    name = PLACE_PREFIX.sub("", m.group("name")).strip("，,、 ")
+    if not NAME_END.search(name):
+        return None
+    word = "不高于" if m.group("verb") in ("下降", "降低", "减少") else "达到"
+    target = parse_target(word + m.group("v1").split("，")[0])
+    base = parse_baseline(m.group("v0"))
+    if target is None:
+        return None
+    target_years = [int(m.group("y1"))] if m.group("y1") else years
+    baseline = None
+    if base and base["value"] is not None:
+        baseline = {**base, "year": int(m.group("y0")) if m.group("y0") else None}
+    return name, [{"year": y, **target} for y in target_years], baseline
+
+
+def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | None:
+    """Return (name, targets, baseline or None) of one clause."""
     c = re.sub(r"^（\d{1,2}）", "", c)
     c = PAREN_REMARK.sub(lambda m: m.group(0) if m.group(0) in ("（助理）",) else "", c)
+    from_to = _from_to(c, years)
+    if from_to:
+        return from_to
     for m in PRED_START.finditer(c):
         if c[m.start() - 1 : m.start()] == "、":
             continue  # a list of names goes on (…婴儿死亡率、5岁以下儿童死亡率分别…)
@@ -503,11 +541,17 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
             break
     else:
         return None
+    own_year = re.match(r"^(\d{4})\s*年(?:底|末)?的?(?=\D)", pred)
+    if own_year:  # 重大慢性病过早死亡率2022年降至15.9%
+        years = [int(own_year.group(1))]
+        pred = pred[own_year.end() :]
     if len(years) >= 2:
         parts = [
             p.split("，")[0]
             for p in re.split(r"(?<=[\d%‰以上下次名人个])\s*和\s*(?=在|[^，和]{0,6}?\d)", pred, maxsplit=len(years) - 1)
         ]
+        if len(parts) != len(years):  # 分别提高到40%、45%
+            parts = [p.split("，")[0] for p in re.split(r"(?<=[\d%‰以上下])\s*、\s*(?=\D{0,6}?\d)", pred)]
         if len(parts) == len(years):
             targets = []
             carry = ""
@@ -522,11 +566,11 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
                     break
                 targets.append({"year": year, **target})
             else:
-                return name, targets
+                return name, targets, None
     target = parse_target(pred.split("，")[0])
     if target is None:
         return None
-    return name, [{"year": y, **target} for y in years]
+    return name, [{"year": y, **target} for y in years], None
 
 
 # ---- tasks in prose --------------------------------------------------------------------------

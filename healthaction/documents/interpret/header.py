@@ -61,6 +61,19 @@ def role_of(text: str) -> tuple[str, int | None] | None:
     return None
 
 
+def _year_only_baseline(columns: list[Column]) -> None:
+    """指标 | 2020年 | 2025年 | 2030年 (no baseline word): the first, bare year column is the baseline when the
+    table has two later years, or when a later year column says it is a target (2020年 | 2025年目标值)."""
+    if any(c.role == "baseline" for c in columns):
+        return
+    years = [c for c in columns if c.role == "target" and c.year]
+    if len(years) < 2 or not re.fullmatch(r"\d{4}年?(?:底|末)?", years[0].text):
+        return
+    later = [c for c in years[1:] if c.year > years[0].year]
+    if len(later) == len(years) - 1 and (len(later) >= 2 or any(re.search(r"目标|预期", c.text) for c in later)):
+        years[0].role = "baseline"
+
+
 def read_header(table: Table, start: int = 0) -> Header | None:
     """Return the header at row `start` (one row, or two when a 目标值 cell is merged over year cells)."""
     if start >= len(table.rows):
@@ -102,6 +115,7 @@ def read_header(table: Table, start: int = 0) -> Header | None:
         # 一级指标 | 二级指标 | 三级指标 (健康城市 tables): the deepest level names the indicator, the others group it
         for c in names[:-1]:
             c.role = "domain"
+    _year_only_baseline(columns)
     roles = {c.role for c in columns}
     if "task" in roles and ("lead" in roles or "co" in roles):
         kind = "task"

@@ -187,6 +187,7 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
     domain = h.first("domain") if h.first("name") else None
     targets = h.all("target")
     group, label, action = "", "", None
+    nature = ""  # from a row such as 约束性指标 / （二）预期性指标 over the rows below it
     for row in rows:
         kind, value = _classify(row, h, header_texts)
         if kind in ("empty", "header"):
@@ -194,6 +195,10 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
         if kind == "action":
             action = value
             continue
+        if kind in ("group", "label"):
+            head = compact(" ".join(row.cells))
+            named = next((v for w, v in NATURE_WORDS.items() if w in head), "") if len(head) <= 40 else ""
+            nature = named or nature
         if kind == "group":
             group = value
             continue
@@ -234,7 +239,7 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
                 "group": group,
                 "label": label,
                 "action": action,
-                "nature": NATURE_CELL.get(compact(cells[nature_col.index]), "") if nature_col else "",
+                "nature": (NATURE_CELL.get(compact(cells[nature_col.index]), "") if nature_col else "") or nature,
                 "nature_raw": compact(cells[nature_col.index]) if nature_col else "",
                 "baseline_raw": compact(cells[base_col.index]) if base_col else "",
                 "baseline_year": base_col.year if base_col else None,

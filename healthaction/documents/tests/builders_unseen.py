@@ -432,6 +432,48 @@ def county_goals_docx() -> bytes:
     return docx_bytes(lambda document: _paragraphs(document, COUNTY_GOALS))
 
 
+# ---- 10. wordings: a second year with the name left out, the year inside, 由…提高到…, a bare-year baseline column ----
+
+VARIANTS_INTRO = [
+    "长岭市人民政府办公室关于印发健康长岭行动实施方案的通知",
+    "长政办发〔2021〕30号",
+    "一、主要目标",
+    "到2022年，全市居民健康素养水平达到22%以上；到2030年，达到30%以上。",
+    "重大慢性病过早死亡率2022年降至15.9%，2030年降至13%。",
+    "到2030年，孕产妇死亡率、婴儿死亡率分别控制在12/10万和5‰以下。",
+    "到2025年和2030年，经常参加体育锻炼人数比例分别提高到40%、45%。",
+    "城乡居民达到《国民体质测定标准》合格以上的人数比例由2020年的90.1%提高到2025年的92%。",
+    "二、主要指标",
+]
+VARIANTS_TASKS = [
+    "三、重点任务",
+    "1.健康知识普及行动",
+    "（1）建立健康科普专家库和资源库。（市卫健委牵头，市科协配合）",
+    "（2）开展健康素养监测。（市卫健委负责）",
+    "2.全民健身行动",
+    "（1）建设健身步道和体育公园。（市体育局牵头，市住建局、市自然资源和规划局配合）",
+    "（2）推动学校体育场馆向社会开放。（市教育局、市体育局按职责分工负责）",
+]
+
+
+def variants_docx() -> bytes:
+    def build(document):
+        _paragraphs(document, VARIANTS_INTRO)
+        head = [["序号", "指标名称", "2020年", "2025年", "2030年"]]
+        rows = [
+            ["（一）约束性指标"],
+            ["1", "每千常住人口执业（助理）医师数（人）", "2.8", "≥3.2", "≥3.5"],
+            ["2", "5岁以下儿童死亡率（‰）", "4.5", "≤5", "≤4.5"],
+            ["（二）预期性指标"],
+            ["3", "人均预期寿命（岁）", "78", "79", "80"],
+            ["4", "个人卫生支出占卫生总费用的比重（%）", "28.1", "27", "25"],
+        ]
+        add_table(document, head, rows)
+        _paragraphs(document, VARIANTS_TASKS)
+
+    return docx_bytes(build)
+
+
 # ---- 7. a web copy: NFKC-normalised, ASCII punctuation, spaces around numbers and between runs ------------
 
 WEB_TEXT = """健康江口行动实施方案

@@ -63,6 +63,7 @@ UNSEEN = [
     ("unseen_web_copy", builders_unseen.web_text_nfkc, "web.txt"),
     ("unseen_healthy_city", builders_unseen.healthy_city_docx, "city.docx"),
     ("unseen_county_goals", builders_unseen.county_goals_docx, "goals.docx"),
+    ("unseen_variants", builders_unseen.variants_docx, "variants.docx"),
 ]
 
 
