@@ -28,7 +28,7 @@ from healthaction.documents.targets import infer_direction, parse_baseline, pars
 
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d*)")
 TARGET_SECTION = re.compile(
-    r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标)"
+    r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标|年度目标|年度指标|具体目标|目标任务|监测指标)"
 )
 
 
@@ -381,7 +381,8 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             if text.startswith("@"):
                 pending_name = text[1:]
                 continue
-            body = re.sub(r"^\d{1,2}\s*[.、．]\s*(?!\d)", "", compact(text))
+            # 1. / 2、 numbering (not the 2.5 of a number; 2.15岁以上… is item 2)
+            body = re.sub(r"^\d{1,2}\s*(?:、|[.．](?!\d)|[.．](?=\d{1,3}岁))\s*", "", compact(text))
             found = prose.targets_in_paragraph(body, line, years)
             if not found and pending_name and (parse_target(body) or re.search(r"\d", body)):
                 found = prose.targets_in_paragraph(
@@ -426,7 +427,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 "name": name,
                 "unit": unit,
                 "group": "advocacy" if item.advocacy else "",
-                "nature": "advocacy" if item.advocacy else nature,
+                "nature": "advocacy" if item.advocacy else (item.nature or nature),
                 "direction": direction,
                 "definition": "",
                 "calculation": "",

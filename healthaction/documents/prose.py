@@ -360,6 +360,7 @@ class ProseTarget:
     text: str
     advocacy: bool = False
     baseline: dict | None = None
+    nature: str = ""  # from a remark such as （约束性） after the target
 
 
 def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
@@ -484,7 +485,19 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 for part, own in zip(parts, each):
                     found.append(ProseTarget(name=part, targets=own, line=line, text=clause))
                 continue
-            found.append(ProseTarget(name=name, targets=targets, line=line, text=clause, baseline=baseline))
+            remark = re.search(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]", c)
+            found.append(
+                ProseTarget(
+                    name=name,
+                    targets=targets,
+                    line=line,
+                    text=clause,
+                    baseline=baseline,
+                    nature={"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}.get(
+                        remark.group(1) if remark else "", ""
+                    ),
+                )
+            )
     return found
 
 
@@ -576,7 +589,7 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | No
 # ---- tasks in prose --------------------------------------------------------------------------
 
 LABEL_LINE = re.compile(r"^(?:牵头|主责|责任|配合|协办|参与|协助)(?:单位|部门)\s*[：:]")
-TASK_START = re.compile(r"^(?:(\d{1,2})\s*[.、．]\s*(?!\d)|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)(\S.*)$")
+TASK_START = re.compile(r"^(?:(\d{1,2})\s*(?:、|[.．](?!\d))\s*|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)(\S.*)$")
 ACTOR = re.compile(r"^——\s*(.{1,12}?)\s*[：:]?\s*$")
 
 

@@ -61,6 +61,24 @@ def role_of(text: str) -> tuple[str, int | None] | None:
     return None
 
 
+NATURE_VALUES = re.compile(r"^(?:约束性|预期性|倡导性|约束|预期|倡导)(?:指标)?$")
+
+
+def _nature_by_values(table: Table, body: int, columns: list[Column]) -> None:
+    """A column whose head names no role (类型, 备注) but whose cells say 约束性/预期性/倡导性 gives the nature."""
+    if any(c.role == "nature" for c in columns):
+        return
+    taken = {c.index for c in columns}
+    for index in range(table.width):
+        if index in taken:
+            continue
+        cells = [compact(r[index]) for r in table.rows[body:] if compact(r[index])]
+        if len(cells) >= 2 and sum(1 for t in cells if NATURE_VALUES.match(t)) >= 0.6 * len(cells):
+            columns.append(Column(index, "nature", None, compact(table.rows[body - 1][index])))
+            columns.sort(key=lambda c: c.index)
+            return
+
+
 def _year_only_baseline(columns: list[Column]) -> None:
     """指标 | 2020年 | 2025年 | 2030年 (no baseline word): the first, bare year column is the baseline when the
     table has two later years, or when a later year column says it is a target (2020年 | 2025年目标值)."""
@@ -116,6 +134,7 @@ def read_header(table: Table, start: int = 0) -> Header | None:
         for c in names[:-1]:
             c.role = "domain"
     _year_only_baseline(columns)
+    _nature_by_values(table, start + rows, columns)
     roles = {c.role for c in columns}
     if "task" in roles and ("lead" in roles or "co" in roles):
         kind = "task"

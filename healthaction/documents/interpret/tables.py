@@ -210,6 +210,7 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
             continue
         cells = row.cells
         name = compact(cells[name_col.index]) if name_col else ""
+        name = re.sub(r"(?<=[\u4e00-\u9fff）)])[*＊※★☆▲△]+$", "", name)  # a footnote mark after the name
         if domain is not None:
             found = action_of_row(cells[domain.index])
             if found:

@@ -474,6 +474,56 @@ def variants_docx() -> bytes:
     return docx_bytes(build)
 
 
+# ---- 11. an annual 工作方案: a 年度目标 list with （约束性）remarks, a 类型 column, one task table per action -------
+
+ANNUAL_TARGETS = [
+    "健康长岭行动2023年工作方案",
+    "一、年度目标",
+    "1.居民健康素养水平达到28%（约束性）。",
+    "2.15岁以上人群吸烟率低于23%（预期性）。",
+    "3.二级以上综合性医院设老年医学科比例达到60%以上（约束性）。",
+    "二、监测指标",
+]
+ANNUAL_TASKS = [
+    "三、重点任务",
+    "（一）健康知识普及行动",
+    "1.开展健康科普进万家活动，全年不少于100场。（责任单位：市卫健委、市科协，各县区人民政府）",
+    "2.办好健康教育电视栏目（市融媒体中心牵头，市卫健委配合）。",
+    "（二）合理膳食行动",
+    "1.推进营养健康食堂建设（市卫健委牵头；市教育局、市市场监管局配合）；开展“三减”宣传。",
+]
+
+
+def annual_plan_docx() -> bytes:
+    def build(document):
+        _paragraphs(document, ANNUAL_TARGETS)
+        head = [["序号", "指标", "2022年基数", "2023年目标", "类型"]]
+        rows = [
+            ["1", "婴儿死亡率※", "3.1‰", "≤4‰", "预期性"],
+            ["2", "孕产妇死亡率※", "8.9/10万", "≤10/10万", "预期性"],
+            ["3", "国家学生体质健康标准达标优良率", "51.3%", "≥52%", "约束性"],
+        ]
+        add_table(document, head, rows)
+        _paragraphs(document, ["注：带※的指标为全市统计数。"] + ANNUAL_TASKS + ["四、任务分工", "（一）全民健身行动"])
+        head = [["序号", "工作任务", "具体措施", "牵头单位", "配合单位", "完成时限"]]
+        add_table(
+            document,
+            head,
+            [
+                ["1", "健身设施建设", "新建社区健身路径30处", "市体育局", "市住建局、各县区人民政府", "2023年10月"],
+                ["2", "全民健身赛事", "举办全民健身运动会", "市体育局", "市教育局、市总工会", "2023年9月"],
+            ],
+        )
+        _paragraphs(document, ["（二）控烟行动"])
+        add_table(
+            document,
+            head,
+            [["1", "无烟环境建设", "推进无烟党政机关建设全覆盖", "市直机关工委", "市卫健委", "2023年12月"]],
+        )
+
+    return docx_bytes(build)
+
+
 # ---- 7. a web copy: NFKC-normalised, ASCII punctuation, spaces around numbers and between runs ------------
 
 WEB_TEXT = """健康江口行动实施方案

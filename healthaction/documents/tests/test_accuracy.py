@@ -64,6 +64,7 @@ UNSEEN = [
     ("unseen_healthy_city", builders_unseen.healthy_city_docx, "city.docx"),
     ("unseen_county_goals", builders_unseen.county_goals_docx, "goals.docx"),
     ("unseen_variants", builders_unseen.variants_docx, "variants.docx"),
+    ("unseen_annual_plan", builders_unseen.annual_plan_docx, "annual.docx"),
 ]
 
 
