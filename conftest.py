@@ -4,6 +4,9 @@ import functools
 import shutil
 
 import pytest
+from playwright.sync_api import sync_playwright
+
+from healthaction.web.tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
@@ -147,3 +150,14 @@ def _jobs_run_in_place(settings):
     """Background jobs run in place on django-tasks' Immediate backend, so a test sees their result at once: the
     tests prove the work, not the queue. core/tests/test_worker.py and test_serve.py run real worker processes."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def browser():
+    """One headless Chromium (Debian's package) driven by Playwright, for the browser tests."""
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -41,21 +41,7 @@ class PlanSerializer(serializers.ModelSerializer):
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
-        fields = [
-            "id",
-            "indicator",
-            "year",
-            "kind",
-            "comparator",
-            "value",
-            "upper_value",
-            "base_year",
-            "change",
-            "change_unit",
-            "trend",
-            "qualitative",
-            "raw_text",
-        ]
+        fields = ["id", "indicator", *Target.RULE_FIELDS, "raw_text"]
 
 
 class BaselineSerializer(serializers.ModelSerializer):

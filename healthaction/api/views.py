@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -28,6 +29,8 @@ from healthaction.evaluation.filtersets import EvaluationResultFilterSet, Target
 from healthaction.evaluation.models import EvaluationResult, TargetVerdict
 from healthaction.evaluation.services import stage_summaries
 from healthaction.inspections.filtersets import FindingFilterSet, RoundFilterSet, VisitFilterSet
+from healthaction.inspections.models import Visit
+from healthaction.inspections.services import visible_findings, visible_rounds
 from healthaction.plans.filtersets import IndicatorFilterSet, PlanFilterSet, TargetFilterSet
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry import scopes
@@ -114,9 +117,56 @@ class DueItemViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
 
 
 class _Writable(IdLookup, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Create and update go through the reporting workflow (checks, versions, revisions), never straight to the table."""
+    """Create and update go through the reporting workflow (checks, versions, revisions), never straight to the table.
+
+    A subclass names the due item's kind, the fields that identify the item (`keys`), the fields a report
+    carries (`fields`) and the message when the user may report no such item.
+    """
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+    model = None
+    kind = ""
+    keys: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    defaults: dict = {}  # a field's value when a new report leaves it out
+    not_found = ""
+
+    def get_queryset(self):
+        visible = DueItem.objects.filter(
+            scopes.due_item_filter(self.request.user), **{key: OuterRef(key) for key in self.keys}
+        )
+        return self.model.objects.filter(Exists(visible)).order_by("pk")
+
+    def _item(self, source) -> DueItem:
+        """The open due item for these keys, read from validated data (a dict) or from a saved report."""
+        read = source.get if isinstance(source, dict) else lambda key: getattr(source, key)
+        item = DueItem.objects.filter(
+            scopes.due_item_filter(self.request.user),
+            kind=self.kind,
+            obsolete=False,
+            **{key: read(key) for key in self.keys},
+        ).first()
+        if item is None:
+            raise NotFound(self.not_found)
+        return item
+
+    def create(self, request, *args, **kwargs):
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        data = {k: d.get(k, self.defaults.get(k)) for k in self.fields}
+        return self._save(self._item(d), data, d.get("submit", False), d.get("version"))
+
+    def partial_update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        ser = self.get_serializer(obj, data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        data = {k: d.get(k, getattr(obj, k)) for k in self.fields}
+        return self._save(self._item(obj), data, d.get("submit", False), d.get("version"))
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
 
     def _save(self, item, data, submit, version):
         try:
@@ -137,102 +187,22 @@ class _Writable(IdLookup, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
 class IndicatorValueViewSet(_Writable):
     serializer_class = serializers.IndicatorValueSerializer
     filterset_class = IndicatorValueFilterSet
-
-    def get_queryset(self):
-        visible = DueItem.objects.filter(
-            scopes.due_item_filter(self.request.user),
-            indicator=OuterRef("indicator"),
-            org_unit=OuterRef("org_unit"),
-            year=OuterRef("year"),
-        )
-        return IndicatorValue.objects.filter(Exists(visible)).order_by("pk")
-
-    def _item(self, indicator, org_unit, year) -> DueItem:
-        item = DueItem.objects.filter(
-            scopes.due_item_filter(self.request.user),
-            kind=DueKind.INDICATOR_VALUE,
-            indicator=indicator,
-            org_unit=org_unit,
-            year=year,
-            obsolete=False,
-        ).first()
-        if item is None:
-            raise NotFound(_("No item you may report for this indicator, org unit and year."))
-        return item
-
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
-        item = self._item(d["indicator"], d["org_unit"], d["year"])
-        data = {k: d.get(k) for k in ("value", "numerator", "denominator", "qualitative", "source", "note")}
-        return self._save(item, data, d.get("submit", False), d.get("version"))
-
-    def partial_update(self, request, *args, **kwargs):
-        obj = self.get_object()
-        ser = self.get_serializer(obj, data=request.data, partial=True)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
-        item = self._item(obj.indicator, obj.org_unit, obj.year)
-        data = {
-            k: d.get(k, getattr(obj, k)) for k in ("value", "numerator", "denominator", "qualitative", "source", "note")
-        }
-        return self._save(item, data, d.get("submit", False), d.get("version"))
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
+    model = IndicatorValue
+    kind = DueKind.INDICATOR_VALUE
+    keys = ("indicator", "org_unit", "year")
+    fields = ("value", "numerator", "denominator", "qualitative", "source", "note")
+    not_found = gettext_lazy("No item you may report for this indicator, org unit and year.")
 
 
 class TaskReportViewSet(_Writable):
     serializer_class = serializers.TaskReportSerializer
     filterset_class = TaskReportFilterSet
-
-    def get_queryset(self):
-        visible = DueItem.objects.filter(
-            scopes.due_item_filter(self.request.user),
-            task=OuterRef("task"),
-            department=OuterRef("department"),
-            org_unit=OuterRef("org_unit"),
-            year=OuterRef("year"),
-            half=OuterRef("half"),
-        )
-        return TaskReport.objects.filter(Exists(visible)).order_by("pk")
-
-    def _item(self, task, department, org_unit, year, half) -> DueItem:
-        item = DueItem.objects.filter(
-            scopes.due_item_filter(self.request.user),
-            kind=DueKind.TASK_PROGRESS,
-            task=task,
-            department=department,
-            org_unit=org_unit,
-            year=year,
-            half=half,
-            obsolete=False,
-        ).first()
-        if item is None:
-            raise NotFound(_("No item you may report for this task, department and period."))
-        return item
-
-    def create(self, request, *args, **kwargs):
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
-        item = self._item(d["task"], d.get("department"), d["org_unit"], d["year"], d["half"])
-        return self._save(
-            item, {"progress": d.get("progress"), "text": d.get("text", "")}, d.get("submit", False), d.get("version")
-        )
-
-    def partial_update(self, request, *args, **kwargs):
-        obj = self.get_object()
-        ser = self.get_serializer(obj, data=request.data, partial=True)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
-        item = self._item(obj.task, obj.department, obj.org_unit, obj.year, obj.half)
-        data = {"progress": d.get("progress", obj.progress), "text": d.get("text", obj.text)}
-        return self._save(item, data, d.get("submit", False), d.get("version"))
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
+    model = TaskReport
+    kind = DueKind.TASK_PROGRESS
+    keys = ("task", "department", "org_unit", "year", "half")
+    fields = ("progress", "text")
+    defaults = {"text": ""}
+    not_found = gettext_lazy("No item you may report for this task, department and period.")
 
 
 class EvaluationResultViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
@@ -360,7 +330,6 @@ class InspectionRoundViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     filterset_class = RoundFilterSet
 
     def get_queryset(self):
-        from healthaction.inspections.services import visible_rounds
 
         return visible_rounds(self.request.user).select_related("checklist").order_by("pk")
 
@@ -370,8 +339,6 @@ class VisitViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     filterset_class = VisitFilterSet
 
     def get_queryset(self):
-        from healthaction.inspections.models import Visit
-        from healthaction.inspections.services import visible_rounds
 
         return (
             Visit.objects.filter(round__in=visible_rounds(self.request.user)).prefetch_related("scores").order_by("pk")
@@ -383,7 +350,6 @@ class FindingViewSet(IdLookup, viewsets.ReadOnlyModelViewSet):
     filterset_class = FindingFilterSet
 
     def get_queryset(self):
-        from healthaction.inspections.services import visible_findings
 
         return (
             visible_findings(self.request.user)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from healthaction.catalogue.matching import AUTO_THRESHOLD, Matcher
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
+from healthaction.documents.targets import parse_target
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.plans.models import Plan, Target
 
@@ -73,7 +74,6 @@ def decide(match: IndicatorMatch, user, catalogue: CatalogueIndicator | None) ->
 
 
 def _numeric(raw: str):
-    from healthaction.documents.targets import parse_target
 
     t = parse_target(raw or "")
     if not t or t["kind"] != "numeric" or t["value"] is None or t["comparator"] in ("", "range"):

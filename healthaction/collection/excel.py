@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,11 +24,11 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from healthaction.collection import services, validation
-from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
+from healthaction.collection.models import DueItem, Evidence, IndicatorValue, Revision, TaskReport
 from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
 from healthaction.core.xlsx import safe_cell, unescape_cell
 from healthaction.documents.readers import zip_members, zip_too_big
-from healthaction.plans.models import Target
+from healthaction.plans.models import Indicator, Plan, Target, Task
 from healthaction.registry import scopes
 
 VALUE_SHEET = "指标数据"
@@ -436,7 +436,6 @@ class _Unit:
 
 
 def _light_items(user, ids: list[int]) -> dict[int, _Light]:
-    from healthaction.plans.models import Indicator, Plan, Task
 
     fields = (
         "pk",
@@ -512,8 +511,6 @@ def _collect(
     """Check every row; return the work to write. Rows from our own workbooks (header=True) have their texts unescaped
     (core.xlsx.safe_cell); rows from the API are taken as sent."""
     cell = unescape_cell if header else (lambda v: v)
-    from healthaction.collection.models import Evidence
-
     ids = []
     for rows in (value_rows, task_rows):
         for row in rows:
@@ -553,36 +550,35 @@ def _collect(
     }
     work = []
     seen: dict[int, int] = {}  # due item → the first row that reports it
+
+    def claim(sheet: str, r: int, item_id, kind: str):
+        """The due item row r reports, or None with the row's error recorded: not an item this user may report,
+        reported twice in the file, or not the user's to report."""
+        item = items.get(_item_id(item_id))
+        if item is None or item.kind != kind:
+            message = _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": item_id}
+        elif item.pk in seen:
+            first = seen[item.pk]
+            message = (
+                _("Row %(r)s reports the same value as row %(first)s; keep one of them.")
+                if kind == DueKind.INDICATOR_VALUE
+                else _("Row %(r)s reports the same period as row %(first)s; keep one of them.")
+            ) % {"r": r, "first": first}
+        else:
+            seen[item.pk] = r
+            if scopes.can_report(user, item):
+                return item
+            message = _("You may not report for row %(r)s.") % {"r": r}
+        result.errors.append(RowError(sheet, r, 1, message))
+        return None
+
     if value_rows and (not header or _check_header(value_rows, VALUE_HEADERS, VALUE_SHEET, result)):
         for r, row in enumerate(value_rows[1:] if header else value_rows, start=first_row):
             row = tuple(row) + (None,) * (len(VALUE_HEADERS) - len(row))
             if all(c in (None, "") for c in row[8:14]):
                 continue
-            item = items.get(_item_id(row[0]))
-            if item is None or item.kind != DueKind.INDICATOR_VALUE:
-                result.errors.append(
-                    RowError(
-                        value_label,
-                        r,
-                        1,
-                        _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": row[0]},
-                    )
-                )
-                continue
-            if item.pk in seen:
-                result.errors.append(
-                    RowError(
-                        value_label,
-                        r,
-                        1,
-                        _("Row %(r)s reports the same value as row %(first)s; keep one of them.")
-                        % {"r": r, "first": seen[item.pk]},
-                    )
-                )
-                continue
-            seen[item.pk] = r
-            if not scopes.can_report(user, item):
-                result.errors.append(RowError(value_label, r, 1, _("You may not report for row %(r)s.") % {"r": r}))
+            item = claim(value_label, r, row[0], DueKind.INDICATOR_VALUE)
+            if item is None:
                 continue
             errors: list[RowError] = []
             data = {
@@ -639,29 +635,9 @@ def _collect(
             row = tuple(row) + (None,) * (len(TASK_HEADERS) - len(row))
             if all(c in (None, "") for c in row[6:8]):
                 continue
-            item = items.get(_item_id(row[0]))
-            if item is None or item.kind != DueKind.TASK_PROGRESS or not scopes.can_report(user, item):
-                result.errors.append(
-                    RowError(
-                        TASK_SHEET,
-                        r,
-                        1,
-                        _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": row[0]},
-                    )
-                )
+            item = claim(TASK_SHEET, r, row[0], DueKind.TASK_PROGRESS)
+            if item is None:
                 continue
-            if item.pk in seen:
-                result.errors.append(
-                    RowError(
-                        TASK_SHEET,
-                        r,
-                        1,
-                        _("Row %(r)s reports the same period as row %(first)s; keep one of them.")
-                        % {"r": r, "first": seen[item.pk]},
-                    )
-                )
-                continue
-            seen[item.pk] = r
             progress = PROGRESS_LABELS.get(cell_text(row[6]))
             if progress is None:
                 result.errors.append(
@@ -721,8 +697,6 @@ def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
     """Insert rows with one prepared statement (executemany): the ORM's per-field preparation dominates at 100,000 rows."""
     if not rows:
         return
-    from django.db import connection
-
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
@@ -734,8 +708,6 @@ def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
 @transaction.atomic
 def _write(user, work, result: ImportResult) -> None:
     """Write every checked row: new values inserted, changed ones updated, one revision each, due items marked."""
-    from django.db import connection
-
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
     value_columns = [

@@ -14,6 +14,7 @@ from django.db import OperationalError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -231,25 +232,30 @@ def autosave(request, pk: int):
     data = {k: v for k, v in form.cleaned_data.items() if k not in ("evidence", "version")}
     obj = services.submission_for(item)
     if obj is not None and obj.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
-        return HttpResponse(_("Not autosaved: the item is already submitted."))
+        return _line(_("Not autosaved: the item is already submitted."))
     try:
         saved, check = services.save_submission(
             request.user, item, data, submit=False, expected_version=form.cleaned_data.get("version")
         )
     except services.Conflict as exc:
-        return HttpResponse(str(exc), status=409)
+        return _line(str(exc), status=409)
     except services.NotAllowed as exc:
-        return HttpResponse(str(exc), status=403)
+        return _line(str(exc), status=403)
     except OperationalError as exc:
         if not is_busy(exc):
             raise
-        return HttpResponse(BUSY_MESSAGE(), status=503)
+        return _line(BUSY_MESSAGE(), status=503)
     if not check.ok:
         problems = "；".join(m for ms in check.errors.values() for m in ms)
-        return HttpResponse(_("Not autosaved: %(p)s") % {"p": problems}, status=422)
-    response = HttpResponse(_("Draft saved at %(t)s") % {"t": dt.datetime.now().strftime("%H:%M:%S")})
+        return _line(_("Not autosaved: %(p)s") % {"p": problems}, status=422)
+    response = _line(_("Draft saved at %(t)s") % {"t": dt.datetime.now().strftime("%H:%M:%S")})
     response["HX-Trigger"] = f'{{"versionChanged": {saved.version}}}'
     return response
+
+
+def _line(text: str, status: int = 200) -> HttpResponse:
+    """A one-line status for htmx to put into the page: escaped, since messages may repeat what was typed."""
+    return HttpResponse(escape(text), status=status)
 
 
 @login_required

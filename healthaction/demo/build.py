@@ -6,12 +6,14 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from healthaction.catalogue.services import load_catalogue, match_plan
 from healthaction.collection.models import IndicatorValue, TaskReport
 from healthaction.collection.services import publish_plan
 from healthaction.core.choices import Level, PlanStatus, TaskProgress, ValueStatus
 from healthaction.demo import content
 from healthaction.demo import inspections as demo_inspections
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
+from healthaction.evaluation.services import assess_plan, evaluate_plan
 from healthaction.plans.interchange import import_plan
 from healthaction.plans.models import Plan
 from healthaction.registry.models import Department, DepartmentAlias, Membership, OrgUnit
@@ -324,8 +326,6 @@ def build_demo() -> dict:
             action=plan.actions.get(number=action_number) if action_number else None,
         )
         logins.append((username, password, full_name))
-    from healthaction.catalogue.services import load_catalogue, match_plan
-    from healthaction.evaluation.services import assess_plan, evaluate_plan
 
     load_catalogue()
     match_plan(plan)

@@ -17,9 +17,7 @@ from healthaction.documents.interpret.tables import (
 )
 from healthaction.documents.model import Table
 from healthaction.documents.normalize import compact
-from healthaction.documents.rows import split_unit
-
-LEGACY_TASK_HEADER = ("基本内容",)  # the tab-separated task table of seed 001: shifted cells, read line by line
+from healthaction.documents.rows import _split_compound_name, _split_compound_value, split_unit
 
 
 class GridMixin:
@@ -28,11 +26,6 @@ class GridMixin:
         reads = []
         self.grid_lines: set[int] = set()
         for group in join_continued(self.model):
-            first = group[0]
-            if first.source == "cells":
-                continue  # one-cell-per-line tables: the line reader handles their missing cells by meaning
-            if first.source == "tabs" and any(w in compact("".join(first.rows[0])) for w in LEGACY_TASK_HEADER):
-                continue
             found = read_table_group(group)
             notes = notes_after(self.model, group[-1]) if found else []
             for read in found:
@@ -75,21 +68,42 @@ class GridMixin:
                 )
                 counters[action] = counters.get(action, 0) + 1
                 self._grid_task(row, action, counters[action])
+                if row["basic"]:  # a 基本内容 cell may state targets (到2022年…达到…)
+                    self.table_target_paragraphs.append((row["line"], row["basic"], action))
 
     def _grid_indicator(self, row: dict) -> None:
         action = self._resolve_action(row["action"], row["line"]) if row["action"] else None
-        name, unit = split_unit(row["name"])
-        unit = row["unit"] or unit
-        years = [y for y, _, _ in row["targets"]]
-        raws = [(y if y is not None else self.annual_year, raw) for y, raw, _ in row["targets"]]
         baseline_raw, baseline_year = row["baseline_raw"], row["baseline_year"]
         own_year = re.search(r"[（(]\s*(\d{4})\s*年?(?:底|末)?\s*[）)]", baseline_raw)
         if own_year:  # 26.6（2015年）: the cell's own year wins over the column's
             baseline_year = int(own_year.group(1))
             baseline_raw = (baseline_raw[: own_year.start()] + baseline_raw[own_year.end() :]).strip()
+        # a compound row (两个指标（%），用逗号分开 | 100，70): one indicator per part when every value splits alike
+        names = _split_compound_name(row["name"])
+        raws = [raw for _, raw, _ in row["targets"]]
+        split_targets = [_split_compound_value(raw, len(names)) for raw in raws]
+        split_baseline = _split_compound_value(baseline_raw, len(names))
+        if len(names) > 1 and any(len(s) != len(names) for s in split_targets):
+            names, split_targets, split_baseline = [row["name"]], [[raw] for raw in raws], [baseline_raw]
+        for k, part in enumerate(names):
+            serial = row["serial"] or str(row["row"])
+            self._grid_indicator_part(
+                row,
+                action,
+                number=serial if len(names) == 1 else f"{serial}.{k + 1}",
+                name=part,
+                baseline_raw=split_baseline[k] if k < len(split_baseline) else "",
+                baseline_year=baseline_year,
+                target_raws=[s[k] for s in split_targets],
+            )
+
+    def _grid_indicator_part(self, row, action, *, number, name, baseline_raw, baseline_year, target_raws) -> None:
+        name, unit = split_unit(name)
+        unit = row["unit"] or unit
+        raws = [(y if y is not None else self.annual_year, raw) for (y, _, _), raw in zip(row["targets"], target_raws)]
         before = len(self.warnings)
         indicator = self._add_indicator(
-            number=row["serial"] or str(row["row"]),
+            number=number,
             name=name,
             unit=unit,
             group=row["group"],
@@ -98,19 +112,12 @@ class GridMixin:
             baseline_year=baseline_year,
             target_raws=raws,
             first=row["line"],
-            last=row["line"],
+            last=row.get("last", row["line"]),
             action=action,
+            notes=row["notes"],
         )
         if action is None:
             indicator["action"] = self.action_at(row["line"])
-        for note in row["notes"]:
-            body = re.sub(r"^(?:说明|注)\s*\d*[：:.、]?", "", note)
-            if "计算方法" in body:
-                before_calc, _, after = body.partition("计算方法")
-                indicator["definition"] = (indicator["definition"] + before_calc).strip("：:。 ")
-                indicator["calculation"] = after.lstrip("：:")
-            else:
-                indicator["definition"] += body
         problems = len(self.warnings) - before
         confidence = 0.95 - 0.15 * problems
         where = f"表格第{row['row']}行"
@@ -136,7 +143,6 @@ class GridMixin:
             target["reason"] = f"{where}，列头“{head}”" + ("，合并单元格跨各目标年" if row["merged_targets"] else "")
             if target.get("implicit") is not None:
                 target.pop("implicit", None)
-        del years
 
     def _grid_task(self, row: dict, action: int | None, k: int) -> None:
         leads, lead_lower, lead_conf = departments_of(row["lead_raw"])
@@ -155,7 +161,7 @@ class GridMixin:
             "action": action,
             "content": row["content"],
             "measures": row["measures"],
-            "deliverables": "",
+            "deliverables": row["deliverables"],
             "lead_departments": leads,
             "co_departments": cos,
             "all_lower_units": lead_lower or co_lower,

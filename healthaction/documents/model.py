@@ -25,6 +25,7 @@ class Table:
     page: int | None = None
     line: int = 0
     row_lines: list[int] = field(default_factory=list)  # line index of each row in Document.lines()
+    row_ends: list[int] = field(default_factory=list)  # a text table's last line of each row (a row may span lines)
     source: str = ""  # how it was read: docx, pdf, tabs, cells, ocr
 
     def __post_init__(self) -> None:

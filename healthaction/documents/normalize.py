@@ -58,13 +58,17 @@ def normalize_line(line: str) -> str:
     return _SEMI.sub("；", text)
 
 
+_TRADITIONAL_CHAR = re.compile("[" + "".join(sorted(_TRADITIONAL_HINTS)) + "]")  # one C-level scan, not a Python loop
+_SPACES = re.compile(r"\s+")
+
+
 def has_traditional(line: str) -> bool:
-    return any(ch in _TRADITIONAL_HINTS for ch in line)
+    return _TRADITIONAL_CHAR.search(line) is not None
 
 
 def looks_traditional(text: str) -> bool:
     """Return True when Traditional-only characters make up a noticeable share of the text."""
-    count = sum(1 for ch in text if ch in _TRADITIONAL_HINTS)
+    count = len(_TRADITIONAL_CHAR.findall(text))
     return count >= 5 and count * 200 > len(text)
 
 
@@ -83,4 +87,4 @@ def to_simplified(text: str) -> str:
 
 def compact(text: str) -> str:
     """Return the text without any whitespace (PDF and Word text often has spaces inside words)."""
-    return re.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)

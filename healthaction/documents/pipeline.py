@@ -3,12 +3,10 @@
 import hashlib
 import re
 
-from healthaction.documents import grid, prose, prose_anywhere, tables
+from healthaction.documents import grid, prose, prose_anywhere
 from healthaction.documents.confidence import ConfidenceMixin
 from healthaction.documents.departments import (
     DepartmentBook,
-    looks_like_department_list,
-    responsibility_from_columns,
     responsibility_from_text,
 )
 from healthaction.documents.model import Document as DocumentModel
@@ -16,11 +14,8 @@ from healthaction.documents.normalize import compact, has_traditional, looks_tra
 from healthaction.documents.readers import read_document
 from healthaction.documents.readers.text import text_document
 from healthaction.documents.rows import (
-    _has_comparator,
     _nature_of_heading,
     _notes,
-    _split_compound_name,
-    _split_compound_value,
     _unique,
     split_unit,
 )
@@ -95,10 +90,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         self.header = header
         reads = self._read_grids()
         actions = prose.find_actions(self.lines, exclude=self.claimed)
-        task_table = self._task_table()
-        if task_table["actions"] and len(task_table["actions"]) >= len(actions):
-            actions = task_table["actions"]
-        if not actions and not task_table["actions"] and not any(r.header.kind == "task" for r in reads):
+        if not actions and not any(r.header.kind == "task" for r in reads):
             actions = prose.fallback_actions(self.lines)
         self.actions = actions
         found = {a.number for a in actions}
@@ -113,15 +105,11 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         self.ranges = self._ranges(actions)
         self.annual_year = self._annual_year()
         self._grid_items(reads)
-        self._indicator_tables()
         self._target_sections()
         self._table_targets()
         self._loose_rows()
         self._targets_anywhere()
-        if task_table["tasks"]:
-            self.tasks.extend(task_table["tasks"])
-        else:
-            self._prose_tasks()
+        self._prose_tasks()
         self._check_tasks()
         self._unplaced_tables()
         cycles = prose.reporting_cycles(self.lines)
@@ -158,80 +146,6 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             return years[0]
         return None
 
-    # ---- indicators from tables -------------------------------------------------------------
-    def _indicator_tables(self) -> None:
-        for table in tables.find_indicator_tables(self.lines):
-            if table.header_line in self.claimed:
-                continue
-            self.claimed.update(range(table.header_line, table.end_line))
-            for line, message, text in table.warnings:
-                self.warn(line, message, text)
-            value_columns = [c for c in table.columns if c.role in ("baseline", "target")]
-            baseline_col = next((c for c in value_columns if c.role == "baseline"), None)
-            target_cols = [c for c in value_columns if c.role == "target"]
-            for col in target_cols:
-                if col.year is None:
-                    col.year = self.annual_year
-            for row in table.rows:
-                self._indicator_from_row(row, baseline_col, target_cols)
-
-    def _indicator_from_row(self, row: tables.IndicatorRow, baseline_col, target_cols) -> None:
-        if not row.cells or not compact(row.cells[0].text):
-            self.warn(row.serial.line, "指标行缺少名称", row.serial.text)
-            return
-        name_cell, values = row.cells[0], [compact(c.text) for c in row.cells[1:]]
-        last_line = max([c.last for c in row.cells] + [row.serial.line])
-        baseline_raw, target_raws = "", []
-        n_targets = len(target_cols)
-        if baseline_col is not None:
-            if (
-                len(values) == n_targets
-                and values
-                and parse_baseline(values[0])
-                and parse_target(values[0])
-                and _has_comparator(values[0])
-            ):
-                target_raws = values  # the baseline cell was left out
-            else:
-                baseline_raw = values[0] if values else ""
-                target_raws = values[1:]
-        else:
-            target_raws = values
-        if len(target_raws) == 1 and n_targets > 1:
-            target_raws = target_raws * n_targets  # one merged cell for every target year
-        if len(target_raws) > n_targets:
-            self.warn(
-                row.serial.line,
-                f"指标行有 {len(values)} 个数值单元格，多于表头的列数，多余的已忽略",
-                " | ".join(values),
-            )
-            target_raws = target_raws[:n_targets]
-        names = _split_compound_name(compact(name_cell.text))
-        parts = max(len(names), 1)
-        split_targets = [_split_compound_value(raw, parts) for raw in target_raws]
-        split_baseline = _split_compound_value(baseline_raw, parts)
-        if parts > 1 and any(len(s) != parts for s in split_targets):
-            names, parts = [compact(name_cell.text)], 1
-            split_targets = [[raw] for raw in target_raws]
-            split_baseline = [baseline_raw]
-        for k in range(parts):
-            number = row.serial.text.strip() if parts == 1 else f"{row.serial.text.strip()}.{k + 1}"
-            name, unit = split_unit(names[k])
-            raws = [(col.year, s[k]) for col, s in zip(target_cols, split_targets)]
-            self._add_indicator(
-                number=number,
-                name=name,
-                unit=unit,
-                group=row.group,
-                nature=row.nature,
-                baseline_raw=split_baseline[k] if k < len(split_baseline) else "",
-                baseline_year=baseline_col.year if baseline_col else None,
-                target_raws=raws,
-                first=row.serial.line,
-                last=last_line,
-                notes=row.notes,
-            )
-
     def _add_indicator(
         self,
         *,
@@ -266,9 +180,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         self._settle(targets, baseline, baseline_year)
         direction = infer_direction(name, targets, baseline)
         settle_implicit(targets, direction)
-        definition, calculation, numerator, denominator = _notes([compact(n.text) for n in notes])
-        if notes:
-            last = max([last] + [n.last for n in notes])
+        definition, calculation, numerator, denominator = _notes([compact(n) for n in notes])
         indicator = {
             "number": number,
             "action": action if action is not None else self.action_at(first),
@@ -532,91 +444,6 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                         "source": self.doc.source(task.first, task.last),
                     }
                 )
-
-    def _task_table(self) -> dict:
-        """Read a task decomposition table (序号 基本内容 具体任务 推进措施 工作计划 工作推进 牵头部门 责任部门)."""
-        result = {"actions": [], "tasks": []}
-        in_table = False
-        basic = task_text = ""
-        action_number = None
-        k = 0
-        for i, line in enumerate(self.lines):
-            if i in self.claimed:
-                in_table = False
-                continue
-            if tables.is_task_header(line):
-                in_table = True
-                self.claimed.add(i)
-                continue
-            if not in_table:
-                continue
-            if "\t" not in line:
-                if line.strip() and len(line.strip()) > 20 and not line.startswith(" "):
-                    in_table = False
-                continue
-            self.claimed.add(i)
-            cells = [c.strip() for c in line.split("\t")]
-            while cells and not cells[-1]:
-                cells.pop()
-            if sum(1 for c in cells if c) < 3:
-                self.warn(i, "任务分解表中单元格过少的行", line.strip())
-                continue
-            m = re.match(
-                r"^(\d{1,2})\s*[.、．]\s*(?:开展|实施|推进)?\s*(.{2,30}?(?:行动|工作))[。.]?$", compact(cells[0])
-            )
-            if m:
-                action_number = int(m.group(1))
-                result["actions"].append(prose.ActionHeading(action_number, m.group(2), i, line, "table"))
-                k = 0
-                basic = task_text = ""
-            if action_number is None:
-                self.warn(i, "任务分解表中出现在任何专项行动之前的行", line.strip())
-                continue
-            due = next((j for j, c in enumerate(cells) if re.search(r"每年.{0,6}月.{0,6}日", c)), None)
-            if due is not None:
-                after = [c for c in cells[due + 1 :] if c]
-                lead_cell = after[0] if after else ""
-                co_cell = after[1] if len(after) > 1 else ""
-                body = cells[1:due]
-                # cells shifted left by a lost empty cell: the four body columns end right before 工作推进
-                body = [""] * (4 - len(body)) + body if len(body) < 4 else body
-            else:
-                tail = [j for j in range(len(cells) - 1, 0, -1) if cells[j] and looks_like_department_list(cells[j])]
-                tail = [j for j in tail if j >= len(cells) - 2]
-                if len(tail) == 2:
-                    lead_cell, co_cell = cells[tail[1]], cells[tail[0]]
-                elif len(tail) == 1:
-                    lead_cell, co_cell = "", cells[tail[0]]
-                else:
-                    lead_cell = co_cell = ""
-                body = cells[1 : min(tail) if tail else len(cells)]
-            body = (body + ["", "", "", ""])[:4]
-            if body[0] and body[0] != basic:
-                self.table_target_paragraphs.append((i, body[0], action_number))
-            basic = body[0] or basic
-            task_text = body[1] or task_text or basic
-            measures, plan = body[2], body[3]
-            resp = responsibility_from_columns(lead_cell, co_cell)
-            if not resp["lead"] and not resp["co"] and not resp["all_lower"]:
-                self.warn(i, "任务分解表中没有牵头或责任部门的行", line.strip())
-            for name in resp["lead"] + resp["co"]:
-                self.departments.add(name)
-            k += 1
-            result["tasks"].append(
-                {
-                    "number": f"{action_number}.{k}",
-                    "action": action_number,
-                    "content": compact(task_text),
-                    "measures": compact(measures),
-                    "deliverables": compact(plan),
-                    "lead_departments": resp["lead"],
-                    "co_departments": resp["co"],
-                    "all_lower_units": resp["all_lower"],
-                    "reporting_cycle": "task-progress" if due is not None else None,
-                    "source": self.doc.source(i),
-                }
-            )
-        return result
 
     # ---- assembly ---------------------------------------------------------------------------
     def _assemble(self, header: prose.Header, cycles: list[dict], roster: list[dict]) -> dict:

@@ -1,4 +1,4 @@
-"""Small readers of table cells shared by the line and grid readers: unit in a name, compound rows, notes."""
+"""Small readers of table cells: unit in a name, compound rows (两项指标 | 100，70), notes, headings' nature."""
 
 import re
 
@@ -12,10 +12,6 @@ def _unique(items) -> list[str]:
         if item and item not in out:
             out.append(item)
     return out
-
-
-def _has_comparator(text: str) -> bool:
-    return bool(re.match(r"^(?:≥|≤|<|>|不低于|不少于|达到|低于|高于)", text))
 
 
 UNIT_PAREN = re.compile(r"（([^（）]{1,12})）$")
@@ -59,11 +55,11 @@ def _nature_of_heading(head: str) -> str:
 def _notes(notes: list[str]) -> tuple[str, str, str, str]:
     definition, calculation = [], []
     for note in notes:
-        body = re.sub(r"^(?:说明|注)[：:]?", "", note)
+        body = re.sub(r"^(?:说明|注)\s*\d*[：:.、]?", "", note)
         if "计算方法" in body:
             before, _, after = body.partition("计算方法")
-            if before.strip():
-                definition.append(before.strip())
+            if before.strip("：: "):
+                definition.append(before.strip("：: "))
             calculation.append(after.lstrip("：:"))
         else:
             definition.append(body)

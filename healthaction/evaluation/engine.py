@@ -21,7 +21,10 @@ the Chinese sentence. Thresholds live in rules.py.
 
 from __future__ import annotations
 
+import os
 import re
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -190,12 +193,15 @@ def evaluate_in_chunks(
     targets: pl.DataFrame,
     *,
     plan_unit_id: int | None = None,
-    chunk_rows: int = 2_000_000,
+    chunk_rows: int = 1_000_000,
     assume_sorted: bool = False,
+    workers: int | None = None,
 ):
-    """Yield evaluate() results for slices of whole indicators, so peak memory follows the chunk, not the data.
+    """Yield evaluate() results for slices of whole indicators, in order, so peak memory follows the chunk.
 
-    `values` must be sorted by indicator_id (the loader and the generator deliver it so).
+    `values` must be sorted by indicator_id (the loader and the generator deliver it so). Running sums and
+    forward fills over ordered series keep one core busy per chunk, so up to `workers` chunks (default: the
+    cores, at most 4) are evaluated at once in threads; polars releases the GIL while it computes.
     """
     bounds = (
         values.select(pl.col("indicator_id").rle_id().alias("g"))
@@ -203,20 +209,36 @@ def evaluate_in_chunks(
         .group_by("g", maintain_order=True)
         .agg(pl.col("i").first().alias("start"), pl.len().alias("n"))
     )
-    start, rows = None, 0
+    slices, start, rows = [], None, 0
     for g_start, n in bounds.select("start", "n").iter_rows():
         if start is None:
             start = g_start
         rows += n
         if rows >= chunk_rows:
-            yield evaluate(
-                values.slice(start, rows), indicators, targets, plan_unit_id=plan_unit_id, assume_sorted=assume_sorted
-            )
+            slices.append((start, rows))
             start, rows = None, 0
     if start is not None and rows:
-        yield evaluate(
-            values.slice(start, rows), indicators, targets, plan_unit_id=plan_unit_id, assume_sorted=assume_sorted
+        slices.append((start, rows))
+
+    def run(piece: tuple[int, int]) -> pl.DataFrame:
+        return evaluate(
+            values.slice(*piece), indicators, targets, plan_unit_id=plan_unit_id, assume_sorted=assume_sorted
         )
+
+    workers = max(1, min(workers or os.cpu_count() or 1, 4, len(slices) or 1))
+    if workers == 1:
+        for piece in slices:
+            yield run(piece)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = deque(pool.submit(run, piece) for piece in slices[:workers])
+        following = iter(slices[workers:])
+        while pending:
+            result = pending.popleft().result()
+            piece = next(following, None)
+            if piece is not None:
+                pending.append(pool.submit(run, piece))
+            yield result
 
 
 def evaluate(
@@ -336,7 +358,13 @@ def evaluate(
     chunk_ids = set(values["indicator_id"].unique().to_list())
     relative_ids = set(targets.filter(pl.col("kind") == "relative")["indicator_id"].to_list())
     if chunk_ids & relative_ids:
-        df = _resolve_relative(df)
+        reported_rows = values.lazy().select(
+            pl.col("indicator_id").cast(pl.Int32),
+            pl.col("org_unit_id").cast(pl.Int32),
+            pl.col("year").cast(pl.Int16),
+            pl.col("value"),
+        )
+        df = _resolve_relative(df, reported_rows)
     else:
         df = df.with_columns(
             pl.col("t_value").alias("target_value"),
@@ -524,14 +552,15 @@ def evaluate(
     return df.select(out).rename(renames).collect(engine="in-memory")
 
 
-def _resolve_relative(df: pl.LazyFrame) -> pl.LazyFrame:
+def _resolve_relative(df: pl.LazyFrame, reported_rows: pl.LazyFrame) -> pl.LazyFrame:
     """Add target_value, cmp and reason: relative targets become numeric ones for each series.
 
     The stated base year must have a value of its own (or be the baseline's year); otherwise the target cannot
     be resolved and the row is not assessable, with the reason kept for the explanation.
     """
     relative = pl.col("t_kind") == "relative"
-    lookup = df.filter(pl.col("value").is_not_null()).select(
+    # looked up in the input rows, not in `df`: a branch of `df` would compute the whole plan above twice
+    lookup = reported_rows.filter(pl.col("value").is_not_null()).select(
         KEYS + [pl.col("year").alias("_ry"), pl.col("value").alias("_rv")]
     )
     df = df.with_columns(pl.coalesce(pl.col("t_base_year"), pl.col("base_year")).cast(pl.Int16).alias("_ry"))
@@ -872,7 +901,9 @@ def verdicts(results: pl.DataFrame, targets: pl.DataFrame, *, closed_year: int) 
         (pl.col("raw") if "raw" in targets.columns else pl.lit("")).fill_null("").alias("target_raw"),
     )
     judged = "judgement" in results.columns
-    rows = results.select(
+    # only the rows of target years can carry a verdict: filter before any column is copied or cast
+    target_years = due["target_year"].unique().to_list()
+    rows = results.filter(pl.col("year").cast(pl.Int16).is_in(target_years)).select(
         pl.col("indicator_id").cast(pl.Int32),
         pl.col("org_unit_id").cast(pl.Int32),
         pl.col("year").cast(pl.Int16).alias("target_year"),

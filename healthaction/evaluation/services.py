@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from healthaction.collection.services import completeness
 from healthaction.core.choices import PlanStatus, ValueStatus
 from healthaction.core.registry import registry
 from healthaction.evaluation import engine, opensdg
@@ -103,20 +104,7 @@ def load_indicators(plan: Plan) -> pl.DataFrame:
 
 
 def load_targets(plan: Plan) -> pl.DataFrame:
-    fields = [
-        "indicator_id",
-        "year",
-        "kind",
-        "comparator",
-        "value",
-        "upper_value",
-        "base_year",
-        "change",
-        "change_unit",
-        "trend",
-        "qualitative",
-        "raw_text",
-    ]
+    fields = ["indicator_id", *Target.RULE_FIELDS, "raw_text"]
     rows = Target.objects.filter(indicator__plan=plan).values_list(*fields)
     return pl.DataFrame(
         list(rows),
@@ -639,7 +627,6 @@ def _share_frame(shares: dict[int, float]) -> pl.DataFrame:
 
 def _timeliness(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, float]]:
     """Share of the year's due items received on time, per county (its own items) and per department (the completeness figures)."""
-    from healthaction.collection.services import completeness
 
     table = completeness(plan, year=year)
     return (

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.collection.current import current_plan
+from healthaction.collection.models import IndicatorValue
 from healthaction.core.params import int_param
 from healthaction.inspections import excel, services
 from healthaction.inspections.choices import FindingStatus
@@ -297,7 +298,6 @@ def round_detail(request, pk: int):
 
 def _suggested_indicator(rnd: Round) -> int | None:
     """The indicator this round's share went to before, else one named after the checklist's kind of unit."""
-    from healthaction.collection.models import IndicatorValue
 
     earlier = (
         IndicatorValue.objects.filter(

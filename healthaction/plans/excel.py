@@ -566,41 +566,43 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
     # targets as they were before any indicator row is applied: rows of an indicator deleted below are skipped
     targets_before = set(Target.objects.filter(indicator__plan=plan).values_list("pk", flat=True))
 
+    def changed_rows(name: str, objects: dict, delete, skip=None):
+        """Yield (sheet, row number, object or None, data) for the rows of a sheet that add or change something.
+
+        Rows marked for deletion are deleted here, unchanged rows are passed over, and a row whose id is not
+        the plan's is reported on the sheet.
+        """
+        sheet, stored = sheets[name], {r["id"]: r for r in current[name]}
+        for number, row in sheet.rows:
+            if skip is not None and skip(row):
+                continue
+            obj = _by_id(sheet, number, row, objects)
+            if obj is False:
+                continue
+            data = _form_data(sheet, row)
+            if data.get("delete") == YES:
+                if obj and _apply(sheet, number, delete, plan, obj):
+                    counts[name] += 1
+                continue
+            if obj and not _changed(sheet, data, stored[obj.pk]):
+                continue
+            yield sheet, number, obj, data
+
     # 指标
-    sheet, stored = sheets["指标"], {r["id"]: r for r in current["指标"]}
     indicators = {i.pk: i for i in plan.indicators.all()}
-    for number, row in sheet.rows:
-        ind = _by_id(sheet, number, row, indicators)
-        if ind is False:
-            continue
-        data = _form_data(sheet, row)
-        if data.get("delete") == YES:
-            if ind and _apply(sheet, number, services.delete_indicator, plan, ind):
-                counts["指标"] += 1
-            continue
-        if ind and not _changed(sheet, data, stored[ind.pk]):
-            continue
+    for sheet, number, ind, data in changed_rows("指标", indicators, services.delete_indicator):
         if action_ref(sheet, number, data) and _apply(sheet, number, services.save_indicator, plan, ind, data):
             counts["指标"] += 1
 
     # 目标 (indicators by number, after the indicator rows above have been applied)
-    sheet, stored = sheets["目标"], {r["id"]: r for r in current["目标"]}
     by_number = {i.number: i for i in plan.indicators.all()}
     targets = {t.pk: t for t in Target.objects.filter(indicator__plan=plan).select_related("indicator")}
-    for number, row in sheet.rows:
+
+    def of_deleted_indicator(row) -> bool:
         raw_id = _text(row.get("id"))
-        if raw_id.isdigit() and int(raw_id) in targets_before and int(raw_id) not in targets:
-            continue  # its indicator was deleted in this same workbook
-        target = _by_id(sheet, number, row, targets)
-        if target is False:
-            continue
-        data = _form_data(sheet, row)
-        if data.get("delete") == YES:
-            if target and _apply(sheet, number, services.delete_target, plan, target):
-                counts["目标"] += 1
-            continue
-        if target and not _changed(sheet, data, stored[target.pk]):
-            continue
+        return raw_id.isdigit() and int(raw_id) in targets_before and int(raw_id) not in targets
+
+    for sheet, number, target, data in changed_rows("目标", targets, services.delete_target, of_deleted_indicator):
         ind = by_number.get(data.get("indicator", ""))
         if ind is None:
             sheet.error(
@@ -620,19 +622,8 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
             counts["目标"] += 1
 
     # 任务
-    sheet, stored = sheets["任务"], {r["id"]: r for r in current["任务"]}
     tasks = {t.pk: t for t in plan.tasks.all()}
-    for number, row in sheet.rows:
-        task = _by_id(sheet, number, row, tasks)
-        if task is False:
-            continue
-        data = _form_data(sheet, row)
-        if data.get("delete") == YES:
-            if task and _apply(sheet, number, services.delete_task, plan, task):
-                counts["任务"] += 1
-            continue
-        if task and not _changed(sheet, data, stored[task.pk]):
-            continue
+    for sheet, number, task, data in changed_rows("任务", tasks, services.delete_task):
         if action_ref(sheet, number, data) and _apply(sheet, number, services.save_task, plan, task, data):
             counts["任务"] += 1
 

@@ -223,6 +223,20 @@ class Target(ConfidenceMixin):
     qualitative = models.CharField(_("qualitative target"), max_length=100, blank=True)
     raw_text = models.CharField(_("as written"), max_length=500, blank=True)
 
+    # the fields that make up the rule a value is judged by (the API shows them, the engine loads them)
+    RULE_FIELDS = (
+        "year",
+        "kind",
+        "comparator",
+        "value",
+        "upper_value",
+        "base_year",
+        "change",
+        "change_unit",
+        "trend",
+        "qualitative",
+    )
+
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")

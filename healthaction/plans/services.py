@@ -295,17 +295,22 @@ def save_indicator(plan: Plan, indicator: Indicator | None, data) -> Indicator:
     return ind
 
 
-@transaction.atomic
-def delete_indicator(plan: Plan, indicator: Indicator) -> None:
-    """Delete an indicator of a draft plan with its baseline and targets."""
+def _delete_unreported(plan: Plan, item, refusal: str) -> None:
+    """Delete an item of a draft plan; refuse with `refusal` when reports already point at it."""
     _is_draft(plan)
     try:
         with transaction.atomic():
-            indicator.delete()
+            item.delete()
     except ProtectedError:
-        raise ValidationError(
-            _("“%(name)s” already has reported values and cannot be deleted.") % {"name": indicator.name}
-        )
+        raise ValidationError(refusal)
+
+
+@transaction.atomic
+def delete_indicator(plan: Plan, indicator: Indicator) -> None:
+    """Delete an indicator of a draft plan with its baseline and targets."""
+    _delete_unreported(
+        plan, indicator, _("“%(name)s” already has reported values and cannot be deleted.") % {"name": indicator.name}
+    )
     _resolve_warnings(plan, f"indicator:{indicator.number}")
 
 
@@ -339,18 +344,7 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = [
-            "year",
-            "kind",
-            "comparator",
-            "value",
-            "upper_value",
-            "base_year",
-            "change",
-            "change_unit",
-            "trend",
-            "qualitative",
-        ]
+        fields = list(Target.RULE_FIELDS)
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
@@ -485,12 +479,7 @@ def save_task(plan: Plan, task: Task | None, data) -> Task:
 
 @transaction.atomic
 def delete_task(plan: Plan, task: Task) -> None:
-    _is_draft(plan)
-    try:
-        with transaction.atomic():
-            task.delete()
-    except ProtectedError:
-        raise ValidationError(_("This task already has progress reports and cannot be deleted."))
+    _delete_unreported(plan, task, _("This task already has progress reports and cannot be deleted."))
     _resolve_warnings(plan, f"task:{task.number}")
 
 

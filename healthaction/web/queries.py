@@ -12,14 +12,13 @@ from healthaction.collection.models import DueItem, IndicatorValue, Revision, Ta
 from healthaction.core.choices import ValueStatus
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
-from healthaction.evaluation.models import AssessmentScore, EvaluationResult
+from healthaction.evaluation.models import AssessmentScore, EvaluationResult, EvaluationSummary
 from healthaction.plans.models import Indicator, Plan
 
 LAGGING = EvaluationStatus.LAGGING  # worst first: the order of the "most lagging" list
 
 
 def summary(plan: Plan):
-    from healthaction.evaluation.models import EvaluationSummary
 
     return EvaluationSummary.objects.filter(plan=plan).first()
 

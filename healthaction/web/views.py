@@ -25,7 +25,8 @@ from healthaction.core.params import year_param
 from healthaction.core.xlsx import safe_row
 from healthaction.evaluation import tasks as evaluation_tasks
 from healthaction.evaluation.choices import EvaluationStatus
-from healthaction.evaluation.services import stage_summaries
+from healthaction.evaluation.models import AssessmentScheme
+from healthaction.evaluation.services import assess_plan, stage_summaries
 from healthaction.inspections.models import Round
 from healthaction.plans.filtersets import TaskFilterSet
 from healthaction.plans.models import Action, Indicator, Plan
@@ -240,9 +241,6 @@ def tasks(request, plan_id: int):
 @login_required
 def ranking(request, plan_id: int):
     from django import forms as dj_forms
-
-    from healthaction.evaluation.models import AssessmentScheme
-    from healthaction.evaluation.services import assess_plan
 
     plan = _plan(request, plan_id)
     year = _year(request, plan)

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -16,9 +17,9 @@ from healthaction.collection.models import (
     ReminderLog,
     TaskReport,
 )
-from healthaction.core.choices import DueKind
+from healthaction.core.choices import DueKind, Role
 from healthaction.plans.models import Indicator, Task, TaskDepartment
-from healthaction.registry.models import Department
+from healthaction.registry.models import Department, Membership
 
 
 class FakeIndicator:
@@ -164,6 +165,54 @@ def test_reminders_are_sent_once_per_item_person_and_day(demo, settings):
     assert ReminderLog.objects.count() == logged and len(mail.outbox) == sent
     call_command("send_reminders", "--today", "2026-06-09")
     assert len(mail.outbox) > sent  # a new day: overdue items are reminded again
+
+
+def test_a_liaison_gets_one_mail_a_day_listing_exactly_what_is_due_soon_today_or_overdue(demo, settings):
+    """A new department with one liaison and five items of its own; every date and line is counted by hand.
+
+    On 2026-06-08 (reminders 7 days before): 2025 due 06-15 is "before", 2026 due 06-08 is "due today", 2024
+    due 05-31 is overdue, 2027 due 06-20 is not yet reminded, 2023 due 05-01 was received. The next day only
+    the two overdue ones are listed (06-15 is then 6 days away, not 7).
+    """
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    plan = demo["plan"]
+    office = Department.objects.create(org_unit=plan.org_unit, name="市测试统计局")
+    user = get_user_model().objects.create_user("stats", email="stats@demo.invalid", password="x-Stats-2026")
+    Membership.objects.create(user=user, role=Role.DEPARTMENT_LIAISON, org_unit=plan.org_unit, department=office)
+    literacy = plan.indicators.get(name="居民健康素养水平")
+    for year, due_date, received in [
+        (2023, dt.date(2026, 5, 1), True),
+        (2024, dt.date(2026, 5, 31), False),
+        (2025, dt.date(2026, 6, 15), False),
+        (2026, dt.date(2026, 6, 8), False),
+        (2027, dt.date(2026, 6, 20), False),
+    ]:
+        DueItem.objects.create(
+            plan=plan,
+            kind=DueKind.INDICATOR_VALUE,
+            indicator=literacy,
+            department=office,
+            org_unit=plan.org_unit,
+            year=year,
+            due_date=due_date,
+            received_at=timezone.now() if received else None,
+        )
+
+    services.send_reminders(today=dt.date(2026, 6, 8), plan=plan)
+    mine = [m for m in mail.outbox if m.to == ["stats@demo.invalid"]]
+    assert len(mine) == 1
+    lines = [line for line in mine[0].body.splitlines() if line.startswith("- ")]
+    assert [line.split("截止 ")[1][:10] for line in lines] == ["2026-05-31", "2026-06-08", "2026-06-15"]
+    assert ReminderLog.objects.filter(recipient="stats@demo.invalid").count() == 3
+
+    services.send_reminders(today=dt.date(2026, 6, 8), plan=plan)  # the same day again: nothing new
+    assert len([m for m in mail.outbox if m.to == ["stats@demo.invalid"]]) == 1
+
+    services.send_reminders(today=dt.date(2026, 6, 9), plan=plan)
+    mine = [m for m in mail.outbox if m.to == ["stats@demo.invalid"]]
+    assert len(mine) == 2
+    lines = [line for line in mine[1].body.splitlines() if line.startswith("- ")]
+    assert [line.split("截止 ")[1][:10] for line in lines] == ["2026-05-31", "2026-06-08"]
 
 
 def test_the_office_reminder_button(login, demo, settings):

@@ -21,16 +21,22 @@ ACTION_ROW = re.compile(
     r"^(?:[（(]([一二三四五六七八九十]{1,3})[）)]|([一二三四五六七八九十]{1,3})、|(\d{1,2})\s*[.、．])?\s*"
     r"(?:实施|开展|推进)?\s*([\u4e00-\u9fff（）、·]{2,30}?行动)(?:[（(][^）)]*[）)])?[。.]?$"
 )
+NUMBERED_WORK = re.compile(r"^(\d{1,2})\s*[.、．]\s*(?:开展|实施|推进)?\s*(.{2,30}?(?:行动|工作))[。.]?$")
 NOTE_ROW = re.compile(r"^(?:注|说明|备注|计算方法|指标解释|资料来源)\s*\d*\s*[：:．.、]?")
 NATURE_CELL = {
     **NATURE_WORDS,
     "约束": "binding",
     "预期": "expected",
     "倡导": "advocacy",
+    "约束值": "binding",
+    "预期值": "expected",
     "约束性指标": "binding",
     "预期性指标": "expected",
     "倡导性指标": "advocacy",
 }
+TEXT_SOURCES = ("tabs", "cells")  # tables rebuilt from a text file: no merge information
+MEASURE_HEADS = ("推进措施", "具体措施", "工作举措")
+DELIVERABLE_HEADS = ("工作计划", "预期成果", "工作成果", "成果形式")
 SKIP_BETWEEN = re.compile(r"^(?:[-—–]?\s*\d{1,3}\s*[-—–]?|第\s*\d+\s*页.*|（续表?）|续表\d*)$")
 
 
@@ -95,6 +101,7 @@ class Row:
     index: int
     cells: list[str]
     line: int
+    last: int  # its last line (a row of a one-cell-per-line text spans several)
 
 
 def _rows(tables: list[Table]) -> list[Row]:
@@ -104,6 +111,7 @@ def _rows(tables: list[Table]) -> list[Row]:
         first = 1 if k and _same_header(tables[0], table) else 0  # below a repeated header
         for r, cells in enumerate(table.rows):
             line = table.row_lines[r] if r < len(table.row_lines) else table.line
+            last = table.row_ends[r] if r < len(table.row_ends) else line
             cells = [normalize_line(c).strip() for c in cells]
             filled = [c for c in cells if c]
             if k and r == first and rows and not cells[0] and filled and len(filled) <= max(1, len(cells) // 2):
@@ -111,7 +119,7 @@ def _rows(tables: list[Table]) -> list[Row]:
                 above = rows[above_index]
                 above.cells = [a + b if b and b != a else a for a, b in zip(above.cells, cells)]
                 continue
-            rows.append(Row(table, r, cells, line))
+            rows.append(Row(table, r, cells, line, last))
     return rows
 
 
@@ -147,7 +155,7 @@ def read_table_group(tables: list[Table]) -> list[TableRead]:
         else:
             _task_rows(read, body, header_texts)
         for row in rows:
-            read.lines.add(row.line)
+            read.lines.update(range(row.line, row.last + 1))
         reads.append(read)
     return reads
 
@@ -163,7 +171,8 @@ def _classify(row: Row, header: Header, header_texts: list[str]) -> tuple[str, o
     first = distinct[0]
     if NOTE_ROW.match(first) and (len(distinct) == 1 or row.table.full_width(row.index) or len(first) > 20):
         return "note", first
-    if len(distinct) == 1 or row.table.full_width(row.index):
+    if (len(distinct) == 1 and row.table.source not in TEXT_SOURCES) or row.table.full_width(row.index):
+        # (a text copy has no merges: the same text in a few of its cells is a data row that repeats itself)
         action = action_of_row(first)
         if action:
             return "action", action
@@ -233,6 +242,7 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
         read.indicators.append(
             {
                 "line": row.line,
+                "last": row.last,
                 "row": row.index + 1,
                 "serial": compact(cells[serial.index]) if serial else "",
                 "name": name,
@@ -281,30 +291,46 @@ def _task_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -> Non
     h = read.header
     task_cols = h.all("task")
     lead_col, co_col, deadline_col, domain = h.first("lead"), h.first("co"), h.first("deadline"), h.first("domain")
+    serial, basic_col = h.first("serial"), h.first("name")  # 基本内容: the aim the tasks below it serve
+    measure_col = task_cols[1].index if len(task_cols) > 1 else _column_headed(header_texts, MEASURE_HEADS)
+    deliverable_col = _column_headed(header_texts, DELIVERABLE_HEADS)
     leads = h.all("lead")
     if co_col is None and len(leads) >= 2:  # 牵头部门 | 责任部门 (both read as lead words): the second shares the work
         co_col = leads[1]
-    action = None
+    text_copy = bool(rows) and rows[0].table.source in TEXT_SOURCES
+    action, basic, content_above = None, "", ""
     for row in rows:
         kind, value = _classify(row, h, header_texts)
         if kind in ("empty", "header", "group"):
             continue
         if kind == "action":
-            action = value
+            action, basic, content_above = value, "", ""
             continue
         if kind in ("label", "note"):
             found = action_of_row(value) if isinstance(value, str) else None
             if found:
-                action = found
+                action, basic, content_above = found, "", ""
             elif kind == "label":
                 read.warnings.append((row.line, "unplaced", "任务表中无法归类的整行文字", value))
             continue
         cells = row.cells
-        if domain is not None and cells[domain.index]:
-            found = action_of_row(cells[domain.index])
-            if found:
-                action = found
-        content = compact(cells[task_cols[0].index]) if task_cols else ""
+        for col in (serial, domain):
+            found = _action_in_cell(cells[col.index]) if col is not None and cells[col.index] else None
+            if found:  # 1. 开展健康知识普及行动。 in the serial cell of the action's first task row
+                action, basic, content_above = found, "", ""
+        own_content = compact(cells[task_cols[0].index]) if task_cols else ""
+        if text_copy and not own_content and sum(1 for c in cells if c) < 3:
+            # a text copy writes a merged cell once: a row with one or two cells is the rest of a split cell
+            read.warnings.append(
+                (row.line, "unplaced", "任务分解表中单元格过少的行", " | ".join(c for c in cells if c))
+            )
+            continue
+        own_basic = compact(cells[basic_col.index]) if basic_col else ""
+        basic = own_basic or (basic if text_copy else "")
+        content = own_content
+        if text_copy:  # an empty task cell in a text copy is the task above, merged down
+            content = content or content_above or basic
+            content_above = content
         if not content:
             read.warnings.append((row.line, "unplaced", "任务表中没有任务内容的行", " | ".join(c for c in cells if c)))
             continue
@@ -316,7 +342,9 @@ def _task_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -> Non
                 "row": row.index + 1,
                 "action": action,
                 "content": content,
-                "measures": compact(cells[task_cols[1].index]) if len(task_cols) > 1 else "",
+                "basic": own_basic,
+                "measures": compact(cells[measure_col]) if measure_col is not None else "",
+                "deliverables": compact(cells[deliverable_col]) if deliverable_col is not None else "",
                 "lead_raw": lead_raw,
                 "co_raw": co_raw,
                 "lead_header": lead_col.text if lead_col else "",
@@ -326,6 +354,16 @@ def _task_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -> Non
                 "text": " | ".join(c for c in cells if c),
             }
         )
+
+
+def _action_in_cell(text: str) -> tuple[int | None, str] | None:
+    """An action named in a serial or 领域 cell; a numbered one may end in 工作 (15. 实施传染病及地方病防控工作)."""
+    numbered = NUMBERED_WORK.match(compact(text))
+    return (int(numbered.group(1)), numbered.group(2)) if numbered else action_of_row(text)
+
+
+def _column_headed(header_texts: list[str], words: tuple[str, ...]) -> int | None:
+    return next((k for k, t in enumerate(header_texts) if t in words), None)
 
 
 def departments_of(raw: str) -> tuple[list[str], bool, float]:

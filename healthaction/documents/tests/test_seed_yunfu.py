@@ -18,7 +18,7 @@ def test_row_6_health_literacy(seed):
     assert ind["nature"] == "expected"
     assert ind["baseline"] == {"value": 24.81, "qualitative": "", "raw": "24.81", "year": 2020}
     assert targets(ind) == {2022: ("numeric", ">=", 25.0), 2030: ("numeric", ">=", 35.0)}
-    assert ind["source"]["lines"] == [63, 67]
+    assert ind["source"]["lines"] == [63, 68]  # from the serial to the nature cell (line 68: 预期性)
     assert "居民健康素养水平（%）" in ind["source"]["text"]
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from healthaction.evaluation.choices import EvaluationStatus
-from healthaction.evaluation.engine import assess, evaluate, explain, roll_up, verdicts
+from healthaction.evaluation.engine import assess, evaluate, evaluate_in_chunks, explain, roll_up, verdicts
 
 UNIT = 1  # the plan's own org unit: the plan baseline applies to it
 
@@ -616,3 +616,56 @@ def test_assessment_scores_list_every_contribution_and_rank_with_ties():
     assert dict(zip(totals["org_unit_id"], totals["supervision_share"]))[13] == 0.0
     with pytest.raises(ValueError):
         assess(results, weights, components={"timeliness": (timely, 0.6), "supervision": (supervised, 0.5)})
+
+
+def test_chunked_evaluation_keeps_order_and_judges_each_series_alone():
+    """Chunks of whole indicators, evaluated two at a time, come back in input order with their own statuses.
+
+    Indicators 1..6 carry the literacy targets (≥25 by 2022, ≥35 by 2030). Unit 7 has no plan baseline, so its
+    first value (24.0 in 2021) is the base and 2021 is not assessable. In 2022, 25.5 meets ≥25 (achieved, odd
+    indicators); 24.2 is 0.8 short, beyond the whole-unit tolerance of 0.5 and above the base: off track.
+    """
+    ids, years, vals = [], [], []
+    for k in range(1, 7):
+        ids += [k, k]
+        years += [2021, 2022]
+        vals += [24.0, 25.5 if k % 2 else 24.2]
+    values = pl.DataFrame(
+        {"indicator_id": ids, "org_unit_id": [7] * 12, "year": years, "value": vals},
+        schema={"indicator_id": pl.Int32, "org_unit_id": pl.Int32, "year": pl.Int16, "value": pl.Float64},
+    )
+    indicators = pl.DataFrame(
+        {
+            "indicator_id": list(range(1, 7)),
+            "direction": ["increase"] * 6,
+            "nature": ["binding"] * 6,
+            "baseline_value": [None] * 6,
+            "baseline_year": [None] * 6,
+        },
+        schema={
+            "indicator_id": pl.Int32,
+            "direction": pl.Utf8,
+            "nature": pl.Utf8,
+            "baseline_value": pl.Float64,
+            "baseline_year": pl.Int16,
+        },
+    )
+    blank = {"upper_value": None, "base_year": None, "change": None, "change_unit": "", "trend": "", "qualitative": ""}
+    targets = pl.DataFrame(
+        [{"indicator_id": k, **blank, **t} for k in range(1, 7) for t in LITERACY],
+        schema_overrides={"upper_value": pl.Float64, "base_year": pl.Int16, "change": pl.Float64},
+    )
+    chunks = list(evaluate_in_chunks(values, indicators, targets, chunk_rows=4, workers=2, assume_sorted=True))
+    assert [c.height for c in chunks] == [4, 4, 4]
+    rows = pl.concat(chunks)
+    assert rows["indicator_id"].to_list() == ids
+    assert (
+        rows["status"].cast(pl.Utf8).to_list()
+        == [
+            "not_assessable",
+            "achieved",
+            "not_assessable",
+            "off_track",
+        ]
+        * 3
+    )

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from healthaction.web.tests.test_browser import ARTIFACTS, CHROMIUM, browser, login, site  # noqa: F401  (fixtures)
+from healthaction.web.tests.browser import ARTIFACTS
+from healthaction.web.tests.test_browser import login, site  # noqa: F401  (fixture)
 
 pytestmark = [
     pytest.mark.requires_chromium,

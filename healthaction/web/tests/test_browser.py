@@ -4,22 +4,18 @@ Skipped, with the reason printed, when Chromium is not installed (scripts/test i
 Screenshots are kept in artifacts/.
 """
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from healthaction.documents.tests.seeds import SEEDS
+from healthaction.web.tests.browser import ARTIFACTS
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "artifacts"
 pytestmark = [
     pytest.mark.requires_chromium,
     pytest.mark.browser,
 ]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps an event loop in this thread
 
 
 @pytest.fixture
@@ -33,30 +29,6 @@ def site(live_server, transactional_db, settings):
     if not Plan.objects.filter(doc_number=DEMO_DOC_NUMBER).exists():
         build_demo()
     return live_server.url
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-            ],
-        )
-        yield b
-        b.close()
 
 
 def login(page, site, username, password):
@@ -100,6 +72,33 @@ def test_liaison_submits_office_approves_and_the_dashboard_changes(site, browser
     assert after == before + 1
     office.wait_for_selector("[data-chart=status-bars] svg")
     office.screenshot(path=str(ARTIFACTS / "browser-dashboard.png"), full_page=True)
+
+
+def test_autosave_shows_why_a_draft_was_not_saved_and_keeps_what_was_typed(site, browser):
+    """150 % is outside 0–100 %: the autosave line says so in Chinese (htmx shows the 422 answer), the field keeps
+    150, nothing is stored; a valid 33.5 then saves a draft and the line says when."""
+    from healthaction.collection.models import DueItem, IndicatorValue
+    from healthaction.plans.models import Indicator
+
+    indicator = Indicator.objects.get(name="居民健康素养水平", plan__doc_number__startswith="青")
+    item = DueItem.objects.get(indicator=indicator, org_unit__code="990100", year=2026)
+    page = browser.new_context(locale="zh-CN").new_page()
+    login(page, site, "liaison", "demo-liaison-2026")
+    page.goto(f"{site}/report/items/{item.pk}/")
+    field = page.get_by_label(re.compile("数值|Value"))
+    field.fill("150")
+    line = page.locator("#autosave")
+    expect(line).to_contain_text("未自动保存", timeout=10000)
+    assert "未自动保存" in line.inner_text() and "0–100%" in line.inner_text()
+    assert "error" in line.get_attribute("class")
+    assert field.input_value() == "150"
+    assert not IndicatorValue.objects.filter(indicator=indicator, org_unit=item.org_unit, year=2026).exists()
+
+    field.fill("33.5")
+    expect(line).to_contain_text("草稿已于", timeout=10000)
+    assert "error" not in (line.get_attribute("class") or "")
+    value = IndicatorValue.objects.get(indicator=indicator, org_unit=item.org_unit, year=2026)
+    assert (value.value, value.status) == (33.5, "draft")
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents missing")

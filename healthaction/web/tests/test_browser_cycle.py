@@ -10,19 +10,17 @@ writer thread do not mix).
 
 import datetime as dt
 import io
-import os
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from healthaction.web.tests.browser import ARTIFACTS, CHROMIUM
+
 ROOT = Path(__file__).resolve().parents[3]
 SEED_DIRS = [ROOT.parent / "shared" / "seeds", ROOT / ".." / ".." / "shared" / "seeds", Path("/work/shared/seeds")]
 SEED = next((d / "004_761ed102bf2849c9.txt" for d in SEED_DIRS if (d / "004_761ed102bf2849c9.txt").is_file()), None)
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = ROOT / "artifacts"
 SIZES = [("desktop", 1280, 800), ("phone", 390, 844)]
 PASSWORD = "Yunfu-liaison-2026"
 
@@ -35,7 +33,6 @@ pytestmark = [
     ),
     pytest.mark.browser,
 ]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
@@ -53,30 +50,6 @@ def site(live_server, transactional_db, settings):
     office = get_user_model().objects.create_user("yf-office", password="Yunfu-office-2026", first_name="云浮市推进办")
     Membership.objects.create(user=office, role=Role.OFFICE_ADMIN, org_unit=city)
     return live_server.url
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-            ],
-        )
-        yield b
-        b.close()
 
 
 class Shots:

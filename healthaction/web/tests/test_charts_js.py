@@ -1,17 +1,15 @@
 """charts.js in a real browser (Playwright, Debian's Chromium), fed the JSON the pages embed; no server needed."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from healthaction.web.tests.browser import CHROMIUM
+
 STATIC = Path(__file__).resolve().parents[1] / "static"
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium is not installed: browser tests skipped (apt-get install chromium)"
 )
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

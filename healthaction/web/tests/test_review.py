@@ -25,8 +25,9 @@ from healthaction.registry.models import (
     Membership,
     OrgUnit,
 )
-from healthaction.web.tests.test_browser import ARTIFACTS, CHROMIUM, browser, site  # noqa: F401 (fixtures)
+from healthaction.web.tests.browser import ARTIFACTS, CHROMIUM
 from healthaction.web.tests.test_browser import login as browser_login
+from healthaction.web.tests.test_browser import site  # noqa: F401 (fixture)
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed documents are not at {SEEDS}")
 

@@ -5,6 +5,14 @@
     var token = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) { e.detail.headers["X-CSRFToken"] = token.value; }
   });
+  // htmx leaves 4xx/5xx answers unshown; a target marked data-swap-errors shows them (autosave's "not saved")
+  document.body.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail.target;
+    if (!target || !target.hasAttribute("data-swap-errors")) { return; }
+    var failed = e.detail.xhr.status >= 400;
+    if (failed) { e.detail.shouldSwap = true; e.detail.isError = false; }
+    target.classList.toggle("error", failed);
+  });
   document.body.addEventListener("versionChanged", function (e) {
     var field = document.querySelector("input[name=version]");
     if (field) { field.value = e.detail.value; }
