@@ -32,6 +32,8 @@ class GridMixin:
                 apply_notes_after(read, notes)
                 reads.append(read)
                 self.claimed.update(read.lines)
+                for table in read.tables:  # every line of a table written one cell per line
+                    self.claimed.update(getattr(table, "span", ()))
                 self.grid_lines.update(read.lines)
                 for table in read.tables:
                     table.claimed = True

@@ -106,6 +106,24 @@ def test_prose_wrapped_into_lines_by_a_pdf_reaches_0_85(name, build):
     assert result.indicators >= 0.85 and result.tasks >= 0.85
 
 
+@pytest.mark.parametrize(
+    ("name", "build"),
+    [
+        ("unseen_domain_table", builders_unseen.domain_table_docx),
+        ("unseen_three_years", builders_unseen.three_years_docx),
+        ("unseen_annual_plan", builders_unseen.annual_plan_docx),
+        ("unseen_task_notice", builders.task_notice_docx),
+    ],
+)
+def test_a_word_file_saved_as_text_reaches_0_85(name, build):
+    """Word's and LibreOffice's "save as text" writes each table cell on its own line, with no tab, an empty or
+    merged-down cell as a blank line and a cell merged across once."""
+    data = builders.convert(build(), "docx", "txt:Text (encoded):UTF8")  # skipped when LibreOffice is absent
+    result = score(parse_document(data, "plan.txt"), _transcription(name))
+    print(f"{name} saved as text: indicators {result.indicators:.3f} tasks {result.tasks:.3f}; {result.misses[:5]}")
+    assert result.indicators >= 0.85 and result.tasks >= 0.85
+
+
 def test_the_scorer_counts_a_wrong_value_and_a_missing_department():
     draft = parse_document(builders.task_notice_docx(), "notice.docx")
     wrong = {
