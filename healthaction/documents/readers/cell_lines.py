@@ -13,6 +13,7 @@ from healthaction.documents.interpret.header import role_of
 from healthaction.documents.model import Table
 
 SERIAL = re.compile(r"^\d{1,3}$")
+NATURE = re.compile(r"^(?:约束|预期|倡导)性?(?:指标)?$")
 YEAR_HEAD = re.compile(r"^\d{4}年(?:底|末)?(?:目标值?|预期值?)?$")
 # an action, group or note line is a full-width row, never a cell of the row above
 ROW_OF_ITS_OWN = re.compile(
@@ -22,15 +23,27 @@ SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四
 
 
 def header_here(lines: list[str], i: int) -> bool:
-    """True when line i starts a header written one cell per line without tabs (序号 and two more names)."""
-    if lines[i].startswith("\t") or (role_of(lines[i]) or ("",))[0] != "serial":
+    """True when line i starts a header written one cell per line without tabs: 序号 and three more column
+    names, or (a table without serial numbers) six names among them an indicator, a value and a nature."""
+    if lines[i].startswith("\t") or "\t" in lines[i]:
         return False
-    names = 0
-    for line in lines[i + 1 : i + 4]:
-        if line.startswith("\t") or "\t" in line or role_of(line) is None:
-            return False
-        names += 1
-    return names == 3
+    first = (role_of(lines[i]) or ("",))[0]
+    if first not in ("serial", "name", "domain"):
+        return False
+    roles = []
+    for line in lines[i : i + 12]:
+        found = role_of(line) if "\t" not in line and line.strip() else None
+        if found is None:
+            break
+        roles.append(found[0])
+    if first == "serial":
+        return len(roles) >= 4
+    return (
+        len(roles) >= 5
+        and "serial" not in roles  # a serial column further right: not this reader's shape
+        and {"name", "nature"} <= set(roles)
+        and bool({"baseline", "target"} & set(roles))
+    )
 
 
 def untabbed_run(lines: list[str], start: int) -> tuple[Table | None, int]:
@@ -58,7 +71,7 @@ def untabbed_run(lines: list[str], start: int) -> tuple[Table | None, int]:
         if not row:
             return
         cells = list(row)
-        if len(cells) < width and targets:
+        if len(cells) < width and targets and len(cells) > targets[0]:
             at = targets[0]
             cells[at + 1 : at + 1] = [cells[at]] * min(width - len(cells), len(targets) - 1)
         cells = (cells + [""] * width)[:width]
@@ -67,8 +80,23 @@ def untabbed_run(lines: list[str], start: int) -> tuple[Table | None, int]:
         full.append(False)
         row.clear()
 
+    serial = roles[0] == "serial"
+    closing = roles[-1] == "nature"
     for k in range(body, len(copy)):
         text = copy[k]
+        if not serial:
+            # no serial numbers: a row is the header's width of cells, or ends at its nature cell (last column)
+            if not row and ROW_OF_ITS_OWN.match(text):
+                rows.append([text] * width)
+                row_lines.append(start + k)
+                full.append(True)
+                continue
+            if not row:
+                first = k
+            row.append(text)
+            if len(row) >= width or (closing and NATURE.match(text) and len(row) >= width - len(targets)):
+                flush()
+            continue
         if text == str(expected) and (not row or len(row) >= width - len(targets)):
             flush()
             row.append(text)
@@ -124,7 +152,8 @@ def _header(copy: list[str]) -> tuple[list[str] | None, int]:
     seen: list[str] = []
     while k < len(copy) and copy[k] and not SERIAL.match(copy[k]) and not ROW_OF_ITS_OWN.match(copy[k]):
         found = role_of(copy[k])
-        if found is None or (found[0] in seen and found[0] not in ("baseline", "target", "task", "lead", "co")):
+        repeats = ("baseline", "target", "task", "lead", "co")
+        if found is None or (found[0] in seen and found[0] not in repeats and "级" not in copy[k]):
             break  # 结果性指标 after 指标: a group row, not another column
         seen.append(found[0])
         k += 1

@@ -27,7 +27,10 @@ def text_document(lines: list[str], kind: str = "txt") -> Document:
             document.blocks.append(table)
             continue
         if header_here(lines, i):  # one cell per line without tabs (a word processor's "save as text")
-            table, end = untabbed_run(lines, i)
+            try:
+                table, end = untabbed_run(lines, i)
+            except (IndexError, ValueError):  # an odd run: left to the line readers rather than failing the file
+                table, end = None, i
             if table is not None:
                 document.blocks.append(table)
                 i = end

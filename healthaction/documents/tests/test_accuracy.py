@@ -113,6 +113,8 @@ def test_prose_wrapped_into_lines_by_a_pdf_reaches_0_85(name, build):
         ("unseen_three_years", builders_unseen.three_years_docx),
         ("unseen_annual_plan", builders_unseen.annual_plan_docx),
         ("unseen_task_notice", builders.task_notice_docx),
+        ("unseen_healthy_city", builders_unseen.healthy_city_docx),  # no serial column: rows by width and nature
+        ("unseen_county", builders.county_docx),  # 类别 before 序号, a five-blank gap in the two-row header
     ],
 )
 def test_a_word_file_saved_as_text_reaches_0_85(name, build):
