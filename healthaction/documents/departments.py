@@ -31,13 +31,16 @@ _ABBREVIATIONS = [
 ]
 _ALL_LOWER = re.compile(
     r"^各(?:县|旗|区|乡|镇)[（(]?(?:市|区|县|旗)?[、,，]?(?:区|市|县)?[）)]?(?:人民政府|政府)?$|^各县市区$|^各县（市、区）$|^各旗县市区$|^各乡镇(?:（街道）)?$|^各功能区$"
+    r"|^各?(?:乡镇|街道|镇街|乡镇（街道）|乡（镇）|镇（街道）)(?:人民政府|政府|办事处|办)?$"
 )
 _DEPT_SUFFIX = re.compile(
     r"(?:局|委|办|部|会|院|台|联|协|处|所|中心|队|站|公司|工委|集团|银行|法院|检察院|支队|分局|团|社|厅|署|室|馆|校|组|政府|管委会|办公室|分公司"
     r"|各单位|有关单位|有关部门|各部门|成员单位|机构|车务段|医院|学校)$"
 )
 _SPLIT = re.compile(r"[、，,；;](?![市区县]）)|(?<=[局委办部会院台联协])及|(?<=[局委办部会院台联协])和")
-_ROLE_WORDS = re.compile(r"(?:按职责分工负责|按职责负责分工|按职责分工|分别负责|共同负责|按职责|负责|配合|参与|牵头)$")
+_ROLE_WORDS = re.compile(
+    r"(?:按职责分工负责|按职责负责分工|按职责分工|分别负责|共同负责|负责落实|具体落实|组织实施|按职责|负责|配合|参与|牵头)$"
+)
 
 
 def is_all_lower(name: str) -> bool:
@@ -95,17 +98,114 @@ def _trailing_parenthesis(text: str) -> tuple[str, str] | None:
 
 
 def responsibility_from_text(text: str) -> dict | None:
-    """Return {'lead': [...], 'co': [...], 'all_lower': bool, 'raw': ...} from a trailing department parenthesis."""
+    """Return {'lead': [...], 'co': [...], 'all_lower': bool, 'raw': ...} from the departments that close a text.
+
+    Read, in this order: a trailing parenthesis (（市卫健委牵头，市教育局配合）, （牵头单位：…；配合单位：…）),
+    a trailing labelled clause (…。责任单位：市卫健委、市教育局), a trailing sentence naming departments with a
+    role word (…。市卫健委牵头，市教育局配合。).
+    """
     found = _trailing_parenthesis(text.strip())
-    if not found:
+    if found:
+        inner, whole = found
+        result = _labelled(inner, whole) or _from_inner(inner, whole)
+        if result:
+            return result
+    return _trailing_label(text) or _trailing_sentence(text) or _inner_parenthesis(text)
+
+
+_LABEL = re.compile(r"(牵头|主责|责任|配合|协办|参与|协助|实施)(?:单位|部门)?\s*[：:]")
+_LEAD_LABELS = ("牵头", "主责")
+_CO_LABELS = ("配合", "协办", "参与", "协助")
+
+
+def _labelled(inner: str, whole: str) -> dict | None:
+    """Read `牵头单位：A；配合单位：B、C` or `责任单位：A、B` (the first named leads when no label says 牵头)."""
+    inner = re.sub(r"\s+", "", inner)
+    labels = list(_LABEL.finditer(inner))
+    if not labels or labels[0].start() != 0:
         return None
-    inner, whole = found
+    has_lead = any(m.group(1) in _LEAD_LABELS for m in labels)
+    leads: list[str] = []
+    cos: list[str] = []
+    for k, m in enumerate(labels):
+        end = labels[k + 1].start() if k + 1 < len(labels) else len(inner)
+        segment = inner[m.end() : end].strip("；;，,。、 ")
+        if not segment:
+            return None
+        if m.group(1) not in _LEAD_LABELS + _CO_LABELS and re.search(r"牵头|配合", segment):
+            part = _from_inner(segment, whole)
+            if part is None:
+                return None
+            leads += part["lead"]
+            cos += part["co"]
+            continue
+        names = split_names(segment)
+        if not names or not all(looks_like_department(n) for n in names):
+            return None
+        if m.group(1) in _LEAD_LABELS:
+            leads += names
+        elif m.group(1) in _CO_LABELS or has_lead:
+            cos += names
+        else:
+            leads += names[:1]
+            cos += names[1:]
+    if not leads and cos:
+        leads, cos = cos[:1], cos[1:]
+    return _split_all_lower(leads, cos, whole)
+
+
+def _trailing_label(text: str) -> dict | None:
+    """A labelled clause closing the text without a parenthesis: `…活动。责任单位：县卫生健康局、县融媒体中心`."""
+    stripped = re.sub(r"[。；;\s]+$", "", text)
+    for m in _LABEL.finditer(stripped):
+        if m.start() and stripped[m.start() - 1] not in "。；;，, \t":
+            continue
+        result = _labelled(stripped[m.start() :], text[m.start() :])
+        if result and (result["lead"] or result["co"] or result["all_lower"]):
+            return result
+    return None
+
+
+def _trailing_sentence(text: str) -> dict | None:
+    """A last sentence or clause that only names departments and their roles: `…。市卫健委牵头，市教育局配合。`,
+    `…活动，县文旅体局牵头，县总工会配合。` (the longest such tail after a 。；or ，)."""
+    stripped = re.sub(r"[。；;\s]+$", "", text)
+    cut = max(stripped.rfind("。"), stripped.rfind("；"))
+    for pos in [cut] + [m.start() for m in re.finditer(r"[，,]", stripped) if m.start() > cut]:
+        if pos < 0:
+            continue
+        sentence = stripped[pos + 1 :].strip()
+        if not sentence or len(sentence) > 80 or not re.search(r"(?:牵头|负责|配合)", sentence):
+            continue
+        if pos != cut and "牵头" not in sentence:
+            continue  # after a comma only an explicit 牵头 marks the clause as departments
+        result = _from_inner(sentence, text[pos + 1 :])
+        if result and result["lead"]:
+            return result
+    return None
+
+
+def _inner_parenthesis(text: str) -> dict | None:
+    """A department parenthesis inside the text: `建立专家库（县卫健局牵头，县科协配合），每年开展…`."""
+    for m in reversed(list(re.finditer(r"（([^（）]{2,120})）", text))):
+        inner = m.group(1)
+        if not (re.search(r"牵头|配合|负责", inner) or _LABEL.match(inner)):
+            continue
+        result = _labelled(inner, m.group(0)) or _from_inner(inner, m.group(0))
+        if result and result["lead"]:
+            return result
+    return None
+
+
+def _from_inner(inner: str, whole: str) -> dict | None:
+    """Read `A牵头，B、C配合` / `A、B负责` (the text inside a department parenthesis)."""
     compact = re.sub(r"\s+", "", inner)
+    compact = re.sub(r"[（(]牵头[）)][、，,；;]?", "牵头，", compact)  # 市卫健委（牵头）、市民政局
     # a remark after the list (…负责，排在第一位的为牵头单位，下同) is not a department
     compact = re.sub(r"((?:分别|分工|共同)?负责)[，,；;].*$", r"\1", compact)
     if "牵头" in compact:
         lead_part, _, co_part = compact.partition("牵头")
-        co_part = co_part.lstrip("，,、")
+        co_part = co_part.lstrip("，,、；;")
     elif re.search(r"(负责|配合|参与)$", compact) or looks_like_department_list(compact):
         lead_part, co_part = compact, ""
     else:
@@ -131,6 +231,23 @@ def _split_all_lower(leads: list[str], cos: list[str], raw: str) -> dict:
     leads = [n for n in leads if not is_all_lower(n)]
     cos = [n for n in cos if not is_all_lower(n) and n not in leads]
     return {"lead": leads, "co": cos, "all_lower": all_lower, "raw": raw}
+
+
+def responsibility_from_cell(cell: str, first_leads: bool) -> dict | None:
+    """One department cell that says the roles itself (`A牵头，B、C配合`, `A（牵头）、B`); with `first_leads`
+    (a lone 责任单位 column) a plain list `A、B` is led by A. None when the cell is a plain list otherwise."""
+    text = re.sub(r"\s+", "", cell)
+    if not text:
+        return None
+    if re.search(r"牵头|配合|负责", text) or _LABEL.match(text):
+        result = _labelled(text, cell) or _from_inner(text, cell)
+        if result and (result["lead"] or result["all_lower"]):
+            return result
+    if first_leads:
+        names = split_names(text)
+        if len(names) > 1 and all(looks_like_department(n) for n in names):
+            return _split_all_lower(names[:1], names[1:], cell)
+    return None
 
 
 def responsibility_from_columns(lead_cell: str, co_cell: str) -> dict:

@@ -7,6 +7,7 @@ uses its helpers (_add_indicator, warn, departments, actions).
 import re
 
 from healthaction.documents import prose
+from healthaction.documents.departments import responsibility_from_cell
 from healthaction.documents.interpret.tables import (
     apply_notes_after,
     departments_of,
@@ -31,6 +32,8 @@ class GridMixin:
                 apply_notes_after(read, notes)
                 reads.append(read)
                 self.claimed.update(read.lines)
+                for table in read.tables:  # every line of a table written one cell per line
+                    self.claimed.update(getattr(table, "span", ()))
                 self.grid_lines.update(read.lines)
                 for table in read.tables:
                     table.claimed = True
@@ -146,6 +149,11 @@ class GridMixin:
     def _grid_task(self, row: dict, action: int | None, k: int) -> None:
         leads, lead_lower, lead_conf = departments_of(row["lead_raw"])
         cos, co_lower, co_conf = departments_of(row["co_raw"])
+        if not compact(row["co_raw"]):
+            # one department column: the cell may say the roles (A牵头，B配合); a lone 责任单位 list is led by its first
+            own = responsibility_from_cell(row["lead_raw"], first_leads="牵头" not in row["lead_header"])
+            if own:
+                leads, cos, lead_lower = own["lead"], own["co"], own["all_lower"]
         if not leads and cos:
             leads, cos = cos[:1], cos[1:]
         for name in leads + cos:

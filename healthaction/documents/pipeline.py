@@ -23,7 +23,7 @@ from healthaction.documents.targets import infer_direction, parse_baseline, pars
 
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d*)")
 TARGET_SECTION = re.compile(
-    r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标)"
+    r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标|年度目标|年度指标|具体目标|目标任务|监测指标)"
 )
 
 
@@ -302,7 +302,8 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             if text.startswith("@"):
                 pending_name = text[1:]
                 continue
-            body = re.sub(r"^\d{1,2}\s*[.、．]\s*(?!\d)", "", compact(text))
+            # 1. / 2、 numbering (not the 2.5 of a number; 2.15岁以上… is item 2)
+            body = re.sub(r"^\d{1,2}\s*(?:、|[.．](?!\d)|[.．](?=\d{1,3}岁))\s*", "", compact(text))
             found = prose.targets_in_paragraph(body, line, years)
             if not found and pending_name and (parse_target(body) or re.search(r"\d", body)):
                 found = prose.targets_in_paragraph(
@@ -326,6 +327,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
     def _add_prose_indicator(self, item, action, line, existing, counter, nature) -> None:
         key = compact(item.name)
         if any(key in e or e in key for e in existing if len(e) >= 4 and len(key) >= 4):
+            self._merge_prose_years(item, key)
             return
         existing.add(key)
         counter[action] = counter.get(action, 0) + 1
@@ -346,17 +348,45 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 "name": name,
                 "unit": unit,
                 "group": "advocacy" if item.advocacy else "",
-                "nature": "advocacy" if item.advocacy else nature,
+                "nature": "advocacy" if item.advocacy else (item.nature or nature),
                 "direction": direction,
                 "definition": "",
                 "calculation": "",
                 "numerator": "",
                 "denominator": "",
-                "baseline": None,
+                "baseline": item.baseline,
                 "targets": targets,
                 "source": {"lines": [line + 1, line + 1], "text": item.text},
             }
         )
+
+    def _merge_prose_years(self, item, key: str) -> None:
+        """An indicator named again in prose with more years (总体目标 gives 2022, the action 2022 and 2030):
+        the years it did not have join the prose indicator read first. Table indicators are left as they are."""
+        same = next((i for i in self.indicators if ".P" in i["number"] and compact(i["name"]) == key), None)
+        if same is None:
+            same = next(
+                (
+                    i
+                    for i in self.indicators
+                    if ".P" in i["number"] and len(compact(i["name"])) >= 4 and compact(i["name"]) in key
+                ),
+                None,
+            )
+        if same is None:
+            return
+        years = {t["year"] for t in same["targets"]}
+        added = []
+        for target in item.targets:
+            if target["year"] not in years:
+                target = dict(target)
+                target.pop("unit", "")
+                added.append(target)
+        if not added:
+            return
+        self._settle(added, None, None)
+        settle_implicit(added, same["direction"] or infer_direction(same["name"], added, None))
+        same["targets"] = sorted(same["targets"] + added, key=lambda t: t["year"])
 
     def _plan_years(self) -> list[int]:
         years = sorted({t["year"] for i in self.indicators for t in i["targets"]})
@@ -379,7 +409,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 content = rest[1].strip()
                 resp = responsibility_from_text(content) or {"lead": [], "co": [], "all_lower": False}
                 if resp.get("raw"):
-                    content = content[: content.rfind(resp["raw"])].strip() or content
+                    content = _without(content, resp["raw"])
                 for name in resp["lead"] + resp["co"]:
                     self.departments.add(name)
                 self.tasks.append(
@@ -406,7 +436,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 resp = task.responsibility or {"lead": [], "co": [], "all_lower": False}
                 content = task.content
                 if task.responsibility:
-                    content = content[: content.rfind(task.responsibility["raw"])].strip() or content
+                    content = _without(content, task.responsibility["raw"])
                 for name in resp["lead"] + resp["co"]:
                     self.departments.add(name)
                 self.tasks.append(
@@ -498,3 +528,14 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             else:
                 seen[number] = 1
             indicator["number"] = number
+
+
+def _without(content: str, raw: str) -> str:
+    """The task text without its department clause: cut at a closing clause, taken out from the middle."""
+    pos = content.rfind(raw)
+    if pos < 0:
+        return content
+    rest = content[pos + len(raw) :].strip()
+    if re.fullmatch(r"[。；;，,\s]*", rest):
+        return content[:pos].strip().rstrip("，,") or content
+    return (content[:pos] + rest).strip()

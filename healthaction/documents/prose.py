@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from healthaction.documents.departments import responsibility_from_text
 from healthaction.documents.normalize import compact
-from healthaction.documents.targets import NUMBER, parse_target
+from healthaction.documents.targets import NUMBER, parse_baseline, parse_target
 
 CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -337,8 +337,12 @@ NAME_END = re.compile(
 SUBJECT = re.compile(r"^(.*?(?:儿童|居民|人群|孕妇|孕产妇|学生|老年人|成人|成年人|患者|妇女|婴儿|新生儿|职工))")
 CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|保持在|稳定在|≥|≤|<|>"  # noqa: E501  (data kept on one line)
 PRED_START = re.compile(
-    rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立))"
+    rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立"
+    rf"|有所|增速|力争|争取|每年|(?:比|较)\s*\d{{4}}\s*年|(?:提高|提升|增加|降低|下降|减少)\s*{NUMBER}))"
 )
+# a comma before "<name>持续下降" (no comparator word) also starts another indicator
+TREND_WORDS = "上升趋势|持续|逐步|稳步|有所|明显|显著|增速|力争|争取|每年"
+TREND_WORDS_GROUP = rf"(?:{TREND_WORDS}|(?:提高|提升|增加|降低|下降|减少)\s*\d)"
 CLAUSE = re.compile(
     rf"^(?P<name>.{{2,60}}?)(?P<mode>分别|均|都)?\s*(?P<pred>(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立).*)$"
 )
@@ -356,10 +360,15 @@ class ProseTarget:
     text: str
     advocacy: bool = False
     baseline: dict | None = None
+    nature: str = ""  # from a remark such as （约束性） after the target
 
 
-def split_clauses(paragraph: str) -> list[str]:
-    """Return the clauses of a target paragraph: split on 。 ； and on 、，that start a new indicator."""
+def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
+    """Return the clauses of a target paragraph: split on 。 ； and on 、，that start a new indicator.
+
+    With `trends`, a comma before "<name>持续下降 / 有所下降 / 降低10%" (no comparator word) starts one too; a
+    plan's narrative 总体目标 paragraph is read without it (its 健康生活方式基本普及… are aims, not indicators).
+    """
     parts = []
     # commas inside parentheses belong to a remark, not to the list of indicators
     paragraph = re.sub(r"（[^（）]*）", lambda m: m.group(0).replace("，", "\x1f").replace("、", "\x1e"), paragraph)
@@ -367,30 +376,89 @@ def split_clauses(paragraph: str) -> list[str]:
         sentence = sentence.strip()
         if not sentence:
             continue
+        sentence = NAME_LIST.sub(_protect_name_list, sentence)
         # a comma or 、 followed by "<name>分别|均 …" begins another indicator
         pieces = re.split(rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))", sentence)
+        if trends:
+            pieces = [
+                q
+                for piece in pieces
+                for q in re.split(rf"[，,](?=[^，,]{{2,60}}?(?:率|水平|比例|比重|人数|寿命){TREND_WORDS_GROUP})", piece)
+            ]
         parts.extend(p.strip().replace("\x1f", "，").replace("\x1e", "、") for p in pieces if p.strip())
     return parts
 
 
-def targets_in_paragraph(paragraph: str, line: int, default_years: list[int]) -> list[ProseTarget]:
+SUBJECT_HEAD = re.compile(r"^(?:\d{1,2}[.、．]|（\d{1,2}）)?([^：:，,。；]{2,40}?)[：:](.+)$")
+# 孕产妇死亡率、婴儿死亡率、5岁以下儿童死亡率分别控制在12/10万、5‰、6‰以下: names listed before 分别
+NAME_LIST = re.compile(r"(?<![^，,：:])((?:[^，、,；。：:]{2,30}、)+[^，、,；。：:]{2,30}?)(?=分别)")
+
+
+def _protect_name_list(m: re.Match) -> str:
+    parts = m.group(1).split("、")
+    if all(NAME_END.search(p) and len(p) >= 3 for p in parts):
+        return m.group(1).replace("、", "\x1e")
+    return m.group(1)
+
+
+def _distributed(c: str, count: int, years: list[int], explicit: bool = True) -> list[list[dict]] | None:
+    """The values after 分别 taken one for each of `count` names (…分别控制在12/10万、5‰、6‰以下), or None.
+
+    With two years written before (到2022年和2030年，A、B分别…X和Y) the values are the years' instead."""
+    pos = c.find("分别")
+    if pos < 0 or (explicit and len(years) != 1):
+        return None
+    values = re.split(r"、|(?<=[\d%‰万人岁上下])和(?=\D{0,6}\d)", c[pos + 2 :].split("，")[0])
+    if len(values) != count:
+        return None
+    lead = re.match(r"^(\D*?)(?=\d)", values[0])
+    prefix = lead.group(1) if lead else ""
+    tail = re.search(r"(及以上|及以下|或以上|或以下|以上|以下|以内)$", values[-1])
+    suffix = tail.group(1) if tail else ""
+    result = []
+    for value in values:
+        if prefix and not value.startswith(prefix):
+            value = prefix + value
+        if suffix and not value.endswith(suffix):
+            value += suffix
+        target = parse_target(value)
+        if target is None:
+            return None
+        result.append([{"year": y, **target} for y in years])
+    return result
+
+
+def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], trends: bool = True) -> list[ProseTarget]:
     """Return the indicator targets written in one paragraph (e.g. a 行动目标 paragraph)."""
     found: list[ProseTarget] = []
     years = list(default_years)
     text = paragraph.strip()
-    for clause in split_clauses(text):
+    named = ""
+    head = SUBJECT_HEAD.match(compact(text))
+    if head and NAME_END.search(head.group(1)) and re.search(r"\d{4}年", head.group(2)):
+        # 经常参加体育锻炼人数比例：到2025年达到40%，到2030年达到42%: the name once, then each year's value
+        named, text = head.group(1), head.group(2)
+    explicit = False  # whether a year context was written (else the plan's years are assumed)
+    for clause in split_clauses(text, trends):
         c = compact(clause)
         m = YEARS_CONTEXT.match(c)
         if m:
             years = [int(m.group(1)), int(m.group(2))]
             c = c[m.end() :]
+            explicit = True
         else:
             m = YEAR_CONTEXT.match(c)
             if m:
                 years = [int(m.group(1) or m.group(2))]
                 c = c[m.end() :]
+                explicit = True
         if not c:
             continue
+        if named and _clause_target(c, years) is None:
+            c = named + c
+        elif found and re.match(rf"(?:分别|均)?(?:{CMP_WORDS})", c) and _clause_target(c, years) is None:
+            # 到2022年，…素养水平达到22%以上；到2030年，达到30%以上: the name is the one before
+            c = found[-1].name + c
         if ADVOCACY.match(c):
             for item in re.split(r"[，、；]", c.removeprefix("提倡")):
                 if len(item) >= 4:
@@ -403,7 +471,7 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int]) ->
             continue
         item = _clause_target(c, years)
         if item:
-            name, targets = item
+            name, targets, baseline = item
             if len(name) <= 4 and found and not SUBJECT.match(name):
                 # 5岁以下儿童生长迟缓率分别低于7%和5%、贫血率分别低于…: the second shares the subject
                 subject = SUBJECT.match(found[-1].name)
@@ -411,11 +479,25 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int]) ->
                     name = subject.group(1) + name
             parts = name.split("、")
             if len(parts) > 1 and all(NAME_END.search(p) and len(p) >= 3 for p in parts):
-                # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator
-                for part in parts:
-                    found.append(ProseTarget(name=part, targets=[dict(t) for t in targets], line=line, text=clause))
+                # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator;
+                # …分别控制在12/10万、5‰、6‰以下: one value each
+                each = _distributed(c, len(parts), years, explicit) or [[dict(t) for t in targets] for _ in parts]
+                for part, own in zip(parts, each):
+                    found.append(ProseTarget(name=part, targets=own, line=line, text=clause))
                 continue
-            found.append(ProseTarget(name=name, targets=targets, line=line, text=clause))
+            remark = re.search(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]", c)
+            found.append(
+                ProseTarget(
+                    name=name,
+                    targets=targets,
+                    line=line,
+                    text=clause,
+                    baseline=baseline,
+                    nature={"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}.get(
+                        remark.group(1) if remark else "", ""
+                    ),
+                )
+            )
     return found
 
 
@@ -430,21 +512,59 @@ def _advocacy_targets(item: str, years: list[int]) -> list[dict]:
 PAREN_REMARK = re.compile(r"（[^（）]{9,}）|（[^（）]*[，,、\d][^（）]*）(?=[^（）]*(?:率|比例|水平|数))")
 
 
-def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
+FROM_TO = re.compile(
+    rf"^(?P<name>.{{2,60}}?)由\s*(?:(?P<y0>\d{{4}})\s*年(?:底|末)?的?)?\s*(?P<v0>{NUMBER}[^\d，,]{{0,6}}?)\s*"
+    rf"(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)\s*(?:(?P<y1>\d{{4}})\s*年(?:底|末)?的?)?\s*(?P<v1>{NUMBER}.*)$"
+)
+
+
+def _from_to(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | None:
+    """`X率由2020年的90.1%提高到2025年的92%`: the target, and the baseline it starts from."""
+    m = FROM_TO.match(c)
+    if not m:
+        return None
+    name = PLACE_PREFIX.sub("", m.group("name")).strip("，,、 ")
+    if not NAME_END.search(name):
+        return None
+    word = "不高于" if m.group("verb") in ("下降", "降低", "减少") else "达到"
+    target = parse_target(word + m.group("v1").split("，")[0])
+    base = parse_baseline(m.group("v0"))
+    if target is None:
+        return None
+    target_years = [int(m.group("y1"))] if m.group("y1") else years
+    baseline = None
+    if base and base["value"] is not None:
+        baseline = {**base, "year": int(m.group("y0")) if m.group("y0") else None}
+    return name, [{"year": y, **target} for y in target_years], baseline
+
+
+def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | None:
+    """Return (name, targets, baseline or None) of one clause."""
     c = re.sub(r"^（\d{1,2}）", "", c)
     c = PAREN_REMARK.sub(lambda m: m.group(0) if m.group(0) in ("（助理）",) else "", c)
+    from_to = _from_to(c, years)
+    if from_to:
+        return from_to
     for m in PRED_START.finditer(c):
+        if c[m.start() - 1 : m.start()] == "、":
+            continue  # a list of names goes on (…婴儿死亡率、5岁以下儿童死亡率分别…)
         name = PLACE_PREFIX.sub("", c[: m.start()]).strip("，,、 ")
         if 2 <= len(name) <= 60 and NAME_END.search(name) and not re.search(r"\d{4}年", name):
             pred = c[m.end() :]
             break
     else:
         return None
+    own_year = re.match(r"^(\d{4})\s*年(?:底|末)?的?(?=\D)", pred)
+    if own_year:  # 重大慢性病过早死亡率2022年降至15.9%
+        years = [int(own_year.group(1))]
+        pred = pred[own_year.end() :]
     if len(years) >= 2:
         parts = [
             p.split("，")[0]
             for p in re.split(r"(?<=[\d%‰以上下次名人个])\s*和\s*(?=在|[^，和]{0,6}?\d)", pred, maxsplit=len(years) - 1)
         ]
+        if len(parts) != len(years):  # 分别提高到40%、45%
+            parts = [p.split("，")[0] for p in re.split(r"(?<=[\d%‰以上下])\s*、\s*(?=\D{0,6}?\d)", pred)]
         if len(parts) == len(years):
             targets = []
             carry = ""
@@ -459,16 +579,17 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict]] | None:
                     break
                 targets.append({"year": year, **target})
             else:
-                return name, targets
+                return name, targets, None
     target = parse_target(pred.split("，")[0])
     if target is None:
         return None
-    return name, [{"year": y, **target} for y in years]
+    return name, [{"year": y, **target} for y in years], None
 
 
 # ---- tasks in prose --------------------------------------------------------------------------
 
-TASK_START = re.compile(r"^(?:(\d{1,2})\s*[.、．]\s*(?!\d)|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)(\S.*)$")
+LABEL_LINE = re.compile(r"^(?:牵头|主责|责任|配合|协办|参与|协助)(?:单位|部门)\s*[：:]")
+TASK_START = re.compile(r"^(?:(\d{1,2})\s*(?:、|[.．](?!\d))\s*|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)(\S.*)$")
 ACTOR = re.compile(r"^——\s*(.{1,12}?)\s*[：:]?\s*$")
 
 
@@ -532,7 +653,8 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
                 actor=actor,
             )
             tasks.append(current)
-        elif current is not None and current.responsibility is None:
+        elif current is not None and (current.responsibility is None or LABEL_LINE.match(text)):
+            # a wrapped line, or the next labelled line (牵头单位：… then 配合单位：…) of the same task
             current.content += text
             current.last = i
         else:

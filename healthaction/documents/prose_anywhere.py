@@ -28,7 +28,9 @@ class ProseMixin:
             # the year context may sit mid-sentence (…，到2022年和2030年，婴儿死亡率分别…): read from it on
             for m in re.finditer(r"(?:到|至)\s*\d{4}\s*年", body):
                 segment = body[m.start() :]
-                for item in prose.targets_in_paragraph(segment, line, years):
+                # outside any action (a narrative 总体目标 paragraph) only comparator targets count
+                trends = self.action_at(line) is not None
+                for item in prose.targets_in_paragraph(segment, line, years, trends):
                     if not item.targets:
                         continue
                     before = len(self.indicators)

@@ -83,6 +83,9 @@ _SUFFIX_WORDS: list[tuple[str, str]] = [
 
 _DIRECTIONAL: list[tuple[str, str]] = [
     ("上升趋势减缓", DIR_DECREASE),
+    ("上升趋势得到有效遏制", DIR_DECREASE),
+    ("得到有效遏制", DIR_DECREASE),
+    ("得到遏制", DIR_DECREASE),
     ("上升趋势得到遏制", DIR_DECREASE),
     ("增长率持续减缓", DIR_DECREASE),
     ("持续减缓", DIR_DECREASE),
@@ -120,6 +123,11 @@ _DIRECTIONAL: list[tuple[str, str]] = [
     ("稳定", DIR_MAINTAIN),
 ]
 _QUALITATIVE = (
+    "有效控制",
+    "基本消除",
+    "消除",
+    "基本普及",
+    "普及",
     "基本实现",
     "全面实现",
     "实现",
@@ -141,8 +149,13 @@ _QUALITATIVE = (
     "有",
 )
 _RELATIVE = re.compile(
-    rf"在\s*(?:(?P<year>\d{{4}})\s*年|(?P<current>现有|现状|目前|当前|基期))(?:的)?(?:水平)?基础上\s*"
+    rf"(?:在\s*(?:(?P<year>\d{{4}})\s*年|(?P<current>现有|现状|目前|当前|基期))(?:的)?(?:水平)?基础上|"
+    rf"(?:比|较)\s*(?:(?P<year2>\d{{4}})\s*年(?:底|末)?|(?P<current2>现有|现状|目前|当前|基期))(?:水平)?)\s*"
     rf"(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)?"
+)
+# a change with no base named (降低10%, 提高5个百分点): relative to the baseline
+_BARE_RELATIVE = re.compile(
+    rf"^(?:力争|争取)?(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)"
 )
 _ANNUAL = re.compile(
     rf"每年(?:平均)?\s*(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)"
@@ -205,13 +218,13 @@ def parse_target(raw: str, unit_hint: str = "") -> dict | None:
         "unit": "",
     }
 
-    m = _RELATIVE.search(text)
+    m = _RELATIVE.search(text) or _BARE_RELATIVE.match(text)
     if m:
         sign = -1 if m.group("verb") in ("下降", "降低", "减少") else 1
         return {
             **base,
             "kind": KIND_RELATIVE,
-            "base_year": int(m.group("year")) if m.group("year") else None,
+            "base_year": _base_year(m),
             "change": sign * to_number(m.group("num")),
             "change_unit": "pp" if m.group("unit") == "个百分点" else "%",
             "trend": DIR_DECREASE if sign < 0 else DIR_INCREASE,
@@ -267,6 +280,12 @@ def parse_target(raw: str, unit_hint: str = "") -> dict | None:
     return None
 
 
+def _base_year(m: re.Match) -> int | None:
+    groups = m.groupdict()
+    year = groups.get("year") or groups.get("year2")
+    return int(year) if year else None
+
+
 def _unit_of(text: str) -> str:
     unit = normalize_unit(text)
     return unit or ""
@@ -277,8 +296,8 @@ def parse_baseline(raw: str) -> dict | None:
     text = (raw or "").strip()
     if text in MISSING:
         return None
-    m = re.match(rf"^(?:约|近)?\s*(?P<num>{NUMBER})\s*(?P<unit>[^\d]*)$", text)
-    if m and (not m.group("unit").strip() or normalize_unit(m.group("unit")) is not None):
+    m = re.match(rf"^(?:约|近)?\s*(?P<num>{NUMBER})\s*(?P<unit>(?:[^\d]|/\d).*)?$", text)
+    if m and (not (m.group("unit") or "").strip() or normalize_unit(m.group("unit")) is not None):
         return {"value": to_number(m.group("num")), "qualitative": "", "raw": text}
     return {"value": None, "qualitative": text, "raw": text}
 

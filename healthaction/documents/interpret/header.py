@@ -16,10 +16,26 @@ ROLES: list[tuple[str, tuple[str, ...]]] = [
     ("lead", ("牵头单位", "牵头部门", "责任单位", "责任部门", "主责单位", "牵头", "主要责任")),
     ("co", ("配合单位", "配合部门", "协办单位", "参与单位", "协助单位", "配合")),
     ("deadline", ("完成时限", "完成时间", "时间节点", "时限", "进度安排")),
-    ("baseline", ("基线", "基期", "现状", "基数", "基准", "目前水平", "现值")),
+    ("baseline", ("基线", "基期", "现状", "基数", "基准", "目前水平", "现值", "完成值", "实际值", "实现值")),
     ("target", ("目标值", "目标", "预期值", "期望值", "预期")),
     ("unit", ("计量单位", "单位")),
-    ("task", ("重点任务", "主要任务", "工作任务", "具体任务", "任务内容", "工作内容", "工作措施", "主要措施", "任务")),
+    (
+        "task",
+        (
+            "重点任务",
+            "主要任务",
+            "工作任务",
+            "具体任务",
+            "任务内容",
+            "工作内容",
+            "工作措施",
+            "主要措施",
+            "具体措施",
+            "工作举措",
+            "主要举措",
+            "任务",
+        ),
+    ),
     ("domain", ("领域", "类别", "分类", "维度", "专项行动", "行动名称", "所属行动", "行动")),
     ("name", ("考核指标", "指标名称", "主要指标", "指标内容", "指标", "名称", "内容")),
     ("note", ("备注", "说明")),
@@ -61,6 +77,37 @@ def role_of(text: str) -> tuple[str, int | None] | None:
     return None
 
 
+NATURE_VALUES = re.compile(r"^(?:约束性|预期性|倡导性|约束|预期|倡导)(?:指标)?$")
+
+
+def _nature_by_values(table: Table, body: int, columns: list[Column]) -> None:
+    """A column whose head names no role (类型, 备注) but whose cells say 约束性/预期性/倡导性 gives the nature."""
+    if any(c.role == "nature" for c in columns):
+        return
+    taken = {c.index for c in columns}
+    for index in range(table.width):
+        if index in taken:
+            continue
+        cells = [compact(r[index]) for r in table.rows[body:] if compact(r[index])]
+        if len(cells) >= 2 and sum(1 for t in cells if NATURE_VALUES.match(t)) >= 0.6 * len(cells):
+            columns.append(Column(index, "nature", None, compact(table.rows[body - 1][index])))
+            columns.sort(key=lambda c: c.index)
+            return
+
+
+def _year_only_baseline(columns: list[Column]) -> None:
+    """指标 | 2020年 | 2025年 | 2030年 (no baseline word): the first, bare year column is the baseline when the
+    table has two later years, or when a later year column says it is a target (2020年 | 2025年目标值)."""
+    if any(c.role == "baseline" for c in columns):
+        return
+    years = [c for c in columns if c.role == "target" and c.year]
+    if len(years) < 2 or not re.fullmatch(r"\d{4}年?(?:底|末)?", years[0].text):
+        return
+    later = [c for c in years[1:] if c.year > years[0].year]
+    if len(later) == len(years) - 1 and (len(later) >= 2 or any(re.search(r"目标|预期", c.text) for c in later)):
+        years[0].role = "baseline"
+
+
 def read_header(table: Table, start: int = 0) -> Header | None:
     """Return the header at row `start` (one row, or two when a 目标值 cell is merged over year cells)."""
     if start >= len(table.rows):
@@ -97,6 +144,13 @@ def read_header(table: Table, start: int = 0) -> Header | None:
                 m = YEAR.search(table.rows[start + 1][c])
                 year = int(m.group(1)) if m else None
             columns.append(Column(c, role, year, compact(text)))
+    names = [c for c in columns if c.role == "name"]
+    if len(names) > 1 and any(re.search(r"[一二三四]级", c.text) for c in names):
+        # 一级指标 | 二级指标 | 三级指标 (健康城市 tables): the deepest level names the indicator, the others group it
+        for c in names[:-1]:
+            c.role = "domain"
+    _year_only_baseline(columns)
+    _nature_by_values(table, start + rows, columns)
     roles = {c.role for c in columns}
     if "task" in roles and ("lead" in roles or "co" in roles):
         kind = "task"

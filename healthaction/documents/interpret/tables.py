@@ -107,14 +107,16 @@ class Row:
 def _rows(tables: list[Table]) -> list[Row]:
     rows: list[Row] = []
     for k, table in enumerate(tables):
+        above_index = len(rows) - 1  # the last row before the page break
+        first = 1 if k and _same_header(tables[0], table) else 0  # below a repeated header
         for r, cells in enumerate(table.rows):
             line = table.row_lines[r] if r < len(table.row_lines) else table.line
             last = table.row_ends[r] if r < len(table.row_ends) else line
             cells = [normalize_line(c).strip() for c in cells]
             filled = [c for c in cells if c]
-            if k and r == 0 and rows and not cells[0] and filled and len(filled) <= max(1, len(cells) // 2):
+            if k and r == first and rows and not cells[0] and filled and len(filled) <= max(1, len(cells) // 2):
                 # a row cut by the page break: its rest, at the top of the next page, joins the cells above
-                above = rows[-1]
+                above = rows[above_index]
                 above.cells = [a + b if b and b != a else a for a, b in zip(above.cells, cells)]
                 continue
             rows.append(Row(table, r, cells, line, last))
@@ -194,6 +196,7 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
     domain = h.first("domain") if h.first("name") else None
     targets = h.all("target")
     group, label, action = "", "", None
+    nature = ""  # from a row such as 约束性指标 / （二）预期性指标 over the rows below it
     for row in rows:
         kind, value = _classify(row, h, header_texts)
         if kind in ("empty", "header"):
@@ -201,6 +204,10 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
         if kind == "action":
             action = value
             continue
+        if kind in ("group", "label"):
+            head = compact(" ".join(row.cells))
+            named = next((v for w, v in NATURE_WORDS.items() if w in head), "") if len(head) <= 40 else ""
+            nature = named or nature
         if kind == "group":
             group = value
             continue
@@ -212,6 +219,7 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
             continue
         cells = row.cells
         name = compact(cells[name_col.index]) if name_col else ""
+        name = re.sub(r"(?<=[\u4e00-\u9fff）)])[*＊※★☆▲△]+$", "", name)  # a footnote mark after the name
         if domain is not None:
             found = action_of_row(cells[domain.index])
             if found:
@@ -242,7 +250,7 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
                 "group": group,
                 "label": label,
                 "action": action,
-                "nature": NATURE_CELL.get(compact(cells[nature_col.index]), "") if nature_col else "",
+                "nature": (NATURE_CELL.get(compact(cells[nature_col.index]), "") if nature_col else "") or nature,
                 "nature_raw": compact(cells[nature_col.index]) if nature_col else "",
                 "baseline_raw": compact(cells[base_col.index]) if base_col else "",
                 "baseline_year": base_col.year if base_col else None,

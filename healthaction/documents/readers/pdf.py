@@ -40,6 +40,7 @@ def pdf_document(data: bytes, filename: str, progress=None) -> Document:
                 raise DocumentError(f"无法读取 PDF“{filename}”第 {page.page_number} 页：{type(exc).__name__}。")
             if progress:
                 progress(page.page_number, len(pdf.pages), "text")
+    document.blocks = _join_wrapped(document.blocks)
     text = sum(len(b.text.strip()) for b in document.blocks if isinstance(b, Paragraph))
     text += sum(len("".join(r)) for b in document.blocks if isinstance(b, Table) for r in b.rows)
     if text < 20:
@@ -47,6 +48,61 @@ def pdf_document(data: bytes, filename: str, progress=None) -> Document:
 
         return ocr_document(data, filename, progress)
     return document
+
+
+PAGE_FURNITURE = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d+\s*页.*)$")
+PARAGRAPH_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.、．](?!\d)|[①-⑳]|——|附件|注[：:]|说明[：:])"
+)
+CLOSING = "。；：！？）」”"
+
+
+def _join_wrapped(blocks: list) -> list:
+    """Join the lines a PDF wrapped one paragraph into: a line that reaches the right margin goes on in the next.
+
+    A line is full when less than about two characters' room is left before the body's right edge (1.5 when it
+    ends in 。；）… which may end a paragraph); the next line does not join when it is indented or starts as a
+    heading or numbered item would after a closing mark. Page numbers between pages are skipped over, so a
+    paragraph running over a page break is joined too.
+    """
+    lines = [b for b in blocks if isinstance(b, Paragraph) and getattr(b, "box", None) and b.text.strip()]
+    if not lines:
+        return blocks
+    wide = sorted(b.box[1] for b in lines if len(b.text.strip()) >= 10)
+    if len(wide) < 3:
+        return blocks
+    right = wide[int(len(wide) * 0.9)]
+    left = min(b.box[0] for b in lines)
+    result: list = []
+    open_paragraph: Paragraph | None = None  # the last paragraph, while its last line was full
+    for block in blocks:
+        if not isinstance(block, Paragraph):
+            open_paragraph = None
+            result.append(block)
+            continue
+        text = block.text.strip()
+        box = getattr(block, "box", None)
+        if open_paragraph is not None and text and PAGE_FURNITURE.match(text.replace(" ", "")):
+            result.append(block)  # a page number between the two halves of a paragraph
+            continue
+        if open_paragraph is not None and box and text:
+            size = box[2] or 10
+            indented = box[0] > left + size * 0.8
+            heading = PARAGRAPH_START.match(text) and open_paragraph.text.rstrip().endswith(tuple(CLOSING))
+            if not indented and not heading:
+                open_paragraph.text = open_paragraph.text.rstrip() + text
+                open_paragraph.box = box
+                open_paragraph = open_paragraph if _full(open_paragraph, right) else None
+                continue
+        result.append(block)
+        open_paragraph = block if box and text and _full(block, right) else None
+    return result
+
+
+def _full(paragraph: Paragraph, right: float) -> bool:
+    x1, size = paragraph.box[1], paragraph.box[2] or 10
+    room = 1.5 if paragraph.text.rstrip().endswith(tuple(CLOSING)) else 2.2
+    return x1 >= right - room * size
 
 
 def _caused_by_memory(exc: BaseException) -> bool:
@@ -71,7 +127,10 @@ def _page_blocks(page) -> list:
     placed: list[tuple[float, float, object]] = []
     text_page = page.filter(outside) if boxes else page
     for line in text_page.extract_text_lines(return_chars=False):
-        placed.append((line["top"], line["x0"], Paragraph(line["text"], page=page.page_number)))
+        paragraph = Paragraph(line["text"], page=page.page_number)
+        # where the line sits, for joining lines a paragraph was wrapped into (_join_wrapped)
+        paragraph.box = (line["x0"], line["x1"], line["bottom"] - line["top"])
+        placed.append((line["top"], line["x0"], paragraph))
     for t in tables:
         table = _resolve(t)
         table.page = page.page_number

@@ -12,6 +12,7 @@ from healthaction.documents.departments import looks_like_department_list
 from healthaction.documents.interpret.header import role_of
 from healthaction.documents.model import Document, Paragraph, Table
 from healthaction.documents.normalize import normalize_line
+from healthaction.documents.readers.cell_lines import header_here, untabbed_run
 
 _HEADER_WORD = re.compile(r"序号|领域|指标|任务|牵头|责任|目标|基线|现状|单位|属性|性质|完成时限")
 
@@ -25,6 +26,15 @@ def text_document(lines: list[str], kind: str = "txt") -> Document:
             table, i = _tab_run(lines, i)
             document.blocks.append(table)
             continue
+        if header_here(lines, i):  # one cell per line without tabs (a word processor's "save as text")
+            try:
+                table, end = untabbed_run(lines, i)
+            except (IndexError, ValueError):  # an odd run: left to the line readers rather than failing the file
+                table, end = None, i
+            if table is not None:
+                document.blocks.append(table)
+                i = end
+                continue
         if lines[i].startswith("\t") and _HEADER_WORD.search(lines[i]) and i + 1 < n and lines[i + 1].startswith("\t"):
             table, end = _cell_run(lines, i)
             if table is not None:
