@@ -250,16 +250,6 @@ def responsibility_from_cell(cell: str, first_leads: bool) -> dict | None:
     return None
 
 
-def responsibility_from_columns(lead_cell: str, co_cell: str) -> dict:
-    """Return the responsibility read from 牵头部门 / 责任部门 table cells (either may be empty)."""
-    leads = split_names(lead_cell)
-    cos = split_names(co_cell)
-    if not [n for n in leads if not is_all_lower(n)]:
-        named = [n for n in cos if not is_all_lower(n)]
-        leads = named[:1]
-    return _split_all_lower(leads, cos, f"{lead_cell}\t{co_cell}".strip())
-
-
 def canonical_key(name: str) -> str:
     """Return the key under which spellings of one department meet (市卫健委 = 市卫生健康委员会)."""
     key = clean_name(name)
