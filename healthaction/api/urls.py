@@ -22,6 +22,7 @@ router.register("findings", views.FindingViewSet, basename="finding")
 app_name = "api"
 urlpatterns = [
     path("values/bulk/", views.BulkValues.as_view(), name="values-bulk"),
+    path("jobs/<int:job_id>/", views.JobView.as_view(), name="job"),
     path("stage-summaries/", views.StageSummaryView.as_view(), name="stage-summaries"),
     path("token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -2,11 +2,14 @@
 
 import csv
 import io
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,10 +24,13 @@ from rest_framework.views import APIView
 from healthaction.api import serializers, tokens
 from healthaction.api.models import ApiToken
 from healthaction.collection import services
+from healthaction.collection import tasks as collection_tasks
 from healthaction.collection.excel import import_rows
 from healthaction.collection.filtersets import DueItemFilterSet, IndicatorValueFilterSet, TaskReportFilterSet
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
+from healthaction.core import jobs
 from healthaction.core.choices import DueKind
+from healthaction.core.models import Job
 from healthaction.evaluation.filtersets import EvaluationResultFilterSet, TargetVerdictFilterSet
 from healthaction.evaluation.models import EvaluationResult, TargetVerdict
 from healthaction.evaluation.services import stage_summaries
@@ -38,6 +44,9 @@ from healthaction.registry.filtersets import DepartmentFilterSet, OrgUnitFilterS
 from healthaction.registry.models import Department, OrgUnit
 
 MAX_ROWS = 200_000
+# more rows than this are checked and saved by a background job (a request must end well within the server's timeout);
+# a client may ask for the job for fewer with the header `Prefer: respond-async` (RFC 7240)
+IN_PLACE_ROWS = 5_000
 
 
 class IdLookup:
@@ -287,7 +296,11 @@ class BulkValues(APIView):
     parser_classes = [JSONParser, CSVParser]
 
     @extend_schema(
-        request={"application/json": {"type": "array", "items": {"type": "object"}}}, responses={200: dict, 400: dict}
+        request={"application/json": {"type": "array", "items": {"type": "object"}}},
+        responses={200: dict, 202: dict, 400: dict},
+        description="Up to 5,000 rows are saved in the request (200, or 400 with the row errors). More rows, or any "
+        "request with the header `Prefer: respond-async`, are saved by a background job: 202 with the job's URL "
+        "(also in Location), where GET gives its status and, once done, the same counts or row errors.",
     )
     def post(self, request):
         payload = request.data
@@ -310,6 +323,19 @@ class BulkValues(APIView):
             {k: (_number(v) if k in ("value", "numerator", "denominator") else v) for k, v in row.items()}
             for row in payload
         ]
+        if len(rows) > IN_PLACE_ROWS or "respond-async" in request.headers.get("Prefer", ""):
+            staged = ContentFile(json.dumps(rows, ensure_ascii=False).encode("utf-8"), name="rows.json")
+            job = jobs.start(
+                collection_tasks.import_value_rows,
+                kind="values-api",
+                user=request.user,
+                path=jobs.stage_upload(staged),
+                plan_id=plan.pk if plan else None,
+            )
+            url = reverse("api:job", args=[job.pk])
+            response = Response({"job": job.pk, "status": job.status, "url": url}, status=status.HTTP_202_ACCEPTED)
+            response["Location"] = url
+            return response
         result = import_rows(request.user, rows, plan=plan)
         if result.errors:
             return Response(
@@ -319,6 +345,28 @@ class BulkValues(APIView):
         return Response(
             {"saved": result.saved, "unchanged": result.unchanged, "warnings": result.warnings},
             status=status.HTTP_200_OK,
+        )
+
+
+class JobView(APIView):
+    """A background job the user started through the API (a large bulk upload): status, progress and result."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict, 404: dict})
+    def get(self, request, job_id: int):
+        job = Job.objects.filter(pk=job_id, user=request.user).first()
+        if job is None:
+            raise NotFound(_("No job of yours has this number."))
+        return Response(
+            {
+                "id": job.pk,
+                "kind": job.kind,
+                "status": job.status,
+                "progress": job.progress,
+                "message": job.message,
+                "result": job.result,
+            }
         )
 
 

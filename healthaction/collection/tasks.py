@@ -1,8 +1,9 @@
-"""Collection's background jobs: an Excel upload of values and task reports, and the daily reminders (scheduled by
-the worker, core/schedule.py)."""
+"""Collection's background jobs: an Excel upload of values and task reports, a large API upload of value rows,
+and the daily reminders (scheduled by the worker, core/schedule.py)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from pathlib import PurePosixPath
 
@@ -16,6 +17,7 @@ from django_tasks import task
 from healthaction.collection import excel
 from healthaction.collection.services import send_reminders as send_due_reminders
 from healthaction.core import jobs
+from healthaction.plans.models import Plan
 
 SHOWN = 500  # row errors and warnings kept for the job page
 
@@ -83,3 +85,40 @@ def _import_workbook(job, progress, path: str, name: str) -> jobs.Outcome:
 def import_workbook(job_id: int, path: str, name: str) -> str:
     """`path` is the storage name of the upload (core.jobs.stage_upload), `name` the name the user gave it."""
     return jobs.execute(job_id, _import_workbook, path=path, name=name)
+
+
+def _import_rows(job, progress, path: str, plan_id: int | None) -> jobs.Outcome:
+    """Check and save value rows sent to the API (JSON kept in storage), all or none, as the API does in place."""
+    try:
+        with default_storage.open(path, "rb") as f:
+            rows = json.loads(f.read().decode("utf-8"))
+    except FileNotFoundError:
+        raise jobs.JobError(_("The uploaded rows are no longer stored; send them again."))
+    try:
+        progress(10, _("Checking the rows…"))
+        plan = Plan.objects.filter(pk=plan_id).first() if plan_id else None
+        result = excel.import_rows(job.user, rows, plan=plan)
+    finally:
+        default_storage.delete(path)
+    details = {
+        "saved": 0 if result.errors else result.saved,
+        "unchanged": result.unchanged,
+        "errors": [{"row": e.row, "message": e.message} for e in result.errors[:SHOWN]],
+        "more_errors": max(0, len(result.errors) - SHOWN),
+        "warnings": [str(w) for w in result.warnings[:SHOWN]],
+    }
+    if result.errors:
+        n = len(result.errors)
+        message = ngettext("%(n)s problem found; nothing was saved.", "%(n)s problems found; nothing was saved.", n) % {
+            "n": n
+        }
+        return jobs.Outcome(message, details=details)
+    return jobs.Outcome(
+        _("%(saved)s rows submitted, %(same)s unchanged.") % {"saved": result.saved, "same": result.unchanged},
+        details=details,
+    )
+
+
+@task()
+def import_value_rows(job_id: int, path: str, plan_id: int | None = None) -> str:
+    return jobs.execute(job_id, _import_rows, path=path, plan_id=plan_id)

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from healthaction.api import views as api_views
 from healthaction.api.tokens import issue
 from healthaction.collection import services
 from healthaction.collection.models import (
@@ -260,6 +261,41 @@ def test_bulk_import_by_api_json_and_csv(demo, client):
     )
     response = client.post("/api/values/bulk/", csv_body, content_type="text/csv", **auth)
     assert response.status_code == 200 and response.json()["saved"] == 2
+
+
+def test_bulk_import_as_a_job_on_request_and_its_status_for_its_owner_only(demo, client, monkeypatch):
+    """`Prefer: respond-async` (or more rows than are saved in place) answers 202 with the job's URL; the job saves the
+    two rows (41.5 and 12.0) as submitted, or, with 140 % in row 2, saves nothing and keeps row 2's error."""
+    liaison = get_user_model().objects.get(username="liaison")
+    _token, key = issue(liaison)
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    rows = _rows(demo["plan"])
+    response = client.post(
+        "/api/values/bulk/", json.dumps(rows), content_type="application/json", HTTP_PREFER="respond-async", **auth
+    )
+    assert response.status_code == 202, response.content
+    url = response["Location"]
+    assert url == response.json()["url"] == f"/api/jobs/{response.json()['job']}/"
+    job = client.get(url, **auth).json()
+    assert job["status"] == "done" and job["kind"] == "values-api"
+    assert (job["result"]["saved"], job["result"]["errors"]) == (2, [])
+    assert sorted(IndicatorValue.objects.filter(year=2026, status="submitted").values_list("value", flat=True)) == [
+        12.0,
+        41.5,
+    ]
+
+    # more rows than are saved in place go to a job without asking; here the limit is lowered to one row
+    monkeypatch.setattr(api_views, "IN_PLACE_ROWS", 1)
+    before = IndicatorValue.objects.count()
+    bad = _rows(demo["plan"], year=2027, values=(41.5, 140.0))
+    response = client.post("/api/values/bulk/", json.dumps(bad), content_type="application/json", **auth)
+    assert response.status_code == 202
+    result = client.get(response["Location"], **auth).json()["result"]
+    assert result["saved"] == 0 and result["errors"][0]["row"] == 2 and "140" in result["errors"][0]["message"]
+    assert IndicatorValue.objects.count() == before
+
+    _other, other_key = issue(get_user_model().objects.get(username="liaison_edu"))
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {other_key}").status_code == 404
 
 
 def test_bulk_import_is_all_or_nothing(demo, client):
