@@ -248,6 +248,7 @@ SCHEDULE = {
     "reminders": os.environ.get("SCHEDULE_REMINDERS", "daily 07:30"),
     "evaluate": os.environ.get("SCHEDULE_EVALUATE", "daily 02:00"),
     "backup": os.environ.get("SCHEDULE_BACKUP", "weekly sun 03:00"),
+    "prune": os.environ.get("SCHEDULE_PRUNE", "daily 04:00"),
 }
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "8"))  # scheduled backups kept in var/backups
 

@@ -288,11 +288,11 @@ def import_workbook(user, data: bytes, filename: str = "upload.xlsx", progress=N
         wb.close()
     progress(30, _("Checking %(n)s rows…") % {"n": max(0, len(value_rows) - 1) + max(0, len(task_rows) - 1)})
     # one transaction from the first read to the last write, the due items locked: concurrent uploads of the same
-    # values queue up instead of both inserting (a 500) or both updating from the same version (a lost update)
+    # values queue up instead of both inserting (a 500) or both updating from the same version (a lost update).
+    # No progress inside it: it would not be seen before the commit and would hold the job's row meanwhile.
     with transaction.atomic():
         plan_items = _collect(user, value_rows, task_rows, result)
         if not result.errors:
-            progress(70, _("Saving…"))
             _write(user, plan_items, result)
     if result.errors:
         progress(90, _("Marking the problems in your file…"))

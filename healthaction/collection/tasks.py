@@ -7,7 +7,6 @@ import json
 from dataclasses import asdict
 from pathlib import PurePosixPath
 
-from django.core.files.storage import default_storage
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,43 +32,45 @@ def send_reminders(job_id: int) -> str:
     return jobs.execute(job_id, _remind)
 
 
-def _import_workbook(job, progress, path: str, name: str) -> jobs.Outcome:
-    """Check and save a filled-in template, all rows or none (collection.excel.import_workbook, the same checks as
-    every other door). A rejected file comes back with a comment on each bad cell as the job's file."""
-    try:
-        with default_storage.open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise jobs.JobError(_("The uploaded file is no longer stored; upload it again."))
-    try:
-        progress(10, _("Reading the workbook…"))
-        try:
-            result = excel.import_workbook(job.user, data, name, progress=progress)
-        except OperationalError as exc:
-            if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
-                raise
-            raise jobs.JobError(_("The database was busy with another save; nothing was saved. Upload the file again."))
-    finally:
-        # not reached when the worker is killed mid-way: the retried job still finds its file
-        default_storage.delete(path)
-    details = {
-        "saved": result.saved,
+def _busy(exc: OperationalError) -> jobs.JobError:
+    """SQLite's "database is locked" as the user's message; any other database error is raised as it is."""
+    if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+        raise exc
+    return jobs.JobError(_("The database was busy with another save; nothing was saved. Upload the file again."))
+
+
+def _details(result) -> dict:
+    return {
+        "saved": 0 if result.errors else result.saved,
         "unchanged": result.unchanged,
-        # the page lists the first SHOWN; the file with comments has every one
+        # the page lists the first SHOWN (a returned workbook marks every one)
         "errors": [asdict(e) for e in result.errors[:SHOWN]],
         "more_errors": max(0, len(result.errors) - SHOWN),
         "warnings": [str(w) for w in result.warnings[:SHOWN]],
     }
+
+
+def _refused(result) -> str:
+    n = len(result.errors)
+    return ngettext("%(n)s problem found; nothing was saved.", "%(n)s problems found; nothing was saved.", n) % {"n": n}
+
+
+def _import_workbook(job, progress, path: str, name: str) -> jobs.Outcome:
+    """Check and save a filled-in template, all rows or none (collection.excel.import_workbook, the same checks as
+    every other door). A rejected file comes back with a comment on each bad cell as the job's file."""
+    with jobs.staged_file(path, _("The uploaded file is no longer stored; upload it again.")) as data:
+        progress(10, _("Reading the workbook…"))
+        try:
+            result = excel.import_workbook(job.user, data, name, progress=progress)
+        except OperationalError as exc:
+            raise _busy(exc)
+    details = _details(result)
     if result.errors:
-        n = len(result.errors)
-        message = ngettext("%(n)s problem found; nothing was saved.", "%(n)s problems found; nothing was saved.", n) % {
-            "n": n
-        }
         if result.annotated is None:
-            return jobs.Outcome(message, details=details)
+            return jobs.Outcome(_refused(result), details=details)
         stem = PurePosixPath(name.replace("\\", "/")).stem[:80] or "upload"
         return jobs.Outcome(
-            message,
+            _refused(result),
             file_name=f"{stem}-{_('with-comments')}.xlsx",
             file_data=result.annotated,
             details=details,
@@ -89,30 +90,17 @@ def import_workbook(job_id: int, path: str, name: str) -> str:
 
 def _import_rows(job, progress, path: str, plan_id: int | None) -> jobs.Outcome:
     """Check and save value rows sent to the API (JSON kept in storage), all or none, as the API does in place."""
-    try:
-        with default_storage.open(path, "rb") as f:
-            rows = json.loads(f.read().decode("utf-8"))
-    except FileNotFoundError:
-        raise jobs.JobError(_("The uploaded rows are no longer stored; send them again."))
-    try:
+    with jobs.staged_file(path, _("The uploaded rows are no longer stored; send them again.")) as data:
+        rows = json.loads(data.decode("utf-8"))
         progress(10, _("Checking the rows…"))
         plan = Plan.objects.filter(pk=plan_id).first() if plan_id else None
-        result = excel.import_rows(job.user, rows, plan=plan)
-    finally:
-        default_storage.delete(path)
-    details = {
-        "saved": 0 if result.errors else result.saved,
-        "unchanged": result.unchanged,
-        "errors": [{"row": e.row, "message": e.message} for e in result.errors[:SHOWN]],
-        "more_errors": max(0, len(result.errors) - SHOWN),
-        "warnings": [str(w) for w in result.warnings[:SHOWN]],
-    }
+        try:
+            result = excel.import_rows(job.user, rows, plan=plan)
+        except OperationalError as exc:
+            raise _busy(exc)
+    details = _details(result)
     if result.errors:
-        n = len(result.errors)
-        message = ngettext("%(n)s problem found; nothing was saved.", "%(n)s problems found; nothing was saved.", n) % {
-            "n": n
-        }
-        return jobs.Outcome(message, details=details)
+        return jobs.Outcome(_refused(result), details=details)
     return jobs.Outcome(
         _("%(saved)s rows submitted, %(same)s unchanged.") % {"saved": result.saved, "same": result.unchanged},
         details=details,

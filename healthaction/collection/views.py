@@ -253,8 +253,9 @@ def autosave(request, pk: int):
 
 
 def _line(text: str, status: int = 200) -> HttpResponse:
-    """A one-line status for htmx to put into the page: escaped, since messages may repeat what was typed."""
-    return HttpResponse(escape(text), status=status)
+    """A one-line status for htmx to put into the page: escaped, since messages may repeat what was typed, and sent
+    as text/plain, which is how the page tells it from an error page (a 404, an expired CSRF token)."""
+    return HttpResponse(escape(text), status=status, content_type="text/plain; charset=utf-8")
 
 
 @login_required

@@ -22,7 +22,8 @@ import datetime as dt
 import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -83,12 +84,54 @@ def _immediate(task) -> bool:
     return isinstance(task.get_backend(), ImmediateBackend)
 
 
-def stage_upload(upload, folder: str = "uploads/jobs") -> str:
+STAGED = "uploads/jobs"  # where stage_upload keeps files until their job reads them
+
+
+def stage_upload(upload, folder: str = STAGED) -> str:
     """Store an uploaded file before its job starts; the job receives this storage name, never the bytes."""
     name = upload.name or "upload"
     suffix = PurePosixPath(name).suffix.lower()[:10]
     upload.seek(0)
     return default_storage.save(f"{folder}/{uuid.uuid4().hex}{suffix}", ContentFile(upload.read()))
+
+
+@contextmanager
+def staged_file(path: str, missing: str) -> Iterator[bytes]:
+    """The bytes of a staged upload for a job body; the file is deleted however the body leaves the block (done,
+    refused, failed). Only a worker killed inside keeps it, so that the retried job finds it. `missing` is the
+    message when the file is gone."""
+    try:
+        try:
+            with default_storage.open(path, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            raise JobError(missing)
+        yield data
+    finally:
+        default_storage.delete(path)
+
+
+def prune_staged(now: dt.datetime | None = None, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    """Delete staged uploads older than `older_than` that no queued or running job will read (a job given up after
+    its worker died, a request that failed between staging and starting). Returns how many were deleted."""
+    now = now or timezone.now()
+    waiting = {
+        str(v)
+        for params in Job.objects.filter(status__in=Job.ACTIVE).values_list("params", flat=True)
+        for v in params.values()
+    }
+    try:
+        _dirs, names = default_storage.listdir(STAGED)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in names:
+        path = f"{STAGED}/{name}"
+        if path in waiting or default_storage.get_modified_time(path) > now - older_than:
+            continue
+        default_storage.delete(path)
+        deleted += 1
+    return deleted
 
 
 def start(task, *, kind: str, user=None, lock_key: str = "", **params) -> Job:

@@ -28,6 +28,7 @@ TASKS = {
     "reminders": "healthaction.collection.tasks.send_reminders",
     "evaluate": "healthaction.evaluation.tasks.evaluate_all",
     "backup": "healthaction.core.tasks.scheduled_backup",
+    "prune": "healthaction.core.tasks.prune_staged",
 }
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _SPEC = re.compile(

@@ -1,4 +1,5 @@
-"""Core's background jobs: the weekly backup (scheduled by the worker, core/schedule.py)."""
+"""Core's background jobs: the weekly backup and the daily removal of staged uploads no job will read (scheduled by
+the worker, core/schedule.py)."""
 
 from __future__ import annotations
 
@@ -24,3 +25,13 @@ def _backup(job, progress) -> jobs.Outcome:
 @task()
 def scheduled_backup(job_id: int) -> str:
     return jobs.execute(job_id, _backup)
+
+
+def _prune(job, progress) -> jobs.Outcome:
+    n = jobs.prune_staged()
+    return jobs.Outcome(_("%(n)s leftover uploaded files removed.") % {"n": n})
+
+
+@task()
+def prune_staged(job_id: int) -> str:
+    return jobs.execute(job_id, _prune)

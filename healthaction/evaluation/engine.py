@@ -21,7 +21,6 @@ the Chinese sentence. Thresholds live in rules.py.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -200,8 +199,9 @@ def evaluate_in_chunks(
     """Yield evaluate() results for slices of whole indicators, in order, so peak memory follows the chunk.
 
     `values` must be sorted by indicator_id (the loader and the generator deliver it so). Running sums and
-    forward fills over ordered series keep one core busy per chunk, so up to `workers` chunks (default: the
-    cores, at most 4) are evaluated at once in threads; polars releases the GIL while it computes.
+    forward fills over ordered series keep about one core busy per chunk, so `workers` chunks (default 2) are
+    evaluated at once in threads; polars releases the GIL while it computes. Peak memory is about workers + 1
+    chunks (those in flight and the one the caller holds).
     """
     bounds = (
         values.select(pl.col("indicator_id").rle_id().alias("g"))
@@ -225,12 +225,13 @@ def evaluate_in_chunks(
             values.slice(*piece), indicators, targets, plan_unit_id=plan_unit_id, assume_sorted=assume_sorted
         )
 
-    workers = max(1, min(workers or os.cpu_count() or 1, 4, len(slices) or 1))
+    workers = max(1, min(workers or 2, len(slices) or 1))
     if workers == 1:
         for piece in slices:
             yield run(piece)
         return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         pending = deque(pool.submit(run, piece) for piece in slices[:workers])
         following = iter(slices[workers:])
         while pending:
@@ -239,6 +240,9 @@ def evaluate_in_chunks(
             if piece is not None:
                 pending.append(pool.submit(run, piece))
             yield result
+    finally:
+        # a caller that stops early does not wait for chunks nobody will read
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def evaluate(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,27 +13,20 @@ from healthaction.inspections.models import Round
 
 
 def _import_results(job, progress, round_id: int, path: str, name: str) -> jobs.Outcome:
-    rnd = Round.objects.select_related("checklist").filter(pk=round_id).first()
-    if rnd is None:
-        raise jobs.JobError(_("The round no longer exists."))
-    try:
-        with default_storage.open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise jobs.JobError(_("The uploaded file is no longer stored; upload it again."))
-    back = reverse("inspections:round", args=[rnd.pk])
-    try:
-        progress(10, _("Reading the workbook…"))
-        n = excel.import_results(job.user, rnd, data, name)
-    except excel.WorkbookError as exc:
-        errors = [{"sheet": "", "row": e[1], "column": None, "message": excel.format_error(e)} for e in exc.errors]
-        message = ngettext(
-            "%(n)s problem found; nothing was saved.", "%(n)s problems found; nothing was saved.", len(errors)
-        ) % {"n": len(errors)}
-        return jobs.Outcome(message, back, details={"saved": 0, "errors": errors})
-    finally:
-        # not reached when the worker is killed mid-way: the retried job still finds its file
-        default_storage.delete(path)
+    with jobs.staged_file(path, _("The uploaded file is no longer stored; upload it again.")) as data:
+        rnd = Round.objects.select_related("checklist").filter(pk=round_id).first()
+        if rnd is None:
+            raise jobs.JobError(_("The round no longer exists."))
+        back = reverse("inspections:round", args=[rnd.pk])
+        try:
+            progress(10, _("Reading the workbook…"))
+            n = excel.import_results(job.user, rnd, data, name)
+        except excel.WorkbookError as exc:
+            errors = [{"sheet": "", "row": e[1], "column": None, "message": excel.format_error(e)} for e in exc.errors]
+            message = ngettext(
+                "%(n)s problem found; nothing was saved.", "%(n)s problems found; nothing was saved.", len(errors)
+            ) % {"n": len(errors)}
+            return jobs.Outcome(message, back, details={"saved": 0, "errors": errors})
     return jobs.Outcome(_("%(n)s scores recorded.") % {"n": n}, back, details={"saved": n})
 
 

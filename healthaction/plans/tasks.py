@@ -7,7 +7,6 @@ import hashlib
 from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -40,37 +39,32 @@ def _parse(data: bytes, name: str, progress) -> tuple[dict, list[str]]:
 
 
 def _import(job, progress, path: str, name: str) -> jobs.Outcome:
-    try:
-        with default_storage.open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise jobs.JobError(_("The uploaded document is no longer stored; upload it again."))
-    progress(10, _("Reading the document…"))
-    try:
-        draft, lines = _parse(data, name, progress)
-    except DocumentError as exc:
-        raise jobs.JobError(str(exc))
-    progress(70, _("Saving the draft plan…"))
-    draft["plan"]["status"] = PlanStatus.DRAFT
-    suffix = PurePosixPath(name).suffix
-    try:
-        with transaction.atomic():
-            # only into the importing office's own area: an unknown or outside area is a warning, never a new unit
-            plan = import_plan(
-                draft,
-                source_file=ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"),
-                area=scopes.office_area(job.user),
-                create_units=False,
+    # the staged file goes once the plan is saved (the plan keeps its own copy as source_file) or refused
+    with jobs.staged_file(path, _("The uploaded document is no longer stored; upload it again.")) as data:
+        progress(10, _("Reading the document…"))
+        try:
+            draft, lines = _parse(data, name, progress)
+        except DocumentError as exc:
+            raise jobs.JobError(str(exc))
+        progress(70, _("Saving the draft plan and matching it to the national catalogue…"))
+        draft["plan"]["status"] = PlanStatus.DRAFT
+        suffix = PurePosixPath(name).suffix
+        try:
+            with transaction.atomic():
+                # only into the importing office's own area: an unknown or outside area is a warning, never a new unit
+                plan = import_plan(
+                    draft,
+                    source_file=ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"),
+                    area=scopes.office_area(job.user),
+                    create_units=False,
+                )
+                plan.document_text = "\n".join(lines)
+                plan.save(update_fields=["document_text"])
+                plan_imported.send(sender=import_document, plan=plan)
+        except PlanFormatError as exc:
+            raise jobs.JobError(
+                _("The document was read but the plan is not valid: %(e)s") % {"e": "; ".join(exc.errors[:5])}
             )
-            plan.document_text = "\n".join(lines)
-            plan.save(update_fields=["document_text"])
-            progress(85, _("Matching to the national catalogue…"))
-            plan_imported.send(sender=import_document, plan=plan)
-    except PlanFormatError as exc:
-        raise jobs.JobError(
-            _("The document was read but the plan is not valid: %(e)s") % {"e": "; ".join(exc.errors[:5])}
-        )
-    default_storage.delete(path)  # the plan keeps its own copy as source_file
     counts = {"a": len(draft["actions"]), "i": len(draft["indicators"]), "t": len(draft["tasks"])}
     return jobs.Outcome(
         _("Read %(a)s actions, %(i)s indicators and %(t)s tasks.") % counts, reverse("plan-review", args=[plan.pk])
@@ -84,29 +78,22 @@ def import_document(job_id: int, path: str, name: str) -> str:
 
 
 def _apply_workbook(job, progress, plan_id: int, path: str) -> jobs.Outcome:
-    plan = Plan.objects.select_related("org_unit").filter(pk=plan_id).first()
-    if plan is None:
-        raise jobs.JobError(_("The plan no longer exists."))
-    if not scopes.can_correct_plan(job.user, plan):  # published since the upload, or the user's role changed
-        raise jobs.JobError(_("Only a draft plan can be corrected here."))
-    try:
-        with default_storage.open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise jobs.JobError(_("The uploaded file is no longer stored; upload it again."))
-    back = reverse("plan-review", args=[plan.pk])
-    try:
-        progress(10, _("Reading the workbook…"))
-        counts = excel.import_workbook(plan, data)
-    except excel.WorkbookRefused as exc:
-        errors = [{"sheet": "", "row": 0, "column": None, "message": str(e)} for e in exc.errors]
-        message = ngettext(
-            "%(n)s problem found; nothing was saved.", "%(n)s problems found; nothing was saved.", len(errors)
-        ) % {"n": len(errors)}
-        return jobs.Outcome(message, back, details={"saved": 0, "errors": errors})
-    finally:
-        # not reached when the worker is killed mid-way: the retried job still finds its file
-        default_storage.delete(path)
+    with jobs.staged_file(path, _("The uploaded file is no longer stored; upload it again.")) as data:
+        plan = Plan.objects.select_related("org_unit").filter(pk=plan_id).first()
+        if plan is None:
+            raise jobs.JobError(_("The plan no longer exists."))
+        if not scopes.can_correct_plan(job.user, plan):  # published since the upload, or the user's role changed
+            raise jobs.JobError(_("Only a draft plan can be corrected here."))
+        back = reverse("plan-review", args=[plan.pk])
+        try:
+            progress(10, _("Reading the workbook…"))
+            counts = excel.import_workbook(plan, data)
+        except excel.WorkbookRefused as exc:
+            errors = [{"sheet": "", "row": 0, "column": None, "message": str(e)} for e in exc.errors]
+            message = ngettext(
+                "%(n)s problem found; nothing was saved.", "%(n)s problems found; nothing was saved.", len(errors)
+            ) % {"n": len(errors)}
+            return jobs.Outcome(message, back, details={"saved": 0, "errors": errors})
     changed = sum(counts.values())
     message = (
         _("Imported the workbook: %(n)s rows changed.") % {"n": changed}

@@ -2,16 +2,20 @@
 task in place: these tests prove the bookkeeping; test_worker.py runs real workers)."""
 
 import datetime as dt
+import os
 import zoneinfo
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import override_settings
 from django.utils import translation
 
 from healthaction.core import jobs, schedule
 from healthaction.core.models import Job, JobLock, ScheduledRun
 from healthaction.evaluation import tasks as evaluation_tasks
+from healthaction.plans import tasks as plan_tasks
 from healthaction.reports import tasks as report_tasks
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -175,3 +179,30 @@ def test_a_polling_page_does_not_write_the_session_each_time(login, demo):
     with override_settings(SESSION_REFRESH_SECONDS=0):
         client.get(f"/jobs/{job.pk}/?format=json")
     assert Session.objects.get(session_key=key).expire_date > expiry
+
+
+def test_a_refused_job_removes_its_staged_upload(demo, django_user_model):
+    """The published demo plan can no longer be corrected from a workbook: the job fails and its file is gone."""
+
+    office = django_user_model.objects.get(username="office")
+    path = jobs.stage_upload(ContentFile(b"not a workbook", name="corrected.xlsx"))
+    assert default_storage.exists(path)
+    job = jobs.start(plan_tasks.apply_workbook, kind="plan-excel", user=office, plan_id=demo["plan"].pk, path=path)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.message == "只有草稿状态的方案可以在此修改。"
+    assert not default_storage.exists(path)
+
+
+def test_staged_uploads_no_job_will_read_are_pruned_after_a_day(demo, settings, tmp_path):
+    """Three staged files: two days old and unclaimed (pruned), two days old but named by a queued job (kept), an
+    hour old and unclaimed (kept: its request may still be starting the job)."""
+
+    settings.MEDIA_ROOT = tmp_path
+    now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+    paths = [jobs.stage_upload(ContentFile(b"x", name=f"f{k}.xlsx")) for k in range(3)]
+    for path, age in zip(paths, (dt.timedelta(days=2), dt.timedelta(days=2), dt.timedelta(hours=1))):
+        stamp = (now - age).timestamp()
+        os.utime(default_storage.path(path), (stamp, stamp))
+    Job.objects.create(kind="values-excel", status="queued", params={"path": paths[1], "name": "f1.xlsx"})
+    assert jobs.prune_staged(now=now) == 1
+    assert [default_storage.exists(p) for p in paths] == [False, True, True]

@@ -79,6 +79,7 @@ def test_autosave_shows_why_a_draft_was_not_saved_and_keeps_what_was_typed(site,
     150, nothing is stored; a valid 33.5 then saves a draft and the line says when."""
     from healthaction.collection.models import DueItem, IndicatorValue
     from healthaction.plans.models import Indicator
+    from healthaction.registry.models import Membership
 
     indicator = Indicator.objects.get(name="居民健康素养水平", plan__doc_number__startswith="青")
     item = DueItem.objects.get(indicator=indicator, org_unit__code="990100", year=2026)
@@ -99,6 +100,14 @@ def test_autosave_shows_why_a_draft_was_not_saved_and_keeps_what_was_typed(site,
     assert "error" not in (line.get_attribute("class") or "")
     value = IndicatorValue.objects.get(indicator=indicator, org_unit=item.org_unit, year=2026)
     assert (value.value, value.status) == (33.5, "draft")
+
+    # the liaison loses the department meanwhile: the answer is an error page (404), never pasted into the line
+    Membership.objects.filter(user__username="liaison").delete()
+    field.fill("34")
+    expect(line).to_have_text("未自动保存：请刷新页面后重试。", timeout=10000)
+    assert page.locator("#autosave header, #autosave nav").count() == 0
+    value.refresh_from_db()
+    assert value.value == 33.5
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents missing")

@@ -5,12 +5,22 @@
     var token = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) { e.detail.headers["X-CSRFToken"] = token.value; }
   });
-  // htmx leaves 4xx/5xx answers unshown; a target marked data-swap-errors shows them (autosave's "not saved")
+  // htmx leaves 4xx/5xx answers unshown; a target marked data-swap-errors shows them (autosave's "not saved"):
+  // a one-line text/plain answer as it is, any other (an error page) as the attribute's own message
   document.body.addEventListener("htmx:beforeSwap", function (e) {
     var target = e.detail.target;
     if (!target || !target.hasAttribute("data-swap-errors")) { return; }
     var failed = e.detail.xhr.status >= 400;
-    if (failed) { e.detail.shouldSwap = true; e.detail.isError = false; }
+    if (failed) {
+      var type = e.detail.xhr.getResponseHeader("Content-Type") || "";
+      e.detail.isError = false;
+      if (type.indexOf("text/plain") === 0) {
+        e.detail.shouldSwap = true;
+      } else {
+        e.detail.shouldSwap = false;
+        target.textContent = target.getAttribute("data-swap-errors");
+      }
+    }
     target.classList.toggle("error", failed);
   });
   document.body.addEventListener("versionChanged", function (e) {
