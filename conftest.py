@@ -1,6 +1,7 @@
 """Shared test fixtures: the demo data set and personas."""
 
 import functools
+import os
 import shutil
 
 import pytest
@@ -154,10 +155,13 @@ def _jobs_run_in_place(settings):
 
 @pytest.fixture
 def browser():
-    """One headless Chromium (Debian's package) driven by Playwright, for the browser tests."""
+    """One headless Chromium (Debian's package) driven by Playwright, for the browser tests. Playwright's sync API
+    keeps an event loop in the test's thread, so Django's async-safety check is relaxed for these tests only."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -1,6 +1,5 @@
 """What the browser tests share: where Chromium is, how it is started, where screenshots go."""
 
-import os
 import shutil
 from pathlib import Path
 
@@ -16,4 +15,3 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps an event loop in this thread
