@@ -74,7 +74,16 @@ def _find_indicator(draft: dict, expected: dict) -> dict | None:
 def _target_ok(target: dict | None, expected: list) -> bool:
     if target is None:
         return False
-    kind, value = expected
+    kind, value, *upper = expected
+    if kind == "range":  # ["range", low, high]
+        return (
+            target["kind"] == "numeric"
+            and target["comparator"] == "range"
+            and target["value"] is not None
+            and abs(target["value"] - value) < 1e-9
+            and target["upper_value"] is not None
+            and abs(target["upper_value"] - upper[0]) < 1e-9
+        )
     if kind == "qualitative":
         return target["kind"] == "qualitative"
     if kind == "relative":
