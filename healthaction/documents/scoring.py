@@ -10,7 +10,7 @@ found, each lead and each co-responsible department (department spellings compar
 import re
 from dataclasses import dataclass, field
 
-from healthaction.documents.departments import canonical_key
+from healthaction.documents.departments import canonical_key, is_all_lower
 from healthaction.documents.normalize import compact, normalize_line
 
 
@@ -151,7 +151,8 @@ def score(draft: dict, transcription: dict, result: Score | None = None) -> Scor
         for role, field_name in (("lead", "lead_departments"), ("co", "co_departments")):
             got = {canonical_key(n) for n in (found or {}).get(field_name, [])}
             for name in expected.get(role, []):
-                ok = canonical_key(name) in got
+                # 各乡镇 / 各县（市、区） are read as the task's all_lower_units flag, not as a department
+                ok = canonical_key(name) in got or bool(is_all_lower(name) and (found or {}).get("all_lower_units"))
                 result.check("task", ok, f"task {label} {role} {name}: got {sorted(got)}")
                 result.check("department", ok, f"department {role} {name}")
     return result
