@@ -51,9 +51,15 @@ def is_all_lower(name: str) -> bool:
 def clean_name(name: str) -> str:
     """Return a department name without spaces, role words and a trailing 等."""
     text = re.sub(r"\s+", "", name)
+    text = re.sub(r"^由(?=\S{3})", "", text)  # 由市卫生健康委牵头
     text = _ROLE_WORDS.sub("", text)
-    text = re.sub(r"等$", "", text)
-    return text.strip("（）()：:。")
+    text = re.sub(r"等$", "", text).strip("：:。")
+    # a bracket of the list around the name goes, the name's own (各镇（街道）) stays
+    while text and text[0] in "（(" and not re.search(r"[）)]", text):
+        text = text[1:]
+    while text and text[-1] in "）)" and not re.search(r"[（(]", text):
+        text = text[:-1]
+    return text.strip("：:。")
 
 
 def split_names(text: str) -> list[str]:
@@ -110,7 +116,23 @@ def responsibility_from_text(text: str) -> dict | None:
         result = _labelled(inner, whole) or _from_inner(inner, whole)
         if result:
             return result
-    return _trailing_label(text) or _trailing_sentence(text) or _inner_parenthesis(text)
+    return _trailing_label(text) or _trailing_sentence(text) or _inner_parenthesis(text) or _led_by(text)
+
+
+_LED_BY = re.compile(
+    r"(?:^|(?<=[。；，,]))由(?P<lead>[^。；，,（）]{3,60}?)牵头(?:[，,、]?(?P<co>[^。；（）]{3,160}?)"
+    r"(?:配合|参与|协助|按职责分工负责|按职责负责|共同负责))?"
+)
+
+
+def _led_by(text: str) -> dict | None:
+    """A 由…牵头 clause inside the text: `…设施。由市体育局牵头，市住建局配合，到2025年实现…`."""
+    for m in _LED_BY.finditer(text):
+        leads = split_names(m.group("lead"))
+        cos = split_names(m.group("co") or "")
+        if leads and all(looks_like_department(n) for n in leads + cos):
+            return _split_all_lower(leads, cos, m.group(0))
+    return None
 
 
 _LABEL = re.compile(r"(牵头|主责|责任|配合|协办|参与|协助|实施)(?:单位|部门)?\s*[：:]")
@@ -217,7 +239,8 @@ def _from_inner(inner: str, whole: str) -> dict | None:
     if not all(looks_like_department(n) for n in co_names):
         # after an explicit 牵头, a short unusual name among the co-responsible (朔州车务段) is still a unit
         if "牵头" not in compact or not all(
-            looks_like_department(n) or (2 <= len(n) <= 12 and "。" not in n) for n in co_names
+            looks_like_department(n) or (2 <= len(n) <= 12 and "。" not in n and not re.search(r"\d", n))
+            for n in co_names
         ):
             return None
     if "牵头" not in compact and len(lead_names) > 1:

@@ -10,7 +10,7 @@ from functools import lru_cache
 # Full-width ASCII variants (digits, Latin letters, % . + - / : ; < = >) become ASCII;
 # brackets and commas become the Chinese forms the grammar expects.
 _TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-for ch in "（），：；！？":
+for ch in "（），：；！？～":  # ～ stays the range mark (7～8小时); the half-width ~ becomes it below
     _TABLE.pop(ord(ch), None)
 _TABLE.update(
     {

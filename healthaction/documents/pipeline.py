@@ -10,6 +10,7 @@ from healthaction.documents.departments import (
     responsibility_from_text,
 )
 from healthaction.documents.model import Document as DocumentModel
+from healthaction.documents.model import Paragraph
 from healthaction.documents.normalize import compact, has_traditional, looks_traditional, normalize_line, to_simplified
 from healthaction.documents.readers import read_document
 from healthaction.documents.readers.text import text_document
@@ -27,10 +28,54 @@ TARGET_SECTION = re.compile(
 )
 
 
+_INDENT = re.compile(r"^(?:\u3000|\s{2,}|\xa0\xa0)")
+_CLOSING = tuple("。；：！？）”」")
+_ITEM_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]{1,3}）|\d{1,2}\s*[.、．](?!\d)|[①-⑳]|——|附件|注：|说明：)"
+)
+
+
+def join_soft_wraps(original: list[str], lines: list[str], paragraph_lines: set[int]) -> None:
+    """Join, in `lines`, the lines a text copy broke its paragraphs into (a web page copied at a fixed width).
+
+    Only in a text whose paragraphs open indented (two full-width or ASCII spaces): an unindented line goes on the
+    indented paragraph above it while that one has not closed (。；：！？）) and the line does not start a numbered
+    item. The joined text sits on the paragraph's first line and the continuation lines become blank, so line
+    numbers stay the file's. Table lines (not in `paragraph_lines`) never join.
+    """
+    indented = [i for i in paragraph_lines if original[i].strip() and _INDENT.match(original[i])]
+    if len(indented) < 3:
+        return
+    target = None
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if i not in paragraph_lines or not text or "\t" in line:
+            target = None
+            continue
+        if _INDENT.match(original[i]):
+            target = i
+            continue
+        head = lines[target].strip() if target is not None else ""
+        if target is None or head.endswith(_CLOSING) or _ITEM_START.match(text):
+            target = None
+            continue
+        if _ITEM_START.match(head) and len(head) <= 20 and not re.search(r"[，。；：]|\d{4}", head):
+            target = None  # a short numbered heading (一、主要目标) does not run into the next line
+            continue
+        lines[target] = lines[target].rstrip() + text
+        lines[i] = ""
+
+
+TASK_SECTION = re.compile(
+    r"^(?:\d{1,2}[.、．]|（[\d一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]{1,3}、)?"
+    r"(?:主要任务|重点任务|工作任务|具体任务|主要措施|工作措施|重点工作|任务措施)[：:。]?$"
+)
+
+
 class Document:
     """The lines of one document: originals for source text, normalised copies for extraction."""
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], paragraph_lines: set[int] | None = None):
         text = "\n".join(lines)
         if looks_traditional(text):
             lines = to_simplified(text).split("\n")
@@ -39,6 +84,8 @@ class Document:
             lines = [to_simplified(line) if has_traditional(line) else line for line in lines]
         self.original = lines
         self.lines = [normalize_line(line) for line in lines]
+        if paragraph_lines:
+            join_soft_wraps(lines, self.lines, paragraph_lines)
 
     def source(self, first: int, last: int | None = None) -> dict:
         last = first if last is None else last
@@ -66,7 +113,10 @@ def read_and_parse(data: bytes, filename: str, progress=None) -> tuple[dict, lis
 def parse_lines(lines: list[str], model: DocumentModel | None = None) -> dict:
     if model is None:
         model = text_document(lines)
-    return _Parser(Document(lines), model).run()
+    paragraphs = None
+    if model.kind == "txt":  # a text copy may carry a web page's line breaks inside paragraphs
+        paragraphs = {b.line for b in model.blocks if isinstance(b, Paragraph)}
+    return _Parser(Document(lines, paragraphs), model).run()
 
 
 class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
@@ -261,6 +311,8 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                     break
                 if t and prose.TASK_START.match(t) and responsibility_from_text(t):
                     break  # a numbered task with its departments: the targets are over
+                if t and TASK_SECTION.match(compact(t)):
+                    break  # 2.主要任务: the targets are over
                 if (
                     t
                     and re.match(r"^（[一二三四五六七八九十]+）", t)
@@ -375,6 +427,16 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             )
         if same is None:
             return
+        same["baseline"] = same["baseline"] or item.baseline
+        same["nature"] = same["nature"] or item.nature
+        # a number for a year beats a trend for it (总体目标: 素养水平稳步提升; the list: 到2025年达到25%以上)
+        vague = {
+            t["year"]
+            for t in same["targets"]
+            if t["kind"] == "directional"
+            and any(o["year"] == t["year"] and o["kind"] == "numeric" for o in item.targets)
+        }
+        same["targets"] = [t for t in same["targets"] if t["year"] not in vague]
         years = {t["year"] for t in same["targets"]}
         added = []
         for target in item.targets:
@@ -396,7 +458,8 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
     def _prose_tasks(self) -> None:
         for (number, start, end), heading in zip(self.ranges, [a for a in self.actions if a.style != "grid"]):
             k = 0
-            rest = re.split(r"行动[。.]", heading.text.strip(), maxsplit=1)
+            closing = r"行动[。.]" if heading.name.endswith("行动") else r"[。.]"  # a heading filling a gap (…工程。)
+            rest = re.split(closing, heading.text.strip(), maxsplit=1)
             if (
                 len(rest) == 2
                 and len(rest[1].strip()) > 10
@@ -405,8 +468,13 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                     for line in (t for t in range(start + 1, end) if prose.TASK_START.match(self.lines[t].strip()))
                 )
             ):
-                # the heading paragraph itself describes the action's work (seed 002 shape, 意见-style plans)
-                content = rest[1].strip()
+                # the heading paragraph itself describes the action's work (seed 002 shape, 意见-style plans); the
+                # content keeps the heading's words (实施控烟行动。全面建设无烟党政机关。)
+                content = re.sub(
+                    r"^(?:（[一二三四五六七八九十\d]{1,3}）|[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.、．])\s*",
+                    "",
+                    heading.text.strip(),
+                )
                 resp = responsibility_from_text(content) or {"lead": [], "co": [], "all_lower": False}
                 if resp.get("raw"):
                     content = _without(content, resp["raw"])

@@ -229,6 +229,7 @@ def find_actions(lines: list[str], exclude: set[int] = frozenset()) -> list[Acti
     """
     annexes = _annex_actions(lines)
     candidates: dict[str, list[ActionHeading]] = {"paren": [], "arabic": [], "cn": []}
+    loose: dict[str, list[ActionHeading]] = {"paren": [], "arabic": [], "cn": []}
     for i, line in enumerate(lines):
         if i in exclude:
             continue
@@ -243,23 +244,46 @@ def find_actions(lines: list[str], exclude: set[int] = frozenset()) -> list[Acti
                 if 3 <= len(name) <= 24 and "。" not in name and "，" not in name:
                     candidates[style].append(ActionHeading(cn_to_int(m.group(1)), name, i, line, style))
                 break
-    best = max((_longest_run(c) for c in candidates.values()), key=len, default=[])
+        else:
+            m = LOOSE_HEADING.match(compact(first))
+            if m and "\t" not in line:
+                style = "paren" if m.group(1) else "cn"
+                loose[style].append(ActionHeading(cn_to_int(m.group(1) or m.group(2)), m.group(3), i, line, style))
+    best = max(
+        (_longest_run(c, loose[style]) for style, c in candidates.items()),
+        key=lambda run: len([h for h in run if h.name.endswith("行动")]),
+        default=[],
+    )
     if len(annexes) > len(best):
         return annexes
     return best
 
 
-def _longest_run(headings: list[ActionHeading]) -> list[ActionHeading]:
-    """Return the longest sequence numbered 1, 2, 3 … in document order (drops stray matches)."""
+# a heading of the same numbering that does not name an action (（四）实施农村饮水安全巩固提升工程。…)
+LOOSE_HEADING = re.compile(
+    r"^(?:（([一二三四五六七八九十]{1,3})）|([一二三四五六七八九十]{1,3})、)\s*([^。；，]{2,30}?)(?:[。；]|$)"
+)
+
+
+def _longest_run(headings: list[ActionHeading], loose: list[ActionHeading] = ()) -> list[ActionHeading]:
+    """Return the longest sequence numbered 1, 2, 3 … in document order (drops stray matches).
+
+    A heading of the same numbering that does not end in 行动 fills a gap between two action headings (a work
+    item such as （四）实施…工程 among the （N）实施…行动 items); it never starts or ends the run.
+    """
     best: list[ActionHeading] = []
-    for start, h in enumerate(headings):
-        if h.number != 1:
+    ordered = sorted([*headings, *loose], key=lambda h: h.line)
+    strict = {id(h) for h in headings}
+    for start, h in enumerate(ordered):
+        if h.number != 1 or id(h) not in strict:
             continue
         run = [h]
-        for other in headings[start + 1 :]:
+        for other in ordered[start + 1 :]:
             if other.number == run[-1].number + 1:
                 run.append(other)
-        if len(run) > len(best):
+        while run and id(run[-1]) not in strict:
+            run.pop()
+        if len([r for r in run if id(r) in strict]) > len([b for b in best if id(b) in strict]):
             best = run
     return best
 
@@ -377,8 +401,11 @@ def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
         if not sentence:
             continue
         sentence = NAME_LIST.sub(_protect_name_list, sentence)
-        # a comma or 、 followed by "<name>分别|均 …" begins another indicator
-        pieces = re.split(rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))", sentence)
+        # a comma or 、 followed by "<name>分别|均 …" begins another indicator; a comma before a year context
+        # (…达到90%，到2030年实现全覆盖) begins another year's target
+        pieces = re.split(
+            rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))|[，,](?=(?:到|至)?\d{{4}}年)", sentence
+        )
         if trends:
             pieces = [
                 q
@@ -439,8 +466,14 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
         # 经常参加体育锻炼人数比例：到2025年达到40%，到2030年达到42%: the name once, then each year's value
         named, text = head.group(1), head.group(2)
     explicit = False  # whether a year context was written (else the plan's years are assumed)
+    baseline = None  # 2020年为20.3%: the state in a year, not a target
     for clause in split_clauses(text, trends):
         c = compact(clause)
+        remark = NATURE_REMARK.fullmatch(c)
+        if remark:  # （约束性） closing the sentences of one indicator
+            for item in found:
+                item.nature = item.nature or NATURES[remark.group(1)]
+            continue
         m = YEARS_CONTEXT.match(c)
         if m:
             years = [int(m.group(1)), int(m.group(2))]
@@ -454,6 +487,12 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 explicit = True
         if not c:
             continue
+        state = STATE.match(c)
+        if state and explicit and len(years) == 1 and (named or state.group("name")):
+            value = parse_baseline(state.group("value"))
+            if value and value["value"] is not None:
+                baseline = {**value, "year": years[0]}
+                continue
         if named and _clause_target(c, years) is None:
             c = named + c
         elif found and re.match(rf"(?:分别|均)?(?:{CMP_WORDS})", c) and _clause_target(c, years) is None:
@@ -471,7 +510,7 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
             continue
         item = _clause_target(c, years)
         if item:
-            name, targets, baseline = item
+            name, targets, own_baseline = item
             if len(name) <= 4 and found and not SUBJECT.match(name):
                 # 5岁以下儿童生长迟缓率分别低于7%和5%、贫血率分别低于…: the second shares the subject
                 subject = SUBJECT.match(found[-1].name)
@@ -486,19 +525,25 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                     found.append(ProseTarget(name=part, targets=own, line=line, text=clause))
                 continue
             remark = re.search(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]", c)
+            if own_baseline is None and baseline is not None and (not named or name == named):
+                own_baseline = baseline
             found.append(
                 ProseTarget(
                     name=name,
                     targets=targets,
                     line=line,
                     text=clause,
-                    baseline=baseline,
-                    nature={"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}.get(
-                        remark.group(1) if remark else "", ""
-                    ),
+                    baseline=own_baseline,
+                    nature=NATURES.get(remark.group(1) if remark else "", ""),
                 )
             )
     return found
+
+
+NATURES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}
+NATURE_REMARK = re.compile(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]")
+# a year's state: 2020年为20.3%, 2020年全县居民健康素养水平为19.6%
+STATE = re.compile(rf"^(?P<name>[^，,]{{0,40}}?)(?:为|是)(?P<value>{NUMBER}\S{{0,8}})$")
 
 
 def _advocacy_targets(item: str, years: list[int]) -> list[dict]:
@@ -542,6 +587,8 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | No
     """Return (name, targets, baseline or None) of one clause."""
     c = re.sub(r"^（\d{1,2}）", "", c)
     c = PAREN_REMARK.sub(lambda m: m.group(0) if m.group(0) in ("（助理）",) else "", c)
+    # …工作人员的比例到2030年达到90%以上: the year after the name is the clause's own
+    c = re.sub(r"(?<=[率平例重数命间积])(?:到|至)(?=\d{4}年)", "", c)
     from_to = _from_to(c, years)
     if from_to:
         return from_to

@@ -10,7 +10,7 @@ found, each lead and each co-responsible department (department spellings compar
 import re
 from dataclasses import dataclass, field
 
-from healthaction.documents.departments import canonical_key
+from healthaction.documents.departments import canonical_key, is_all_lower
 from healthaction.documents.normalize import compact, normalize_line
 
 
@@ -74,7 +74,16 @@ def _find_indicator(draft: dict, expected: dict) -> dict | None:
 def _target_ok(target: dict | None, expected: list) -> bool:
     if target is None:
         return False
-    kind, value = expected
+    kind, value, *upper = expected
+    if kind == "range":  # ["range", low, high]
+        return (
+            target["kind"] == "numeric"
+            and target["comparator"] == "range"
+            and target["value"] is not None
+            and abs(target["value"] - value) < 1e-9
+            and target["upper_value"] is not None
+            and abs(target["upper_value"] - upper[0]) < 1e-9
+        )
     if kind == "qualitative":
         return target["kind"] == "qualitative"
     if kind == "relative":
@@ -142,7 +151,8 @@ def score(draft: dict, transcription: dict, result: Score | None = None) -> Scor
         for role, field_name in (("lead", "lead_departments"), ("co", "co_departments")):
             got = {canonical_key(n) for n in (found or {}).get(field_name, [])}
             for name in expected.get(role, []):
-                ok = canonical_key(name) in got
+                # 各乡镇 / 各县（市、区） are read as the task's all_lower_units flag, not as a department
+                ok = canonical_key(name) in got or bool(is_all_lower(name) and (found or {}).get("all_lower_units"))
                 result.check("task", ok, f"task {label} {role} {name}: got {sorted(got)}")
                 result.check("department", ok, f"department {role} {name}")
     return result

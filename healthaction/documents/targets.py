@@ -79,6 +79,7 @@ _SUFFIX_WORDS: list[tuple[str, str]] = [
     ("以下", CMP_LE),
     ("或以下", CMP_LE),
     ("以内", CMP_LE),
+    ("左右", CMP_EQ),  # 30%左右: about the value
 ]
 
 _DIRECTIONAL: list[tuple[str, str]] = [
@@ -161,7 +162,7 @@ _ANNUAL = re.compile(
     rf"每年(?:平均)?\s*(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)"
 )
 _RANGE = re.compile(
-    rf"^(?P<low>{NUMBER})\s*(?P<u1>[^\d\s～\-至]*)\s*(?:～|-|至|到)\s*(?P<high>{NUMBER})\s*(?P<unit>.*)$"
+    rf"^(?P<low>{NUMBER})\s*(?P<u1>[^\d\s～~\-至]*)\s*(?:～|~|-|至|到)\s*(?P<high>{NUMBER})\s*(?P<unit>.*)$"
 )
 _NUMBER_WITH_UNIT = re.compile(rf"^(?P<num>{NUMBER})\s*(?P<unit>.*?)$")
 

@@ -19,6 +19,8 @@ YEAR_HEAD = re.compile(r"^\d{4}年(?:底|末)?(?:目标值?|预期值?)?$")
 ROW_OF_ITS_OWN = re.compile(
     r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|注\s*\d*[：:]|说明[：:])"
 )
+ANNEX_LINE = re.compile(r"^附件\s*\d{0,2}\s*[：:]?$")
+SERIAL_HEAD = re.compile(r"^(?:序号|编号)$")
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}\s*[.、．](?!\d))")
 
 
@@ -36,7 +38,10 @@ def header_here(lines: list[str], i: int) -> bool:
         if found is None:
             break
         roles.append(found[0])
-    if first == "serial":
+    domain_first = (
+        first == "domain" and len(lines[i].strip()) <= 6 and roles[1:2] == ["serial"] and _one_row_header(lines, i)
+    )
+    if first == "serial" or domain_first:
         return len(roles) >= 4
     return (
         len(roles) >= 5
@@ -44,6 +49,16 @@ def header_here(lines: list[str], i: int) -> bool:
         and {"name", "nature"} <= set(roles)
         and bool({"baseline", "target"} & set(roles))
     )
+
+
+def _one_row_header(lines: list[str], i: int) -> bool:
+    """领域 | 序号 | … written in one row: no blank line before the first row's 领域 cell and its serial 1."""
+    j = i + 2
+    while j + 1 < min(len(lines), i + 16) and lines[j].strip():
+        if lines[j + 1].strip() == "1":
+            return True
+        j += 1
+    return False
 
 
 def untabbed_run(lines: list[str], start: int) -> tuple[Table | None, int]:
@@ -82,8 +97,22 @@ def untabbed_run(lines: list[str], start: int) -> tuple[Table | None, int]:
 
     serial = roles[0] == "serial"
     closing = roles[-1] == "nature"
+    task_table = "task" in roles and ("lead" in roles or "co" in roles)
+    continued: dict[int, int] = {}  # row index → how many leading cells were merged down from the row above
     for k in range(body, len(copy)):
         text = copy[k]
+        if serial and task_table and not text and len(row) >= width and (k == body or copy[k - 1]):
+            # a full row, then blank lines and no serial number: a row whose first cells (序号, 工作任务) were merged
+            # down from the row above, one blank line each
+            j = k
+            while j < len(copy) and not copy[j]:
+                j += 1
+            if j < len(copy) and copy[j] != str(expected) and not ROW_OF_ITS_OWN.match(copy[j]) and j - k < width:
+                flush()
+                continued[len(rows)] = j - k
+                first = k
+                row.append("")
+                continue
         if not serial:
             # no serial numbers: a row is the header's width of cells, or ends at its nature cell (last column)
             if not row and ROW_OF_ITS_OWN.match(text):
@@ -117,6 +146,10 @@ def untabbed_run(lines: list[str], start: int) -> tuple[Table | None, int]:
         if lead is not None and not full[r] and not rows[r][lead] and not full[r - 1]:
             rows[r][lead] = rows[r - 1][lead]
     origin = [[(r, 0)] * width if full[r] else [(r, c) for c in range(width)] for r in range(len(rows))]
+    for r, count in continued.items():
+        for c in range(count):
+            rows[r][c] = rows[r - 1][c]
+            origin[r][c] = origin[r - 1][c]
     table = Table(rows=rows, origin=origin, line=start, source="text")
     table.row_lines = row_lines
     table.span = range(start, end)
@@ -133,6 +166,8 @@ def _run_end(lines: list[str], start: int) -> int:
             break
         if SECTION.match(text) and not _row_follows(lines, j + 1):
             break
+        if j > start + 3 and (ANNEX_LINE.match(text) or (SERIAL_HEAD.match(text) and header_here(lines, j))):
+            break  # the next annex, or the header of the next table (附件2 … 序号 重点任务 牵头单位)
         j += 1
     while j > start and not lines[j - 1].strip():
         j -= 1
@@ -151,6 +186,8 @@ def _header(copy: list[str]) -> tuple[list[str] | None, int]:
     k = 0
     seen: list[str] = []
     while k < len(copy) and copy[k] and not SERIAL.match(copy[k]) and not ROW_OF_ITS_OWN.match(copy[k]):
+        if seen[:2] == ["domain", "serial"] and k + 1 < len(copy) and copy[k + 1] == "1":
+            break  # 领域 | 序号 | …: the first row opens with its 领域 cell (结果性指标), then serial 1
         found = role_of(copy[k])
         repeats = ("baseline", "target", "task", "lead", "co")
         if found is None or (found[0] in seen and found[0] not in repeats and "级" not in copy[k]):
@@ -160,6 +197,8 @@ def _header(copy: list[str]) -> tuple[list[str] | None, int]:
     # a column head the vocabulary does not know (类型, 备注…) right before the first row still belongs to it
     j = k
     while j < len(copy) and j - k < 2 and copy[j] and len(copy[j]) <= 8 and not SERIAL.match(copy[j]):
+        if seen[:2] == ["domain", "serial"]:
+            break  # 结果性指标 before serial 1 is the first row's 领域 cell
         j += 1
     if j > k and j < len(copy) and copy[j] == "1" and not any(ROW_OF_ITS_OWN.match(t) for t in copy[k:j]):
         k = j

@@ -88,7 +88,9 @@ def _join_wrapped(blocks: list) -> list:
         if open_paragraph is not None and box and text:
             size = box[2] or 10
             indented = box[0] > left + size * 0.8
-            heading = PARAGRAPH_START.match(text) and open_paragraph.text.rstrip().endswith(tuple(CLOSING))
+            heading = (
+                PARAGRAPH_START.match(text) and open_paragraph.text.rstrip().endswith(tuple(CLOSING))
+            ) or _next_item(open_paragraph.text, text)
             if not indented and not heading:
                 open_paragraph.text = open_paragraph.text.rstrip() + text
                 open_paragraph.box = box
@@ -97,6 +99,31 @@ def _join_wrapped(blocks: list) -> list:
         result.append(block)
         open_paragraph = block if box and text and _full(block, right) else None
     return result
+
+
+_ITEM_NUMBER = re.compile(
+    r"^\s*(?:[（(]([一二三四五六七八九十\d]{1,3})[）)]|(\d{1,2})\s*[.、．](?!\d)|([一二三四五六七八九十]{1,3})、)"
+)
+_CN = {c: k for k, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _item_number(text: str) -> tuple[int, int] | None:
+    """(style, number) of a numbered item's opening mark: （3） or （三）, 3． or 3、, 三、."""
+    m = _ITEM_NUMBER.match(text)
+    if not m:
+        return None
+    for style, group in enumerate(m.groups()):
+        if group:
+            value = int(group) if group.isdigit() else (_CN.get(group) if len(group) == 1 else None)
+            return (style, value) if value else None
+    return None
+
+
+def _next_item(paragraph: str, line: str) -> bool:
+    """True when the line opens the item numbered right after the paragraph's own (4．… then 5．…): a new item even
+    when the paragraph before ended without a closing mark (…责任单位：县教育局、县体育局)."""
+    own, new = _item_number(paragraph), _item_number(line)
+    return bool(own and new and own[0] == new[0] and new[1] == own[1] + 1)
 
 
 def _full(paragraph: Paragraph, right: float) -> bool:

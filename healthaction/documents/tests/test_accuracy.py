@@ -8,7 +8,7 @@ import pytest
 
 from healthaction.documents import parse_document
 from healthaction.documents.scoring import Score, score
-from healthaction.documents.tests import builders, builders_unseen
+from healthaction.documents.tests import builders, builders_blind, builders_unseen
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -123,6 +123,51 @@ def test_a_word_file_saved_as_text_reaches_0_85(name, build):
     data = builders.convert(build(), "docx", "txt:Text (encoded):UTF8")  # skipped when LibreOffice is absent
     result = score(parse_document(data, "plan.txt"), _transcription(name))
     print(f"{name} saved as text: indicators {result.indicators:.3f} tasks {result.tasks:.3f}; {result.misses[:5]}")
+    assert result.indicators >= 0.85 and result.tasks >= 0.85
+
+
+BLIND = [
+    ("blind_county_plan", builders_blind.county_plan_docx, "plan.docx"),
+    ("blind_city_prose", builders_blind.city_prose_docx, "plan.docx"),
+    ("blind_work_table", builders_blind.work_table_docx, "plan.docx"),
+    ("blind_annex_opinion", builders_blind.annex_opinion_docx, "opinion.docx"),
+    ("blind_city_pdf", builders_blind.city_pdf, "plan.pdf"),  # skipped when LibreOffice is absent
+    ("blind_web_text", builders_blind.web_text, "plan.txt"),
+]
+
+
+@pytest.mark.parametrize(("name", "build", "filename"), BLIND, ids=[row[0] for row in BLIND])
+def test_documents_written_without_reading_the_parser_reach_0_85(name, build, filename):
+    """Six plans written from public figures by someone who had not read the parser (builders_blind)."""
+    transcription = _transcription(name)
+    result = score(parse_document(build(), filename), transcription)
+    print(f"{name}: indicators {result.indicators:.3f} tasks {result.tasks:.3f}; misses: {result.misses}")
+    assert result.indicator_checks >= 2 * len(transcription["indicators"])
+    assert result.task_checks >= 2 * len(transcription["tasks"])
+    assert result.indicators >= 0.85 and result.tasks >= 0.85
+
+
+BLIND_CONVERTED = [
+    (name, build, target)
+    for name, build in [
+        ("blind_county_plan", builders_blind.county_plan_docx),
+        ("blind_city_prose", builders_blind.city_prose_docx),
+        ("blind_work_table", builders_blind.work_table_docx),
+        ("blind_annex_opinion", builders_blind.annex_opinion_docx),
+        ("blind_city_pdf", builders_blind.city_pdf_docx),
+    ]
+    for target in ("pdf", "txt:Text (encoded):UTF8")
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "target"), BLIND_CONVERTED, ids=[f"{row[0]}-{row[2][:3]}" for row in BLIND_CONVERTED]
+)
+def test_the_blind_documents_as_pdf_and_saved_as_text_reach_0_85(name, build, target):
+    """The same Word files printed to PDF and saved as text by LibreOffice (skipped when it is absent)."""
+    data = builders.convert(build(), "docx", target)
+    result = score(parse_document(data, "plan." + target[:3]), _transcription(name))
+    print(f"{name} as {target[:3]}: indicators {result.indicators:.3f} tasks {result.tasks:.3f}; {result.misses}")
     assert result.indicators >= 0.85 and result.tasks >= 0.85
 
 
