@@ -35,6 +35,7 @@ COMMANDS = [
             ("backup", "write the database and every uploaded file to a .zip with checksums (--portable)"),
             ("restore", "restore a backup into an empty database, after checking all of it"),
             ("users", "list, create and change users and their roles"),
+            ("areas", "set up areas from the official division codes: areas add CODE, areas find NAME"),
         ],
     ),
 ]
