@@ -109,4 +109,7 @@ def test_areas_command():
     out = io.StringIO()
     call_command("areas", "find", "嘉峰", stdout=out)
     assert out.getvalue() == "140521104\ttown\t山西省 › 晋城市 › 沁水县 › 嘉峰镇\n"
-    assert "  areas " in help_text()
+    assert (
+        "  areas           Set up areas from the official division codes: areas add CODE (with its ancestors and"
+        " lower units), areas find NAME." in help_text().splitlines()
+    )

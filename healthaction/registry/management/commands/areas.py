@@ -5,7 +5,11 @@ from healthaction.registry.services import AreaError, add_area
 
 
 class Command(BaseCommand):
-    help = "Set up areas from China's official administrative division codes (province, city, county, town)."
+    group = "Operations"
+    help = (
+        "Set up areas from the official division codes: areas add CODE (with its ancestors and lower units),"
+        " areas find NAME."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
