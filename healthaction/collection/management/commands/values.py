@@ -25,6 +25,7 @@ from healthaction.collection import services
 from healthaction.collection.excel import import_rows
 from healthaction.collection.models import DueItem
 from healthaction.core.choices import DueKind
+from healthaction.core.xlsx import WorkbookUnreadable, read_sheets
 from healthaction.plans.models import Plan
 from healthaction.registry.models import OrgUnit
 
@@ -53,13 +54,14 @@ def read_table(path: Path) -> list[list]:
             raise ImportFailed([_("The file is not UTF-8 text; save the CSV as UTF-8.")])
         return list(csv.reader(io.StringIO(text)))
     if suffix == ".xlsx":
-        from python_calamine import CalamineWorkbook  # fast reader, values only
-
         try:
-            book = CalamineWorkbook.from_path(str(path))
-            return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except Exception as exc:  # a damaged or encrypted workbook: say so instead of a trace
-            raise ImportFailed([_("The workbook cannot be read: %(e)s") % {"e": exc}])
+            # the office's own file on the server: a larger limit than an upload's
+            sheets = read_sheets(
+                path.read_bytes(), path.name, max_bytes=200 * 1024 * 1024, max_unpacked=1024 * 1024 * 1024
+            )
+        except WorkbookUnreadable as exc:  # a damaged or encrypted workbook: say so instead of a trace
+            raise ImportFailed([str(exc)])
+        return next(iter(sheets.values()), [])
     raise ImportFailed([_("Give a .csv or .xlsx file.")])
 
 
