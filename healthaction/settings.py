@@ -251,6 +251,9 @@ SCHEDULE = {
     "prune": os.environ.get("SCHEDULE_PRUNE", "daily 04:00"),
 }
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "8"))  # scheduled backups kept in var/backups
+# Group robots (collection/robots.py) post only to the official WeCom and DingTalk hosts; an operator may add hosts
+# (a company's own relay, say), comma separated. HTTPS only, and the address each resolves to must be public.
+ROBOT_EXTRA_HOSTS = [h.strip().lower() for h in os.environ.get("ROBOT_EXTRA_HOSTS", "").split(",") if h.strip()]
 
 # One cache for every web process and worker when CACHE_URL names Redis (redis://host:6379/0); else per process.
 CACHE_URL = os.environ.get("CACHE_URL", "")
