@@ -199,7 +199,7 @@ def parent_links(plan: Plan) -> dict[int, Indicator]:
     return {k: v for k, v in links.items() if v is not None}
 
 
-def compare_plan(plan: Plan) -> list[dict]:
+def compare_plan(plan: Plan, with_parent: bool = True) -> list[dict]:
     """One row per indicator of the plan: its targets beside the parent plan's and the national ones, and flags.
 
     Flags (catalogue.choices.CompareFlag): a target weaker than the national one or the parent's for the same year,
@@ -207,7 +207,7 @@ def compare_plan(plan: Plan) -> list[dict]:
     not set. Numbers are compared as stored (comparator and value), bare numbers by the indicator's direction."""
     indicators = list(plan.indicators.order_by("position"))
     entries = _catalogue_entries(plan)
-    links = parent_links(plan)
+    links = parent_links(plan) if with_parent else {}
     targets = _targets(indicators + list(links.values()))
     years = range(plan.horizon_start, plan.horizon_end + 1)
     rows = []

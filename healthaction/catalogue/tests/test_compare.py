@@ -135,3 +135,24 @@ def test_weaker(local, reference, direction, expected):
 def test_compare_needs_a_plan(db):
     with pytest.raises(CommandError, match="compare needs --plan ID"):
         call_command("catalogue", "compare")
+
+
+def test_the_comparison_page_for_a_county_plan_under_the_demo_city(login, demo):
+    """白石县's own plan implements the demo city's: its 2022 literacy target ≥20 is below the city's ≥22 (demo
+    content) and below the national ≥22; the city office sees the flags, 临江县's office (a sibling) gets 404."""
+    load_catalogue()
+    city_plan = demo["plan"]
+    county = OrgUnit.objects.get(code="990122")
+    assert county.name == "白石县"
+    plan = _plan(county, "白石县健康行动实施方案", parent=city_plan)
+    _indicator(plan, 1, "居民健康素养水平", "%", {2022: (">=", 20), 2030: (">=", 30)})
+    match_plan(plan)
+    match_plan(city_plan)
+    html = login("office").get(f"/catalogue/plans/{plan.pk}/compare/").content.decode()
+    row = html[html.index("居民健康素养水平") :]
+    row = row[: row.index("</tr>")]
+    assert "2022年≥20；2030年≥30" in row  # this plan
+    assert "2022年≥22；2030年≥30" in row  # the city's, and the nation's
+    assert "低于国家目标" in row and "低于上级目标" in row
+    assert "1 项指标有提示" in html
+    assert login("county").get(f"/catalogue/plans/{plan.pk}/compare/").status_code == 404
