@@ -31,13 +31,16 @@ from healthaction.registry import scopes
 
 class DocumentForm(forms.Form):
     document = LimitedFileField(
-        label=gettext_lazy("Plan document (.txt, .docx or .pdf)"), max_bytes=limits.DOCUMENT_BYTES
+        label=gettext_lazy("Plan document (.txt, .docx, .pdf, .doc, .wps) or workbook (.xlsx, .xls, .et, .ods)"),
+        max_bytes=limits.DOCUMENT_BYTES,
     )
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
         if not upload.name.lower().endswith(SUPPORTED):
-            raise ValidationError(_("Upload a .txt, .docx or .pdf file."))
+            raise ValidationError(
+                _("Upload a .txt, .docx, .pdf, .doc or .wps document or an .xlsx, .xls, .et or .ods workbook.")
+            )
         return upload
 
 
