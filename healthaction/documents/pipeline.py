@@ -28,6 +28,7 @@ TARGET_SECTION = re.compile(
 )
 
 
+DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|发布(?:时间|日期)|来源[：:]")
 _INDENT = re.compile(r"^(?:\u3000|\s{2,}|\xa0\xa0)")
 _CLOSING = tuple("。；：！？）”」")
 _ITEM_START = re.compile(
@@ -163,6 +164,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 )
         self.ranges = self._ranges(actions)
         self.annual_year = self._annual_year()
+        self.stated_years = self._stated_years()
         self._grid_items(reads)
         self._target_sections()
         self._table_targets()
@@ -195,14 +197,36 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 return number
         return None
 
+    def _stated_years(self) -> list[int]:
+        """The years the document's own statements aim at: the span in its title (2021—2025年) or the 到2025年 of
+        its text outside tables and date lines, none before the document's own year."""
+        title = compact(self.header.title)
+        span = re.search(r"(\d{4})\s*[—\-－~～至到]+\s*(\d{4})", title)
+        if span:
+            return [int(span.group(2))]
+        first = self._first_plan_year() or 0
+        years = set()
+        for line in self.lines:
+            if "\t" in line or DATE_LINE.search(line):
+                continue
+            years.update(int(y) for y in re.findall(r"(?:到|至)\s*(20\d{2})\s*年(?![\d月])", line))
+        return sorted(y for y in years if y >= first)
+
     def _annual_year(self) -> int | None:
-        """Return the year of an annual plan (2023年…实施方案), None for a multi-year plan."""
-        text = self.header.title + "".join(self.lines[:30])
-        years = [
-            int(y) for y in re.findall(r"(\d{4})\s*年(?:度)?[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案)", text)
-        ]
-        if years and "2030" not in self.header.title:
-            return years[0]
+        """Return the year of an annual plan (2023年…实施方案, 2023年工作要点), None for a multi-year plan.
+
+        Read from the title, else from one of the first lines on its own: never from a date line (2023年6月20日),
+        and never when the title spans years (2021—2025年) or aims at 2030."""
+        title = compact(self.header.title)
+        if re.search(r"\d{4}\s*[—\-－~～至到]+\s*\d{4}", title) or "2030" in title:
+            return None
+        annual = re.compile(r"(\d{4})\s*年(?:度)?(?![\d月])[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案|工作计划|计划)")
+        for text in [title] + [compact(line) for line in self.lines[:30]]:
+            if DATE_LINE.search(text):
+                continue
+            m = annual.search(text)
+            if m:
+                return int(m.group(1))
         return None
 
     def _add_indicator(
@@ -283,11 +307,12 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         while i < n:
             text = self.lines[i].strip()
             head = compact(text)
+            opener = LIST_OPENER.search(head)  # …到2020年……实现以下目标： / 2023年主要指标：
             if (
                 i in self.claimed
                 or not text
-                or len(head) > 30
-                or not TARGET_SECTION.search(head)
+                or (len(head) > 30 or not TARGET_SECTION.search(head))
+                and not opener
                 or "\t" in self.lines[i]
             ):
                 i += 1
@@ -296,7 +321,9 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             inline = re.split(r"[：:]", text, maxsplit=1)
             j = i + 1
             paragraphs = []
-            if len(inline) == 2 and len(compact(inline[1])) > 6:
+            if opener and len(head) > 30:
+                paragraphs.append((i, text))  # the paragraph's own targets, and the year the list below carries
+            elif len(inline) == 2 and len(compact(inline[1])) > 6:
                 paragraphs.append((i, inline[1]))
             while j < n:
                 t = self.lines[j].strip()
@@ -318,6 +345,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                     and re.match(r"^（[一二三四五六七八九十]+）", t)
                     and not TARGET_SECTION.search(compact(t))
                     and len(compact(t)) <= 30
+                    and not re.search(r"\d", t)  # （一）成人吸烟率下降至15%以下 is an item, not a sub-heading
                 ):
                     # a sub-heading that names one indicator, e.g. （二）农村牧区自来水普及率
                     paragraphs.append((j, "@" + re.sub(r"^（[一二三四五六七八九十]+）", "", compact(t))))
@@ -335,7 +363,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         existing = {compact(i["name"]) for i in self.indicators}
         counter: dict = {}
         for line, text, action in self.table_target_paragraphs:
-            years = self._plan_years() if self.indicators else [2022, 2030]
+            years = self._default_years()
             for item in prose.targets_in_paragraph(compact(text), line, years):
                 if not item.targets and not item.advocacy:
                     continue
@@ -345,7 +373,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         return any(a.line == line for a in self.actions)
 
     def _read_target_paragraphs(self, paragraphs, nature, existing, counter) -> None:
-        years = [self.annual_year] if self.annual_year else self._plan_years()
+        years = self._default_years()
         pending_name = None
         for line, text in paragraphs:
             if text.startswith("#"):
@@ -354,9 +382,12 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             if text.startswith("@"):
                 pending_name = text[1:]
                 continue
-            # 1. / 2、 numbering (not the 2.5 of a number; 2.15岁以上… is item 2)
-            body = re.sub(r"^\d{1,2}\s*(?:、|[.．](?!\d)|[.．](?=\d{1,3}岁))\s*", "", compact(text))
+            # 1. / 2、 / （一） numbering (not the 2.5 of a number; 2.15岁以上… is item 2)
+            body = re.sub(r"^(?:\d{1,2}\s*(?:、|[.．](?!\d)|[.．](?=\d{1,3}岁))|（[一二三四五六七八九十]{1,3}）)\s*", "", compact(text))
             found = prose.targets_in_paragraph(body, line, years)
+            carried = _carried_year(body)
+            if carried:  # 到2020年……实现以下目标： — the list below is due that year
+                years = [carried]
             if not found and pending_name and (parse_target(body) or re.search(r"\d", body)):
                 found = prose.targets_in_paragraph(
                     pending_name + "达到" + body if re.match(r"^\d", body) else body, line, years
@@ -454,6 +485,21 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         years = sorted({t["year"] for i in self.indicators for t in i["targets"]})
         return years or [2022, 2030]
 
+    def _default_years(self) -> list[int]:
+        """The years a target sentence without a year of its own is due: an annual plan's year, else the years the
+        targets read so far name, else the years the document's own statements aim at (到2025年…), else 2022/2030."""
+        if self.annual_year:
+            return [self.annual_year]
+        if self.indicators:
+            return self._plan_years()
+        return self.stated_years or [2022, 2030]
+
+    def _first_plan_year(self) -> int | None:
+        """The earliest year a target of this document can be due: its issue year, else its annual year."""
+        if self.header.issue_date:
+            return int(self.header.issue_date[:4])
+        return self.annual_year
+
     # ---- tasks ------------------------------------------------------------------------------
     def _prose_tasks(self) -> None:
         for (number, start, end), heading in zip(self.ranges, [a for a in self.actions if a.style != "grid"]):
@@ -550,11 +596,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         issue_year = int(header.issue_date[:4]) if header.issue_date else None
         if issue_year is None and header.doc_number:
             issue_year = int(re.search(r"(\d{4})", header.doc_number).group(1))
-        start = min(years + ([issue_year] if issue_year else [])) if years or issue_year else (self.annual_year or 2020)
-        target_years = [t["year"] for i in self.indicators for t in i["targets"]]
-        end = max(target_years) if target_years else max(2030, issue_year or 2030)
-        if self.annual_year:
-            end = max(end, self.annual_year)
+        start, end = self._horizon(years, issue_year)
         for cycle in cycles:
             cycle.pop("line", None)
         return {
@@ -580,6 +622,22 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             "warnings": sorted(self.warnings, key=lambda w: w["line"] or 0),
         }
 
+    def _horizon(self, years: list[int], issue_year: int | None) -> tuple[int, int]:
+        """The plan's period from its own statements: the span its title writes (2021—2025年), an annual plan's year,
+        else from its issue year (or earliest year named) to the last year a target or a 到…年 statement aims at.
+        Always wide enough for every target read (the register refuses a target outside its plan's period)."""
+        target_years = [t["year"] for i in self.indicators for t in i["targets"]]
+        span = re.search(r"(\d{4})\s*[—\-－~～至到]+\s*(\d{4})", compact(self.header.title))
+        if span:
+            start, end = int(span.group(1)), int(span.group(2))
+        elif self.annual_year:
+            start = end = self.annual_year
+        else:
+            start = min(years + ([issue_year] if issue_year else [])) if years or issue_year else 2020
+            stated = [y for y in self.stated_years if y >= start]
+            end = max(target_years + stated) if target_years or stated else max(2030, issue_year or 2030)
+        return min([start, *target_years]), max([end, *target_years])
+
     def _unique_numbers(self) -> None:
         seen: dict[str, int] = {}
         for indicator in self.indicators:
@@ -596,6 +654,17 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             else:
                 seen[number] = 1
             indicator["number"] = number
+
+
+LIST_OPENER = re.compile(r"(?:以下|如下)(?:主要|具体|几项)?(?:目标|指标)[：:]$|\d{4}年(?:度)?(?:主要|年度|工作|具体)?(?:目标|指标)[：:]$")
+
+
+def _carried_year(paragraph: str) -> int | None:
+    """The year a paragraph that opens a list (…：) sets for the items below it: its last year context."""
+    if not paragraph.rstrip().endswith(("：", ":")):
+        return None
+    years = re.findall(r"(?:^|[到至，。；])(\d{4})\s*年(?:底|末)?(?![\d月])", paragraph)
+    return int(years[-1]) if years else None
 
 
 def _without(content: str, raw: str) -> str:

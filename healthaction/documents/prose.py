@@ -355,13 +355,15 @@ def _annex_actions(lines: list[str]) -> list[ActionHeading]:
 
 YEARS_CONTEXT = re.compile(r"^(?:到|至)?\s*(\d{4})\s*年(?:底|末)?\s*(?:和|、|及|与)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?")
 YEAR_CONTEXT = re.compile(r"^(?:到|至)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?|^(\d{4})\s*年(?:底|末)?\s*[，,]?")
-NAME_END = re.compile(
-    r"(率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位|供能比|长度|情况)$"
+NAME_WORDS = (
+    r"(?:率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位|供能比|长度|情况"
+    r"|规模|总量|总额|产值|增加值|收入|人次|里程|密度)"
 )
+NAME_END = re.compile(NAME_WORDS + "$")
 SUBJECT = re.compile(r"^(.*?(?:儿童|居民|人群|孕妇|孕产妇|学生|老年人|成人|成年人|患者|妇女|婴儿|新生儿|职工))")
-CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|保持在|稳定在|≥|≤|<|>"  # noqa: E501  (data kept on one line)
+CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|实现为|保持在|稳定在|≥|≤|<|>"  # noqa: E501  (data kept on one line)
 PRED_START = re.compile(
-    rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立"
+    rf"(?:分别|均|都)?(?:将|要)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立"
     rf"|有所|增速|力争|争取|每年|(?:比|较)\s*\d{{4}}\s*年|(?:提高|提升|增加|降低|下降|减少)\s*{NUMBER}))"
 )
 # a comma before "<name>持续下降" (no comparator word) also starts another indicator
@@ -404,7 +406,9 @@ def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
         # a comma or 、 followed by "<name>分别|均 …" begins another indicator; a comma before a year context
         # (…达到90%，到2030年实现全覆盖) begins another year's target
         pieces = re.split(
-            rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))|[，,](?=(?:到|至)?\d{{4}}年)", sentence
+            rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))|[，,](?=(?:到|至)?\d{{4}}年)"
+            rf"|[，,](?=[^，、,]{{2,30}}?{NAME_WORDS}{NUMBER})",  # …，体育产业总规模4500亿元以上
+            sentence,
         )
         if trends:
             pieces = [
@@ -543,7 +547,7 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
 NATURES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}
 NATURE_REMARK = re.compile(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]")
 # a year's state: 2020年为20.3%, 2020年全县居民健康素养水平为19.6%
-STATE = re.compile(rf"^(?P<name>[^，,]{{0,40}}?)(?:为|是)(?P<value>{NUMBER}\S{{0,8}})$")
+STATE = re.compile(rf"^(?P<name>[^，,]{{0,40}}?)(?<!实现|提高|提升|增加|降低|下降)(?:为|是)(?P<value>{NUMBER}\S{{0,8}})$")
 
 
 def _advocacy_targets(item: str, years: list[int]) -> list[dict]:
@@ -583,6 +587,20 @@ def _from_to(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | 
     return name, [{"year": y, **target} for y in target_years], baseline
 
 
+AIM_WORDS = re.compile(r"^(?:力争|争取|努力|确保|使|让|推动|促进)")
+# a clause that starts with an action verb states work, not an indicator (降低因慢性病导致的过早死亡率)
+WORK_VERB = re.compile(r"^(?:降低|提高|提升|减少|增加|控制|加强|推进|推动|实施|开展|建立|完善|健全|强化|扩大|深化|加快)")
+
+
+def _own_name(name: str) -> str:
+    """The indicator's name out of the words before its predicate: the part after the last comma (the words before
+    it are another clause), without an aim word (力争30—70岁人群…死亡率 → 30—70岁人群…死亡率); '' when what is
+    left opens with a verb of work, which names no indicator."""
+    name = name.rsplit("，", 1)[-1].strip("，,、 ")
+    name = AIM_WORDS.sub("", name)
+    return "" if WORK_VERB.match(name) else name
+
+
 def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | None:
     """Return (name, targets, baseline or None) of one clause."""
     c = re.sub(r"^（\d{1,2}）", "", c)
@@ -595,7 +613,7 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | No
     for m in PRED_START.finditer(c):
         if c[m.start() - 1 : m.start()] == "、":
             continue  # a list of names goes on (…婴儿死亡率、5岁以下儿童死亡率分别…)
-        name = PLACE_PREFIX.sub("", c[: m.start()]).strip("，,、 ")
+        name = _own_name(PLACE_PREFIX.sub("", c[: m.start()]).strip("，,、 "))
         if 2 <= len(name) <= 60 and NAME_END.search(name) and not re.search(r"\d{4}年", name):
             pred = c[m.end() :]
             break

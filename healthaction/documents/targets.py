@@ -60,6 +60,9 @@ _PREFIX_WORDS: list[tuple[str, str]] = [
     ("提升至", CMP_GE),
     ("增加到", CMP_GE),
     ("增长到", CMP_GE),
+    ("增加至", CMP_GE),
+    ("增长至", CMP_GE),
+    ("实现为", CMP_GE),  # 人均预期寿命将实现为83岁: the value to reach
     ("达到", CMP_GE),
     ("达", CMP_GE),
     ("保持在", CMP_GE),
