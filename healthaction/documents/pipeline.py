@@ -220,7 +220,9 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         title = compact(self.header.title)
         if re.search(r"\d{4}\s*[—\-－~～至到]+\s*\d{4}", title) or "2030" in title:
             return None
-        annual = re.compile(r"(\d{4})\s*年(?:度)?(?![\d月])[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案|工作计划|计划)")
+        annual = re.compile(
+            r"(\d{4})\s*年(?:度)?(?![\d月])[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案|工作计划|计划)"
+        )
         for text in [title] + [compact(line) for line in self.lines[:30]]:
             if DATE_LINE.search(text):
                 continue
@@ -383,7 +385,11 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 pending_name = text[1:]
                 continue
             # 1. / 2、 / （一） numbering (not the 2.5 of a number; 2.15岁以上… is item 2)
-            body = re.sub(r"^(?:\d{1,2}\s*(?:、|[.．](?!\d)|[.．](?=\d{1,3}岁))|（[一二三四五六七八九十]{1,3}）)\s*", "", compact(text))
+            body = re.sub(
+                r"^(?:\d{1,2}\s*(?:、|[.．](?!\d)|[.．](?=\d{1,3}岁))|（[一二三四五六七八九十]{1,3}）)\s*",
+                "",
+                compact(text),
+            )
             found = prose.targets_in_paragraph(body, line, years)
             carried = _carried_year(body)
             if carried:  # 到2020年……实现以下目标： — the list below is due that year
@@ -521,52 +527,63 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                     "",
                     heading.text.strip(),
                 )
-                resp = responsibility_from_text(content) or {"lead": [], "co": [], "all_lower": False}
-                if resp.get("raw"):
+                resp = responsibility_from_text(content)
+                if resp:
                     content = _without(content, resp["raw"])
-                for name in resp["lead"] + resp["co"]:
-                    self.departments.add(name)
-                self.tasks.append(
-                    {
-                        "number": f"{number}.1",
-                        "action": number,
-                        "content": content,
-                        "measures": "",
-                        "deliverables": "",
-                        "lead_departments": resp["lead"],
-                        "co_departments": resp["co"],
-                        "all_lower_units": resp["all_lower"],
-                        "reporting_cycle": None,
-                        "source": self.doc.source(start),
-                        "confidence": 0.8,
-                        "reason": f"第{start + 1}行：行动标题段落本身写明的工作",
-                    }
-                )
+                self._append_prose_task(number, 1, content, resp, start, start)
+                self.tasks[-1]["confidence"] = 0.8
+                self.tasks[-1]["reason"] = f"第{start + 1}行：行动标题段落本身写明的工作"
                 continue
-            for task in prose.tasks_in_range(self.lines, start + 1, end, sub_tasks=heading.style == "cn"):
+            for task in prose.tasks_in_range(self.lines, start + 1, end, sub_tasks=heading.style in ("cn", "area")):
                 if any(line in self.claimed for line in range(task.first, task.last + 1)):
                     continue
                 k += 1
-                resp = task.responsibility or {"lead": [], "co": [], "all_lower": False}
                 content = task.content
                 if task.responsibility:
                     content = _without(content, task.responsibility["raw"])
-                for name in resp["lead"] + resp["co"]:
-                    self.departments.add(name)
-                self.tasks.append(
-                    {
-                        "number": f"{number}.{k}",
-                        "action": number,
-                        "content": content,
-                        "measures": "",
-                        "deliverables": "",
-                        "lead_departments": resp["lead"],
-                        "co_departments": resp["co"],
-                        "all_lower_units": resp["all_lower"],
-                        "reporting_cycle": None,
-                        "source": self.doc.source(task.first, task.last),
-                    }
-                )
+                self._append_prose_task(number, k, content, task.responsibility, task.first, task.last)
+        if not self.ranges:
+            self._loose_tasks()
+
+    def _loose_tasks(self) -> None:
+        """A notice with no action or area heading: its numbered items that name their departments are its tasks
+        (they may wrap over PDF lines), belonging to no action."""
+        k = 0
+        for task in prose.tasks_in_range(self.lines, 0, len(self.lines)):
+            if task.responsibility is None or any(line in self.claimed for line in range(task.first, task.last + 1)):
+                continue
+            k += 1
+            self._append_prose_task(
+                None, k, _without(task.content, task.responsibility["raw"]), task.responsibility, task.first, task.last
+            )
+
+    def _append_prose_task(self, action, k, content, resp, first, last) -> None:
+        resp = resp or {"lead": [], "co": [], "all_lower": False}
+        for name in resp["lead"] + resp["co"]:
+            self.departments.add(name)
+        number = f"{action if action is not None else 0}.{k}"
+        self.tasks.append(
+            {
+                "number": number,
+                "action": action,
+                "content": content,
+                "measures": "",
+                "deliverables": "",
+                "lead_departments": resp["lead"],
+                "co_departments": resp["co"],
+                "all_lower_units": resp["all_lower"],
+                "reporting_cycle": None,
+                "source": self.doc.source(first, last),
+            }
+        )
+        if resp.get("cut"):
+            self.warn(
+                last,
+                f"任务 {number} 的责任单位括号没有结束，原文可能被截断，请核对单位是否完整",
+                resp["raw"],
+                kind="low_confidence",
+                ref=f"task:{number}",
+            )
 
     # ---- assembly ---------------------------------------------------------------------------
     def _assemble(self, header: prose.Header, cycles: list[dict], roster: list[dict]) -> dict:
@@ -656,7 +673,9 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             indicator["number"] = number
 
 
-LIST_OPENER = re.compile(r"(?:以下|如下)(?:主要|具体|几项)?(?:目标|指标)[：:]$|\d{4}年(?:度)?(?:主要|年度|工作|具体)?(?:目标|指标)[：:]$")
+LIST_OPENER = re.compile(
+    r"(?:以下|如下)(?:主要|具体|几项)?(?:目标|指标)[：:]$|\d{4}年(?:度)?(?:主要|年度|工作|具体)?(?:目标|指标)[：:]$"
+)
 
 
 def _carried_year(paragraph: str) -> int | None:

@@ -4,7 +4,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from healthaction.documents.departments import responsibility_from_text
+from healthaction.documents.departments import responsibility_from_subject, responsibility_from_text
 from healthaction.documents.normalize import compact
 from healthaction.documents.targets import NUMBER, parse_baseline, parse_target
 
@@ -118,6 +118,7 @@ def _title(head: list[tuple[int, str]]) -> str:
         (i, compact(a) + compact(b))
         for (i, a), (_, b) in zip(head, head[1:])
         if not DOC_NUMBER.search(a)
+        and not DATE.match(compact(a))
         and not compact(a).endswith(("文件", "。", "：", "方案", "通知", "意见"))
         and len(compact(a)) >= 6
     ]
@@ -125,7 +126,10 @@ def _title(head: list[tuple[int, str]]) -> str:
         if len(t) > 80 or t.endswith(("。", "：", ":")) or t.startswith("附"):
             continue
         score = 0
-        if re.search(r"(实施方案|工作方案|行动方案|实施意见|的意见|的通知|规划|工作要点|分工表)$", t):
+        if re.search(
+            r"(实施方案|工作方案|行动方案|实施意见|的意见|的通知|规划|工作要点|分工表|行动计划|工作计划|目标任务|责任清单)(?:（\d{4}\s*[—\-－~～至]+\s*\d{4}年?）)?$",
+            t,
+        ):
             score += 3
         if t.startswith("关于"):
             score += 2
@@ -521,6 +525,8 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 if subject:
                     name = subject.group(1) + name
             parts = name.split("、")
+            if len(parts) == 1 and "分别" in c:
+                parts = _paired_names(name)
             if len(parts) > 1 and all(NAME_END.search(p) and len(p) >= 3 for p in parts):
                 # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator;
                 # …分别控制在12/10万、5‰、6‰以下: one value each
@@ -547,7 +553,28 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
 NATURES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}
 NATURE_REMARK = re.compile(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]")
 # a year's state: 2020年为20.3%, 2020年全县居民健康素养水平为19.6%
-STATE = re.compile(rf"^(?P<name>[^，,]{{0,40}}?)(?<!实现|提高|提升|增加|降低|下降)(?:为|是)(?P<value>{NUMBER}\S{{0,8}})$")
+STATE = re.compile(
+    rf"^(?P<name>[^，,]{{0,40}}?)(?<!实现|提高|提升|增加|降低|下降)(?:为|是)(?P<value>{NUMBER}\S{{0,8}})$"
+)
+
+
+PAIR_SUFFIX = re.compile(
+    r"(摄入量|死亡率|患病率|发病率|知晓率|覆盖率|检出率|达标率|控制率|管理率|筛查率|接种率|治疗率|生存率|吸烟率|肥胖率)$"
+)
+PAIR_PREFIX = re.compile(r"^(?:人均每日|人均|每日|城乡居民|居民|全省|全市)")
+
+
+def _paired_names(name: str) -> list[str]:
+    """Two indicators named together before 分别: `人均每日食盐和食用油摄入量` → 人均每日食盐摄入量, 人均每日食用油摄入量;
+    `孕产妇和婴儿死亡率` → 孕产妇死亡率, 婴儿死亡率 (the measure word after the second is shared, and so is a
+    人均/居民 before the first)."""
+    first, sep, second = name.partition("和")
+    suffix = PAIR_SUFFIX.search(second)
+    if not sep or not suffix or "和" in second or len(first) < 2 or len(second) <= len(suffix.group(1)):
+        return [name]
+    prefix = PAIR_PREFIX.match(first)
+    lead = prefix.group(0) if prefix and not second.startswith(prefix.group(0)) else ""
+    return [first + suffix.group(1), lead + second]
 
 
 def _advocacy_targets(item: str, years: list[int]) -> list[dict]:
@@ -589,7 +616,9 @@ def _from_to(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | 
 
 AIM_WORDS = re.compile(r"^(?:力争|争取|努力|确保|使|让|推动|促进)")
 # a clause that starts with an action verb states work, not an indicator (降低因慢性病导致的过早死亡率)
-WORK_VERB = re.compile(r"^(?:降低|提高|提升|减少|增加|控制|加强|推进|推动|实施|开展|建立|完善|健全|强化|扩大|深化|加快)")
+WORK_VERB = re.compile(
+    r"^(?:降低|提高|提升|减少|增加|控制|加强|推进|推动|实施|开展|建立|完善|健全|强化|扩大|深化|加快)"
+)
 
 
 def _own_name(name: str) -> str:
@@ -654,7 +683,10 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | No
 # ---- tasks in prose --------------------------------------------------------------------------
 
 LABEL_LINE = re.compile(r"^(?:牵头|主责|责任|配合|协办|参与|协助)(?:单位|部门)\s*[：:]")
-TASK_START = re.compile(r"^(?:(\d{1,2})\s*(?:、|[.．](?!\d))\s*|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)(\S.*)$")
+TASK_START = re.compile(
+    r"^(?:(\d{1,2})\s*(?:、|[.．](?!\d))\s*|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[一二三四五六七八九十]{1,2}是)[，,]?\s*)"
+    r"(\S.*)$"
+)
 ACTOR = re.compile(r"^——\s*(.{1,12}?)\s*[：:]?\s*$")
 
 
@@ -677,9 +709,22 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
     tasks: list[ProseTask] = []
     current: ProseTask | None = None
     actor = ""
+    aside = 0  # the level of a section that holds no tasks (基本原则, 保障措施…), 0 when none
+    task_section = False  # under 二、重点工作任务: a （一） heading over a paragraph is a task
     for i in range(start, end):
         text = lines[i].strip()
         if not text or "\t" in lines[i]:
+            continue
+        level = _heading_level(text)
+        if level and (not aside or level <= aside):
+            aside = level if NO_TASK_SECTION.search(compact(text)[:16]) else 0
+        if level == 1:
+            task_section = bool(TASK_HEAD.search(compact(text)[:16]))
+        if aside:
+            current = None
+            continue
+        if SUB_HEADING.match(compact(text)):  # 3、工作措施 / 2、工作责任: a heading inside the action, no task
+            current = None
             continue
         m_actor = ACTOR.match(text)
         if m_actor:
@@ -687,8 +732,13 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
             current = None
             continue
         if re.match(r"^(?:行动目标|主要指标|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", text):
-            if sub_tasks and re.match(r"^（[一二三四五六七八九十]+）", text):
-                # under a 一、 action heading the （一） items are its tasks
+            if re.match(r"^（[一二三四五六七八九十]+）", text) and (
+                sub_tasks
+                or responsibility_from_text(_paragraph_from(lines, i, end))
+                or (task_section and _paragraph_follows(lines, i, end))
+            ):
+                # under a 一、 action heading the （一） items are its tasks, and anywhere a （一） item that names
+                # its own departments (（三）全年新建户厕8419个。（乡村振兴局）) is one
                 current = ProseTask(
                     number=text[1 : text.index("）")],
                     content=text[text.index("）") + 1 :],
@@ -718,7 +768,12 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
                 actor=actor,
             )
             tasks.append(current)
-        elif current is not None and (current.responsibility is None or LABEL_LINE.match(text)):
+        elif current is not None and (
+            current.responsibility is None
+            or current.responsibility.get("cut")
+            or current.responsibility.get("subject")
+            or LABEL_LINE.match(text)
+        ):
             # a wrapped line, or the next labelled line (牵头单位：… then 配合单位：…) of the same task
             current.content += text
             current.last = i
@@ -731,8 +786,41 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
     return tasks
 
 
+# sections of an action's text that hold principles or arrangements, not tasks
+NO_TASK_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*(?:指导思想|基本原则|工作原则|总体要求|保障措施|组织实施"
+    r"|组织保障|工作要求|行动要求|推进措施|监测评估|考核评估|工作保障)"
+)
+SUB_HEADING = re.compile(
+    r"^(?:\d{1,2}[、.．]|（\d{1,2}）)(?:工作|主要|重点|具体)?(?:措施|责任|任务|目标|要求|责任和措施|任务和措施)[。：:]?$"
+)
+
+
+TASK_HEAD = re.compile(
+    r"^[一二三四五六七八九十]+、\s*(?:重点|主要|具体)?(?:工作|指标)?(?:任务|措施)|^[一二三四五六七八九十]+、\s*重点工作"
+)
+
+
+def _paragraph_follows(lines: list[str], i: int, end: int) -> bool:
+    """True when the next non-blank line after a heading is a plain paragraph (no number, no heading)."""
+    for j in range(i + 1, end):
+        t = lines[j].strip()
+        if t:
+            return not (TASK_START.match(t) or _heading_level(t) or "\t" in lines[j])
+    return False
+
+
+def _heading_level(text: str) -> int:
+    """1 for a 一、 heading, 2 for （一）, 0 otherwise."""
+    if re.match(r"^[一二三四五六七八九十]+、", text):
+        return 1
+    if re.match(r"^（[一二三四五六七八九十]+）", text):
+        return 2
+    return 0
+
+
 def _last_responsibility(text: str) -> dict | None:
-    return responsibility_from_text(text)
+    return responsibility_from_text(text) or responsibility_from_subject(text)
 
 
 # ---- reporting cycles ------------------------------------------------------------------------
@@ -815,12 +903,31 @@ FALLBACK_HEADING = re.compile(
 
 
 def fallback_actions(lines: list[str]) -> list[ActionHeading]:
-    """Headings that do not end in 行动 (a notice's （一）加强… items under 重点任务): the ones followed by tasks."""
+    """Headings that do not end in 行动 (a notice's （一）加强… items under 重点任务): the ones followed by tasks.
+
+    When the （一） items carry their own department clause (a 工作要点: （一）印发《…》。（省卫生健康委牵头负责）) they
+    are the tasks, and the 一、 headings above them are the work areas (style "area", read with sub-tasks); the
+    numbering may restart under each 一、.
+    """
     headings = []
     for i, line in enumerate(lines):
         m = FALLBACK_HEADING.match(compact(line))
         if m and "\t" not in line:
             headings.append((i, m))
+    # any （N） item, whatever its length and punctuation (commas, 《》), may be a task with its own departments
+    items = [i for i, line in enumerate(lines) if re.match(r"^（[一二三四五六七八九十]{1,3}）", compact(line))]
+    own = [i for i in items if responsibility_from_text(_paragraph_from(lines, i))]
+    if len(own) >= 2 and len(own) * 2 >= len(items):
+        areas = []
+        for k, (i, m) in enumerate(headings):
+            end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+            if m.group(2):
+                nxt = next((h for h, n in headings if h > i and n.group(2)), len(lines))
+                if any(i < j < nxt for j in own):
+                    areas.append(ActionHeading(len(areas) + 1, m.group(3), i, lines[i], "area"))
+            del end
+        if areas:
+            return areas
     result: list[ActionHeading] = []
     for k, (i, m) in enumerate(headings):
         end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
@@ -829,9 +936,22 @@ def fallback_actions(lines: list[str]) -> list[ActionHeading]:
             name = re.sub(r"^(?:加强|推进|实施|开展)?", "", m.group(3)) and m.group(3)
             result.append(ActionHeading(len(result) + 1, name, i, lines[i], "heading"))
     if len(result) < 2:
-        result = []
+        areas = []
         for k, (i, m) in enumerate(headings):
             end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
             if m.group(2) and any(responsibility_from_text(lines[j]) for j in range(i, end)):
-                result.append(ActionHeading(len(result) + 1, m.group(3), i, lines[i], "heading"))
-    return result if len(result) >= 1 else []
+                areas.append(ActionHeading(len(areas) + 1, m.group(3), i, lines[i], "heading"))
+        result = areas or result  # a lone （一） heading with tasks stays when no 一、 heading has any
+    return result
+
+
+def _paragraph_from(lines: list[str], i: int, end: int | None = None) -> str:
+    """The paragraph starting at line i, with the lines a PDF or a web copy wrapped it into (up to the next blank
+    line, numbered item or heading; at most eight lines)."""
+    text = lines[i].strip()
+    for j in range(i + 1, min(i + 8, len(lines) if end is None else end)):
+        t = lines[j].strip()
+        if not t or TASK_START.match(t) or FALLBACK_HEADING.match(compact(t)) or text.endswith(("）", ")")):
+            break
+        text += t
+    return text

@@ -128,6 +128,7 @@ _DIRECTIONAL: list[tuple[str, str]] = [
 ]
 _QUALITATIVE = (
     "有效控制",
+    "建成",
     "基本消除",
     "消除",
     "基本普及",
@@ -155,7 +156,7 @@ _QUALITATIVE = (
 _RELATIVE = re.compile(
     rf"(?:在\s*(?:(?P<year>\d{{4}})\s*年|(?P<current>现有|现状|目前|当前|基期))(?:的)?(?:水平)?基础上|"
     rf"(?:比|较)\s*(?:(?P<year2>\d{{4}})\s*年(?:底|末)?|(?P<current2>现有|现状|目前|当前|基期))(?:水平)?)\s*"
-    rf"(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)?"
+    rf"(?:分别|均)?(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)?"
 )
 # a change with no base named (降低10%, 提高5个百分点): relative to the baseline
 _BARE_RELATIVE = re.compile(
@@ -277,7 +278,10 @@ def parse_target(raw: str, unit_hint: str = "") -> dict | None:
 
     for word, trend in _DIRECTIONAL:
         if word in text:
-            return {**base, "kind": KIND_DIRECTIONAL, "trend": trend}
+            result = {**base, "kind": KIND_DIRECTIONAL, "trend": trend}
+            if word.endswith("改善"):  # 死亡率持续改善 improves downwards: the indicator's direction decides
+                result["improve"] = True
+            return result
     for word in _QUALITATIVE:
         if word in text:
             return {**base, "kind": KIND_QUALITATIVE, "qualitative": word}
@@ -343,6 +347,8 @@ def infer_direction(name: str, targets: list[dict], baseline: dict | None) -> st
             return DIR_INCREASE
         if target.get("comparator") in (CMP_LE, CMP_LT) and not target.get("implicit"):
             return DIR_DECREASE
+        if target.get("improve"):
+            continue
         if target.get("kind") in (KIND_DIRECTIONAL, KIND_RELATIVE) and target.get("trend") in (
             DIR_INCREASE,
             DIR_DECREASE,
@@ -363,3 +369,5 @@ def settle_implicit(targets: list[dict], direction: str) -> None:
     for target in targets:
         if target.pop("implicit", False):
             target["comparator"] = CMP_LE if direction == DIR_DECREASE else CMP_GE
+        if target.pop("improve", False):
+            target["trend"] = DIR_DECREASE if direction == DIR_DECREASE else DIR_INCREASE
