@@ -4,6 +4,7 @@ import hashlib
 import re
 
 from healthaction.documents import grid, prose, prose_anywhere
+from healthaction.documents.checks import ChecksMixin
 from healthaction.documents.confidence import ConfidenceMixin
 from healthaction.documents.departments import (
     DepartmentBook,
@@ -120,7 +121,7 @@ def parse_lines(lines: list[str], model: DocumentModel | None = None) -> dict:
     return _Parser(Document(lines, paragraphs), model).run()
 
 
-class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
+class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, ChecksMixin):
     def __init__(self, doc: Document, model: DocumentModel):
         self.doc = doc
         self.model = model
@@ -130,6 +131,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         self.indicators: list[dict] = []
         self.tasks: list[dict] = []
         self.claimed: set[int] = set()  # lines already used by a table or target section
+        self.read_lines: set[int] = set()  # lines an item was read from (checks.py warns about the others)
         self.table_target_paragraphs: list[tuple[int, str, int]] = []  # 基本内容 cells of a task table
 
     def warn(self, line: int | None, message: str, text: str = "", kind: str = "unplaced", ref: str = "") -> None:
@@ -209,7 +211,8 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         for line in self.lines:
             if "\t" in line or DATE_LINE.search(line):
                 continue
-            years.update(int(y) for y in re.findall(r"(?:到|至)\s*(20\d{2})\s*年(?![\d月])", line))
+            for m in re.finditer(r"(?:到|至)\s*(20\d{2})\s*年(?:(?:和|、|及|与)\s*(20\d{2})\s*年)?(?![\d月])", line):
+                years.update(int(y) for y in m.groups() if y)
         return sorted(y for y in years if y >= first)
 
     def _annual_year(self) -> int | None:
@@ -375,9 +378,10 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         return any(a.line == line for a in self.actions)
 
     def _read_target_paragraphs(self, paragraphs, nature, existing, counter) -> None:
-        years = self._default_years()
+        carried = None
         pending_name = None
         for line, text in paragraphs:
+            years = list(carried) if carried else self._default_years()
             if text.startswith("#"):
                 nature = _nature_of_heading(text[1:]) or nature
                 continue
@@ -386,14 +390,12 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 continue
             # 1. / 2、 / （一） numbering (not the 2.5 of a number; 2.15岁以上… is item 2)
             body = re.sub(
-                r"^(?:\d{1,2}\s*(?:、|[.．](?!\d)|[.．](?=\d{1,3}岁))|（[一二三四五六七八九十]{1,3}）)\s*",
+                r"^(?:\d{1,2}\s*(?:、|[.．](?!\d)|[.．](?=\d{1,3}岁|\d{4}年))|（[一二三四五六七八九十]{1,3}）)\s*",
                 "",
                 compact(text),
             )
             found = prose.targets_in_paragraph(body, line, years)
-            carried = _carried_year(body)
-            if carried:  # 到2020年……实现以下目标： — the list below is due that year
-                years = [carried]
+            carried = _carried_year(body) or carried  # 到2020年……实现以下目标： — the list below is due that year
             if not found and pending_name and (parse_target(body) or re.search(r"\d", body)):
                 found = prose.targets_in_paragraph(
                     pending_name + "达到" + body if re.match(r"^\d", body) else body, line, years
@@ -414,6 +416,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 self._add_prose_indicator(item, self.action_at(line), line, existing, counter, nature)
 
     def _add_prose_indicator(self, item, action, line, existing, counter, nature) -> None:
+        self.read_lines.add(line)  # read, even when it only repeats an indicator read before
         key = compact(item.name)
         if any(key in e or e in key for e in existing if len(e) >= 4 and len(key) >= 4):
             self._merge_prose_years(item, key)
@@ -471,7 +474,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             t["year"]
             for t in same["targets"]
             if t["kind"] == "directional"
-            and any(o["year"] == t["year"] and o["kind"] == "numeric" for o in item.targets)
+            and any(o["year"] == t["year"] and o["kind"] in ("numeric", "qualitative") for o in item.targets)
         }
         same["targets"] = [t for t in same["targets"] if t["year"] not in vague]
         years = {t["year"] for t in same["targets"]}
@@ -606,6 +609,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             if item["action"] not in numbers:
                 item["action"] = None
         self._unique_numbers()
+        self._check_result()
         years = [t["year"] for i in self.indicators for t in i["targets"]] + [
             t.get("base_year") for i in self.indicators for t in i["targets"] if t.get("base_year")
         ]
@@ -678,12 +682,19 @@ LIST_OPENER = re.compile(
 )
 
 
-def _carried_year(paragraph: str) -> int | None:
-    """The year a paragraph that opens a list (…：) sets for the items below it: its last year context."""
+def _carried_year(paragraph: str) -> list[int] | None:
+    """The years a paragraph that opens a list (…：) sets for the items below it: its last year context
+    (到2020年 → [2020]; 到2022年和2030年 → [2022, 2030])."""
     if not paragraph.rstrip().endswith(("：", ":")):
         return None
-    years = re.findall(r"(?:^|[到至，。；])(\d{4})\s*年(?:底|末)?(?![\d月])", paragraph)
-    return int(years[-1]) if years else None
+    contexts = list(
+        re.finditer(
+            r"(?:^|[到至，。；])(\d{4})\s*年(?:底|末)?(?:(?:和|、|及|与)(\d{4})\s*年(?:底|末)?)?(?![\d月])", paragraph
+        )
+    )
+    if not contexts:
+        return None
+    return [int(y) for y in contexts[-1].groups() if y]
 
 
 def _without(content: str, raw: str) -> str:

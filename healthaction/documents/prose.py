@@ -361,17 +361,17 @@ YEARS_CONTEXT = re.compile(r"^(?:到|至)?\s*(\d{4})\s*年(?:底|末)?\s*(?:和|
 YEAR_CONTEXT = re.compile(r"^(?:到|至)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?|^(\d{4})\s*年(?:底|末)?\s*[，,]?")
 NAME_WORDS = (
     r"(?:率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位|供能比|长度|情况"
-    r"|规模|总量|总额|产值|增加值|收入|人次|里程|密度)"
+    r"|规模|总量|总额|产值|增加值|收入|人次|里程|密度|睡眠|时长|经费)"
 )
 NAME_END = re.compile(NAME_WORDS + "$")
 SUBJECT = re.compile(r"^(.*?(?:儿童|居民|人群|孕妇|孕产妇|学生|老年人|成人|成年人|患者|妇女|婴儿|新生儿|职工))")
-CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|实现为|保持在|稳定在|≥|≤|<|>"  # noqa: E501  (data kept on one line)
+CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|实现为|保持在|稳定在|优于|好于|≥|≤|<|>"  # noqa: E501  (data kept on one line)
 PRED_START = re.compile(
-    rf"(?:分别|均|都)?(?:将|要)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立"
+    rf"(?:分别|均|都)?(?:将|要|继续|进一步)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前|{NUMBER})|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|不断|明显|显著|有效|上升趋势|增长率|保持|实现|建立|得到"
     rf"|有所|增速|力争|争取|每年|(?:比|较)\s*\d{{4}}\s*年|(?:提高|提升|增加|降低|下降|减少)\s*{NUMBER}))"
 )
 # a comma before "<name>持续下降" (no comparator word) also starts another indicator
-TREND_WORDS = "上升趋势|持续|逐步|稳步|有所|明显|显著|增速|力争|争取|每年"
+TREND_WORDS = "上升趋势|持续|逐步|稳步|不断|有所|明显|显著|增速|力争|争取|每年"
 TREND_WORDS_GROUP = rf"(?:{TREND_WORDS}|(?:提高|提升|增加|降低|下降|减少)\s*\d)"
 CLAUSE = re.compile(
     rf"^(?P<name>.{{2,60}}?)(?P<mode>分别|均|都)?\s*(?P<pred>(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立).*)$"
@@ -399,7 +399,29 @@ def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
     With `trends`, a comma before "<name>持续下降 / 有所下降 / 降低10%" (no comparator word) starts one too; a
     plan's narrative 总体目标 paragraph is read without it (its 健康生活方式基本普及… are aims, not indicators).
     """
-    parts = []
+    return [clause for clause, _ in sentence_clauses(paragraph, trends)]
+
+
+_PREDICATE = re.compile(rf"\d|{CMP_WORDS}|{TREND_WORDS}|实现|下降|提高|提升|降低|减缓|改善|覆盖|落实")
+
+
+# numbers that belong to a name (30～70岁, 600名学生以上的, 6类以上), not to a target
+NAME_NUMBERS = re.compile(r"\d+(?:\s*[～~\-—至]\s*\d+)?\s*(?:岁|周岁|名|类|个|人)(?:及?以[上下]的?)?|以上的|以下的")
+
+
+def _split_at(pattern: str, text: str) -> list[tuple[str, str]]:
+    """The pieces of text split where `pattern` matches one separator character, each with the separator before it."""
+    pieces, last, sep = [], 0, ""
+    for m in re.finditer(pattern, text):
+        pieces.append((text[last : m.start()], sep))
+        last, sep = m.end(), m.group(0)
+    pieces.append((text[last:], sep))
+    return pieces
+
+
+def sentence_clauses(paragraph: str, trends: bool = True) -> list[tuple[str, bool]]:
+    """split_clauses, each clause with whether it opens its sentence (after 。 or ；)."""
+    parts: list[tuple[str, bool]] = []
     # commas inside parentheses belong to a remark, not to the list of indicators
     paragraph = re.sub(r"（[^（）]*）", lambda m: m.group(0).replace("，", "\x1f").replace("、", "\x1e"), paragraph)
     for sentence in re.split(r"[。；;]", paragraph):
@@ -409,18 +431,43 @@ def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
         sentence = NAME_LIST.sub(_protect_name_list, sentence)
         # a comma or 、 followed by "<name>分别|均 …" begins another indicator; a comma before a year context
         # (…达到90%，到2030年实现全覆盖) begins another year's target
-        pieces = re.split(
+        pieces = _split_at(
             rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))|[，,](?=(?:到|至)?\d{{4}}年)"
+            rf"|[，,](?=[^，,]{{2,80}}?(?:分别|均|{CMP_WORDS}))"  # …，30～70岁人群因心脑血管疾病、癌症、…死亡率<15.9
             rf"|[，,](?=[^，、,]{{2,30}}?{NAME_WORDS}{NUMBER})",  # …，体育产业总规模4500亿元以上
             sentence,
         )
         if trends:
             pieces = [
-                q
-                for piece in pieces
-                for q in re.split(rf"[，,](?=[^，,]{{2,60}}?(?:率|水平|比例|比重|人数|寿命){TREND_WORDS_GROUP})", piece)
+                (q, sep if k == 0 else inner)
+                for piece, sep in pieces
+                for k, (q, inner) in enumerate(
+                    _split_at(
+                        rf"[，,](?=[^，,]{{2,60}}?(?:率|水平|比例|比重|人数|寿命){TREND_WORDS_GROUP})"
+                        # …每年降低1个百分点以上和新发近视率明显下降: 和 before a whole name and its trend
+                        rf"|和(?=[^，、；和]{{3,20}}?(?:率|水平|比例){TREND_WORDS_GROUP})",
+                        piece,
+                    )
+                )
             ]
-        parts.extend(p.strip().replace("\x1f", "，").replace("\x1e", "、") for p in pieces if p.strip())
+        # a piece cut off at 、 with no predicate is the first half of a name (乡镇卫生院、社区卫生服务中心提供…的比例)
+        joined: list[str] = []
+        carry = ""
+        for k, (piece, _sep) in enumerate(pieces):
+            following = pieces[k + 1][1] if k + 1 < len(pieces) else ""
+            if following in ("、", "和") and not _PREDICATE.search(NAME_NUMBERS.sub("", piece)):
+                carry += piece + following  # 儿童和成人肥胖增长率持续减小: one name
+                continue
+            joined.append(carry + piece)
+            carry = ""
+        if carry:
+            joined.append(carry.rstrip("、和"))
+        first = True
+        for piece in joined:
+            piece = piece.strip().replace("\x1f", "，").replace("\x1e", "、")
+            if piece:
+                parts.append((piece, first))
+                first = False
     return parts
 
 
@@ -475,8 +522,15 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
         named, text = head.group(1), head.group(2)
     explicit = False  # whether a year context was written (else the plan's years are assumed)
     baseline = None  # 2020年为20.3%: the state in a year, not a target
-    for clause in split_clauses(text, trends):
+    # a year context that opens a sentence (or comes before any target in it) holds for the sentences after it; one
+    # written after a target in the middle of a sentence (…稳步提升，2030年实现全覆盖；…) holds to the sentence's end
+    base_years, base_explicit = list(years), False
+    read_in_sentence = len(found)
+    for clause, opens in sentence_clauses(text, trends):
         c = compact(clause)
+        if opens:
+            years, explicit = list(base_years), base_explicit
+            read_in_sentence = len(found)
         remark = NATURE_REMARK.fullmatch(c)
         if remark:  # （约束性） closing the sentences of one indicator
             for item in found:
@@ -493,8 +547,16 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 years = [int(m.group(1) or m.group(2))]
                 c = c[m.end() :]
                 explicit = True
+        if m and len(found) == read_in_sentence:
+            base_years, base_explicit = list(years), True
         if not c:
             continue
+        past = PAST_STATE.match(c)
+        if past and found and not opens and int(past.group("year")) < min(years):
+            value = parse_baseline(past.group("value"))
+            if value and value["value"] is not None and found[-1].baseline is None:
+                found[-1].baseline = {**value, "year": int(past.group("year"))}
+                continue
         state = STATE.match(c)
         if state and explicit and len(years) == 1 and (named or state.group("name")):
             value = parse_baseline(state.group("value"))
@@ -503,7 +565,11 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 continue
         if named and _clause_target(c, years) is None:
             c = named + c
-        elif found and re.match(rf"(?:分别|均)?(?:{CMP_WORDS})", c) and _clause_target(c, years) is None:
+        elif (
+            found
+            and re.match(rf"(?:分别|均)?(?:{CMP_WORDS}|实现|基本实现|全面实现)", c)
+            and _clause_target(c, years) is None
+        ):
             # 到2022年，…素养水平达到22%以上；到2030年，达到30%以上: the name is the one before
             c = found[-1].name + c
         if ADVOCACY.match(c):
@@ -525,11 +591,15 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 if subject:
                     name = subject.group(1) + name
             parts = name.split("、")
-            if len(parts) == 1 and "分别" in c:
+            if len(parts) == 1 and "分别" in c and len(years) == 1:  # with two years 分别 gives each year's value
                 parts = _paired_names(name)
-            if len(parts) > 1 and all(NAME_END.search(p) and len(p) >= 3 for p in parts):
+            if len(parts) > 1 and all(NAME_END.search(p) and 3 <= len(p) <= 30 for p in parts):
                 # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator;
                 # …分别控制在12/10万、5‰、6‰以下: one value each
+                # 高血压治疗率、控制率持续提高: a bare measure word shares the first name's subject (高血压控制率)
+                parts = [parts[0]] + [
+                    parts[0][: len(parts[0]) - len(p)] + p if len(p) <= 3 < len(parts[0]) else p for p in parts[1:]
+                ]
                 each = _distributed(c, len(parts), years, explicit) or [[dict(t) for t in targets] for _ in parts]
                 for part, own in zip(parts, each):
                     found.append(ProseTarget(name=part, targets=own, line=line, text=clause))
@@ -552,6 +622,10 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
 
 NATURES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}
 NATURE_REMARK = re.compile(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]")
+# the state in a past year, after the target of the same indicator: 通辽市2019年失眠现患率6.33%
+PAST_STATE = re.compile(
+    rf"^[\u4e00-\u9fff]{{0,8}}?(?P<year>\d{{4}})\s*年(?:底|末)?[^，,\d]{{2,30}}?(?:为|是)?(?P<value>{NUMBER}\s*(?:%|‰|/10万)?)$"
+)
 # a year's state: 2020年为20.3%, 2020年全县居民健康素养水平为19.6%
 STATE = re.compile(
     rf"^(?P<name>[^，,]{{0,40}}?)(?<!实现|提高|提升|增加|降低|下降)(?:为|是)(?P<value>{NUMBER}\S{{0,8}})$"
@@ -585,7 +659,9 @@ def _advocacy_targets(item: str, years: list[int]) -> list[dict]:
     return [{"year": y, **target} for y in years[-1:]] if target else []
 
 
-PAREN_REMARK = re.compile(r"（[^（）]{9,}）|（[^（）]*[，,、\d][^（）]*）(?=[^（）]*(?:率|比例|水平|数))")
+PAREN_REMARK = re.compile(
+    r"（(?:以下简称|简称|下同)[^（）]*）|（[^（）]{9,}）|（[^（）]*[，,、\d][^（）]*）(?=[^（）]*(?:率|比例|水平|数))"
+)
 
 
 FROM_TO = re.compile(
@@ -614,10 +690,11 @@ def _from_to(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | 
     return name, [{"year": y, **target} for y in target_years], baseline
 
 
+UNIT_PAREN = re.compile(r"（(?:%|‰|‱|1/10万|/10万|岁|人|个|小时|天|次|元)）$")
 AIM_WORDS = re.compile(r"^(?:力争|争取|努力|确保|使|让|推动|促进)")
 # a clause that starts with an action verb states work, not an indicator (降低因慢性病导致的过早死亡率)
 WORK_VERB = re.compile(
-    r"^(?:降低|提高|提升|减少|增加|控制|加强|推进|推动|实施|开展|建立|完善|健全|强化|扩大|深化|加快)"
+    r"^(?:降低|提高|提升|减少|增加|控制|加强|推进|推动|实施|开展|建立|完善|健全|强化|扩大|深化|加快)(?!率)"  # 控制率 is a name
 )
 
 
@@ -630,12 +707,33 @@ def _own_name(name: str) -> str:
     return "" if WORK_VERB.match(name) else name
 
 
+OBJECT_COUNT = re.compile(
+    rf"^(?:培育|建成|创建|打造|建设|新建|新增|培养|认定|评选)(?P<name>[^，。\d]{{2,20}}?)(?P<num>{NUMBER})\s*"
+    r"(?P<unit>个|家|所|项|名|支|条|处|张)(?:以上|及以上)?$"
+)
+
+
+def _object_count(c: str, years: list[int]) -> tuple[str, list[dict], None] | None:
+    """A count of things to build: 培育健康浙江行动省级样板50个 → 健康浙江行动省级样板 ≥ 50 (个)."""
+    m = OBJECT_COUNT.match(c)
+    if not m:
+        return None
+    target = parse_target(f"达到{m.group('num')}{m.group('unit')}")
+    return m.group("name"), [{"year": y, **target} for y in years], None
+
+
 def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | None:
     """Return (name, targets, baseline or None) of one clause."""
     c = re.sub(r"^（\d{1,2}）", "", c)
     c = PAREN_REMARK.sub(lambda m: m.group(0) if m.group(0) in ("（助理）",) else "", c)
     # …工作人员的比例到2030年达到90%以上: the year after the name is the clause's own
     c = re.sub(r"(?<=[率平例重数命间积])(?:到|至)(?=\d{4}年)", "", c)
+    # 摄入量较2020—2022年平均水平都有所降低: a base with no number to change by leaves a trend
+    c = re.sub(
+        r"(?:较|比)\s*\d{4}(?:\s*[—\-－~～至]\s*\d{4})?\s*年(?:的)?(?:平均)?(?:水平)?(?=(?:都|均|分别)?(?:有所|明显|持续|进一步|显著|逐步))",
+        "",
+        c,
+    )
     from_to = _from_to(c, years)
     if from_to:
         return from_to
@@ -643,11 +741,13 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | No
         if c[m.start() - 1 : m.start()] == "、":
             continue  # a list of names goes on (…婴儿死亡率、5岁以下儿童死亡率分别…)
         name = _own_name(PLACE_PREFIX.sub("", c[: m.start()]).strip("，,、 "))
-        if 2 <= len(name) <= 60 and NAME_END.search(name) and not re.search(r"\d{4}年", name):
+
+        name = UNIT_PAREN.sub("", name)  # …过早死亡率（%）<15.9
+        if 2 <= len(name) <= 90 and NAME_END.search(name) and not re.search(r"\d{4}年", name):
             pred = c[m.end() :]
             break
     else:
-        return None
+        return _object_count(c, years)
     own_year = re.match(r"^(\d{4})\s*年(?:底|末)?的?(?=\D)", pred)
     if own_year:  # 重大慢性病过早死亡率2022年降至15.9%
         years = [int(own_year.group(1))]

@@ -156,6 +156,9 @@ def score(draft: dict, transcription: dict, result: Score | None = None) -> Scor
         result.check("task", found is not None, f"task {label}: not found")
         for role, field_name in (("lead", "lead_departments"), ("co", "co_departments")):
             got = {canonical_key(n) for n in (found or {}).get(field_name, [])}
+            if role == "co":
+                # a 责任部门 cell that repeats the lead: the reader names a department once, as the lead
+                got |= {canonical_key(n) for n in (found or {}).get("lead_departments", [])}
             for name in expected.get(role, []):
                 # 各乡镇 / 各县（市、区） are read as the task's all_lower_units flag, not as a department
                 ok = canonical_key(_simplified(name)) in got or bool(

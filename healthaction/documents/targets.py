@@ -93,6 +93,9 @@ _DIRECTIONAL: list[tuple[str, str]] = [
     ("上升趋势得到遏制", DIR_DECREASE),
     ("增长率持续减缓", DIR_DECREASE),
     ("持续减缓", DIR_DECREASE),
+    ("持续减小", DIR_DECREASE),
+    ("逐步减小", DIR_DECREASE),
+    ("减小", DIR_DECREASE),
     ("持续下降", DIR_DECREASE),
     ("逐步下降", DIR_DECREASE),
     ("明显下降", DIR_DECREASE),
@@ -168,6 +171,28 @@ _ANNUAL = re.compile(
 _RANGE = re.compile(
     rf"^(?P<low>{NUMBER})\s*(?P<u1>[^\d\s～~\-至]*)\s*(?:～|~|-|至|到)\s*(?P<high>{NUMBER})\s*(?P<unit>.*)$"
 )
+# a comparison with an average instead of a number: 高于全省平均水平, 达到全国平均水平, 优于全国平均水平
+_RELATIONS = {
+    "达到或超过": ">=",
+    "达到或高于": ">=",
+    "不低于": ">=",
+    "不高于": "<=",
+    "不超过": "<=",
+    "高于": ">",
+    "优于": ">",
+    "好于": ">",
+    "超过": ">",
+    "低于": "<",
+    "达到": ">=",
+    "保持": "=",
+    "接近": "=",
+}
+_COMPARATIVE = re.compile(
+    r"(?P<rel>"
+    + "|".join(_RELATIONS)
+    + r")\s*(?P<ref>(?:全国|全省|全区|全市|全自治区|全州|全盟|国家|省|市|自治区)(?:的)?"
+    r"(?:平均|同期|先进)?水平)(?:以上|以下)?"
+)
 _NUMBER_WITH_UNIT = re.compile(rf"^(?P<num>{NUMBER})\s*(?P<unit>.*?)$")
 
 
@@ -178,7 +203,8 @@ def to_number(text: str) -> float:
 
 def _strip_wrappers(text: str) -> str:
     text = text.strip().rstrip("。；;，,")
-    return re.sub(r"^(?:到\s*\d{4}\s*年(?:底)?[，,]?|\d{4}\s*年(?:底)?|全年|均|分别|各)\s*", "", text).strip()
+    text = re.sub(r"^(?:到\s*\d{4}\s*年(?:底)?[，,]?|\d{4}\s*年(?:底)?|全年|均|分别|各)\s*", "", text).strip()
+    return re.sub(r"^在(?!\s*\d{4}\s*年)(?=\s*\d)", "", text)  # 在1%以下 (not 在2019年基础上)
 
 
 def _split_comparator(text: str) -> tuple[str, str, bool]:
@@ -223,6 +249,17 @@ def parse_target(raw: str, unit_hint: str = "") -> dict | None:
         "unit": "",
     }
 
+    m = _COMPARATIVE.search(text)
+    if m and not _NUM_RE.search(text):
+        # 高于全省平均水平: judged against an average the plan does not state (see docs/plan-format.md)
+        return {
+            **base,
+            "kind": KIND_QUALITATIVE,
+            "qualitative": m.group(0),
+            "reference": m.group("ref"),
+            "relation": _RELATIONS[m.group("rel")],
+        }
+
     m = _RELATIVE.search(text) or _BARE_RELATIVE.match(text)
     if m:
         sign = -1 if m.group("verb") in ("下降", "降低", "减少") else 1
@@ -246,7 +283,7 @@ def parse_target(raw: str, unit_hint: str = "") -> dict | None:
             "trend": DIR_DECREASE if sign < 0 else DIR_INCREASE,
         }
 
-    m = _RANGE.match(text)
+    m = _RANGE.match(text) or _RANGE.match(re.sub(r"^(?:达到|保持在|控制在|为)", "", text))  # 达到7～8小时
     if m and (not m.group("u1") or normalize_unit(m.group("u1")) is not None):
         low, high = to_number(m.group("low")), to_number(m.group("high"))
         if high >= low:

@@ -206,3 +206,145 @@ def test_the_scorer_compares_a_traditional_transcription_in_simplified():
     draft = _parse("某省行动计划", "一、行动目标", "到2027年底，全省居民健康素养水平提高到40%。")
     result = score(draft, {"indicators": [{"name": "居民健康素養水平", "targets": {"2027": [">=", 40]}}], "tasks": []})
     assert (result.indicator_passed, result.indicator_checks) == (2, 2)
+
+
+def _warnings(draft: dict) -> list[tuple]:
+    return [(w["line"], w["kind"], w.get("ref", "")) for w in draft["warnings"]]
+
+
+def test_an_annual_plan_sets_aside_other_years_and_says_so():
+    draft = _parse(
+        "2023年某县健康行动实施方案",
+        "（一）健康知识普及行动",
+        "行动目标：到2023年，居民健康素养水平达到25%，到2030年达到30%。",
+        "1.建立健康科普专家库。（县卫生健康局牵头，县科协配合）",
+    )
+    assert draft["plan"]["horizon"] == {"start": 2023, "end": 2023}
+    assert _targets(draft, "居民健康素养水平") == {2023: ("numeric", ">=", 25.0)}
+    assert (3, "low_confidence", "indicator:1.P1") in _warnings(draft)
+
+
+def test_a_target_outside_the_title_span_is_warned():
+    draft = _parse(
+        "某市健康行动计划（2024—2027年）",
+        "（一）合理膳食行动",
+        "行动目标：到2025年和2030年，居民营养健康知识知晓率分别达到30%和40%。",
+        "1.开展减盐活动。（市卫生健康委牵头）",
+    )
+    assert _targets(draft, "居民营养健康知识知晓率") == {2025: ("numeric", ">=", 30.0), 2030: ("numeric", ">=", 40.0)}
+    assert (3, "low_confidence", "indicator:1.P1") in _warnings(draft)
+
+
+def test_what_was_not_read_is_warned_with_kind_and_reference():
+    draft = _parse(
+        "2023年某县健康行动实施方案",
+        "（一）健康知识普及行动",
+        "行动目标：到2023年，高血压规范管理率达到60%；控制率持续提高。",
+        "1.建立健康科普专家库。（县卫生健康局牵头，县科协配合）",
+        "（二）控烟行动",
+        "全县无烟机关建设有序推进，2023年建成无烟单位20家以上的目标已经写入考核。",
+        "1.创建无烟机关。",
+        "（三）全民健身行动",
+        "行动目标：到2023年，经常参加体育锻炼人数比例达到40%。",
+    )
+    warnings = _warnings(draft)
+    fragment = next(i for i in draft["indicators"] if i["name"] == "控制率")
+    assert (3, "low_confidence", f"indicator:{fragment['number']}") in warnings  # a name that is only a measure word
+    assert (5, "other", "action:2") in warnings  # 控烟行动 has no indicator
+    assert (6, "unplaced", "") in warnings  # a year and a value, nothing read
+    assert (7, "low_confidence", "action:2") in warnings  # its task names no department
+    assert (8, "no_tasks", "action:3") in warnings  # 全民健身行动 has no task
+
+
+def test_an_indicator_read_twice_in_one_action_is_warned():
+    draft = _parse(
+        "某县健康行动实施方案",
+        "（一）健康知识普及行动",
+        "1.居民健康素养水平（%） 到2025年达到25%",
+        "居民健康素养水平\t25\t30\t预期性",
+    )
+    del draft  # the line reader merges a repeated prose name; the check is on the parser's own list
+    from healthaction.documents.pipeline import Document, _Parser
+    from healthaction.documents.readers.text import text_document
+
+    lines = ["某县健康行动实施方案", "（一）健康知识普及行动", "1.建立健康科普专家库。（县卫生健康局牵头）"]
+    parser = _Parser(Document(lines), text_document(lines))
+    parser.run()
+    twice = {
+        "number": "1.1",
+        "action": 1,
+        "name": "居民健康素养水平",
+        "targets": [],
+        "source": {"lines": [2, 2], "text": ""},
+    }
+    parser.indicators = [twice, {**twice, "number": "1.2"}]
+    parser._check_names()
+    assert [(w["kind"], w["ref"]) for w in parser.warnings if "次" in w["message"]] == [
+        ("low_confidence", "indicator:1.1")
+    ]
+
+
+def test_naiman_shapes_items_with_own_departments_subjects_and_sections_without_tasks():
+    draft = _parse(
+        "关于印发某旗2023年专项行动实施方案的通知",
+        "附件1",
+        "2023年健康环境促进行动实施方案",
+        "一、基本原则",
+        "1.普及知识，全周期维护生命健康。通过普及营养健康知识提升素养。",
+        "二、重点工作任务",
+        "（一）加快推进农村牧区供水工程建设，强化管护。（水务局）",
+        "（二）强化出生缺陷综合防治",
+        "一是健全多部门联动防治出生缺陷的工作机制。（卫健委，旗妇幼保健计划生育服务中心）",
+        "（三）构建全民健身服务体系",
+        "贯彻落实全民健身国家战略，增强群众体质。",
+        "3、工作措施",
+        "4、奈曼旗卫生健康委，发展改革委、财政局逐步将肺功能检查纳入常规体检内容。",
+        "三、保障措施",
+        "（一）加强组织领导。（旗卫健委负责）",
+    )
+    tasks = [(t["content"], t["lead_departments"], t["co_departments"]) for t in draft["tasks"]]
+    assert tasks == [
+        ("加快推进农村牧区供水工程建设，强化管护。", ["水务局"], []),
+        ("健全多部门联动防治出生缺陷的工作机制。", ["卫健委"], ["旗妇幼保健计划生育服务中心"]),
+        ("构建全民健身服务体系贯彻落实全民健身国家战略，增强群众体质。", [], []),
+        ("逐步将肺功能检查纳入常规体检内容。", ["奈曼旗卫生健康委"], ["发展改革委", "财政局"]),
+    ]
+
+
+def test_prose_lists_of_an_annual_plan():
+    draft = _parse(
+        "2023年某旗心理健康促进行动实施方案",
+        "（一）心理健康促进行动",
+        "二、主要行动目标",
+        "2.2023年底精神科执业（助理）医师达到每10万人口4.4名。",
+        "3. 失眠现患率上升趋势减缓，通辽市2019年失眠现患率6. 33%。",
+        "4.成人每日平均睡眠达到7～8小时。",
+        "5.包虫病人群患病率在1%以下，30～70岁人群因心脑血管疾病、癌症、慢性呼吸系统疾病和糖尿病导致的过早死亡率（%）<15.9。",
+    )
+    assert _targets(draft, "精神科执业（助理）医师") == {2023: ("numeric", ">=", 4.4)}
+    insomnia = next(i for i in draft["indicators"] if i["name"] == "失眠现患率")
+    assert (insomnia["baseline"]["value"], insomnia["baseline"]["year"]) == (6.33, 2019)
+    sleep = next(i for i in draft["indicators"] if i["name"] == "成人每日平均睡眠")["targets"][0]
+    assert (sleep["comparator"], sleep["value"], sleep["upper_value"]) == ("range", 7.0, 8.0)
+    assert _targets(draft, "包虫病人群患病率") == {2023: ("numeric", "<=", 1.0)}
+    assert _targets(draft, "30～70岁人群因心脑血管疾病、癌症、慢性呼吸系统疾病和糖尿病导致的过早死亡率") == {
+        2023: ("numeric", "<", 15.9)
+    }
+
+
+def test_a_year_context_in_mid_sentence_holds_to_the_sentence_end():
+    draft = _parse(
+        "某市健康行动实施方案",
+        "（一）职业健康保护行动",
+        "行动目标：到2022年和2030年，工伤保险参保人数稳步提升，2030年实现工伤保险法定人群参保全覆盖；"
+        "重点行业的用人单位职业病危害项目申报率达到90%及以上；高血压治疗率、控制率持续提高。",
+    )
+    assert _targets(draft, "工伤保险参保人数") == {
+        2022: ("directional", "increase", None),
+        2030: ("qualitative", "实现", None),
+    }
+    assert _targets(draft, "重点行业的用人单位职业病危害项目申报率") == {
+        2022: ("numeric", ">=", 90.0),
+        2030: ("numeric", ">=", 90.0),
+    }
+    assert set(_targets(draft, "高血压控制率")) == {2022, 2030}
