@@ -21,7 +21,7 @@ _VALUE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|‰|/10万|万人|亿元|岁|平方米)|\d+\s*(?:家|个|所|名|张|项|次)\s*(?:及)?以[上下]"
     r"|(?:达到|不低于|不少于|不高于|控制在|提高到|下降到|降至|低于|高于|超过|≥|≤)\s*\d"
 )
-_YEAR = re.compile(r"(20\d{2})\s*年(?![\d月])")
+_YEAR = re.compile(r"(20\d{2})\s*年(?!\d{0,2}月)")
 # a name that is a measure word and nothing else: what it measures was left in the sentence before
 FRAGMENT = re.compile(
     r"^(?:控制率|治疗率|知晓率|管理率|规范管理率|发生率|患病率|发病率|死亡率|覆盖率|普及率|达标率|检出率|筛查率|"

@@ -227,6 +227,8 @@ def _trailing_sentence(text: str) -> dict | None:
         sentence = stripped[pos + 1 :].strip()
         if not sentence or len(sentence) > 80 or not re.search(r"(?:牵头|负责|配合)", sentence):
             continue
+        if sentence.count("（") > sentence.count("）"):
+            continue  # a parenthesis not closed yet: the clause goes on in the next line (_cut_parenthesis)
         if pos != cut and "牵头" not in sentence:
             continue  # after a comma only an explicit 牵头 marks the clause as departments
         result = _from_inner(sentence, text[pos + 1 :])

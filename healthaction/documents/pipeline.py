@@ -25,7 +25,8 @@ from healthaction.documents.targets import infer_direction, parse_baseline, pars
 
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d*)")
 TARGET_SECTION = re.compile(
-    r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标|年度目标|年度指标|具体目标|目标任务|监测指标)"
+    r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标|年度目标|年度指标|具体目标|目标任务|监测指标"
+    r"|重点指标)"
 )
 
 
@@ -211,7 +212,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
         for line in self.lines:
             if "\t" in line or DATE_LINE.search(line):
                 continue
-            for m in re.finditer(r"(?:到|至)\s*(20\d{2})\s*年(?:(?:和|、|及|与)\s*(20\d{2})\s*年)?(?![\d月])", line):
+            for m in re.finditer(r"(?:到|至)\s*(20\d{2})\s*年(?:(?:和|、|及|与)\s*(20\d{2})\s*年)?(?!\d{0,2}月)", line):
                 years.update(int(y) for y in m.groups() if y)
         return sorted(y for y in years if y >= first)
 
@@ -224,7 +225,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
         if re.search(r"\d{4}\s*[—\-－~～至到]+\s*\d{4}", title) or "2030" in title:
             return None
         annual = re.compile(
-            r"(\d{4})\s*年(?:度)?(?![\d月])[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案|工作计划|计划)"
+            r"(\d{4})\s*年(?:度)?(?!\d{0,2}月)[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案|工作计划|计划)"
         )
         for text in [title] + [compact(line) for line in self.lines[:30]]:
             if DATE_LINE.search(text):
@@ -353,7 +354,10 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
                     and not re.search(r"\d", t)  # （一）成人吸烟率下降至15%以下 is an item, not a sub-heading
                 ):
                     # a sub-heading that names one indicator, e.g. （二）农村牧区自来水普及率
-                    paragraphs.append((j, "@" + re.sub(r"^（[一二三四五六七八九十]+）", "", compact(t))))
+                    named = re.sub(r"^（[一二三四五六七八九十]+）", "", compact(t))
+                    named = re.sub(r"^(?:提升|提高|降低|控制|做好|加强|推进)", "", named)  # （一）提升…优良率
+                    if prose.NAME_END.search(named):
+                        paragraphs.append((j, "@" + named))
                 elif t and TARGET_SECTION.search(compact(t)) and len(compact(t)) <= 30:
                     paragraphs.append((j, "#" + compact(t)))
                 elif t and "\t" not in self.lines[j]:
@@ -398,7 +402,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
             carried = _carried_year(body) or carried  # 到2020年……实现以下目标： — the list below is due that year
             if not found and pending_name and (parse_target(body) or re.search(r"\d", body)):
                 found = prose.targets_in_paragraph(
-                    pending_name + "达到" + body if re.match(r"^\d", body) else body, line, years
+                    pending_name + "达到" + body if re.match(r"^\d(?!\d{3}\s*[年—\-])", body) else body, line, years
                 )
                 if not found:
                     target = parse_target(re.sub(rf"^.*?{re.escape(pending_name[-4:])}", "", body))
@@ -439,7 +443,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
                 "action": action,
                 "name": name,
                 "unit": unit,
-                "group": "advocacy" if item.advocacy else "",
+                "group": "advocacy" if item.advocacy else item.group,
                 "nature": "advocacy" if item.advocacy else (item.nature or nature),
                 "direction": direction,
                 "definition": "",
@@ -545,8 +549,31 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
                 if task.responsibility:
                     content = _without(content, task.responsibility["raw"])
                 self._append_prose_task(number, k, content, task.responsibility, task.first, task.last)
+            if k == 0:
+                self._paragraph_tasks(number, start, end)
         if not self.ranges:
             self._loose_tasks()
+
+    def _paragraph_tasks(self, number: int, start: int, end: int) -> None:
+        """An action whose text numbers no task: each plain paragraph under it describes its work (a heading, a
+        line closed by ：, a section that holds no task and a target paragraph excepted)."""
+        k = 0
+        aside = False
+        for line in range(start + 1, end):
+            text = self.lines[line].strip()
+            if not text or "\t" in self.lines[line] or line in self.claimed:
+                continue
+            if prose.heading_level(text):
+                aside = bool(prose.NO_TASK_SECTION.search(compact(text)[:16]))
+                continue
+            body = compact(text)
+            if aside or len(body) <= 15 or body.endswith(("：", ":")) or line in self.read_lines:
+                continue
+            resp = responsibility_from_text(text)
+            k += 1
+            self._append_prose_task(number, k, _without(text, resp["raw"]) if resp else text, resp, line, line)
+            self.tasks[-1]["confidence"] = 0.7
+            self.tasks[-1]["reason"] = f"第{line + 1}行：行动下未编号的段落"
 
     def _loose_tasks(self) -> None:
         """A notice with no action or area heading: its numbered items that name their departments are its tasks
@@ -689,7 +716,8 @@ def _carried_year(paragraph: str) -> list[int] | None:
         return None
     contexts = list(
         re.finditer(
-            r"(?:^|[到至，。；])(\d{4})\s*年(?:底|末)?(?:(?:和|、|及|与)(\d{4})\s*年(?:底|末)?)?(?![\d月])", paragraph
+            r"(?:^|[到至，。；])(\d{4})\s*年(?:底|末)?(?:(?:和|、|及|与)(\d{4})\s*年(?:底|末)?)?(?!\d{0,2}月)",
+            paragraph,
         )
     )
     if not contexts:

@@ -260,7 +260,23 @@ def find_actions(lines: list[str], exclude: set[int] = frozenset()) -> list[Acti
     )
     if len(annexes) > len(best):
         return annexes
+    if not best:
+        best = _run_in_actions(lines, exclude)
     return best
+
+
+RUN_IN = re.compile(r"^(?:实施|开展|推进|深入开展|深入实施)(.{2,20}?行动)。(?=.{10,})")
+
+
+def _run_in_actions(lines: list[str], exclude: set[int]) -> list[ActionHeading]:
+    """Unnumbered paragraphs that open with their action's name (`实施健康知识普及行动。建立完善…`), in a text
+    that numbers its actions nowhere: each is an action whose paragraph describes its work."""
+    found = []
+    for i, line in enumerate(lines):
+        m = RUN_IN.match(compact(line)) if i not in exclude and "\t" not in line else None
+        if m:
+            found.append(ActionHeading(len(found) + 1, m.group(1), i, line, "runin"))
+    return found
 
 
 # a heading of the same numbering that does not name an action (（四）实施农村饮水安全巩固提升工程。…)
@@ -378,7 +394,7 @@ CLAUSE = re.compile(
 )
 ADVOCACY = re.compile(r"^提倡")
 PLACE_PREFIX = re.compile(
-    r"^(?:全市|全县|全旗|全区|全镇|全省|我市|我县|我旗|我区|本市|各级|全市城乡|城乡|我市居民(?=居民))"
+    r"^(?:全市|全县|全旗|全区|全镇|全省|我市|我县|我旗|我区|本市|各级|全市城乡|城乡(?!居民)|我市居民(?=居民))"
 )
 
 
@@ -391,6 +407,7 @@ class ProseTarget:
     advocacy: bool = False
     baseline: dict | None = None
     nature: str = ""  # from a remark such as （约束性） after the target
+    group: str = ""  # from a prefix such as 4项结果性指标：
 
 
 def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
@@ -525,12 +542,19 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
     # a year context that opens a sentence (or comes before any target in it) holds for the sentences after it; one
     # written after a target in the middle of a sentence (…稳步提升，2030年实现全覆盖；…) holds to the sentence's end
     base_years, base_explicit = list(years), False
+    group = ""  # the group a 结果性指标：/政府工作指标： prefix names for the clauses after it
+    advocating = False
     read_in_sentence = len(found)
     for clause, opens in sentence_clauses(text, trends):
         c = compact(clause)
         if opens:
             years, explicit = list(base_years), base_explicit
             read_in_sentence = len(found)
+            advocating = False
+        if ADVOCACY.match(compact(clause)):
+            advocating = True  # 提倡A1小时以上，达到B2小时以上: every clause of the sentence is advocated
+        elif advocating:
+            clause, c = "提倡" + clause, "提倡" + c
         remark = NATURE_REMARK.fullmatch(c)
         if remark:  # （约束性） closing the sentences of one indicator
             for item in found:
@@ -549,6 +573,10 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 explicit = True
         if m and len(found) == read_in_sentence:
             base_years, base_explicit = list(years), True
+        prefix = GROUP_PREFIX.match(c)
+        if prefix:  # 2023年4项结果性指标：… / 1项政府工作指标：每1万人配备0.3名营养指导员
+            group = GROUP_OF.get(prefix.group(1) or "", group)
+            c = c[prefix.end() :]
         if not c:
             continue
         past = PAST_STATE.match(c)
@@ -574,8 +602,9 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
             c = found[-1].name + c
         if ADVOCACY.match(c):
             for item in re.split(r"[，、；]", c.removeprefix("提倡")):
+                item = re.sub(r"^(?:达到|做到|保持)", "", item)
                 if len(item) >= 4:
-                    name = re.split(rf"(?:{CMP_WORDS})\s*{NUMBER}", item, maxsplit=1)[0] or item
+                    name = re.split(rf"(?:{CMP_WORDS})?\s*{NUMBER}", item, maxsplit=1)[0] or item
                     found.append(
                         ProseTarget(
                             name=name, targets=_advocacy_targets(item, years), line=line, text=clause, advocacy=True
@@ -602,7 +631,7 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 ]
                 each = _distributed(c, len(parts), years, explicit) or [[dict(t) for t in targets] for _ in parts]
                 for part, own in zip(parts, each):
-                    found.append(ProseTarget(name=part, targets=own, line=line, text=clause))
+                    found.append(ProseTarget(name=part, targets=own, line=line, text=clause, group=group))
                 continue
             remark = re.search(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]", c)
             if own_baseline is None and baseline is not None and (not named or name == named):
@@ -615,12 +644,15 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                     text=clause,
                     baseline=own_baseline,
                     nature=NATURES.get(remark.group(1) if remark else "", ""),
+                    group=group,
                 )
             )
     return found
 
 
 NATURES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}
+GROUP_PREFIX = re.compile(r"^(?:\d+项)?(结果性|政府工作|个人和社会倡导性|倡导性)指标[：:]")
+GROUP_OF = {"结果性": "outcome", "政府工作": "government", "个人和社会倡导性": "advocacy", "倡导性": "advocacy"}
 NATURE_REMARK = re.compile(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]")
 # the state in a past year, after the target of the same indicator: 通辽市2019年失眠现患率6.33%
 PAST_STATE = re.compile(
@@ -652,7 +684,10 @@ def _paired_names(name: str) -> list[str]:
 
 
 def _advocacy_targets(item: str, years: list[int]) -> list[dict]:
-    m = re.search(rf"({CMP_WORDS})\s*({NUMBER}.*)$", item)
+    m = re.search(rf"({CMP_WORDS})\s*({NUMBER}.*)$", item) or re.search(
+        rf"()({NUMBER}\s*\S{{0,4}}?(?:及以上|以上|及以下|以下))$",
+        item,  # 学生每天校外接触自然光时间1小时以上
+    )
     if not m:
         return []
     target = parse_target(m.group(1) + m.group(2))
@@ -691,7 +726,7 @@ def _from_to(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | 
 
 
 UNIT_PAREN = re.compile(r"（(?:%|‰|‱|1/10万|/10万|岁|人|个|小时|天|次|元)）$")
-AIM_WORDS = re.compile(r"^(?:力争|争取|努力|确保|使|让|推动|促进)")
+AIM_WORDS = re.compile(r"^(?:力争|争取|努力|确保|使|让|推动|促进|达到|做到)")
 # a clause that starts with an action verb states work, not an indicator (降低因慢性病导致的过早死亡率)
 WORK_VERB = re.compile(
     r"^(?:降低|提高|提升|减少|增加|控制|加强|推进|推动|实施|开展|建立|完善|健全|强化|扩大|深化|加快)(?!率)"  # 控制率 is a name
@@ -713,8 +748,20 @@ OBJECT_COUNT = re.compile(
 )
 
 
+PER_POPULATION = re.compile(
+    rf"^(?P<per>每\s*{NUMBER}?\s*[万千百]?(?:常住)?人口?)(?P<verb>配备|拥有|配置|有)(?P<num>{NUMBER})\s*"
+    r"(?P<unit>名|张|个|人|所)(?P<what>[\u4e00-\u9fff]{2,12})$"
+)
+
+
 def _object_count(c: str, years: list[int]) -> tuple[str, list[dict], None] | None:
-    """A count of things to build: 培育健康浙江行动省级样板50个 → 健康浙江行动省级样板 ≥ 50 (个)."""
+    """A count of things to build: 培育健康浙江行动省级样板50个 → 健康浙江行动省级样板 ≥ 50 (个); a count per head of
+    population: 每1万人配备0.3名营养指导员 → 每1万人配备营养指导员 ≥ 0.3 (名)."""
+    per = PER_POPULATION.match(c)
+    if per:
+        target = parse_target(f"达到{per.group('num')}{per.group('unit')}")
+        name = per.group("per") + per.group("verb") + per.group("what")
+        return name, [{"year": y, **target} for y in years], None
     m = OBJECT_COUNT.match(c)
     if not m:
         return None
@@ -784,7 +831,8 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | No
 
 LABEL_LINE = re.compile(r"^(?:牵头|主责|责任|配合|协办|参与|协助)(?:单位|部门)\s*[：:]")
 TASK_START = re.compile(
-    r"^(?:(\d{1,2})\s*(?:、|[.．](?!\d))\s*|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[一二三四五六七八九十]{1,2}是)[，,]?\s*)"
+    # 一是/二是 items keep their words (一是推进减盐行动，二是…)
+    r"^(?:(\d{1,2})\s*(?:、|[.．](?!\d))\s*|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|(?=[一二三四五六七八九十]{1,2}是))\s*)"
     r"(\S.*)$"
 )
 ACTOR = re.compile(r"^——\s*(.{1,12}?)\s*[：:]?\s*$")
@@ -815,7 +863,7 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
         text = lines[i].strip()
         if not text or "\t" in lines[i]:
             continue
-        level = _heading_level(text)
+        level = heading_level(text)
         if level and (not aside or level <= aside):
             aside = level if NO_TASK_SECTION.search(compact(text)[:16]) else 0
         if level == 1:
@@ -906,11 +954,11 @@ def _paragraph_follows(lines: list[str], i: int, end: int) -> bool:
     for j in range(i + 1, end):
         t = lines[j].strip()
         if t:
-            return not (TASK_START.match(t) or _heading_level(t) or "\t" in lines[j])
+            return not (TASK_START.match(t) or heading_level(t) or "\t" in lines[j])
     return False
 
 
-def _heading_level(text: str) -> int:
+def heading_level(text: str) -> int:
     """1 for a 一、 heading, 2 for （一）, 0 otherwise."""
     if re.match(r"^[一二三四五六七八九十]+、", text):
         return 1
@@ -1042,6 +1090,13 @@ def fallback_actions(lines: list[str]) -> list[ActionHeading]:
             if m.group(2) and any(responsibility_from_text(lines[j]) for j in range(i, end)):
                 areas.append(ActionHeading(len(areas) + 1, m.group(3), i, lines[i], "heading"))
         result = areas or result  # a lone （一） heading with tasks stays when no 一、 heading has any
+    if not result:
+        # no department anywhere (an annual plan's 二、工作任务 / （一）… / 1.构架大健康教育体系): the （一） headings
+        # over numbered items are the work areas
+        for k, (i, m) in enumerate(headings):
+            end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+            if m.group(1) and any(TASK_START.match(lines[j].strip()) for j in range(i + 1, end)):
+                result.append(ActionHeading(len(result) + 1, m.group(3), i, lines[i], "heading"))
     return result
 
 

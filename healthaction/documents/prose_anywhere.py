@@ -51,7 +51,7 @@ class ProseMixin:
         year is not before the document's own (2022年全市…达到 in a 2023 plan reports the past)."""
         found = list(re.finditer(r"(?:到|至)\s*\d{4}\s*年", body))
         first = self._first_plan_year()
-        for m in re.finditer(r"(?:^|(?<=[，。；：]))(\d{4})\s*年(?:底|末)?(?![\d月])", body):
+        for m in re.finditer(r"(?:^|(?<=[，。；：]))(\d{4})\s*年(?:底|末)?(?!\d{0,2}月)", body):
             if first is None or int(m.group(1)) >= first:
                 found.append(m)
         return sorted(found, key=lambda m: m.start())

@@ -305,7 +305,7 @@ def test_naiman_shapes_items_with_own_departments_subjects_and_sections_without_
     tasks = [(t["content"], t["lead_departments"], t["co_departments"]) for t in draft["tasks"]]
     assert tasks == [
         ("加快推进农村牧区供水工程建设，强化管护。", ["水务局"], []),
-        ("健全多部门联动防治出生缺陷的工作机制。", ["卫健委"], ["旗妇幼保健计划生育服务中心"]),
+        ("一是健全多部门联动防治出生缺陷的工作机制。", ["卫健委"], ["旗妇幼保健计划生育服务中心"]),
         ("构建全民健身服务体系贯彻落实全民健身国家战略，增强群众体质。", [], []),
         ("逐步将肺功能检查纳入常规体检内容。", ["奈曼旗卫生健康委"], ["发展改革委", "财政局"]),
     ]
@@ -348,3 +348,120 @@ def test_a_year_context_in_mid_sentence_holds_to_the_sentence_end():
         2030: ("numeric", ">=", 90.0),
     }
     assert set(_targets(draft, "高血压控制率")) == {2022, 2030}
+
+
+def test_a_comparison_with_an_average_is_a_qualitative_target_with_its_reference():
+    draft = _parse(
+        "某省健康行动方案（2023—2027年）",
+        "二、总体目标",
+        "——城乡居民健康水平进一步改善。到2023年，全省人均预期寿命达到全国平均水平；到2025年，全省人均预期寿命优于全国平均水平。",
+    )
+    life = next(i for i in draft["indicators"] if i["name"] == "人均预期寿命")
+    assert [(t["year"], t["kind"], t["qualitative"], t["reference"], t["relation"]) for t in life["targets"]] == [
+        (2023, "qualitative", "达到全国平均水平", "全国平均水平", ">="),
+        (2025, "qualitative", "优于全国平均水平", "全国平均水平", ">"),
+    ]
+    target = parse_target("高于全省平均水平")
+    assert (target["kind"], target["reference"], target["relation"]) == ("qualitative", "全省平均水平", ">")
+
+
+def test_a_department_clause_broken_over_two_lines_joins():
+    draft = _parse(
+        "某市健康行动实施方案",
+        "（十一）心脑血管疾病防治行动",
+        "4. 市、县依托现有资源建设胸痛中心。（市卫健委牵头，市发改委等按职",
+        "",
+        "责分工负责)",
+        "5. 促进基层糖尿病筛查标准化。(市卫健委牵头, 市财",
+        "政局按职责负责)",
+    )
+    assert [(t["lead_departments"], t["co_departments"]) for t in draft["tasks"]] == [
+        (["市卫健委"], ["市发改委"]),
+        (["市卫健委"], ["市财政局"]),
+    ]
+    assert not [w for w in draft["warnings"] if w.get("ref", "").startswith("task:")]
+
+
+def test_actions_without_numbers_and_paragraphs_without_numbers():
+    run_in = _parse(
+        "某省人民政府关于推进健康行动的实施意见",
+        "二、主要任务",
+        "（一）全方位干预健康影响因素。",
+        "实施健康知识普及行动。建立完善健康科普专家库、资源库，构建健康科普知识发布和传播机制。",
+        "实施合理膳食行动。针对不同人群开展膳食指导。",
+    )
+    assert [a["name"] for a in run_in["actions"]] == ["健康知识普及行动", "合理膳食行动"]
+    assert [t["content"] for t in run_in["tasks"]] == [
+        "实施健康知识普及行动。建立完善健康科普专家库、资源库，构建健康科普知识发布和传播机制。",
+        "实施合理膳食行动。针对不同人群开展膳食指导。",
+    ]
+    paragraphs = _parse(
+        "某市健康高质量发展实施方案（2025—2027年）",
+        "二、主要任务",
+        "1.中医药健康促进行动",
+        "推动文化传播与科普教育。大力加强中医药宣传文化教育基地建设。",
+        "2.全民健身行动",
+        "完善全民健身场地设施。新建健身步道50公里。",
+    )
+    assert [(t["action"], t["content"][:10]) for t in paragraphs["tasks"]] == [
+        (1, "推动文化传播与科普教"),
+        (2, "完善全民健身场地设施"),
+    ]
+    numbered = _parse(
+        "实施健康规划纲要2017年行动计划",
+        "二、工作任务",
+        "（一）进一步普及健康生活",
+        "1.构架大健康教育体系",
+        "——出台《关于全面加强健康教育工作的实施意见》，建立健全健康教育体系。",
+        "（二）优化健康服务",
+        "1.推进家庭医生签约服务",
+    )
+    assert [a["name"] for a in numbered["actions"]] == ["进一步普及健康生活", "优化健康服务"]
+    assert [t["content"] for t in numbered["tasks"]] == [
+        "构架大健康教育体系——出台《关于全面加强健康教育工作的实施意见》，建立健全健康教育体系。",
+        "推进家庭医生签约服务",
+    ]
+
+
+def test_counts_names_and_trends_from_work_points():
+    draft = _parse(
+        "2023年某省卫生健康工作要点",
+        "1.主要目标指标。",
+        "人均基本公共卫生服务经费达102元以上；培育健康浙江行动省级样板50个，城乡居民免费健康体检人数达1000万以上。",
+    )
+    assert _targets(draft, "人均基本公共卫生服务经费") == {2023: ("numeric", ">=", 102.0)}
+    assert _targets(draft, "健康浙江行动省级样板") == {2023: ("numeric", ">=", 50.0)}
+    assert _targets(draft, "城乡居民免费健康体检人数") == {2023: ("numeric", ">=", 1000.0)}
+    trends = _parse(
+        "某市健康三年行动计划（2023—2025年）",
+        "2.合理膳食行动。全面普及膳食营养知识。到2025年，儿童和成人肥胖增长率持续减小，居民油盐糖摄入量较2020—2022年平均水平都有所降低。",
+    )
+    assert _targets(trends, "儿童和成人肥胖增长率") == {2025: ("directional", "decrease", None)}
+    assert _targets(trends, "居民油盐糖摄入量") == {2025: ("directional", "decrease", None)}
+
+
+def test_an_annual_plans_prose_targets_with_their_groups_and_school_indicators():
+    draft = _parse(
+        "关于印发某旗2023年各专项行动实施方案的通知",
+        "附件2",
+        "2023年合理膳食行动实施方案",
+        "（三）目标",
+        "全面普及膳食营养知识。2023年4项结果性指标：成人肥胖增长率持续减缓；居民营养健康知识知晓率达到15%；"
+        "5岁以下儿童生长迟缓率低于5%、孕妇贫血率低于10%。1项政府工作指标：每1万人配备0.3名营养指导员。",
+        "附件8",
+        "2023年中小学健康促进行动实施方案",
+        "二、重点指标任务",
+        "（三）倡导培养健康生活习惯养成",
+        "提倡学生每天校外接触自然光时间1小时以上，达到每天户外活动时间2小时以上。",
+    )
+    got = {i["name"]: (i["action"], i["group"], _targets(draft, i["name"])) for i in draft["indicators"]}
+    assert got == {
+        "成人肥胖增长率": (2, "outcome", {2023: ("directional", "decrease", None)}),
+        "居民营养健康知识知晓率": (2, "outcome", {2023: ("numeric", ">=", 15.0)}),
+        "5岁以下儿童生长迟缓率": (2, "outcome", {2023: ("numeric", "<", 5.0)}),
+        "孕妇贫血率": (2, "outcome", {2023: ("numeric", "<", 10.0)}),
+        "每1万人配备营养指导员": (2, "government", {2023: ("numeric", ">=", 0.3)}),
+        "学生每天校外接触自然光时间": (8, "advocacy", {2023: ("numeric", ">=", 1.0)}),
+        "每天户外活动时间": (8, "advocacy", {2023: ("numeric", ">=", 2.0)}),
+    }
+    assert draft["plan"]["horizon"] == {"start": 2023, "end": 2023}
