@@ -3,7 +3,7 @@
 Runs inside pipeline._Parser once every item is read and numbered. Each warning has a kind and a ref, as the
 reader's other warnings, so the review page links it to the item to fix:
 
-- an action with no task (no_tasks) or no indicator (other);
+- an action with no task (no_tasks) or no indicator (other), in a document that has tasks (indicators) elsewhere;
 - a paragraph holding a target year and a number, or a department clause, from which nothing was read (unplaced);
 - an indicator whose name is only a measure word (控制率), or named twice in one action (low_confidence);
 - a period that contradicts the title: an annual plan's targets for other years are set aside, a target outside
@@ -89,13 +89,15 @@ class ChecksMixin:
         with_tasks = {t["action"] for t in self.tasks}
         with_indicators = {i["action"] for i in self.indicators}
         warned = {w.get("ref") for w in self.warnings if w["kind"] == "no_tasks"}
+        # a task list has no indicators by nature, and an indicator table no tasks: only a gap among the actions of
+        # a document that has the kind elsewhere is warned
         for action in self.actions:
             ref = f"action:{action.number}"
-            if action.number not in with_tasks and ref not in warned:
+            if action.number not in with_tasks and ref not in warned and self.tasks:
                 self.warn(
                     action.line, f"第 {action.number} 项行动“{action.name}”未读出任何任务", action.text, "no_tasks", ref
                 )
-            if action.number not in with_indicators and action.style != "area":
+            if action.number not in with_indicators and action.style != "area" and self.indicators:
                 self.warn(
                     action.line, f"第 {action.number} 项行动“{action.name}”未读出任何指标", action.text, "other", ref
                 )

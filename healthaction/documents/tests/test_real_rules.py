@@ -465,3 +465,21 @@ def test_an_annual_plans_prose_targets_with_their_groups_and_school_indicators()
         "每天户外活动时间": (8, "advocacy", {2023: ("numeric", ">=", 2.0)}),
     }
     assert draft["plan"]["horizon"] == {"start": 2023, "end": 2023}
+
+
+def test_a_notice_without_action_headings_reads_its_numbered_tasks_over_wrapped_lines():
+    draft = _parse(
+        "关于开展2024年全市居民健康素养监测工作的通知",
+        "各县（市、区）卫生健康局：",
+        "为做好监测工作，现将有关事项通知如下。",
+        "1. 按照监测方案完成入户调查，确保样本",
+        "量不少于1200份。（市疾控中心牵头，各县",
+        "疾控中心配合）",
+        "2. 做好数据审核与上报工作，按时报送监测",
+        "结果。（市卫生健康委负责）",
+    )
+    assert [(t["action"], t["content"], t["lead_departments"], t["co_departments"]) for t in draft["tasks"]] == [
+        (None, "按照监测方案完成入户调查，确保样本量不少于1200份。", ["市疾控中心"], ["各县疾控中心"]),
+        (None, "做好数据审核与上报工作，按时报送监测结果。", ["市卫生健康委"], []),
+    ]
+    assert [t["source"]["lines"] for t in draft["tasks"]] == [[4, 6], [7, 8]]
