@@ -15,10 +15,10 @@ CASES = cases()
 
 
 def test_the_real_sets_are_there():
-    # 15 public texts, each with its transcription and its source line, and a transcription of each of the five seeds
+    # at least 15 public texts, each with its transcription and its source line, and a transcription of each of the five seeds
     sources = (REAL / "set1" / "SOURCES.md").read_text(encoding="utf-8")
     set1 = [case for case in CASES if case.name.startswith("set1/")]
-    assert len(set1) == 15
+    assert len(set1) >= 15
     for case in set1:
         assert case.text.is_file(), case.name
         assert f"| {case.text.stem} |" in sources, case.name
