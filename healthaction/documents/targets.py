@@ -341,6 +341,11 @@ def parse_baseline(raw: str) -> dict | None:
     text = (raw or "").strip()
     if text in MISSING:
         return None
+    # 35(邵阳市): the value of another area, given as the baseline; the value is read, the cell kept as written
+    area = re.match(r"^(.*?\d)\s*[（(][^（）()]{0,10}(?:省|市|县|区|旗|州|盟|全国)[）)]$", text)
+    if area:
+        found = parse_baseline(area.group(1))
+        return {**found, "raw": text} if found else None
     m = re.match(rf"^(?:约|近)?\s*(?P<num>{NUMBER})\s*(?P<unit>(?:[^\d]|/\d).*)?$", text)
     if m and (not (m.group("unit") or "").strip() or normalize_unit(m.group("unit")) is not None):
         return {"value": to_number(m.group("num")), "qualitative": "", "raw": text}

@@ -483,3 +483,34 @@ def test_a_notice_without_action_headings_reads_its_numbered_tasks_over_wrapped_
         (None, "做好数据审核与上报工作，按时报送监测结果。", ["市卫生健康委"], []),
     ]
     assert [t["source"]["lines"] for t in draft["tasks"]] == [[4, 6], [7, 8]]
+
+
+def test_a_web_table_with_a_long_unit_cell_a_repeated_header_and_another_areas_baseline():
+    header = ["序号 |", "指标名称 |", "单位 |", "2022年 |", "2025年 |", "2027年 |", "牵头单位 |", "责任单位 |"]
+    units = (
+        "、".join(f"县第{n}局" for n in "一二三四五六七八九十") + "等单位，各乡镇人民政府 |"
+    )  # 70 characters: one cell
+    draft = _parse(
+        "某县人均预期寿命提升行动计划主要目标责任清单",
+        *header,
+        *["1 |", "人均预期寿命 |", "岁 |", "78.2(2021年) |", "≥79.2 |", "≥80 |", "县卫健局 |", units],
+        *["2 |", "总体癌症5年生存率 |", "% |", "35(某某市) |", "≥38 |", "≥40 |", "县卫健局 |", "县疾控中心 |"],
+        *header,
+        *["3 |", "婴儿死亡率 |", "‰ |", "3.64 |", "持续改善 |", "持续改善 |", "县卫健局 |", "县妇计中心 |"],
+    )
+    got = [
+        (i["number"], i["name"], i["baseline"]["value"], i["baseline"]["year"], _targets(draft, i["name"]))
+        for i in draft["indicators"]
+    ]
+    assert got == [
+        ("1", "人均预期寿命", 78.2, 2021, {2025: ("numeric", ">=", 79.2), 2027: ("numeric", ">=", 80.0)}),
+        ("2", "总体癌症5年生存率", 35.0, 2022, {2025: ("numeric", ">=", 38.0), 2027: ("numeric", ">=", 40.0)}),
+        (
+            "3",
+            "婴儿死亡率",
+            3.64,
+            2022,
+            {2025: ("directional", "decrease", None), 2027: ("directional", "decrease", None)},
+        ),
+    ]
+    assert draft["indicators"][1]["baseline"]["raw"] == "35（某某市）"
