@@ -132,7 +132,8 @@ def _review_context(plan: Plan, user, dismiss_forms: dict | None = None, **extra
     indicators = plan.indicators.select_related("action", "baseline").prefetch_related("targets")
     tasks = plan.tasks.select_related("action").prefetch_related("task_departments__department")
     links = _warning_links(plan)
-    warnings = list(plan.parse_warnings.all())
+    # open warnings first (what the reader could not read is the first thing to check), then in the text's order
+    warnings = sorted(plan.parse_warnings.all(), key=lambda w: (w.resolved, w.position))
     for w in warnings:
         w.fix_url, w.dismiss_form = _warning_link(w, links, plan), (dismiss_forms or {}).get(w.pk)
     return {
