@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from healthaction.collection import services, validation
 from healthaction.collection.models import DueItem, Evidence, IndicatorValue, Revision, TaskReport
+from healthaction.core import limits
 from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
 from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_cell, unescape_cell
 from healthaction.plans.models import Indicator, Plan, Target, Task
@@ -59,7 +60,7 @@ PROGRESS_LABELS = {
     "滞后": TaskProgress.DELAYED,
 }
 PROGRESS_WORDS = {v: k for k, v in PROGRESS_LABELS.items()}
-MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+MAX_UPLOAD_BYTES = limits.WORKBOOK_BYTES
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 LOCKED_FILL = PatternFill("solid", fgColor="F3F3F3")
 

@@ -3,8 +3,8 @@ formula (OWASP CSV injection).
 
 `read_sheets` reads every .xlsx a user gives us (values and task reports, inspection results and checklists, the
 plan's review workbook, `healthaction values import`) with python-calamine, several times faster than openpyxl and
-never evaluating formulas; openpyxl stays for writing. Its checks (size, zip bomb) come before calamine unpacks
-anything, in that one function, so a limit added there holds for every upload.
+never evaluating formulas; openpyxl stays for writing. The limits of core/limits.py (size, zip package, sheet
+extent) are checked in that one function before calamine unpacks anything, so they hold for every upload.
 
 Every writer of a spreadsheet passes its values through `safe_cell` (or `safe_row`). A text beginning with
 = + - @ tab or carriage return gets a leading apostrophe, which spreadsheet programs show as plain text; numbers,
@@ -21,6 +21,8 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
+
+from healthaction.core import limits
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,9 +45,6 @@ def unescape_cell(value):
     return value
 
 
-WORKBOOK_BYTES = 30 * 1024 * 1024
-WORKBOOK_UNPACKED_BYTES = 200 * 1024 * 1024
-WORKBOOK_ZIP_RATIO = 200
 _EXACT = 2**53  # beyond this a float does not hold every whole number: left as the float openpyxl would give too
 
 
@@ -67,40 +66,33 @@ def _cell(value):
 
 def read_sheets(
     data: bytes,
-    filename: str = "",
+    filename: str,
     sheets: Iterable[str] | None = None,
     *,
-    max_bytes: int = WORKBOOK_BYTES,
-    max_unpacked: int = WORKBOOK_UNPACKED_BYTES,
-    max_ratio: int = WORKBOOK_ZIP_RATIO,
+    max_bytes: int = limits.WORKBOOK_BYTES,
+    max_unpacked: int = limits.WORKBOOK_UNPACKED_BYTES,
 ) -> dict[str, list[tuple]]:
     """Return {sheet name: rows} for the named sheets the workbook has (every sheet, in order, when `sheets` is None).
 
     Rows run from the sheet's first row (row r of the list is row r + 1 in Excel), each a tuple as wide as the
     sheet's used area; cells read as openpyxl reads them with data_only (None for empty, int for whole numbers,
-    datetime for dates, the cached value of a formula). Raises WorkbookUnreadable before anything is unpacked when
-    the file is larger than `max_bytes` or declares more than `max_unpacked` bytes (or `max_ratio` times its size)
-    once unpacked, and when it is not a readable .xlsx workbook.
+    datetime for dates, the cached value of a formula). Before calamine unpacks anything, core/limits.py checks the
+    file's size (`max_bytes`), its zip package (`max_unpacked`) and every sheet's extent, raising
+    limits.LimitExceeded with the reason; a file that is not a readable .xlsx raises WorkbookUnreadable.
     """
-    if len(data) > max_bytes:
-        raise WorkbookUnreadable(_("The file is larger than %(n)s MB.") % {"n": max_bytes // 1048576})
+    limits.check_size(len(data), max_bytes, filename)  # `filename` as the user knows it: the limits' messages name it
     try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        members = limits.check_xlsx(data, filename, max_unpacked)
+    except (zipfile.BadZipFile, OSError, EOFError):
         raise WorkbookUnreadable(_("The file is not an .xlsx workbook (or it is damaged)."))
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > max_unpacked or unpacked / max(len(data), 1) > max_ratio:
-        raise WorkbookUnreadable(
-            _("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576}
-        )
-    if not any(m.filename.startswith("xl/") for m in members):
+    if not any(m.startswith("xl/") for m in members):
         raise WorkbookUnreadable(_("The file is not an .xlsx workbook (or it is damaged)."))
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = book.sheet_names if sheets is None else [n for n in sheets if n in book.sheet_names]
         return {
-            name: [tuple(map(_cell, row)) for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
-            for name in names
+            title: [tuple(map(_cell, row)) for row in book.get_sheet_by_name(title).to_python(skip_empty_area=False)]
+            for title in names
         }
     except Exception as exc:  # CalamineError, or what a damaged package makes it raise (a bad XML part, a bad date)
         raise WorkbookUnreadable(_("The workbook cannot be read: %(e)s") % {"e": exc}) from exc

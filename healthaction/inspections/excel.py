@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from healthaction.collection.excel import MAX_UPLOAD_BYTES, cell_number, cell_text, write_header
+from healthaction.core import limits
 from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_cell, unescape_cell
 from healthaction.inspections import services
 from healthaction.inspections.models import Checklist, ChecklistItem, Round
@@ -95,7 +96,7 @@ def export_checklist(checklist: Checklist) -> bytes:
 def _read(data: bytes, filename: str, names) -> dict[str, list[tuple]]:
     try:
         return read_sheets(data, filename, names, max_bytes=MAX_UPLOAD_BYTES)
-    except WorkbookUnreadable as exc:
+    except (WorkbookUnreadable, limits.LimitExceeded) as exc:  # a file beyond a limit of core/limits.py too
         raise WorkbookError([("", 0, "", str(exc))]) from exc
 
 

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from healthaction.core import limits
 from healthaction.core.choices import (
     Comparator,
     Direction,
@@ -34,7 +35,7 @@ from healthaction.plans import services
 from healthaction.plans.models import Plan, Target
 from healthaction.registry.models import resolve_department
 
-MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
+MAX_WORKBOOK_BYTES = limits.WORKBOOK_BYTES
 MAX_ROWS = 20000
 YES = "是"
 
@@ -330,12 +331,11 @@ def _text(value) -> str:
     return str(unescape_cell(value)).strip()  # text we wrote as formula-safe (core/xlsx.py) comes back as it was
 
 
-def _read(data: bytes) -> dict[str, list[tuple]]:
+def _read(data: bytes, name: str = "") -> dict[str, list[tuple]]:
+    wanted = ["计划", *_sheets()]
     try:
-        wanted = ["计划", *_sheets()]
-        sheets = read_sheets(
-            data, "", wanted, max_bytes=MAX_WORKBOOK_BYTES, max_unpacked=100 * 1024 * 1024, max_ratio=100
-        )
+        # a file beyond a limit of core/limits.py raises limits.LimitExceeded: the job fails with its reason
+        sheets = read_sheets(data, name or _("the review workbook"), wanted, max_bytes=MAX_WORKBOOK_BYTES)
     except WorkbookUnreadable as exc:
         raise WorkbookRefused([str(exc)]) from exc
     missing = [n for n in wanted if n not in sheets]

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
+from healthaction.core import limits
 from healthaction.core.xlsx import WorkbookUnreadable, read_sheets
 
 
@@ -40,22 +41,27 @@ def test_cells_read_as_openpyxl_read_them():
 
 
 def test_every_sheet_in_order_when_none_is_named():
-    assert list(read_sheets(_workbook())) == ["指标数据", "说明"]
-    assert read_sheets(_workbook())["说明"] == [("填写说明",)]
+    assert list(read_sheets(_workbook(), "filled.xlsx")) == ["指标数据", "说明"]
+    assert read_sheets(_workbook(), "filled.xlsx")["说明"] == [("填写说明",)]
 
 
-def _message(data: bytes, **limits) -> str:
-    with translation.override("zh-hans"), pytest.raises(WorkbookUnreadable) as exc:
-        read_sheets(data, "上传.xlsx", **limits)
+def _refusal(data: bytes, error=WorkbookUnreadable, **limits_) -> str:
+    with translation.override("zh-hans"), pytest.raises(error) as exc:
+        read_sheets(data, "上传.xlsx", **limits_)
     return str(exc.value)
 
 
 def test_refusals_say_why_in_chinese():
-    assert _message(b"not a zip at all") == "文件不是 .xlsx 工作簿（或已损坏）。"
+    assert _refusal(b"not a zip at all") == "文件不是 .xlsx 工作簿（或已损坏）。"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("word/document.xml", "<w:document/>")  # a zip, but a Word document
-    assert _message(buf.getvalue()) == "文件不是 .xlsx 工作簿（或已损坏）。"
-    assert _message(b"x" * (1024 * 1024 + 1), max_bytes=1024 * 1024) == "文件超过 1 MB。"  # before anything is read
-    # what the package says it unpacks to is checked before calamine unpacks anything
-    assert _message(_workbook(), max_unpacked=1000) == "文件解压后达 0 MB，疑似压缩炸弹，已拒绝。"
+    assert _refusal(buf.getvalue()) == "文件不是 .xlsx 工作簿（或已损坏）。"
+
+
+def test_the_limits_are_checked_before_anything_is_unpacked():
+    # core/limits.py's checks and messages, in the reader's one place: the size first, then the zip package
+    too_large = _refusal(b"x" * (1024 * 1024 + 1), limits.LimitExceeded, max_bytes=1024 * 1024)
+    assert too_large == "“上传.xlsx”有 1 MB，超过 1 MB 的上限。"
+    unpacks = _refusal(_workbook(), limits.LimitExceeded, max_unpacked=1000)
+    assert unpacks.startswith("“上传.xlsx”解压后有 0 MB") and unpacks.endswith("疑似压缩炸弹，已拒绝。")

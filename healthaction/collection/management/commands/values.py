@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from healthaction.collection import services
 from healthaction.collection.excel import import_rows
 from healthaction.collection.models import DueItem
+from healthaction.core import limits
 from healthaction.core.choices import DueKind
 from healthaction.core.xlsx import WorkbookUnreadable, read_sheets
 from healthaction.plans.models import Plan
@@ -49,17 +50,20 @@ def read_table(path: Path) -> list[list]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         try:
+            limits.check_size(path.stat().st_size, limits.ROWS_BYTES, path.name)
             text = path.read_text(encoding="utf-8-sig")
+        except limits.LimitExceeded as exc:
+            raise ImportFailed([str(exc)])
         except UnicodeDecodeError:
             raise ImportFailed([_("The file is not UTF-8 text; save the CSV as UTF-8.")])
-        return list(csv.reader(io.StringIO(text)))
+        rows = list(csv.reader(io.StringIO(text)))
+        if len(rows) > limits.ROWS + 1:
+            raise ImportFailed([limits.message(limits.TOO_MANY_ROWS, n=limits.ROWS)])
+        return rows
     if suffix == ".xlsx":
-        try:
-            # the office's own file on the server: a larger limit than an upload's
-            sheets = read_sheets(
-                path.read_bytes(), path.name, max_bytes=200 * 1024 * 1024, max_unpacked=1024 * 1024 * 1024
-            )
-        except WorkbookUnreadable as exc:  # a damaged or encrypted workbook: say so instead of a trace
+        try:  # the reader of every workbook, with the limits of core/limits.py
+            sheets = read_sheets(path.read_bytes(), path.name, max_bytes=limits.ROWS_BYTES)
+        except (limits.LimitExceeded, WorkbookUnreadable) as exc:  # too large, damaged or encrypted: say so
             raise ImportFailed([str(exc)])
         return next(iter(sheets.values()), [])
     raise ImportFailed([_("Give a .csv or .xlsx file.")])
