@@ -13,7 +13,7 @@ to the plan above for its area; the office above manages those accounts like its
 
 from django.db.models import Q
 
-from healthaction.core.choices import PlanStatus, Role
+from healthaction.core.choices import Level, PlanStatus, Role
 from healthaction.registry.models import Membership, OrgUnit
 
 
@@ -47,6 +47,30 @@ def office_area(user) -> OrgUnit | None:
     """
     units = [m.org_unit for m in memberships(user) if m.role == Role.OFFICE_ADMIN]
     return min(units, key=lambda u: len(u.path), default=None)
+
+
+PLAN_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN)
+
+
+def plan_areas(user):
+    """The areas (a queryset) an office may attach a plan to: its own and every area below it that issues plans
+    (province to town), never outside its subtree."""
+    units = OrgUnit.objects.filter(level__in=PLAN_LEVELS)
+    if user.is_superuser:
+        return units
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role == Role.OFFICE_ADMIN:
+            q |= Q(path__startswith=m.org_unit.path)
+    return units.filter(q)
+
+
+def may_attach_plan(user, unit: OrgUnit) -> bool:
+    """Return True when the user may attach a plan to this area (upload, import, first run)."""
+    return unit.level in PLAN_LEVELS and (
+        user.is_superuser
+        or any(m.role == Role.OFFICE_ADMIN and unit.path.startswith(m.org_unit.path) for m in memberships(user))
+    )
 
 
 def can_review_plan(user, plan) -> bool:
