@@ -11,6 +11,7 @@ sibling's. An office invited from the level above also holds the area office rol
 to the plan above for its area; the office above manages those accounts like its reporters'.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from healthaction.core.choices import Level, PlanStatus, Role
@@ -50,6 +51,11 @@ def office_area(user) -> OrgUnit | None:
 
 
 PLAN_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN)
+
+
+def first_run_open() -> bool:
+    """The first-run page sets up the first office of a fresh install: open only while no account exists at all."""
+    return not get_user_model().objects.exists()
 
 
 def plan_areas(user):
@@ -342,6 +348,28 @@ def can_manage_account(user, plan, account) -> bool:
         or (m.role == Role.OFFICE_ADMIN and m.org_unit.path.startswith(top) and m.org_unit.path != top)
         for m in held
     )
+
+
+def office_units(user) -> list[OrgUnit]:
+    """The areas whose office the user is (the widest first)."""
+    units = [m.org_unit for m in memberships(user) if m.role == Role.OFFICE_ADMIN]
+    return sorted(units, key=lambda u: len(u.path))
+
+
+def may_invite_office(user, unit: OrgUnit) -> bool:
+    """An office invites the offices of the areas below its own (never its own level's or a sibling's) and sets up
+    their departments."""
+    return unit.level in PLAN_LEVELS and any(
+        unit.path.startswith(u.path) and unit.path != u.path for u in office_units(user)
+    )
+
+
+def lower_areas(user):
+    """The areas (a queryset) whose offices the user may invite: every area issuing plans below its office's area."""
+    q = Q(pk__in=[])
+    for u in office_units(user):
+        q |= Q(path__startswith=u.path) & ~Q(pk=u.pk)
+    return OrgUnit.objects.filter(q, level__in=PLAN_LEVELS)
 
 
 def review_filter(user, prefix: str = "") -> Q:
