@@ -212,15 +212,22 @@ def offices(request):
     if request.method == "POST" and request.POST.get("what") == "invite":
         unit = _lower_area(request, request.POST.get("area", ""))
         user = S.invite_office(unit)
-        invited = {
-            "unit": unit,
-            "user": user,
-            "link": request.build_absolute_uri(S.invitation_path(user)),
-            "expires": S.invitation_expires(),
-        }
         messages.success(
             request, _("Created the account %(u)s for the office of %(a)s.") % {"u": user.username, "a": unit.name}
         )
+        # after the POST a page of its own: reloading it shows the same link and creates no second account
+        return redirect(f"{reverse('people:offices')}?invited={user.username}")
+    if request.GET.get("invited"):
+        account = get_user_model().objects.filter(username=request.GET["invited"]).first()
+        held = S.office_accounts(areas.filter(memberships__user=account)) if account else {}
+        unit = next((u for u in areas if u.pk in held), None)
+        if unit is not None and account.is_active and not account.has_usable_password():
+            invited = {
+                "unit": unit,
+                "user": account,
+                "link": request.build_absolute_uri(S.invitation_path(account)),
+                "expires": S.invitation_expires(),
+            }
     elif request.method == "POST" and request.POST.get("what") == "departments":
         unit = _lower_area(request, request.POST.get("area", ""))
         lines = request.POST.get("departments", "").splitlines()

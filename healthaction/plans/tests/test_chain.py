@@ -95,7 +95,7 @@ def test_an_office_never_attaches_a_plan_outside_its_subtree(db, seed):
     add_area("150525")
     add_area("140521")
     before = Plan.objects.count()
-    with pytest.raises(PlanFormatError, match="奈曼旗 is not within 山西省"):
+    with pytest.raises(PlanFormatError, match="奈曼旗不在山西省范围内"):
         import_plan(
             seed(3),
             area=OrgUnit.objects.get(code="140000"),

@@ -89,7 +89,13 @@ def test_an_office_invites_the_office_of_a_lower_area(province_office, client):
     page = client.get("/people/offices/").content.decode()
     assert '<option value="140600">' in page and '<option value="140521">' in page
     response = client.post("/people/offices/", {"what": "invite", "area": "140600"})
-    assert response.status_code == 200
+    assert response["Location"] == "/people/offices/?invited=140600-office-1"
+    response = client.get(response["Location"])
+    again = client.get("/people/offices/?invited=140600-office-1")  # a reload: the same link, no second account
+    # the same account's link (the token carries the time it was made, so two links may differ; both work)
+    assert again.context["invited"]["user"] == response.context["invited"]["user"]
+    assert again.context["invited"]["link"].rsplit("/", 3)[0] == response.context["invited"]["link"].rsplit("/", 3)[0]
+    assert get_user_model().objects.filter(username__startswith="140600-office").count() == 1
     invited = get_user_model().objects.get(username="140600-office-1")
     assert not invited.has_usable_password()
     assert sorted((m.role, m.org_unit.code) for m in invited.memberships.all()) == [
@@ -114,6 +120,12 @@ def test_an_office_invites_the_office_of_a_lower_area(province_office, client):
     assert client.post("/people/offices/", {"what": "invite", "area": "140521"}).status_code == 404
     assert client.post("/people/offices/", {"what": "invite", "area": "140500"}).status_code == 404
     assert not get_user_model().objects.filter(username__startswith="140521-office").exists()
+
+
+def test_first_run_page_in_english(fresh, client):
+    page = client.get("/setup/?q=沁水&area=140521", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Set up healthaction</h1>" in page
+    assert "Create the area, the units below it and the office account" in page
 
 
 def test_a_liaison_cannot_invite(db, login):
