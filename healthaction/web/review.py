@@ -29,7 +29,9 @@ from healthaction.registry import scopes
 
 
 class DocumentForm(forms.Form):
-    document = forms.FileField(label=gettext_lazy("Plan document (.txt, .docx or .pdf)"))
+    document = forms.FileField(
+        label=gettext_lazy("Plan document (.txt, .docx, .pdf, .doc, .wps) or workbook (.xlsx, .xls, .et, .ods)")
+    )
     area = forms.ChoiceField(
         label=gettext_lazy("Area of the plan"),
         required=False,
@@ -40,17 +42,19 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        units = scopes.plan_areas(user).order_by("path") if user is not None else []
-        top = min((len(u.path) for u in units), default=0)
+        units = list(scopes.plan_areas(user).order_by("path")) if user is not None else []
+        top = min((u.path.count("/") for u in units), default=0)
         indent = "\u3000"  # an ideographic space per level below the office's own
         self.fields["area"].choices = [("", _("The area the document names"))] + [
-            (u.code, indent * ((len(u.path) - top) // 7) + f"{u.name} ({u.code})") for u in units
+            (u.code, indent * (u.path.count("/") - top) + f"{u.name} ({u.code})") for u in units
         ]
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
         if not upload.name.lower().endswith(SUPPORTED):
-            raise ValidationError(_("Upload a .txt, .docx or .pdf file."))
+            raise ValidationError(
+                _("Upload a .txt, .docx, .pdf, .doc or .wps document or an .xlsx, .xls, .et or .ods workbook.")
+            )
         if upload.size > MAX_INPUT_BYTES:
             raise ValidationError(_("The file is larger than %(n)s MB.") % {"n": MAX_INPUT_BYTES // 1048576})
         return upload
