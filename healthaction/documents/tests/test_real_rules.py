@@ -566,3 +566,15 @@ def test_a_unit_then_institutions_and_a_numbered_nature_heading():
     }
     literacy = next(i for i in draft["indicators"] if i["name"] == "老年健康核心信息知晓率")
     assert literacy["nature"] == "advocacy" and set(_targets(draft, "老年健康核心信息知晓率")) == {2022, 2030}
+
+
+def test_two_years_written_without_he():
+    draft = _parse(
+        "某市健康行动实施方案",
+        "（十三）实施慢性呼吸系统疾病防治行动",
+        "行动目标：到2022年2030年，70岁及以下人群慢性呼吸系统疾病死亡率下降到9/10万及以下和8.1/10万及以下。",
+    )
+    assert _targets(draft, "70岁及以下人群慢性呼吸系统疾病死亡率") == {
+        2022: ("numeric", "<=", 9.0),
+        2030: ("numeric", "<=", 8.1),
+    }
