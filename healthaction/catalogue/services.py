@@ -11,6 +11,7 @@ from django.utils import timezone
 from healthaction.catalogue.matching import AUTO_THRESHOLD, Matcher
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
 from healthaction.documents.targets import parse_target
+from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.plans.models import Plan, Target
 
@@ -108,7 +109,7 @@ def comparison(entry: CatalogueIndicator, plans=None) -> list[dict]:
         targets = {t.year: t for t in Target.objects.filter(indicator=ind)}
         latest = (
             EvaluationResult.objects.filter(indicator=ind, org_unit=ind.plan.org_unit)
-            .exclude(status="no_data")
+            .exclude(status=EvaluationStatus.NO_DATA)
             .order_by("-year")
             .first()
         )

@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from healthaction.collection import services, validation
 from healthaction.collection.models import DueItem, Evidence, IndicatorValue, Revision, TaskReport
-from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.core.choices import DueKind, RevisionAction, TargetKind, TaskProgress, ValueStatus
 from healthaction.core.xlsx import safe_cell, unescape_cell
 from healthaction.documents.readers import zip_members, zip_too_big
 from healthaction.plans.models import Indicator, Plan, Target, Task
@@ -524,7 +524,9 @@ def _collect(
     items = _light_items(user, ids)
     indicators = {i.indicator_id for i in items.values() if i.indicator_id}
     qualitative = set(
-        Target.objects.filter(indicator_id__in=indicators, kind="qualitative").values_list("indicator_id", flat=True)
+        Target.objects.filter(indicator_id__in=indicators, kind=TargetKind.QUALITATIVE).values_list(
+            "indicator_id", flat=True
+        )
     )
     units = {i.org_unit_id for i in items.values()}
     current_values = {}

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.collection.services import QUALITATIVE_CHOICES
-from healthaction.core.choices import TaskProgress
+from healthaction.core.choices import TargetKind, TaskProgress
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,7 +33,7 @@ class IndicatorValueForm(forms.Form):
 
     def __init__(self, *args, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qualitative = indicator is not None and any(t.kind == "qualitative" for t in indicator.targets.all())
+        qualitative = indicator is not None and any(t.kind == TargetKind.QUALITATIVE for t in indicator.targets.all())
         if qualitative:
             for name in ("value", "numerator", "denominator"):
                 del self.fields[name]

@@ -18,7 +18,15 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from healthaction.core.choices import DueKind, ReminderKind, RevisionAction, RobotKind, TaskProgress, ValueStatus
+from healthaction.core.choices import (
+    DueKind,
+    DueStatus,
+    ReminderKind,
+    RevisionAction,
+    RobotKind,
+    TaskProgress,
+    ValueStatus,
+)
 from healthaction.plans.models import Indicator, Plan, Task
 from healthaction.registry.models import Department, OrgUnit
 
@@ -36,6 +44,10 @@ class WorkflowMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == ValueStatus.RETURNED
 
 
 class IndicatorValue(WorkflowMixin):
@@ -141,9 +153,7 @@ class DueItem(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     half = models.PositiveSmallIntegerField(_("half-year"), default=0)  # 0 for annual items
     due_date = models.DateField(_("due date"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=[("open", _("Not yet reported")), *ValueStatus.choices], default="open"
-    )
+    status = models.CharField(_("status"), max_length=16, choices=DueStatus.choices, default=DueStatus.OPEN)
     received_at = models.DateTimeField(_("first received"), null=True, blank=True)
     obsolete = models.BooleanField(_("no longer required by the plan"), default=False)
     history = models.BooleanField(_("before the reporting start (history)"), default=False)

@@ -18,9 +18,11 @@ from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog,
 from healthaction.core.choices import (
     CycleKind,
     DueKind,
+    DueStatus,
     PlanStatus,
     ReminderKind,
     RevisionAction,
+    TargetKind,
     TaskProgress,
     ValueStatus,
 )
@@ -208,7 +210,7 @@ def sync_due_items(plan: Plan) -> None:
             found = values.get((item.indicator_id, item.org_unit_id, item.year))
         else:
             found = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
-        status = found["status"] if found else "open"
+        status = found["status"] if found else DueStatus.OPEN
         received = None
         if found and found["status"] != ValueStatus.DRAFT:
             received = found["submitted_at"] or found["approved_at"] or found["updated_at"]
@@ -258,7 +260,7 @@ class Check:
 
 
 def qualitative_indicator(indicator) -> bool:
-    return any(t.kind == "qualitative" for t in indicator.targets.all())
+    return any(t.kind == TargetKind.QUALITATIVE for t in indicator.targets.all())
 
 
 def _text_fields(data: dict, fields: tuple[str, ...], check: Check) -> None:
@@ -505,7 +507,9 @@ def save_submission(
         obj.status = ValueStatus.SUBMITTED
         obj.submitted_by, obj.submitted_at = user, now
     elif obj.status != ValueStatus.RETURNED:
-        obj.status = ValueStatus.DRAFT if obj.status in (ValueStatus.DRAFT, "") or not obj.pk else obj.status
+        obj.status = (
+            ValueStatus.DRAFT if not obj.status or obj.status == ValueStatus.DRAFT or not obj.pk else obj.status
+        )
     _save_versioned(obj)
     record(obj, action or (RevisionAction.SUBMIT if submit else RevisionAction.SAVE), user)
     _update_item(item, obj, now if submit else None)

@@ -24,7 +24,7 @@ from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskRe
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
 from healthaction.core import jobs
-from healthaction.core.choices import DueKind, PlanStatus, ValueStatus
+from healthaction.core.choices import DueKind, DueStatus, PlanStatus, ValueStatus
 from healthaction.core.params import int_param
 from healthaction.core.registry import registry
 from healthaction.plans.models import Plan
@@ -80,7 +80,7 @@ def inbox_states(items, today: dt.date) -> dict:
         "submitted": items.filter(status=ValueStatus.SUBMITTED).order_by("-year", "-half", "due_date", "pk"),
         "approved": items.filter(status=ValueStatus.APPROVED).order_by("-year", "-half", "due_date", "pk"),
         # earlier periods: may be entered or imported, never overdue
-        "history": items.filter(history=True, received_at__isnull=True, status="open").order_by(
+        "history": items.filter(history=True, received_at__isnull=True, status=DueStatus.OPEN).order_by(
             "-year", "-half", "due_date", "pk"
         ),
     }

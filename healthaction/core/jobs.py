@@ -300,11 +300,12 @@ def _fail_task_row(task_id: str, now: dt.datetime) -> None:
     """django-tasks-db leaves a killed worker's row RUNNING for ever; record it as failed."""
     if not task_id:
         return
+    from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     try:
-        DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
-            status="FAILED",
+        DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
             finished_at=now,
             exception_class_path="healthaction.core.jobs.WorkerLost",
             traceback="the worker process stopped without finishing this task",

@@ -20,7 +20,7 @@ from healthaction.core.choices import PlanStatus, ValueStatus
 from healthaction.core.registry import registry
 from healthaction.evaluation import engine, opensdg
 from healthaction.evaluation import rules as R
-from healthaction.evaluation.choices import EvaluationStatus, Verdict
+from healthaction.evaluation.choices import AssessmentComponent, EvaluationStatus, Verdict
 from healthaction.evaluation.models import (
     AssessmentScheme,
     AssessmentScore,
@@ -447,7 +447,10 @@ class StageSummary:
 
     def parts(self) -> list[dict]:
         """Return code, label, colour and count of every verdict, in the vocabulary's order (for pages)."""
-        return [{"code": v.value, "label": v.label, "color": v.color, "count": self.count(v.value)} for v in Verdict]
+        return [
+            {"code": code, "label": str(label), "color": Verdict.color(code), "count": self.count(code)}
+            for code, label in Verdict.choices
+        ]
 
     def as_dict(self) -> dict:
         return {
@@ -635,9 +638,6 @@ def _timeliness(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, floa
     )
 
 
-COMPONENT_LABELS = {"timeliness": "报送及时性", "supervision": "专项督导"}
-
-
 def _scores(
     plan, year, sheet: pl.DataFrame, totals: pl.DataFrame, key: str, field: str, scheme: AssessmentScheme
 ) -> list[AssessmentScore]:
@@ -654,7 +654,11 @@ def _scores(
                 "points": round(r["points"], 4),
             }
         )
-    weights = {"timeliness": scheme.timeliness_weight, "supervision": scheme.supervision_weight}
+    weights = {
+        AssessmentComponent.TIMELINESS: scheme.timeliness_weight,
+        AssessmentComponent.SUPERVISION: scheme.supervision_weight,
+    }
+    component_names = AssessmentComponent.labels_in("zh-hans")  # stored in the sheet as the report writes them
     for t in totals.iter_rows(named=True):
         for name, weight in weights.items():
             if f"{name}_share" in t:
@@ -662,7 +666,7 @@ def _scores(
                 by_unit.setdefault(t[key], []).append(
                     {
                         "component": name,
-                        "indicator": COMPONENT_LABELS[name],
+                        "indicator": component_names[name],
                         "status": f"{share:.0%}",
                         "weight": weight,
                         "share": share,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from healthaction.collection.current import current_plan
 from healthaction.collection.models import IndicatorValue
 from healthaction.core import jobs
+from healthaction.core.choices import PlanStatus
 from healthaction.core.params import int_param
 from healthaction.inspections import excel, services
 from healthaction.inspections import tasks as inspection_tasks
@@ -35,7 +36,7 @@ def _office_plans(user, required: bool = False):
     """The published plans whose office the user belongs to; with required, none is a 403."""
     plans = [
         p
-        for p in Plan.objects.filter(status="published").select_related("org_unit").order_by("-pk")
+        for p in Plan.objects.filter(status=PlanStatus.PUBLISHED).select_related("org_unit").order_by("-pk")
         if scopes.is_office(user, p)
     ]
     if required and not plans:

@@ -6,10 +6,9 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.translation import gettext as _
 
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
-from healthaction.core.choices import ValueStatus
+from healthaction.core.choices import ChartSeries, DueKind, ValueStatus
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult, EvaluationSummary
@@ -113,13 +112,8 @@ def indicator_page(indicator: Indicator, year: int | None, user=None) -> dict:
         and city.get(years[-1])
         and city[years[-1]].value is not None
         else [],
-        # the chart's words travel with its data, in the reader's language (charts.js holds no text of its own)
-        "labels": {
-            "value": _("Reported value"),
-            "baseline": _("Baseline"),
-            "target": _("Target"),
-            "forecast": _("Trend forecast"),
-        },
+        # the chart's words and colours travel with its data, in the reader's language (charts.js holds neither)
+        "series": ChartSeries.for_chart(),
     }
     grid = [{"unit": u, "result": by_unit.get(u.pk, {}).get(year)} for u in units]
     values = list(
@@ -194,7 +188,7 @@ def task_board(plan: Plan, department=None, action=None, progress=None, tasks=No
         latest[(report.task_id, report.department_id)] = report
     overdue = set(
         DueItem.objects.counting()
-        .filter(plan=plan, kind="task_progress", received_at__isnull=True, due_date__lt=today)
+        .filter(plan=plan, kind=DueKind.TASK_PROGRESS, received_at__isnull=True, due_date__lt=today)
         .values_list("task_id", "department_id")
     )
     board = []

@@ -87,6 +87,22 @@ def test_ranking_page_lists_the_scores(login, demo):
     assert first.org_unit.name in html and f"{first.score:.2f}" in html
 
 
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [("zh-hans", ["已实现", "严重滞后"]), ("en", ["Achieved", "Off track"])],
+)
+def test_the_score_sheet_names_statuses_by_their_labels(login, demo, language, labels):
+    """Issue 24 #16: the score sheet showed the codes no_data, off_track, at_risk; it shows the labels."""
+    client = login("leader")
+    client.cookies["django_language"] = language
+    html = client.get(f"/plans/{demo['plan'].pk}/ranking/").content.decode()
+    sheets = "".join(re.findall(r"<details>.*?</details>", html, re.S))
+    for code in ("achieved", "on_track", "at_risk", "off_track", "regressing", "no_data", "timeliness"):
+        assert f"：{code} ×" not in sheets and f">{code}<" not in sheets
+    for label in labels:
+        assert f"{label}：" in sheets or f"：{label} ×" in sheets
+
+
 def test_the_public_view_needs_no_login_and_shows_only_published(client, demo):
     plan = demo["plan"]
     assert client.get("/").status_code == 302

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from healthaction.collection import services
 from healthaction.collection.excel import import_rows
 from healthaction.collection.models import DueItem
-from healthaction.core.choices import DueKind
+from healthaction.core.choices import DueKind, ValueStatus
 from healthaction.plans.models import Plan
 from healthaction.registry.models import OrgUnit
 
@@ -155,7 +155,7 @@ def import_values(path: Path, plan: Plan, user, *, approver=None) -> dict:
                     .first()
                 )
                 obj = services.submission_for(item)
-                if obj is not None and obj.status == "submitted":
+                if obj is not None and obj.status == ValueStatus.SUBMITTED:
                     services.review(
                         approver, item, approve=True, comment=_("history imported from %(f)s") % {"f": path.name}
                     )
