@@ -90,7 +90,12 @@ def decide(match: IndicatorMatch, user, catalogue: CatalogueIndicator | None) ->
 
 def rule(target: Target | None) -> tuple[str, float] | None:
     """A stored numeric target as (comparator, value); anything else (a range, a trend, a word) compares to nothing."""
-    if target is None or target.kind != TargetKind.NUMERIC or target.value is None or target.comparator == Comparator.RANGE:
+    if (
+        target is None
+        or target.kind != TargetKind.NUMERIC
+        or target.value is None
+        or target.comparator == Comparator.RANGE
+    ):
         return None
     return target.comparator or "=", target.value
 

@@ -202,9 +202,14 @@ class DueItem(models.Model):
 
     @property
     def on_time(self) -> bool | None:
-        if self.received_at is None:
-            return None
-        return self.received_at.date() <= self.due_date
+        return received_on_time(self.received_at, self.due_date)
+
+
+def received_on_time(received_at, due_date) -> bool | None:
+    """Return whether an item received at `received_at` came by its due date (None when not received)."""
+    if received_at is None:
+        return None
+    return received_at.date() <= due_date
 
 
 class Revision(models.Model):

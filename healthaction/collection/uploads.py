@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from healthaction.collection import validation
+from healthaction.core.xlsx import XLSX_MIME
 from healthaction.documents.readers import zip_members, zip_too_big
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -22,7 +23,7 @@ SIGNATURES = [
 ]
 OFFICE_KINDS = {
     "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "xl/": (XLSX_MIME, ".xlsx"),
 }
 
 

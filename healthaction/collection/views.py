@@ -1,7 +1,6 @@
 """Reporting pages: inbox, forms with autosave, review queue, Excel round trip, completeness, reminders."""
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +25,7 @@ from healthaction.core import jobs
 from healthaction.core.choices import DueKind, DueStatus, PlanStatus, ValueStatus
 from healthaction.core.params import int_param
 from healthaction.core.registry import registry
+from healthaction.core.xlsx import xlsx_download
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
@@ -398,12 +398,7 @@ def excel_template(request):
     )
     data = excel.build_template(items)
     name = f"template-{(department or org_unit or plan.org_unit).name}.xlsx"
-    return FileResponse(
-        io.BytesIO(data),
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_download(data, name)
 
 
 @login_required

@@ -320,14 +320,12 @@ def beat(worker: str) -> int:
 
 
 def file_response(job: Job):
-    from urllib.parse import quote
-
     from django.http import FileResponse
 
-    name = PurePosixPath(job.result_file.name).name
-    response = FileResponse(job.result_file.open("rb"), as_attachment=True)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    # FileResponse writes Content-Disposition itself (filename*=UTF-8'' for a Chinese name)
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=PurePosixPath(job.result_file.name).name
+    )
 
 
 def respond(job: Job):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +19,7 @@ from healthaction.collection.models import IndicatorValue
 from healthaction.core import jobs
 from healthaction.core.choices import PlanStatus
 from healthaction.core.params import int_param
+from healthaction.core.xlsx import xlsx_download
 from healthaction.inspections import excel, services
 from healthaction.inspections import tasks as inspection_tasks
 from healthaction.inspections.choices import FindingStatus
@@ -28,8 +28,6 @@ from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _office_plans(user, required: bool = False):
@@ -45,7 +43,7 @@ def _office_plans(user, required: bool = False):
 
 
 def _xlsx(data: bytes, name: str) -> FileResponse:
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=XLSX)
+    return xlsx_download(data, name)
 
 
 def _round(user, pk: int) -> Round:

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from django.contrib.contenttypes.models import ContentType
 
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
+from healthaction.collection.services import reporting_totals
 from healthaction.core.choices import ChartSeries, DueKind, ValueStatus
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
@@ -33,7 +34,7 @@ def result_years(plan: Plan) -> list[int]:
     return s.years if s else []
 
 
-def dashboard(plan: Plan, year: int | None) -> dict:
+def dashboard(plan: Plan, year: int | None, today: dt.date | None = None) -> dict:
     actions = list(plan.actions.order_by("number"))
     results = (
         list(EvaluationResult.objects.filter(plan=plan, year=year, org_unit=plan.org_unit).select_related("indicator"))
@@ -45,10 +46,9 @@ def dashboard(plan: Plan, year: int | None) -> dict:
         per_action[r.indicator.action_id][r.status] += 1
     totals = Counter(r.status for r in results)
     binding = [r for r in results if r.indicator.nature == "binding"]
-    today = dt.date.today()
+    today = today or dt.date.today()
     overdue = DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=today).count()
-    due = DueItem.objects.counting().filter(plan=plan, due_date__lt=today).count()
-    received = DueItem.objects.counting().filter(plan=plan, due_date__lt=today, received_at__isnull=False).count()
+    reporting = reporting_totals(plan, year, today) if year else None
     lagging = sorted(
         (r for r in results if r.status in LAGGING),
         key=lambda r: (LAGGING.index(r.status), r.ratio if r.ratio is not None else 0),
@@ -78,7 +78,8 @@ def dashboard(plan: Plan, year: int | None) -> dict:
         "binding_met": sum(1 for r in binding if r.status == rules.ACHIEVED),
         "binding_count": len(binding),
         "overdue": overdue,
-        "completeness": received / due if due else None,
+        "reporting": reporting,
+        "completeness": reporting["completeness"] if reporting else None,
         "lagging": lagging,
         "latest": latest,
         "chart": chart,

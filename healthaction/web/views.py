@@ -138,7 +138,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "is_office": scopes.is_office(request.user, plan),
             "years": queries.result_years(plan),
             "version": _version(plan),
-            "stages": _Lazy(lambda: stage_summaries(plan)),
+            "stages": _Lazy(lambda: stage_summaries(plan, up_to=year)),
         },
     )
 

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from healthaction.collection.models import DueItem
 from healthaction.core.choices import Level, Role
+from healthaction.core.xlsx import XLSX_MIME
 from healthaction.documents.tests.seeds import SEEDS
 from healthaction.plans.interchange import export_plan, import_plan
 from healthaction.plans.models import Indicator, ParseWarning, Plan, Target, Task
@@ -405,7 +406,7 @@ def test_control_characters_are_refused(draft, office):
 def test_the_workbook_is_downloaded_and_a_refused_upload_lists_its_cells(draft, office):
     response = office.get(_url(draft, "workbook/"))
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Type"] == XLSX_MIME
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = wb["指标"]
     row = next(c.row for c in ws["A"] if c.value == draft.indicators.get(number="1").pk)
