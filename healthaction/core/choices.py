@@ -6,6 +6,7 @@ interchange JSON; the labels are what users read.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from healthaction.core import formatting
 from healthaction.core.choicesets import ChoiceSet
@@ -126,9 +127,12 @@ class Role(models.TextChoices):
 
 class ValueStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Approved")
+    # Translators: the state a reported value or progress report is in (已报送: sent and waiting for review)
+    SUBMITTED = "submitted", pgettext_lazy("value status", "Submitted")
+    # Translators: the state of a report the office sent back to be corrected
+    RETURNED = "returned", pgettext_lazy("value status", "Returned")
+    # Translators: the state of a report the office accepted
+    APPROVED = "approved", pgettext_lazy("value status", "Approved")
 
 
 class DueStatus(ChoiceSet):
@@ -165,9 +169,12 @@ class TaskProgress(models.TextChoices):
 
 class RevisionAction(models.TextChoices):
     SAVE = "save", _("Saved as draft")
-    SUBMIT = "submit", _("Submitted")
-    RETURN = "return", _("Returned")
-    APPROVE = "approve", _("Approved")
+    # Translators: a line of a report's history: what someone did (报送: the liaison sent it for review)
+    SUBMIT = "submit", pgettext_lazy("revision action", "Submitted")
+    # Translators: a line of a report's history: the office sent it back to be corrected
+    RETURN = "return", pgettext_lazy("revision action", "Returned")
+    # Translators: a line of a report's history: the office accepted it
+    APPROVE = "approve", pgettext_lazy("revision action", "Approved")
     IMPORT = "import", _("Imported")
     REOPEN = "reopen", _("Reopened by the office")
 

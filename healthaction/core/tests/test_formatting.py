@@ -62,3 +62,16 @@ def test_every_known_unit_has_an_english_name():
 def test_the_comparator_vocabulary_reads_its_symbols_from_the_formatter():
     assert dict(Comparator.choices)[Comparator.GE] == "≥" and Comparator.symbol(Comparator.LE) == "≤"
     assert Comparator.symbol(Comparator.RANGE) == "" and Comparator.values == [">=", "<=", "<", ">", "=", "range", ""]
+
+
+def test_one_english_word_with_two_meanings_has_two_chinese_words():
+    """已报送 is where a value is; 报送 is what a liaison did (pgettext keeps the two apart for translators)."""
+    from django.utils.translation import override
+
+    from healthaction.core.choices import RevisionAction, ValueStatus
+
+    with override("zh-hans"):
+        assert (str(ValueStatus.SUBMITTED.label), str(RevisionAction.SUBMIT.label)) == ("已报送", "报送")
+        assert (str(ValueStatus.APPROVED.label), str(RevisionAction.APPROVE.label)) == ("已审核", "审核通过")
+    with override("en"):
+        assert str(ValueStatus.SUBMITTED.label) == str(RevisionAction.SUBMIT.label) == "Submitted"
