@@ -487,20 +487,7 @@ def _light_items(user, ids: list[int]) -> dict[int, _Light]:
     return items
 
 
-VALUE_FIELDS = (
-    "id",
-    "indicator_id",
-    "org_unit_id",
-    "year",
-    "value",
-    "numerator",
-    "denominator",
-    "qualitative",
-    "source",
-    "note",
-    "status",
-    "version",
-)
+VALUE_FIELDS = ("id", "indicator_id", "org_unit_id", "year", *IndicatorValue.DATA_FIELDS, "status", "version")
 
 
 def _collect(
@@ -697,7 +684,7 @@ class _IndicatorView:
 
 
 def _same_value(existing: dict, data: dict) -> bool:
-    return all(existing[k] == data[k] for k in ("value", "numerator", "denominator", "qualitative", "source", "note"))
+    return all(existing[k] == data[k] for k in IndicatorValue.DATA_FIELDS)
 
 
 def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
@@ -721,12 +708,7 @@ def _write(user, work, result: ImportResult) -> None:
         "indicator_id",
         "org_unit_id",
         "year",
-        "value",
-        "numerator",
-        "denominator",
-        "qualitative",
-        "source",
-        "note",
+        *IndicatorValue.DATA_FIELDS,  # the insert rows below follow this order
         "outlier",
         "status",
         "version",

@@ -54,6 +54,9 @@ class WorkflowMixin(models.Model):
 class IndicatorValue(WorkflowMixin):
     """The current value of an indicator for one org unit and year; `version` guards against lost updates."""
 
+    # what a reporter writes (the form, Excel, the API, a computed value): compared, copied and inserted in this order
+    DATA_FIELDS = ("value", "numerator", "denominator", "qualitative", "source", "note")
+
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="values", verbose_name=_("indicator"))
     org_unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="indicator_values", verbose_name=_("org unit"))
     year = models.PositiveSmallIntegerField(_("year"))

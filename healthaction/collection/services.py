@@ -504,7 +504,7 @@ def save_submission(
         )
         if not check.ok:
             return obj, check
-        for name in ("value", "numerator", "denominator", "qualitative", "source", "note"):
+        for name in IndicatorValue.DATA_FIELDS:
             setattr(obj, name, data.get(name))
         obj.outlier = check.outlier
     else:
@@ -679,7 +679,7 @@ def record_computed_value(user, plan: Plan, indicator, org_unit, year: int, valu
             _("The %(y)s value is already approved (%(v)s); reopen it before recording another.")
             % {"y": year, "v": f"{obj.value:g}"}
         )
-    for name in ("value", "numerator", "denominator", "qualitative", "source", "note"):
+    for name in IndicatorValue.DATA_FIELDS:
         setattr(obj, name, data[name])
     now = timezone.now()
     obj.outlier = False

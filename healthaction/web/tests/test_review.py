@@ -196,7 +196,7 @@ def test_a_target_is_added_edited_and_deleted(draft, office):
     assert office.post(base + f"{t2022.pk}/delete/").status_code == 302
     assert [
         (t.year, t.kind, t.comparator, t.value, t.upper_value, t.raw_text) for t in literacy.targets.order_by("year")
-    ] == [(2025, "numeric", ">=", 25.0, None, "≥25"), (2030, "numeric", "range", 30.0, 35.0, "30–35")]
+    ] == [(2025, "numeric", ">=", 25.0, None, "≥25"), (2030, "numeric", "range", 30.0, 35.0, "30～35")]
 
 
 def test_a_refused_target_keeps_what_was_typed_and_changes_nothing(draft, office):
@@ -407,7 +407,8 @@ def test_the_workbook_is_downloaded_and_a_refused_upload_lists_its_cells(draft, 
     response = office.get(_url(draft, "workbook/"))
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_MIME
-    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert response["Content-Disposition"] == f'attachment; filename="plan-{draft.pk}-review.xlsx"'
+    wb = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     ws = wb["指标"]
     row = next(c.row for c in ws["A"] if c.value == draft.indicators.get(number="1").pk)
     ws.cell(row=row, column=10, value="去年")  # 基线年份
