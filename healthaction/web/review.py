@@ -29,12 +29,16 @@ from healthaction.registry import scopes
 
 
 class DocumentForm(forms.Form):
-    document = forms.FileField(label=gettext_lazy("Plan document (.txt, .docx or .pdf)"))
+    document = forms.FileField(
+        label=gettext_lazy("Plan document (.txt, .docx, .pdf, .doc, .wps) or workbook (.xlsx, .xls, .et, .ods)")
+    )
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
         if not upload.name.lower().endswith(SUPPORTED):
-            raise ValidationError(_("Upload a .txt, .docx or .pdf file."))
+            raise ValidationError(
+                _("Upload a .txt, .docx, .pdf, .doc or .wps document or an .xlsx, .xls, .et or .ods workbook.")
+            )
         if upload.size > MAX_INPUT_BYTES:
             raise ValidationError(_("The file is larger than %(n)s MB.") % {"n": MAX_INPUT_BYTES // 1048576})
         return upload

@@ -22,7 +22,8 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 MAX_PDF_PAGES = 400
 _CONTROL_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \v \f \r
-SUPPORTED = (".txt", ".docx", ".pdf", ".doc", ".wps")
+SHEETS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")  # the spreadsheet reader's (readers/sheet.py)
+SUPPORTED = (".txt", ".docx", ".pdf", ".doc", ".wps", *SHEETS)
 
 
 @dataclass
@@ -33,14 +34,16 @@ class Stream:
 
 
 def read_document(data: bytes, filename: str, progress=None) -> Stream:
-    """Return the document model and text stream of a .txt, .docx, .pdf, .doc or .wps document.
+    """Return the document model and text stream of a .txt, .docx, .pdf, .doc or .wps document or a workbook.
 
     `progress(done, total, message)` is called page by page while a scanned PDF is recognised.
     """
     name = filename.lower()
     ext = next((e for e in SUPPORTED if name.endswith(e)), None)
     if ext is None:
-        raise DocumentError(f"不支持的文件类型“{filename}”：请上传 .txt、.docx、.pdf、.doc 或 .wps 文件。")
+        raise DocumentError(
+            f"不支持的文件类型“{filename}”：请上传 .txt、.docx、.pdf、.doc、.wps 文件，或 .xlsx、.xls、.et、.ods 表格。"
+        )
     if not data:
         raise DocumentError(f"文件“{filename}”是空的。")
     if len(data) > MAX_INPUT_BYTES:
@@ -55,6 +58,10 @@ def read_document(data: bytes, filename: str, progress=None) -> Stream:
         from healthaction.documents.readers.convert import legacy_word_document
 
         document = legacy_word_document(data, filename)
+    elif ext in SHEETS:
+        from healthaction.documents.readers.sheet import sheet_document
+
+        document = sheet_document(data, filename)
     elif ext == ".docx":
         from healthaction.documents.readers.word import docx_document
 
