@@ -46,8 +46,12 @@ UNIT_EN = {
     "平方米": "m²",
     "平方米/人": "m² per person",
     "万人": "×10,000 people",
+    "人次": "visits",
+    "万人次": "×10,000 visits",
+    "公里": "km",
     "元": "yuan",
     "万元": "×10,000 yuan",
+    "亿元": "×100 million yuan",
 }
 GLUED_EN = ("%", "‰")
 

@@ -15,6 +15,7 @@ from xml.etree.ElementTree import iterparse
 
 from python_calamine import CalamineWorkbook
 
+from healthaction.core import limits
 from healthaction.documents.errors import DocumentError
 from healthaction.documents.model import Document, Paragraph, grid_from_spans
 
@@ -76,18 +77,17 @@ def sheet_document(data: bytes, filename: str) -> Document:
     return document
 
 
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_RATIO = 200
-
-
 def _check_package(data: bytes, filename: str) -> None:
-    """Refuse a zip bomb before calamine unpacks anything: the members' declared sizes, and their ratio."""
+    """Refuse a zip bomb, or an .xlsx sheet reaching beyond the limits (core/limits.py), before calamine lays
+    anything out: a cell at XFD1048576 would make it allocate every cell up to there."""
     try:
-        unpacked = sum(m.file_size for m in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        names = limits.check_zip(data, filename, limits.WORKBOOK_UNPACKED_BYTES)
+        if any(n.startswith("xl/worksheets/") for n in names):
+            limits.check_xlsx(data, filename)
+    except limits.LimitExceeded as exc:
+        raise DocumentError(str(exc))
     except (zipfile.BadZipFile, OSError, EOFError):
         raise DocumentError(f"文件“{filename}”不是完整的电子表格，可能已损坏或被截断。")
-    if unpacked > MAX_UNPACKED_BYTES or unpacked / max(len(data), 1) > MAX_ZIP_RATIO:
-        raise DocumentError(f"电子表格“{filename}”解压后过大（{unpacked / 1048576:.0f} MB），已拒绝处理。")
 
 
 def _text(value) -> str:
