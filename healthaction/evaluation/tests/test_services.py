@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from healthaction.collection.models import IndicatorValue
+from healthaction.collection.services import values_approved
 from healthaction.core.choices import ValueStatus
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.evaluation.services import assess_plan, evaluate_plan, load_values
@@ -47,6 +48,7 @@ def test_approving_a_value_recomputes_only_its_series(demo, django_capture_on_co
     value.approved_at = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         value.save()
+        values_approved(demo["plan"].pk, [(literacy.pk, county.pk)])  # what the approval services call
     result = EvaluationResult.objects.get(indicator=literacy, org_unit=county, year=2025)
     assert result.value == 35.0 and result.status == "achieved"
     other.refresh_from_db()
