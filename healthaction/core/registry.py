@@ -34,6 +34,8 @@ registry = Registry(
         # name → callable(plan, year) returning ({org_unit_id: share}, {department_id: share}), shares 0…1,
         # for an assessment component whose weight the plan's AssessmentScheme sets (<name>_weight)
         "assessment_components": {},
+        # name → callable(bind) returning a line `healthaction serve` prints when it starts (or "" for none)
+        "serve_notes": {},
     }
 )
 

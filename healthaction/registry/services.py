@@ -1,9 +1,12 @@
 """Areas from the official division codes: create an area with its ancestors and lower units (issue 23)."""
 
+import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from healthaction.core.choices import Role
@@ -54,15 +57,37 @@ def add_area(code: str) -> AreaResult:
     return AreaResult(unit=unit, created=created, existing=existing)
 
 
+SETUP_CODE_FILE = "setup_code"
+
+
+def setup_code() -> str:
+    """The one-time code the first-run page asks for, kept in the var folder beside the secret key and printed by
+    `healthaction serve` while nothing is set up: whoever reaches a new server first cannot claim it without it."""
+    path = settings.VAR_DIR / SETUP_CODE_FILE
+    if not path.exists():
+        path.write_text(secrets.token_hex(4).upper(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def setup_code_matches(given: str) -> bool:
+    return constant_time_compare((given or "").strip().upper(), setup_code())
+
+
 @transaction.atomic
 def first_office(code: str, username: str, password: str):
     """Set up a fresh install: the area with this code (its ancestors and lower units) and its office's first account.
 
-    Refused when any account exists already (two first runs at once: the second finds the first's account)."""
+    Refused when any account exists already. Two first runs at once queue on a lock (PostgreSQL: an advisory lock
+    for the transaction; SQLite's write transactions are exclusive already), so the second finds the first's account."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x48A5E7])
     User = get_user_model()
     if User.objects.exists():
         raise AreaError(_("This installation is already set up; sign in."))
     result = add_area(code)
     user = User.objects.create_user(username=username, password=password)
     Membership.objects.create(user=user, role=Role.OFFICE_ADMIN, org_unit=result.unit)
+    (settings.VAR_DIR / SETUP_CODE_FILE).unlink(missing_ok=True)
     return user, result

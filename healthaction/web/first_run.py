@@ -10,11 +10,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from healthaction.registry import divisions, scopes
-from healthaction.registry.services import AreaError, first_office
+from healthaction.registry.services import AreaError, first_office, setup_code_matches
 
 
 class FirstOfficeForm(UserCreationForm):
     area = forms.CharField(label=gettext_lazy("Area"), max_length=12, widget=forms.HiddenInput)
+    setup_code = forms.CharField(
+        label=gettext_lazy("Setup code"),
+        max_length=32,
+        help_text=gettext_lazy("Printed by `healthaction serve` when it starts, and kept in the file var/setup_code."),
+    )
+
+    def clean_setup_code(self):
+        if not setup_code_matches(self.cleaned_data["setup_code"]):
+            raise forms.ValidationError(_("This is not the setup code this server printed when it started."))
+        return self.cleaned_data["setup_code"]
 
     def clean_area(self):
         code = self.cleaned_data["area"]

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from healthaction.registry.services import setup_code
 from healthaction.web.tests.browser import ARTIFACTS
 
 pytestmark = [pytest.mark.requires_chromium, pytest.mark.browser]
@@ -40,6 +41,7 @@ def test_first_run_then_the_province_invites_a_city_office(fresh_site, browser):
     page.locator("#id_username").fill("shanxi")
     page.locator("#id_password1").fill("Shanxi-Office-2026")
     page.locator("#id_password2").fill("Shanxi-Office-2026")
+    page.locator("#id_setup_code").fill(setup_code())
     page.locator("#create-office").click()
     page.wait_for_load_state()
     expect(page).to_have_url(f"{fresh_site}/")

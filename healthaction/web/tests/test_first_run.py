@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from healthaction.core.choices import Role
 from healthaction.people import services as people
 from healthaction.registry.models import Department, DepartmentAlias, Membership, OrgUnit
-from healthaction.registry.services import add_area
+from healthaction.registry.services import add_area, setup_code
 
 
 @pytest.fixture
@@ -20,10 +20,16 @@ def fresh(db):
     return None
 
 
-def _first(client, code="140521", password="Qinshui-2026!", again=None):
+def _first(client, code="140521", password="Qinshui-2026!", again=None, setup=None):
     return client.post(
         "/setup/",
-        {"area": code, "username": "qinshui", "password1": password, "password2": again or password},
+        {
+            "area": code,
+            "username": "qinshui",
+            "password1": password,
+            "password2": again or password,
+            "setup_code": setup_code() if setup is None else setup,
+        },
     )
 
 
@@ -66,6 +72,24 @@ def test_first_run_refuses_bad_input_and_writes_nothing(fresh, client):
     response = _first(client, password="123")
     assert response.status_code == 200 and response.context["form"].errors["password2"]
     assert OrgUnit.objects.count() == before and not get_user_model().objects.exists()
+
+
+def test_first_run_needs_the_setup_code_the_server_printed(fresh, client, capsys):
+    """Whoever reaches a new server first cannot claim it: the page asks for the code `serve` prints at start."""
+    from healthaction.core.registry import registry
+
+    code = setup_code()
+    assert len(code) == 8 and code == setup_code()  # kept until used
+    note = registry["serve_notes"]["first_run"]("127.0.0.1:8000")
+    assert note == f"healthaction: a new installation: open http://127.0.0.1:8000/setup/ with the setup code {code}"
+    before = OrgUnit.objects.count()
+    for wrong in ("", "00000000", code[:-1]):
+        response = _first(client, setup=wrong)
+        assert response.status_code == 200 and response.context["form"].errors["setup_code"]
+    assert OrgUnit.objects.count() == before and not get_user_model().objects.exists()
+    assert _first(client, setup=code.lower()).status_code == 302  # typed in lower case is the same code
+    assert setup_code() != code  # used once: a new one would be made for another fresh install
+    assert registry["serve_notes"]["first_run"]("127.0.0.1:8000") == ""  # set up: nothing to say
 
 
 def test_first_run_is_closed_once_any_account_exists(db, client):

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from healthaction.core import server
+from healthaction.core.registry import registry
 from healthaction.core.security import refuse_demo_passwords
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             return
         call_command("migrate", verbosity=0, interactive=False)
         refuse_demo_passwords()
+        self._first_run_hint(bind)
         if options["dev"]:
             call_command("runserver", bind, "--insecure")  # static files without DEBUG too
             return
@@ -50,3 +52,10 @@ class Command(BaseCommand):
         code = server.supervise(bind, with_worker=not options["no_worker"])
         if code:
             raise SystemExit(code)
+
+    def _first_run_hint(self, bind: str) -> None:
+        """Lines the apps want said at start (registry: where the first-run page is and the code it asks for)."""
+        for note in registry["serve_notes"].values():
+            line = note(bind)
+            if line:
+                self.stdout.write(line)
