@@ -17,6 +17,7 @@ from healthaction.collection import excel
 from healthaction.collection.services import send_reminders as send_due_reminders
 from healthaction.core import jobs
 from healthaction.plans.models import Plan
+from healthaction.registry import scopes
 
 SHOWN = 500  # row errors and warnings kept for the job page
 
@@ -26,6 +27,8 @@ def _remind(job, progress, plan_id: int | None = None) -> jobs.Outcome:
     plan = Plan.objects.filter(pk=plan_id).first() if plan_id else None
     if plan_id and plan is None:
         raise jobs.JobError(_("The plan no longer exists."))
+    if plan is not None and not scopes.is_office(job.user, plan):  # checked again when it runs: roles may have changed
+        raise jobs.JobError(_("You no longer run this plan's office."))
     sent = send_due_reminders(plan=plan)
     back = f"{reverse('collection:completeness')}?plan={plan.pk}" if plan else ""
     return jobs.Outcome(_("Reminders sent to %(n)s people.") % {"n": sent}, back)

@@ -448,7 +448,9 @@ def completeness_page(request):
 @login_required
 @require_POST
 def send_reminders_now(request):
-    plan = get_object_or_404(Plan, pk=int_param(request.POST, "plan") or 0)
+    plan = get_object_or_404(
+        scopes.visible_plans(request.user, Plan.objects.all()), pk=int_param(request.POST, "plan") or 0
+    )
     if not scopes.is_office(request.user, plan):
         raise PermissionDenied
     # by the worker: robots are other servers, and a web request never waits for them

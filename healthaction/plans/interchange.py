@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from healthaction.core.choices import DepartmentRole, Level, PlanStatus, WarningKind
-from healthaction.plans.chain import default_parent
+from healthaction.plans.chain import default_parent, parent_candidates
 from healthaction.plans.models import (
     Action,
     Baseline,
@@ -336,6 +336,15 @@ def import_plan(
         org_unit, outside = _org_unit_for(spec["org_unit"], area, create_units, notes)
     if parent is DEFAULT:
         parent = default_parent(org_unit)
+    elif parent is not None and parent.pk not in {p.pk for p in parent_candidates(org_unit)}:
+        raise PlanFormatError(
+            [
+                _(
+                    "“%(title)s” is not a published plan of an area above %(unit)s: it cannot be the plan this one implements."
+                )
+                % {"title": parent.title, "unit": org_unit.name}
+            ]
+        )
     plan = Plan(
         parent=parent,
         org_unit=org_unit,

@@ -33,11 +33,23 @@ def roles(user) -> set[str]:
 
 
 def is_office(user, plan=None) -> bool:
+    """With a plan: the user is the committee office of the plan's own area, the one that runs it (changes, approves,
+    manages its reporters). An office above sees the plans below it (`visible_plans`, `oversees`) but runs only its
+    own: a county's plan is the county office's. Without a plan: the user is an office somewhere."""
     if user.is_superuser:
         return True
     return any(
-        m.role == Role.OFFICE_ADMIN and (plan is None or plan.org_unit.path.startswith(m.org_unit.path))
-        for m in memberships(user)
+        m.role == Role.OFFICE_ADMIN and (plan is None or plan.org_unit_id == m.org_unit_id) for m in memberships(user)
+    )
+
+
+def oversees(user, plan) -> bool:
+    """Return True when the user is the office of the plan's area or of an area above it (read access: reports,
+    completeness, supervision of the plans below)."""
+    if user.is_superuser:
+        return True
+    return any(
+        m.role == Role.OFFICE_ADMIN and plan.org_unit.path.startswith(m.org_unit.path) for m in memberships(user)
     )
 
 
@@ -116,7 +128,7 @@ def can_report(user, item) -> bool:
     if user.is_superuser:
         return True
     for m in memberships(user):
-        if m.role == Role.OFFICE_ADMIN and item.plan.org_unit.path.startswith(m.org_unit.path):
+        if m.role == Role.OFFICE_ADMIN and item.plan.org_unit_id == m.org_unit_id:
             return True
         if m.role == Role.DEPARTMENT_LIAISON and item.department_id == m.department_id:
             return True
@@ -130,7 +142,7 @@ def can_review(user, item) -> bool:
     if user.is_superuser:
         return True
     for m in memberships(user):
-        if m.role == Role.OFFICE_ADMIN and item.plan.org_unit.path.startswith(m.org_unit.path):
+        if m.role == Role.OFFICE_ADMIN and item.plan.org_unit_id == m.org_unit_id:
             return True
         if m.role == Role.ACTION_LEAD and m.action_id in (
             getattr(item.indicator, "action_id", None),
@@ -235,7 +247,7 @@ READABLE_STATUSES = (PlanStatus.PUBLISHED, PlanStatus.ARCHIVED)
 def may_read_reports(user, plan) -> bool:
     """Reports, exports and completeness of a plan: its office (any status); once published (or archived), the leaders
     whose area holds the plan's unit and the leads of the plan's own actions. Nobody from another area."""
-    if user.is_superuser or is_office(user, plan):
+    if user.is_superuser or oversees(user, plan):
         return True
     if not user.is_authenticated or plan.status not in READABLE_STATUSES:
         return False
