@@ -161,8 +161,8 @@ def plan_compare(request, plan_id: int):
     plans = _plans(request)
     plan = get_object_or_404(plans.select_related("parent__org_unit", "org_unit"), pk=plan_id)
     parent = plan.parent
-    if parent is not None and not parent.is_published and not plans.filter(pk=parent.pk).exists():
-        parent = None  # a draft above stays hidden from those who may not see it
+    if parent is not None and not plans.filter(pk=parent.pk).exists():
+        parent = None  # a plan the user may not open is neither shown nor compared with
     rows = compare_plan(plan, with_parent=parent is not None)
     return render(
         request,
