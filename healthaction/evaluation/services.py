@@ -7,6 +7,7 @@ are written back in bulk so pages only read them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -64,8 +65,12 @@ def load_values(
         params += org_unit_ids
     sql += " ORDER BY v.indicator_id, v.org_unit_id, v.year"
     frames = []
-    with transaction.atomic():
-        cursor = connection.chunked_cursor()  # a named server-side cursor on PostgreSQL: rows stream in batches
+    # a named server-side cursor on PostgreSQL (rows stream in batches) lives in a transaction; on SQLite the cursor is
+    # an ordinary one and a transaction would be IMMEDIATE, taking the database's write lock for a read: every save
+    # would wait behind the evaluation (one SELECT is one consistent snapshot without it)
+    streamed = connection.vendor == "postgresql"
+    with transaction.atomic() if streamed else contextlib.nullcontext():
+        cursor = connection.chunked_cursor()
         try:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(BATCH_ROWS):
