@@ -149,23 +149,25 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
         fields["history"] = start is not None and fields["due_date"] < start
     existing = {_key(i): i for i in DueItem.objects.filter(plan=plan)}
     create, update, retire, delete = [], [], [], []
+    values, reports = _submissions(plan) if len(existing) < len(wanted) else ({}, {})
     for key, fields in wanted.items():
         item = existing.get(key)
         if item is None:
             kind, ind, task, dept, unit, year, half = key
-            create.append(
-                DueItem(
-                    plan=plan,
-                    kind=kind,
-                    indicator_id=ind,
-                    task_id=task,
-                    department_id=dept,
-                    org_unit_id=unit,
-                    year=year,
-                    half=half,
-                    **fields,
-                )
+            new = DueItem(
+                plan=plan,
+                kind=kind,
+                indicator_id=ind,
+                task_id=task,
+                department_id=dept,
+                org_unit_id=unit,
+                year=year,
+                half=half,
+                **fields,
             )
+            # created with what was already reported (an imported history), so the sync below has nothing to write
+            new.status, new.received_at = _state(new, values, reports)
+            create.append(new)
         elif item.due_date != fields["due_date"] or item.obsolete or item.history != fields["history"]:
             item.due_date, item.obsolete, item.history = fields["due_date"], False, fields["history"]
             update.append(item)
@@ -180,8 +182,8 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
     return {"created": len(create), "updated": len(update), "retired": len(retire), "deleted": len(delete)}
 
 
-def sync_due_items(plan: Plan) -> None:
-    """Copy the status of existing values and reports onto their due items (e.g. after an import)."""
+def _submissions(plan: Plan) -> tuple[dict, dict]:
+    """Return the plan's values and task reports by the natural key of the due item they answer."""
     values = {
         (v["indicator_id"], v["org_unit_id"], v["year"]): v
         for v in IndicatorValue.objects.filter(indicator__plan=plan).values(
@@ -202,16 +204,28 @@ def sync_due_items(plan: Plan) -> None:
             "updated_at",
         )
     }
+    return values, reports
+
+
+def _state(item: DueItem, values: dict, reports: dict) -> tuple[str, dt.datetime | None]:
+    """Return the status and first-received time a due item takes from what was reported for it."""
+    if item.kind == DueKind.INDICATOR_VALUE:
+        found = values.get((item.indicator_id, item.org_unit_id, item.year))
+    else:
+        found = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
+    status = found["status"] if found else "open"
+    received = None
+    if found and found["status"] != ValueStatus.DRAFT:
+        received = found["submitted_at"] or found["approved_at"] or found["updated_at"]
+    return status, received
+
+
+def sync_due_items(plan: Plan) -> None:
+    """Copy the status of existing values and reports onto their due items (e.g. after an import)."""
+    values, reports = _submissions(plan)
     changed = []
     for item in DueItem.objects.filter(plan=plan):
-        if item.kind == DueKind.INDICATOR_VALUE:
-            found = values.get((item.indicator_id, item.org_unit_id, item.year))
-        else:
-            found = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
-        status = found["status"] if found else "open"
-        received = None
-        if found and found["status"] != ValueStatus.DRAFT:
-            received = found["submitted_at"] or found["approved_at"] or found["updated_at"]
+        status, received = _state(item, values, reports)
         if item.status != status or item.received_at != received:
             item.status, item.received_at = status, received
             changed.append(item)
