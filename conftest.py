@@ -10,6 +10,15 @@ from playwright.sync_api import sync_playwright
 from healthaction.web.tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 
+def pytest_sessionstart(session):
+    """Under CI (CI=true), where ../shared/seeds is always laid beside the checkout, missing seeds are an error:
+    the tests that read them would otherwise skip in silence. A fresh clone elsewhere still skips them with the reason."""
+    from healthaction.documents.tests.seeds import SEEDS
+
+    if os.environ.get("CI", "").strip().lower() == "true" and not any(SEEDS.glob("00*_*.txt")):
+        raise pytest.UsageError(f"CI=true but the seed documents are not at {SEEDS} (set HEALTHACTION_SEEDS)")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the demo once per test session; each test runs in a transaction that is rolled back."""

@@ -5,6 +5,7 @@ from healthaction.plans.models import Plan
 
 
 class Command(BaseCommand):
+    group = "Plans and data"
     help = "Load the national indicator catalogue (`load`) or match plans' indicators to it (`match [--plan ID]`)."
 
     def add_arguments(self, parser):
