@@ -59,10 +59,20 @@ def _cycle_dates(plan: Plan, kind: str, default):
     return list(cycle.due_dates) if cycle and cycle.due_dates else default
 
 
+def units_with_own_plan(plan: Plan):
+    """The lower units that run a published plan implementing this one (a values list of their ids).
+
+    They report in their own plan and what they report there rolls up into this one, so they owe it nothing.
+    """
+    return Plan.objects.filter(parent=plan, status=PlanStatus.PUBLISHED, org_unit__parent=plan.org_unit_id).values_list(
+        "org_unit_id", flat=True
+    )
+
+
 def desired_due_items(plan: Plan) -> dict[tuple, dict]:
     """Return natural key → fields of every due item the plan implies."""
     wanted: dict[tuple, dict] = {}
-    lower_units = list(plan.org_unit.children.all())
+    lower_units = list(plan.org_unit.children.exclude(pk__in=units_with_own_plan(plan)))
     years = range(plan.horizon_start, plan.horizon_end + 1)
     value_due = _cycle_dates(plan, CycleKind.INDICATOR_VALUE, [DEFAULT_VALUE_DUE])[0]
     for ind in plan.indicators.select_related("action"):
@@ -244,6 +254,9 @@ def publish_plan(plan: Plan, start: dt.date | None = None, today: dt.date | None
     plan.reporting_start = start or period_start(*current_period(today))
     plan.save(update_fields=["status", "reporting_start", "updated_at"])
     counts = generate_due_items(plan)
+    parent = plan.parent
+    if parent is not None and parent.status == PlanStatus.PUBLISHED:
+        generate_due_items(parent)  # this plan's area now reports here, not to the plan above
     counts["history"] = DueItem.objects.filter(plan=plan, history=True, obsolete=False).count()
     counts["unassigned"] = unassigned_items(plan).count()
     return counts

@@ -16,6 +16,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 
 from healthaction.collection.models import IndicatorValue, TaskReport
 from healthaction.collection.services import publish_plan
@@ -25,7 +26,8 @@ from healthaction.demo.build import BASE_YEAR, DEMO_REPORTING_START, TASK_TEXTS,
 from healthaction.evaluation.services import assess_plan, evaluate_plan
 from healthaction.plans.interchange import import_plan
 from healthaction.plans.models import Plan
-from healthaction.registry.models import Membership, OrgUnit
+from healthaction.registry import divisions
+from healthaction.registry.models import Department, Membership, OrgUnit
 
 PROVINCE = ("140000", "山西省", "晋")
 # city code, name, short name, document prefix, counties (code, name)
@@ -60,6 +62,8 @@ ROLLED_UP = {
     "农村卫生厕所普及率": ("使用卫生厕所的农户数", "农户总数", 30_000, 90_000),
     "高血压患者规范管理率": ("规范管理的高血压患者人数", "登记管理的高血压患者人数", 5_000, 15_000),
 }
+# the actions the tests' province keeps (quick to build): the three rolled-up indicators are among them
+TEST_ACTIONS = frozenset({1, 4, 6, 11})
 WEAKER_SHARE = 0.12  # share of a county's numeric targets set below its city's
 
 
@@ -68,18 +72,25 @@ def doc_number(code: str) -> str:
 
 
 def _areas() -> list[tuple[OrgUnit, OrgUnit | None]]:
-    """Create or update the province, its cities and counties; return (area, the area above) from the top down."""
+    """Create or update the province, its cities and counties; return (area, the area above) from the top down.
 
-    def upsert(code, name, level, parent):
-        unit, _ = OrgUnit.objects.update_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})
+    Names and levels come from the shipped division data (registry/data); only these areas are created, not
+    every town below them, so that the demo stays the size of one province's chain.
+    """
+
+    def upsert(code, parent):
+        division = divisions.get(code)
+        unit, _ = OrgUnit.objects.update_or_create(
+            code=code, defaults={"name": division.name, "level": division.level, "parent": parent}
+        )
         return unit
 
-    province = upsert(PROVINCE[0], PROVINCE[1], Level.PROVINCE, None)
+    province = upsert(PROVINCE[0], None)
     areas = [(province, None)]
-    for code, name, _short, _prefix, counties in CITIES:
-        city = upsert(code, name, Level.CITY, province)
+    for code, _name, _short, _prefix, counties in CITIES:
+        city = upsert(code, province)
         areas.append((city, province))
-        areas += [(upsert(c, n, Level.COUNTY, city), city) for c, n in counties]
+        areas += [(upsert(c, city), city) for c, _n in counties]
     return areas
 
 
@@ -97,9 +108,13 @@ def _department(name: str, level: str) -> str:
     return name.replace("市", level_word(level), 1)
 
 
-def area_plan_data(area: OrgUnit) -> dict:
-    """Return the demo plan written for one area, in the interchange format."""
+def area_plan_data(area: OrgUnit, actions: set[int] | None = None) -> dict:
+    """Return the demo plan written for one area, in the interchange format (only some actions, if given)."""
     data = copy.deepcopy(plan_data())
+    if actions:
+        data["actions"] = [a for a in data["actions"] if a["number"] in actions]
+        data["indicators"] = [i for i in data["indicators"] if i["action"] in actions]
+        data["tasks"] = [t for t in data["tasks"] if t["action"] in actions]
     level = area.level
     rename = {name: _department(name, level) for name in content.DEPARTMENTS}
     short = _short(area)
@@ -264,15 +279,17 @@ def liaison_username(area: OrgUnit, k: int) -> str:
 
 
 def _accounts(plans: dict[str, Plan]) -> list[tuple[str, str, str]]:
-    """An office account per area and a liaison per department leading an action; one password hash for all."""
+    """An office account per area and a liaison per department that owes reports; one password hash for all."""
     User = get_user_model()
     hashed = make_password(PASSWORD)
     wanted: list[tuple[str, str, dict]] = []  # username, full name, membership
     for plan in plans.values():
         area = plan.org_unit
         wanted.append((office_username(area), f"{area.name}推进办", {"role": Role.OFFICE_ADMIN, "org_unit": area}))
-        leads = {a.lead_department for a in plan.actions.select_related("lead_department") if a.lead_department}
-        for k, dept in enumerate(sorted(leads, key=lambda d: d.name), start=1):
+        owing = Department.objects.filter(
+            Q(task_roles__task__plan=plan) | Q(led_actions__plan=plan), org_unit=area
+        ).distinct()
+        for k, dept in enumerate(owing.order_by("name"), start=1):
             wanted.append(
                 (
                     liaison_username(area, k),
@@ -296,28 +313,29 @@ def _accounts(plans: dict[str, Plan]) -> list[tuple[str, str, str]]:
 
 
 @transaction.atomic
-def build_province(*, evaluate: bool = True) -> dict:
-    """Create or refresh the province demo; running it again keeps exactly one copy. Return its plans and logins."""
+def build_province(*, actions: set[int] | None = None) -> dict:
+    """Create or refresh the province demo; running it again keeps exactly one copy. Return its plans and logins.
+
+    `actions` keeps only those actions of every plan (tests use a few to stay quick); the demo has them all.
+    """
     areas = _areas()
     numbers = [doc_number(area.code) for area, _above in areas]
-    # the lower plans first: a plan is protected while another implements it
-    for area, _above in reversed(areas):
-        Plan.objects.filter(doc_number=doc_number(area.code)).delete()
+    Plan.objects.filter(doc_number__in=numbers).delete()
     plans: dict[str, Plan] = {}
     values = 0
     for area, above in areas:
-        plan = import_plan(area_plan_data(area))
+        plan = import_plan(area_plan_data(area, actions), area=area)
+        plan.parent = plans[above.code] if above else None
+        plan.save(update_fields=["parent"])
         plans[area.code] = plan
         values += _values(plan, area)
         _task_reports(plan)
     for area, _above in reversed(areas):  # publish lower plans first: their areas then owe nothing to the plan above
         publish_plan(plans[area.code], start=DEMO_REPORTING_START)
-    if evaluate:
-        for area, _above in reversed(areas):  # counties first: the levels above read their rolled-up values
-            evaluate_plan(plans[area.code])
-            assess_plan(plans[area.code], max(VALUE_YEARS))
+    for area, _above in reversed(areas):  # counties first: the levels above read their rolled-up values
+        evaluate_plan(plans[area.code])
+        assess_plan(plans[area.code], max(VALUE_YEARS))
     logins = _accounts(plans)
-    assert len(plans) == len(numbers)
     return {
         "province": plans[PROVINCE[0]],
         "plans": plans,
