@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from healthaction.catalogue.matching import AUTO_THRESHOLD, Matcher
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
+from healthaction.core.registry import register
 from healthaction.documents.targets import parse_target
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.plans.models import Plan, Target
@@ -30,6 +31,18 @@ def load_catalogue() -> int:
             },
         )
     return len(entries)
+
+
+@register("indicator_catalogue", "national")
+def applied_entries(plan_ids: list[int]) -> dict[int, int]:
+    """Indicator id → catalogue entry id of the plans' indicators whose match applies (certain or confirmed)."""
+    return dict(
+        IndicatorMatch.objects.filter(
+            indicator__plan__in=plan_ids,
+            catalogue__isnull=False,
+            status__in=[MatchStatus.MATCHED, MatchStatus.CONFIRMED],
+        ).values_list("indicator_id", "catalogue_id")
+    )
 
 
 def matcher() -> Matcher:

@@ -10,6 +10,7 @@ from django.dispatch import Signal, receiver
 
 from healthaction.collection.models import IndicatorValue
 from healthaction.core.choices import ValueStatus
+from healthaction.plans import chain as plan_chain
 
 # sent after each evaluation is stored (plan, indicator_ids, org_unit_ids; None for all): caches and tests listen
 plan_evaluated = Signal()
@@ -49,6 +50,12 @@ def _run(state: dict) -> None:
 
     state["done"] = True  # a value approved from here on starts a new batch
     series = state["series"]
+    # the plans above that these values roll up into (issue 23) are refreshed with them
+    for plan_id, (indicator_ids, org_unit_ids) in list(series.items()):
+        for upper_id, upper_indicators in plan_chain.upper_series(plan_id, indicator_ids).items():
+            indicators, units = series.setdefault(upper_id, (set(), set()))
+            indicators.update(upper_indicators)
+            units.update(org_unit_ids)
     for plan_id, (indicator_ids, org_unit_ids) in series.items():
         # a background job with the ids (core/jobs.py): a worker evaluates, not the request that approved
         start_series(plan_id, sorted(indicator_ids), sorted(org_unit_ids))
