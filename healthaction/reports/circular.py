@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from healthaction.collection.models import DueItem
 from healthaction.collection.services import completeness
-from healthaction.core.choices import DueKind
+from healthaction.core.choices import DueKind, lower_units_zh
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import EvaluationResult
@@ -151,7 +151,8 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     data = circular_data(plan, year, today)
     doc = docx_style.new_document()
     doc.add_paragraph(f"关于{data_title(plan)}{year}年度报送和推进情况的通报", style="Title")
-    docx_style.paragraph(doc, "各县（市、区）推进办，各有关部门：", indent=False)
+    lower = lower_units_zh(plan.org_unit.level)  # the units one level below: 县（市、区） under a city
+    docx_style.paragraph(doc, f"各{lower}推进办，各有关部门：", indent=False)
     all_units = data["departments"] + data["counties"]
     due = sum(r.due for r in all_units)
     received = sum(r.received for r in all_units)
@@ -172,12 +173,12 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     doc.add_heading("一、报送总体情况", level=1)
     docx_style.paragraph(
         doc,
-        "各部门、各县（市、区）报送完整率和按时报送率见表1、表2，按报送完整率从高到低排列，完整率相同的按按时报送率排列。",
+        f"各部门、各{lower}报送完整率和按时报送率见表1、表2，按报送完整率从高到低排列，完整率相同的按按时报送率排列。",
     )
     headers = ["排名", "{unit}", "应报", "已报", "按时", "逾期未报", "完整率", "按时率"]
     widths = [1.2, 4.6, 1.4, 1.4, 1.4, 1.8, 1.7, 1.7]
     for number, (label, group) in enumerate(
-        (("部门", data["departments"]), ("县（市、区）", data["counties"])), start=1
+        (("部门", data["departments"]), (lower, data["counties"])), start=1
     ):
         if not group:
             continue
