@@ -243,6 +243,9 @@ SCHEDULE = {
     "prune": env_str("SCHEDULE_PRUNE", "daily 04:00"),
 }
 BACKUP_KEEP = env_int("BACKUP_KEEP", 8)  # scheduled backups kept in var/backups
+# Group robots (collection/robots.py) post only to the official WeCom and DingTalk hosts; an operator may add hosts
+# (a company's own relay, say), comma separated. HTTPS only, and the address each resolves to must be public.
+ROBOT_EXTRA_HOSTS = [h.lower() for h in env_list("ROBOT_EXTRA_HOSTS")]
 
 # One cache for every web process and worker when CACHE_URL names Redis (redis://host:6379/0); else per process.
 CACHE_URL = env_str("CACHE_URL", "")

@@ -14,13 +14,17 @@ from healthaction.core.choices import PlanStatus
 from healthaction.core.registry import registry
 from healthaction.plans.models import Indicator, Plan
 
+_AREA_PREFIX = re.compile(r"^(?:全省|全市|全县|全区|全旗|全镇|全乡|全国|我省|我市|我县|我旗|我区|本省|本市|本县|各级)")
 _AREA_WORD = re.compile(r"全(?:省|市|县|区|旗|镇|乡)")
-_NOISE = re.compile(r"[\s“”\"'《》]|（[^（）]{1,8}）$|\([^()]{1,8}\)$")
+_NOISE = re.compile(r"[\s“”\"'（）()《》]")
 
 
 def name_key(name: str) -> str:
-    """Return an indicator name as compared across levels: 全市儿童青少年总体近视率 and 全县… are one."""
-    return _NOISE.sub("", _AREA_WORD.sub("全", name or ""))
+    """Return an indicator name as compared across levels: 全市儿童青少年总体近视率 and 全县… are one; spaces,
+    quotes, brackets and a short trailing bracket (a unit) do not count."""
+    text = re.sub(r"（[^（）]{1,8}）$", "", (name or "").strip())
+    text = _AREA_WORD.sub("全", _AREA_PREFIX.sub("", text))
+    return _NOISE.sub("", text)
 
 
 def lower_plans(plan: Plan, statuses=(PlanStatus.PUBLISHED,)) -> list[Plan]:

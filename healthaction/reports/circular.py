@@ -177,9 +177,7 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     )
     headers = ["排名", "{unit}", "应报", "已报", "按时", "逾期未报", "完整率", "按时率"]
     widths = [1.2, 4.6, 1.4, 1.4, 1.4, 1.8, 1.7, 1.7]
-    for number, (label, group) in enumerate(
-        (("部门", data["departments"]), (lower, data["counties"])), start=1
-    ):
+    for number, (label, group) in enumerate((("部门", data["departments"]), (lower, data["counties"])), start=1):
         if not group:
             continue
         docx_style.caption(doc, f"表{number}  {year}年度各{label}报送情况")

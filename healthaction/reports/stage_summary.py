@@ -1,7 +1,7 @@
 """The stage-target subsection of the annual report: what became of the targets of the latest target year."""
 
-from healthaction.evaluation import rules as R
 from healthaction.core.choices import lower_units_zh
+from healthaction.evaluation import rules as R
 from healthaction.evaluation.choices import Verdict
 from healthaction.evaluation.models import TargetVerdict
 from healthaction.evaluation.services import stage_summaries, stage_years
