@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -723,6 +724,52 @@ def completeness(plan: Plan, today: dt.date | None = None, year: int | None = No
             out.append(row)
         result[group] = sorted(out, key=lambda r: (-(r["completeness"] or 0), r["name"]))
     return result
+
+
+def completeness_by_plan(plans, today: dt.date | None = None, year: int | None = None) -> dict[int, dict]:
+    """Return each plan's totals as `completeness` counts them (items due by `today` that count, of one year or all;
+    on time: received on or before the due date, as DueItem.on_time), for many plans in one query."""
+    today = today or dt.date.today()
+    items = DueItem.objects.counting().filter(plan__in=plans, due_date__lte=today)
+    if year is not None:
+        items = items.filter(year=year)
+    rows = (
+        items.annotate(received_on=TruncDate("received_at", tzinfo=dt.UTC))  # DueItem.on_time reads the UTC date
+        .values("plan")
+        .annotate(
+            due=Count("pk"),
+            received=Count("pk", filter=Q(received_at__isnull=False)),
+            on_time=Count("pk", filter=Q(received_on__lte=F("due_date"))),
+        )
+        .order_by()
+    )
+    totals = {}
+    for row in rows:
+        due = row["due"]
+        totals[row["plan"]] = {
+            **row,
+            "completeness": round(row["received"] / due, 4) if due else None,
+            "timeliness": round(row["on_time"] / due, 4) if due else None,
+        }
+    return totals
+
+
+def lower_plan_completeness(plan: Plan, today: dt.date | None = None, year: int | None = None) -> list[dict]:
+    """Rows like `completeness`'s per lower unit for the lower units that report in their own plan implementing
+    this one (they owe this plan nothing, see units_with_own_plan): their own plan's totals, in two queries."""
+    lower = list(
+        Plan.objects.filter(parent=plan, status=PlanStatus.PUBLISHED, org_unit__parent=plan.org_unit_id)
+        .select_related("org_unit")
+        .order_by("org_unit__code", "-pk")
+    )
+    totals = completeness_by_plan(lower, today=today, year=year)
+    rows, seen = [], set()
+    for p in lower:
+        if p.org_unit_id in seen or p.pk not in totals:
+            continue
+        seen.add(p.org_unit_id)
+        rows.append({**totals[p.pk], "id": p.org_unit_id, "name": p.org_unit.name, "plan": p.pk})
+    return rows
 
 
 # ---- reminders ---------------------------------------------------------------------------------

@@ -32,6 +32,19 @@ LOWER_UNITS_ZH = {
 }
 
 
+LOWER_UNITS = {
+    Level.PROVINCE: _("Cities"),
+    Level.CITY: _("Counties and districts"),
+    Level.COUNTY: _("Towns and subdistricts"),
+    Level.TOWN: _("Villages and communities"),
+}
+
+
+def lower_units_label(level: str) -> str:
+    """Return the units below an area of this level in the reader's language (pages)."""
+    return LOWER_UNITS.get(level, _("Lower areas"))
+
+
 def lower_units_zh(level: str) -> str:
     """Return the Chinese name of the units below an area of this level: 县（市、区） below a city."""
     return LOWER_UNITS_ZH.get(level, "县（市、区）")

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from healthaction.collection.services import completeness
+from healthaction.collection.services import completeness, lower_plan_completeness
 from healthaction.core.choices import PlanStatus, ValueStatus
 from healthaction.core.registry import registry
 from healthaction.evaluation import engine, opensdg
@@ -707,8 +707,10 @@ def _timeliness(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, floa
     """Share of the year's due items received on time, per county (its own items) and per department (the completeness figures)."""
 
     table = completeness(plan, year=year)
+    # a lower unit with its own plan implementing this one is timely (or not) in that plan
+    lower = lower_plan_completeness(plan, year=year)
     return (
-        {r["id"]: r["timeliness"] for r in table["org_unit"]},
+        {r["id"]: r["timeliness"] for r in [*table["org_unit"], *lower]},
         {r["id"]: r["timeliness"] for r in table["department"]},
     )
 

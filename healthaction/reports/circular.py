@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from healthaction.collection.models import DueItem
-from healthaction.collection.services import completeness
+from healthaction.collection.services import completeness, lower_plan_completeness
 from healthaction.core.choices import DueKind, lower_units_zh
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
@@ -81,10 +81,12 @@ def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
         return units.setdefault((kind, name), UnitRecord(name=name, kind=kind))
 
     rows = completeness(plan, today=today, year=year)
+    # a lower unit running its own plan that implements this one reports there: its figures come from that plan
+    rows["org_unit"] = rows["org_unit"] + lower_plan_completeness(plan, today=today, year=year)
     for kind, group in (("department", "department"), ("county", "org_unit")):
         for row in rows[group]:
             r = record(kind, row["name"])
-            r.due, r.received, r.on_time = row["due"], row["received"], row["on_time"]
+            r.due, r.received, r.on_time = r.due + row["due"], r.received + row["received"], r.on_time + row["on_time"]
     overdue = (
         overdue_items(plan, today)
         .filter(year=year)

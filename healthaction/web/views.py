@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from healthaction.collection import current
 from healthaction.core import jobs
-from healthaction.core.choices import TaskProgress
+from healthaction.core.choices import TaskProgress, lower_units_label
 from healthaction.core.models import Job
 from healthaction.core.params import year_param
 from healthaction.core.xlsx import safe_row
@@ -204,6 +204,31 @@ def compare(request, plan_id: int):
             content_type="text/csv; charset=utf-8",
         )
     return render(request, "web/compare.html", {"plan": plan, "year": year, "d": data, "labels": STATUS_LABELS})
+
+
+@login_required
+def lower_areas(request, plan_id: int):
+    """The roll-up of a level: the plan's lower areas, each with the plan implementing this one (issue 23)."""
+    plan = _plan(request, plan_id)
+    if not scopes.may_read_reports(request.user, plan):
+        raise Http404(_("No such plan, or it is not yours to see."))
+    year = _year(request, plan)
+    data = queries.lower_areas(plan, year)
+    # a lower plan is a link only for those who may open it
+    visible = set(
+        plans_for(request).filter(pk__in=[r["plan"].pk for r in data["rows"] if r["plan"]]).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "web/lower_areas.html",
+        {
+            "plan": plan,
+            "year": year,
+            "d": data,
+            "visible": visible,
+            "lower_word": lower_units_label(plan.org_unit.level),
+        },
+    )
 
 
 @login_required

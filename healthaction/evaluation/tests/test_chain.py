@@ -1,121 +1,19 @@
 """Values reported in a lower plan roll up into the plans above it (issue 23), figures worked by hand."""
 
 import pytest
-from django.utils import timezone
 
-from healthaction.collection.models import IndicatorValue
-from healthaction.core.choices import Level, PlanStatus, ValueStatus
+from healthaction.core.choices import Level, PlanStatus
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.evaluation.services import evaluate_plan
-from healthaction.plans.interchange import import_plan
-from healthaction.plans.models import Indicator
-from healthaction.registry.models import OrgUnit
+from healthaction.evaluation.tests.chain import build_chain, report
 
 pytestmark = pytest.mark.django_db
-
-LITERACY = {
-    "number": "1.1",
-    "name": "居民健康素养水平",
-    "unit": "%",
-    "numerator": "具备基本健康素养的调查对象数",
-    "denominator": "调查对象数",
-}
-LIFE = {"number": "1.2", "name": "人均预期寿命", "unit": "岁", "numerator": "", "denominator": ""}
-
-
-def plan_data(unit: OrgUnit, title: str) -> dict:
-    indicators = [
-        {
-            **ind,
-            "action": 1,
-            "group": "outcome",
-            "nature": "binding",
-            "direction": "increase",
-            "definition": "",
-            "calculation": "",
-            "baseline": None,
-            "targets": [
-                {
-                    "year": 2025,
-                    "raw": "≥30",
-                    "kind": "numeric",
-                    "comparator": ">=",
-                    "value": 30.0,
-                    "upper_value": None,
-                    "base_year": None,
-                    "change": None,
-                    "change_unit": "",
-                    "trend": "",
-                    "qualitative": "",
-                }
-            ],
-            "source": {"lines": None, "text": ""},
-        }
-        for ind in (LITERACY, LIFE)
-    ]
-    return {
-        "format": "healthaction.plan",
-        "version": 1,
-        "plan": {
-            "title": title,
-            "issuer": f"{unit.name}人民政府",
-            "doc_number": "",
-            "issue_date": "2021-03-01",
-            "horizon": {"start": 2020, "end": 2030},
-            "org_unit": {"code": unit.code, "name": unit.name, "level": unit.level},
-            "status": PlanStatus.PUBLISHED,
-            "is_public": False,
-            "source": {"file": "", "sha256": ""},
-        },
-        "departments": [],
-        "reporting_cycles": [],
-        "actions": [{"number": 1, "name": "健康知识普及行动", "source": {"lines": None, "text": ""}}],
-        "indicators": indicators,
-        "tasks": [],
-        "roster": [],
-        "warnings": [],
-    }
 
 
 @pytest.fixture
 def chain(db):
     """山西省 › 晋城市 (沁水县, 阳城县) and 朔州市 (应县): a plan in each area, each implementing the one above."""
-    units = {}
-    for code, name, level, parent in [
-        ("140000", "山西省", Level.PROVINCE, None),
-        ("140500", "晋城市", Level.CITY, "140000"),
-        ("140521", "沁水县", Level.COUNTY, "140500"),
-        ("140522", "阳城县", Level.COUNTY, "140500"),
-        ("140600", "朔州市", Level.CITY, "140000"),
-        ("140622", "应县", Level.COUNTY, "140600"),
-    ]:
-        units[code] = OrgUnit.objects.create(code=code, name=name, level=level, parent=units.get(parent))
-    plans = {}
-    for code, parent in [
-        ("140000", None),
-        ("140500", "140000"),
-        ("140521", "140500"),
-        ("140522", "140500"),
-        ("140600", "140000"),
-        ("140622", "140600"),
-    ]:
-        plan = import_plan(plan_data(units[code], f"健康{units[code].name}行动"), area=units[code])
-        plan.parent = plans.get(parent)
-        plan.save()
-        plans[code] = plan
-    return units, plans
-
-
-def report(plan, code, year, **fields):
-    indicator = Indicator.objects.get(plan=plan, number=fields.pop("number", "1.1"))
-    return IndicatorValue.objects.create(
-        indicator=indicator,
-        org_unit=OrgUnit.objects.get(code=code),
-        year=year,
-        status=ValueStatus.APPROVED,
-        approved_at=timezone.now(),
-        **fields,
-    )
+    return build_chain()
 
 
 def result(plan, code, year, number="1.1"):
