@@ -14,7 +14,7 @@ from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, Ma
 from healthaction.core.choices import Direction, TargetKind
 from healthaction.core.registry import register
 from healthaction.evaluation.models import EvaluationResult
-from healthaction.plans import chain as plan_chain
+from healthaction.plans import links as plan_links
 from healthaction.plans.models import Indicator, Plan, Target
 
 DATA = Path(__file__).with_name("national.json")
@@ -197,12 +197,12 @@ def _targets(indicators) -> dict[int, dict[int, Target]]:
 
 def parent_links(plan: Plan) -> dict[int, Indicator]:
     """{indicator id: the parent plan's indicator it implements}: through the same catalogue entry, else the same
-    normalised name (plans.chain, the one definition the roll-ups share). Uncertain catalogue matches link nothing
+    normalised name (plans.links, the one definition the roll-ups share). Uncertain catalogue matches link nothing
     until a person confirms them."""
     parent = plan.parent
     if parent is None:
         return {}
-    links = plan_chain.indicator_links(parent, [plan])
+    links = plan_links.indicator_links(parent, [plan])
     above = parent.indicators.in_bulk(set(links.values()))
     return {pk: above[target] for pk, target in links.items()}
 

@@ -28,7 +28,7 @@ from healthaction.evaluation.models import (
     EvaluationSummary,
     TargetVerdict,
 )
-from healthaction.plans import chain as plan_chain
+from healthaction.plans import links as plan_links
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry.models import OrgUnit
 
@@ -152,8 +152,8 @@ def _lower_plan_values(plan: Plan, values: pl.DataFrame) -> pl.DataFrame:
     A value entered in this plan (`values`) wins; of the lower plans' values for one unit, the one reported in
     that unit's own plan wins.
     """
-    lower = plan_chain.lower_plans(plan)
-    links = plan_chain.indicator_links(plan, lower)
+    lower = plan_links.lower_plans(plan)
+    links = plan_links.indicator_links(plan, lower)
     if not links:
         return values.clear()
     own_unit = {p.pk: p.org_unit_id for p in lower}

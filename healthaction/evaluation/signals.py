@@ -10,7 +10,7 @@ from django.dispatch import Signal, receiver
 
 from healthaction.collection.models import IndicatorValue
 from healthaction.core.choices import ValueStatus
-from healthaction.plans import chain as plan_chain
+from healthaction.plans import links as plan_links
 
 # sent after each evaluation is stored (plan, indicator_ids, org_unit_ids; None for all): caches and tests listen
 plan_evaluated = Signal()
@@ -52,7 +52,7 @@ def _run(state: dict) -> None:
     series = state["series"]
     # the plans above that these values roll up into (issue 23) are refreshed with them
     for plan_id, (indicator_ids, org_unit_ids) in list(series.items()):
-        for upper_id, upper_indicators in plan_chain.upper_series(plan_id, indicator_ids).items():
+        for upper_id, upper_indicators in plan_links.upper_series(plan_id, indicator_ids).items():
             indicators, units = series.setdefault(upper_id, (set(), set()))
             indicators.update(upper_indicators)
             units.update(org_unit_ids)

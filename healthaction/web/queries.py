@@ -20,7 +20,7 @@ from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult, EvaluationSummary, TargetVerdict
 from healthaction.evaluation.services import StageSummary
-from healthaction.plans import chain as plan_chain
+from healthaction.plans import links as plan_links
 from healthaction.plans.models import Indicator, Plan, Target, targets_text
 
 LAGGING = EvaluationStatus.LAGGING  # worst first: the order of the "most lagging" list
@@ -326,9 +326,9 @@ def _latest_progress(plans: list[Plan]) -> dict[int, dict]:
 
 
 def target_comparison(plan: Plan, plans: list[Plan]) -> dict:
-    """How the lower plans' targets compare with this plan's, indicator by indicator (linked as plans.chain links
+    """How the lower plans' targets compare with this plan's, indicator by indicator (linked as plans.links links
     them), judged by the catalogue's rule of what is weaker; and with the national targets. Five queries."""
-    links = plan_chain.indicator_links(plan, plans)
+    links = plan_links.indicator_links(plan, plans)
     own = list(plan.indicators.order_by("position"))
     theirs = list(Indicator.objects.filter(pk__in=list(links)).select_related("plan"))
     targets: dict[int, dict[int, Target]] = defaultdict(dict)

@@ -122,3 +122,40 @@ def test_the_page_for_the_office_and_404_for_a_sibling(chain, client, django_use
     assert "沁水县" in text and "阳城县" in text and reverse("plan-detail", args=[plans["140521"].pk]) in text
     client.force_login(sibling)
     assert client.get(url).status_code == 404
+
+
+def test_the_indicator_page_says_whether_lower_values_add_up(chain, client, django_user_model):
+    units, plans = chain
+    from healthaction.core.choices import Role
+    from healthaction.registry.models import Membership
+
+    city = django_user_model.objects.create_user("jincheng", password="x")
+    Membership.objects.create(user=city, role=Role.OFFICE_ADMIN, org_unit=units["140500"])
+    client.force_login(city)
+    literacy, life = plans["140500"].indicators.order_by("number")
+    counted = client.get(reverse("indicator-detail", args=[literacy.pk]) + "?year=2025").content.decode()
+    assert "Σ具备基本健康素养的调查对象数 ÷ Σ调查对象数" in counted
+    # the grid shows 晋城市's 2025 value added up from its counties: (140 + 180) / (400 + 600) = 32 %
+    assert "<strong>晋城市</strong><br>32.0" in counted
+    plain = client.get(reverse("indicator-detail", args=[life.pk]) + "?year=2025").content.decode()
+    assert "不可汇总" in plain
+
+
+def test_the_circular_of_a_city_names_its_counties_with_their_own_plans_figures(chain):
+    import io
+
+    from docx import Document
+
+    from healthaction.reports.circular import build_circular
+
+    units, plans = chain
+    doc = Document(io.BytesIO(build_circular(plans["140500"], 2025, today=TODAY)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "各县（市、区）推进办，各有关部门：" in text
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    # 2025 items of the counties' own plans (due 2026-06-05): 阳城县 2 of 2 on time, 沁水县 1 of 2, late
+    assert rows[0][:2] == ["排名", "县（市、区）"]
+    assert rows[1] == ["1", "阳城县", "2", "2", "2", "0", "100.0%", "100.0%"]
+    assert rows[2] == ["2", "沁水县", "2", "1", "0", "0", "50.0%", "0.0%"]
+    province = Document(io.BytesIO(build_circular(plans["140000"], 2025, today=TODAY)))
+    assert "各市（州）推进办，各有关部门：" in "\n".join(p.text for p in province.paragraphs)

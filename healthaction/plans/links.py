@@ -1,4 +1,4 @@
-"""The chain of plans (issue 23): the plans that implement a plan, at every level below it, and which of their
+"""Links down the chain of plans (issue 23): the plans that implement a plan, at every level below it, and which of their
 indicators are local versions of which of its indicators.
 
 An indicator of a lower plan is linked to the indicator of the plan above that has the same national catalogue
