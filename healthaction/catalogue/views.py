@@ -124,7 +124,7 @@ def catalogue_export(request):
 
 @login_required
 def plan_matches(request, plan_id: int):
-    plan = get_object_or_404(Plan, pk=plan_id)
+    plan = get_object_or_404(scopes.visible_plans(request.user, Plan.objects.all()), pk=plan_id)
     if not scopes.is_office(request.user, plan):
         raise PermissionDenied
     if request.method == "POST" and request.POST.get("rematch"):
@@ -150,7 +150,7 @@ def plan_matches(request, plan_id: int):
 @login_required
 @require_POST
 def decide_match(request, plan_id: int, match_id: int):
-    plan = get_object_or_404(Plan, pk=plan_id)
+    plan = get_object_or_404(scopes.visible_plans(request.user, Plan.objects.all()), pk=plan_id)
     if not scopes.is_office(request.user, plan):
         raise PermissionDenied
     match = get_object_or_404(IndicatorMatch, pk=match_id, indicator__plan=plan)

@@ -58,7 +58,8 @@ class RobotForm(forms.ModelForm):
 
 
 def _plan(request, plan_id: int) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("org_unit"), pk=plan_id)
+    # a plan outside the user's area is not found at all (a sibling learns nothing); a visible one is refused
+    plan = get_object_or_404(scopes.visible_plans(request.user, Plan.objects.select_related("org_unit")), pk=plan_id)
     if not scopes.can_manage_people(request.user, plan):
         raise PermissionDenied(_("Only the committee office of this plan manages its reporters' accounts."))
     return remember(request, plan)

@@ -4,6 +4,11 @@ Roles (registry.Membership): the office administrator runs the whole plan of the
 org unit; an action group lead reviews its action; a department liaison reports for
 its department only; a county or town office reports for its area and below; a
 leader reads everything in their area and changes nothing.
+
+Every level has its own office (issue 23): a province, city, county or town office runs the plans of its area and
+sees its whole subtree (a province its cities, counties and towns) and the published plans above it, never a
+sibling's. An office invited from the level above also holds the area office role of its area, so that it answers
+to the plan above for its area; the office above manages those accounts like its reporters'.
 """
 
 from django.db.models import Q
@@ -302,11 +307,17 @@ def can_manage_people(user, plan) -> bool:
 
 
 def can_manage_account(user, plan, account) -> bool:
-    """An office may reset or deactivate only reporter accounts (liaisons, area offices) within its plan's area."""
+    """An office may reset or deactivate only reporter accounts (liaisons, area offices) within its plan's area, and
+    the accounts of the offices of the areas below it (never its own level's office)."""
     if not can_manage_people(user, plan) or account.is_superuser or account.pk == user.pk:
         return False
     held = list(Membership.objects.filter(user=account).select_related("org_unit"))
-    return bool(held) and all(m.role in PEOPLE_ROLES and m.org_unit.path.startswith(plan.org_unit.path) for m in held)
+    top = plan.org_unit.path
+    return bool(held) and all(
+        (m.role in PEOPLE_ROLES and m.org_unit.path.startswith(top))
+        or (m.role == Role.OFFICE_ADMIN and m.org_unit.path.startswith(top) and m.org_unit.path != top)
+        for m in held
+    )
 
 
 def review_filter(user, prefix: str = "") -> Q:
