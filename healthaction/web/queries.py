@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, Q
 from django.utils.translation import gettext as _
 
 from healthaction.catalogue import services as catalogue_services
@@ -243,12 +243,55 @@ def ranking(plan: Plan, year: int | None):
 # ---- roll-ups by level (issue 23): a plan's lower areas, each with the plan that implements this one ---------
 
 
-def lower_areas(plan: Plan, year: int | None, today: dt.date | None = None) -> dict:
-    """Return the plan's lower units, each with its own plan (the published one implementing this plan, if any):
-    completeness and timeliness of its reporting, its statuses and target verdicts at its own level, its rank in
-    this plan's assessment, its latest task progress and how its targets compare with this plan's and the national
-    ones. A fixed number of queries however many lower units there are."""
+def plan_figures(plans: list[Plan], year: int | None = None, today: dt.date | None = None) -> dict[int, dict]:
+    """Return, per plan, the figures a roll-up shows of it: completeness and timeliness of its reporting, statuses
+    at its own level (of `year`, else of its own latest year), stage verdicts of the latest target year judged
+    among them, and its latest task progress. A fixed number of queries however many plans."""
     today = today or dt.date.today()
+    reporting = completeness_by_plan(plans, today=today)
+    years = (
+        {p.pk: year for p in plans}
+        if year
+        else dict(EvaluationSummary.objects.filter(plan__in=plans).values_list("plan", "latest_year"))
+    )
+    statuses: dict[int, Counter] = defaultdict(Counter)
+    chosen = Q(pk__in=[])
+    for plan_id, y in years.items():
+        if y:
+            chosen |= Q(plan=plan_id, year=y)
+    for plan_id, status, n in (
+        EvaluationResult.objects.filter(chosen, org_unit=F("plan__org_unit"))
+        .values_list("plan", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        statuses[plan_id][status] = n
+    verdicts = TargetVerdict.objects.filter(plan__in=plans, org_unit=F("plan__org_unit"))
+    target_year = verdicts.aggregate(y=Max("target_year"))["y"]
+    stages: dict[int, StageSummary] = {}
+    if target_year:
+        for plan_id, verdict, n in (
+            verdicts.filter(target_year=target_year).values_list("plan", "verdict").annotate(n=Count("id")).order_by()
+        ):
+            stages.setdefault(plan_id, StageSummary(target_year)).counts[verdict] = n
+    progress = _latest_progress(plans)
+    return {
+        p.pk: {
+            "reporting": reporting.get(p.pk),
+            "year": years.get(p.pk),
+            "statuses": [(s, statuses[p.pk].get(s, 0)) for s in rules.STATUSES],
+            "indicator_count": sum(statuses[p.pk].values()),
+            "stage": stages.get(p.pk),
+            "progress": progress.get(p.pk),
+        }
+        for p in plans
+    }
+
+
+def lower_areas(plan: Plan, year: int | None, today: dt.date | None = None) -> dict:
+    """Return the plan's lower units, each with its own plan (the published one implementing this plan, if any) and
+    that plan's figures (plan_figures), its rank in this plan's assessment and how its targets compare with this
+    plan's and the national ones. A fixed number of queries however many lower units there are."""
     units = list(plan.org_unit.children.order_by("code"))
     lower = {}
     for p in (
@@ -258,30 +301,12 @@ def lower_areas(plan: Plan, year: int | None, today: dt.date | None = None) -> d
     ):
         lower.setdefault(p.org_unit_id, p)
     plans = [lower[u.pk] for u in units if u.pk in lower]  # in the units' order
-    reporting = completeness_by_plan(plans, today=today)
-    statuses: dict[int, Counter] = defaultdict(Counter)
-    if year:
-        for plan_id, status, n in (
-            EvaluationResult.objects.filter(plan__in=plans, year=year, org_unit=F("plan__org_unit"))
-            .values_list("plan", "status")
-            .annotate(n=Count("id"))
-            .order_by()
-        ):
-            statuses[plan_id][status] = n
-    verdicts = TargetVerdict.objects.filter(plan__in=plans, org_unit=F("plan__org_unit"))
-    target_year = verdicts.aggregate(y=Max("target_year"))["y"]
-    stages: dict[int, StageSummary] = {}
-    if target_year:
-        for plan_id, verdict, n in (
-            verdicts.filter(target_year=target_year).values_list("plan", "verdict").annotate(n=Count("id")).order_by()
-        ):
-            stages.setdefault(plan_id, StageSummary(target_year)).counts[verdict] = n
+    figures = plan_figures(plans, year, today)
     scores = (
         {s.org_unit_id: s for s in AssessmentScore.objects.filter(plan=plan, year=year, org_unit__in=units)}
         if year
         else {}
     )
-    progress = _latest_progress(plans)
     targets = target_comparison(plan, plans)
     rows = []
     for unit in units:
@@ -290,16 +315,33 @@ def lower_areas(plan: Plan, year: int | None, today: dt.date | None = None) -> d
             {
                 "unit": unit,
                 "plan": own,
-                "reporting": reporting.get(own.pk) if own else None,
-                "statuses": [(s, statuses[own.pk].get(s, 0)) for s in rules.STATUSES] if own else [],
-                "indicator_count": sum(statuses[own.pk].values()) if own else 0,
-                "stage": stages.get(own.pk) if own else None,
+                **(figures[own.pk] if own else {}),
                 "score": scores.get(unit.pk),
-                "progress": progress.get(own.pk) if own else None,
                 "targets": targets["per_plan"].get(own.pk) if own else None,
             }
         )
-    return {"rows": rows, "year": year, "target_year": target_year, "comparison": targets}
+    stages = [r["stage"] for r in rows if r.get("stage")]
+    return {
+        "rows": rows,
+        "year": year,
+        "target_year": stages[0].year if stages else None,
+        "comparison": targets,
+    }
+
+
+def area_plans(unit, plans) -> dict:
+    """The chains of plans below an area: every area of `unit`'s subtree that has one of `plans` (a queryset the
+    caller has limited to what the reader may see), top-down, each plan with its figures and the plan it implements."""
+    chosen = list(
+        plans.filter(org_unit__path__startswith=unit.path, status__in=(PlanStatus.PUBLISHED, PlanStatus.ARCHIVED))
+        .select_related("org_unit", "parent__org_unit")
+        .order_by("org_unit__path", "status", "-issue_date", "-pk")
+    )
+    figures = plan_figures(chosen)
+    depth = unit.path.count("/")
+    rows = [{"plan": p, "depth": p.org_unit.path.count("/") - depth, **figures[p.pk]} for p in chosen]
+    stages = [r["stage"] for r in rows if r.get("stage")]
+    return {"unit": unit, "rows": rows, "target_year": stages[0].year if stages else None}
 
 
 def _latest_progress(plans: list[Plan]) -> dict[int, dict]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/compare/", views.compare, name="plan-compare"),
     path("plans/<int:plan_id>/tasks/", views.tasks, name="plan-tasks"),
     path("plans/<int:plan_id>/lower/", views.lower_areas, name="plan-lower-areas"),
+    path("areas/<str:code>/", views.area_plans, name="area-plans"),
     path("plans/<int:plan_id>/ranking/", views.ranking, name="plan-ranking"),
     path("plans/<int:plan_id>/evaluate/", views.evaluate_now, name="plan-evaluate"),
     path("plans/<int:plan_id>/review/", review.review, name="plan-review"),

@@ -31,7 +31,7 @@ from healthaction.inspections.models import Round
 from healthaction.plans.filtersets import TaskFilterSet
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
-from healthaction.registry.models import Department
+from healthaction.registry.models import Department, OrgUnit
 from healthaction.web import queries
 
 STATUS_LABELS = EvaluationStatus.labels
@@ -227,6 +227,26 @@ def lower_areas(request, plan_id: int):
             "d": data,
             "visible": visible,
             "lower_word": lower_units_label(plan.org_unit.level),
+        },
+    )
+
+
+@login_required
+def area_plans(request, code: str):
+    """The chains of plans below an area (issue 23): each area of its subtree with a plan the reader may open, with
+    that plan's reporting and progress. An area outside the reader's own (above or below it) answers 404."""
+    unit = OrgUnit.objects.filter(scopes.org_unit_filter(request.user), code=code).first()
+    if unit is None:
+        raise Http404(_("No such area, or it is not yours to see."))
+    data = queries.area_plans(unit, plans_for(request))
+    return render(
+        request,
+        "web/area_plans.html",
+        {
+            "unit": unit,
+            "d": data,
+            "lower_word": lower_units_label(unit.level),
+            "children": unit.children.filter(scopes.org_unit_filter(request.user)).order_by("code"),
         },
     )
 

@@ -1,6 +1,7 @@
 """Roll-ups by level (issue 23): a plan's page of its lower areas, each with the plan implementing it."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -159,3 +160,29 @@ def test_the_circular_of_a_city_names_its_counties_with_their_own_plans_figures(
     assert rows[2] == ["2", "沁水县", "2", "1", "0", "0", "50.0%", "0.0%"]
     province = Document(io.BytesIO(build_circular(plans["140000"], 2025, today=TODAY)))
     assert "各市（州）推进办，各有关部门：" in "\n".join(p.text for p in province.paragraphs)
+
+
+def test_the_area_page_shows_the_chains_below_and_hides_siblings(chain, client, django_user_model):
+    units, plans = chain
+    from healthaction.core.choices import Role
+    from healthaction.registry.models import Membership
+
+    def office(code):
+        user = django_user_model.objects.create_user(f"office{code}", password="x")
+        Membership.objects.create(user=user, role=Role.OFFICE_ADMIN, org_unit=units[code])
+        return user
+
+    def codes(page):
+        return re.findall(r'<tr data-code="(\d+)">', page.content.decode())
+
+    client.force_login(office("140000"))
+    page = client.get(reverse("area-plans", args=["140000"]))
+    assert page.status_code == 200
+    # both chains, each area under the one above: 山西省 › 晋城市 › 沁水县, 阳城县; 山西省 › 朔州市 › 应县
+    assert codes(page) == ["140000", "140500", "140521", "140522", "140600", "140622"]
+    # 沁水县's office sees its own chain up to the province, never its neighbour 阳城县 nor 朔州市's chain
+    client.force_login(office("140521"))
+    assert codes(client.get(reverse("area-plans", args=["140000"]))) == ["140000", "140500", "140521"]
+    assert client.get(reverse("area-plans", args=["140522"])).status_code == 404
+    assert client.get(reverse("area-plans", args=["140600"])).status_code == 404
+    assert client.get(reverse("plan-lower-areas", args=[plans["140522"].pk])).status_code == 404
