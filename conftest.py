@@ -192,3 +192,23 @@ def browser():
         yield b
         b.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="module", params=["small", "medium"])
+def province(request, django_db_setup, django_db_blocker):
+    """The province-scale data set (healthaction/demo/province_scale.py) at two sizes, built once per module and size
+    inside a transaction that is rolled back afterwards; each test runs in a savepoint within it. A test using it
+    runs twice, once per size: query-count tests assert the same count at both."""
+    from django.db import transaction
+
+    from healthaction.demo import province_scale
+
+    scale = {"small": province_scale.SMALL, "medium": province_scale.MEDIUM}[request.param]
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield province_scale.build_province(scale)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

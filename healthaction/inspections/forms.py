@@ -6,7 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from healthaction.core import limits
 from healthaction.core.choices import Level
+from healthaction.core.uploads import LimitedFileField
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.models import Checklist, ChecklistItem, Visit
 from healthaction.registry.models import Department, OrgUnit
@@ -138,4 +140,4 @@ class StepForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+    file = LimitedFileField(label=_("Excel workbook (.xlsx)"), max_bytes=limits.WORKBOOK_BYTES)
