@@ -39,7 +39,7 @@ def demo(db):
 
 
 @pytest.fixture(scope="module")
-def province(django_db_setup, django_db_blocker):
+def province_demo(django_db_setup, django_db_blocker):
     """The province demo (a few actions per plan), built once for a test module inside a transaction that is
     rolled back after the module; each test's own transaction nests inside it, so the city demo stays as it was."""
     from django.db import transaction
