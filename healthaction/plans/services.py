@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from healthaction.core.choices import Comparator, DepartmentRole, PlanStatus, TargetKind, WarningKind
+from healthaction.plans.chain import parent_candidates
 from healthaction.plans.models import (
     Action,
     Baseline,
@@ -121,12 +122,19 @@ class PlanMetaForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ["title", "issuer", "doc_number", "issue_date", "horizon_start", "horizon_end"]
+        fields = ["title", "issuer", "doc_number", "issue_date", "horizon_start", "horizon_end", "parent"]
         widgets = {"issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _text_fields(self)
+        # the plan it implements: a published plan of an area above (its current one stays selectable)
+        candidates = parent_candidates(self.instance.org_unit, include=self.instance.parent) if self.instance.pk else []
+        field = self.fields["parent"]
+        field.queryset = Plan.objects.filter(pk__in=[p.pk for p in candidates])
+        field.label_from_instance = lambda p: f"{p.org_unit.name} · {p.title}"
+        field.empty_label = _("(none)")
+        field.help_text = _("By default the published plan of the nearest area above.")
 
     def clean(self):
         data = super().clean()
@@ -147,6 +155,8 @@ class PlanMetaForm(forms.ModelForm):
 def update_plan_meta(plan: Plan, data) -> Plan:
     """Correct the title, issuer, document number, issue date and horizon of a draft plan."""
     _is_draft(plan)
+    if "parent" not in data:  # the workbook has no such row: the plan keeps the plan it implements
+        data = {**{k: data[k] for k in data}, "parent": plan.parent_id or ""}
     form = PlanMetaForm(data, instance=plan)
     _validated(form)
     return form.save()

@@ -34,6 +34,22 @@ class DocumentForm(forms.Form):
         label=gettext_lazy("Plan document (.txt, .docx, .pdf, .doc, .wps) or workbook (.xlsx, .xls, .et, .ods)"),
         max_bytes=limits.DOCUMENT_BYTES,
     )
+    area = forms.ChoiceField(
+        label=gettext_lazy("Area of the plan"),
+        required=False,
+        help_text=gettext_lazy(
+            "By default the area the document names, when it lies within yours; otherwise your own."
+        ),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = list(scopes.plan_areas(user).order_by("path")) if user is not None else []
+        top = min((u.path.count("/") for u in units), default=0)
+        indent = "\u3000"  # an ideographic space per level below the office's own
+        self.fields["area"].choices = [("", _("The area the document names"))] + [
+            (u.code, indent * (u.path.count("/") - top) + f"{u.name} ({u.code})") for u in units
+        ]
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
@@ -69,9 +85,9 @@ def _review_url(plan: Plan, anchor: str = "") -> str:
 def import_document(request):
     if not scopes.is_office(request.user):
         raise PermissionDenied
-    form = DocumentForm()
+    form = DocumentForm(user=request.user)
     if request.method == "POST":
-        form = DocumentForm(request.POST, request.FILES)
+        form = DocumentForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             upload = form.cleaned_data["document"]
             # the job gets the stored file's name, never the bytes: any worker process can pick it up
@@ -81,6 +97,7 @@ def import_document(request):
                 user=request.user,
                 path=jobs.stage_upload(upload),
                 name=upload.name,
+                area=form.cleaned_data["area"],
             )
             return redirect("job", job_id=job.pk)
     return render(request, "web/import.html", {"form": form})

@@ -76,7 +76,8 @@ def _with_actions(plans):
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect("public-home")
+        # a fresh install (no account at all) starts with its first-run page
+        return redirect("first-run" if scopes.first_run_open() else "public-home")
     plans = _with_actions(plans_for(request)).annotate(
         indicator_count=Count("indicators", distinct=True),
         binding_count=Count("indicators", filter=Q(indicators__nature="binding"), distinct=True),
@@ -93,7 +94,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"plans": plans, "can_import": scopes.is_office(request.user), "rounds": rounds, "has_role": has_role},
+        {
+            "plans": plans,
+            "can_import": scopes.is_office(request.user),
+            "can_invite": scopes.lower_areas(request.user).exists(),
+            "rounds": rounds,
+            "has_role": has_role,
+        },
     )
 
 

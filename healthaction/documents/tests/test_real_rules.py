@@ -514,3 +514,32 @@ def test_a_web_table_with_a_long_unit_cell_a_repeated_header_and_another_areas_b
         ),
     ]
     assert draft["indicators"][1]["baseline"]["raw"] == "35（某某市）"
+
+
+def test_a_flattened_web_table_row_number_glued_to_the_name_and_an_emptied_unit():
+    rows = [
+        "居民健康素养水平()20 25 30",
+        "孕产妇死亡率(1/10万)12 10 9",
+        "婴儿死亡率()6 5 4.5",
+        "重大慢性病过早死亡率()15 13 12",
+        "人均体育场地面积(平方米)1.8 2.3 2.5",
+        "城市空气质量优良天数比率()80 85 90",
+        "地表水达到或好于Ⅲ类水体比例()70 75 80",
+        "二级以上综合医院设老年医学科比例()50 70 90",
+        "经常参加体育锻炼人数比例()37 40 42",
+        "5岁以下儿童死亡率()9.5 8 7",
+    ]
+    draft = _parse(
+        "某市健康城市建设主要指标", "序号指标名称单位2020年2025年2030年", *[f"{k}{r}" for k, r in enumerate(rows, 1)]
+    )
+    assert len(draft["indicators"]) == 10
+    child = draft["indicators"][9]  # 105岁以下… after row 9 is row 10, 5岁以下儿童死亡率
+    assert (child["number"], child["name"], child["baseline"]["value"], child["baseline"]["year"]) == (
+        "10",
+        "5岁以下儿童死亡率",
+        9.5,
+        2020,
+    )
+    assert _targets(draft, "5岁以下儿童死亡率") == {2025: ("numeric", "<=", 8.0), 2030: ("numeric", "<=", 7.0)}
+    sport = next(i for i in draft["indicators"] if i["name"] == "人均体育场地面积")
+    assert sport["unit"] == "平方米" and _targets(draft, "人均体育场地面积")[2030] == ("numeric", ">=", 2.5)
