@@ -275,6 +275,10 @@ elif CACHE_URL:
     raise ValueError(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a page's cached fragments (dashboard, comparison, indicator page) are kept. Their keys change with the data
+# (core/pagecache.py), so with a shared cache they can live long; a per-process cache does not see another process's
+# changes of reporting activity, so there they live a minute at most.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600 if CACHE_URL else 60)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -27,8 +27,10 @@ LAGGING = EvaluationStatus.LAGGING  # worst first: the order of the "most laggin
 
 
 def summary(plan: Plan):
-
-    return EvaluationSummary.objects.filter(plan=plan).first()
+    """The plan's stored evaluation summary, read once per plan object (a page asks for it several times)."""
+    if not hasattr(plan, "_evaluation_summary"):
+        plan._evaluation_summary = EvaluationSummary.objects.filter(plan=plan).first()
+    return plan._evaluation_summary
 
 
 def latest_year(plan: Plan) -> int | None:
