@@ -199,7 +199,7 @@ class IndicatorValueViewSet(_Writable):
     model = IndicatorValue
     kind = DueKind.INDICATOR_VALUE
     keys = ("indicator", "org_unit", "year")
-    fields = ("value", "numerator", "denominator", "qualitative", "source", "note")
+    fields = IndicatorValue.DATA_FIELDS
     not_found = gettext_lazy("No item you may report for this indicator, org unit and year.")
 
 

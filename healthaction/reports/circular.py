@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from healthaction.collection.models import DueItem
-from healthaction.collection.services import completeness, lower_plan_completeness
+from healthaction.collection.services import completeness, lower_plan_completeness, reporting_totals
 from healthaction.core.choices import DueKind, lower_units_zh
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
@@ -82,7 +82,14 @@ def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
 
     rows = completeness(plan, today=today, year=year)
     # a lower unit running its own plan that implements this one reports there: its figures come from that plan
-    rows["org_unit"] = rows["org_unit"] + lower_plan_completeness(plan, today=today, year=year)
+    lower = lower_plan_completeness(plan, today=today, year=year)
+    rows["org_unit"] = rows["org_unit"] + lower
+    totals = reporting_totals(plan, year, today)
+    if lower:  # the totals still agree with the sum of the tables
+        for key in ("due", "received", "on_time"):
+            totals[key] += sum(row[key] for row in lower)
+        totals["completeness"] = totals["received"] / totals["due"] if totals["due"] else None
+        totals["timeliness"] = totals["on_time"] / totals["due"] if totals["due"] else None
     for kind, group in (("department", "department"), ("county", "org_unit")):
         for row in rows[group]:
             r = record(kind, row["name"])
@@ -122,6 +129,7 @@ def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
         "departments": ranked([r for r in records if r.kind == "department" and r.due]),
         "counties": ranked([r for r in records if r.kind == "county" and r.due]),
         "records": records,
+        "totals": totals,
         "overdue_total": sum(r.overdue_total for r in records),
         "earlier_overdue": earlier,
         "lagging_total": sum(len(r.lagging) for r in records),
@@ -155,10 +163,8 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     doc.add_paragraph(f"关于{data_title(plan)}{year}年度报送和推进情况的通报", style="Title")
     lower = lower_units_zh(plan.org_unit.level)  # the units one level below: 县（市、区） under a city
     docx_style.paragraph(doc, f"各{lower}推进办，各有关部门：", indent=False)
-    all_units = data["departments"] + data["counties"]
-    due = sum(r.due for r in all_units)
-    received = sum(r.received for r in all_units)
-    on_time = sum(r.on_time for r in all_units)
+    totals = data["totals"]
+    due, received, on_time = totals["due"], totals["received"], totals["on_time"]
     opening = (
         f"截至{today:%Y年%m月%d日}，{year}年度应报送事项{due}项，已报送{received}项，"
         if due

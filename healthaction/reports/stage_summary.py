@@ -39,6 +39,6 @@ def add_stage_summary(doc, plan: Plan, year: int, caption=None) -> None:
             S.caption(doc, caption(f"{years[0]}年各{lower_units_zh(plan.org_unit.level)}阶段性目标完成情况"))
         S.table(
             doc,
-            [lower_units_zh(plan.org_unit.level), *[str(v.label) for v in Verdict]],
-            [[s.name, *[s.count(v.value) for v in Verdict]] for s in stages["counties"]],
+            [lower_units_zh(plan.org_unit.level), *Verdict.labels_in("zh-hans").values()],
+            [[s.name, *[s.count(code) for code in Verdict.values]] for s in stages["counties"]],
         )

@@ -147,7 +147,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "years": queries.result_years(plan),
             "version": _version(plan),
             "cache_seconds": pagecache.seconds(),
-            "stages": _Lazy(lambda: stage_summaries(plan)),
+            "stages": _Lazy(lambda: stage_summaries(plan, up_to=year)),
         },
     )
 
