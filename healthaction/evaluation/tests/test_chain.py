@@ -2,6 +2,7 @@
 
 import pytest
 
+from healthaction.collection.services import values_approved
 from healthaction.core.choices import Level, PlanStatus
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.evaluation.services import evaluate_plan
@@ -70,7 +71,8 @@ def test_approving_a_county_value_refreshes_the_plans_above(chain, django_captur
         plans[code].status = PlanStatus.PUBLISHED
         plans[code].save()
     with django_capture_on_commit_callbacks(execute=True):
-        report(plans["140521"], "140521", 2025, numerator=140, denominator=400, value=35.0)
+        value = report(plans["140521"], "140521", 2025, numerator=140, denominator=400, value=35.0)
+        values_approved(plans["140521"].pk, [(value.indicator_id, value.org_unit_id)])  # what approvals call
     # 140 / 400 = 35 %: the county's plan, the city's and the province's each know it, and it meets ≥30
     assert result(plans["140521"], "140521", 2025).value == 35.0
     assert result(plans["140500"], "140521", 2025).value == 35.0
