@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from healthaction.collection import services, validation
 from healthaction.collection.models import DueItem, Evidence, IndicatorValue, Revision, TaskReport
 from healthaction.core import limits
-from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
+from healthaction.core.choices import DueKind, RevisionAction, TargetKind, TaskProgress, ValueStatus
 from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_cell, unescape_cell
 from healthaction.plans.models import Indicator, Plan, Target, Task
 from healthaction.registry import scopes
@@ -510,20 +510,7 @@ def _light_items(user, ids: list[int], *, lock: bool = True) -> dict[int, _Light
     return items
 
 
-VALUE_FIELDS = (
-    "id",
-    "indicator_id",
-    "org_unit_id",
-    "year",
-    "value",
-    "numerator",
-    "denominator",
-    "qualitative",
-    "source",
-    "note",
-    "status",
-    "version",
-)
+VALUE_FIELDS = ("id", "indicator_id", "org_unit_id", "year", *IndicatorValue.DATA_FIELDS, "status", "version")
 
 
 def _collect(
@@ -550,7 +537,9 @@ def _collect(
     items = _light_items(user, ids, lock=lock)
     indicators = {i.indicator_id for i in items.values() if i.indicator_id}
     qualitative = set(
-        Target.objects.filter(indicator_id__in=indicators, kind="qualitative").values_list("indicator_id", flat=True)
+        Target.objects.filter(indicator_id__in=indicators, kind=TargetKind.QUALITATIVE).values_list(
+            "indicator_id", flat=True
+        )
     )
     units = {i.org_unit_id for i in items.values()}
     task_ids = {i.task_id for i in items.values() if i.task_id}
@@ -728,7 +717,7 @@ class _IndicatorView:
 
 
 def _same_value(existing: dict, data: dict) -> bool:
-    return all(existing[k] == data[k] for k in ("value", "numerator", "denominator", "qualitative", "source", "note"))
+    return all(existing[k] == data[k] for k in IndicatorValue.DATA_FIELDS)
 
 
 def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
@@ -754,12 +743,7 @@ def _write(user, work, result: ImportResult) -> None:
         "indicator_id",
         "org_unit_id",
         "year",
-        "value",
-        "numerator",
-        "denominator",
-        "qualitative",
-        "source",
-        "note",
+        *IndicatorValue.DATA_FIELDS,  # the insert rows below follow this order
         "outlier",
         "status",
         "version",

@@ -26,6 +26,16 @@ from healthaction.core import limits
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
+# the one spelling of the .xlsx media type: downloads, upload sniffing, tests
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(data: bytes, filename: str):
+    """Return a workbook as a download: FileResponse writes Content-Disposition (RFC 6266, any file name)."""
+    from django.http import FileResponse  # this module stays importable without Django settings
+
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename, content_type=XLSX_MIME)
+
 
 def safe_cell(value):
     """Return `value` safe to put in a spreadsheet cell."""

@@ -27,6 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
+from healthaction.core import formatting
+from healthaction.core.units import KNOWN_UNITS
 from healthaction.evaluation import rules as R
 
 STATUS_ENUM = pl.Enum(R.STATUSES)
@@ -694,7 +696,8 @@ def _num(col: str | pl.Expr) -> pl.Expr:
     return expr.round(2).cast(pl.Utf8).str.replace(r"\.0+$", "").str.replace(r"(\.\d*?)0+$", "$1")
 
 
-CMP_TEXT = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "range": ""}
+# what follows a number of each unit in a sentence ("/10万" after 12 in 1/10万): core/formatting.py's one rule
+UNIT_SUFFIX = {unit: formatting.unit_suffix(unit, "zh") for unit in KNOWN_UNITS}
 
 
 def explain(
@@ -718,7 +721,7 @@ def explain(
         )
     else:
         df = df.with_columns(pl.lit("").alias("unit"))
-    u = pl.col("unit").fill_null("")
+    u = pl.col("unit").fill_null("").replace(UNIT_SUFFIX)
     year = pl.col("year").cast(pl.Utf8)
     s = pl.col("status").cast(pl.Utf8)
     label = pl.col("status").cast(pl.Utf8).replace_strict(labels, default="")
@@ -743,10 +746,10 @@ def explain(
         .otherwise(pl.concat_str([pl.lit("基期"), _num("base_value"), u]))
     )
     value_txt = pl.concat_str([year, pl.lit("年"), _num("value"), u])
-    cmp_txt = pl.col("comparator").cast(pl.Utf8).replace_strict(CMP_TEXT, default="")
+    cmp_txt = pl.col("comparator").cast(pl.Utf8).replace_strict(formatting.SYMBOLS, default="")
     target_txt = (
         pl.when(pl.col("comparator") == "range")
-        .then(pl.concat_str([_num("target_value"), pl.lit("～"), _num("target_upper"), u]))
+        .then(pl.concat_str([_num("target_value"), pl.lit(formatting.RANGE_MARK["zh"]), _num("target_upper"), u]))
         .otherwise(pl.concat_str([cmp_txt, _num("target_value"), u]))
     )
     target_part = pl.concat_str([pl.col("target_year").cast(pl.Utf8), pl.lit("年目标"), target_txt])

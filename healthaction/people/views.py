@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -16,12 +16,11 @@ from django.views.decorators.http import require_POST
 from healthaction.collection.current import current_plan, remember
 from healthaction.collection.models import RobotWebhook
 from healthaction.collection.services import unassigned_items
+from healthaction.core.xlsx import xlsx_download
 from healthaction.people import services as S
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CreateAccountsForm(forms.Form):
@@ -173,9 +172,7 @@ def sheet(request, plan_id: int):
     plan = _plan(request, plan_id)
     rows = S.sheet_rows(plan, base_url=request.build_absolute_uri("/")[:-1])
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(S.sheet_xlsx(plan, rows), content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename=sign-in-sheet-{plan.pk}.xlsx"
-        return response
+        return xlsx_download(S.sheet_xlsx(plan, rows), f"sign-in-sheet-{plan.pk}.xlsx")
     return render(request, "people/sheet.html", {"plan": plan, "rows": rows})
 
 

@@ -63,7 +63,7 @@ def _labels(choices) -> dict[str, str]:
 
 def _comparators() -> dict[str, str]:
     labels = _labels(Comparator)
-    return {value: (services.COMPARATOR_TEXT.get(value) or labels[value]) for value in labels}
+    return {value: (Comparator.symbol(value) or labels[value]) for value in labels}
 
 
 def _sheets() -> dict[str, list[Column]]:

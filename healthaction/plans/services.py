@@ -20,7 +20,8 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from healthaction.core.choices import Comparator, DepartmentRole, PlanStatus, TargetKind, WarningKind
+from healthaction.core import formatting
+from healthaction.core.choices import DepartmentRole, Direction, PlanStatus, TargetKind, WarningKind
 from healthaction.plans.chain import parent_candidates
 from healthaction.plans.models import (
     Action,
@@ -326,18 +327,15 @@ def delete_indicator(plan: Plan, indicator: Indicator) -> None:
 
 # ---------------------------------------------------------------------------------------------- targets
 
-COMPARATOR_TEXT = {Comparator.GE: "≥", Comparator.LE: "≤", Comparator.LT: "<", Comparator.GT: ">", Comparator.EQ: "="}
 TREND_TEXT = {"increase": "持续提高", "decrease": "持续下降", "maintain": "保持"}
 
 
 def target_text(t: Target) -> str:
-    """Return a target written the way plans write it (≥25, 7–8, 在2019年基础上提高10%), for a target a person entered."""
+    """Return a target written the way plans write it (≥25, 7～8, 在2019年基础上提高10%), for a target a person entered."""
     if t.kind == TargetKind.NUMERIC:
-        if t.comparator == Comparator.RANGE:
-            return f"{_fmt(t.value)}–{_fmt(t.upper_value)}"
-        return f"{COMPARATOR_TEXT.get(t.comparator, '')}{_fmt(t.value)}"
+        return formatting.target_text(t.comparator, t.value, t.upper_value)
     if t.kind == TargetKind.RELATIVE:
-        verb = "降低" if (t.change or 0) < 0 or t.trend == "decrease" else "提高"
+        verb = "降低" if (t.change or 0) < 0 or t.trend == Direction.DECREASE else "提高"
         unit = {"pp": "个百分点", "%/yr": "%/年", "pp/yr": "个百分点/年"}.get(t.change_unit, t.change_unit)
         return f"在{t.base_year or ''}年基础上{verb}{_fmt(abs(t.change or 0))}{unit}"
     if t.kind == TargetKind.DIRECTIONAL:

@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from healthaction.collection.services import current_period, parse_period, perio
 from healthaction.core import jobs, limits
 from healthaction.core.choices import WarningKind
 from healthaction.core.uploads import LimitedFileField
+from healthaction.core.xlsx import xlsx_download
 from healthaction.documents.readers import SUPPORTED
 from healthaction.plans import services
 from healthaction.plans import tasks as plan_tasks
@@ -371,11 +371,7 @@ def workbook(request, plan_id: int):
     """GET: the plan as an .xlsx to correct in Excel; POST: the corrected workbook applied all or nothing."""
     plan = _plan(request, plan_id, write=request.method == "POST")
     if request.method != "POST":
-        response = HttpResponse(
-            export_workbook(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-review.xlsx"'
-        return response
+        return xlsx_download(export_workbook(plan), f"plan-{plan.pk}-review.xlsx")
     form = WorkbookForm(request.POST, request.FILES)
     if form.is_valid():
         # applied by a background job (plans.tasks.apply_workbook) from the stored file, all rows or none

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 
 from healthaction.collection.models import DueItem
 from healthaction.core import pagecache
-from healthaction.evaluation.signals import plan_evaluated
+from healthaction.evaluation.events import plan_evaluated
 
 
 @receiver(post_save, sender=DueItem, dispatch_uid="pagecache-due-item-saved")

@@ -97,7 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "plans": plans,
             "can_import": scopes.is_office(request.user),
-            "can_invite": scopes.lower_areas(request.user).exists(),
+            "can_invite": scopes.may_invite_offices(request.user),
             "rounds": rounds,
             "has_role": has_role,
         },
@@ -147,7 +147,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "years": queries.result_years(plan),
             "version": _version(plan),
             "cache_seconds": pagecache.seconds(),
-            "stages": _Lazy(lambda: stage_summaries(plan)),
+            "stages": _Lazy(lambda: stage_summaries(plan, up_to=year)),
         },
     )
 

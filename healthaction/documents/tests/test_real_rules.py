@@ -543,3 +543,38 @@ def test_a_flattened_web_table_row_number_glued_to_the_name_and_an_emptied_unit(
     assert _targets(draft, "5岁以下儿童死亡率") == {2025: ("numeric", "<=", 8.0), 2030: ("numeric", "<=", 7.0)}
     sport = next(i for i in draft["indicators"] if i["name"] == "人均体育场地面积")
     assert sport["unit"] == "平方米" and _targets(draft, "人均体育场地面积")[2030] == ("numeric", ">=", 2.5)
+
+
+def test_a_unit_then_institutions_and_a_numbered_nature_heading():
+    resp = responsibility_from_text("2.继续推进三个中心建设。（卫健委，旗危重孕产妇、危重新生儿救治中心）")
+    assert (resp["lead"], resp["co"]) == (["卫健委"], ["旗危重孕产妇", "危重新生儿救治中心"])
+    draft = _parse(
+        "某市健康行动实施方案",
+        "（十）老年健康促进行动",
+        "行动目标：",
+        "综合发挥政府作用，到2022年和2030年，65-74岁老年人失能发生率有所下降。主要通过以下具体目标推进落实：",
+        "1. 政府约束性工作指标（2项）：",
+        "（1）二级以上综合性医院设老年医学科比例分别达到65%及以上和90%及以上；",
+        "2. 社会和个人倡导性指标（1项）：",
+        "（1）老年健康核心信息知晓率不断提高。",
+    )
+    geriatric = next(i for i in draft["indicators"] if i["name"] == "二级以上综合性医院设老年医学科比例")
+    assert geriatric["nature"] == "binding"
+    assert _targets(draft, "二级以上综合性医院设老年医学科比例") == {
+        2022: ("numeric", ">=", 65.0),
+        2030: ("numeric", ">=", 90.0),
+    }
+    literacy = next(i for i in draft["indicators"] if i["name"] == "老年健康核心信息知晓率")
+    assert literacy["nature"] == "advocacy" and set(_targets(draft, "老年健康核心信息知晓率")) == {2022, 2030}
+
+
+def test_two_years_written_without_he():
+    draft = _parse(
+        "某市健康行动实施方案",
+        "（十三）实施慢性呼吸系统疾病防治行动",
+        "行动目标：到2022年2030年，70岁及以下人群慢性呼吸系统疾病死亡率下降到9/10万及以下和8.1/10万及以下。",
+    )
+    assert _targets(draft, "70岁及以下人群慢性呼吸系统疾病死亡率") == {
+        2022: ("numeric", "<=", 9.0),
+        2030: ("numeric", "<=", 8.1),
+    }

@@ -262,6 +262,17 @@ def test_a_range_explanation_gives_the_range_as_written():
     assert row["explanation"] == "基期6.5小时，2022年6.95小时，按线性进度应达6.6小时（2030年目标7～8小时），进度正常。"
 
 
+def test_a_rate_per_100000_is_written_with_its_value_not_glued_to_it():
+    """Issue 24 #13: 12 in 1/10万 read "121/10万"; core/formatting.py writes it "12/10万" (its leading 1 is the value's).
+
+    Baseline 18 (2020), target ≤14.5 in 2030: by 2022 the line is at 18 − 3.5 × 2/10 = 17.3, and 12 is already
+    below the target (numbers by hand)."""
+    target = [{"year": 2030, "kind": "numeric", "comparator": "<=", "value": 14.5, "raw": "≤14.5"}]
+    row = run(target, {2022: 12.0}, baseline=18.0, baseline_year=2020, unit="1/10万")[2022]
+    assert row["explanation"].startswith("基期18/10万，2022年12/10万，")
+    assert "2030年目标≤14.5/10万" in row["explanation"] and "1/10万" not in row["explanation"]
+
+
 KNOWLEDGE = [
     {
         "year": 2022,

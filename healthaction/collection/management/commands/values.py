@@ -25,7 +25,7 @@ from healthaction.collection import services
 from healthaction.collection.excel import import_rows
 from healthaction.collection.models import DueItem
 from healthaction.core import limits
-from healthaction.core.choices import DueKind
+from healthaction.core.choices import DueKind, ValueStatus
 from healthaction.core.xlsx import WorkbookUnreadable, read_sheets
 from healthaction.plans.models import Plan
 from healthaction.registry.models import OrgUnit
@@ -148,24 +148,25 @@ def import_values(path: Path, plan: Plan, user, *, approver=None) -> dict:
             )
         approved = 0
         if approver is not None:
-            for _line, row in parsed:
-                item = (
-                    DueItem.objects.filter(
-                        kind=DueKind.INDICATOR_VALUE,
-                        indicator_id=row["indicator_id"],
-                        org_unit__code=row["org_unit"],
-                        year=row["year"],
-                        half=0,
+            with services.approving():  # one evaluation of every series approved
+                for _line, row in parsed:
+                    item = (
+                        DueItem.objects.filter(
+                            kind=DueKind.INDICATOR_VALUE,
+                            indicator_id=row["indicator_id"],
+                            org_unit__code=row["org_unit"],
+                            year=row["year"],
+                            half=0,
+                        )
+                        .select_related("plan__org_unit", "org_unit", "indicator")
+                        .first()
                     )
-                    .select_related("plan__org_unit", "org_unit", "indicator")
-                    .first()
-                )
-                obj = services.submission_for(item)
-                if obj is not None and obj.status == "submitted":
-                    services.review(
-                        approver, item, approve=True, comment=_("history imported from %(f)s") % {"f": path.name}
-                    )
-                    approved += 1
+                    obj = services.submission_for(item)
+                    if obj is not None and obj.status == ValueStatus.SUBMITTED:
+                        services.review(
+                            approver, item, approve=True, comment=_("history imported from %(f)s") % {"f": path.name}
+                        )
+                        approved += 1
     return {"rows": len(parsed), "saved": result.saved, "unchanged": result.unchanged, "approved": approved}
 
 
