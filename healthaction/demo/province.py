@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from healthaction.collection.models import IndicatorValue, TaskReport
 from healthaction.collection.services import publish_plan
-from healthaction.core.choices import Level, Role, TaskProgress, ValueStatus
+from healthaction.core.choices import Comparator, Level, Role, TargetKind, TaskProgress, ValueStatus
 from healthaction.demo import content
 from healthaction.demo.build import BASE_YEAR, DEMO_REPORTING_START, TASK_TEXTS, VALUE_YEARS, plan_data
 from healthaction.evaluation.services import assess_plan, evaluate_plan
@@ -196,7 +196,7 @@ def _values(plan: Plan, area: OrgUnit) -> int:
                     )
                 )
             continue
-        if any(t.kind == "qualitative" for t in targets):
+        if any(t.kind == TargetKind.QUALITATIVE for t in targets):
             achieved_from = rng.choice([2021, 2022, 2023, 2024, 2099])
             rows += [
                 IndicatorValue(
@@ -212,7 +212,7 @@ def _values(plan: Plan, area: OrgUnit) -> int:
             continue
         baseline = getattr(ind, "baseline", None)
         start = baseline.value if baseline and baseline.value is not None else None
-        goal = next((t.value for t in targets if t.value is not None and t.comparator != "range"), None)
+        goal = next((t.value for t in targets if t.value is not None and t.comparator != Comparator.RANGE), None)
         if start is None and goal is None:
             if ind.nature == "advocacy" or not ind.unit:
                 continue
