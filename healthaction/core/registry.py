@@ -36,6 +36,9 @@ registry = Registry(
         "assessment_components": {},
         # name → callable(bind) returning a line `healthaction serve` prints when it starts (or "" for none)
         "serve_notes": {},
+        # name → callable(plan_ids) returning {indicator_id: national catalogue key} for the plans' indicators whose
+        # match applies; the chain of plans links a lower plan's indicator to the upper one's through it
+        "indicator_catalogue": {},
     }
 )
 
