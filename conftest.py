@@ -19,6 +19,15 @@ def pytest_sessionstart(session):
         raise pytest.UsageError(f"CI=true but the seed documents are not at {SEEDS} (set HEALTHACTION_SEEDS)")
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the test's thread: every test starts again in Chinese."""
+    yield
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the demo once per test session; each test runs in a transaction that is rolled back."""

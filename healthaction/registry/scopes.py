@@ -5,9 +5,10 @@ org unit; an action group lead reviews its action; a department liaison reports 
 its department only; a county or town office reports for its area and below; a
 leader reads everything in their area and changes nothing.
 
-Every level has its own office (issue 23): a province, city, county or town office runs the plans of its area and
-sees its whole subtree (a province its cities, counties and towns) and the published plans above it, never a
-sibling's. An office invited from the level above also holds the area office role of its area, so that it answers
+Every level has its own office (issue 23): a province, city, county or town office runs the plans of its area (and
+those below it whose area has no office yet), sees its whole subtree (a province its cities, counties and towns) and
+the published plans above it, never a sibling's; it never approves or changes the plan of a lower area that has its
+own office. An office invited from the level above also holds the area office role of its area, so that it answers
 to the plan above for its area; the office above manages those accounts like its reporters'.
 """
 
@@ -32,15 +33,35 @@ def roles(user) -> set[str]:
     return {m.role for m in memberships(user)}
 
 
-def is_office(user, plan=None) -> bool:
-    """With a plan: the user is the committee office of the plan's own area, the one that runs it (changes, approves,
-    manages its reporters). An office above sees the plans below it (`visible_plans`, `oversees`) but runs only its
-    own: a county's plan is the county office's. Without a plan: the user is an office somewhere."""
+def _has_own_office(plan) -> bool:
+    """Whether the plan's area has an office account of its own (kept on the plan object for the request)."""
+    cached = getattr(plan, "_ha_has_office", None)
+    if cached is None:
+        cached = Membership.objects.filter(role=Role.OFFICE_ADMIN, org_unit_id=plan.org_unit_id).exists()
+        plan._ha_has_office = cached
+    return cached
+
+
+def runs(user, org_unit_id: int, org_unit_path: str, plan) -> bool:
+    """The office that runs a plan: the office of the plan's own area; an office above runs it only while that area
+    has no office of its own (a county office drafting its towns' plans before their offices are invited)."""
     if user.is_superuser:
         return True
-    return any(
-        m.role == Role.OFFICE_ADMIN and (plan is None or plan.org_unit_id == m.org_unit_id) for m in memberships(user)
-    )
+    offices = [m for m in memberships(user) if m.role == Role.OFFICE_ADMIN]
+    if any(m.org_unit_id == org_unit_id for m in offices):
+        return True
+    return any(org_unit_path.startswith(m.org_unit.path) for m in offices) and not _has_own_office(plan)
+
+
+def is_office(user, plan=None) -> bool:
+    """With a plan: the user runs it (changes, publishes, approves, manages its reporters), see `runs`. An office
+    above sees the plans below it (`visible_plans`, `oversees`) but does not run a plan whose area has its own
+    office. Without a plan: the user is an office somewhere."""
+    if user.is_superuser:
+        return True
+    if plan is None:
+        return any(m.role == Role.OFFICE_ADMIN for m in memberships(user))
+    return runs(user, plan.org_unit_id, plan.org_unit.path, plan)
 
 
 def oversees(user, plan) -> bool:
@@ -128,7 +149,7 @@ def can_report(user, item) -> bool:
     if user.is_superuser:
         return True
     for m in memberships(user):
-        if m.role == Role.OFFICE_ADMIN and item.plan.org_unit_id == m.org_unit_id:
+        if m.role == Role.OFFICE_ADMIN and is_office(user, item.plan):
             return True
         if m.role == Role.DEPARTMENT_LIAISON and item.department_id == m.department_id:
             return True
@@ -142,7 +163,7 @@ def can_review(user, item) -> bool:
     if user.is_superuser:
         return True
     for m in memberships(user):
-        if m.role == Role.OFFICE_ADMIN and item.plan.org_unit_id == m.org_unit_id:
+        if m.role == Role.OFFICE_ADMIN and is_office(user, item.plan):
             return True
         if m.role == Role.ACTION_LEAD and m.action_id in (
             getattr(item.indicator, "action_id", None),
