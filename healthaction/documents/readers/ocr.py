@@ -426,16 +426,23 @@ def ruled_grids(pixels, rules: list[tuple[int, int, int]]) -> list[Grid]:
         xs = [x + max(x0 - 3, 0) for x in _edges(near.mean(axis=0), 0.6)]
         if len(xs) < 3 or len(ys) < 3:
             continue
-        drawn = []
-        for r in range(len(ys) - 1):
-            y0, y1 = ys[r] + 3, ys[r + 1] - 3
-            row = []
-            for x in xs[1:-1]:
-                strip = dark[y0:y1, max(x - 2, 0) : x + 3].any(axis=1) if y1 > y0 else None
-                row.append(bool(strip is None or strip.mean() >= 0.8))
-            drawn.append(row)
+        drawn = [[_drawn(dark, x, ys[r], ys[r + 1]) for x in xs] for r in range(len(ys) - 1)]
+        # a column edge is a rule drawn down most rows; text repeated in every row (预期性) is not
+        keep = [k for k in range(len(xs)) if sum(row[k] for row in drawn) * 2 >= len(drawn)]
+        if len(keep) < 3:
+            continue
+        xs = [xs[k] for k in keep]
+        drawn = [[row[k] for k in keep[1:-1]] for row in drawn]
         grids.append(Grid(xs=xs, ys=ys, drawn=drawn))
     return grids
+
+
+def _drawn(dark, x: int, top: int, bottom: int) -> bool:
+    """Whether a rule runs down at x (±2 px) between two row edges: dark over 0.8 of the row's height."""
+    y0, y1 = top + 3, bottom - 3
+    if y1 <= y0:
+        return True
+    return bool(dark[y0:y1, max(x - 2, 0) : x + 3].any(axis=1).mean() >= 0.8)
 
 
 def _followed(column, top: int, bottom: int, gap: int = 4) -> tuple[int, int]:
