@@ -70,7 +70,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "healthaction.api.pagination.PagePagination",
+    "EXCEPTION_HANDLER": "healthaction.api.errors.exception_handler",
+    # the API reads JSON (the bulk upload also CSV, the token also a form): what the schema then says it accepts
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # one FilterSet per model (<app>/filtersets.py), shared with the pages; applied after each viewset's scope

@@ -94,15 +94,20 @@ def export_checklist(checklist: Checklist) -> bytes:
 
 
 def _read(data: bytes, filename: str, names) -> dict[str, list[tuple]]:
+    """The sheets of an upload; a file beyond a limit of core/limits.py raises LimitExceeded, so that the results
+    job fails with the reason (as every upload job does)."""
     try:
         return read_sheets(data, filename, names, max_bytes=MAX_UPLOAD_BYTES)
-    except (WorkbookUnreadable, limits.LimitExceeded) as exc:  # a file beyond a limit of core/limits.py too
+    except WorkbookUnreadable as exc:
         raise WorkbookError([("", 0, "", str(exc))]) from exc
 
 
 def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
     """Read a checklist workbook into a new version of its key (or a new key); raise WorkbookError listing every problem."""
-    sheets = _read(data, filename, (INFO_SHEET, ITEM_SHEET))
+    try:
+        sheets = _read(data, filename, (INFO_SHEET, ITEM_SHEET))
+    except limits.LimitExceeded as exc:  # read in the request: shown on the page like any other problem
+        raise WorkbookError([("", 0, "", str(exc))]) from exc
     missing = [s for s in (INFO_SHEET, ITEM_SHEET) if s not in sheets]
     if missing:
         raise WorkbookError(

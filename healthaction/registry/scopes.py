@@ -364,6 +364,11 @@ def may_invite_office(user, unit: OrgUnit) -> bool:
     )
 
 
+def may_invite_offices(user) -> bool:
+    """Return True when the user is the office of an area with areas below it that issue plans (not a town)."""
+    return any(u.level in PLAN_LEVELS[:-1] for u in office_units(user))
+
+
 def lower_areas(user):
     """The areas (a queryset) whose offices the user may invite: every area issuing plans below its office's area."""
     q = Q(pk__in=[])

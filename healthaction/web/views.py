@@ -97,7 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "plans": plans,
             "can_import": scopes.is_office(request.user),
-            "can_invite": scopes.lower_areas(request.user).exists(),
+            "can_invite": scopes.may_invite_offices(request.user),
             "rounds": rounds,
             "has_role": has_role,
         },
