@@ -1,10 +1,13 @@
 """Scanned PDF (no text layer) → document model by OCR, page by page.
 
 Pages are rasterised with pypdfium2 and read by rapidocr-onnxruntime (its Chinese detection and
-recognition models ship inside the wheel, so nothing is downloaded). Boxes are grouped into lines by
-their vertical centre; a line whose boxes stand apart in several columns is a table row, and rows
-under a header are laid out on the header's columns (a lone box under one column continues the cell
-above it, the way wrapped cells look on paper).
+recognition models ship inside the wheel, so nothing is downloaded). A page scanned askew is first turned
+upright (projection profile, deskew()). A ruled table is rebuilt from its rules: its horizontal and vertical
+rules give the grid, each recognised box goes to the cell its centre falls in (the lines of a wrapped cell
+joined in order), a box running over a column rule is cut there, and a missing rule inside a row merges the
+cells on either side. Without rules, boxes are grouped into lines by their vertical centre; a line whose
+boxes stand apart in several columns is a table row, and rows under a header are laid out on the header's
+columns (a lone box under one column continues the cell above it, the way wrapped cells look on paper).
 """
 
 import io
@@ -126,10 +129,9 @@ def ocr_document(data: bytes, filename: str, progress=None) -> Document:
     return document
 
 
-def recognise(
-    image, settings: OcrSettings = SETTINGS
-) -> tuple[list[tuple[float, float, float, float, str]], list[tuple[int, int]]]:
-    """Return (x0, top, x1, bottom, text) cells read from a PIL image, and the vertical spans of its ruled tables.
+def recognise(image, settings: OcrSettings = SETTINGS) -> tuple[list, list[tuple[int, int]], list["Grid"]]:
+    """Return (x0, top, x1, bottom, text) cells read from a PIL image, the vertical spans of its ruled tables and
+    the ruled grids found on the page (a page scanned slightly askew is first turned upright, see deskew()).
 
     The recogniser joins text that stands close on one line into one box even across a table rule; its
     character boxes are split again at the page's vertical rules and at wide gaps. Only the inked part of the
@@ -137,13 +139,14 @@ def recognise(
     """
     import numpy
 
-    pixels = numpy.asarray(image.convert("L"))
+    pixels = deskew(numpy.asarray(image.convert("L")))
+    page_pixels = pixels
     left, top = 0, 0
     if settings.crop_margins:
         ink = pixels < INK
         rows, columns = numpy.flatnonzero(ink.any(axis=1)), numpy.flatnonzero(ink.any(axis=0))
         if not len(rows):
-            return [], []  # a blank page
+            return [], [], []  # a blank page
         top = max(int(rows[0]) - MARGIN, 0) // DETECT_GRID * DETECT_GRID
         left = max(int(columns[0]) - MARGIN, 0) // DETECT_GRID * DETECT_GRID
         pixels = _framed(pixels[top : int(rows[-1]) + MARGIN + 1, left : int(columns[-1]) + MARGIN + 1])
@@ -158,7 +161,7 @@ def recognise(
         chars = item[3] if len(item) > 3 and item[3] and len(item[3]) == len(item[4]) else None
         if not chars:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
-            cells.append((min(xs), min(ys), max(xs), max(ys), text.strip()))
+            cells.extend(_split_at_rules((min(xs), min(ys), max(xs), max(ys), text.strip()), rules))
             continue
         group: list = []
         for box, ch in zip(chars, item[4]):
@@ -175,7 +178,7 @@ def recognise(
             group.append((x0, y0, x1, y1, ch))
         if group:
             cells.append(_join(group))
-    return cells, [(top, bottom) for _, top, bottom in rules]
+    return cells, [(top, bottom) for _, top, bottom in rules], ruled_grids(page_pixels, rules)
 
 
 def _framed(pixels):
@@ -222,7 +225,7 @@ def vertical_rules(pixels, char_height: float) -> list[tuple[int, int, int]]:
     """(x, top, bottom) of vertical table rules: dark runs much taller than a line of text."""
     import numpy
 
-    dark = pixels < 128
+    dark = pixels < RULE_INK
     run = numpy.zeros(dark.shape[1], dtype=numpy.int32)
     longest = numpy.zeros(dark.shape[1], dtype=numpy.int32)
     end = numpy.zeros(dark.shape[1], dtype=numpy.int32)
@@ -241,8 +244,8 @@ def vertical_rules(pixels, char_height: float) -> list[tuple[int, int, int]]:
 
 
 def page_blocks(image, page: int, settings: OcrSettings = SETTINGS) -> list:
-    cells, bands = recognise(image, settings)
-    return blocks_from_boxes(cells, page, bands)
+    cells, bands, grids = recognise(image, settings)
+    return blocks_from_grids(cells, page, bands, grids)
 
 
 def blocks_from_boxes(boxes, page: int | None = None, bands: list[tuple[int, int]] = ()) -> list:
@@ -324,3 +327,219 @@ def _distance(centre, cell, anchor) -> float:
     if overlap > 0:
         return -overlap
     return abs(centre - (anchor[0] + anchor[1]) / 2)
+
+
+# ---- scanned tables from the page's geometry ---------------------------------------------------------------
+
+RULE_INK = 170  # a thin rule scanned and turned upright greys; a grey level darker than this is rule ink
+SKEW_LIMIT = 2.0  # degrees searched either way for a page scanned askew
+SKEW_STEP = 0.1
+SKEW_MIN = 0.15  # a smaller skew is left alone (it moves a rule by under 3 px over a page)
+
+
+def skew_angle(pixels) -> float:
+    """The angle (degrees, counter-clockwise) by which the page's ink lies askew.
+
+    Projection profile: the ink's rows are summed along lines of each trial slope; text lines and table rules
+    give the sharpest profile (largest sum of squares) when the slope matches the page's.
+    """
+    import numpy
+
+    ys, xs = numpy.nonzero(pixels[::2, ::2] < INK)
+    if len(ys) < 50:
+        return 0.0
+    best, best_score = 0.0, -1.0
+    for angle in numpy.arange(-SKEW_LIMIT, SKEW_LIMIT + SKEW_STEP / 2, SKEW_STEP):
+        shifted = numpy.rint(ys + xs * numpy.tan(numpy.radians(angle))).astype(numpy.int64)
+        profile = numpy.bincount(shifted - shifted.min()).astype(numpy.float64)
+        score = float((profile * profile).sum())
+        if score > best_score:
+            best, best_score = float(angle), score
+    return round(best, 2)
+
+
+def deskew(pixels):
+    """The page turned upright when it was scanned askew by more than SKEW_MIN degrees (rules then run straight)."""
+    import numpy
+    from PIL import Image
+
+    angle = skew_angle(pixels)
+    if abs(angle) < SKEW_MIN:
+        return pixels
+    turned = Image.fromarray(pixels).rotate(-angle, resample=Image.BILINEAR, fillcolor=255)
+    return numpy.asarray(turned)
+
+
+@dataclass
+class Grid:
+    """A ruled table on the page: its column edges (x) and row edges (y), and which edges are drawn per row."""
+
+    xs: list[int]
+    ys: list[int]
+    # for each row, for each interior column edge: is the rule drawn there (else the two cells are one)
+    drawn: list[list[bool]]
+
+    def contains(self, box) -> bool:
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return self.xs[0] <= cx <= self.xs[-1] and self.ys[0] <= cy <= self.ys[-1]
+
+
+def _edges(fraction, threshold: float) -> list[int]:
+    """Positions where a dark fraction reaches the threshold, neighbours within 4 px taken as one edge."""
+    import numpy
+
+    edges: list[list[int]] = []
+    for k in numpy.flatnonzero(fraction >= threshold).tolist():
+        if edges and k - edges[-1][-1] <= 4:
+            edges[-1].append(k)
+        else:
+            edges.append([k])
+    return [round(sum(e) / len(e)) for e in edges]
+
+
+def ruled_grids(pixels, rules: list[tuple[int, int, int]]) -> list[Grid]:
+    """Ruled tables: vertical rules overlapping in height make a table's region; inside it, rows whose pixels
+    are mostly dark across the region are its horizontal rules, and columns dark over much of its height its
+    column edges. A table needs at least three column edges and three row edges."""
+
+    dark = pixels < RULE_INK
+    clusters: list[list[tuple[int, int, int]]] = []
+    for rule in sorted(rules, key=lambda r: r[1]):
+        if clusters and rule[1] <= max(r[2] for r in clusters[-1]):
+            clusters[-1].append(rule)
+        else:
+            clusters.append([rule])
+    grids = []
+    for cluster in clusters:
+        if len(cluster) < 3:
+            continue
+        x0, x1 = min(r[0] for r in cluster), max(r[0] for r in cluster)
+        top, bottom = min(r[1] for r in cluster), max(r[2] for r in cluster)
+        for x in (x0, x1):  # the table's outer rules, followed over small breaks (a scan greys thin lines)
+            top, bottom = _followed(dark[:, max(x - 1, 0) : x + 2].any(axis=1), top, bottom)
+        region = dark[max(top - 4, 0) : bottom + 5, x0 : x1 + 1]
+        ys = [y + max(top - 4, 0) for y in _edges(region.mean(axis=1), 0.5)]
+        band = dark[top : bottom + 1, max(x0 - 3, 0) : x1 + 4]
+        near = band.copy()  # a rule one pixel off its column after deskewing still counts
+        near[:, 1:] |= band[:, :-1]
+        near[:, :-1] |= band[:, 1:]
+        xs = [x + max(x0 - 3, 0) for x in _edges(near.mean(axis=0), 0.6)]
+        if len(xs) < 3 or len(ys) < 3:
+            continue
+        drawn = [[_drawn(dark, x, ys[r], ys[r + 1]) for x in xs] for r in range(len(ys) - 1)]
+        # a column edge is a rule drawn down most rows; text repeated in every row (预期性) is not
+        keep = [k for k in range(len(xs)) if sum(row[k] for row in drawn) * 2 >= len(drawn)]
+        if len(keep) < 3:
+            continue
+        xs = [xs[k] for k in keep]
+        drawn = [[row[k] for k in keep[1:-1]] for row in drawn]
+        grids.append(Grid(xs=xs, ys=ys, drawn=drawn))
+    return grids
+
+
+def _drawn(dark, x: int, top: int, bottom: int) -> bool:
+    """Whether a rule runs down at x (±2 px) between two row edges: dark over 0.8 of the row's height."""
+    y0, y1 = top + 3, bottom - 3
+    if y1 <= y0:
+        return True
+    return bool(dark[y0:y1, max(x - 2, 0) : x + 3].any(axis=1).mean() >= 0.8)
+
+
+def _followed(column, top: int, bottom: int, gap: int = 4) -> tuple[int, int]:
+    """(top, bottom) of a dark run in a column of booleans grown from [top, bottom] over breaks up to `gap` px."""
+    import numpy
+
+    dark = numpy.flatnonzero(column)
+    if not len(dark):
+        return top, bottom
+    k = int(numpy.searchsorted(dark, top))
+    while k > 0 and dark[k - 1] >= top - gap:
+        k -= 1
+        top = int(dark[k])
+    k = int(numpy.searchsorted(dark, bottom, side="right")) - 1
+    while 0 <= k < len(dark) - 1 and dark[k + 1] <= bottom + gap:
+        k += 1
+        bottom = int(dark[k])
+    return top, bottom
+
+
+def _split_at_rules(box, rules):
+    """A text box crossing vertical rules (no character boxes known) cut there, its characters shared out in
+    proportion to the widths on either side."""
+    x0, y0, x1, y1, text = box
+    middle = (y0 + y1) / 2
+    cuts = sorted(x for x, top, bottom in rules if x0 < x < x1 and top <= middle <= bottom)
+    if not cuts or len(text) < 2:
+        return [box]
+    pieces, start, last = [], x0, 0
+    for x in [*cuts, x1]:
+        end = len(text) if x == x1 else round(len(text) * (x - x0) / (x1 - x0))
+        part = text[last:end].strip()
+        if part:
+            pieces.append((start, y0, x, y1, part))
+        start, last = x, end
+    return pieces
+
+
+def _grid_table(grid: Grid, boxes, page) -> Table:
+    """The grid's cells filled with the boxes whose centres fall in them, lines of a wrapped cell joined in order;
+    positions not separated by a drawn rule are one merged cell."""
+    n_rows, n_cols = len(grid.ys) - 1, len(grid.xs) - 1
+    found: dict[tuple[int, int], list] = {}
+    for box in boxes:
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        r = next((k for k in range(n_rows) if grid.ys[k] <= cy < grid.ys[k + 1]), None)
+        c = next((k for k in range(n_cols) if grid.xs[k] <= cx < grid.xs[k + 1]), None)
+        if r is not None and c is not None:
+            while c > 0 and not grid.drawn[r][c - 1]:  # a merged cell's text belongs to its first position
+                c -= 1
+            found.setdefault((r, c), []).append(box)
+    cells = []
+    for r in range(n_rows):
+        c = 0
+        while c < n_cols:
+            span = 1
+            while c + span < n_cols and not grid.drawn[r][c + span - 1]:
+                span += 1
+            cells.append((r, c, span, " ".join(line for line in _cell_lines(found.get((r, c), [])))))
+            c += span
+    rows = [[""] * n_cols for _ in range(n_rows)]
+    origin = [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
+    for r, c0, span, text in cells:
+        for c in range(c0, c0 + span):
+            rows[r][c] = text
+            origin[r][c] = (r, c0)
+    keep = [r for r in range(n_rows) if any(t.strip() for t in rows[r])]
+    rows = [rows[r] for r in keep]
+    origin = [[(keep.index(o[0]), o[1]) for o in origin[r]] for r in keep]
+    return Table(rows=rows, origin=origin, page=page, source="ocr")
+
+
+def _cell_lines(boxes) -> list[str]:
+    """A cell's boxes as its lines, top to bottom; the lines of a wrapped CJK cell join without a space."""
+    text = ""
+    for line in _lines(boxes):
+        piece = "".join(b[4] for b in line)
+        if text and text[-1].isascii() and text[-1].isalnum() and piece[:1].isascii() and piece[:1].isalnum():
+            text += " "
+        text += piece
+    return [text] if text else []
+
+
+def blocks_from_grids(boxes, page: int | None, bands, grids: list[Grid]) -> list:
+    """Ruled grids become tables laid out by their rules; the boxes around them are read as before."""
+    if not grids:
+        return blocks_from_boxes(boxes, page, bands)
+    grids = sorted(grids, key=lambda g: g.ys[0])
+    blocks: list = []
+    rest = [b for b in boxes if not any(g.contains(b) for g in grids)]
+    above = float("-inf")
+    for grid in grids:
+        before = [b for b in rest if above <= (b[1] + b[3]) / 2 < grid.ys[0]]
+        blocks.extend(blocks_from_boxes(before, page, bands))
+        table = _grid_table(grid, [b for b in boxes if grid.contains(b)], page)
+        if table.rows:
+            blocks.append(table)
+        above = grid.ys[-1]
+    blocks.extend(blocks_from_boxes([b for b in rest if (b[1] + b[3]) / 2 >= above], page, bands))
+    return blocks
