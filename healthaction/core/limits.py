@@ -29,12 +29,19 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils.translation import gettext_noop  # needs no settings: safe in the sandbox child
+from healthaction.core.env import env_int
+
+
+def gettext_noop(message: str) -> str:
+    """Mark a message for translation without touching Django's settings (Django's own gettext_noop asks for
+    USE_I18N), so the readers, the sandbox child and the benchmarks import this module without settings."""
+    return message
+
 
 MB = 1024 * 1024
 
 # ---- sizes of a whole file
-UPLOAD_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "30")) * MB  # any one file in a request; the rest is discarded
+UPLOAD_BYTES = env_int("UPLOAD_MAX_MB", 30, minimum=1) * MB  # any one file in a request; the rest is discarded
 WORKBOOK_BYTES = 30 * MB  # a filled-in template, a results workbook, the plan's review workbook
 DOCUMENT_BYTES = 20 * MB  # a plan document: a plan is a few MB; 20 MB leaves room for PDFs with images
 EVIDENCE_BYTES = 10 * MB
