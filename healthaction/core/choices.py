@@ -130,6 +130,7 @@ class RevisionAction(models.TextChoices):
     APPROVE = "approve", _("Approved")
     IMPORT = "import", _("Imported")
     REOPEN = "reopen", _("Reopened by the office")
+    CORRECT = "correct", _("Corrected by the office")
 
 
 class ReminderKind(models.TextChoices):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from healthaction.core.choices import Level
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.models import Checklist, ChecklistItem, Visit
+from healthaction.plans.models import Indicator
 from healthaction.registry.models import Department, OrgUnit
 
 
@@ -32,6 +33,11 @@ class RoundForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    indicator = forms.ModelChoiceField(
+        Indicator.objects.none(),
+        label=_("Indicator this round measures (the share of units meeting the norm is submitted as its value)"),
+        required=False,
+    )
     cell_level = forms.ChoiceField(
         label=_("Or every unit of a level in the area"),
         required=False,
@@ -52,6 +58,8 @@ class RoundForm(forms.Form):
         self.fields["inspectors"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
         self.fields["counties"].queryset = plan.org_unit.children.order_by("code")
         self.fields["departments"].queryset = Department.objects.filter(org_unit=plan.org_unit).order_by("name")
+        self.fields["indicator"].queryset = plan.indicators.filter(unit="%").order_by("position")
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.number} {i.name}"
 
     def clean(self):
         data = super().clean()
