@@ -133,6 +133,14 @@ class RevisionAction(models.TextChoices):
     CORRECT = "correct", _("Corrected by the office")
 
 
+class AccountEventKind(models.TextChoices):
+    CREATED = "created", _("Account created")
+    RESET = "reset", _("Password reset by the office")
+    PASSWORD_SET = "password_set", _("Password set from an invitation link")
+    DEACTIVATED = "deactivated", _("Deactivated by the office")
+    ACTIVATED = "activated", _("Reactivated by the office")
+
+
 class ReminderKind(models.TextChoices):
     BEFORE = "before", _("Before the due date")
     DUE_TODAY = "due_today", _("On the due date")

@@ -302,11 +302,24 @@ def can_manage_people(user, plan) -> bool:
 
 
 def can_manage_account(user, plan, account) -> bool:
-    """An office may reset or deactivate only reporter accounts (liaisons, area offices) within its plan's area."""
+    """An office may reset or deactivate only the accounts of the units it manages under this plan: liaisons of
+    departments and offices of areas within the plan's area that owe items under the plan. Never itself, a superuser,
+    another office, nor an account whose department or area owes nothing under the plan."""
     if not can_manage_people(user, plan) or account.is_superuser or account.pk == user.pk:
         return False
-    held = list(Membership.objects.filter(user=account).select_related("org_unit"))
-    return bool(held) and all(m.role in PEOPLE_ROLES and m.org_unit.path.startswith(plan.org_unit.path) for m in held)
+    held = list(Membership.objects.filter(user=account).select_related("org_unit", "department"))
+    if not held:
+        return False
+    for m in held:
+        if m.role not in PEOPLE_ROLES or not m.org_unit.path.startswith(plan.org_unit.path):
+            return False
+        if m.role == Role.DEPARTMENT_LIAISON:
+            owed = m.department.due_items.filter(plan=plan) if m.department_id else None
+        else:
+            owed = m.org_unit.due_items.filter(plan=plan, department__isnull=True)
+        if owed is None or not owed.filter(obsolete=False).exists():
+            return False
+    return True
 
 
 def review_filter(user, prefix: str = "") -> Q:
