@@ -10,6 +10,15 @@ from playwright.sync_api import sync_playwright
 from healthaction.web.tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 
+def pytest_sessionstart(session):
+    """Under CI (CI=true), where ../shared/seeds is always laid beside the checkout, missing seeds are an error:
+    the tests that read them would otherwise skip in silence. A fresh clone elsewhere still skips them with the reason."""
+    from healthaction.documents.tests.seeds import SEEDS
+
+    if os.environ.get("CI", "").strip().lower() == "true" and not any(SEEDS.glob("00*_*.txt")):
+        raise pytest.UsageError(f"CI=true but the seed documents are not at {SEEDS} (set HEALTHACTION_SEEDS)")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the demo once per test session; each test runs in a transaction that is rolled back."""
@@ -165,3 +174,23 @@ def browser():
         yield b
         b.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="module", params=["small", "medium"])
+def province(request, django_db_setup, django_db_blocker):
+    """The province-scale data set (healthaction/demo/province_scale.py) at two sizes, built once per module and size
+    inside a transaction that is rolled back afterwards; each test runs in a savepoint within it. A test using it
+    runs twice, once per size: query-count tests assert the same count at both."""
+    from django.db import transaction
+
+    from healthaction.demo import province_scale
+
+    scale = {"small": province_scale.SMALL, "medium": province_scale.MEDIUM}[request.param]
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield province_scale.build_province(scale)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -7,44 +7,41 @@ every other name is passed to Django unchanged, so `healthaction migrate`, `heal
 import os
 import sys
 
+import django
+from django.core.management import execute_from_command_line, get_commands, load_command_class
+
 ALIASES = {"serve": "ha_serve"}
 
-# (group, [(command, one line)]) in the order `healthaction --help` prints them
-COMMANDS = [
-    (
-        "Run",
-        [
-            ("serve", "migrate, then serve with gunicorn and one task worker (--dev: development server; --no-worker)"),
-            ("worker", "run background jobs and the schedule (reminders, nightly evaluation, weekly backup)"),
-            ("demo", "create or refresh the demo city, plan, values and logins"),
-        ],
-    ),
-    (
-        "Plans and data",
-        [
-            ("parse", "read plan documents (.txt, .docx, .pdf) into interchange JSON"),
-            ("plan", "export or import a plan in the interchange format"),
-            ("values", "import or export reported values"),
-            ("evaluate", "recompute statuses, forecasts and assessment scores"),
-            ("report", "write the annual report, circular or Excel export (.docx, PDF, .xlsx)"),
-        ],
-    ),
-    (
-        "Operations",
-        [
-            ("backup", "write the database and every uploaded file to a .zip with checksums (--portable)"),
-            ("restore", "restore a backup into an empty database, after checking all of it"),
-            ("users", "list, create and change users and their roles"),
-        ],
-    ),
-]
+GROUPS = ("Run", "Plans and data", "Operations")  # the order `healthaction --help` prints them; others follow
+
+
+def _summary(text: str) -> str:
+    """The first sentence of a command's help, on one line."""
+    text = " ".join((text or "").split())
+    cut = text.find(". ")
+    return text[: cut + 1] if cut >= 0 else text
+
+
+def healthaction_commands() -> dict[str, list[tuple[str, str]]]:
+    """{group: [(name, summary)]} read from healthaction's own management commands (their `help` and `group`)."""
+    django.setup()
+    names = {v: k for k, v in ALIASES.items()}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name, app in sorted(get_commands().items()):
+        if not app.startswith("healthaction"):
+            continue
+        command = load_command_class(app, name)
+        group = getattr(command, "group", "Other")
+        groups.setdefault(group, []).append((names.get(name, name), _summary(command.help)))
+    order = [g for g in GROUPS if g in groups] + sorted(g for g in groups if g not in GROUPS)
+    return {g: groups[g] for g in order}
 
 
 def help_text() -> str:
     lines = ["usage: healthaction COMMAND [options]   (healthaction COMMAND --help for its options)", ""]
-    for group, commands in COMMANDS:
+    for group, commands in healthaction_commands().items():
         lines.append(f"{group}:")
-        lines += [f"  {name:<10} {text}" for name, text in commands]
+        lines += [f"  {name:<15} {text}" for name, text in commands]
         lines.append("")
     lines.append("Django's management commands (migrate, createsuperuser, changepassword, shell, …) work too:")
     lines.append("  healthaction help --django   lists them all")
@@ -53,17 +50,15 @@ def help_text() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "healthaction.settings")
     if not argv or argv[0] in ("-h", "--help") or argv == ["help"]:
         print(help_text())
         return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "healthaction.settings")
     if argv[0] == "serve" and "--dev" not in argv:
         # hashed, compressed static file names served by WhiteNoise (settings.STORAGES); collected at start
         os.environ.setdefault("STATIC_MANIFEST", "1")
     if argv[:2] == ["help", "--django"]:
         argv = ["help"]
-    from django.core.management import execute_from_command_line
-
     if argv[0] in ALIASES:
         argv[0] = ALIASES[argv[0]]
     execute_from_command_line(["healthaction", *argv])

@@ -4,28 +4,22 @@ SQLite under ./var/ is the zero-configuration default; PostgreSQL is one
 variable away (DATABASE_URL=postgres://user@host:5432/name).
 """
 
-import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from healthaction.core.env import env_bool, env_float, env_int, env_list, env_str
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("HEALTHACTION_VAR_DIR", Path.cwd() / "var")).resolve()
+VAR_DIR = Path(env_str("HEALTHACTION_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def _env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _secret_key() -> str:
     """Return SECRET_KEY from the environment, else one kept in var/ (never committed)."""
-    key = os.environ.get("SECRET_KEY")
+    key = env_str("SECRET_KEY")
     if key:
         return key
     key_file = VAR_DIR / "secret_key"
@@ -36,11 +30,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = _env_bool("DEBUG", False)
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()
-]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,7 +62,7 @@ INSTALLED_APPS = [
     "healthaction.demo",
 ]
 
-API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))  # an API token expires this many days after it is issued
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)  # an API token expires this many days after it is issued
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "healthaction.api.tokens.ExpiringTokenAuthentication",
@@ -125,11 +117,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins after repeated failures (django-axes)
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_ENABLED = _env_bool("AXES_ENABLED", True)
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 ROOT_URLCONF = "healthaction.urls"
 WSGI_APPLICATION = "healthaction.wsgi.application"
@@ -153,8 +145,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'healthaction.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'healthaction.sqlite3'}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -183,25 +175,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_EXPIRE_AT_BROWSER_CLOSE = _env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 # Not on every request (a job page polls each second): SessionRefreshMiddleware renews an active user's session
 # at most every SESSION_REFRESH_SECONDS, so an idle one still expires SESSION_COOKIE_AGE after their last activity.
 SESSION_SAVE_EVERY_REQUEST = False
-SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "300"))
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 300)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Behind an HTTPS proxy (docs/deploy.md): HSTS, redirect and the header that says the request was secure.
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
-if _env_bool("BEHIND_HTTPS_PROXY", False):
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-CONTENT_SECURITY_POLICY = os.environ.get(
+CONTENT_SECURITY_POLICY = env_str(
     "CONTENT_SECURITY_POLICY",
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
@@ -210,12 +202,12 @@ CONTENT_SECURITY_POLICY = os.environ.get(
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise scans it at start
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -223,12 +215,12 @@ STORAGES = {
     # with far-future caching. Without it (tests, runserver) names stay plain and need no collectstatic.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if _env_bool("STATIC_MANIFEST", False)
+        if env_bool("STATIC_MANIFEST", False)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG  # a developer's runserver sees edits without collectstatic
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # uploads are served through views that check permissions
 
 # Background work: django-tasks (Django 6.0's Tasks API) on django-tasks-db's database backend, so the queue lives
@@ -236,30 +228,33 @@ MEDIA_URL = "/media-not-served/"  # uploads are served through views that check 
 # task in place with the Immediate backend (the tests do, through core.jobs.IMMEDIATE).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    if _env_bool("JOBS_INLINE", False)
+    if env_bool("JOBS_INLINE", False)
     else {"BACKEND": "django_tasks_db.DatabaseBackend"}
 }
-JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "5"))
-JOB_STALE_SECONDS = float(os.environ.get("JOB_STALE_SECONDS", "60"))  # no heartbeat for this long: the worker is gone
-JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "2"))
+JOB_HEARTBEAT_SECONDS = env_float("JOB_HEARTBEAT_SECONDS", 5)
+JOB_STALE_SECONDS = env_float("JOB_STALE_SECONDS", 60)  # no heartbeat for this long: the worker is gone
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)
 # Periodic work run by the worker (core/schedule.py): "off" turns one off, HEALTHACTION_SCHEDULE=off all of them.
-SCHEDULE_ENABLED = _env_bool("HEALTHACTION_SCHEDULE", True)
+SCHEDULE_ENABLED = env_bool("HEALTHACTION_SCHEDULE", True)
 SCHEDULE = {
-    "reminders": os.environ.get("SCHEDULE_REMINDERS", "daily 07:30"),
-    "evaluate": os.environ.get("SCHEDULE_EVALUATE", "daily 02:00"),
-    "backup": os.environ.get("SCHEDULE_BACKUP", "weekly sun 03:00"),
-    "prune": os.environ.get("SCHEDULE_PRUNE", "daily 04:00"),
+    "reminders": env_str("SCHEDULE_REMINDERS", "daily 07:30"),
+    "evaluate": env_str("SCHEDULE_EVALUATE", "daily 02:00"),
+    "backup": env_str("SCHEDULE_BACKUP", "weekly sun 03:00"),
+    "prune": env_str("SCHEDULE_PRUNE", "daily 04:00"),
 }
-BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "8"))  # scheduled backups kept in var/backups
+BACKUP_KEEP = env_int("BACKUP_KEEP", 8)  # scheduled backups kept in var/backups
+# Group robots (collection/robots.py) post only to the official WeCom and DingTalk hosts; an operator may add hosts
+# (a company's own relay, say), comma separated. HTTPS only, and the address each resolves to must be public.
+ROBOT_EXTRA_HOSTS = [h.lower() for h in env_list("ROBOT_EXTRA_HOSTS")]
 
 # One cache for every web process and worker when CACHE_URL names Redis (redis://host:6379/0); else per process.
-CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "healthaction"),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "healthaction"),
         }
     }
 elif CACHE_URL:
@@ -267,13 +262,13 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "healthaction@localhost")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "healthaction@localhost")
 
 # Job failures and worker events are logged with their traceback whatever DEBUG says (to stderr: gunicorn,
 # systemd or docker keep it).
@@ -282,9 +277,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
-        "healthaction": {"level": os.environ.get("HEALTHACTION_LOG_LEVEL", "INFO")},
+        "healthaction": {"level": env_str("HEALTHACTION_LOG_LEVEL", "INFO")},
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
     },

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from healthaction.core.choices import Direction
 from healthaction.plans.models import Indicator
 
 
@@ -13,8 +14,15 @@ class CatalogueIndicator(models.Model):
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     group = models.CharField(_("group"), max_length=16, blank=True)
     nature = models.CharField(_("nature"), max_length=16, blank=True)
+    action = models.CharField(_("special action"), max_length=60, blank=True)
+    number = models.PositiveSmallIntegerField(_("row in the national table"), null=True, blank=True)
+    baseline = models.CharField(_("national baseline"), max_length=200, blank=True)
     national_2022 = models.CharField(_("national target 2022"), max_length=100, blank=True)
     national_2030 = models.CharField(_("national target 2030"), max_length=100, blank=True)
+    # the numeric national targets as the data file states them: {"2022": {"comparator": ">=", "value": 22.0}}
+    national_rules = models.JSONField(_("numeric national targets"), default=dict, blank=True)
+    direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices, blank=True)
+    assessment = models.BooleanField(_("in the national assessment framework"), default=False)
     synonyms = models.JSONField(_("synonyms"), default=list, blank=True)
     provenance = models.TextField(_("provenance"), blank=True)
 
@@ -25,6 +33,14 @@ class CatalogueIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def national_targets(self) -> dict[int, str]:
+        """{year: the national target as written}, years without one left out."""
+        return {year: text for year, text in ((2022, self.national_2022), (2030, self.national_2030)) if text}
+
+    def national_rule(self, year: int) -> tuple[str, float] | None:
+        rule = self.national_rules.get(str(year))
+        return (rule["comparator"], float(rule["value"])) if rule else None
 
 
 class MatchStatus(models.TextChoices):

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
-from healthaction.catalogue.services import comparison, decide, match_plan
+from healthaction.catalogue.services import compare_plan, comparison, decide, match_plan
 from healthaction.core.xlsx import safe_row
 from healthaction.plans.models import Plan, targets_text
 from healthaction.registry import scopes
@@ -124,7 +124,7 @@ def catalogue_export(request):
 
 @login_required
 def plan_matches(request, plan_id: int):
-    plan = get_object_or_404(Plan, pk=plan_id)
+    plan = get_object_or_404(scopes.visible_plans(request.user, Plan.objects.all()), pk=plan_id)
     if not scopes.is_office(request.user, plan):
         raise PermissionDenied
     if request.method == "POST" and request.POST.get("rematch"):
@@ -150,7 +150,7 @@ def plan_matches(request, plan_id: int):
 @login_required
 @require_POST
 def decide_match(request, plan_id: int, match_id: int):
-    plan = get_object_or_404(Plan, pk=plan_id)
+    plan = get_object_or_404(scopes.visible_plans(request.user, Plan.objects.all()), pk=plan_id)
     if not scopes.is_office(request.user, plan):
         raise PermissionDenied
     match = get_object_or_404(IndicatorMatch, pk=match_id, indicator__plan=plan)
@@ -159,3 +159,19 @@ def decide_match(request, plan_id: int, match_id: int):
     decide(match, request.user, entry)
     messages.success(request, _("Saved the match of “%(name)s”.") % {"name": match.indicator.name})
     return redirect(f"{request.path.rsplit('/', 3)[0]}/#match-{match.pk}")
+
+
+@login_required
+def plan_compare(request, plan_id: int):
+    """A plan's targets beside the plan it implements and the national ones, with what a reviewer looks for."""
+    plans = _plans(request)
+    plan = get_object_or_404(plans.select_related("parent__org_unit", "org_unit"), pk=plan_id)
+    parent = plan.parent
+    if parent is not None and parent.status != "published" and not plans.filter(pk=parent.pk).exists():
+        parent = None  # a draft above stays hidden from those who may not see it
+    rows = compare_plan(plan, with_parent=parent is not None)
+    return render(
+        request,
+        "catalogue/compare.html",
+        {"plan": plan, "parent": parent, "rows": rows, "flagged": sum(1 for r in rows if r["flags"])},
+    )

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from healthaction.collection.robots import validate_url as validate_robot_url
 from healthaction.core.choices import DueKind, ReminderKind, RevisionAction, RobotKind, TaskProgress, ValueStatus
 from healthaction.plans.models import Indicator, Plan, Task
 from healthaction.registry.models import Department, OrgUnit
@@ -255,7 +256,8 @@ class RobotWebhook(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=RobotKind.choices)
-    url = models.URLField(_("webhook address"), max_length=500)
+    # robots.validate_url: HTTPS to an official (or operator-allowed) host, checked by every form and by save()
+    url = models.URLField(_("webhook address"), max_length=500, validators=[validate_robot_url])
     secret = models.CharField(_("signing secret (DingTalk, optional)"), max_length=200, blank=True)
     department = models.ForeignKey(
         Department, models.CASCADE, null=True, blank=True, related_name="robots", verbose_name=_("department")
@@ -273,6 +275,12 @@ class RobotWebhook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.department or self.org_unit}"
+
+    def save(self, *args, **kwargs):
+        # a robot is never stored with an address the server may not call, whatever the door (form, shell, import)
+        if kwargs.get("update_fields") is None or "url" in kwargs["update_fields"]:
+            validate_robot_url(self.url)
+        super().save(*args, **kwargs)
 
     @property
     def channel(self) -> str:

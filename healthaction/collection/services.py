@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -702,14 +703,51 @@ def target_for(indicator, year: int):
 
 
 def review_rows(items: list[DueItem]) -> list[dict]:
-    """For the review queue: each submitted item with its value or report, unit, previous value, target, evidence."""
+    """For the review queue: each submitted item with its value or report, unit, previous value, target, evidence.
+
+    A page of items takes a fixed number of queries: their values, reports, evidence, earlier values and targets
+    are each read in one query for the whole page.
+    """
+    value_items = [i for i in items if i.kind == DueKind.INDICATOR_VALUE]
+    report_items = [i for i in items if i.kind != DueKind.INDICATOR_VALUE]
+    answers: dict[tuple, object] = {}
+    history: dict[tuple, list] = defaultdict(list)
+    if value_items:
+        wanted = Q()
+        for i in value_items:
+            wanted |= Q(indicator_id=i.indicator_id, org_unit_id=i.org_unit_id, year=i.year)
+        for v in IndicatorValue.objects.filter(wanted).prefetch_related("evidence"):
+            answers[(DueKind.INDICATOR_VALUE, v.indicator_id, v.org_unit_id, v.year)] = v
+        earlier = Q()
+        for i in value_items:
+            earlier |= Q(indicator_id=i.indicator_id, org_unit_id=i.org_unit_id, year__lt=i.year)
+        for indicator_id, org_unit_id, year, value in (
+            IndicatorValue.objects.filter(earlier, value__isnull=False)
+            .order_by("-year")
+            .values_list("indicator_id", "org_unit_id", "year", "value")
+        ):
+            history[(indicator_id, org_unit_id)].append((year, value))
+        prefetch_related_objects(value_items, "indicator__targets")
+    if report_items:
+        wanted = Q()
+        for i in report_items:
+            wanted |= Q(
+                task_id=i.task_id, department_id=i.department_id, org_unit_id=i.org_unit_id, year=i.year, half=i.half
+            )
+        for r in TaskReport.objects.filter(wanted).prefetch_related("evidence"):
+            answers[(DueKind.TASK_PROGRESS, r.task_id, r.department_id, r.org_unit_id, r.year, r.half)] = r
     rows = []
     for item in items:
-        obj = submission_for(item)
+        if item.kind == DueKind.INDICATOR_VALUE:
+            obj = answers.get((item.kind, item.indicator_id, item.org_unit_id, item.year))
+        else:
+            obj = answers.get((item.kind, item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
         row = {"item": item, "obj": obj, "evidence": list(obj.evidence.all()) if obj is not None else []}
         if item.indicator_id:
             row["unit"] = item.indicator.unit
-            row["previous"] = previous_value(item)
+            row["previous"] = next(
+                (v for y, v in history[(item.indicator_id, item.org_unit_id)] if y < item.year), None
+            )
             row["target"] = target_for(item.indicator, item.year)
         rows.append(row)
     return rows

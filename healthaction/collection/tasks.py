@@ -21,15 +21,21 @@ from healthaction.plans.models import Plan
 SHOWN = 500  # row errors and warnings kept for the job page
 
 
-def _remind(job, progress) -> jobs.Outcome:
+def _remind(job, progress, plan_id: int | None = None) -> jobs.Outcome:
     # send_reminders claims each (item, person, day) through ReminderLog's unique constraint: a rerun sends nothing twice
-    sent = send_due_reminders()
-    return jobs.Outcome(_("Reminders sent to %(n)s people.") % {"n": sent})
+    plan = Plan.objects.filter(pk=plan_id).first() if plan_id else None
+    if plan_id and plan is None:
+        raise jobs.JobError(_("The plan no longer exists."))
+    sent = send_due_reminders(plan=plan)
+    back = f"{reverse('collection:completeness')}?plan={plan.pk}" if plan else ""
+    return jobs.Outcome(_("Reminders sent to %(n)s people.") % {"n": sent}, back)
 
 
 @task()
-def send_reminders(job_id: int) -> str:
-    return jobs.execute(job_id, _remind)
+def send_reminders(job_id: int, plan_id: int | None = None) -> str:
+    """Email and group-robot reminders, of every published plan or of one: always in the worker, since a robot is a
+    call to another server that a web request must not wait for."""
+    return jobs.execute(job_id, _remind, plan_id=plan_id)
 
 
 def _busy(exc: OperationalError) -> jobs.JobError:

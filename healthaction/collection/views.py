@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db import OperationalError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -482,11 +481,12 @@ def send_reminders_now(request):
     plan = get_object_or_404(Plan, pk=int_param(request.POST, "plan") or 0)
     if not scopes.is_office(request.user, plan):
         raise PermissionDenied
-    count = services.send_reminders(plan=plan)
-    messages.success(request, _("Reminders sent to %(n)s people.") % {"n": count})
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("collection:completeness") + f"?plan={plan.pk}"
-    return redirect(target)
+    # by the worker: robots are other servers, and a web request never waits for them
+    job = jobs.start(
+        collection_tasks.send_reminders,
+        kind="reminders",
+        user=request.user,
+        lock_key=f"reminders:{plan.pk}",
+        plan_id=plan.pk,
+    )
+    return redirect("job", job_id=job.pk)

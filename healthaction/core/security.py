@@ -4,6 +4,8 @@ import time
 
 from django.conf import settings
 
+from healthaction.core.env import env_bool
+
 # The interactive API docs run the Swagger UI's own inline start-up script.
 RELAXED_PATHS = ("/api/docs/",)
 
@@ -74,11 +76,9 @@ def demo_accounts_with_demo_password() -> list[str]:
 def refuse_demo_passwords() -> None:
     """A production start (DEBUG off, not HEALTHACTION_DEMO=1) refuses to run while a demo account keeps the
     password printed in the README: anyone could sign in with it."""
-    import os
-
     from django.core.management.base import CommandError
 
-    if settings.DEBUG or os.environ.get("HEALTHACTION_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}:
+    if settings.DEBUG or env_bool("HEALTHACTION_DEMO", False):
         return
     found = demo_accounts_with_demo_password()
     if found:

@@ -17,42 +17,34 @@ import time
 from django.core.wsgi import get_wsgi_application
 from gunicorn.app.base import BaseApplication
 
+from healthaction.core.env import env_int, env_str
+
 log = logging.getLogger("healthaction.serve")
-
-
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise SystemExit(f"{name} must be a whole number, not {raw!r}")
 
 
 def gunicorn_options(bind: str) -> dict:
     cores = os.cpu_count() or 1
     return {
         "bind": bind,
-        "workers": _env_int("WEB_WORKERS", min(2 * cores + 1, 8)),
-        "threads": _env_int("WEB_THREADS", 4),
+        "workers": env_int("WEB_WORKERS", min(2 * cores + 1, 8)),
+        "threads": env_int("WEB_THREADS", 4),
         "worker_class": "gthread",
-        "timeout": _env_int("WEB_TIMEOUT", 60),  # reports run as jobs now: no request needs minutes
-        "graceful_timeout": _env_int("WEB_GRACEFUL_TIMEOUT", 30),
+        "timeout": env_int("WEB_TIMEOUT", 60),  # reports run as jobs now: no request needs minutes
+        "graceful_timeout": env_int("WEB_GRACEFUL_TIMEOUT", 30),
         "keepalive": 5,
         # recycling guards against slow leaks; a recycled worker starts with a cold cache and fresh imports, so not
         # every few seconds under load (2,000 recycled each of the five workers about every 20 s at 500 requests/s)
-        "max_requests": _env_int("WEB_MAX_REQUESTS", 20000),
+        "max_requests": env_int("WEB_MAX_REQUESTS", 20000),
         "max_requests_jitter": 2000,
-        "accesslog": os.environ.get("WEB_ACCESS_LOG", "-"),
+        "accesslog": env_str("WEB_ACCESS_LOG", "-"),
         "errorlog": "-",
         "proc_name": "healthaction-web",
-        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "forwarded_allow_ips": env_str("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         # gunicorn ≥ 25 opens a control socket at one fixed path per user ($HOME/.gunicorn/gunicorn.ctl): two servers
         # on one machine (two web processes, a benchmark next to the site) would take it from each other. Off unless
         # WEB_CONTROL_SOCKET names a path for this server (for gunicornc).
-        "control_socket": os.environ.get("WEB_CONTROL_SOCKET") or None,
-        "control_socket_disable": not os.environ.get("WEB_CONTROL_SOCKET"),
+        "control_socket": env_str("WEB_CONTROL_SOCKET") or None,
+        "control_socket_disable": not env_str("WEB_CONTROL_SOCKET"),
     }
 
 
@@ -109,7 +101,7 @@ def supervise(bind: str, with_worker: bool) -> int:
                 continue
             break
         # the worker finishes its current job on SIGTERM: wait for it, then make sure
-        deadline = time.monotonic() + _env_int("SERVE_STOP_TIMEOUT", 120)
+        deadline = time.monotonic() + env_int("SERVE_STOP_TIMEOUT", 120)
         for child in children.values():
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))

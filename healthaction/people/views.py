@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from healthaction.collection.current import current_plan, remember
 from healthaction.collection.models import RobotWebhook
 from healthaction.collection.services import unassigned_items
-from healthaction.core.choices import AccountEventKind, RobotKind
+from healthaction.core.choices import AccountEventKind
 from healthaction.people import services as S
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -34,19 +34,33 @@ class CreateAccountsForm(forms.Form):
     )
 
 
-class RobotForm(forms.Form):
+class RobotForm(forms.ModelForm):
+    """The model's own validation (RobotWebhook.url's validator) decides which addresses are accepted."""
+
     reporter = forms.ChoiceField(label=gettext_lazy("Department or area"))
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=RobotKind.choices)
     url = forms.URLField(label=gettext_lazy("Webhook address"), max_length=500, assume_scheme="https")
-    secret = forms.CharField(label=gettext_lazy("Signing secret (DingTalk, optional)"), max_length=200, required=False)
+
+    class Meta:
+        model = RobotWebhook
+        fields = ["reporter", "kind", "url", "secret"]
+        labels = {"kind": gettext_lazy("Kind"), "secret": gettext_lazy("Signing secret (DingTalk, optional)")}
 
     def __init__(self, *args, reporters=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.reporters = {r.key: r for r in reporters}
         self.fields["reporter"].choices = [(r.key, r.name) for r in reporters]
+
+    def clean(self):
+        data = super().clean()
+        rep = self.reporters.get(data.get("reporter"))
+        if rep is not None:  # before the model's validation, which needs the area
+            self.instance.org_unit, self.instance.department = rep.org_unit, rep.department
+        return data
 
 
 def _plan(request, plan_id: int) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("org_unit"), pk=plan_id)
+    # a plan outside the user's area is not found at all (a sibling learns nothing); a visible one is refused
+    plan = get_object_or_404(scopes.visible_plans(request.user, Plan.objects.select_related("org_unit")), pk=plan_id)
     if not scopes.can_manage_people(request.user, plan):
         raise PermissionDenied(_("Only the committee office of this plan manages its reporters' accounts."))
     return remember(request, plan)
@@ -102,11 +116,8 @@ def plan_people(request, plan_id: int):
         elif what == "robot":
             robot_form = RobotForm(request.POST, reporters=reporters)
             if robot_form.is_valid():
-                d = robot_form.cleaned_data
-                rep = next(r for r in reporters if r.key == d["reporter"])
-                RobotWebhook.objects.create(
-                    kind=d["kind"], url=d["url"], secret=d["secret"], department=rep.department, org_unit=rep.org_unit
-                )
+                robot_form.save()
+                rep = robot_form.reporters[robot_form.cleaned_data["reporter"]]
                 messages.success(request, _("Group robot added for %(unit)s.") % {"unit": rep.name})
                 return redirect(f"{reverse('people:plan', args=[plan.pk])}#robots")
         elif what == "robot-delete":

@@ -49,6 +49,15 @@ class ConfidenceMixin(models.Model):
 
 class Plan(models.Model):
     org_unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="plans", verbose_name=_("issuing org unit"))
+    # the plan this one implements: by default the published plan of the nearest area above (issue 23)
+    parent = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("plan it implements"),
+    )
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=300)
     doc_number = models.CharField(_("document number"), max_length=100, blank=True)

@@ -4,6 +4,11 @@ Roles (registry.Membership): the office administrator runs the whole plan of the
 org unit; an action group lead reviews its action; a department liaison reports for
 its department only; a county or town office reports for its area and below; a
 leader reads everything in their area and changes nothing.
+
+Every level has its own office (issue 23): a province, city, county or town office runs the plans of its area and
+sees its whole subtree (a province its cities, counties and towns) and the published plans above it, never a
+sibling's. An office invited from the level above also holds the area office role of its area, so that it answers
+to the plan above for its area; the office above manages those accounts like its reporters'.
 """
 
 from django.db.models import Q
@@ -303,15 +308,23 @@ def can_manage_people(user, plan) -> bool:
 
 def can_manage_account(user, plan, account) -> bool:
     """An office may reset or deactivate only the accounts of the units it manages under this plan: liaisons of
-    departments and offices of areas within the plan's area that owe items under the plan. Never itself, a superuser,
-    another office, nor an account whose department or area owes nothing under the plan."""
+    departments and offices of areas within the plan's area that owe items under the plan, and the accounts of the
+    offices of the areas below it (never its own level's office). Never itself, a superuser, nor an account whose
+    department or area owes nothing under the plan."""
     if not can_manage_people(user, plan) or account.is_superuser or account.pk == user.pk:
         return False
     held = list(Membership.objects.filter(user=account).select_related("org_unit", "department"))
+    top = plan.org_unit.path
     if not held:
         return False
     for m in held:
-        if m.role not in PEOPLE_ROLES or not m.org_unit.path.startswith(plan.org_unit.path):
+        if not m.org_unit.path.startswith(top):
+            return False
+        if m.role == Role.OFFICE_ADMIN:
+            if m.org_unit.path == top:
+                return False
+            continue
+        if m.role not in PEOPLE_ROLES:
             return False
         if m.role == Role.DEPARTMENT_LIAISON:
             owed = m.department.due_items.filter(plan=plan) if m.department_id else None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from healthaction.core import jobs
 from healthaction.core.params import year_param
-from healthaction.evaluation.models import EvaluationResult
+from healthaction.evaluation.models import EvaluationSummary
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.reports import tasks
@@ -27,10 +27,9 @@ def reports_page(request):
     plans = list(scopes.report_plans(request.user, Plan.objects.select_related("org_unit")).order_by("pk"))
     if not plans:
         raise PermissionDenied
-    years = {
-        p.pk: list(EvaluationResult.objects.filter(plan=p).order_by("-year").values_list("year", flat=True).distinct())
-        for p in plans
-    }
+    # the years with results, newest first, as the last evaluation stored them: one query for all the plans
+    stored = dict(EvaluationSummary.objects.filter(plan__in=plans).values_list("plan_id", "years"))
+    years = {p.pk: sorted(stored.get(p.pk) or [], reverse=True) for p in plans}
     return render(request, "reports/index.html", {"plans": plans, "years": years, "pdf": libreoffice() is not None})
 
 

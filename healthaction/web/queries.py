@@ -154,14 +154,11 @@ def indicator_page(indicator: Indicator, year: int | None, user=None) -> dict:
 def comparison(plan: Plan, year: int | None, sort: str | None = None) -> dict:
     counties = list(plan.org_unit.children.order_by("code"))
     indicators = list(plan.indicators.order_by("position"))
-    results = (
-        {
-            (r.indicator_id, r.org_unit_id): r
-            for r in EvaluationResult.objects.filter(plan=plan, year=year, org_unit__in=counties)
-        }
-        if year
-        else {}
-    )
+    by_pk = {ind.pk: ind for ind in indicators}
+    results = {}
+    for r in EvaluationResult.objects.filter(plan=plan, year=year, org_unit__in=counties) if year else []:
+        r.indicator = by_pk[r.indicator_id]  # the cell's title names its indicator: no query per cell
+        results[(r.indicator_id, r.org_unit_id)] = r
     rows = []
     for county in counties:
         cells = [results.get((ind.pk, county.pk)) for ind in indicators]

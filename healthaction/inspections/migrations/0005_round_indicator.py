@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('inspections', '0004_score_files_only'),
         ('plans', '0007_parser_confidence_and_warning_refs'),
-        ('collection', '0007_revision_correct_action'),
+        ('collection', '0008_revision_correct_action'),
     ]
 
     operations = [

@@ -135,11 +135,12 @@ def test_only_the_office_of_the_plans_area_manages_its_people(plan, client, offi
         org_unit=plan.org_unit,
         department=Department.objects.get(name="市卫健局"),
     )
-    for user in (stranger, liaison):
+    # another city's office does not even learn that the plan exists (issue 23: 404); the liaison sees it, refused
+    for user, status in ((stranger, 404), (liaison, 403)):
         client.force_login(user)
-        assert client.get(f"/people/plans/{plan.pk}/").status_code == 403
-        assert client.get(f"/people/plans/{plan.pk}/sheet/").status_code == 403
-        assert client.post(f"/people/plans/{plan.pk}/", {"what": "create", "per_reporter": 1}).status_code == 403
+        assert client.get(f"/people/plans/{plan.pk}/").status_code == status
+        assert client.get(f"/people/plans/{plan.pk}/sheet/").status_code == status
+        assert client.post(f"/people/plans/{plan.pk}/", {"what": "create", "per_reporter": 1}).status_code == status
     assert not get_user_model().objects.filter(username="880101-1").exists()
 
 

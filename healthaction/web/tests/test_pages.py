@@ -33,16 +33,26 @@ def test_indicator_page_shows_targets_counties_and_history(login, demo):
 
 
 def test_comparison_sorts_and_exports(login, demo):
+    """Results set by hand for 2031 (a year the demo never reports): each county meets a known number of indicators,
+    so the order by share is known before the page is asked: 望山县 5, 临江县 4, 云溪县 3, 白石县 2, 青川区 1, 河东区 0."""
+    plan = demo["plan"]
+    met = {"望山县": 5, "临江县": 4, "云溪县": 3, "白石县": 2, "青川区": 1, "河东区": 0}
+    indicators = list(plan.indicators.order_by("position")[:5])
+    for county in plan.org_unit.children.all():
+        for k, ind in enumerate(indicators):
+            status = "achieved" if k < met[county.name] else "off_track"
+            EvaluationResult.objects.create(plan=plan, indicator=ind, org_unit=county, year=2031, status=status)
     client = login("leader")
-    html = client.get(f"/plans/{demo['plan'].pk}/compare/?sort=share").content.decode()
-    assert html.count('<th scope="row">') == 6
-    csv = client.get(f"/plans/{demo['plan'].pk}/compare/?format=csv").getvalue().decode("utf-8-sig")
+    html = client.get(f"/plans/{plan.pk}/compare/?sort=share&year=2031").content.decode()
+    order = re.findall(r'<th scope="row">([^<]+)</th>', html)
+    assert order == ["望山县", "临江县", "云溪县", "白石县", "青川区", "河东区"]
+    csv = client.get(f"/plans/{plan.pk}/compare/?format=csv&sort=share&year=2031").getvalue().decode("utf-8-sig")
     lines = csv.strip().splitlines()
     assert len(lines) == 7  # a header and the six counties
     assert lines[0].split(",")[0] == "县（市、区）"
-    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(
-        ["青川区", "河东区", "临江县", "白石县", "望山县", "云溪县"]
-    )
+    assert [line.split(",")[0] for line in lines[1:]] == order
+    # the first indicator's column: met by all but 河东区
+    assert [line.split(",")[1] for line in lines[1:]] == ["已实现"] * 5 + ["严重滞后"]
 
 
 def test_task_board_filters(login, demo):

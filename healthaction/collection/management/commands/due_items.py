@@ -5,6 +5,7 @@ from healthaction.plans.models import Plan
 
 
 class Command(BaseCommand):
+    group = "Operations"
     help = "Regenerate the due items of published plans after a plan changed (nothing already reported is lost)."
 
     def add_arguments(self, parser):

@@ -6,6 +6,7 @@ from healthaction.collection.services import REMINDER_DAYS_BEFORE, send_reminder
 
 
 class Command(BaseCommand):
+    group = "Operations"
     help = "Email reminders for due items (N days before, on the day, overdue); safe to run many times a day."
 
     def add_arguments(self, parser):

@@ -199,6 +199,7 @@ def _history_items(plan: Plan, rows: list[dict], codes: dict[str, OrgUnit]) -> N
 
 
 class Command(BaseCommand):
+    group = "Plans and data"
     help = (
         "Import indicator values from a .csv or .xlsx file (indicator, org unit code, year, value); all rows or none."
     )

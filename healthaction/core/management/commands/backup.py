@@ -8,6 +8,7 @@ __all__ = ["Command", "EXCLUDE", "table_counts"]
 
 
 class Command(BaseCommand):
+    group = "Operations"
     help = (
         "Write a backup (.zip): the database through its own tool (SQLite's online backup, pg_dump) and every "
         "uploaded file, with checksums; --portable writes tables as JSON lines that restore into either kind."

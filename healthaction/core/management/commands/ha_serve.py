@@ -10,6 +10,7 @@ from healthaction.core.security import refuse_demo_passwords
 
 
 class Command(BaseCommand):
+    group = "Run"
     help = (
         "Migrate, collect static files, then serve with gunicorn and one task worker (--dev: the development server)."
     )

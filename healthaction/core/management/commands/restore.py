@@ -6,6 +6,7 @@ from healthaction.core.backup import BackupError, restore
 
 
 class Command(BaseCommand):
+    group = "Operations"
     help = (
         "Restore a backup made by `healthaction backup` into an empty database and the media folder; the whole "
         "archive is checked first and nothing is written when anything is wrong."

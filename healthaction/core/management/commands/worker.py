@@ -4,6 +4,7 @@ from healthaction.core import worker
 
 
 class Command(BaseCommand):
+    group = "Run"
     help = (
         "Run background jobs (imports, evaluations, reports) and the schedule (reminders, nightly evaluation, "
         "weekly backup); start as many as you like, on one machine or several."

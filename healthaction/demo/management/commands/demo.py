@@ -5,6 +5,7 @@ from healthaction.demo.build import build_demo
 
 
 class Command(BaseCommand):
+    group = "Run"
     help = "Create or refresh the demo city, plan, values and users (running it twice keeps one copy)."
 
     def handle(self, *args, **options):

@@ -10,6 +10,7 @@ from healthaction.plans.models import Plan
 
 
 class Command(BaseCommand):
+    group = "Plans and data"
     help = "Recompute the evaluation of every plan (or one), store the results, target verdicts and assessment scores."
 
     def add_arguments(self, parser):

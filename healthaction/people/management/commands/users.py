@@ -8,7 +8,8 @@ from healthaction.plans.models import Plan
 
 
 class Command(BaseCommand):
-    help = "Reporter accounts: create (one per department and area owing items), reset, deactivate, sheet"
+    group = "Operations"
+    help = "Reporter accounts: create (one per department and area owing items), reset, deactivate, sheet."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)

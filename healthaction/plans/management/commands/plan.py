@@ -10,6 +10,7 @@ from healthaction.plans.signals import plan_imported
 
 
 class Command(BaseCommand):
+    group = "Plans and data"
     help = "Import or export a plan in the interchange format (JSON)."
 
     def add_arguments(self, parser):

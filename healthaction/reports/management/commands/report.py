@@ -12,6 +12,7 @@ from healthaction.reports.pdf import docx_to_pdf
 
 
 class Command(BaseCommand):
+    group = "Plans and data"
     help = (
         "Write a report: `annual` (年度监测评估报告, .docx), `circular` (通报, .docx) or `excel` (all results, .xlsx)."
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0006_due_item_history_and_robots'),
+        ('collection', '0007_robot_address_checked'),
     ]
 
     operations = [
