@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.core.choices import Level
+from healthaction.core.text import refuse_control_characters
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.models import Checklist, ChecklistItem, Visit
 from healthaction.plans.models import Indicator
@@ -16,7 +17,7 @@ from healthaction.registry.models import Department, OrgUnit
 class RoundForm(forms.Form):
     checklist = forms.ModelChoiceField(Checklist.objects.none(), label=_("Checklist"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[refuse_control_characters])
     starts = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     ends = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     inspectors = forms.ModelMultipleChoiceField(
@@ -137,7 +138,12 @@ ItemFormSet = forms.inlineformset_factory(Checklist, ChecklistItem, form=Checkli
 
 class StepForm(forms.Form):
     status = forms.ChoiceField(label=_("Next step"), choices=FindingStatus.choices)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[refuse_control_characters],
+    )
     evidence = forms.FileField(label=_("Evidence file"), required=False)
 
     def __init__(self, *args, steps, **kwargs):

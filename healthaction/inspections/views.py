@@ -19,6 +19,7 @@ from healthaction.collection.current import current_plan
 from healthaction.collection.models import IndicatorValue
 from healthaction.core import jobs
 from healthaction.core.params import int_param
+from healthaction.core.text import control_problem
 from healthaction.inspections import excel, services
 from healthaction.inspections import tasks as inspection_tasks
 from healthaction.inspections.choices import FindingStatus
@@ -395,6 +396,9 @@ def visit_detail(request, pk: int):
             raw = request.POST.get(f"points-{item.pk}", "")
             note = request.POST.get(f"note-{item.pk}", "").strip()
             typed[item.pk] = {"points": raw, "note": note}
+            if control_problem(note):
+                errors[item.pk] = control_problem(note)
+                continue
             try:
                 points = _number(raw)
             except ValueError as exc:
