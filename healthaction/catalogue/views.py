@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
 from healthaction.catalogue.services import compare_plan, comparison, decide, match_plan
-from healthaction.core.xlsx import safe_row
+from healthaction.core.xlsx import safe_row, workbook_bytes
 from healthaction.plans.models import Plan, targets_text
 from healthaction.registry import scopes
 
@@ -111,9 +111,7 @@ def catalogue_export(request):
                 )
             )
     ws.auto_filter.ref = ws.dimensions
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
+    buf = io.BytesIO(workbook_bytes(wb))
     return FileResponse(
         buf,
         as_attachment=True,

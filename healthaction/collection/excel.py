@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from healthaction.collection import services, validation
 from healthaction.collection.models import DueItem, Evidence, IndicatorValue, Revision, TaskReport
 from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
-from healthaction.core.xlsx import safe_cell, unescape_cell
+from healthaction.core.xlsx import safe_cell, unescape_cell, workbook_bytes
 from healthaction.documents.readers import zip_members, zip_too_big
 from healthaction.plans.models import Indicator, Plan, Target, Task
 from healthaction.registry import scopes
@@ -164,9 +164,7 @@ def build_template(items, write_only: bool = False) -> bytes:
         sheet.protection.formatRows = False
         sheet.protection.formatColumns = False
         sheet.auto_filter.ref = sheet.dimensions
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def write_header(ws, headers, widths):
@@ -899,6 +897,4 @@ def _annotate(data: bytes, errors: list[RowError]) -> bytes | None:
         text = error.message if cell.comment is None else cell.comment.text + "\n" + error.message
         cell.comment = Comment(text, "healthaction")
         cell.fill = red
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -9,7 +9,6 @@ That is why no token table is kept here.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from healthaction.api.tokens import revoke
 from healthaction.collection.models import DueItem, RobotWebhook
 from healthaction.collection.services import generate_due_items, unassigned_items
 from healthaction.core.choices import AccountEventKind, Role
+from healthaction.core.xlsx import workbook_bytes
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry.models import AccountEvent, Department, Membership, OrgUnit
 
@@ -246,9 +246,7 @@ def sheet_xlsx(plan: Plan, rows: list[dict]) -> bytes:
         )
     for col, width in zip("ABCDE", (24, 14, 22, 90, 18)):
         ws.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def unassigned_actions(plan: Plan):

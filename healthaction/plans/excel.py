@@ -31,7 +31,7 @@ from healthaction.core.choices import (
     Nature,
     TargetKind,
 )
-from healthaction.core.xlsx import safe_row, unescape_cell
+from healthaction.core.xlsx import safe_row, unescape_cell, workbook_bytes
 from healthaction.documents.readers import zip_members, zip_too_big
 from healthaction.plans import services
 from healthaction.plans.models import Plan, Target
@@ -303,9 +303,7 @@ def export_workbook(plan: Plan) -> bytes:
                 ws.add_data_validation(dv)
                 dv.add(f"{letter}2:{letter}{max(len(rows[name]) + 200, 500)}")
         _style(ws, len(columns))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _style(ws, ncols: int) -> None:
