@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from healthaction.core import limits
 from healthaction.core.env import env_bool, env_float, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -95,8 +96,16 @@ SPECTACULAR_SETTINGS = {
         "TrendEnum": "healthaction.core.choices.Direction",
     },
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024  # bulk imports of 100,000 rows
+# Uploads (core/limits.py, one place for every limit): a request body other than files at most ROWS_BYTES (the API's
+# bulk rows); a file is handed to storage only up to UPLOAD_BYTES while it streams in, the rest is thrown away and
+# the form refuses it (core/uploads.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.ROWS_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "healthaction.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -234,6 +243,11 @@ TASKS = {
 JOB_HEARTBEAT_SECONDS = env_float("JOB_HEARTBEAT_SECONDS", 5)
 JOB_STALE_SECONDS = env_float("JOB_STALE_SECONDS", 60)  # no heartbeat for this long: the worker is gone
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)
+# A worker runs each job in a child process of its own (core/jobchild.py) with this much address space at most and
+# for this long at most: a job that crashes or runs out of memory fails with the reason, its worker carries on.
+JOB_ISOLATION = env_bool("JOB_ISOLATION", True)
+JOB_MEMORY_MB = env_int("JOB_MEMORY_MB", 3072, minimum=0)  # 0: no ceiling; above the document sandbox's 1,536 MB
+JOB_TIMEOUT_SECONDS = env_int("JOB_TIMEOUT_SECONDS", 4 * 3600, minimum=1)
 # Periodic work run by the worker (core/schedule.py): "off" turns one off, HEALTHACTION_SCHEDULE=off all of them.
 SCHEDULE_ENABLED = env_bool("HEALTHACTION_SCHEDULE", True)
 SCHEDULE = {

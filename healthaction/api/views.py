@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotAuthenticated, NotFound, ParseError, PermissionDenied, ValidationError
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -28,7 +28,7 @@ from healthaction.collection import tasks as collection_tasks
 from healthaction.collection.excel import import_rows
 from healthaction.collection.filtersets import DueItemFilterSet, IndicatorValueFilterSet, TaskReportFilterSet
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport
-from healthaction.core import jobs
+from healthaction.core import jobs, limits
 from healthaction.core.choices import DueKind
 from healthaction.core.models import Job
 from healthaction.evaluation.filtersets import EvaluationResultFilterSet, TargetVerdictFilterSet
@@ -43,7 +43,7 @@ from healthaction.registry import scopes
 from healthaction.registry.filtersets import DepartmentFilterSet, OrgUnitFilterSet
 from healthaction.registry.models import Department, OrgUnit
 
-MAX_ROWS = 200_000
+MAX_ROWS = limits.ROWS
 # more rows than this are checked and saved by a background job (a request must end well within the server's timeout);
 # a client may ask for the job for fewer with the header `Prefer: respond-async` (RFC 7240)
 IN_PLACE_ROWS = 5_000
@@ -265,12 +265,31 @@ class StageSummaryView(PublicReadMixin, APIView):
         )
 
 
+def _body(stream, parser_context) -> bytes:
+    """A request body read up to ROWS_BYTES (core/limits.py); a longer one is refused before it is all held."""
+    data = stream.read(limits.ROWS_BYTES + 1) if stream is not None else b""
+    if len(data) > limits.ROWS_BYTES:
+        request = (parser_context or {}).get("request")
+        declared = str(request.META.get("CONTENT_LENGTH") or "") if request is not None else ""
+        size = max(len(data), int(declared) if declared.isdigit() else 0)
+        try:
+            limits.check_size(size, limits.ROWS_BYTES, _("the request body"))
+        except limits.LimitExceeded as exc:
+            raise ParseError(str(exc))
+    return data
+
+
+class LimitedJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        return super().parse(io.BytesIO(_body(stream, parser_context)), media_type, parser_context)
+
+
 class CSVParser(BaseParser):
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
-            text = stream.read().decode("utf-8-sig")
+            text = _body(stream, parser_context).decode("utf-8-sig")
         except UnicodeDecodeError:
             return "not utf-8"
         try:
@@ -295,7 +314,7 @@ class BulkValues(APIView):
     """
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, CSVParser]
+    parser_classes = [LimitedJSONParser, CSVParser]
 
     @extend_schema(
         request={"application/json": {"type": "array", "items": {"type": "object"}}},

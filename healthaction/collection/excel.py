@@ -25,9 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from healthaction.collection import services, validation
 from healthaction.collection.models import DueItem, Evidence, IndicatorValue, Revision, TaskReport
+from healthaction.core import limits
 from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
 from healthaction.core.xlsx import safe_cell, unescape_cell, workbook_bytes
-from healthaction.documents.readers import zip_members, zip_too_big
 from healthaction.plans.models import Indicator, Plan, Target, Task
 from healthaction.registry import scopes
 
@@ -61,7 +61,7 @@ PROGRESS_LABELS = {
     "滞后": TaskProgress.DELAYED,
 }
 PROGRESS_WORDS = {v: k for k, v in PROGRESS_LABELS.items()}
-MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+MAX_UPLOAD_BYTES = limits.WORKBOOK_BYTES
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 LOCKED_FILL = PatternFill("solid", fgColor="F3F3F3")
 
@@ -240,17 +240,15 @@ def _item_id(raw) -> int | None:
 
 
 def open_upload(data: bytes, filename: str):
-    """Open an uploaded workbook read-only after the size and zip-bomb checks; return (workbook, None) or (None, reason)."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        return None, _("The file is larger than %(n)s MB.") % {"n": MAX_UPLOAD_BYTES // 1048576}
+    """Open an uploaded workbook read-only after the limits' checks (core/limits.py, raising LimitExceeded); return
+    (workbook, None) or (None, reason) when it is not a workbook."""
+    # size, zip members (declared and actual), and every sheet's extent, before openpyxl lays anything out: a file
+    # beyond a limit raises limits.LimitExceeded (a job fails with its reason)
     try:
-        _names, unpacked = zip_members(data)
+        limits.check_size(len(data), MAX_UPLOAD_BYTES, filename)
+        limits.check_xlsx(data, filename)
     except (zipfile.BadZipFile, OSError, EOFError):
-        unpacked = 0  # not a zip package at all: openpyxl below says so in the user's words
-    if zip_too_big(data, unpacked):
-        return None, _("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {
-            "mb": unpacked // 1048576
-        }
+        pass  # not a zip package at all: openpyxl below says so in the user's words
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True), None
     except Exception:

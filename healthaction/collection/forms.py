@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.collection.services import QUALITATIVE_CHOICES
+from healthaction.core import limits
 from healthaction.core.choices import TaskProgress
+from healthaction.core.uploads import LimitedFileField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -61,4 +63,4 @@ class ReviewForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+    file = LimitedFileField(label=_("Filled-in template (.xlsx)"), max_bytes=limits.WORKBOOK_BYTES)

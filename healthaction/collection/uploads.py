@@ -9,11 +9,9 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from healthaction.collection import validation
-from healthaction.documents.readers import zip_members, zip_too_big
+from healthaction.core import limits
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_RATIO = 100
+MAX_EVIDENCE_BYTES = limits.EVIDENCE_BYTES
 SIGNATURES = [
     (b"%PDF-", "application/pdf", ".pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
@@ -36,14 +34,11 @@ def sniff(data: bytes) -> tuple[str, str]:
         if data.startswith(magic):
             if content_type == "application/zip":
                 try:
-                    names, unpacked = zip_members(data)
+                    names = limits.check_zip(data, _("the file"), limits.EVIDENCE_UNPACKED_BYTES)
+                except limits.LimitExceeded as exc:
+                    raise UploadRejected(str(exc))
                 except (zipfile.BadZipFile, OSError, EOFError):
                     raise UploadRejected(_("The file is a damaged archive."))
-                if zip_too_big(data, unpacked, MAX_UNPACKED_BYTES, MAX_ZIP_RATIO):
-                    raise UploadRejected(
-                        _("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.")
-                        % {"mb": unpacked // 1048576}
-                    )
                 for prefix, kind in OFFICE_KINDS.items():
                     if any(n.startswith(prefix) for n in names):
                         return kind

@@ -380,21 +380,16 @@ def excel_page(request):
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > excel.MAX_UPLOAD_BYTES:
-                form.add_error(
-                    "file", _("The file is larger than %(n)s MB.") % {"n": excel.MAX_UPLOAD_BYTES // 1048576}
-                )
-            else:
-                # the job gets the stored file's name, never the bytes: any worker process can pick it up
-                job = jobs.start(
-                    collection_tasks.import_workbook,
-                    kind="values-excel",
-                    user=request.user,
-                    path=jobs.stage_upload(upload),
-                    name=upload.name,
-                )
-                return redirect("job", job_id=job.pk)
+            upload = form.cleaned_data["file"]  # its size checked by the form (core/limits.py)
+            # the job gets the stored file's name, never the bytes: any worker process can pick it up
+            job = jobs.start(
+                collection_tasks.import_workbook,
+                kind="values-excel",
+                user=request.user,
+                path=jobs.stage_upload(upload),
+                name=upload.name,
+            )
+            return redirect("job", job_id=job.pk)
     departments = Department.objects.filter(
         pk__in=[m.department_id for m in scopes.memberships(request.user) if m.department_id]
     )

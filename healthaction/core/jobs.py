@@ -19,8 +19,12 @@ How a job runs:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
+import signal
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +40,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from healthaction.core import limits
 from healthaction.core.models import Job, JobLock
 
 log = logging.getLogger("healthaction.jobs")
@@ -207,13 +212,16 @@ def _finish(job: Job, status: str, message: str, **fields) -> None:
 
 
 def execute(job_id: int, body: Callable[..., Outcome], **params) -> str:
-    """Run one job: claim, lock, run `body(job, progress, **params)`, record the outcome. Returns the status."""
+    """Run one job: claim, lock, run `body(job, progress, **params)`, record the outcome. Returns the status.
+
+    In a worker the body runs in a child process (core/jobchild.py) with bounded memory and time, so that a job
+    which crashes, aborts or runs out of memory fails with that reason and never takes its worker down."""
     language = Job.objects.filter(pk=job_id).values_list("language", flat=True).first()
     with translation.override(language or settings.LANGUAGE_CODE):
-        return _execute(job_id, body, params)
+        return _execute(job_id, body, params, isolated=bool(WORKER_ID) and settings.JOB_ISOLATION)
 
 
-def _execute(job_id: int, body: Callable[..., Outcome], params: dict) -> str:
+def _execute(job_id: int, body: Callable[..., Outcome], params: dict, isolated: bool = False) -> str:
     job = _claim(job_id)
     if job is None:
         log.info("job %s is not queued any more (done, failed or taken by another worker): skipped", job_id)
@@ -231,6 +239,19 @@ def _execute(job_id: int, body: Callable[..., Outcome], params: dict) -> str:
         )
         requeue(job, run_after=timezone.now() + dt.timedelta(seconds=LOCK_RETRY_SECONDS))
         return "waiting"
+    if isolated:
+        try:
+            return _in_child(job, body, params)
+        finally:
+            release(job)
+    try:
+        return run_body(job, body, params)
+    finally:
+        release(job)
+
+
+def run_body(job: Job, body: Callable[..., Outcome], params: dict) -> str:
+    """Run a claimed job's body and record its outcome (in the worker's child process, or in place)."""
     try:
         outcome = body(job, Progress(job), **params)
         fields = {"progress": 100, "result_url": outcome.url, "result": outcome.details}
@@ -241,16 +262,69 @@ def _execute(job_id: int, body: Callable[..., Outcome], params: dict) -> str:
         _finish(job, Job.DONE, outcome.message, **fields)
         log.info("job %s (%s) done: %s", job.pk, job.kind, outcome.message)
         return Job.DONE
-    except JobError as exc:
+    except (JobError, limits.LimitExceeded) as exc:  # a reason meant for the user, e.g. an upload beyond a limit
         log.warning("job %s (%s) failed: %s", job.pk, job.kind, exc)
         _finish(job, Job.FAILED, str(exc))
+        return Job.FAILED
+    except MemoryError:
+        log.warning("job %s (%s) ran out of memory", job.pk, job.kind)
+        _finish(job, Job.FAILED, memory_message())
         return Job.FAILED
     except Exception as exc:
         log.exception("job %s (%s) failed with an unexpected error", job.pk, job.kind)
         _finish(job, Job.FAILED, _("The job failed: %(error)s") % {"error": str(exc) or type(exc).__name__})
         return Job.FAILED
-    finally:
-        release(job)
+
+
+def memory_message() -> str:
+    return _(
+        "The job needed more than %(mb)s MB of memory and was stopped; the file may be too large or malformed."
+    ) % {"mb": settings.JOB_MEMORY_MB}
+
+
+def _in_child(job: Job, body: Callable[..., Outcome], params: dict) -> str:
+    """Run the body in `python -m healthaction.core.jobchild` and wait; a child that dies fails its job with the
+    reason (and only its job: it is not queued again, since running it again would end the same way)."""
+    spec = {
+        "job": job.pk,
+        "body": f"{body.__module__}.{body.__qualname__}",
+        "params": params,
+        "worker": worker_id(),
+        "memory_mb": settings.JOB_MEMORY_MB,
+        "language": translation.get_language() or "",
+    }
+    child = subprocess.Popen([sys.executable, "-m", "healthaction.core.jobchild"], stdin=subprocess.PIPE)
+    try:
+        child.communicate(json.dumps(spec).encode(), timeout=settings.JOB_TIMEOUT_SECONDS)
+        reason = None
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        reason = _("The job ran longer than %(min)s minutes and was stopped.") % {
+            "min": settings.JOB_TIMEOUT_SECONDS // 60
+        }
+    code = child.returncode
+    if reason is None and code == 0:
+        return Job.objects.filter(pk=job.pk).values_list("status", flat=True).first() or Job.FAILED
+    if reason is None:
+        if code == MEMORY_EXIT or code in (-signal.SIGKILL, -signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+            reason = (
+                memory_message()
+                if code == MEMORY_EXIT
+                else _(
+                    "The job's process ended abruptly (signal %(sig)s), most likely out of memory (at most %(mb)s MB); "
+                    "the file may be too large or malformed."
+                )
+                % {"sig": -code, "mb": settings.JOB_MEMORY_MB}
+            )
+        else:
+            reason = _("The job's process ended abruptly (exit status %(code)s).") % {"code": code}
+    log.warning("job %s (%s): its process ended with status %s: %s", job.pk, job.kind, code, reason)
+    _finish(job, Job.FAILED, reason)
+    return Job.FAILED
+
+
+MEMORY_EXIT = 75  # the child's exit status when it ran out of memory and could not even record it
 
 
 def reverse_download(job: Job) -> str:

@@ -2,7 +2,8 @@
 
 Like a process supervisor (healthchecks' uwsgi.ini): migrate and collect static files first, then run gunicorn
 (through gunicorn.app.base.BaseApplication, options from the environment) and `healthaction worker` as a child
-process; SIGTERM or SIGINT is passed to both, and when either one dies the other is stopped too.
+process; SIGTERM or SIGINT is passed to both. A worker that dies is started again (after a pause that grows while it
+keeps dying, up to a minute); the site keeps answering meanwhile. When gunicorn dies, the worker is stopped too.
 """
 
 from __future__ import annotations
@@ -68,13 +69,18 @@ def run_web(bind: str) -> None:
     WebApplication(gunicorn_options(bind)).run()
 
 
+RESTART_PAUSE = 1.0  # seconds before a dead worker is started again; doubled while it keeps dying
+
+
 def supervise(bind: str, with_worker: bool) -> int:
     """Start gunicorn (and a worker) as child processes; stop both when either dies or we are told to stop."""
     base = [sys.executable, "-m", "healthaction.cli"]
-    children = {"web": subprocess.Popen([*base, "serve", "--web-only", bind])}
+    commands = {"web": [*base, "serve", "--web-only", bind], "worker": [*base, "worker"]}
+    children = {"web": subprocess.Popen(commands["web"])}
     if with_worker:
-        children["worker"] = subprocess.Popen([*base, "worker"])
+        children["worker"] = subprocess.Popen(commands["worker"])
     stopping = False
+    restart_at, pause, started_at = None, RESTART_PAUSE, time.monotonic()
 
     def stop(signum, frame):
         nonlocal stopping
@@ -90,13 +96,25 @@ def supervise(bind: str, with_worker: bool) -> int:
         while True:
             for name, child in children.items():
                 status = child.poll()
-                if status is not None:
-                    if not stopping:
-                        log.error("%s exited with status %s: stopping the rest", name, status)
-                        code = status or 1
-                        stop(signal.SIGTERM, None)
-                    break
+                if status is None or (name == "worker" and restart_at is not None):
+                    continue
+                if name == "worker" and not stopping:
+                    # a job runs in a process of its own, so this is rare (killed from outside, a bug): start it
+                    # again, waiting longer each time it dies soon after starting
+                    pause = RESTART_PAUSE if time.monotonic() - started_at > 60 else min(pause * 2, 60)
+                    log.error("worker exited with status %s: starting it again in %s s", status, pause)
+                    restart_at = time.monotonic() + pause
+                    continue
+                if not stopping:
+                    log.error("%s exited with status %s: stopping the rest", name, status)
+                    code = status or 1
+                    stop(signal.SIGTERM, None)
+                break
             else:
+                if restart_at is not None and time.monotonic() >= restart_at and not stopping:
+                    children["worker"] = subprocess.Popen(commands["worker"])
+                    restart_at, started_at = None, time.monotonic()
+                    log.warning("worker started again (pid %s)", children["worker"].pid)
                 time.sleep(0.5)
                 continue
             break

@@ -39,6 +39,10 @@ UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "万人": ("万人",),
     "元": ("元",),
     "万元": ("万元",),
+    "亿元": ("亿元",),
+    "人次": ("人次",),
+    "万人次": ("万人次",),
+    "公里": ("公里", "千米", "km"),
 }
 
 _LOOKUP = {spelling.lower(): canonical for canonical, spellings in UNIT_SPELLINGS.items() for spelling in spellings}

@@ -9,7 +9,7 @@ from healthaction.documents.errors import DocumentError
 
 
 def parse_document(data: bytes, filename: str, progress=None) -> dict:
-    """Return the plan draft read from a .txt, .docx, .pdf, .doc or .wps document's bytes.
+    """Return the plan draft read from a .txt, .docx, .pdf, .doc or .wps document's or a workbook's bytes.
 
     `progress(done, total, stage)` is called page by page for PDFs (stage "text", or "ocr" for scanned pages).
     In a server, prefer `parse_bounded` (healthaction.documents.sandbox): same result, bounded memory and time.

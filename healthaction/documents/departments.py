@@ -39,7 +39,7 @@ _DEPT_SUFFIX = re.compile(
 )
 _SPLIT = re.compile(r"[、，,；;](?![市区县]）)|(?<=[局委办部会院台联协])及|(?<=[局委办部会院台联协])和")
 _ROLE_WORDS = re.compile(
-    r"(?:按职责分工负责|按职责负责分工|按职责分工|分别负责|共同负责|负责落实|具体落实|组织实施|按职责|负责|配合|参与|牵头)$"
+    r"(?:按职责分工负责|按职责负责分工|按职责分工|分工负责|分别负责|共同负责|负责落实|具体落实|组织实施|按职责|负责|配合|参与|牵头)$"
 )
 
 
@@ -116,7 +116,32 @@ def responsibility_from_text(text: str) -> dict | None:
         result = _labelled(inner, whole) or _from_inner(inner, whole)
         if result:
             return result
-    return _trailing_label(text) or _trailing_sentence(text) or _inner_parenthesis(text) or _led_by(text)
+    return (
+        _trailing_label(text)
+        or _trailing_sentence(text)
+        or _inner_parenthesis(text)
+        or _led_by(text)
+        or _cut_parenthesis(text)
+    )
+
+
+def _cut_parenthesis(text: str) -> dict | None:
+    """A department parenthesis the copy cut off at the end (`…融合创新发展。（省卫生健康委、省委宣传部、省教育厅`):
+    read like a closed one, marked `cut` so the reader warns that more names may be missing."""
+    m = re.search(r"[。；;]\s*（([^（）]{2,300})$", text.strip())
+    if not m:
+        return None
+    inner = re.sub(r"[、，,；;]+$", "", m.group(1).strip())
+    names = split_names(inner)
+    if len(names) >= 2 and not looks_like_department(names[-1]):
+        names = names[:-1]  # the last name itself was cut (…、省人力资源社)
+        inner = "、".join(names)
+    if not names or not all(looks_like_department(n) for n in names):
+        return None
+    result = _labelled(inner, m.group(0)) or _from_inner(inner, m.group(0))
+    if result is None:
+        result = _split_all_lower(names[:1], names[1:], m.group(0))
+    return {**result, "cut": True}
 
 
 _LED_BY = re.compile(
@@ -162,7 +187,10 @@ def _labelled(inner: str, whole: str) -> dict | None:
             cos += part["co"]
             continue
         names = split_names(segment)
-        if not names or not all(looks_like_department(n) for n in names):
+        # the label says these are units: a name without a department's ending (融媒体) is one too
+        if not names or not all(looks_like_department(n) or _unit_like(n) for n in names):
+            return None
+        if not any(looks_like_department(n) for n in names):
             return None
         if m.group(1) in _LEAD_LABELS:
             leads += names
@@ -199,6 +227,8 @@ def _trailing_sentence(text: str) -> dict | None:
         sentence = stripped[pos + 1 :].strip()
         if not sentence or len(sentence) > 80 or not re.search(r"(?:牵头|负责|配合)", sentence):
             continue
+        if sentence.count("（") > sentence.count("）"):
+            continue  # a parenthesis not closed yet: the clause goes on in the next line (_cut_parenthesis)
         if pos != cut and "牵头" not in sentence:
             continue  # after a comma only an explicit 牵头 marks the clause as departments
         result = _from_inner(sentence, text[pos + 1 :])
@@ -224,7 +254,9 @@ def _from_inner(inner: str, whole: str) -> dict | None:
     compact = re.sub(r"\s+", "", inner)
     compact = re.sub(r"[（(]牵头[）)][、，,；;]?", "牵头，", compact)  # 市卫健委（牵头）、市民政局
     # a remark after the list (…负责，排在第一位的为牵头单位，下同) is not a department
-    compact = re.sub(r"((?:分别|分工|共同)?负责)[，,；;].*$", r"\1", compact)
+    remark = re.search(r"((?:分别|分工|共同)?负责)[，,；;](.*)$", compact)
+    if remark and not re.search(r"(?:参与|配合|协助|协办)$", remark.group(2)):  # …牵头负责，B参与 is no remark
+        compact = compact[: remark.end(1)]
     if "牵头" in compact:
         lead_part, _, co_part = compact.partition("牵头")
         co_part = co_part.lstrip("，,、；;")
@@ -237,16 +269,42 @@ def _from_inner(inner: str, whole: str) -> dict | None:
     if not lead_names or not all(looks_like_department(n) for n in lead_names):
         return None
     if not all(looks_like_department(n) for n in co_names):
-        # after an explicit 牵头, a short unusual name among the co-responsible (朔州车务段) is still a unit
-        if "牵头" not in compact or not all(
-            looks_like_department(n) or (2 <= len(n) <= 12 and "。" not in n and not re.search(r"\d", n))
-            for n in co_names
+        # after an explicit 牵头, or a first unit and a comma (卫健委，旗危重孕产妇、危重新生儿救治中心), a short
+        # unusual name among the co-responsible (朔州车务段, 旗人民医院) is still a unit
+        first_then_comma = re.match(r"^[^，,、]+[，,]", compact) is not None
+        if not ("牵头" in compact or first_then_comma) or not all(
+            looks_like_department(n) or _unit_like(n) for n in co_names
         ):
             return None
     if "牵头" not in compact and len(lead_names) > 1:
         # "（A、B负责）": the first named leads, the others share the responsibility
         lead_names, co_names = lead_names[:1], lead_names[1:]
     return _split_all_lower(lead_names, co_names, whole)
+
+
+_NOT_A_UNIT = re.compile(r"^(?:含|包括|以下|下同|简称|如|即|指|其中|不含|除)|[。\d：:]")
+
+
+def _unit_like(name: str) -> bool:
+    """A short name that may be a unit although it lacks a department's ending (融媒体, 旗危重孕产妇…救治中心)."""
+    return 2 <= len(name) <= 15 and not _NOT_A_UNIT.search(name)
+
+
+_SUBJECT_NAME = r"[\u4e00-\u9fff]{1,12}?(?:局|委员会|委|办|中心|协|联|院|部)"
+_SUBJECT = re.compile(rf"^((?:{_SUBJECT_NAME}[，,、])*{_SUBJECT_NAME})(?=[\u4e00-\u9fff])(?![局委办部会院])")
+
+
+def responsibility_from_subject(text: str) -> dict | None:
+    """Departments written as the subject of the task's sentence: `奈曼旗卫生健康委，发展改革委、财政局逐步将肺功能
+    检查纳入…` (the first named leads). Only when every name reads as a department and a verb follows."""
+    m = _SUBJECT.match(re.sub(r"\s+", "", text))
+    if not m:
+        return None
+    names = split_names(m.group(1))
+    rest = text[m.end() :] if text.startswith(m.group(1)) else ""
+    if len(names) < 2 or not all(looks_like_department(n) for n in names) or rest[:1] in ("的", "和", "与", "及"):
+        return None  # one name (继续推进三个中心建设) is too easily a verb phrase ending in 中心
+    return {**_split_all_lower(names[:1], names[1:], m.group(1)), "subject": True}
 
 
 def _split_all_lower(leads: list[str], cos: list[str], raw: str) -> dict:

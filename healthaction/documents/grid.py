@@ -143,8 +143,8 @@ class GridMixin:
         for target, (year, _, head) in zip(indicator["targets"], row["targets"]):
             target["confidence"] = 0.95 if year is not None else 0.7
             target["reason"] = f"{where}，列头“{head}”" + ("，合并单元格跨各目标年" if row["merged_targets"] else "")
-            if target.get("implicit") is not None:
-                target.pop("implicit", None)
+            target.pop("implicit", None)
+            target.pop("improve", None)
 
     def _grid_task(self, row: dict, action: int | None, k: int) -> None:
         leads, lead_lower, lead_conf = departments_of(row["lead_raw"])
@@ -205,6 +205,7 @@ class GridMixin:
             "annex": f"附件标题（第{a.line + 1}行）",
             "table": f"任务分解表的行动行（第{a.line + 1}行）",
             "heading": f"标题（第{a.line + 1}行），标题未以“行动”结尾",
+            "area": f"工作要点的分项标题（第{a.line + 1}行），其下各条为任务",
         }.get(a.style, f"正文标题（第{a.line + 1}行）")
         if lead and counts[lead][0] < len(tasks):
             item["reason"] += f"；牵头单位为{len(tasks)}项任务中出现最多的单位"

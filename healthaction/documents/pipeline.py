@@ -4,6 +4,7 @@ import hashlib
 import re
 
 from healthaction.documents import grid, prose, prose_anywhere
+from healthaction.documents.checks import ChecksMixin
 from healthaction.documents.confidence import ConfidenceMixin
 from healthaction.documents.departments import (
     DepartmentBook,
@@ -24,10 +25,12 @@ from healthaction.documents.targets import infer_direction, parse_baseline, pars
 
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d*)")
 TARGET_SECTION = re.compile(
-    r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标|年度目标|年度指标|具体目标|目标任务|监测指标)"
+    r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标|年度目标|年度指标|具体目标|目标任务|监测指标"
+    r"|重点指标)"
 )
 
 
+DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|发布(?:时间|日期)|来源[：:]")
 _INDENT = re.compile(r"^(?:\u3000|\s{2,}|\xa0\xa0)")
 _CLOSING = tuple("。；：！？）”」")
 _ITEM_START = re.compile(
@@ -119,7 +122,7 @@ def parse_lines(lines: list[str], model: DocumentModel | None = None) -> dict:
     return _Parser(Document(lines, paragraphs), model).run()
 
 
-class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
+class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, ChecksMixin):
     def __init__(self, doc: Document, model: DocumentModel):
         self.doc = doc
         self.model = model
@@ -129,6 +132,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         self.indicators: list[dict] = []
         self.tasks: list[dict] = []
         self.claimed: set[int] = set()  # lines already used by a table or target section
+        self.read_lines: set[int] = set()  # lines an item was read from (checks.py warns about the others)
         self.table_target_paragraphs: list[tuple[int, str, int]] = []  # 基本内容 cells of a task table
 
     def warn(self, line: int | None, message: str, text: str = "", kind: str = "unplaced", ref: str = "") -> None:
@@ -163,6 +167,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 )
         self.ranges = self._ranges(actions)
         self.annual_year = self._annual_year()
+        self.stated_years = self._stated_years()
         self._grid_items(reads)
         self._target_sections()
         self._table_targets()
@@ -195,14 +200,39 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 return number
         return None
 
+    def _stated_years(self) -> list[int]:
+        """The years the document's own statements aim at: the span in its title (2021—2025年) or the 到2025年 of
+        its text outside tables and date lines, none before the document's own year."""
+        title = compact(self.header.title)
+        span = re.search(r"(\d{4})\s*[—\-－~～至到]+\s*(\d{4})", title)
+        if span:
+            return [int(span.group(2))]
+        first = self._first_plan_year() or 0
+        years = set()
+        for line in self.lines:
+            if "\t" in line or DATE_LINE.search(line):
+                continue
+            for m in re.finditer(r"(?:到|至)\s*(20\d{2})\s*年(?:(?:和|、|及|与)\s*(20\d{2})\s*年)?(?!\d{0,2}月)", line):
+                years.update(int(y) for y in m.groups() if y)
+        return sorted(y for y in years if y >= first)
+
     def _annual_year(self) -> int | None:
-        """Return the year of an annual plan (2023年…实施方案), None for a multi-year plan."""
-        text = self.header.title + "".join(self.lines[:30])
-        years = [
-            int(y) for y in re.findall(r"(\d{4})\s*年(?:度)?[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案)", text)
-        ]
-        if years and "2030" not in self.header.title:
-            return years[0]
+        """Return the year of an annual plan (2023年…实施方案, 2023年工作要点), None for a multi-year plan.
+
+        Read from the title, else from one of the first lines on its own: never from a date line (2023年6月20日),
+        and never when the title spans years (2021—2025年) or aims at 2030."""
+        title = compact(self.header.title)
+        if re.search(r"\d{4}\s*[—\-－~～至到]+\s*\d{4}", title) or "2030" in title:
+            return None
+        annual = re.compile(
+            r"(\d{4})\s*年(?:度)?(?!\d{0,2}月)[^，。]{0,20}?(?:实施方案|工作方案|工作要点|方案|工作计划|计划)"
+        )
+        for text in [title] + [compact(line) for line in self.lines[:30]]:
+            if DATE_LINE.search(text):
+                continue
+            m = annual.search(text)
+            if m:
+                return int(m.group(1))
         return None
 
     def _add_indicator(
@@ -283,11 +313,12 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         while i < n:
             text = self.lines[i].strip()
             head = compact(text)
+            opener = LIST_OPENER.search(head)  # …到2020年……实现以下目标： / 2023年主要指标：
             if (
                 i in self.claimed
                 or not text
-                or len(head) > 30
-                or not TARGET_SECTION.search(head)
+                or (len(head) > 30 or not TARGET_SECTION.search(head))
+                and not opener
                 or "\t" in self.lines[i]
             ):
                 i += 1
@@ -296,7 +327,9 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             inline = re.split(r"[：:]", text, maxsplit=1)
             j = i + 1
             paragraphs = []
-            if len(inline) == 2 and len(compact(inline[1])) > 6:
+            if opener and len(head) > 30:
+                paragraphs.append((i, text))  # the paragraph's own targets, and the year the list below carries
+            elif len(inline) == 2 and len(compact(inline[1])) > 6:
                 paragraphs.append((i, inline[1]))
             while j < n:
                 t = self.lines[j].strip()
@@ -318,9 +351,13 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                     and re.match(r"^（[一二三四五六七八九十]+）", t)
                     and not TARGET_SECTION.search(compact(t))
                     and len(compact(t)) <= 30
+                    and not re.search(r"\d", t)  # （一）成人吸烟率下降至15%以下 is an item, not a sub-heading
                 ):
                     # a sub-heading that names one indicator, e.g. （二）农村牧区自来水普及率
-                    paragraphs.append((j, "@" + re.sub(r"^（[一二三四五六七八九十]+）", "", compact(t))))
+                    named = re.sub(r"^（[一二三四五六七八九十]+）", "", compact(t))
+                    named = re.sub(r"^(?:提升|提高|降低|控制|做好|加强|推进)", "", named)  # （一）提升…优良率
+                    if prose.NAME_END.search(named):
+                        paragraphs.append((j, "@" + named))
                 elif t and TARGET_SECTION.search(compact(t)) and len(compact(t)) <= 30:
                     paragraphs.append((j, "#" + compact(t)))
                 elif t and "\t" not in self.lines[j]:
@@ -335,7 +372,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         existing = {compact(i["name"]) for i in self.indicators}
         counter: dict = {}
         for line, text, action in self.table_target_paragraphs:
-            years = self._plan_years() if self.indicators else [2022, 2030]
+            years = self._default_years()
             for item in prose.targets_in_paragraph(compact(text), line, years):
                 if not item.targets and not item.advocacy:
                     continue
@@ -345,21 +382,27 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         return any(a.line == line for a in self.actions)
 
     def _read_target_paragraphs(self, paragraphs, nature, existing, counter) -> None:
-        years = [self.annual_year] if self.annual_year else self._plan_years()
+        carried = None
         pending_name = None
         for line, text in paragraphs:
+            years = list(carried) if carried else self._default_years()
             if text.startswith("#"):
                 nature = _nature_of_heading(text[1:]) or nature
                 continue
             if text.startswith("@"):
                 pending_name = text[1:]
                 continue
-            # 1. / 2、 numbering (not the 2.5 of a number; 2.15岁以上… is item 2)
-            body = re.sub(r"^\d{1,2}\s*(?:、|[.．](?!\d)|[.．](?=\d{1,3}岁))\s*", "", compact(text))
+            # 1. / 2、 / （一） numbering (not the 2.5 of a number; 2.15岁以上… is item 2)
+            body = re.sub(
+                r"^(?:\d{1,2}\s*(?:、|[.．](?!\d)|[.．](?=\d{1,3}岁|\d{4}年))|（[一二三四五六七八九十]{1,3}）)\s*",
+                "",
+                compact(text),
+            )
             found = prose.targets_in_paragraph(body, line, years)
+            carried = _carried_year(body) or carried  # 到2020年……实现以下目标： — the list below is due that year
             if not found and pending_name and (parse_target(body) or re.search(r"\d", body)):
                 found = prose.targets_in_paragraph(
-                    pending_name + "达到" + body if re.match(r"^\d", body) else body, line, years
+                    pending_name + "达到" + body if re.match(r"^\d(?!\d{3}\s*[年—\-])", body) else body, line, years
                 )
                 if not found:
                     target = parse_target(re.sub(rf"^.*?{re.escape(pending_name[-4:])}", "", body))
@@ -377,6 +420,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 self._add_prose_indicator(item, self.action_at(line), line, existing, counter, nature)
 
     def _add_prose_indicator(self, item, action, line, existing, counter, nature) -> None:
+        self.read_lines.add(line)  # read, even when it only repeats an indicator read before
         key = compact(item.name)
         if any(key in e or e in key for e in existing if len(e) >= 4 and len(key) >= 4):
             self._merge_prose_years(item, key)
@@ -399,7 +443,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                 "action": action,
                 "name": name,
                 "unit": unit,
-                "group": "advocacy" if item.advocacy else "",
+                "group": "advocacy" if item.advocacy else item.group,
                 "nature": "advocacy" if item.advocacy else (item.nature or nature),
                 "direction": direction,
                 "definition": "",
@@ -434,7 +478,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             t["year"]
             for t in same["targets"]
             if t["kind"] == "directional"
-            and any(o["year"] == t["year"] and o["kind"] == "numeric" for o in item.targets)
+            and any(o["year"] == t["year"] and o["kind"] in ("numeric", "qualitative") for o in item.targets)
         }
         same["targets"] = [t for t in same["targets"] if t["year"] not in vague]
         years = {t["year"] for t in same["targets"]}
@@ -453,6 +497,21 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
     def _plan_years(self) -> list[int]:
         years = sorted({t["year"] for i in self.indicators for t in i["targets"]})
         return years or [2022, 2030]
+
+    def _default_years(self) -> list[int]:
+        """The years a target sentence without a year of its own is due: an annual plan's year, else the years the
+        targets read so far name, else the years the document's own statements aim at (到2025年…), else 2022/2030."""
+        if self.annual_year:
+            return [self.annual_year]
+        if self.indicators:
+            return self._plan_years()
+        return self.stated_years or [2022, 2030]
+
+    def _first_plan_year(self) -> int | None:
+        """The earliest year a target of this document can be due: its issue year, else its annual year."""
+        if self.header.issue_date:
+            return int(self.header.issue_date[:4])
+        return self.annual_year
 
     # ---- tasks ------------------------------------------------------------------------------
     def _prose_tasks(self) -> None:
@@ -475,52 +534,86 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
                     "",
                     heading.text.strip(),
                 )
-                resp = responsibility_from_text(content) or {"lead": [], "co": [], "all_lower": False}
-                if resp.get("raw"):
+                resp = responsibility_from_text(content)
+                if resp:
                     content = _without(content, resp["raw"])
-                for name in resp["lead"] + resp["co"]:
-                    self.departments.add(name)
-                self.tasks.append(
-                    {
-                        "number": f"{number}.1",
-                        "action": number,
-                        "content": content,
-                        "measures": "",
-                        "deliverables": "",
-                        "lead_departments": resp["lead"],
-                        "co_departments": resp["co"],
-                        "all_lower_units": resp["all_lower"],
-                        "reporting_cycle": None,
-                        "source": self.doc.source(start),
-                        "confidence": 0.8,
-                        "reason": f"第{start + 1}行：行动标题段落本身写明的工作",
-                    }
-                )
+                self._append_prose_task(number, 1, content, resp, start, start)
+                self.tasks[-1]["confidence"] = 0.8
+                self.tasks[-1]["reason"] = f"第{start + 1}行：行动标题段落本身写明的工作"
                 continue
-            for task in prose.tasks_in_range(self.lines, start + 1, end, sub_tasks=heading.style == "cn"):
+            for task in prose.tasks_in_range(self.lines, start + 1, end, sub_tasks=heading.style in ("cn", "area")):
                 if any(line in self.claimed for line in range(task.first, task.last + 1)):
                     continue
                 k += 1
-                resp = task.responsibility or {"lead": [], "co": [], "all_lower": False}
                 content = task.content
                 if task.responsibility:
                     content = _without(content, task.responsibility["raw"])
-                for name in resp["lead"] + resp["co"]:
-                    self.departments.add(name)
-                self.tasks.append(
-                    {
-                        "number": f"{number}.{k}",
-                        "action": number,
-                        "content": content,
-                        "measures": "",
-                        "deliverables": "",
-                        "lead_departments": resp["lead"],
-                        "co_departments": resp["co"],
-                        "all_lower_units": resp["all_lower"],
-                        "reporting_cycle": None,
-                        "source": self.doc.source(task.first, task.last),
-                    }
-                )
+                self._append_prose_task(number, k, content, task.responsibility, task.first, task.last)
+            if k == 0:
+                self._paragraph_tasks(number, start, end)
+        if not self.ranges:
+            self._loose_tasks()
+
+    def _paragraph_tasks(self, number: int, start: int, end: int) -> None:
+        """An action whose text numbers no task: each plain paragraph under it describes its work (a heading, a
+        line closed by ：, a section that holds no task and a target paragraph excepted)."""
+        k = 0
+        aside = False
+        for line in range(start + 1, end):
+            text = self.lines[line].strip()
+            if not text or "\t" in self.lines[line] or line in self.claimed:
+                continue
+            if prose.heading_level(text):
+                aside = bool(prose.NO_TASK_SECTION.search(compact(text)[:16]))
+                continue
+            body = compact(text)
+            if aside or len(body) <= 15 or body.endswith(("：", ":")) or line in self.read_lines:
+                continue
+            resp = responsibility_from_text(text)
+            k += 1
+            self._append_prose_task(number, k, _without(text, resp["raw"]) if resp else text, resp, line, line)
+            self.tasks[-1]["confidence"] = 0.7
+            self.tasks[-1]["reason"] = f"第{line + 1}行：行动下未编号的段落"
+
+    def _loose_tasks(self) -> None:
+        """A notice with no action or area heading: its numbered items that name their departments are its tasks
+        (they may wrap over PDF lines), belonging to no action."""
+        k = 0
+        for task in prose.tasks_in_range(self.lines, 0, len(self.lines)):
+            if task.responsibility is None or any(line in self.claimed for line in range(task.first, task.last + 1)):
+                continue
+            k += 1
+            self._append_prose_task(
+                None, k, _without(task.content, task.responsibility["raw"]), task.responsibility, task.first, task.last
+            )
+
+    def _append_prose_task(self, action, k, content, resp, first, last) -> None:
+        resp = resp or {"lead": [], "co": [], "all_lower": False}
+        for name in resp["lead"] + resp["co"]:
+            self.departments.add(name)
+        number = f"{action if action is not None else 0}.{k}"
+        self.tasks.append(
+            {
+                "number": number,
+                "action": action,
+                "content": content,
+                "measures": "",
+                "deliverables": "",
+                "lead_departments": resp["lead"],
+                "co_departments": resp["co"],
+                "all_lower_units": resp["all_lower"],
+                "reporting_cycle": None,
+                "source": self.doc.source(first, last),
+            }
+        )
+        if resp.get("cut"):
+            self.warn(
+                last,
+                f"任务 {number} 的责任单位括号没有结束，原文可能被截断，请核对单位是否完整",
+                resp["raw"],
+                kind="low_confidence",
+                ref=f"task:{number}",
+            )
 
     # ---- assembly ---------------------------------------------------------------------------
     def _assemble(self, header: prose.Header, cycles: list[dict], roster: list[dict]) -> dict:
@@ -543,6 +636,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             if item["action"] not in numbers:
                 item["action"] = None
         self._unique_numbers()
+        self._check_result()
         years = [t["year"] for i in self.indicators for t in i["targets"]] + [
             t.get("base_year") for i in self.indicators for t in i["targets"] if t.get("base_year")
         ]
@@ -550,11 +644,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
         issue_year = int(header.issue_date[:4]) if header.issue_date else None
         if issue_year is None and header.doc_number:
             issue_year = int(re.search(r"(\d{4})", header.doc_number).group(1))
-        start = min(years + ([issue_year] if issue_year else [])) if years or issue_year else (self.annual_year or 2020)
-        target_years = [t["year"] for i in self.indicators for t in i["targets"]]
-        end = max(target_years) if target_years else max(2030, issue_year or 2030)
-        if self.annual_year:
-            end = max(end, self.annual_year)
+        start, end = self._horizon(years, issue_year)
         for cycle in cycles:
             cycle.pop("line", None)
         return {
@@ -580,6 +670,22 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             "warnings": sorted(self.warnings, key=lambda w: w["line"] or 0),
         }
 
+    def _horizon(self, years: list[int], issue_year: int | None) -> tuple[int, int]:
+        """The plan's period from its own statements: the span its title writes (2021—2025年), an annual plan's year,
+        else from its issue year (or earliest year named) to the last year a target or a 到…年 statement aims at.
+        Always wide enough for every target read (the register refuses a target outside its plan's period)."""
+        target_years = [t["year"] for i in self.indicators for t in i["targets"]]
+        span = re.search(r"(\d{4})\s*[—\-－~～至到]+\s*(\d{4})", compact(self.header.title))
+        if span:
+            start, end = int(span.group(1)), int(span.group(2))
+        elif self.annual_year:
+            start = end = self.annual_year
+        else:
+            start = min(years + ([issue_year] if issue_year else [])) if years or issue_year else 2020
+            stated = [y for y in self.stated_years if y >= start]
+            end = max(target_years + stated) if target_years or stated else max(2030, issue_year or 2030)
+        return min([start, *target_years]), max([end, *target_years])
+
     def _unique_numbers(self) -> None:
         seen: dict[str, int] = {}
         for indicator in self.indicators:
@@ -596,6 +702,27 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin):
             else:
                 seen[number] = 1
             indicator["number"] = number
+
+
+LIST_OPENER = re.compile(
+    r"(?:以下|如下)(?:主要|具体|几项)?(?:目标|指标)[：:]$|\d{4}年(?:度)?(?:主要|年度|工作|具体)?(?:目标|指标)[：:]$"
+)
+
+
+def _carried_year(paragraph: str) -> list[int] | None:
+    """The years a paragraph that opens a list (…：) sets for the items below it: its last year context
+    (到2020年 → [2020]; 到2022年和2030年 → [2022, 2030])."""
+    if not paragraph.rstrip().endswith(("：", ":")):
+        return None
+    contexts = list(
+        re.finditer(
+            r"(?:^|[到至，。；])(\d{4})\s*年(?:底|末)?(?:(?:和|、|及|与)(\d{4})\s*年(?:底|末)?)?(?!\d{0,2}月)",
+            paragraph,
+        )
+    )
+    if not contexts:
+        return None
+    return [int(y) for y in contexts[-1].groups() if y]
 
 
 def _without(content: str, raw: str) -> str:

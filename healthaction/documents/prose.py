@@ -4,7 +4,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from healthaction.documents.departments import responsibility_from_text
+from healthaction.documents.departments import responsibility_from_subject, responsibility_from_text
 from healthaction.documents.normalize import compact
 from healthaction.documents.targets import NUMBER, parse_baseline, parse_target
 
@@ -118,6 +118,7 @@ def _title(head: list[tuple[int, str]]) -> str:
         (i, compact(a) + compact(b))
         for (i, a), (_, b) in zip(head, head[1:])
         if not DOC_NUMBER.search(a)
+        and not DATE.match(compact(a))
         and not compact(a).endswith(("文件", "。", "：", "方案", "通知", "意见"))
         and len(compact(a)) >= 6
     ]
@@ -125,7 +126,10 @@ def _title(head: list[tuple[int, str]]) -> str:
         if len(t) > 80 or t.endswith(("。", "：", ":")) or t.startswith("附"):
             continue
         score = 0
-        if re.search(r"(实施方案|工作方案|行动方案|实施意见|的意见|的通知|规划|工作要点|分工表)$", t):
+        if re.search(
+            r"(实施方案|工作方案|行动方案|实施意见|的意见|的通知|规划|工作要点|分工表|行动计划|工作计划|目标任务|责任清单)(?:（\d{4}\s*[—\-－~～至]+\s*\d{4}年?）)?$",
+            t,
+        ):
             score += 3
         if t.startswith("关于"):
             score += 2
@@ -256,7 +260,23 @@ def find_actions(lines: list[str], exclude: set[int] = frozenset()) -> list[Acti
     )
     if len(annexes) > len(best):
         return annexes
+    if not best:
+        best = _run_in_actions(lines, exclude)
     return best
+
+
+RUN_IN = re.compile(r"^(?:实施|开展|推进|深入开展|深入实施)(.{2,20}?行动)。(?=.{10,})")
+
+
+def _run_in_actions(lines: list[str], exclude: set[int]) -> list[ActionHeading]:
+    """Unnumbered paragraphs that open with their action's name (`实施健康知识普及行动。建立完善…`), in a text
+    that numbers its actions nowhere: each is an action whose paragraph describes its work."""
+    found = []
+    for i, line in enumerate(lines):
+        m = RUN_IN.match(compact(line)) if i not in exclude and "\t" not in line else None
+        if m:
+            found.append(ActionHeading(len(found) + 1, m.group(1), i, line, "runin"))
+    return found
 
 
 # a heading of the same numbering that does not name an action (（四）实施农村饮水安全巩固提升工程。…)
@@ -355,24 +375,26 @@ def _annex_actions(lines: list[str]) -> list[ActionHeading]:
 
 YEARS_CONTEXT = re.compile(r"^(?:到|至)?\s*(\d{4})\s*年(?:底|末)?\s*(?:和|、|及|与)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?")
 YEAR_CONTEXT = re.compile(r"^(?:到|至)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?|^(\d{4})\s*年(?:底|末)?\s*[，,]?")
-NAME_END = re.compile(
-    r"(率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位|供能比|长度|情况)$"
+NAME_WORDS = (
+    r"(?:率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位|供能比|长度|情况"
+    r"|规模|总量|总额|产值|增加值|收入|人次|里程|密度|睡眠|时长|经费)"
 )
+NAME_END = re.compile(NAME_WORDS + "$")
 SUBJECT = re.compile(r"^(.*?(?:儿童|居民|人群|孕妇|孕产妇|学生|老年人|成人|成年人|患者|妇女|婴儿|新生儿|职工))")
-CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|保持在|稳定在|≥|≤|<|>"  # noqa: E501  (data kept on one line)
+CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|实现为|保持在|稳定在|优于|好于|≥|≤|<|>"  # noqa: E501  (data kept on one line)
 PRED_START = re.compile(
-    rf"(?:分别|均|都)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立"
+    rf"(?:分别|均|都)?(?:将|要|继续|进一步)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前|{NUMBER})|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|不断|明显|显著|有效|上升趋势|增长率|保持|实现|建立"
     rf"|有所|增速|力争|争取|每年|(?:比|较)\s*\d{{4}}\s*年|(?:提高|提升|增加|降低|下降|减少)\s*{NUMBER}))"
 )
 # a comma before "<name>持续下降" (no comparator word) also starts another indicator
-TREND_WORDS = "上升趋势|持续|逐步|稳步|有所|明显|显著|增速|力争|争取|每年"
+TREND_WORDS = "上升趋势|持续|逐步|稳步|不断|有所|明显|显著|增速|力争|争取|每年"
 TREND_WORDS_GROUP = rf"(?:{TREND_WORDS}|(?:提高|提升|增加|降低|下降|减少)\s*\d)"
 CLAUSE = re.compile(
     rf"^(?P<name>.{{2,60}}?)(?P<mode>分别|均|都)?\s*(?P<pred>(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立).*)$"
 )
 ADVOCACY = re.compile(r"^提倡")
 PLACE_PREFIX = re.compile(
-    r"^(?:全市|全县|全旗|全区|全镇|全省|我市|我县|我旗|我区|本市|各级|全市城乡|城乡|我市居民(?=居民))"
+    r"^(?:全市|全县|全旗|全区|全镇|全省|我市|我县|我旗|我区|本市|各级|全市城乡|城乡(?!居民)|我市居民(?=居民))"
 )
 
 
@@ -385,6 +407,7 @@ class ProseTarget:
     advocacy: bool = False
     baseline: dict | None = None
     nature: str = ""  # from a remark such as （约束性） after the target
+    group: str = ""  # from a prefix such as 4项结果性指标：
 
 
 def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
@@ -393,7 +416,29 @@ def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
     With `trends`, a comma before "<name>持续下降 / 有所下降 / 降低10%" (no comparator word) starts one too; a
     plan's narrative 总体目标 paragraph is read without it (its 健康生活方式基本普及… are aims, not indicators).
     """
-    parts = []
+    return [clause for clause, _ in sentence_clauses(paragraph, trends)]
+
+
+_PREDICATE = re.compile(rf"\d|{CMP_WORDS}|{TREND_WORDS}|实现|下降|提高|提升|降低|减缓|改善|覆盖|落实")
+
+
+# numbers that belong to a name (30～70岁, 600名学生以上的, 6类以上), not to a target
+NAME_NUMBERS = re.compile(r"\d+(?:\s*[～~\-—至]\s*\d+)?\s*(?:岁|周岁|名|类|个|人)(?:及?以[上下]的?)?|以上的|以下的")
+
+
+def _split_at(pattern: str, text: str) -> list[tuple[str, str]]:
+    """The pieces of text split where `pattern` matches one separator character, each with the separator before it."""
+    pieces, last, sep = [], 0, ""
+    for m in re.finditer(pattern, text):
+        pieces.append((text[last : m.start()], sep))
+        last, sep = m.end(), m.group(0)
+    pieces.append((text[last:], sep))
+    return pieces
+
+
+def sentence_clauses(paragraph: str, trends: bool = True) -> list[tuple[str, bool]]:
+    """split_clauses, each clause with whether it opens its sentence (after 。 or ；)."""
+    parts: list[tuple[str, bool]] = []
     # commas inside parentheses belong to a remark, not to the list of indicators
     paragraph = re.sub(r"（[^（）]*）", lambda m: m.group(0).replace("，", "\x1f").replace("、", "\x1e"), paragraph)
     for sentence in re.split(r"[。；;]", paragraph):
@@ -403,16 +448,43 @@ def split_clauses(paragraph: str, trends: bool = True) -> list[str]:
         sentence = NAME_LIST.sub(_protect_name_list, sentence)
         # a comma or 、 followed by "<name>分别|均 …" begins another indicator; a comma before a year context
         # (…达到90%，到2030年实现全覆盖) begins another year's target
-        pieces = re.split(
-            rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))|[，,](?=(?:到|至)?\d{{4}}年)", sentence
+        pieces = _split_at(
+            rf"[，、,](?=[^，、,]{{2,40}}?(?:分别|均|{CMP_WORDS}))|[，,](?=(?:到|至)?\d{{4}}年)"
+            rf"|[，,](?=[^，,]{{2,80}}?(?:分别|均|{CMP_WORDS}))"  # …，30～70岁人群因心脑血管疾病、癌症、…死亡率<15.9
+            rf"|[，,](?=[^，、,]{{2,30}}?{NAME_WORDS}{NUMBER})",  # …，体育产业总规模4500亿元以上
+            sentence,
         )
         if trends:
             pieces = [
-                q
-                for piece in pieces
-                for q in re.split(rf"[，,](?=[^，,]{{2,60}}?(?:率|水平|比例|比重|人数|寿命){TREND_WORDS_GROUP})", piece)
+                (q, sep if k == 0 else inner)
+                for piece, sep in pieces
+                for k, (q, inner) in enumerate(
+                    _split_at(
+                        rf"[，,](?=[^，,]{{2,60}}?(?:率|水平|比例|比重|人数|寿命){TREND_WORDS_GROUP})"
+                        # …每年降低1个百分点以上和新发近视率明显下降: 和 before a whole name and its trend
+                        rf"|和(?=[^，、；和]{{3,20}}?(?:率|水平|比例){TREND_WORDS_GROUP})",
+                        piece,
+                    )
+                )
             ]
-        parts.extend(p.strip().replace("\x1f", "，").replace("\x1e", "、") for p in pieces if p.strip())
+        # a piece cut off at 、 with no predicate is the first half of a name (乡镇卫生院、社区卫生服务中心提供…的比例)
+        joined: list[str] = []
+        carry = ""
+        for k, (piece, _sep) in enumerate(pieces):
+            following = pieces[k + 1][1] if k + 1 < len(pieces) else ""
+            if following in ("、", "和") and not _PREDICATE.search(NAME_NUMBERS.sub("", piece)):
+                carry += piece + following  # 儿童和成人肥胖增长率持续减小: one name
+                continue
+            joined.append(carry + piece)
+            carry = ""
+        if carry:
+            joined.append(carry.rstrip("、和"))
+        first = True
+        for piece in joined:
+            piece = piece.strip().replace("\x1f", "，").replace("\x1e", "、")
+            if piece:
+                parts.append((piece, first))
+                first = False
     return parts
 
 
@@ -467,8 +539,22 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
         named, text = head.group(1), head.group(2)
     explicit = False  # whether a year context was written (else the plan's years are assumed)
     baseline = None  # 2020年为20.3%: the state in a year, not a target
-    for clause in split_clauses(text, trends):
+    # a year context that opens a sentence (or comes before any target in it) holds for the sentences after it; one
+    # written after a target in the middle of a sentence (…稳步提升，2030年实现全覆盖；…) holds to the sentence's end
+    base_years, base_explicit = list(years), False
+    group = ""  # the group a 结果性指标：/政府工作指标： prefix names for the clauses after it
+    advocating = False
+    read_in_sentence = len(found)
+    for clause, opens in sentence_clauses(text, trends):
         c = compact(clause)
+        if opens:
+            years, explicit = list(base_years), base_explicit
+            read_in_sentence = len(found)
+            advocating = False
+        if ADVOCACY.match(compact(clause)):
+            advocating = True  # 提倡A1小时以上，达到B2小时以上: every clause of the sentence is advocated
+        elif advocating:
+            clause, c = "提倡" + clause, "提倡" + c
         remark = NATURE_REMARK.fullmatch(c)
         if remark:  # （约束性） closing the sentences of one indicator
             for item in found:
@@ -485,8 +571,20 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 years = [int(m.group(1) or m.group(2))]
                 c = c[m.end() :]
                 explicit = True
+        if m and len(found) == read_in_sentence:
+            base_years, base_explicit = list(years), True
+        prefix = GROUP_PREFIX.match(c)
+        if prefix:  # 2023年4项结果性指标：… / 1项政府工作指标：每1万人配备0.3名营养指导员
+            group = GROUP_OF.get(prefix.group(1) or "", group)
+            c = c[prefix.end() :]
         if not c:
             continue
+        past = PAST_STATE.match(c)
+        if past and found and not opens and int(past.group("year")) < min(years):
+            value = parse_baseline(past.group("value"))
+            if value and value["value"] is not None and found[-1].baseline is None:
+                found[-1].baseline = {**value, "year": int(past.group("year"))}
+                continue
         state = STATE.match(c)
         if state and explicit and len(years) == 1 and (named or state.group("name")):
             value = parse_baseline(state.group("value"))
@@ -495,13 +593,18 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 continue
         if named and _clause_target(c, years) is None:
             c = named + c
-        elif found and re.match(rf"(?:分别|均)?(?:{CMP_WORDS})", c) and _clause_target(c, years) is None:
+        elif (
+            found
+            and re.match(rf"(?:分别|均)?(?:{CMP_WORDS}|实现|基本实现|全面实现)", c)
+            and _clause_target(c, years) is None
+        ):
             # 到2022年，…素养水平达到22%以上；到2030年，达到30%以上: the name is the one before
             c = found[-1].name + c
         if ADVOCACY.match(c):
             for item in re.split(r"[，、；]", c.removeprefix("提倡")):
+                item = re.sub(r"^(?:达到|做到|保持)", "", item)
                 if len(item) >= 4:
-                    name = re.split(rf"(?:{CMP_WORDS})\s*{NUMBER}", item, maxsplit=1)[0] or item
+                    name = re.split(rf"(?:{CMP_WORDS})?\s*{NUMBER}", item, maxsplit=1)[0] or item
                     found.append(
                         ProseTarget(
                             name=name, targets=_advocacy_targets(item, years), line=line, text=clause, advocacy=True
@@ -517,12 +620,18 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 if subject:
                     name = subject.group(1) + name
             parts = name.split("、")
-            if len(parts) > 1 and all(NAME_END.search(p) and len(p) >= 3 for p in parts):
+            if len(parts) == 1 and "分别" in c and len(years) == 1:  # with two years 分别 gives each year's value
+                parts = _paired_names(name)
+            if len(parts) > 1 and all(NAME_END.search(p) and 3 <= len(p) <= 30 for p in parts):
                 # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator;
                 # …分别控制在12/10万、5‰、6‰以下: one value each
+                # 高血压治疗率、控制率持续提高: a bare measure word shares the first name's subject (高血压控制率)
+                parts = [parts[0]] + [
+                    parts[0][: len(parts[0]) - len(p)] + p if len(p) <= 3 < len(parts[0]) else p for p in parts[1:]
+                ]
                 each = _distributed(c, len(parts), years, explicit) or [[dict(t) for t in targets] for _ in parts]
                 for part, own in zip(parts, each):
-                    found.append(ProseTarget(name=part, targets=own, line=line, text=clause))
+                    found.append(ProseTarget(name=part, targets=own, line=line, text=clause, group=group))
                 continue
             remark = re.search(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]", c)
             if own_baseline is None and baseline is not None and (not named or name == named):
@@ -535,26 +644,59 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                     text=clause,
                     baseline=own_baseline,
                     nature=NATURES.get(remark.group(1) if remark else "", ""),
+                    group=group,
                 )
             )
     return found
 
 
 NATURES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}
+GROUP_PREFIX = re.compile(r"^(?:\d+项)?(结果性|政府工作|个人和社会倡导性|倡导性)指标[：:]")
+GROUP_OF = {"结果性": "outcome", "政府工作": "government", "个人和社会倡导性": "advocacy", "倡导性": "advocacy"}
 NATURE_REMARK = re.compile(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]")
+# the state in a past year, after the target of the same indicator: 通辽市2019年失眠现患率6.33%
+PAST_STATE = re.compile(
+    rf"^[\u4e00-\u9fff]{{0,8}}?(?P<year>\d{{4}})\s*年(?:底|末)?[^，,\d]{{2,30}}?(?:为|是)?(?P<value>{NUMBER}\s*(?:%|‰|/10万)?)$"
+)
 # a year's state: 2020年为20.3%, 2020年全县居民健康素养水平为19.6%
-STATE = re.compile(rf"^(?P<name>[^，,]{{0,40}}?)(?:为|是)(?P<value>{NUMBER}\S{{0,8}})$")
+STATE = re.compile(
+    rf"^(?P<name>[^，,]{{0,40}}?)(?<!实现|提高|提升|增加|降低|下降)(?:为|是)(?P<value>{NUMBER}\S{{0,8}})$"
+)
+
+
+PAIR_SUFFIX = re.compile(
+    r"(摄入量|死亡率|患病率|发病率|知晓率|覆盖率|检出率|达标率|控制率|管理率|筛查率|接种率|治疗率|生存率|吸烟率|肥胖率)$"
+)
+PAIR_PREFIX = re.compile(r"^(?:人均每日|人均|每日|城乡居民|居民|全省|全市)")
+
+
+def _paired_names(name: str) -> list[str]:
+    """Two indicators named together before 分别: `人均每日食盐和食用油摄入量` → 人均每日食盐摄入量, 人均每日食用油摄入量;
+    `孕产妇和婴儿死亡率` → 孕产妇死亡率, 婴儿死亡率 (the measure word after the second is shared, and so is a
+    人均/居民 before the first)."""
+    first, sep, second = name.partition("和")
+    suffix = PAIR_SUFFIX.search(second)
+    if not sep or not suffix or "和" in second or len(first) < 2 or len(second) <= len(suffix.group(1)):
+        return [name]
+    prefix = PAIR_PREFIX.match(first)
+    lead = prefix.group(0) if prefix and not second.startswith(prefix.group(0)) else ""
+    return [first + suffix.group(1), lead + second]
 
 
 def _advocacy_targets(item: str, years: list[int]) -> list[dict]:
-    m = re.search(rf"({CMP_WORDS})\s*({NUMBER}.*)$", item)
+    m = re.search(rf"({CMP_WORDS})\s*({NUMBER}.*)$", item) or re.search(
+        rf"()({NUMBER}\s*\S{{0,4}}?(?:及以上|以上|及以下|以下))$",
+        item,  # 学生每天校外接触自然光时间1小时以上
+    )
     if not m:
         return []
     target = parse_target(m.group(1) + m.group(2))
     return [{"year": y, **target} for y in years[-1:]] if target else []
 
 
-PAREN_REMARK = re.compile(r"（[^（）]{9,}）|（[^（）]*[，,、\d][^（）]*）(?=[^（）]*(?:率|比例|水平|数))")
+PAREN_REMARK = re.compile(
+    r"（(?:以下简称|简称|下同)[^（）]*）|（[^（）]{9,}）|（[^（）]*[，,、\d][^（）]*）(?=[^（）]*(?:率|比例|水平|数))"
+)
 
 
 FROM_TO = re.compile(
@@ -583,24 +725,76 @@ def _from_to(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | 
     return name, [{"year": y, **target} for y in target_years], baseline
 
 
+UNIT_PAREN = re.compile(r"（(?:%|‰|‱|1/10万|/10万|岁|人|个|小时|天|次|元)）$")
+AIM_WORDS = re.compile(r"^(?:力争|争取|努力|确保|使|让|推动|促进|达到|做到)")
+# a clause that starts with an action verb states work, not an indicator (降低因慢性病导致的过早死亡率)
+WORK_VERB = re.compile(
+    r"^(?:降低|提高|提升|减少|增加|控制|加强|推进|推动|实施|开展|建立|完善|健全|强化|扩大|深化|加快)(?!率)"  # 控制率 is a name
+)
+
+
+def _own_name(name: str) -> str:
+    """The indicator's name out of the words before its predicate: the part after the last comma (the words before
+    it are another clause), without an aim word (力争30—70岁人群…死亡率 → 30—70岁人群…死亡率); '' when what is
+    left opens with a verb of work, which names no indicator."""
+    name = name.rsplit("，", 1)[-1].strip("，,、 ")
+    name = AIM_WORDS.sub("", name)
+    return "" if WORK_VERB.match(name) else name
+
+
+OBJECT_COUNT = re.compile(
+    rf"^(?:培育|建成|创建|打造|建设|新建|新增|培养|认定|评选)(?P<name>[^，。\d]{{2,20}}?)(?P<num>{NUMBER})\s*"
+    r"(?P<unit>个|家|所|项|名|支|条|处|张)(?:以上|及以上)?$"
+)
+
+
+PER_POPULATION = re.compile(
+    rf"^(?P<per>每\s*{NUMBER}?\s*[万千百]?(?:常住)?人口?)(?P<verb>配备|拥有|配置|有)(?P<num>{NUMBER})\s*"
+    r"(?P<unit>名|张|个|人|所)(?P<what>[\u4e00-\u9fff]{2,12})$"
+)
+
+
+def _object_count(c: str, years: list[int]) -> tuple[str, list[dict], None] | None:
+    """A count of things to build: 培育健康浙江行动省级样板50个 → 健康浙江行动省级样板 ≥ 50 (个); a count per head of
+    population: 每1万人配备0.3名营养指导员 → 每1万人配备营养指导员 ≥ 0.3 (名)."""
+    per = PER_POPULATION.match(c)
+    if per:
+        target = parse_target(f"达到{per.group('num')}{per.group('unit')}")
+        name = per.group("per") + per.group("verb") + per.group("what")
+        return name, [{"year": y, **target} for y in years], None
+    m = OBJECT_COUNT.match(c)
+    if not m:
+        return None
+    target = parse_target(f"达到{m.group('num')}{m.group('unit')}")
+    return m.group("name"), [{"year": y, **target} for y in years], None
+
+
 def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | None:
     """Return (name, targets, baseline or None) of one clause."""
     c = re.sub(r"^（\d{1,2}）", "", c)
     c = PAREN_REMARK.sub(lambda m: m.group(0) if m.group(0) in ("（助理）",) else "", c)
     # …工作人员的比例到2030年达到90%以上: the year after the name is the clause's own
     c = re.sub(r"(?<=[率平例重数命间积])(?:到|至)(?=\d{4}年)", "", c)
+    # 摄入量较2020—2022年平均水平都有所降低: a base with no number to change by leaves a trend
+    c = re.sub(
+        r"(?:较|比)\s*\d{4}(?:\s*[—\-－~～至]\s*\d{4})?\s*年(?:的)?(?:平均)?(?:水平)?(?=(?:都|均|分别)?(?:有所|明显|持续|进一步|显著|逐步))",
+        "",
+        c,
+    )
     from_to = _from_to(c, years)
     if from_to:
         return from_to
     for m in PRED_START.finditer(c):
         if c[m.start() - 1 : m.start()] == "、":
             continue  # a list of names goes on (…婴儿死亡率、5岁以下儿童死亡率分别…)
-        name = PLACE_PREFIX.sub("", c[: m.start()]).strip("，,、 ")
-        if 2 <= len(name) <= 60 and NAME_END.search(name) and not re.search(r"\d{4}年", name):
+        name = _own_name(PLACE_PREFIX.sub("", c[: m.start()]).strip("，,、 "))
+
+        name = UNIT_PAREN.sub("", name)  # …过早死亡率（%）<15.9
+        if 2 <= len(name) <= 90 and NAME_END.search(name) and not re.search(r"\d{4}年", name):
             pred = c[m.end() :]
             break
     else:
-        return None
+        return _object_count(c, years)
     own_year = re.match(r"^(\d{4})\s*年(?:底|末)?的?(?=\D)", pred)
     if own_year:  # 重大慢性病过早死亡率2022年降至15.9%
         years = [int(own_year.group(1))]
@@ -636,7 +830,11 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | No
 # ---- tasks in prose --------------------------------------------------------------------------
 
 LABEL_LINE = re.compile(r"^(?:牵头|主责|责任|配合|协办|参与|协助)(?:单位|部门)\s*[：:]")
-TASK_START = re.compile(r"^(?:(\d{1,2})\s*(?:、|[.．](?!\d))\s*|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*)(\S.*)$")
+TASK_START = re.compile(
+    # 一是/二是 items keep their words (一是推进减盐行动，二是…)
+    r"^(?:(\d{1,2})\s*(?:、|[.．](?!\d))\s*|（(\d{1,2})）\s*|([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|(?=[一二三四五六七八九十]{1,2}是))\s*)"
+    r"(\S.*)$"
+)
 ACTOR = re.compile(r"^——\s*(.{1,12}?)\s*[：:]?\s*$")
 
 
@@ -659,9 +857,22 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
     tasks: list[ProseTask] = []
     current: ProseTask | None = None
     actor = ""
+    aside = 0  # the level of a section that holds no tasks (基本原则, 保障措施…), 0 when none
+    task_section = False  # under 二、重点工作任务: a （一） heading over a paragraph is a task
     for i in range(start, end):
         text = lines[i].strip()
         if not text or "\t" in lines[i]:
+            continue
+        level = heading_level(text)
+        if level and (not aside or level <= aside):
+            aside = level if NO_TASK_SECTION.search(compact(text)[:16]) else 0
+        if level == 1:
+            task_section = bool(TASK_HEAD.search(compact(text)[:16]))
+        if aside:
+            current = None
+            continue
+        if SUB_HEADING.match(compact(text)):  # 3、工作措施 / 2、工作责任: a heading inside the action, no task
+            current = None
             continue
         m_actor = ACTOR.match(text)
         if m_actor:
@@ -669,8 +880,13 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
             current = None
             continue
         if re.match(r"^(?:行动目标|主要指标|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", text):
-            if sub_tasks and re.match(r"^（[一二三四五六七八九十]+）", text):
-                # under a 一、 action heading the （一） items are its tasks
+            if re.match(r"^（[一二三四五六七八九十]+）", text) and (
+                sub_tasks
+                or responsibility_from_text(_paragraph_from(lines, i, end))
+                or (task_section and _paragraph_follows(lines, i, end))
+            ):
+                # under a 一、 action heading the （一） items are its tasks, and anywhere a （一） item that names
+                # its own departments (（三）全年新建户厕8419个。（乡村振兴局）) is one
                 current = ProseTask(
                     number=text[1 : text.index("）")],
                     content=text[text.index("）") + 1 :],
@@ -700,7 +916,12 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
                 actor=actor,
             )
             tasks.append(current)
-        elif current is not None and (current.responsibility is None or LABEL_LINE.match(text)):
+        elif current is not None and (
+            current.responsibility is None
+            or current.responsibility.get("cut")
+            or current.responsibility.get("subject")
+            or LABEL_LINE.match(text)
+        ):
             # a wrapped line, or the next labelled line (牵头单位：… then 配合单位：…) of the same task
             current.content += text
             current.last = i
@@ -713,8 +934,41 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
     return tasks
 
 
+# sections of an action's text that hold principles or arrangements, not tasks
+NO_TASK_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*(?:指导思想|基本原则|工作原则|总体要求|保障措施|组织实施"
+    r"|组织保障|工作要求|行动要求|推进措施|监测评估|考核评估|工作保障)"
+)
+SUB_HEADING = re.compile(
+    r"^(?:\d{1,2}[、.．]|（\d{1,2}）)(?:工作|主要|重点|具体)?(?:措施|责任|任务|目标|要求|责任和措施|任务和措施)[。：:]?$"
+)
+
+
+TASK_HEAD = re.compile(
+    r"^[一二三四五六七八九十]+、\s*(?:重点|主要|具体)?(?:工作|指标)?(?:任务|措施)|^[一二三四五六七八九十]+、\s*重点工作"
+)
+
+
+def _paragraph_follows(lines: list[str], i: int, end: int) -> bool:
+    """True when the next non-blank line after a heading is a plain paragraph (no number, no heading)."""
+    for j in range(i + 1, end):
+        t = lines[j].strip()
+        if t:
+            return not (TASK_START.match(t) or heading_level(t) or "\t" in lines[j])
+    return False
+
+
+def heading_level(text: str) -> int:
+    """1 for a 一、 heading, 2 for （一）, 0 otherwise."""
+    if re.match(r"^[一二三四五六七八九十]+、", text):
+        return 1
+    if re.match(r"^（[一二三四五六七八九十]+）", text):
+        return 2
+    return 0
+
+
 def _last_responsibility(text: str) -> dict | None:
-    return responsibility_from_text(text)
+    return responsibility_from_text(text) or responsibility_from_subject(text)
 
 
 # ---- reporting cycles ------------------------------------------------------------------------
@@ -797,12 +1051,31 @@ FALLBACK_HEADING = re.compile(
 
 
 def fallback_actions(lines: list[str]) -> list[ActionHeading]:
-    """Headings that do not end in 行动 (a notice's （一）加强… items under 重点任务): the ones followed by tasks."""
+    """Headings that do not end in 行动 (a notice's （一）加强… items under 重点任务): the ones followed by tasks.
+
+    When the （一） items carry their own department clause (a 工作要点: （一）印发《…》。（省卫生健康委牵头负责）) they
+    are the tasks, and the 一、 headings above them are the work areas (style "area", read with sub-tasks); the
+    numbering may restart under each 一、.
+    """
     headings = []
     for i, line in enumerate(lines):
         m = FALLBACK_HEADING.match(compact(line))
         if m and "\t" not in line:
             headings.append((i, m))
+    # any （N） item, whatever its length and punctuation (commas, 《》), may be a task with its own departments
+    items = [i for i, line in enumerate(lines) if re.match(r"^（[一二三四五六七八九十]{1,3}）", compact(line))]
+    own = [i for i in items if responsibility_from_text(_paragraph_from(lines, i))]
+    if len(own) >= 2 and len(own) * 2 >= len(items):
+        areas = []
+        for k, (i, m) in enumerate(headings):
+            end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+            if m.group(2):
+                nxt = next((h for h, n in headings if h > i and n.group(2)), len(lines))
+                if any(i < j < nxt for j in own):
+                    areas.append(ActionHeading(len(areas) + 1, m.group(3), i, lines[i], "area"))
+            del end
+        if areas:
+            return areas
     result: list[ActionHeading] = []
     for k, (i, m) in enumerate(headings):
         end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
@@ -811,9 +1084,29 @@ def fallback_actions(lines: list[str]) -> list[ActionHeading]:
             name = re.sub(r"^(?:加强|推进|实施|开展)?", "", m.group(3)) and m.group(3)
             result.append(ActionHeading(len(result) + 1, name, i, lines[i], "heading"))
     if len(result) < 2:
-        result = []
+        areas = []
         for k, (i, m) in enumerate(headings):
             end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
             if m.group(2) and any(responsibility_from_text(lines[j]) for j in range(i, end)):
+                areas.append(ActionHeading(len(areas) + 1, m.group(3), i, lines[i], "heading"))
+        result = areas or result  # a lone （一） heading with tasks stays when no 一、 heading has any
+    if not result:
+        # no department anywhere (an annual plan's 二、工作任务 / （一）… / 1.构架大健康教育体系): the （一） headings
+        # over numbered items are the work areas
+        for k, (i, m) in enumerate(headings):
+            end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+            if m.group(1) and any(TASK_START.match(lines[j].strip()) for j in range(i + 1, end)):
                 result.append(ActionHeading(len(result) + 1, m.group(3), i, lines[i], "heading"))
-    return result if len(result) >= 1 else []
+    return result
+
+
+def _paragraph_from(lines: list[str], i: int, end: int | None = None) -> str:
+    """The paragraph starting at line i, with the lines a PDF or a web copy wrapped it into (up to the next blank
+    line, numbered item or heading; at most eight lines)."""
+    text = lines[i].strip()
+    for j in range(i + 1, min(i + 8, len(lines) if end is None else end)):
+        t = lines[j].strip()
+        if not t or TASK_START.match(t) or FALLBACK_HEADING.match(compact(t)) or text.endswith(("）", ")")):
+            break
+        text += t
+    return text

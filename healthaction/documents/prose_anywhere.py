@@ -7,7 +7,7 @@ from healthaction.documents.normalize import compact
 
 YEAR_CUE = re.compile(r"(?:到|至|在)?\s*20\d{2}\s*年")
 COMPARATOR_CUE = re.compile(
-    r"不低于|不少于|不高于|不超过|达到|达|控制在|以内|下降到|下降至|降至|降低|下降|提高到|提高至|提升到|提升至|提高|持续|低于|高于|≥|≤|[<>]"
+    r"增加到|增加至|增长到|实现为|以上|以下|不低于|不少于|不高于|不超过|达到|达|控制在|以内|下降到|下降至|降至|降低|下降|提高到|提高至|提升到|提升至|提高|持续|低于|高于|≥|≤|[<>]"
 )
 
 
@@ -24,9 +24,10 @@ class ProseMixin:
             if not YEAR_CUE.search(text) or not COMPARATOR_CUE.search(text):
                 continue
             body = compact(text)
-            years = self._plan_years() if self.indicators else [2022, 2030]
-            # the year context may sit mid-sentence (…，到2022年和2030年，婴儿死亡率分别…): read from it on
-            for m in re.finditer(r"(?:到|至)\s*\d{4}\s*年", body):
+            years = self._default_years()
+            # the year context may sit mid-sentence (…，到2022年和2030年，婴儿死亡率分别…, or …，2023年全省人均预期
+            # 寿命达到80岁 with no 到): read from the first one on
+            for m in self._year_contexts(body):
                 segment = body[m.start() :]
                 # outside any action (a narrative 总体目标 paragraph) only comparator targets count
                 trends = self.action_at(line) is not None
@@ -44,6 +45,16 @@ class ProseMixin:
                             target["reason"] = f"正文第{line + 1}行：“{item.text[:40]}”"
                 # the sentence was read from its first year context on; later ones are inside it
                 break
+
+    def _year_contexts(self, body: str) -> list[re.Match]:
+        """The places a target year opens a clause: 到/至2025年 anywhere, or 2025年 at the start of a clause when the
+        year is not before the document's own (2022年全市…达到 in a 2023 plan reports the past)."""
+        found = list(re.finditer(r"(?:到|至)\s*\d{4}\s*年", body))
+        first = self._first_plan_year()
+        for m in re.finditer(r"(?:^|(?<=[，。；：]))(\d{4})\s*年(?:底|末)?(?!\d{0,2}月)", body):
+            if first is None or int(m.group(1)) >= first:
+                found.append(m)
+        return sorted(found, key=lambda m: m.start())
 
     def _loose_rows(self) -> None:
         """Headerless indicator rows such as `1<TAB>…提高家居环境水平倡导性` (a table that lost its header)."""

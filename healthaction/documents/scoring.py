@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from healthaction.documents.departments import canonical_key, is_all_lower
-from healthaction.documents.normalize import compact, normalize_line
+from healthaction.documents.normalize import compact, normalize_line, to_simplified
 
 
 @dataclass
@@ -54,8 +54,14 @@ class Score:
             self.misses.append(what)
 
 
+def _simplified(text: str) -> str:
+    """The reader gives a Traditional-character text in Simplified characters; a transcription kept in the
+    characters the page used is compared in Simplified too."""
+    return to_simplified(text)
+
+
 def _key(name: str) -> str:
-    return re.sub(r"[（(][^（）()]{0,12}[）)]$", "", compact(normalize_line(name)))
+    return re.sub(r"[（(][^（）()]{0,12}[）)]$", "", compact(normalize_line(_simplified(name))))
 
 
 def _find_indicator(draft: dict, expected: dict) -> dict | None:
@@ -101,7 +107,7 @@ def _target_ok(target: dict | None, expected: list) -> bool:
 def _find_task(draft: dict, expected: dict, used: set) -> dict | None:
     """The first unused task whose content (or, for task tables, 推进措施 `measures`) starts with the transcription's."""
     field_name = "measures" if "measures" in expected else "content"
-    key = compact(normalize_line(expected.get("measures") or expected["task"]))
+    key = compact(normalize_line(_simplified(expected.get("measures") or expected["task"])))
     for k, task in enumerate(draft["tasks"]):
         text = compact(normalize_line(task[field_name]))
         if k not in used and (text.startswith(key[:20]) or (field_name == "content" and key in text)):
@@ -150,9 +156,14 @@ def score(draft: dict, transcription: dict, result: Score | None = None) -> Scor
         result.check("task", found is not None, f"task {label}: not found")
         for role, field_name in (("lead", "lead_departments"), ("co", "co_departments")):
             got = {canonical_key(n) for n in (found or {}).get(field_name, [])}
+            if role == "co":
+                # a 责任部门 cell that repeats the lead: the reader names a department once, as the lead
+                got |= {canonical_key(n) for n in (found or {}).get("lead_departments", [])}
             for name in expected.get(role, []):
                 # 各乡镇 / 各县（市、区） are read as the task's all_lower_units flag, not as a department
-                ok = canonical_key(name) in got or bool(is_all_lower(name) and (found or {}).get("all_lower_units"))
+                ok = canonical_key(_simplified(name)) in got or bool(
+                    is_all_lower(name) and (found or {}).get("all_lower_units")
+                )
                 result.check("task", ok, f"task {label} {role} {name}: got {sorted(got)}")
                 result.check("department", ok, f"department {role} {name}")
     return result

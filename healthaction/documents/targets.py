@@ -60,6 +60,9 @@ _PREFIX_WORDS: list[tuple[str, str]] = [
     ("提升至", CMP_GE),
     ("增加到", CMP_GE),
     ("增长到", CMP_GE),
+    ("增加至", CMP_GE),
+    ("增长至", CMP_GE),
+    ("实现为", CMP_GE),  # 人均预期寿命将实现为83岁: the value to reach
     ("达到", CMP_GE),
     ("达", CMP_GE),
     ("保持在", CMP_GE),
@@ -90,6 +93,9 @@ _DIRECTIONAL: list[tuple[str, str]] = [
     ("上升趋势得到遏制", DIR_DECREASE),
     ("增长率持续减缓", DIR_DECREASE),
     ("持续减缓", DIR_DECREASE),
+    ("持续减小", DIR_DECREASE),
+    ("逐步减小", DIR_DECREASE),
+    ("减小", DIR_DECREASE),
     ("持续下降", DIR_DECREASE),
     ("逐步下降", DIR_DECREASE),
     ("明显下降", DIR_DECREASE),
@@ -125,6 +131,7 @@ _DIRECTIONAL: list[tuple[str, str]] = [
 ]
 _QUALITATIVE = (
     "有效控制",
+    "建成",
     "基本消除",
     "消除",
     "基本普及",
@@ -152,7 +159,7 @@ _QUALITATIVE = (
 _RELATIVE = re.compile(
     rf"(?:在\s*(?:(?P<year>\d{{4}})\s*年|(?P<current>现有|现状|目前|当前|基期))(?:的)?(?:水平)?基础上|"
     rf"(?:比|较)\s*(?:(?P<year2>\d{{4}})\s*年(?:底|末)?|(?P<current2>现有|现状|目前|当前|基期))(?:水平)?)\s*"
-    rf"(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)?"
+    rf"(?:分别|均)?(?P<verb>提高|提升|增加|增长|上升|下降|降低|减少)\s*(?P<num>{NUMBER})\s*(?P<unit>%|个百分点)?"
 )
 # a change with no base named (降低10%, 提高5个百分点): relative to the baseline
 _BARE_RELATIVE = re.compile(
@@ -164,6 +171,28 @@ _ANNUAL = re.compile(
 _RANGE = re.compile(
     rf"^(?P<low>{NUMBER})\s*(?P<u1>[^\d\s～~\-至]*)\s*(?:～|~|-|至|到)\s*(?P<high>{NUMBER})\s*(?P<unit>.*)$"
 )
+# a comparison with an average instead of a number: 高于全省平均水平, 达到全国平均水平, 优于全国平均水平
+_RELATIONS = {
+    "达到或超过": ">=",
+    "达到或高于": ">=",
+    "不低于": ">=",
+    "不高于": "<=",
+    "不超过": "<=",
+    "高于": ">",
+    "优于": ">",
+    "好于": ">",
+    "超过": ">",
+    "低于": "<",
+    "达到": ">=",
+    "保持": "=",
+    "接近": "=",
+}
+_COMPARATIVE = re.compile(
+    r"(?P<rel>"
+    + "|".join(_RELATIONS)
+    + r")\s*(?P<ref>(?:全国|全省|全区|全市|全自治区|全州|全盟|国家|省|市|自治区)(?:的)?"
+    r"(?:平均|同期|先进)?水平)(?:以上|以下)?"
+)
 _NUMBER_WITH_UNIT = re.compile(rf"^(?P<num>{NUMBER})\s*(?P<unit>.*?)$")
 
 
@@ -174,7 +203,8 @@ def to_number(text: str) -> float:
 
 def _strip_wrappers(text: str) -> str:
     text = text.strip().rstrip("。；;，,")
-    return re.sub(r"^(?:到\s*\d{4}\s*年(?:底)?[，,]?|\d{4}\s*年(?:底)?|全年|均|分别|各)\s*", "", text).strip()
+    text = re.sub(r"^(?:到\s*\d{4}\s*年(?:底)?[，,]?|\d{4}\s*年(?:底)?|全年|均|分别|各)\s*", "", text).strip()
+    return re.sub(r"^在(?!\s*\d{4}\s*年)(?=\s*\d)", "", text)  # 在1%以下 (not 在2019年基础上)
 
 
 def _split_comparator(text: str) -> tuple[str, str, bool]:
@@ -219,6 +249,17 @@ def parse_target(raw: str, unit_hint: str = "") -> dict | None:
         "unit": "",
     }
 
+    m = _COMPARATIVE.search(text)
+    if m and not _NUM_RE.search(text):
+        # 高于全省平均水平: judged against an average the plan does not state (see docs/plan-format.md)
+        return {
+            **base,
+            "kind": KIND_QUALITATIVE,
+            "qualitative": m.group(0),
+            "reference": m.group("ref"),
+            "relation": _RELATIONS[m.group("rel")],
+        }
+
     m = _RELATIVE.search(text) or _BARE_RELATIVE.match(text)
     if m:
         sign = -1 if m.group("verb") in ("下降", "降低", "减少") else 1
@@ -242,7 +283,7 @@ def parse_target(raw: str, unit_hint: str = "") -> dict | None:
             "trend": DIR_DECREASE if sign < 0 else DIR_INCREASE,
         }
 
-    m = _RANGE.match(text)
+    m = _RANGE.match(text) or _RANGE.match(re.sub(r"^(?:达到|保持在|控制在|为)", "", text))  # 达到7～8小时
     if m and (not m.group("u1") or normalize_unit(m.group("u1")) is not None):
         low, high = to_number(m.group("low")), to_number(m.group("high"))
         if high >= low:
@@ -274,7 +315,10 @@ def parse_target(raw: str, unit_hint: str = "") -> dict | None:
 
     for word, trend in _DIRECTIONAL:
         if word in text:
-            return {**base, "kind": KIND_DIRECTIONAL, "trend": trend}
+            result = {**base, "kind": KIND_DIRECTIONAL, "trend": trend}
+            if word.endswith("改善"):  # 死亡率持续改善 improves downwards: the indicator's direction decides
+                result["improve"] = True
+            return result
     for word in _QUALITATIVE:
         if word in text:
             return {**base, "kind": KIND_QUALITATIVE, "qualitative": word}
@@ -297,6 +341,11 @@ def parse_baseline(raw: str) -> dict | None:
     text = (raw or "").strip()
     if text in MISSING:
         return None
+    # 35(邵阳市): the value of another area, given as the baseline; the value is read, the cell kept as written
+    area = re.match(r"^(.*?\d)\s*[（(][^（）()]{0,10}(?:省|市|县|区|旗|州|盟|全国)[）)]$", text)
+    if area:
+        found = parse_baseline(area.group(1))
+        return {**found, "raw": text} if found else None
     m = re.match(rf"^(?:约|近)?\s*(?P<num>{NUMBER})\s*(?P<unit>(?:[^\d]|/\d).*)?$", text)
     if m and (not (m.group("unit") or "").strip() or normalize_unit(m.group("unit")) is not None):
         return {"value": to_number(m.group("num")), "qualitative": "", "raw": text}
@@ -340,6 +389,8 @@ def infer_direction(name: str, targets: list[dict], baseline: dict | None) -> st
             return DIR_INCREASE
         if target.get("comparator") in (CMP_LE, CMP_LT) and not target.get("implicit"):
             return DIR_DECREASE
+        if target.get("improve"):
+            continue
         if target.get("kind") in (KIND_DIRECTIONAL, KIND_RELATIVE) and target.get("trend") in (
             DIR_INCREASE,
             DIR_DECREASE,
@@ -360,3 +411,5 @@ def settle_implicit(targets: list[dict], direction: str) -> None:
     for target in targets:
         if target.pop("implicit", False):
             target["comparator"] = CMP_LE if direction == DIR_DECREASE else CMP_GE
+        if target.pop("improve", False):
+            target["trend"] = DIR_DECREASE if direction == DIR_DECREASE else DIR_INCREASE

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from healthaction.collection.excel import cell_number, cell_text, open_upload, write_header
+from healthaction.core import limits
 from healthaction.core.xlsx import safe_cell, unescape_cell, workbook_bytes
 from healthaction.inspections import services
 from healthaction.inspections.models import Checklist, ChecklistItem, Round
@@ -90,7 +91,10 @@ def export_checklist(checklist: Checklist) -> bytes:
 
 def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
     """Read a checklist workbook into a new version of its key (or a new key); raise WorkbookError listing every problem."""
-    wb, problem = open_upload(data, filename)
+    try:
+        wb, problem = open_upload(data, filename)
+    except limits.LimitExceeded as exc:
+        raise WorkbookError([("", 0, "", str(exc))])
     if problem:
         raise WorkbookError([("", 0, "", problem)])
     try:

@@ -6,8 +6,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from healthaction.core import limits
 from healthaction.core.choices import Level
 from healthaction.core.text import refuse_control_characters
+from healthaction.core.uploads import LimitedFileField
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.models import Checklist, ChecklistItem, Visit
 from healthaction.plans.models import Indicator
@@ -152,4 +154,4 @@ class StepForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+    file = LimitedFileField(label=_("Excel workbook (.xlsx)"), max_bytes=limits.WORKBOOK_BYTES)

@@ -24,6 +24,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
+from healthaction.core import limits
 from healthaction.core.choices import (
     Comparator,
     Direction,
@@ -32,12 +33,11 @@ from healthaction.core.choices import (
     TargetKind,
 )
 from healthaction.core.xlsx import safe_row, unescape_cell, workbook_bytes
-from healthaction.documents.readers import zip_members, zip_too_big
 from healthaction.plans import services
 from healthaction.plans.models import Plan, Target
 from healthaction.registry.models import resolve_department
 
-MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
+MAX_WORKBOOK_BYTES = limits.WORKBOOK_BYTES
 MAX_ROWS = 20000
 YES = "是"
 
@@ -331,17 +331,15 @@ def _text(value) -> str:
     return str(unescape_cell(value)).strip()  # text we wrote as formula-safe (core/xlsx.py) comes back as it was
 
 
-def _read(data: bytes) -> dict[str, list[list]]:
-    if len(data) > MAX_WORKBOOK_BYTES:
-        raise WorkbookRefused([_("The file is larger than %(n)s MB.") % {"n": MAX_WORKBOOK_BYTES // 1048576}])
+def _read(data: bytes, name: str = "") -> dict[str, list[list]]:
+    name = name or _("the review workbook")
+    # size, zip members (declared and actual), and every sheet's extent, before calamine lays a sheet out
+    # (a file beyond a limit raises limits.LimitExceeded: the job fails with its reason)
     try:
-        names, unpacked = zip_members(data)
+        limits.check_size(len(data), MAX_WORKBOOK_BYTES, name)
+        names = limits.check_xlsx(data, name)
     except (zipfile.BadZipFile, OSError, EOFError):
         raise WorkbookRefused([_("The file is not an .xlsx workbook (or it is damaged).")])
-    if zip_too_big(data, unpacked, 100 * 1024 * 1024, 100):
-        raise WorkbookRefused(
-            [_("The file unpacks to %(mb)s MB; it is refused as a possible zip bomb.") % {"mb": unpacked // 1048576}]
-        )
     if not any(n.startswith("xl/") for n in names):
         raise WorkbookRefused([_("The file is not an .xlsx workbook (or it is damaged).")])
     try:

@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from healthaction.collection.services import current_period, parse_period, period_choices, period_start, publish_plan
-from healthaction.core import jobs
+from healthaction.core import jobs, limits
 from healthaction.core.choices import WarningKind
-from healthaction.documents.readers import MAX_INPUT_BYTES, SUPPORTED
+from healthaction.core.uploads import LimitedFileField
+from healthaction.documents.readers import SUPPORTED
 from healthaction.plans import services
 from healthaction.plans import tasks as plan_tasks
 from healthaction.plans.excel import export_workbook
@@ -29,19 +30,22 @@ from healthaction.registry import scopes
 
 
 class DocumentForm(forms.Form):
-    document = forms.FileField(label=gettext_lazy("Plan document (.txt, .docx or .pdf)"))
+    document = LimitedFileField(
+        label=gettext_lazy("Plan document (.txt, .docx, .pdf, .doc, .wps) or workbook (.xlsx, .xls, .et, .ods)"),
+        max_bytes=limits.DOCUMENT_BYTES,
+    )
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
         if not upload.name.lower().endswith(SUPPORTED):
-            raise ValidationError(_("Upload a .txt, .docx or .pdf file."))
-        if upload.size > MAX_INPUT_BYTES:
-            raise ValidationError(_("The file is larger than %(n)s MB.") % {"n": MAX_INPUT_BYTES // 1048576})
+            raise ValidationError(
+                _("Upload a .txt, .docx, .pdf, .doc or .wps document or an .xlsx, .xls, .et or .ods workbook.")
+            )
         return upload
 
 
 class WorkbookForm(forms.Form):
-    workbook = forms.FileField(label=gettext_lazy("Corrected workbook (.xlsx)"))
+    workbook = LimitedFileField(label=gettext_lazy("Corrected workbook (.xlsx)"), max_bytes=limits.WORKBOOK_BYTES)
 
 
 def _plan(request, plan_id: int, write: bool = False) -> Plan:
@@ -128,7 +132,8 @@ def _review_context(plan: Plan, user, dismiss_forms: dict | None = None, **extra
     indicators = plan.indicators.select_related("action", "baseline").prefetch_related("targets")
     tasks = plan.tasks.select_related("action").prefetch_related("task_departments__department")
     links = _warning_links(plan)
-    warnings = list(plan.parse_warnings.all())
+    # open warnings first (what the reader could not read is the first thing to check), then in the text's order
+    warnings = sorted(plan.parse_warnings.all(), key=lambda w: (w.resolved, w.position))
     for w in warnings:
         w.fix_url, w.dismiss_form = _warning_link(w, links, plan), (dismiss_forms or {}).get(w.pk)
     return {

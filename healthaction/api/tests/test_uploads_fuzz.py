@@ -76,7 +76,7 @@ def test_excel_uploads(login, demo, name, data):
         ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 10, "stored as scan.png"),
         ("archive.docx", _zip({"evil.sh": b"rm -rf /"}), "Zip archives are not accepted as evidence"),
         ("big.pdf", b"%PDF-1.4" + b"0" * (11 * 1024 * 1024), "“big.pdf” is larger than 10 MB."),
-        ("bomb.docx", _bomb(), "it is refused as a possible zip bomb."),
+        ("bomb.docx", _bomb(), "It is refused as a possible zip bomb."),  # core/limits.py's wording
     ],
     ids=["exe-as-pdf", "path-traversal", "tiny-png", "zip-not-office", "too-big", "zip-bomb"],
 )
@@ -106,7 +106,7 @@ def test_evidence_uploads(login, demo, name, data, outcome):
         ("plan.txt", b"", "空"),
         ("plan.docx", b"PK\x03\x04garbage", "Word"),
         ("plan.pdf", b"%PDF-1.4 no text", "PDF"),
-        ("plan.docx", _bomb(), "过大"),
+        ("plan.docx", _bomb(), "疑似压缩炸弹"),  # core/limits.py's wording
     ],
     ids=["empty", "bad-docx", "no-text-pdf", "zip-bomb"],
 )
@@ -145,10 +145,11 @@ def test_api_bulk_garbage(client, demo):
 
 def test_an_excel_zip_bomb_is_refused_before_it_is_unpacked(demo, django_user_model):
     from healthaction.collection.excel import import_workbook
+    from healthaction.core.limits import LimitExceeded
 
     user = django_user_model.objects.get(username="liaison")
     before = _state()
-    result = import_workbook(user, _bomb(), "bomb.xlsx")
-    assert result.saved == 0 and len(result.errors) == 1
-    assert "250 MB" in result.errors[0].message
+    # a file beyond a limit now raises (core/limits.py), so that its job fails with the reason
+    with pytest.raises(LimitExceeded, match="250 MB"):
+        import_workbook(user, _bomb(), "bomb.xlsx")
     assert _state() == before

@@ -24,3 +24,21 @@ def _sleep(job, progress, seconds: float, marker: str) -> jobs.Outcome:
 @task()
 def sleep(job_id: int, seconds: float, marker: str) -> str:
     return jobs.execute(job_id, _sleep, seconds=seconds, marker=marker)
+
+
+def _crash(job, progress, how: str, marker: str) -> jobs.Outcome:
+    """A job that takes its process down: `abort` (as a C library does on a failed allocation) or `memory` (asks
+    for far more than a job may have)."""
+    import os
+
+    with open(marker, "a") as f:
+        f.write(f"crash {job.pk} {os.getpid()}\n")
+    if how == "abort":
+        os.abort()
+    hoard = bytearray(64 * 1024**3)  # 64 GB: beyond any job's ceiling
+    return jobs.Outcome(f"kept {len(hoard)} bytes")
+
+
+@task()
+def crash(job_id: int, how: str, marker: str) -> str:
+    return jobs.execute(job_id, _crash, how=how, marker=marker)

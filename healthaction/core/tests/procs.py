@@ -69,6 +69,29 @@ class ProcDB:
             for s in statements:
                 c.execute(s)
 
+    def copy_test_database(self) -> None:
+        """Fill this database with the test database's committed rows (the demo the session built), instead of
+        migrating and building the demo again: SQLite's online backup, or pg_dump into psql."""
+        connection.ensure_connection()
+        if self.vendor == "sqlite":
+            with sqlite3.connect(self.path) as target:
+                connection.connection.backup(target)
+            return
+        db = connection.settings_dict
+        env = dict(os.environ, PGPASSWORD=db.get("PASSWORD") or "")
+        where = ["--host", str(db.get("HOST") or "127.0.0.1"), "--port", str(db.get("PORT") or 5432)]
+        where += ["--username", db.get("USER") or "postgres"]
+        dump = subprocess.run(
+            ["pg_dump", *where, "--no-owner", "--no-privileges", db["NAME"]], env=env, capture_output=True, check=True
+        )
+        subprocess.run(
+            ["psql", *where, "--quiet", "--set", "ON_ERROR_STOP=1", self.name],
+            input=dump.stdout,
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+
     def drop(self):
         if self.vendor == "postgresql":
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')

@@ -122,3 +122,40 @@ def test_sigterm_lets_the_current_job_finish_then_the_worker_exits(procdb, tmp_p
     assert code == 0, procdb.log("terminated")
     assert _job(procdb, job)["status"] == "done"
     assert [m[0] for m in _marks(marker)] == ["start", "end"]
+
+
+def _start_crash(db, how: str, marker) -> int:
+    return int(
+        db.shell(
+            "from django.contrib.auth.models import User; from healthaction.core import jobs; "
+            "from healthaction.core.tests.jobtasks import crash; u = User.objects.get(username='runner'); "
+            f"print(jobs.start(crash, kind='test', user=u, how={how!r}, marker={str(marker)!r}).pk)"
+        )
+    )
+
+
+def test_a_job_that_aborts_or_runs_out_of_memory_fails_alone_and_its_worker_carries_on(procdb, tmp_path):
+    """Each job runs in a child of its worker with a memory ceiling (core/jobchild.py): the child dies, the job
+    fails with the reason at once (not queued again), and the same worker runs the next job."""
+    marker = tmp_path / "marks"
+    worker = procdb.start("worker", "--interval", "0.2", env=procdb.env(JOB_MEMORY_MB=1024), log_name="crashes")
+    try:
+        aborted = _start_crash(procdb, "abort", marker)
+        hoarder = _start_crash(procdb, "memory", marker)
+        (after,) = _start_jobs(procdb, 1, 0.3, marker)
+        wait_for(lambda: _job(procdb, after)["status"] == "done", 120, step=0.5, what="the job after the crashes")
+        assert worker.poll() is None  # the worker is still running
+    finally:
+        code = stop(worker)
+    assert code == 0, procdb.log("crashes")[-3000:]
+    first, second = _job(procdb, aborted), _job(procdb, hoarder)
+    assert (first["status"], first["attempts"]) == ("failed", 1)
+    assert first["message"] == "任务进程意外终止（信号 6），很可能是内存不足（上限 1024 MB）；文件可能过大或有异常。"
+    assert (second["status"], second["attempts"]) == ("failed", 1)
+    assert second["message"] == "任务所需内存超过 1024 MB，已停止；文件可能过大或有异常。"
+    # each crash ran once, in a process other than the worker's, and the next job ran on the same worker
+    marks = [line.split() for line in marker.read_text().splitlines()]
+    crashes = [m for m in marks if m[0] == "crash"]
+    assert [int(m[1]) for m in crashes] == [aborted, hoarder]
+    assert str(worker.pid) not in {m[2] for m in crashes}
+    assert _job(procdb, after)["worker"] == first["worker"] == second["worker"]

@@ -6,23 +6,22 @@ guards its input (size, zip bombs, missing text layer, encodings) and raises Doc
 the user can act on.
 """
 
-import io
 import re
 import zipfile
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
+from healthaction.core import limits
 from healthaction.documents.errors import DocumentError
 from healthaction.documents.model import Document
 
-MAX_INPUT_BYTES = 20 * 1024 * 1024  # a plan is at most a few MB; 20 MB leaves room for PDFs with images
-MAX_TEXT_CHARS = 4 * 1024 * 1024  # the text of the largest real plans is well under 1 million characters
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-MAX_ZIP_RATIO = 200
-MAX_PDF_PAGES = 400
+# the limits live in core/limits.py, one place for every reader
+MAX_INPUT_BYTES = limits.DOCUMENT_BYTES
+MAX_TEXT_CHARS = limits.TEXT_CHARS
 _CONTROL_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \v \f \r
-SUPPORTED = (".txt", ".docx", ".pdf", ".doc", ".wps")
+SHEETS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")  # the spreadsheet reader's (readers/sheet.py)
+SUPPORTED = (".txt", ".docx", ".pdf", ".doc", ".wps", *SHEETS)
 
 
 @dataclass
@@ -33,14 +32,16 @@ class Stream:
 
 
 def read_document(data: bytes, filename: str, progress=None) -> Stream:
-    """Return the document model and text stream of a .txt, .docx, .pdf, .doc or .wps document.
+    """Return the document model and text stream of a .txt, .docx, .pdf, .doc or .wps document or a workbook.
 
     `progress(done, total, message)` is called page by page while a scanned PDF is recognised.
     """
     name = filename.lower()
     ext = next((e for e in SUPPORTED if name.endswith(e)), None)
     if ext is None:
-        raise DocumentError(f"不支持的文件类型“{filename}”：请上传 .txt、.docx、.pdf、.doc 或 .wps 文件。")
+        raise DocumentError(
+            f"不支持的文件类型“{filename}”：请上传 .txt、.docx、.pdf、.doc、.wps 文件，或 .xlsx、.xls、.et、.ods 表格。"
+        )
     if not data:
         raise DocumentError(f"文件“{filename}”是空的。")
     if len(data) > MAX_INPUT_BYTES:
@@ -55,6 +56,10 @@ def read_document(data: bytes, filename: str, progress=None) -> Stream:
         from healthaction.documents.readers.convert import legacy_word_document
 
         document = legacy_word_document(data, filename)
+    elif ext in SHEETS:
+        from healthaction.documents.readers.sheet import sheet_document
+
+        document = sheet_document(data, filename)
     elif ext == ".docx":
         from healthaction.documents.readers.word import docx_document
 
@@ -137,28 +142,12 @@ def _utf16(data: bytes, encoding: str, filename: str) -> str:
     return text
 
 
-def zip_members(data: bytes) -> tuple[list[str], int]:
-    """Return the member names and the unpacked size of a zip package (.docx, .xlsx) without unpacking it.
-
-    Raises zipfile.BadZipFile (or OSError/EOFError) for a damaged or truncated archive. Every place that
-    accepts Office files checks the size with it before any library opens the package (zip bombs).
-    """
-    members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    return [m.filename for m in members], sum(m.file_size for m in members)
-
-
-def zip_too_big(
-    data: bytes, unpacked: int, max_unpacked: int = MAX_UNZIPPED_BYTES, max_ratio: int = MAX_ZIP_RATIO
-) -> bool:
-    return unpacked > max_unpacked or unpacked / max(len(data), 1) > max_ratio
-
-
 def _open_zip(data: bytes, filename: str) -> None:
     try:
-        names, total = zip_members(data)
+        names = limits.check_zip(data, filename)
+    except limits.LimitExceeded as exc:
+        raise DocumentError(str(exc))
     except (zipfile.BadZipFile, OSError, EOFError):
         raise DocumentError(f"文件“{filename}”不是完整的 Word 文档（.docx），可能已损坏或被截断。")
-    if zip_too_big(data, total):
-        raise DocumentError(f"文件“{filename}”解压后过大（{total / 1048576:.0f} MB），已拒绝处理。")
     if "word/document.xml" not in names:
         raise DocumentError(f"文件“{filename}”不是 Word 文档（缺少 word/document.xml）。")

@@ -61,7 +61,7 @@ def _one_row_header(lines: list[str], i: int) -> bool:
     return False
 
 
-def untabbed_run(lines: list[str], start: int) -> tuple[Table | None, int]:
+def untabbed_run(lines: list[str], start: int, cells: set[int] = frozenset()) -> tuple[Table | None, int]:
     """Rebuild the grid of the run from `start`: every line is one cell, in order (blank = empty).
 
     A serial number (the next one expected) opens a row once the row before has about the header's width;
@@ -69,7 +69,7 @@ def untabbed_run(lines: list[str], start: int) -> tuple[Table | None, int]:
     with fewer cells than the header had a cell merged across: one target cell stands for every target year.
     A blank lead-department cell was merged down: the lead above carries on.
     """
-    end = _run_end(lines, start)
+    end = _run_end(lines, start, cells)
     copy = [line.strip() for line in lines[start:end]]
     header, body = _header(copy)
     if header is None:
@@ -126,6 +126,8 @@ def untabbed_run(lines: list[str], start: int) -> tuple[Table | None, int]:
             if len(row) >= width or (closing and NATURE.match(text) and len(row) >= width - len(targets)):
                 flush()
             continue
+        if len(rows) == 1 and not row and SERIAL.match(text) and expected == 1 and text != "0":
+            expected = int(text)  # a table whose header was repeated on the page goes on at its own serial (8)
         if text == str(expected) and (not row or len(row) >= width - len(targets)):
             flush()
             row.append(text)
@@ -156,13 +158,14 @@ def untabbed_run(lines: list[str], start: int) -> tuple[Table | None, int]:
     return table, end
 
 
-def _run_end(lines: list[str], start: int) -> int:
-    """The table goes on while its lines are short cells; a long line or a heading that no row follows ends it."""
+def _run_end(lines: list[str], start: int, cells: set[int] = frozenset()) -> int:
+    """The table goes on while its lines are short cells; a long line or a heading that no row follows ends it (a
+    line a web copy marked as one cell goes on however long)."""
     j = start
     n = len(lines)
     while j < n:
         text = lines[j].strip()
-        if len(text) > 60 and not text.startswith(("注", "说明")):
+        if len(text) > 60 and not text.startswith(("注", "说明")) and j not in cells:
             break
         if SECTION.match(text) and not _row_follows(lines, j + 1):
             break

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
+from healthaction.core import limits
 from healthaction.documents.errors import DocumentError
 from healthaction.documents.model import Document, Paragraph, Table
 
@@ -111,6 +112,11 @@ def ocr_document(data: bytes, filename: str, progress=None) -> Document:
     document = Document(kind="ocr", pages=len(pdf))
     total = len(pdf)
     for k in range(total):
+        width, height = pdf[k].get_size()
+        try:
+            limits.check_page_render(width, height, SETTINGS.scale, k + 1, filename)
+        except limits.LimitExceeded as exc:
+            raise DocumentError(str(exc))
         document.blocks.extend(page_blocks(rasterise(pdf[k]), k + 1))
         if progress:
             progress(k + 1, total, "ocr")

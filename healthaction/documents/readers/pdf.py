@@ -9,15 +9,18 @@ the interpreter (same columns, repeated header). A PDF without a text layer goes
 import io
 import re
 
+from healthaction.core import limits
 from healthaction.documents.errors import DocumentError
 from healthaction.documents.model import Document, Paragraph, Table
-
-MAX_PDF_PAGES = 400
 
 
 def pdf_document(data: bytes, filename: str, progress=None) -> Document:
     if not data.startswith(b"%PDF"):
         raise DocumentError(f"文件“{filename}”不是 PDF 文件。")
+    try:
+        limits.check_pdf(data, filename)  # compressed streams unpacked and counted before pdfminer keeps any
+    except limits.LimitExceeded as exc:
+        raise DocumentError(str(exc))
     try:
         import pdfplumber
 
@@ -26,8 +29,10 @@ def pdf_document(data: bytes, filename: str, progress=None) -> Document:
         raise DocumentError(f"无法打开 PDF“{filename}”：{type(exc).__name__}。")
     document = Document(kind="pdf")
     with pdf:
-        if len(pdf.pages) > MAX_PDF_PAGES:
-            raise DocumentError(f"PDF“{filename}”有 {len(pdf.pages)} 页，超过 {MAX_PDF_PAGES} 页的上限。")
+        try:
+            limits.check_pdf_pages(len(pdf.pages), filename)
+        except limits.LimitExceeded as exc:
+            raise DocumentError(str(exc))
         document.pages = len(pdf.pages)
         for page in pdf.pages:
             try:

@@ -17,9 +17,24 @@ from healthaction.documents.readers.cell_lines import header_here, untabbed_run
 _HEADER_WORD = re.compile(r"序号|领域|指标|任务|牵头|责任|目标|基线|现状|单位|属性|性质|完成时限")
 
 
+_CELL_MARK = re.compile(r"\s*\|\s*$")
+
+
+def _without_cell_marks(lines: list[str]) -> tuple[list[str], set[int]]:
+    """A table copied from a web page writes one cell per line, each ending in ` |`: without the marks it is the
+    one-cell-per-line shape (a lone `|` is an empty cell). Only in a text with a run of five such lines. Also returns
+    the marked lines: each is one cell, however long (a 责任单位 cell listing fifteen units)."""
+    marked = [bool(_CELL_MARK.search(line)) and line.count("|") == 1 for line in lines]
+    if not any(all(marked[k : k + 5]) for k in range(max(len(lines) - 4, 0))):
+        return lines, set()
+    cells = {k for k, mark in enumerate(marked) if mark}
+    return [_CELL_MARK.sub("", line) if mark else line for line, mark in zip(lines, marked)], cells
+
+
 def text_document(lines: list[str], kind: str = "txt") -> Document:
     document = Document(kind=kind)
     document._lines = lines
+    lines, cells = _without_cell_marks(lines)
     i, n = 0, len(lines)
     while i < n:
         if _is_tab_row(lines[i]) and not lines[i].startswith("\t") and _HEADER_WORD.search(lines[i]):
@@ -28,7 +43,7 @@ def text_document(lines: list[str], kind: str = "txt") -> Document:
             continue
         if header_here(lines, i):  # one cell per line without tabs (a word processor's "save as text")
             try:
-                table, end = untabbed_run(lines, i)
+                table, end = untabbed_run(lines, i, cells)
             except (IndexError, ValueError):  # an odd run: left to the line readers rather than failing the file
                 table, end = None, i
             if table is not None:

@@ -187,7 +187,8 @@ BAD_INPUTS = [
     (b"   \n\n  ", "plan.txt", "没有文字内容"),
     (bytes(range(256)) * 50, "plan.txt", "二进制"),
     (b"\x00\x01\x02" * 1000, "plan.txt", "二进制"),
-    (PLAN_TEXT.encode("utf-8"), "plan.xls", "不支持的文件类型"),
+    (PLAN_TEXT.encode("utf-8"), "plan.pptx", "不支持的文件类型"),
+    (PLAN_TEXT.encode("utf-8"), "plan.xls", "无法读取电子表格"),
     (PLAN_TEXT.encode("utf-8"), "plan.docx", "不是完整的 Word 文档"),
     (b"not a pdf at all", "plan.pdf", "不是 PDF"),
 ]
@@ -208,7 +209,7 @@ def test_a_truncated_docx_is_refused():
 def test_a_zip_bomb_disguised_as_docx_is_refused_quickly():
     bomb = _zip_bomb()
     assert len(bomb) < 2 * 1024 * 1024
-    with pytest.raises(DocumentError, match="解压后过大"):
+    with pytest.raises(DocumentError, match="疑似压缩炸弹"):  # core/limits.py's wording
         parse_document(bomb, "plan.docx")
 
 

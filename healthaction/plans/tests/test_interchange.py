@@ -203,3 +203,21 @@ def test_schema_violations_name_the_field(db):
     assert any(e.startswith("plan/title") for e in exc.value.errors)
     assert any("horizon" in e for e in exc.value.errors)
     assert (Plan.objects.count(), Indicator.objects.count(), Target.objects.count()) == before
+
+
+def test_a_comparison_with_an_average_read_from_a_document_is_stored_as_its_phrase(db):
+    from healthaction.documents import parse_document
+
+    text = "测试市健康行动方案（2023—2027年）\n二、总体目标\n到2025年，全市人均预期寿命高于全省平均水平，居民健康素养水平达到30%。"
+    draft = parse_document(text.encode("utf-8"), "plan.txt")
+    validate_plan_data(draft)  # reference and relation are part of the format
+    plan = import_plan(draft)
+    target = Target.objects.get(indicator__plan=plan, indicator__name="人均预期寿命")
+    # the register keeps the comparison as written: judged from the word an office reports, not from a number
+    assert (target.year, target.kind, target.qualitative, target.comparator, target.value) == (
+        2025,
+        "qualitative",
+        "高于全省平均水平",
+        "",
+        None,
+    )

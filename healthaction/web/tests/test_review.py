@@ -73,6 +73,14 @@ def test_the_review_page_lists_the_least_certain_first_beside_the_highlighted_so
     assert f'href="/plans/{draft.pk}/review/indicators/{obesity.pk}/" class="fix"' in html
 
 
+def test_open_warnings_come_first_on_the_page_and_before_the_items(draft, office):
+    draft.parse_warnings.filter(message="指标行缺少性质和单位").update(resolved=True)
+    html = office.get(_url(draft)).content.decode()
+    # the section of warnings opens the page; the resolved one (first by position) now follows the open ones
+    assert html.index('id="warnings"') < html.index('id="actions"') < html.index('id="indicators"')
+    assert html.index("牵头部门不确定") < html.index("专项行动的牵头部门是推断的") < html.index("指标行缺少性质和单位")
+
+
 def test_the_plan_details_are_corrected(draft, office):
     response = office.post(
         _url(draft, "plan/"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from healthaction.collection import services
 from healthaction.collection.excel import import_rows
 from healthaction.collection.models import DueItem
+from healthaction.core import limits
 from healthaction.core.choices import DueKind
 from healthaction.plans.models import Plan
 from healthaction.registry.models import OrgUnit
@@ -46,12 +48,23 @@ class ImportFailed(Exception):
 def read_table(path: Path) -> list[list]:
     """Return the rows of the first sheet of an .xlsx, or of a UTF-8 .csv, header included."""
     suffix = path.suffix.lower()
+    try:
+        limits.check_size(path.stat().st_size, limits.ROWS_BYTES, path.name)
+        if suffix == ".xlsx":
+            limits.check_xlsx(path.read_bytes(), path.name)
+    except limits.LimitExceeded as exc:
+        raise ImportFailed([str(exc)])
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise ImportFailed([_("The file is not an .xlsx workbook (or it is damaged).")])
     if suffix == ".csv":
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise ImportFailed([_("The file is not UTF-8 text; save the CSV as UTF-8.")])
-        return list(csv.reader(io.StringIO(text)))
+        rows = list(csv.reader(io.StringIO(text)))
+        if len(rows) > limits.ROWS + 1:
+            raise ImportFailed([limits.message(limits.TOO_MANY_ROWS, n=limits.ROWS)])
+        return rows
     if suffix == ".xlsx":
         from python_calamine import CalamineWorkbook  # fast reader, values only
 

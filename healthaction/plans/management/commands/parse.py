@@ -9,7 +9,7 @@ from healthaction.documents.readers import MAX_INPUT_BYTES
 
 class Command(BaseCommand):
     group = "Plans and data"
-    help = "Read plan documents (.txt, .docx, .pdf) into the plan interchange format."
+    help = "Read plan documents (.txt, .docx, .pdf, .doc, .wps) or workbooks (.xlsx, .xls, .et, .ods) into the plan interchange format."
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+")
