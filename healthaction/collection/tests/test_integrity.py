@@ -453,15 +453,21 @@ def test_the_migration_cleans_what_is_already_stored(literacy):
     # SQLite keeps an over-long text as it was written; PostgreSQL's varchar(300) never held one, so only the
     # control character is there to clean
     extra = 400 if connection.vendor == "sqlite" else 297
-    value = IndicatorValue.objects.create(
-        indicator_id=literacy.indicator_id,
-        org_unit_id=literacy.org_unit_id,
-        year=2026,
-        value=1.0,
-        source="来源\x01" + "长" * extra,
-        note="第一行\n第二行\x0b",
-        status="draft",
+    # what older versions stored, written past today's save-time check (core/text.py) as they wrote it
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(
+                indicator_id=literacy.indicator_id,
+                org_unit_id=literacy.org_unit_id,
+                year=2026,
+                value=1.0,
+                source="来源\x01" + "长" * extra,
+                note="第一行\n第二行\x0b",
+                status="draft",
+            )
+        ]
     )
+    value = IndicatorValue.objects.get(indicator_id=literacy.indicator_id, org_unit_id=literacy.org_unit_id, year=2026)
     revision = services.record(value, "save", None)
     IndicatorValue.objects.filter(pk=value.pk).update(value=float("nan"))
     clean(apps, None)
