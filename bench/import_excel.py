@@ -1,7 +1,8 @@
 """Benchmark: import 100,000 indicator values from one .xlsx (checks, all-or-nothing write, revisions).
 
-Prints our time and the time of a bare openpyxl read-only pass over the same file, and the
-ratio (target: under 3). Runs on a throw-away SQLite database unless DATABASE_URL is set.
+Prints our time (read with python-calamine through core.xlsx.read_sheets, checked outside any transaction, written
+in one), the time of a bare openpyxl read-only pass over the same file (the reader before) and of the reader alone,
+and the ratio. Target: 100,000 values in at most 3 s. Runs on a throw-away SQLite database unless DATABASE_URL is set.
 Run: .venv/bin/python bench/import_excel.py [--indicators 100 --units 100 --years 10] [--smoke: 200 values]
 """
 
@@ -28,6 +29,7 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 from healthaction.collection import excel  # noqa: E402
 from healthaction.collection.models import DueItem, IndicatorValue  # noqa: E402
 from healthaction.collection.services import generate_due_items  # noqa: E402
+from healthaction.core.xlsx import read_sheets  # noqa: E402
 from healthaction.plans.interchange import import_plan  # noqa: E402
 from healthaction.registry.models import Membership, OrgUnit  # noqa: E402
 
@@ -135,13 +137,19 @@ def main() -> None:
     t_bare = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    sheets = read_sheets(data, "bench.xlsx", [excel.VALUE_SHEET])
+    t_reader = time.perf_counter() - t0
+    assert len(sheets[excel.VALUE_SHEET]) == rows
+
+    t0 = time.perf_counter()
     result = excel.import_workbook(user, data)
     t_ours = time.perf_counter() - t0
     assert not result.errors, result.errors[:3]
     stored = IndicatorValue.objects.count()
     print(f"import (ours):              {t_ours:6.1f} s  ({result.saved:,} values saved, {stored:,} in the database)")
     print(f"openpyxl read-only pass:    {t_bare:6.1f} s  ({rows - 1:,} rows)")
-    print(f"ratio ours / bare read:     {t_ours / t_bare:6.2f}   (target < 3)")
+    print(f"python-calamine read:       {t_reader:6.1f} s  (core.xlsx.read_sheets, the reader of every upload)")
+    print(f"ratio ours / bare read:     {t_ours / t_bare:6.2f}")
 
     t0 = time.perf_counter()
     again = excel.import_workbook(user, data)

@@ -1,13 +1,19 @@
-"""Load benchmark: the dashboard and the indicator page at city scale under 20 concurrent users, on PostgreSQL.
+"""Load benchmark: pages under concurrent logged-in users, on PostgreSQL, beside a trivial view in the same run.
 
-City scale: 1 city, 10 counties, 150 towns, 150 indicators, 10 years of values. The server is
-`healthaction serve --no-worker` with its default settings (gunicorn, WEB_WORKERS/WEB_THREADS defaults, WhiteNoise)
-in a second process on loopback; the load comes from this process (20 threads
-with keep-alive connections, each a logged-in user). Prints p50/p95 latency and throughput for the
-dashboard, the indicator page and a trivial view (/healthz) under the same load, and the ratios.
+Default (city scale): 1 city, 10 counties, 150 towns, 150 indicators, 10 years of values; the dashboard and the
+indicator page under 20 users. --province: the province-scale data set (healthaction/demo/province_scale.py: 1
+province, 14 cities, 120 counties, 2,500 liaisons, 125 indicators per plan, 6 years of values), every page an office,
+a liaison or a leader opens (dashboard, county comparison, indicator page, inbox, review queue, task board,
+completeness, reports, people, inspections), by default under 50 users (--users N).
+The server is `healthaction serve --no-worker` with its default settings (gunicorn, WEB_WORKERS/WEB_THREADS
+defaults, WhiteNoise) in a second process on loopback; the load comes from this process (threads with keep-alive
+connections, each a logged-in user), one page after the other. Prints p50/p95 latency and throughput per page and
+for a trivial view (/healthz) under the same load, the ratios, and last
+`web-load: worst p95 … ms (page), lowest throughput …× the trivial view's (target p95 ≤ 200 ms)`.
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/ha_runtime_bench; the database
-is created when missing and refilled).
-Run: BENCH_PORT=8150 .venv/bin/python bench/web_load.py [--seconds 20] [--users 20] [--reuse]
+is created when missing and refilled). --smoke: the small province set, 2 users, half a second per page, on SQLite
+in HEALTHACTION_VAR_DIR unless BENCH_DATABASE_URL is set; exits with 1 when any page answers with an error.
+Run: BENCH_PORT=8150 .venv/bin/python bench/web_load.py [--province] [--seconds 20] [--users 20] [--reuse] [--smoke]
 """
 
 import argparse
@@ -27,11 +33,25 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ha_runtime_bench")
-os.environ["DATABASE_URL"] = DB_URL
+SMOKE = "--smoke" in sys.argv[1:]
 os.environ.setdefault("HEALTHACTION_VAR_DIR", tempfile.mkdtemp(prefix="ha-load-"))
+if SMOKE and "BENCH_DATABASE_URL" not in os.environ:
+    DB_URL = f"sqlite:///{Path(os.environ['HEALTHACTION_VAR_DIR']) / 'web_load_smoke.sqlite3'}"
+else:
+    DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ha_runtime_bench")
+os.environ["DATABASE_URL"] = DB_URL
 os.environ["DJANGO_SETTINGS_MODULE"] = "healthaction.settings"
-PORT = int(os.environ.get("BENCH_PORT", "8150"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# a smoke run takes any free port unless told one (it runs beside other work); a measured run its own fixed one
+PORT = int(os.environ.get("BENCH_PORT") or (free_port() if SMOKE else 8150))
+USERNAME, PASSWORD = "loadtest", "load-test-password"
 
 
 def port_is_free(port: int) -> bool:
@@ -65,6 +85,8 @@ def wait_for_server(port: int, server: subprocess.Popen) -> None:
 
 
 def ensure_database():
+    if DB_URL.startswith("sqlite"):
+        return
     import psycopg
 
     name = DB_URL.rsplit("/", 1)[1]
@@ -176,6 +198,48 @@ def build():
     return plan.pk, plan.indicators.order_by("position").values_list("pk", flat=True)[10], len(rows)
 
 
+def province_pages(built_or_none=None):
+    """name → (username, address) of every page measured at province scale, or None when the set is not there."""
+    import django
+
+    django.setup()
+    from healthaction.demo import province_scale
+    from healthaction.plans.models import Plan
+
+    plan = Plan.objects.filter(org_unit__code=province_scale.PROVINCE[0]).order_by("pk").first()
+    if plan is None:
+        return None
+    indicator = plan.indicators.order_by("position").values_list("pk", flat=True).first()
+    office, liaison, leader = "ps_office", "ps_l0001", "ps_leader"
+    return {
+        "dashboard": (office, f"/plans/{plan.pk}/"),
+        "dashboard (leader)": (leader, f"/plans/{plan.pk}/"),
+        "county comparison": (office, f"/plans/{plan.pk}/compare/"),
+        "indicator page": (office, f"/indicators/{indicator}/"),
+        "inbox (liaison)": (liaison, f"/report/inbox/?plan={plan.pk}"),
+        "review queue": (office, f"/report/review/?plan={plan.pk}"),
+        "task board": (office, f"/plans/{plan.pk}/tasks/"),
+        "completeness": (office, f"/report/completeness/?plan={plan.pk}"),
+        "reports": (leader, "/reports/"),
+        "people": (office, f"/people/plans/{plan.pk}/"),
+        "inspections": (office, "/inspections/"),
+    }
+
+
+def build_province(smoke: bool):
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from healthaction.demo import province_scale
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    built = province_scale.build_province(province_scale.SMALL if smoke else province_scale.FULL)
+    return built.counts
+
+
 class Client:
     def __init__(self):
         self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
@@ -185,8 +249,14 @@ class Client:
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # the server closed an idle keep-alive connection (between two pages): connect again, once
+            self.conn.close()
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
         data = response.read()
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
@@ -194,10 +264,10 @@ class Client:
                 self.cookies[name] = rest.split(";", 1)[0]
         return response.status, data
 
-    def login(self):
+    def login(self, username=USERNAME, password=PASSWORD):
         status, body = self.request("GET", "/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-        form = urlencode({"csrfmiddlewaretoken": token, "username": "loadtest", "password": "load-test-password"})
+        form = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
         status, _ = self.request(
             "POST",
             "/accounts/login/",
@@ -210,18 +280,32 @@ class Client:
         assert status == 302, status
 
 
-def load(path: str, users: int, seconds: float) -> tuple[list[float], int]:
+def sign_in(users: int, login=(USERNAME, PASSWORD)) -> list[Client]:
+    """`users` clients signed in as one account, in parallel (each sign-in hashes the password once)."""
+    clients = [Client() for _ in range(users)]
+    threads = [threading.Thread(target=c.login, args=login) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return clients
+
+
+def load(path: str, clients: list[Client], seconds: float) -> tuple[list[float], int]:
+    """Every client asks for `path` again and again for `seconds`; returns the latencies and the non-200 answers."""
     latencies, errors = [], [0]
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
-    def user():
-        client = Client()
-        client.login()
+    def user(client):
         mine = []
         while time.monotonic() < stop:
             t0 = time.perf_counter()
-            status, _ = client.request("GET", path)
+            try:
+                status, _ = client.request("GET", path)
+            except OSError as exc:  # counted as an error, and the run goes on
+                status = type(exc).__name__
+                client.conn.close()
             mine.append(time.perf_counter() - t0)
             if status != 200:
                 with lock:
@@ -229,7 +313,7 @@ def load(path: str, users: int, seconds: float) -> tuple[list[float], int]:
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=user) for _ in range(users)]
+    threads = [threading.Thread(target=user, args=(client,)) for client in clients]
     for t in threads:
         t.start()
     for t in threads:
@@ -239,6 +323,9 @@ def load(path: str, users: int, seconds: float) -> tuple[list[float], int]:
 
 def report(name, latencies, errors, seconds):
     latencies.sort()
+    if not latencies:
+        print(f"{name:<22} no answer   {errors} errors")
+        return float("inf"), 0.0
     p95 = latencies[int(len(latencies) * 0.95)] * 1000
     p50 = statistics.median(latencies) * 1000
     rps = len(latencies) / seconds
@@ -248,16 +335,36 @@ def report(name, latencies, errors, seconds):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=None, help="per page (default 20; smoke 0.5)")
+    parser.add_argument("--users", type=int, default=None, help="concurrent users (default 20; --province 50; smoke 2)")
+    parser.add_argument("--province", action="store_true", help="the province-scale data set and every page")
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run instead of rebuilding")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run on SQLite; fails when a page errors")
     args = parser.parse_args()
+    province = args.province or args.smoke
+    users = args.users or (2 if args.smoke else 50 if province else 20)
+    seconds = args.seconds or (0.5 if args.smoke else 20)
     if not port_is_free(PORT):
         raise SystemExit(f"port {PORT} is taken by another process: choose a free one with BENCH_PORT")
     ensure_database()
     t0 = time.perf_counter()
-    plan_id, indicator_id, values = (args.reuse and existing()) or build()
-    print(f"setup: {values:,} values, {time.perf_counter() - t0:.0f} s")
+    if province:
+        pages = args.reuse and province_pages()
+        if not pages:
+            counts = build_province(args.smoke)
+            pages = province_pages()
+            built = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items())
+            print(f"setup: {built}, ", end="")
+        print(f"{time.perf_counter() - t0:.0f} s")
+        login_as = {u: (u, "province-scale-2026") for u, _ in pages.values()}
+    else:
+        plan_id, indicator_id, values = (args.reuse and existing()) or build()
+        print(f"setup: {values:,} values, {time.perf_counter() - t0:.0f} s")
+        pages = {
+            "dashboard": (USERNAME, f"/plans/{plan_id}/"),
+            "indicator page": (USERNAME, f"/indicators/{indicator_id}/"),
+        }
+        login_as = {USERNAME: (USERNAME, PASSWORD)}
     env = dict(os.environ, DEBUG="0", ALLOWED_HOSTS="127.0.0.1,localhost")
     env.setdefault("WEB_ACCESS_LOG", "/dev/null")
     server = subprocess.Popen(
@@ -269,19 +376,20 @@ def main():
     print(
         f"server: healthaction serve (gunicorn {options['workers']} workers x {options['threads']} threads, WhiteNoise)"
     )
+    errors_total = 0
     try:
         wait_for_server(PORT, server)
-        load(f"/plans/{plan_id}/", 4, 2)  # warm up
+        clients = {username: sign_in(users, login) for username, login in login_as.items()}
+        for username, path in pages.values():  # warm up: each worker process reads each page once or twice
+            errors_total += load(path, clients[username][:4], 0.2 if args.smoke else 2)[1]
         results = {}
-        for name, path in (
-            ("trivial view (/healthz)", "/healthz"),
-            ("dashboard", f"/plans/{plan_id}/"),
-            ("indicator page", f"/indicators/{indicator_id}/"),
-        ):
-            latencies, errors = load(path, args.users, args.seconds)
-            results[name] = report(name, latencies, errors, args.seconds)
+        first = next(iter(clients.values()))
+        for name, (username, path) in [("trivial view (/healthz)", (None, "/healthz")), *pages.items()]:
+            latencies, errors = load(path, clients[username] if username else first, seconds)
+            errors_total += errors
+            results[name] = report(name, latencies, errors, seconds)
         trivial = results["trivial view (/healthz)"][1]
-        for name in ("dashboard", "indicator page"):
+        for name in pages:
             p95, rps = results[name]
             print(
                 f"{name}: p95 {'under' if p95 < 200 else 'OVER'} 200 ms; throughput {rps / trivial:.2f} × the trivial view's"
@@ -289,6 +397,15 @@ def main():
     finally:
         server.terminate()  # serve passes SIGTERM on to gunicorn
         server.wait(60)
+    worst = max(pages, key=lambda n: results[n][0])
+    slowest = min(pages, key=lambda n: results[n][1])
+    print(
+        f"web-load: worst p95 {results[worst][0]:.0f} ms ({worst}), lowest throughput "
+        f"{results[slowest][1] / trivial:.2f}× the trivial view's ({slowest}), {users} users, {errors_total} errors "
+        "(target p95 ≤ 200 ms)"
+    )
+    if args.smoke and errors_total:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

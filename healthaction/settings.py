@@ -70,7 +70,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "healthaction.api.pagination.PagePagination",
+    "EXCEPTION_HANDLER": "healthaction.api.errors.exception_handler",
+    # the API reads JSON (the bulk upload also CSV, the token also a form): what the schema then says it accepts
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # one FilterSet per model (<app>/filtersets.py), shared with the pages; applied after each viewset's scope
@@ -275,6 +278,10 @@ elif CACHE_URL:
     raise ValueError(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a page's cached fragments (dashboard, comparison, indicator page) are kept. Their keys change with the data
+# (core/pagecache.py), so with a shared cache they can live long; a per-process cache does not see another process's
+# changes of reporting activity, so there they live a minute at most.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600 if CACHE_URL else 60)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 TIMEOUT = 900  # seconds for one benchmark: a few seconds at rest, minutes on a shared and busy machine
-# benchmarks another piece of work is still giving a --smoke mode: run once it is there, said so until then
-PENDING = {"web_load.py"}
+# benchmarks another piece of work is still giving a --smoke mode: run once it is there, said so until then (none now)
+PENDING: set[str] = set()
 
 
 def benchmarks() -> list[Path]:

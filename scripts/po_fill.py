@@ -2,7 +2,8 @@
 
 Usage: python scripts/po_fill.py healthaction/locale/zh_Hans/LC_MESSAGES/django.po translations.tsv
 Entries that are empty or marked fuzzy by makemessages take the TSV's translation (the fuzzy mark goes);
-the .po file stays the source of truth. Prints the msgids still untranslated.
+the .po file stays the source of truth.
+A msgid given a context with pgettext is keyed "context|msgid" in the TSV. Prints the msgids still untranslated.
 """
 
 import re
@@ -29,6 +30,9 @@ def main(po_path: str, tsv_path: str) -> None:
     for entry in entries:
         m = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
         msgid = _unquote(m.group(1)) if m else ""
+        c = re.search(r'^msgctxt ((?:".*"\n?)+)', entry, re.M)
+        if c and msgid:  # a word with a context (pgettext) is keyed "context|msgid" in the TSV
+            msgid = f"{_unquote(c.group(1))}|{msgid}"
         fuzzy = "#, fuzzy" in entry
         if not msgid:
             out.append(entry)

@@ -15,8 +15,15 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.exceptions import NotAuthenticated, NotFound, ParseError, PermissionDenied, ValidationError
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.exceptions import (
+    AuthenticationFailed,
+    NotAuthenticated,
+    NotFound,
+    ParseError,
+    PermissionDenied,
+    ValidationError,
+)
+from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -201,7 +208,7 @@ class IndicatorValueViewSet(_Writable):
     model = IndicatorValue
     kind = DueKind.INDICATOR_VALUE
     keys = ("indicator", "org_unit", "year")
-    fields = ("value", "numerator", "denominator", "qualitative", "source", "note")
+    fields = IndicatorValue.DATA_FIELDS
     not_found = gettext_lazy("No item you may report for this indicator, org unit and year.")
 
 
@@ -238,7 +245,11 @@ class StageSummaryView(PublicReadMixin, APIView):
     """The stage summary of one plan's target year: the plan, each action, lead department and county."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("plan", int, required=True), OpenApiParameter("year", int, required=False)],
+        parameters=[
+            # the bounds the view checks below: an id of up to nine digits, a year of four
+            OpenApiParameter("plan", {"type": "integer", "minimum": 0, "maximum": 999_999_999}, required=True),
+            OpenApiParameter("year", {"type": "integer", "minimum": 1000, "maximum": 9999}, required=False),
+        ],
         responses={200: dict, 400: dict, 404: dict},
     )
     def get(self, request):
@@ -438,11 +449,15 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = []
     serializer_class = AuthTokenSerializer
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: dict, 400: dict})
+    @extend_schema(request=AuthTokenSerializer, responses={200: dict, 400: dict, 401: dict})
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if "non_field_errors" in serializer.errors:  # well formed, but no such user and password: 401
+                raise AuthenticationFailed(serializer.errors["non_field_errors"][0])
+            raise ValidationError(serializer.errors)
         token, key = tokens.issue(serializer.validated_data["user"])
         return Response({"token": key, "expires": token.expires_at.isoformat()})
 

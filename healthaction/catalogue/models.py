@@ -78,6 +78,10 @@ class IndicatorMatch(models.Model):
         return f"{self.indicator} → {self.catalogue or '—'} ({self.get_status_display()})"
 
     @property
+    def is_automatic(self) -> bool:
+        return self.status == MatchStatus.MATCHED
+
+    @property
     def applies(self) -> bool:
         """A match counts in comparisons only when it is certain or a person confirmed it."""
         return self.catalogue_id is not None and self.status in (MatchStatus.MATCHED, MatchStatus.CONFIRMED)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from healthaction.catalogue.choices import CompareFlag
 from healthaction.catalogue.matching import AUTO_THRESHOLD, Matcher, normalize
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
-from healthaction.core.choices import Direction, TargetKind
+from healthaction.core.choices import Comparator, Direction, TargetKind
+from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.plans.models import Indicator, Plan, Target
 
@@ -89,7 +90,12 @@ def decide(match: IndicatorMatch, user, catalogue: CatalogueIndicator | None) ->
 
 def rule(target: Target | None) -> tuple[str, float] | None:
     """A stored numeric target as (comparator, value); anything else (a range, a trend, a word) compares to nothing."""
-    if target is None or target.kind != TargetKind.NUMERIC or target.value is None or target.comparator == "range":
+    if (
+        target is None
+        or target.kind != TargetKind.NUMERIC
+        or target.value is None
+        or target.comparator == Comparator.RANGE
+    ):
         return None
     return target.comparator or "=", target.value
 
@@ -137,7 +143,7 @@ def comparison(entry: CatalogueIndicator, plans=None) -> list[dict]:
         targets = {t.year: t for t in Target.objects.filter(indicator=ind)}
         latest = (
             EvaluationResult.objects.filter(indicator=ind, org_unit=ind.plan.org_unit)
-            .exclude(status="no_data")
+            .exclude(status=EvaluationStatus.NO_DATA)
             .order_by("-year")
             .first()
         )

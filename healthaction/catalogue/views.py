@@ -1,12 +1,9 @@
 """Catalogue pages: the national list, cross-plan comparison per indicator, its export, match decisions."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +12,7 @@ from openpyxl.styles import Font
 
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
 from healthaction.catalogue.services import compare_plan, comparison, decide, match_plan
-from healthaction.core.xlsx import safe_row, workbook_bytes
+from healthaction.core.xlsx import safe_row, workbook_bytes, xlsx_download
 from healthaction.plans.models import Plan, targets_text
 from healthaction.registry import scopes
 
@@ -111,13 +108,7 @@ def catalogue_export(request):
                 )
             )
     ws.auto_filter.ref = ws.dimensions
-    buf = io.BytesIO(workbook_bytes(wb))
-    return FileResponse(
-        buf,
-        as_attachment=True,
-        filename="跨方案指标比较.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_download(workbook_bytes(wb), "跨方案指标比较.xlsx")
 
 
 @login_required
@@ -165,7 +156,7 @@ def plan_compare(request, plan_id: int):
     plans = _plans(request)
     plan = get_object_or_404(plans.select_related("parent__org_unit", "org_unit"), pk=plan_id)
     parent = plan.parent
-    if parent is not None and parent.status != "published" and not plans.filter(pk=parent.pk).exists():
+    if parent is not None and not parent.is_published and not plans.filter(pk=parent.pk).exists():
         parent = None  # a draft above stays hidden from those who may not see it
     rows = compare_plan(plan, with_parent=parent is not None)
     return render(

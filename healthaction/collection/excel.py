@@ -10,12 +10,11 @@ twice changes nothing (unchanged rows are skipped, no new version is made).
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -26,8 +25,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from healthaction.collection import services, validation
 from healthaction.collection.models import DueItem, Evidence, IndicatorValue, Revision, TaskReport
 from healthaction.core import limits
-from healthaction.core.choices import DueKind, RevisionAction, TaskProgress, ValueStatus
-from healthaction.core.xlsx import safe_cell, unescape_cell, workbook_bytes
+from healthaction.core.choices import DueKind, RevisionAction, TargetKind, TaskProgress, ValueStatus
+from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_cell, unescape_cell, workbook_bytes
 from healthaction.plans.models import Indicator, Plan, Target, Task
 from healthaction.registry import scopes
 
@@ -239,57 +238,31 @@ def _item_id(raw) -> int | None:
     return value if 0 < value < 2**63 else None
 
 
-def open_upload(data: bytes, filename: str):
-    """Open an uploaded workbook read-only after the limits' checks (core/limits.py, raising LimitExceeded); return
-    (workbook, None) or (None, reason) when it is not a workbook."""
-    # size, zip members (declared and actual), and every sheet's extent, before openpyxl lays anything out: a file
-    # beyond a limit raises limits.LimitExceeded (a job fails with its reason)
-    try:
-        limits.check_size(len(data), MAX_UPLOAD_BYTES, filename)
-        limits.check_xlsx(data, filename)
-    except (zipfile.BadZipFile, OSError, EOFError):
-        pass  # not a zip package at all: openpyxl below says so in the user's words
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True), None
-    except Exception:
-        return None, _("“%(f)s” is not an Excel workbook (.xlsx) made from the template.") % {"f": filename}
-
-
 def import_workbook(user, data: bytes, filename: str = "upload.xlsx", progress=None) -> ImportResult:
     """Check every row, then write all or nothing; return what happened. `progress(percent, message)`, when given,
     hears of each stage (the upload job's progress bar)."""
     progress = progress or (lambda percent, message="": None)
     result = ImportResult()
-    wb, problem = open_upload(data, filename)
-    if problem:
-        result.errors.append(RowError("", 0, None, problem))
-        return result
     try:
-        if VALUE_SHEET not in wb.sheetnames and TASK_SHEET not in wb.sheetnames:
-            result.errors.append(
-                RowError(
-                    "",
-                    0,
-                    None,
-                    _("The workbook has neither a “%(a)s” nor a “%(b)s” sheet: download the template again.")
-                    % {"a": VALUE_SHEET, "b": TASK_SHEET},
-                )
+        sheets = read_sheets(data, filename, [VALUE_SHEET, TASK_SHEET], max_bytes=MAX_UPLOAD_BYTES)
+    except WorkbookUnreadable as exc:
+        result.errors.append(RowError("", 0, None, str(exc)))
+        return result
+    if not sheets:
+        result.errors.append(
+            RowError(
+                "",
+                0,
+                None,
+                _("The workbook has neither a “%(a)s” nor a “%(b)s” sheet: download the template again.")
+                % {"a": VALUE_SHEET, "b": TASK_SHEET},
             )
-            return result
-        value_rows = (
-            list(wb[VALUE_SHEET].iter_rows(min_row=1, values_only=True)) if VALUE_SHEET in wb.sheetnames else []
         )
-        task_rows = list(wb[TASK_SHEET].iter_rows(min_row=1, values_only=True)) if TASK_SHEET in wb.sheetnames else []
-    finally:
-        wb.close()
+        return result
+    value_rows, task_rows = sheets.get(VALUE_SHEET, []), sheets.get(TASK_SHEET, [])
     progress(30, _("Checking %(n)s rows…") % {"n": max(0, len(value_rows) - 1) + max(0, len(task_rows) - 1)})
-    # one transaction from the first read to the last write, the due items locked: concurrent uploads of the same
-    # values queue up instead of both inserting (a 500) or both updating from the same version (a lost update).
-    # No progress inside it: it would not be seen before the commit and would hold the job's row meanwhile.
-    with transaction.atomic():
-        plan_items = _collect(user, value_rows, task_rows, result)
-        if not result.errors:
-            _write(user, plan_items, result)
+    # No progress inside the write: it would not be seen before the commit and would hold the job's row meanwhile.
+    _check_then_write(user, value_rows, task_rows, result)
     if result.errors:
         progress(90, _("Marking the problems in your file…"))
         result.annotated = _annotate(data, result.errors)
@@ -374,11 +347,68 @@ def import_rows(user, rows: list[dict], plan=None) -> ImportResult:
         )
     if result.errors:
         return result
-    with transaction.atomic():  # see import_workbook: the due items stay locked from the check to the write
-        work = _collect(user, sheet_rows, [], result, value_label="rows", first_row=1, header=False)
-        if not result.errors:
-            _write(user, work, result)
+    _check_then_write(user, sheet_rows, [], result, value_label="rows", first_row=1, header=False)
     return result
+
+
+def _check_then_write(user, value_rows, task_rows, result: ImportResult, **options) -> None:
+    """Check every row outside any transaction, then write them all in a short one, or nothing.
+
+    The lock is taken late: a long upload is read and checked while everyone else goes on saving (on SQLite a write
+    transaction holds the whole database), and the transaction only writes. What the check read is pinned by
+    `_state` (values, task reports and evidence of the items, taken before the check read them); under the locks
+    the state is read again, and when someone wrote in between, the rows are checked again inside the transaction,
+    the due items locked, as before: concurrent uploads of the same values queue up instead of both inserting (a
+    500) or both updating from the same version (a lost update).
+    """
+    state: dict = {}
+    work = _collect(user, value_rows, task_rows, result, state=state, lock=False, **options)
+    if result.errors:
+        return
+    with transaction.atomic():
+        if _lock_items(user, state["ids"]) != state["items"] or _state(**state["keys"]) != state["seen"]:
+            again = ImportResult()
+            work = _collect(user, value_rows, task_rows, again, **options)
+            result.errors, result.warnings, result.unchanged = again.errors, again.warnings, again.unchanged
+            if result.errors:
+                return
+        _write(user, work, result)
+
+
+def _lock_items(user, ids: list[int]) -> frozenset[int]:
+    """Lock the due items in id order (every writer does the same); return those the user may still report.
+
+    On SQLite the transaction already holds the database's write lock (IMMEDIATE), so nothing is read."""
+    if not connection.features.has_select_for_update:
+        return frozenset()
+    found = []
+    for start in range(0, len(ids), 20000):  # keep IN lists within every backend's parameter limit
+        found += (
+            DueItem.objects.select_for_update(of=("self",))
+            .filter(scopes.due_item_filter(user), pk__in=ids[start : start + 20000])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    return frozenset(found)
+
+
+def _state(indicators, units, tasks) -> tuple:
+    """What a check of these items depends on besides the file: their values, task reports and evidence, as counts
+    and version sums (every write of a value or a report raises its version; evidence only grows in id)."""
+    values = (
+        IndicatorValue.objects.filter(indicator_id__in=indicators, org_unit_id__in=units).aggregate(
+            n=Count("pk"), v=Sum("version")
+        )
+        if indicators
+        else {}
+    )
+    reports = TaskReport.objects.filter(task_id__in=tasks).aggregate(n=Count("pk"), v=Sum("version")) if tasks else {}
+    evidence = (
+        Evidence.objects.filter(value__indicator_id__in=indicators).aggregate(n=Count("pk"), m=Max("pk"))
+        if indicators
+        else {}
+    )
+    return tuple(sorted(values.items())), tuple(sorted(reports.items())), tuple(sorted(evidence.items()))
 
 
 def _year(raw) -> int | None:
@@ -424,9 +454,18 @@ class _Light:
         "task",
     )
 
-    def __init__(self, **fields):
-        for name in self.__slots__:
-            setattr(self, name, fields.get(name))
+    def __init__(
+        self, pk, kind, indicator_id, task_id, department_id, org_unit_id, year, half, plan, org_unit, ind, task
+    ):
+        self.pk, self.kind, self.indicator_id, self.task_id, self.department_id = (
+            pk,
+            kind,
+            indicator_id,
+            task_id,
+            department_id,
+        )
+        self.org_unit_id, self.year, self.half, self.plan, self.org_unit = org_unit_id, year, half, plan, org_unit
+        self.indicator, self.task = ind, task
 
 
 class _Unit:
@@ -436,8 +475,7 @@ class _Unit:
         self.pk, self.path, self.code = pk, path, code
 
 
-def _light_items(user, ids: list[int]) -> dict[int, _Light]:
-
+def _light_items(user, ids: list[int], *, lock: bool = True) -> dict[int, _Light]:
     fields = (
         "pk",
         "kind",
@@ -453,32 +491,19 @@ def _light_items(user, ids: list[int]) -> dict[int, _Light]:
     )
     rows = []
     for start in range(0, len(ids), 20000):  # keep IN lists within every backend's parameter limit
-        # locked in id order (every writer does the same) until the import's transaction ends
-        rows += list(
-            DueItem.objects.select_for_update(of=("self",))
-            .filter(pk__in=ids[start : start + 20000])
-            .filter(scopes.due_item_filter(user))
-            .order_by("pk")
-            .values_list(*fields)
-        )
+        query = DueItem.objects.filter(pk__in=ids[start : start + 20000]).filter(scopes.due_item_filter(user))
+        if lock:  # locked in id order (every writer does the same) until the transaction ends
+            query = query.select_for_update(of=("self",)).order_by("pk")
+        rows += query.values_list(*fields)
     plans = {p.pk: p for p in Plan.objects.filter(pk__in={r[8] for r in rows}).select_related("org_unit")}
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={r[2] for r in rows if r[2]})}
     tasks = {t.pk: t for t in Task.objects.filter(pk__in={r[3] for r in rows if r[3]})}
+    units: dict[int, _Unit] = {}
     items = {}
     for pk, kind, ind, task, dept, unit, year, half, plan, path, code in rows:
+        org_unit = units.get(unit) or units.setdefault(unit, _Unit(unit, path, code))
         items[pk] = _Light(
-            pk=pk,
-            kind=kind,
-            indicator_id=ind,
-            task_id=task,
-            department_id=dept,
-            org_unit_id=unit,
-            year=year,
-            half=half,
-            plan=plans[plan],
-            org_unit=_Unit(unit, path, code),
-            indicator=indicators.get(ind),
-            task=tasks.get(task),
+            pk, kind, ind, task, dept, unit, year, half, plans[plan], org_unit, indicators.get(ind), tasks.get(task)
         )
     return items
 
@@ -488,12 +513,7 @@ VALUE_FIELDS = (
     "indicator_id",
     "org_unit_id",
     "year",
-    "value",
-    "numerator",
-    "denominator",
-    "qualitative",
-    "source",
-    "note",
+    *IndicatorValue.DATA_FIELDS,
     "status",
     "version",
     "submitted_by_id",
@@ -509,21 +529,33 @@ def _collect(
     value_label: str = VALUE_SHEET,
     first_row: int = 2,
     header: bool = True,
+    lock: bool = True,
+    state: dict | None = None,
 ):
     """Check every row; return the work to write. Rows from our own workbooks (header=True) have their texts unescaped
-    (core.xlsx.safe_cell); rows from the API are taken as sent."""
+    (core.xlsx.safe_cell); rows from the API are taken as sent. `lock`: lock the due items (inside the write's
+    transaction); `state`, when given, receives what the check depends on (see _check_then_write)."""
     cell = unescape_cell if header else (lambda v: v)
     ids = []
     for rows in (value_rows, task_rows):
         for row in rows:
             if row and _item_id(row[0]) is not None:
                 ids.append(_item_id(row[0]))
-    items = _light_items(user, ids)
+    items = _light_items(user, ids, lock=lock)
     indicators = {i.indicator_id for i in items.values() if i.indicator_id}
     qualitative = set(
-        Target.objects.filter(indicator_id__in=indicators, kind="qualitative").values_list("indicator_id", flat=True)
+        Target.objects.filter(indicator_id__in=indicators, kind=TargetKind.QUALITATIVE).values_list(
+            "indicator_id", flat=True
+        )
     )
     units = {i.org_unit_id for i in items.values()}
+    task_ids = {i.task_id for i in items.values() if i.task_id}
+    if state is not None:  # taken before the reads below: a write after it shows when the state is read again
+        ids = sorted(set(ids))
+        state["ids"] = ids
+        state["items"] = frozenset(items) if connection.features.has_select_for_update else frozenset()
+        state["keys"] = {"indicators": indicators, "units": units, "tasks": task_ids}
+        state["seen"] = _state(indicators, units, task_ids)
     current_values = {}
     if indicators:
         for row in IndicatorValue.objects.filter(indicator_id__in=indicators, org_unit_id__in=units).values_list(
@@ -548,7 +580,7 @@ def _collect(
     }
     reports = {
         (r.task_id, r.department_id, r.org_unit_id, r.year, r.half): r
-        for r in TaskReport.objects.filter(task_id__in={i.task_id for i in items.values() if i.task_id})
+        for r in TaskReport.objects.filter(task_id__in=task_ids)
     }
     work = []
     seen: dict[int, int] = {}  # due item → the first row that reports it
@@ -701,7 +733,7 @@ class _IndicatorView:
 
 
 def _same_value(existing: dict, data: dict) -> bool:
-    return all(existing[k] == data[k] for k in ("value", "numerator", "denominator", "qualitative", "source", "note"))
+    return all(existing[k] == data[k] for k in IndicatorValue.DATA_FIELDS)
 
 
 def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
@@ -721,16 +753,13 @@ def _write(user, work, result: ImportResult) -> None:
     """Write every checked row: new values inserted, changed ones updated, one revision each, due items marked."""
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
+    user_pk = user.pk
+    as_json = connection.ops.adapt_json_value  # looked up once: `connection` is a proxy, each access costs
     value_columns = [
         "indicator_id",
         "org_unit_id",
         "year",
-        "value",
-        "numerator",
-        "denominator",
-        "qualitative",
-        "source",
-        "note",
+        *IndicatorValue.DATA_FIELDS,  # the insert rows below follow this order
         "outlier",
         "status",
         "version",
@@ -760,12 +789,12 @@ def _write(user, work, result: ImportResult) -> None:
                         outlier,
                         ValueStatus.SUBMITTED,
                         1,
-                        user.pk,
+                        user_pk,
                         stamp,
                         None,
                         None,
                         "",
-                        user.pk,
+                        user_pk,
                         stamp,
                     )
                 )
@@ -783,9 +812,9 @@ def _write(user, work, result: ImportResult) -> None:
                         outlier,
                         ValueStatus.SUBMITTED,
                         version,
-                        user.pk,
+                        user_pk,
                         stamp,
-                        user.pk,
+                        user_pk,
                         stamp,
                         existing["id"],
                     )
@@ -847,9 +876,9 @@ def _write(user, work, result: ImportResult) -> None:
                     ref.pk,
                     version,
                     action,
-                    connection.ops.adapt_json_value(payload, None),
+                    as_json(payload, None),
                     "",
-                    user.pk,
+                    user_pk,
                     stamp,
                 )
             )
@@ -862,9 +891,9 @@ def _write(user, work, result: ImportResult) -> None:
                 pk,
                 version,
                 action,
-                connection.ops.adapt_json_value(payload, None),
+                as_json(payload, None),
                 "",
-                user.pk,
+                user_pk,
                 stamp,
             )
         )
@@ -874,10 +903,15 @@ def _write(user, work, result: ImportResult) -> None:
         revisions,
     )
     ids = [item.pk for item, *_ in touched]
-    for start in range(0, len(ids), 5000):  # two set-based updates per batch instead of a CASE per row
-        batch = ids[start : start + 5000]
-        DueItem.objects.filter(pk__in=batch).update(status=ValueStatus.SUBMITTED)
-        DueItem.objects.filter(pk__in=batch, received_at__isnull=True).update(received_at=now)
+    table = connection.ops.quote_name(DueItem._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 5000):  # two set-based updates per batch instead of a CASE per row
+            batch = ids[start : start + 5000]
+            marks = ", ".join(["%s"] * len(batch))  # whole numbers straight from the database: no ORM per id
+            cursor.execute(f"UPDATE {table} SET status = %s WHERE id IN ({marks})", [ValueStatus.SUBMITTED, *batch])
+            cursor.execute(
+                f"UPDATE {table} SET received_at = %s WHERE received_at IS NULL AND id IN ({marks})", [stamp, *batch]
+            )
     result.saved = len(touched)
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from healthaction.collection.services import QUALITATIVE_CHOICES
 from healthaction.core import limits
-from healthaction.core.choices import TaskProgress
+from healthaction.core.choices import TargetKind, TaskProgress
 from healthaction.core.uploads import LimitedFileField
 
 
@@ -35,7 +35,7 @@ class IndicatorValueForm(forms.Form):
 
     def __init__(self, *args, indicator=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qualitative = indicator is not None and any(t.kind == "qualitative" for t in indicator.targets.all())
+        qualitative = indicator is not None and any(t.kind == TargetKind.QUALITATIVE for t in indicator.targets.all())
         if qualitative:
             for name in ("value", "numerator", "denominator"):
                 del self.fields[name]

@@ -19,7 +19,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.collection.robots import validate_url as validate_robot_url
-from healthaction.core.choices import DueKind, ReminderKind, RevisionAction, RobotKind, TaskProgress, ValueStatus
+from healthaction.core.choices import (
+    DueKind,
+    DueStatus,
+    ReminderKind,
+    RevisionAction,
+    RobotKind,
+    TaskProgress,
+    ValueStatus,
+)
 from healthaction.plans.models import Indicator, Plan, Task
 from healthaction.registry.models import Department, OrgUnit
 
@@ -38,9 +46,16 @@ class WorkflowMixin(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def is_returned(self) -> bool:
+        return self.status == ValueStatus.RETURNED
+
 
 class IndicatorValue(WorkflowMixin):
     """The current value of an indicator for one org unit and year; `version` guards against lost updates."""
+
+    # what a reporter writes (the form, Excel, the API, a computed value): compared, copied and inserted in this order
+    DATA_FIELDS = ("value", "numerator", "denominator", "qualitative", "source", "note")
 
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="values", verbose_name=_("indicator"))
     org_unit = models.ForeignKey(OrgUnit, models.PROTECT, related_name="indicator_values", verbose_name=_("org unit"))
@@ -142,9 +157,7 @@ class DueItem(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     half = models.PositiveSmallIntegerField(_("half-year"), default=0)  # 0 for annual items
     due_date = models.DateField(_("due date"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=[("open", _("Not yet reported")), *ValueStatus.choices], default="open"
-    )
+    status = models.CharField(_("status"), max_length=16, choices=DueStatus.choices, default=DueStatus.OPEN)
     received_at = models.DateTimeField(_("first received"), null=True, blank=True)
     obsolete = models.BooleanField(_("no longer required by the plan"), default=False)
     history = models.BooleanField(_("before the reporting start (history)"), default=False)
@@ -192,9 +205,14 @@ class DueItem(models.Model):
 
     @property
     def on_time(self) -> bool | None:
-        if self.received_at is None:
-            return None
-        return self.received_at.date() <= self.due_date
+        return received_on_time(self.received_at, self.due_date)
+
+
+def received_on_time(received_at, due_date) -> bool | None:
+    """Return whether an item received at `received_at` came by its due date (None when not received)."""
+    if received_at is None:
+        return None
+    return received_at.date() <= due_date
 
 
 class Revision(models.Model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,14 +16,24 @@ from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from healthaction.collection import robots, validation
-from healthaction.collection.models import DueItem, IndicatorValue, ReminderLog, Revision, RobotWebhook, TaskReport
+from healthaction.collection import robots, signals, validation
+from healthaction.collection.models import (
+    DueItem,
+    IndicatorValue,
+    ReminderLog,
+    Revision,
+    RobotWebhook,
+    TaskReport,
+    received_on_time,
+)
 from healthaction.core.choices import (
     CycleKind,
     DueKind,
+    DueStatus,
     PlanStatus,
     ReminderKind,
     RevisionAction,
+    TargetKind,
     TaskProgress,
     ValueStatus,
 )
@@ -209,7 +221,7 @@ def sync_due_items(plan: Plan) -> None:
             found = values.get((item.indicator_id, item.org_unit_id, item.year))
         else:
             found = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
-        status = found["status"] if found else "open"
+        status = found["status"] if found else DueStatus.OPEN
         received = None
         if found and found["status"] != ValueStatus.DRAFT:
             received = found["submitted_at"] or found["approved_at"] or found["updated_at"]
@@ -259,7 +271,7 @@ class Check:
 
 
 def qualitative_indicator(indicator) -> bool:
-    return any(t.kind == "qualitative" for t in indicator.targets.all())
+    return any(t.kind == TargetKind.QUALITATIVE for t in indicator.targets.all())
 
 
 def _text_fields(data: dict, fields: tuple[str, ...], check: Check) -> None:
@@ -495,7 +507,7 @@ def write_rule(user, item, status: str | None, submitted_by_id: int | None, *, u
     )
 
 
-VALUE_CONTENT = ("value", "numerator", "denominator", "qualitative", "source", "note")
+VALUE_CONTENT = IndicatorValue.DATA_FIELDS
 REPORT_CONTENT = ("progress", "text")
 
 
@@ -606,7 +618,50 @@ def review(
     _save_versioned(obj)
     record(obj, RevisionAction.APPROVE if approve else RevisionAction.RETURN, user, comment)
     _update_item(item, obj, None)
+    if approve and item.indicator_id:
+        values_approved(item.plan_id, [(obj.indicator_id, obj.org_unit_id)])
     return obj
+
+
+# ---- the "values approved" hook -------------------------------------------------------------------
+
+_approval_batch: ContextVar[dict | None] = ContextVar("approval_batch", default=None)
+
+
+@contextmanager
+def approving():
+    """Announce every value approved inside the block together, once its transaction commits (a bulk approval, an
+    import with --approve): one evaluation of all the series instead of one per value. Nothing is announced when
+    the block raises."""
+    if _approval_batch.get() is not None:  # an outer block announces
+        yield
+        return
+    series: dict = {}
+    token = _approval_batch.set(series)
+    try:
+        yield
+    finally:
+        _approval_batch.reset(token)
+    _announce_approved(series)
+
+
+def values_approved(plan_id: int, pairs) -> None:
+    """The hook every approval calls with the (indicator_id, org_unit_id) of the values it approved: evaluation
+    recomputes those series after the commit (collection.signals.values_approved). Costs no query."""
+    batch = _approval_batch.get()
+    series = batch if batch is not None else {}
+    indicators, units = series.setdefault(plan_id, (set(), set()))
+    for indicator_id, org_unit_id in pairs:
+        indicators.add(indicator_id)
+        units.add(org_unit_id)
+    if batch is None:
+        _announce_approved(series)
+
+
+def _announce_approved(series: dict) -> None:
+    if series:
+        # outside a transaction this sends at once; a rollback discards it with the approvals
+        transaction.on_commit(lambda: signals.values_approved.send(sender=IndicatorValue, series=series))
 
 
 def _last_action(obj) -> str | None:
@@ -693,6 +748,7 @@ def submit_computed_value(user, plan: Plan, indicator, org_unit, year: int, valu
     record(obj, RevisionAction.SUBMIT, user, _("Computed by healthaction: %(s)s") % {"s": data["source"]})
     if item is not None:
         _update_item(item, obj, now)
+    values_approved(plan.pk, [(obj.indicator_id, obj.org_unit_id)])
     return obj
 
 
@@ -795,6 +851,29 @@ def completeness(plan: Plan, today: dt.date | None = None, year: int | None = No
             out.append(row)
         result[group] = sorted(out, key=lambda r: (-(r["completeness"] or 0), r["name"]))
     return result
+
+
+def reporting_totals(plan: Plan, year: int, today: dt.date) -> dict:
+    """Return the due items of reporting year `year` due by `today`: how many, received, received on time, and the
+    two shares (None when nothing is due).
+
+    The one figure of completeness: the dashboard, the annual report and the circular all give this one (issue 24
+    #11: the report counted every year's items due by the next June, the circular one year's by the day it was
+    written, the dashboard every year's before today). It agrees with the sum of `completeness` over its departments
+    and units."""
+    due = received = on_time = 0
+    rows = DueItem.objects.counting().filter(plan=plan, year=year, due_date__lte=today)
+    for due_date, received_at in rows.values_list("due_date", "received_at").order_by():
+        due += 1
+        received += received_at is not None
+        on_time += bool(received_on_time(received_at, due_date))
+    return {
+        "due": due,
+        "received": received,
+        "on_time": on_time,
+        "completeness": received / due if due else None,
+        "timeliness": on_time / due if due else None,
+    }
 
 
 # ---- reminders ---------------------------------------------------------------------------------

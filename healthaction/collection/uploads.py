@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from healthaction.collection import validation
 from healthaction.core import limits
+from healthaction.core.xlsx import XLSX_MIME
 
 MAX_EVIDENCE_BYTES = limits.EVIDENCE_BYTES
 SIGNATURES = [
@@ -20,7 +21,7 @@ SIGNATURES = [
 ]
 OFFICE_KINDS = {
     "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "xl/": (XLSX_MIME, ".xlsx"),
 }
 
 

@@ -1,7 +1,6 @@
 """Reporting pages: inbox, forms with autosave, review queue, Excel round trip, completeness, reminders."""
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,9 +22,10 @@ from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskRe
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
 from healthaction.core import jobs
-from healthaction.core.choices import DueKind, PlanStatus, ValueStatus
+from healthaction.core.choices import DueKind, DueStatus, PlanStatus, ValueStatus
 from healthaction.core.params import int_param
 from healthaction.core.registry import registry
+from healthaction.core.xlsx import xlsx_download
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
@@ -79,7 +79,7 @@ def inbox_states(items, today: dt.date) -> dict:
         "submitted": items.filter(status=ValueStatus.SUBMITTED).order_by("-year", "-half", "due_date", "pk"),
         "approved": items.filter(status=ValueStatus.APPROVED).order_by("-year", "-half", "due_date", "pk"),
         # earlier periods: may be entered or imported, never overdue
-        "history": items.filter(history=True, received_at__isnull=True, status="open").order_by(
+        "history": items.filter(history=True, received_at__isnull=True, status=DueStatus.OPEN).order_by(
             "-year", "-half", "due_date", "pk"
         ),
     }
@@ -413,12 +413,7 @@ def excel_template(request):
     )
     data = excel.build_template(items)
     name = f"template-{(department or org_unit or plan.org_unit).name}.xlsx"
-    return FileResponse(
-        io.BytesIO(data),
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_download(data, name)
 
 
 @login_required

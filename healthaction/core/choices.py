@@ -6,7 +6,9 @@ interchange JSON; the labels are what users read.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from healthaction.core import formatting
 from healthaction.core.choicesets import ChoiceSet
 
 
@@ -56,14 +58,33 @@ class TargetKind(models.TextChoices):
     QUALITATIVE = "qualitative", _("Qualitative")
 
 
-class Comparator(models.TextChoices):
-    GE = ">=", "≥"
-    LE = "<=", "≤"
-    LT = "<", "<"
-    GT = ">", ">"
-    EQ = "=", "="
-    RANGE = "range", _("within range")
-    NONE = "", _("none")
+class Comparator(ChoiceSet):
+    """How a target's value is compared; the symbols come from core/formatting.py, which writes every target."""
+
+    NAME = "comparator"
+
+    GE = formatting.GE
+    LE = formatting.LE
+    LT = formatting.LT
+    GT = formatting.GT
+    EQ = formatting.EQ
+    RANGE = formatting.RANGE
+    NONE = formatting.NONE
+
+    CHOICES = (
+        (GE, formatting.SYMBOLS[GE]),
+        (LE, formatting.SYMBOLS[LE]),
+        (LT, formatting.SYMBOLS[LT]),
+        (GT, formatting.SYMBOLS[GT]),
+        (EQ, formatting.SYMBOLS[EQ]),
+        (RANGE, _("within range")),
+        (NONE, _("none")),
+    )
+
+    @classmethod
+    def symbol(cls, value) -> str:
+        """Return the symbol a target is written with ("≥"), "" for a range or no comparator."""
+        return formatting.SYMBOLS.get(value, "")
 
 
 class WarningKind(models.TextChoices):
@@ -106,9 +127,32 @@ class Role(models.TextChoices):
 
 class ValueStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Approved")
+    # Translators: the state a reported value or progress report is in (已报送: sent and waiting for review)
+    SUBMITTED = "submitted", pgettext_lazy("value status", "Submitted")
+    # Translators: the state of a report the office sent back to be corrected
+    RETURNED = "returned", pgettext_lazy("value status", "Returned")
+    # Translators: the state of a report the office accepted
+    APPROVED = "approved", pgettext_lazy("value status", "Approved")
+
+
+class DueStatus(ChoiceSet):
+    """Where a due item is: not yet reported, or the status of what was reported for it (ValueStatus's codes)."""
+
+    NAME = "due_status"
+
+    OPEN = "open"
+    DRAFT = ValueStatus.DRAFT.value
+    SUBMITTED = ValueStatus.SUBMITTED.value
+    RETURNED = ValueStatus.RETURNED.value
+    APPROVED = ValueStatus.APPROVED.value
+
+    CHOICES = (
+        (OPEN, _("Not yet reported"), "#e9ecef"),
+        (DRAFT, ValueStatus.DRAFT.label, "#fff3bf"),
+        (SUBMITTED, ValueStatus.SUBMITTED.label, "#cfe2ff"),
+        (RETURNED, ValueStatus.RETURNED.label, "#e8590c"),
+        (APPROVED, ValueStatus.APPROVED.label, "#1a7f37"),
+    )
 
 
 class DueKind(models.TextChoices):
@@ -125,9 +169,12 @@ class TaskProgress(models.TextChoices):
 
 class RevisionAction(models.TextChoices):
     SAVE = "save", _("Saved as draft")
-    SUBMIT = "submit", _("Submitted")
-    RETURN = "return", _("Returned")
-    APPROVE = "approve", _("Approved")
+    # Translators: a line of a report's history: what someone did (报送: the liaison sent it for review)
+    SUBMIT = "submit", pgettext_lazy("revision action", "Submitted")
+    # Translators: a line of a report's history: the office sent it back to be corrected
+    RETURN = "return", pgettext_lazy("revision action", "Returned")
+    # Translators: a line of a report's history: the office accepted it
+    APPROVE = "approve", pgettext_lazy("revision action", "Approved")
     IMPORT = "import", _("Imported")
     REOPEN = "reopen", _("Reopened by the office")
     CORRECT = "correct", _("Corrected by the office")
@@ -173,3 +220,27 @@ class RobotKind(models.TextChoices):
 
     WECOM = "wecom", _("WeCom group robot")
     DINGTALK = "dingtalk", _("DingTalk group robot")
+
+
+class ChartSeries(ChoiceSet):
+    """The series of an indicator's trend chart, on pages (charts.js reads label and colour from the page's data)
+    and in the annual report's figures (reports/charts.py)."""
+
+    NAME = "chart_series"
+
+    VALUE = "value"
+    BASELINE = "baseline"
+    TARGET = "target"
+    FORECAST = "forecast"
+
+    CHOICES = (
+        (VALUE, _("Reported value"), "#0b5cab"),
+        (BASELINE, _("Baseline"), "#868e96"),
+        (TARGET, _("Target"), "#c92a2a"),
+        (FORECAST, _("Trend forecast"), "#74a9e0"),
+    )
+
+    @classmethod
+    def for_chart(cls) -> dict[str, dict[str, str]]:
+        """Return {code: {label, color}} for a chart's JSON payload, labels in the active language."""
+        return {value: {"label": str(label), "color": cls.colors[value]} for value, label in cls.choices}

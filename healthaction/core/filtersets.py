@@ -8,6 +8,7 @@ the vocabulary's, text free of NUL characters (PostgreSQL refuses them).
 
 import django_filters
 from django import forms
+from drf_spectacular.drainage import set_override
 
 MAX_ID = 2**31 - 1  # an integer primary key on PostgreSQL (and what SQLite is asked to hold here)
 MAX_SMALL = 32767  # year and half are small integers in the database
@@ -22,6 +23,7 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+        _document_bounds(self)
 
 
 class SmallIntFilter(django_filters.NumberFilter):
@@ -33,6 +35,13 @@ class SmallIntFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_SMALL)
         super().__init__(*args, **kwargs)
+        _document_bounds(self)
+
+
+def _document_bounds(f: django_filters.Filter) -> None:
+    """The API schema states the bounds the filter enforces (drf-spectacular reads this annotation), so a value
+    the schema allows is one the filter accepts."""
+    set_override(f, "field", {"type": "integer", "minimum": f.extra["min_value"], "maximum": f.extra["max_value"]})
 
 
 def choice_filter(vocabulary, **kwargs) -> django_filters.ChoiceFilter:

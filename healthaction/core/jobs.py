@@ -374,11 +374,12 @@ def _fail_task_row(task_id: str, now: dt.datetime) -> None:
     """django-tasks-db leaves a killed worker's row RUNNING for ever; record it as failed."""
     if not task_id:
         return
+    from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     try:
-        DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
-            status="FAILED",
+        DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
             finished_at=now,
             exception_class_path="healthaction.core.jobs.WorkerLost",
             traceback="the worker process stopped without finishing this task",
@@ -393,14 +394,12 @@ def beat(worker: str) -> int:
 
 
 def file_response(job: Job):
-    from urllib.parse import quote
-
     from django.http import FileResponse
 
-    name = PurePosixPath(job.result_file.name).name
-    response = FileResponse(job.result_file.open("rb"), as_attachment=True)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    # FileResponse writes Content-Disposition itself (filename*=UTF-8'' for a Chinese name)
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=PurePosixPath(job.result_file.name).name
+    )
 
 
 def respond(job: Job):

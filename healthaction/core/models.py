@@ -54,6 +54,19 @@ class Job(models.Model):
     def ended(self) -> bool:
         return self.status in self.ENDED
 
+    @property
+    def unfinished(self) -> bool:
+        """Still queued or running: the page keeps polling."""
+        return self.status in self.ACTIVE
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == self.DONE
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.FAILED
+
 
 class JobLock(models.Model):
     """One row per lock key; `job` is set by a conditional UPDATE (WHERE job IS NULL), so only one job holds it."""

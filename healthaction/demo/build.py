@@ -9,7 +9,7 @@ from django.db import transaction
 from healthaction.catalogue.services import load_catalogue, match_plan
 from healthaction.collection.models import IndicatorValue, TaskReport
 from healthaction.collection.services import publish_plan
-from healthaction.core.choices import Level, PlanStatus, TaskProgress, ValueStatus
+from healthaction.core.choices import Comparator, Level, PlanStatus, TargetKind, TaskProgress, ValueStatus
 from healthaction.demo import content
 from healthaction.demo import inspections as demo_inspections
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
@@ -238,7 +238,7 @@ def _values(plan: Plan, units: list[OrgUnit]) -> int:
         .prefetch_related("targets")
     ):
         targets = {t.year: t for t in ind.targets.all()}
-        qualitative = any(t.kind == "qualitative" for t in targets.values())
+        qualitative = any(t.kind == TargetKind.QUALITATIVE for t in targets.values())
         baseline = getattr(ind, "baseline", None)
         for unit in units:
             rng = random.Random(f"{ind.number}/{unit.code}")
@@ -258,7 +258,12 @@ def _values(plan: Plan, units: list[OrgUnit]) -> int:
                 continue
             start = baseline.value if baseline and baseline.value is not None else None
             goal = next(
-                (t.value for y, t in sorted(targets.items()) if t.value is not None and t.comparator != "range"), None
+                (
+                    t.value
+                    for y, t in sorted(targets.items())
+                    if t.value is not None and t.comparator != Comparator.RANGE
+                ),
+                None,
             )
             if start is None and goal is None:
                 if ind.nature == "advocacy" or not ind.unit:

@@ -260,12 +260,20 @@ def _from_inner(inner: str, whole: str) -> dict | None:
     if "牵头" in compact:
         lead_part, _, co_part = compact.partition("牵头")
         co_part = co_part.lstrip("，,、；;")
-    elif re.search(r"(负责|配合|参与)$", compact) or looks_like_department_list(compact):
+    elif (
+        re.search(r"(负责|配合|参与)$", compact)
+        or looks_like_department_list(compact)
+        or re.match(r"^[^，,、]+[，,]", compact)  # 卫健委，旗危重孕产妇、危重新生儿救治中心: a unit, then others
+        and looks_like_department(re.split(r"[，,]", compact, maxsplit=1)[0])
+    ):
         lead_part, co_part = compact, ""
     else:
         return None
     lead_names = split_names(lead_part)
     co_names = split_names(co_part)
+    if "牵头" not in compact and len(lead_names) > 1:
+        # "（A、B负责）": the first named leads, the others share the responsibility
+        lead_names, co_names = lead_names[:1], lead_names[1:]
     if not lead_names or not all(looks_like_department(n) for n in lead_names):
         return None
     if not all(looks_like_department(n) for n in co_names):
@@ -276,9 +284,6 @@ def _from_inner(inner: str, whole: str) -> dict | None:
             looks_like_department(n) or _unit_like(n) for n in co_names
         ):
             return None
-    if "牵头" not in compact and len(lead_names) > 1:
-        # "（A、B负责）": the first named leads, the others share the responsibility
-        lead_names, co_names = lead_names[:1], lead_names[1:]
     return _split_all_lower(lead_names, co_names, whole)
 
 

@@ -169,6 +169,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
         self.annual_year = self._annual_year()
         self.stated_years = self._stated_years()
         self._grid_items(reads)
+        self._flattened_rows()
         self._target_sections()
         self._table_targets()
         self._loose_rows()

@@ -56,6 +56,55 @@ class ProseMixin:
                 found.append(m)
         return sorted(found, key=lambda m: m.start())
 
+    def _flattened_rows(self) -> None:
+        """A table a web page flattened one row per line (`105岁以下儿童死亡率()9.5`): the years of the header line above
+        the run give each value's column; with a 基线/现状 head (or a first year not after the document's own) the
+        first value is the baseline."""
+        rows = tables.flattened_rows(self.lines, self.claimed)
+        first_year = self._first_plan_year()
+        header_years: list[int] = []
+        baseline_head = False
+        previous = None
+        for line, serial, name, unit, values in rows:
+            if previous is None or line != previous + 1:
+                above = next(
+                    (self.lines[j] for j in range(line - 1, max(line - 4, -1), -1) if self.lines[j].strip()), ""
+                )
+                header_years = [int(y) for y in tables.FLAT_HEADER_YEAR.findall(above)]
+                # as in tables: a first year column before two target years (2020年 2025年 2030年) is the baseline
+                baseline_head = bool(re.search(r"基线|基期|现状|基数", above)) or bool(
+                    len(header_years) >= 3 or (len(header_years) == 2 and first_year and header_years[0] < first_year)
+                )
+            previous = line
+            years = list(header_years)
+            baseline_raw, baseline_year = "", None
+            if baseline_head and len(values) >= 2:
+                baseline_raw, values = values[0], values[1:]
+                if len(years) == len(values) + 1:
+                    baseline_year, years = years[0], years[1:]
+            if len(years) != len(values):
+                years = self._default_years()[-len(values) :] if len(values) <= len(self._default_years()) else []
+            if not years:
+                continue
+            action = self.action_at(line)
+            indicator = self._add_indicator(
+                number=serial,
+                name=compact(name),
+                unit=unit,
+                group="",
+                nature="",
+                baseline_raw=baseline_raw,
+                baseline_year=baseline_year,
+                target_raws=list(zip(years, values)),
+                first=line,
+                last=line,
+                action=action,
+            )
+            indicator["confidence"] = 0.75
+            indicator["reason"] = f"第{line + 1}行：网页复制后压成一行的表格行（序号与名称相连）"
+            self.claimed.add(line)
+            self.read_lines.add(line)
+
     def _loose_rows(self) -> None:
         """Headerless indicator rows such as `1<TAB>…提高家居环境水平倡导性` (a table that lost its header)."""
         existing = {compact(i["name"]) for i in self.indicators}

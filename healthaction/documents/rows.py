@@ -43,7 +43,8 @@ def _split_compound_value(raw: str, parts: int) -> list[str]:
 
 
 def _nature_of_heading(head: str) -> str:
-    head = re.sub(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、])", "", head)
+    head = re.sub(r"^(?:（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、．])", "", head)
+    head = re.sub(r"(?:（\d+项）)?[：:。]?$", "", head)  # 1. 政府约束性工作指标（2项）：
     if not head.endswith("指标") or len(head) > 12:
         return ""
     for word, nature in (("约束性", "binding"), ("预期性", "expected"), ("倡导性", "advocacy")):

@@ -7,4 +7,4 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        from healthaction.evaluation import signals  # noqa: F401  (connects the approval hook)
+        from healthaction.evaluation import signals  # noqa: F401  (evaluates the series of approved values)

@@ -4,8 +4,8 @@ rules.py keeps the codes (the engine is pure Python and must not import Django);
 status (models, pages, charts, reports, the stylesheet) reads this class.
 """
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from healthaction.core.choicesets import ChoiceSet
 from healthaction.evaluation import rules
@@ -39,27 +39,35 @@ class EvaluationStatus(ChoiceSet):
     SERIOUSLY_LAGGING = rules.SERIOUSLY_LAGGING
 
 
-class Verdict(models.TextChoices):
+class Verdict(ChoiceSet):
     """What became of a target once its year came, in display order."""
 
-    ACHIEVED = R.VERDICT_ACHIEVED, _("Achieved")
-    MISSED = R.VERDICT_MISSED, _("Missed")
-    NOT_REPORTED = R.VERDICT_NOT_REPORTED, _("Not reported")
-    NOT_ASSESSABLE = R.VERDICT_NOT_ASSESSABLE, _("Not assessable")
+    NAME = "verdict"
 
-    @property
-    def color(self) -> str:
-        return VERDICT_COLORS[self.value]
+    ACHIEVED = R.VERDICT_ACHIEVED
+    MISSED = R.VERDICT_MISSED
+    NOT_REPORTED = R.VERDICT_NOT_REPORTED
+    NOT_ASSESSABLE = R.VERDICT_NOT_ASSESSABLE
 
-    @classmethod
-    def colors(cls) -> dict[str, str]:
-        return dict(VERDICT_COLORS)
+    CHOICES = (
+        (ACHIEVED, _("Achieved"), "#2e7d32"),
+        (MISSED, _("Missed"), "#c62828"),
+        (NOT_REPORTED, _("Not reported"), "#757575"),
+        (NOT_ASSESSABLE, _("Not assessable"), "#9e9e9e"),
+    )
 
 
-# one colour per verdict (Enum bodies cannot hold a plain dict, so it sits beside the class)
-VERDICT_COLORS = {
-    R.VERDICT_ACHIEVED: "#2e7d32",
-    R.VERDICT_MISSED: "#c62828",
-    R.VERDICT_NOT_REPORTED: "#757575",
-    R.VERDICT_NOT_ASSESSABLE: "#9e9e9e",
-}
+class AssessmentComponent(ChoiceSet):
+    """The parts of an assessment score besides the binding indicators (a score sheet's line names its component)."""
+
+    NAME = "assessment_component"
+
+    TIMELINESS = "timeliness"
+    SUPERVISION = "supervision"
+
+    CHOICES = (
+        # Translators: a part of a county's assessment score, beside its binding indicators
+        (TIMELINESS, pgettext_lazy("assessment component", "Timely reporting")),
+        # Translators: a part of a county's assessment score: the result of the annual supervision round
+        (SUPERVISION, pgettext_lazy("assessment component", "Supervision")),
+    )

@@ -27,6 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
+from healthaction.core import formatting
+from healthaction.core.units import KNOWN_UNITS
 from healthaction.evaluation import rules as R
 
 STATUS_ENUM = pl.Enum(R.STATUSES)
@@ -630,21 +632,29 @@ def _forecast(df: pl.LazyFrame) -> pl.LazyFrame:
         _series_cum_sum(ys * ys).alias("_syy"),
     )
     n, sx, sy, sxy, sxx, syy = (pl.col(c) for c in ("_n", "_sx", "_sy", "_sxy", "_sxx", "_syy"))
-    cxx = sxx - sx * sx / n
-    cxy = sxy - sx * sy / n
-    cyy = syy - sy * sy / n
-    slope = pl.when(cxx > 1e-12).then(cxy / cxx)
     x0 = (pl.col("f_year") - 2000).cast(pl.Float64)
-    gap = x0 - sx / n
-    point = sy / n + slope * gap
-    residual = pl.max_horizontal(cyy - slope * cxy, pl.lit(0.0)) / (n - 2)
-    half = _t_quantile(n - 2) * (residual * (1 + 1 / n + gap * gap / cxx)).sqrt()
-    usable = (
-        (n >= R.FORECAST_MIN_POINTS)
-        & (pl.col("f_kind") != "qualitative")
-        & (pl.col("year") < pl.col("f_year"))
-        & pl.col("value").is_not_null()
+    # the line's terms as columns of their own, each computed once (the same arithmetic, in the same order)
+    df = df.with_columns(
+        (sxx - sx * sx / n).alias("_cxx"),
+        (sxy - sx * sy / n).alias("_cxy"),
+        (syy - sy * sy / n).alias("_cyy"),
+        (x0 - sx / n).alias("_gap"),
+        (
+            (n >= R.FORECAST_MIN_POINTS)
+            & (pl.col("f_kind") != "qualitative")
+            & (pl.col("year") < pl.col("f_year"))
+            & pl.col("value").is_not_null()
+        ).alias("_usable"),
     )
+    cxx, cxy, cyy, gap, usable = (pl.col(c) for c in ("_cxx", "_cxy", "_cyy", "_gap", "_usable"))
+    df = df.with_columns(pl.when(cxx > 1e-12).then(cxy / cxx).alias("_slope"))
+    slope = pl.col("_slope")
+    residual = pl.max_horizontal(cyy - slope * cxy, pl.lit(0.0)) / (n - 2)
+    df = df.with_columns(
+        (sy / n + slope * gap).alias("_point"),
+        (_t_quantile(n - 2) * (residual * (1 + 1 / n + gap * gap / cxx)).sqrt()).alias("_half"),
+    )
+    point, half = pl.col("_point"), pl.col("_half")
     lower, upper = pl.col("_lower"), pl.col("_upper")
 
     def bounded(expr: pl.Expr) -> pl.Expr:
@@ -686,7 +696,8 @@ def _num(col: str | pl.Expr) -> pl.Expr:
     return expr.round(2).cast(pl.Utf8).str.replace(r"\.0+$", "").str.replace(r"(\.\d*?)0+$", "$1")
 
 
-CMP_TEXT = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "range": ""}
+# what follows a number of each unit in a sentence ("/10万" after 12 in 1/10万): core/formatting.py's one rule
+UNIT_SUFFIX = {unit: formatting.unit_suffix(unit, "zh") for unit in KNOWN_UNITS}
 
 
 def explain(
@@ -710,7 +721,7 @@ def explain(
         )
     else:
         df = df.with_columns(pl.lit("").alias("unit"))
-    u = pl.col("unit").fill_null("")
+    u = pl.col("unit").fill_null("").replace(UNIT_SUFFIX)
     year = pl.col("year").cast(pl.Utf8)
     s = pl.col("status").cast(pl.Utf8)
     label = pl.col("status").cast(pl.Utf8).replace_strict(labels, default="")
@@ -735,10 +746,10 @@ def explain(
         .otherwise(pl.concat_str([pl.lit("基期"), _num("base_value"), u]))
     )
     value_txt = pl.concat_str([year, pl.lit("年"), _num("value"), u])
-    cmp_txt = pl.col("comparator").cast(pl.Utf8).replace_strict(CMP_TEXT, default="")
+    cmp_txt = pl.col("comparator").cast(pl.Utf8).replace_strict(formatting.SYMBOLS, default="")
     target_txt = (
         pl.when(pl.col("comparator") == "range")
-        .then(pl.concat_str([_num("target_value"), pl.lit("～"), _num("target_upper"), u]))
+        .then(pl.concat_str([_num("target_value"), pl.lit(formatting.RANGE_MARK["zh"]), _num("target_upper"), u]))
         .otherwise(pl.concat_str([cmp_txt, _num("target_value"), u]))
     )
     target_part = pl.concat_str([pl.col("target_year").cast(pl.Utf8), pl.lit("年目标"), target_txt])
@@ -897,12 +908,35 @@ def verdicts(results: pl.DataFrame, targets: pl.DataFrame, *, closed_year: int) 
     ]
     if results.height == 0 or targets.height == 0:
         return pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8)).clear()
-    keys = results.select(pl.col("indicator_id").cast(pl.Int32), pl.col("org_unit_id").cast(pl.Int32)).unique()
+    # every indicator × unit of the results, sorted: one 64-bit key hashes faster than a pair of columns
+    pair = (pl.col("indicator_id").cast(pl.Int64) * 2**32) + pl.col("org_unit_id").cast(pl.Int64)
+    keys = (
+        results.select(pair.alias("_key"))
+        .unique()
+        .sort("_key")
+        .select(
+            (pl.col("_key") // 2**32).cast(pl.Int32).alias("indicator_id"),
+            (pl.col("_key") % 2**32).cast(pl.Int32).alias("org_unit_id"),
+        )
+    )
     due = targets.select(
         pl.col("indicator_id").cast(pl.Int32),
         pl.col("year").cast(pl.Int16).alias("target_year"),
         pl.col("kind").cast(pl.Utf8).alias("target_kind"),
         (pl.col("raw") if "raw" in targets.columns else pl.lit("")).fill_null("").alias("target_raw"),
+    ).sort(["indicator_id", "target_year"])
+    # the sentence for a target year nothing was reported for: one per indicator and target year, not per unit
+    due = due.with_columns(
+        pl.concat_str(
+            [
+                pl.col("target_year").cast(pl.Utf8),
+                pl.lit("年未报送数据，"),
+                pl.col("target_year").cast(pl.Utf8),
+                pl.lit("年目标“"),
+                pl.col("target_raw"),
+                pl.lit("”无法判定。"),
+            ]
+        ).alias("_not_reported")
     )
     judged = "judgement" in results.columns
     # only the rows of target years can carry a verdict: filter before any column is copied or cast
@@ -919,7 +953,10 @@ def verdicts(results: pl.DataFrame, targets: pl.DataFrame, *, closed_year: int) 
         pl.col("target_upper"),
         (pl.col("judgement") if judged else pl.lit("")).alias("_judgement"),
     )
-    df = keys.join(due, on="indicator_id").join(rows, on=["indicator_id", "org_unit_id", "target_year"], how="left")
+    # keys and due are sorted, and both joins keep that order: the verdicts come out sorted
+    df = keys.join(due, on="indicator_id", maintain_order="left_right").join(
+        rows, on=["indicator_id", "org_unit_id", "target_year"], how="left", maintain_order="left"
+    )
     reported = pl.col("value").is_not_null() | pl.col("qualitative").is_not_null()
     df = df.filter(reported | (pl.col("target_year") <= closed_year))
     verdict = (
@@ -931,24 +968,10 @@ def verdicts(results: pl.DataFrame, targets: pl.DataFrame, *, closed_year: int) 
         .then(pl.lit(R.VERDICT_NOT_ASSESSABLE))
         .otherwise(pl.lit(R.VERDICT_MISSED))
     )
-    not_reported = pl.concat_str(
-        [
-            pl.col("target_year").cast(pl.Utf8),
-            pl.lit("年未报送数据，"),
-            pl.col("target_year").cast(pl.Utf8),
-            pl.lit("年目标“"),
-            pl.col("target_raw"),
-            pl.lit("”无法判定。"),
-        ]
-    )
-    return (
-        df.with_columns(
-            verdict.cast(VERDICT_ENUM).alias("verdict"),
-            pl.when(reported).then(pl.col("_judgement")).otherwise(not_reported).alias("explanation"),
-        )
-        .select(columns)
-        .sort(["indicator_id", "org_unit_id", "target_year"])
-    )
+    return df.with_columns(
+        verdict.cast(VERDICT_ENUM).alias("verdict"),
+        pl.when(reported).then(pl.col("_judgement")).otherwise(pl.col("_not_reported")).alias("explanation"),
+    ).select(columns)
 
 
 # ---- aggregation ---------------------------------------------------------------------------

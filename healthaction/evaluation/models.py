@@ -82,7 +82,7 @@ class TargetVerdict(models.Model):
         return f"{self.indicator} · {self.org_unit} · {self.target_year}: {self.get_verdict_display()}"
 
     def get_verdict_color(self) -> str:
-        return Verdict(self.verdict).color
+        return Verdict.color(self.verdict)
 
 
 class AssessmentScheme(models.Model):

@@ -7,6 +7,7 @@ are written back in bulk so pages only read them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -20,7 +21,8 @@ from healthaction.core.choices import PlanStatus, ValueStatus
 from healthaction.core.registry import registry
 from healthaction.evaluation import engine, opensdg
 from healthaction.evaluation import rules as R
-from healthaction.evaluation.choices import EvaluationStatus, Verdict
+from healthaction.evaluation.choices import AssessmentComponent, EvaluationStatus, Verdict
+from healthaction.evaluation.events import plan_evaluated
 from healthaction.evaluation.models import (
     AssessmentScheme,
     AssessmentScore,
@@ -63,8 +65,12 @@ def load_values(
         params += org_unit_ids
     sql += " ORDER BY v.indicator_id, v.org_unit_id, v.year"
     frames = []
-    with transaction.atomic():
-        cursor = connection.chunked_cursor()  # a named server-side cursor on PostgreSQL: rows stream in batches
+    # a named server-side cursor on PostgreSQL (rows stream in batches) lives in a transaction; on SQLite the cursor is
+    # an ordinary one and a transaction would be IMMEDIATE, taking the database's write lock for a read: every save
+    # would wait behind the evaluation (one SELECT is one consistent snapshot without it)
+    streamed = connection.vendor == "postgresql"
+    with transaction.atomic() if streamed else contextlib.nullcontext():
+        cursor = connection.chunked_cursor()
         try:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(BATCH_ROWS):
@@ -246,8 +252,6 @@ def evaluate_plan(
 
 
 def _announce(plan: Plan, indicator_ids, org_unit_ids) -> None:
-    from healthaction.evaluation.signals import plan_evaluated  # the signals module imports collection models at load
-
     plan_evaluated.send(sender=Plan, plan=plan, indicator_ids=indicator_ids, org_unit_ids=org_unit_ids)
 
 
@@ -447,7 +451,10 @@ class StageSummary:
 
     def parts(self) -> list[dict]:
         """Return code, label, colour and count of every verdict, in the vocabulary's order (for pages)."""
-        return [{"code": v.value, "label": v.label, "color": v.color, "count": self.count(v.value)} for v in Verdict]
+        return [
+            {"code": code, "label": str(label), "color": Verdict.color(code), "count": self.count(code)}
+            for code, label in Verdict.choices
+        ]
 
     def as_dict(self) -> dict:
         return {
@@ -468,14 +475,21 @@ def stage_years(plan: Plan) -> list[int]:
 
 
 def stage_summary(
-    plan: Plan, target_year: int | None = None, *, org_unit: OrgUnit | None = None, action=None, department=None
+    plan: Plan,
+    target_year: int | None = None,
+    *,
+    org_unit: OrgUnit | None = None,
+    action=None,
+    department=None,
+    up_to: int | None = None,
 ) -> StageSummary | None:
     """Return the verdict counts of one target year for the plan (its own unit), an action, a department or a county.
 
-    Without a year: the latest target year judged. None when nothing has been judged yet.
+    Without a year: the latest target year judged (not after `up_to`, the year a page shows). None when nothing has
+    been judged yet.
     """
     if target_year is None:
-        years = stage_years(plan)
+        years = [y for y in stage_years(plan) if up_to is None or y <= up_to]
         if not years:
             return None
         target_year = years[0]
@@ -489,9 +503,10 @@ def stage_summary(
     return StageSummary(target_year, name, counts)
 
 
-def stage_summaries(plan: Plan, target_year: int | None = None) -> dict | None:
-    """Return the plan's summary and one per action, lead department and county for a target year, in four queries."""
-    plan_summary = stage_summary(plan, target_year)
+def stage_summaries(plan: Plan, target_year: int | None = None, up_to: int | None = None) -> dict | None:
+    """Return the plan's summary and one per action, lead department and county for a target year, in four queries
+    (without a year: the latest judged, not after `up_to`)."""
+    plan_summary = stage_summary(plan, target_year, up_to=up_to)
     if plan_summary is None:
         return None
     year = plan_summary.year
@@ -635,9 +650,6 @@ def _timeliness(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, floa
     )
 
 
-COMPONENT_LABELS = {"timeliness": "报送及时性", "supervision": "专项督导"}
-
-
 def _scores(
     plan, year, sheet: pl.DataFrame, totals: pl.DataFrame, key: str, field: str, scheme: AssessmentScheme
 ) -> list[AssessmentScore]:
@@ -654,7 +666,11 @@ def _scores(
                 "points": round(r["points"], 4),
             }
         )
-    weights = {"timeliness": scheme.timeliness_weight, "supervision": scheme.supervision_weight}
+    weights = {
+        AssessmentComponent.TIMELINESS: scheme.timeliness_weight,
+        AssessmentComponent.SUPERVISION: scheme.supervision_weight,
+    }
+    component_names = AssessmentComponent.labels_in("zh-hans")  # stored in the sheet as the report writes them
     for t in totals.iter_rows(named=True):
         for name, weight in weights.items():
             if f"{name}_share" in t:
@@ -662,7 +678,7 @@ def _scores(
                 by_unit.setdefault(t[key], []).append(
                     {
                         "component": name,
-                        "indicator": COMPONENT_LABELS[name],
+                        "indicator": component_names[name],
                         "status": f"{share:.0%}",
                         "weight": weight,
                         "share": share,

@@ -43,7 +43,7 @@ def evaluate_plan_task(job_id: int, plan_id: int) -> str:
 
 
 def _evaluate_all(job, progress) -> jobs.Outcome:
-    plans = list(Plan.objects.exclude(status__in=[PlanStatus.DRAFT, "archived"]).values_list("pk", flat=True))
+    plans = list(Plan.objects.exclude(status__in=[PlanStatus.DRAFT, PlanStatus.ARCHIVED]).values_list("pk", flat=True))
     started = [start_evaluation(Plan(pk=pk)).pk for pk in plans]
     return jobs.Outcome(_("Evaluation started for %(n)s plans.") % {"n": len(started)})
 

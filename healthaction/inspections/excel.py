@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from healthaction.collection.excel import cell_number, cell_text, open_upload, write_header
+from healthaction.collection.excel import MAX_UPLOAD_BYTES, cell_number, cell_text, write_header
 from healthaction.core import limits
-from healthaction.core.xlsx import safe_cell, unescape_cell, workbook_bytes
+from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_cell, unescape_cell, workbook_bytes
 from healthaction.inspections import services
 from healthaction.inspections.models import Checklist, ChecklistItem, Round
 
@@ -89,36 +89,36 @@ def export_checklist(checklist: Checklist) -> bytes:
     return _save(wb)
 
 
+def _read(data: bytes, filename: str, names) -> dict[str, list[tuple]]:
+    """The sheets of an upload; a file beyond a limit of core/limits.py raises LimitExceeded, so that the results
+    job fails with the reason (as every upload job does)."""
+    try:
+        return read_sheets(data, filename, names, max_bytes=MAX_UPLOAD_BYTES)
+    except WorkbookUnreadable as exc:
+        raise WorkbookError([("", 0, "", str(exc))]) from exc
+
+
 def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
     """Read a checklist workbook into a new version of its key (or a new key); raise WorkbookError listing every problem."""
     try:
-        wb, problem = open_upload(data, filename)
-    except limits.LimitExceeded as exc:
-        raise WorkbookError([("", 0, "", str(exc))])
-    if problem:
-        raise WorkbookError([("", 0, "", problem)])
-    try:
-        missing = [s for s in (INFO_SHEET, ITEM_SHEET) if s not in wb.sheetnames]
-        if missing:
-            raise WorkbookError(
-                [
-                    (
-                        "",
-                        0,
-                        "",
-                        _("The workbook has no “%(s)s” sheet: export a checklist to see the layout.")
-                        % {"s": "、".join(missing)},
-                    )
-                ]
-            )
-        info = {
-            cell_text(r[0]): r[1]
-            for r in wb[INFO_SHEET].iter_rows(min_row=1, max_col=2, values_only=True)
-            if r and r[0]
-        }
-        rows = list(wb[ITEM_SHEET].iter_rows(min_row=1, max_col=len(ITEM_HEADERS), values_only=True))
-    finally:
-        wb.close()
+        sheets = _read(data, filename, (INFO_SHEET, ITEM_SHEET))
+    except limits.LimitExceeded as exc:  # read in the request: shown on the page like any other problem
+        raise WorkbookError([("", 0, "", str(exc))]) from exc
+    missing = [s for s in (INFO_SHEET, ITEM_SHEET) if s not in sheets]
+    if missing:
+        raise WorkbookError(
+            [
+                (
+                    "",
+                    0,
+                    "",
+                    _("The workbook has no “%(s)s” sheet: export a checklist to see the layout.")
+                    % {"s": "、".join(missing)},
+                )
+            ]
+        )
+    info = {cell_text(r[0]): (r + (None,))[1] for r in sheets[INFO_SHEET] if r and r[0]}
+    rows = [r[: len(ITEM_HEADERS)] for r in sheets[ITEM_SHEET]]
     errors: list[tuple[str, int, str, str]] = []
     title = cell_text(unescape_cell(info.get("名称")))
     if not title:
@@ -284,25 +284,20 @@ def export_results(rnd: Round) -> bytes:
 
 def import_results(user, rnd: Round, data: bytes, filename: str) -> int:
     """Record the scores of a filled-in “得分明细” sheet (visits not yet signed off); all or nothing. Return the number recorded."""
-    wb, problem = open_upload(data, filename)
-    if problem:
-        raise WorkbookError([("", 0, "", problem)])
-    try:
-        if SCORE_SHEET not in wb.sheetnames:
-            raise WorkbookError(
-                [
-                    (
-                        "",
-                        0,
-                        "",
-                        _("The workbook has no “%(s)s” sheet: export the round's results to see the layout.")
-                        % {"s": SCORE_SHEET},
-                    )
-                ]
-            )
-        rows = list(wb[SCORE_SHEET].iter_rows(min_row=1, max_col=len(SCORE_HEADERS), values_only=True))
-    finally:
-        wb.close()
+    sheets = _read(data, filename, (SCORE_SHEET,))
+    if SCORE_SHEET not in sheets:
+        raise WorkbookError(
+            [
+                (
+                    "",
+                    0,
+                    "",
+                    _("The workbook has no “%(s)s” sheet: export the round's results to see the layout.")
+                    % {"s": SCORE_SHEET},
+                )
+            ]
+        )
+    rows = [r[: len(SCORE_HEADERS)] for r in sheets[SCORE_SHEET]]
     if not rows or [cell_text(h) for h in rows[0][:3]] != SCORE_HEADERS[:3]:
         raise WorkbookError(
             [(SCORE_SHEET, 1, "", _("The first row must be the headers: %(h)s.") % {"h": "、".join(SCORE_HEADERS)})]

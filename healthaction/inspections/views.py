@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +17,10 @@ from django.views.decorators.http import require_POST
 from healthaction.collection.current import current_plan
 from healthaction.collection.models import IndicatorValue
 from healthaction.core import jobs
+from healthaction.core.choices import PlanStatus
 from healthaction.core.params import int_param
 from healthaction.core.text import control_problem
+from healthaction.core.xlsx import xlsx_download
 from healthaction.inspections import excel, services
 from healthaction.inspections import tasks as inspection_tasks
 from healthaction.inspections.choices import FindingStatus
@@ -29,14 +30,12 @@ from healthaction.inspections.models import Checklist, Finding, FindingEvent, Ro
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _office_plans(user, required: bool = False):
     """The published plans whose office the user belongs to; with required, none is a 403."""
     plans = [
         p
-        for p in Plan.objects.filter(status="published").select_related("org_unit").order_by("-pk")
+        for p in Plan.objects.filter(status=PlanStatus.PUBLISHED).select_related("org_unit").order_by("-pk")
         if scopes.is_office(user, p)
     ]
     if required and not plans:
@@ -45,7 +44,7 @@ def _office_plans(user, required: bool = False):
 
 
 def _xlsx(data: bytes, name: str) -> FileResponse:
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=XLSX)
+    return xlsx_download(data, name)
 
 
 def _round(user, pk: int) -> Round:

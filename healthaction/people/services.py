@@ -29,7 +29,15 @@ from healthaction.collection.services import generate_due_items, unassigned_item
 from healthaction.core.choices import AccountEventKind, Role
 from healthaction.core.xlsx import workbook_bytes
 from healthaction.plans.models import Action, Indicator, Plan
-from healthaction.registry.models import AccountEvent, Department, Membership, OrgUnit
+from healthaction.registry.models import (
+    AccountEvent,
+    Department,
+    DepartmentAlias,
+    Membership,
+    OrgUnit,
+    normalize_department_name,
+    resolve_department,
+)
 
 
 @dataclass
@@ -281,3 +289,84 @@ def assign_leads(plan: Plan, leads: dict[int, Department], actions: dict[int, Ac
         indicator.action = actions[indicator.pk]
         indicator.save(update_fields=["action"])
     return generate_due_items(plan)
+
+
+# ---- offices of the areas below (issue 23) ---------------------------------------------------------------
+
+LEVEL_WORDS = ("自治县", "自治旗", "街道", "苏木", "省", "市", "县", "区", "旗", "镇", "乡")
+
+
+def office_accounts(units) -> dict[int, list]:
+    """{org unit id: [users]} of the office accounts of these areas."""
+    out: dict[int, list] = {}
+    members = Membership.objects.filter(role=Role.OFFICE_ADMIN, org_unit__in=units).select_related("user")
+    for m in members.order_by("user__username"):
+        out.setdefault(m.org_unit_id, []).append(m.user)
+    return out
+
+
+@transaction.atomic
+def invite_office(unit: OrgUnit):
+    """Create an office account of `unit` without a password (invitation link as for liaisons): it runs the area's
+    plans as its office and answers for the area to the plans above (area office)."""
+    User = get_user_model()
+    n = 1
+    while User.objects.filter(username=f"{unit.code}-office-{n}").exists():
+        n += 1
+    user = User(username=f"{unit.code}-office-{n}", first_name=_("%(unit)s office") % {"unit": unit.name})
+    user.set_unusable_password()
+    user.save()
+    Membership.objects.create(user=user, role=Role.OFFICE_ADMIN, org_unit=unit)
+    Membership.objects.create(user=user, role=Role.AREA_OFFICE, org_unit=unit)
+    return user
+
+
+def _level_word(unit: OrgUnit) -> str:
+    return next((w for w in LEVEL_WORDS if unit.name.endswith(w)), "")
+
+
+def _relevel(name: str, source: OrgUnit, target: OrgUnit) -> str:
+    """市卫生健康委 of 晋城市 → 县卫生健康委 for 沁水县: the source's name or level word in front becomes the target's."""
+    word = _level_word(target)
+    for prefix in (
+        source.name,
+        source.name[: -len(_level_word(source))] if _level_word(source) else "",
+        _level_word(source),
+    ):
+        if prefix and name.startswith(prefix) and len(name) > len(prefix):
+            return word + name[len(prefix) :]
+    return name
+
+
+def proposed_departments(source: OrgUnit, target: OrgUnit) -> list[tuple[str, list[str]]]:
+    """The departments proposed for `target`: those of `source` (the inviting office's area, the departments its plan
+    names), renamed for the target's level, each with its aliases merged into it; [(name, [aliases])]."""
+    out: dict[str, list[str]] = {}
+    for dept in Department.objects.filter(org_unit=source).prefetch_related("aliases").order_by("name"):
+        name = normalize_department_name(_relevel(dept.name, source, target))
+        aliases = out.setdefault(name, [])
+        for alias in [dept.name, *(a.alias for a in dept.aliases.all())]:
+            alias = normalize_department_name(_relevel(alias, source, target))
+            if alias != name and alias not in aliases:
+                aliases.append(alias)
+    return list(out.items())
+
+
+@transaction.atomic
+def set_up_departments(unit: OrgUnit, lines: list[str]) -> int:
+    """Create the departments of `unit` from lines "name = alias = alias" (an existing name or alias is reused, so
+    running it twice changes nothing); return how many departments were created."""
+    created = 0
+    for line in lines:
+        names = [normalize_department_name(n) for n in line.replace("＝", "=").split("=")]
+        names = [n for n in names if n]
+        if not names:
+            continue
+        dept = next((d for d in (resolve_department(unit, n) for n in names) if d is not None), None)
+        if dept is None:
+            dept = Department.objects.create(org_unit=unit, name=names[0])
+            created += 1
+        for alias in names:
+            if alias != dept.name and resolve_department(unit, alias) is None:
+                DepartmentAlias.objects.create(department=dept, alias=alias)
+    return created

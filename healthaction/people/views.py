@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -17,12 +17,11 @@ from healthaction.collection.current import current_plan, remember
 from healthaction.collection.models import RobotWebhook
 from healthaction.collection.services import unassigned_items
 from healthaction.core.choices import AccountEventKind
+from healthaction.core.xlsx import xlsx_download
 from healthaction.people import services as S
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import AccountEvent, Department
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CreateAccountsForm(forms.Form):
@@ -175,9 +174,7 @@ def sheet(request, plan_id: int):
     plan = _plan(request, plan_id)
     rows = S.sheet_rows(plan, base_url=request.build_absolute_uri("/")[:-1])
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(S.sheet_xlsx(plan, rows), content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename=sign-in-sheet-{plan.pk}.xlsx"
-        return response
+        return xlsx_download(S.sheet_xlsx(plan, rows), f"sign-in-sheet-{plan.pk}.xlsx")
     return render(request, "people/sheet.html", {"plan": plan, "rows": rows})
 
 
@@ -205,3 +202,73 @@ def show_account_events(sender, request, user, **kwargs):
     """At sign-in, tell the person what others did to their account since (user_logged_in, connected in apps)."""
     for event in S.unseen_events(user):
         messages.warning(request, S.event_text(event), fail_silently=True)
+
+
+# ---- offices of the areas below (issue 23) ---------------------------------------------------------------
+
+
+def _lower_area(request, code: str):
+    unit = scopes.lower_areas(request.user).filter(code=code).first()
+    if unit is None or not scopes.may_invite_office(request.user, unit):
+        raise Http404(_("No such area below yours."))
+    return unit
+
+
+@login_required
+def offices(request):
+    """The office's page of the areas below it: invite their offices, set up their departments."""
+    own = scopes.office_units(request.user)
+    if not own:
+        raise PermissionDenied(_("Only a committee office invites the offices of the areas below it."))
+    areas = scopes.lower_areas(request.user).order_by("path")
+    invited = None
+    if request.method == "POST" and request.POST.get("what") == "invite":
+        unit = _lower_area(request, request.POST.get("area", ""))
+        user = S.invite_office(unit)
+        messages.success(
+            request, _("Created the account %(u)s for the office of %(a)s.") % {"u": user.username, "a": unit.name}
+        )
+        # after the POST a page of its own: reloading it shows the same link and creates no second account
+        return redirect(f"{reverse('people:offices')}?invited={user.username}")
+    if request.GET.get("invited"):
+        account = get_user_model().objects.filter(username=request.GET["invited"]).first()
+        held = S.office_accounts(areas.filter(memberships__user=account)) if account else {}
+        unit = next((u for u in areas if u.pk in held), None)
+        if unit is not None and account.is_active and not account.has_usable_password():
+            invited = {
+                "unit": unit,
+                "user": account,
+                "link": request.build_absolute_uri(S.invitation_path(account)),
+                "expires": S.invitation_expires(),
+            }
+    elif request.method == "POST" and request.POST.get("what") == "departments":
+        unit = _lower_area(request, request.POST.get("area", ""))
+        lines = request.POST.get("departments", "").splitlines()
+        created = S.set_up_departments(unit, lines)
+        messages.success(request, _("%(n)s departments created for %(a)s.") % {"n": created, "a": unit.name})
+        return redirect(f"{reverse('people:offices')}?area={unit.code}")
+    chosen = None
+    proposal = ""
+    if request.GET.get("area"):
+        chosen = _lower_area(request, request.GET["area"])
+        source = next(u for u in reversed(own) if chosen.path.startswith(u.path))
+        existing = list(chosen.departments.prefetch_related("aliases"))
+        if existing:
+            proposal = "\n".join(" = ".join([d.name, *(a.alias for a in d.aliases.all())]) for d in existing)
+        else:
+            proposal = "\n".join(" = ".join([n, *aliases]) for n, aliases in S.proposed_departments(source, chosen))
+    children = [u for u in areas if u.parent_id in {o.pk for o in own}]
+    accounts = S.office_accounts(areas)
+    rows = [{"unit": u, "accounts": accounts.get(u.pk, [])} for u in areas if u in children or u.pk in accounts]
+    return render(
+        request,
+        "people/offices.html",
+        {
+            "own": own,
+            "areas": areas,
+            "rows": rows,
+            "invited": invited,
+            "chosen": chosen,
+            "proposal": proposal,
+        },
+    )

@@ -11,8 +11,6 @@ uses python-calamine, several times faster on large sheets and never evaluating 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -22,7 +20,6 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineError, CalamineWorkbook
 
 from healthaction.core import limits
 from healthaction.core.choices import (
@@ -32,7 +29,7 @@ from healthaction.core.choices import (
     Nature,
     TargetKind,
 )
-from healthaction.core.xlsx import safe_row, unescape_cell, workbook_bytes
+from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_row, unescape_cell, workbook_bytes
 from healthaction.plans import services
 from healthaction.plans.models import Plan, Target
 from healthaction.registry.models import resolve_department
@@ -65,7 +62,7 @@ def _labels(choices) -> dict[str, str]:
 
 def _comparators() -> dict[str, str]:
     labels = _labels(Comparator)
-    return {value: (services.COMPARATOR_TEXT.get(value) or labels[value]) for value in labels}
+    return {value: (Comparator.symbol(value) or labels[value]) for value in labels}
 
 
 def _sheets() -> dict[str, list[Column]]:
@@ -331,31 +328,21 @@ def _text(value) -> str:
     return str(unescape_cell(value)).strip()  # text we wrote as formula-safe (core/xlsx.py) comes back as it was
 
 
-def _read(data: bytes, name: str = "") -> dict[str, list[list]]:
-    name = name or _("the review workbook")
-    # size, zip members (declared and actual), and every sheet's extent, before calamine lays a sheet out
-    # (a file beyond a limit raises limits.LimitExceeded: the job fails with its reason)
+def _read(data: bytes, name: str = "") -> dict[str, list[tuple]]:
+    wanted = ["计划", *_sheets()]
     try:
-        limits.check_size(len(data), MAX_WORKBOOK_BYTES, name)
-        names = limits.check_xlsx(data, name)
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise WorkbookRefused([_("The file is not an .xlsx workbook (or it is damaged).")])
-    if not any(n.startswith("xl/") for n in names):
-        raise WorkbookRefused([_("The file is not an .xlsx workbook (or it is damaged).")])
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        wanted = ["计划", *_sheets()]
-        missing = [n for n in wanted if n not in book.sheet_names]
-        if missing:
-            raise WorkbookRefused(
-                [
-                    _("The workbook lacks the sheet(s) %(names)s; export a fresh one from the review page.")
-                    % {"names": "、".join(f"“{n}”" for n in missing)}
-                ]
-            )
-        sheets = {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wanted}
-    except CalamineError as exc:
-        raise WorkbookRefused([_("The workbook cannot be read: %(e)s") % {"e": exc}])
+        # a file beyond a limit of core/limits.py raises limits.LimitExceeded: the job fails with its reason
+        sheets = read_sheets(data, name or _("the review workbook"), wanted, max_bytes=MAX_WORKBOOK_BYTES)
+    except WorkbookUnreadable as exc:
+        raise WorkbookRefused([str(exc)]) from exc
+    missing = [n for n in wanted if n not in sheets]
+    if missing:
+        raise WorkbookRefused(
+            [
+                _("The workbook lacks the sheet(s) %(names)s; export a fresh one from the review page.")
+                % {"names": "、".join(f"“{n}”" for n in missing)}
+            ]
+        )
     if any(len(rows) > MAX_ROWS for rows in sheets.values()):
         raise WorkbookRefused([_("A sheet has more than %(n)s rows.") % {"n": MAX_ROWS}])
     return sheets

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from healthaction.core.choices import DepartmentRole, Level, PlanStatus, WarningKind
+from healthaction.plans.chain import default_parent
 from healthaction.plans.models import (
     Action,
     Baseline,
@@ -296,6 +297,9 @@ def _full_clean(obj, label: str, errors: list[str], exclude: list[str] | None = 
     return True
 
 
+DEFAULT = object()  # the parent plan chosen by the chain: the published plan of the nearest area above
+
+
 @transaction.atomic
 def import_plan(
     data: dict,
@@ -304,18 +308,36 @@ def import_plan(
     area: OrgUnit | None = None,
     create_units: bool = True,
     notes: list[str] | None = None,
+    org_unit: OrgUnit | None = None,
+    parent=DEFAULT,
 ) -> Plan:
     """Create a plan from interchange data and return it; nothing is written when anything is invalid.
 
     `area` is the importing office's own org unit: the plan is attached inside it (see _org_unit_for).
+    `org_unit` is the area chosen for the plan (issue 23); it must lie within `area` when both are given. Without it
+    the area the document names is looked up (within `area`).
+    `parent` is the plan this one implements; by default the published plan of the nearest area above.
     `notes` collects what the import did beyond the plan itself (an org unit created), for the operator.
     """
     validate_plan_data(data)
     spec = data["plan"]
     errors: list[str] = []
     notes = notes if notes is not None else []
-    org_unit, outside = _org_unit_for(spec["org_unit"], area, create_units, notes)
+    if org_unit is not None:
+        if area is not None and not org_unit.path.startswith(area.path):
+            raise PlanFormatError(
+                [
+                    _("%(unit)s is not within %(area)s: a plan is attached only inside your own area.")
+                    % {"unit": org_unit.name, "area": area.name}
+                ]
+            )
+        outside = False
+    else:
+        org_unit, outside = _org_unit_for(spec["org_unit"], area, create_units, notes)
+    if parent is DEFAULT:
+        parent = default_parent(org_unit)
     plan = Plan(
+        parent=parent,
         org_unit=org_unit,
         issuer=spec.get("issuer", ""),
         title=spec["title"],

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from healthaction.core import formatting
 from healthaction.core.choices import (
     Comparator,
     CycleKind,
@@ -87,6 +88,14 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PlanStatus.PUBLISHED
 
     def clean(self) -> None:
         if self.horizon_start and self.horizon_end and self.horizon_end < self.horizon_start:
@@ -195,12 +204,22 @@ class Indicator(SourceMixin, ConfidenceMixin):
             raise ValidationError({"denominator": _("An indicator with a numerator needs a denominator.")})
 
 
-def targets_text(targets) -> str:
-    """Return targets as one line as written, "2022年≥25；2030年≥35", in the order given.
+def target_text(target, unit: str = "", language: str = "zh") -> str:
+    """Return one target: a numeric one from its comparator and value through core/formatting.py ("≥14.5/10万"
+    with `unit`), any other as the plan wrote it ("在2019年基础上提高10%", "持续下降")."""
+    if target.kind == TargetKind.NUMERIC and target.value is not None:
+        return formatting.target_text(target.comparator, target.value, target.upper_value, unit, language)
+    return target.raw_text
+
+
+def targets_text(targets, unit: str = "", language: str = "zh") -> str:
+    """Return targets as one line, "2022年≥25；2030年≥35" (English "2022: ≥25; 2030: ≥35"), in the order given.
 
     The one way targets are shown as text: pages, workbooks, exports and the review form (which reads it back).
     """
-    return "；".join(f"{t.year}年{t.raw_text}" for t in targets)
+    if language.startswith("en"):
+        return "; ".join(f"{t.year}: {target_text(t, unit, language)}" for t in targets)
+    return "；".join(f"{t.year}年{target_text(t, unit, language)}" for t in targets)
 
 
 class Baseline(models.Model):
@@ -253,11 +272,11 @@ class Target(ConfidenceMixin):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="target_one_per_year"),
             models.CheckConstraint(
-                condition=~models.Q(kind="numeric") | models.Q(value__isnull=False),
+                condition=~models.Q(kind=TargetKind.NUMERIC) | models.Q(value__isnull=False),
                 name="target_numeric_has_value",
             ),
             models.CheckConstraint(
-                condition=models.Q(comparator="") | models.Q(value__isnull=False),
+                condition=models.Q(comparator=Comparator.NONE) | models.Q(value__isnull=False),
                 name="target_comparator_has_value",
             ),
         ]

@@ -19,8 +19,10 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from healthaction.core.choices import Comparator, DepartmentRole, PlanStatus, TargetKind, WarningKind
+from healthaction.core import formatting
+from healthaction.core.choices import DepartmentRole, Direction, PlanStatus, TargetKind, WarningKind
 from healthaction.core.text import refuse_control_characters
+from healthaction.plans.chain import parent_candidates
 from healthaction.plans.models import (
     Action,
     Baseline,
@@ -115,12 +117,19 @@ class PlanMetaForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ["title", "issuer", "doc_number", "issue_date", "horizon_start", "horizon_end"]
+        fields = ["title", "issuer", "doc_number", "issue_date", "horizon_start", "horizon_end", "parent"]
         widgets = {"issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _text_fields(self)
+        # the plan it implements: a published plan of an area above (its current one stays selectable)
+        candidates = parent_candidates(self.instance.org_unit, include=self.instance.parent) if self.instance.pk else []
+        field = self.fields["parent"]
+        field.queryset = Plan.objects.filter(pk__in=[p.pk for p in candidates])
+        field.label_from_instance = lambda p: f"{p.org_unit.name} · {p.title}"
+        field.empty_label = _("(none)")
+        field.help_text = _("By default the published plan of the nearest area above.")
 
     def clean(self):
         data = super().clean()
@@ -141,6 +150,8 @@ class PlanMetaForm(forms.ModelForm):
 def update_plan_meta(plan: Plan, data) -> Plan:
     """Correct the title, issuer, document number, issue date and horizon of a draft plan."""
     _is_draft(plan)
+    if "parent" not in data:  # the workbook has no such row: the plan keeps the plan it implements
+        data = {**{k: data[k] for k in data}, "parent": plan.parent_id or ""}
     form = PlanMetaForm(data, instance=plan)
     _validated(form)
     return form.save()
@@ -310,18 +321,15 @@ def delete_indicator(plan: Plan, indicator: Indicator) -> None:
 
 # ---------------------------------------------------------------------------------------------- targets
 
-COMPARATOR_TEXT = {Comparator.GE: "≥", Comparator.LE: "≤", Comparator.LT: "<", Comparator.GT: ">", Comparator.EQ: "="}
 TREND_TEXT = {"increase": "持续提高", "decrease": "持续下降", "maintain": "保持"}
 
 
 def target_text(t: Target) -> str:
-    """Return a target written the way plans write it (≥25, 7–8, 在2019年基础上提高10%), for a target a person entered."""
+    """Return a target written the way plans write it (≥25, 7～8, 在2019年基础上提高10%), for a target a person entered."""
     if t.kind == TargetKind.NUMERIC:
-        if t.comparator == Comparator.RANGE:
-            return f"{_fmt(t.value)}–{_fmt(t.upper_value)}"
-        return f"{COMPARATOR_TEXT.get(t.comparator, '')}{_fmt(t.value)}"
+        return formatting.target_text(t.comparator, t.value, t.upper_value)
     if t.kind == TargetKind.RELATIVE:
-        verb = "降低" if (t.change or 0) < 0 or t.trend == "decrease" else "提高"
+        verb = "降低" if (t.change or 0) < 0 or t.trend == Direction.DECREASE else "提高"
         unit = {"pp": "个百分点", "%/yr": "%/年", "pp/yr": "个百分点/年"}.get(t.change_unit, t.change_unit)
         return f"在{t.base_year or ''}年基础上{verb}{_fmt(abs(t.change or 0))}{unit}"
     if t.kind == TargetKind.DIRECTIONAL:

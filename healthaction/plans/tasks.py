@@ -22,6 +22,7 @@ from healthaction.plans.interchange import PlanFormatError, import_plan
 from healthaction.plans.models import Plan
 from healthaction.plans.signals import plan_imported
 from healthaction.registry import scopes
+from healthaction.registry.models import OrgUnit
 
 
 def _parse(data: bytes, name: str, progress) -> tuple[dict, list[str]]:
@@ -38,9 +39,14 @@ def _parse(data: bytes, name: str, progress) -> tuple[dict, list[str]]:
     return read_bounded(data, name, progress=pages)
 
 
-def _import(job, progress, path: str, name: str) -> jobs.Outcome:
+def _import(job, progress, path: str, name: str, area: str = "") -> jobs.Outcome:
     # the staged file goes once the plan is saved (the plan keeps its own copy as source_file) or refused
     with jobs.staged_file(path, _("The uploaded document is no longer stored; upload it again.")) as data:
+        chosen = None
+        if area:  # the area chosen on upload, checked again: the user's role may have changed since
+            chosen = OrgUnit.objects.filter(code=area).first()
+            if chosen is None or not scopes.may_attach_plan(job.user, chosen):
+                raise jobs.JobError(_("You cannot attach a plan to that area: it is not within yours."))
         progress(10, _("Reading the document…"))
         try:
             draft, lines = _parse(data, name, progress)
@@ -57,6 +63,7 @@ def _import(job, progress, path: str, name: str) -> jobs.Outcome:
                     source_file=ContentFile(data, name=f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"),
                     area=scopes.office_area(job.user),
                     create_units=False,
+                    org_unit=chosen,
                 )
                 plan.document_text = "\n".join(lines)
                 plan.save(update_fields=["document_text"])
@@ -72,9 +79,10 @@ def _import(job, progress, path: str, name: str) -> jobs.Outcome:
 
 
 @task()
-def import_document(job_id: int, path: str, name: str) -> str:
-    """`path` is the storage name of the upload (core.jobs.stage_upload), `name` the name the user gave it."""
-    return jobs.execute(job_id, _import, path=path, name=name)
+def import_document(job_id: int, path: str, name: str, area: str = "") -> str:
+    """`path` is the storage name of the upload (core.jobs.stage_upload), `name` the name the user gave it, `area` the
+    code of the area chosen for the plan ("" for the one the document names)."""
+    return jobs.execute(job_id, _import, path=path, name=name, area=area)
 
 
 def _apply_workbook(job, progress, plan_id: int, path: str) -> jobs.Outcome:

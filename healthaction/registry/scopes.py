@@ -11,9 +11,10 @@ sibling's. An office invited from the level above also holds the area office rol
 to the plan above for its area; the office above manages those accounts like its reporters'.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from healthaction.core.choices import PlanStatus, Role
+from healthaction.core.choices import Level, PlanStatus, Role
 from healthaction.registry.models import Membership, OrgUnit
 
 
@@ -47,6 +48,35 @@ def office_area(user) -> OrgUnit | None:
     """
     units = [m.org_unit for m in memberships(user) if m.role == Role.OFFICE_ADMIN]
     return min(units, key=lambda u: len(u.path), default=None)
+
+
+PLAN_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN)
+
+
+def first_run_open() -> bool:
+    """The first-run page sets up the first office of a fresh install: open only while no account exists at all."""
+    return not get_user_model().objects.exists()
+
+
+def plan_areas(user):
+    """The areas (a queryset) an office may attach a plan to: its own and every area below it that issues plans
+    (province to town), never outside its subtree."""
+    units = OrgUnit.objects.filter(level__in=PLAN_LEVELS)
+    if user.is_superuser:
+        return units
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        if m.role == Role.OFFICE_ADMIN:
+            q |= Q(path__startswith=m.org_unit.path)
+    return units.filter(q)
+
+
+def may_attach_plan(user, unit: OrgUnit) -> bool:
+    """Return True when the user may attach a plan to this area (upload, import, first run)."""
+    return unit.level in PLAN_LEVELS and (
+        user.is_superuser
+        or any(m.role == Role.OFFICE_ADMIN and unit.path.startswith(m.org_unit.path) for m in memberships(user))
+    )
 
 
 def can_review_plan(user, plan) -> bool:
@@ -333,6 +363,33 @@ def can_manage_account(user, plan, account) -> bool:
         if owed is None or not owed.filter(obsolete=False).exists():
             return False
     return True
+
+
+def office_units(user) -> list[OrgUnit]:
+    """The areas whose office the user is (the widest first)."""
+    units = [m.org_unit for m in memberships(user) if m.role == Role.OFFICE_ADMIN]
+    return sorted(units, key=lambda u: len(u.path))
+
+
+def may_invite_office(user, unit: OrgUnit) -> bool:
+    """An office invites the offices of the areas below its own (never its own level's or a sibling's) and sets up
+    their departments."""
+    return unit.level in PLAN_LEVELS and any(
+        unit.path.startswith(u.path) and unit.path != u.path for u in office_units(user)
+    )
+
+
+def may_invite_offices(user) -> bool:
+    """Return True when the user is the office of an area with areas below it that issue plans (not a town)."""
+    return any(u.level in PLAN_LEVELS[:-1] for u in office_units(user))
+
+
+def lower_areas(user):
+    """The areas (a queryset) whose offices the user may invite: every area issuing plans below its office's area."""
+    q = Q(pk__in=[])
+    for u in office_units(user):
+        q |= Q(path__startswith=u.path) & ~Q(pk=u.pk)
+    return OrgUnit.objects.filter(q, level__in=PLAN_LEVELS)
 
 
 def review_filter(user, prefix: str = "") -> Q:

@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from healthaction.core.choices import Role
 from healthaction.registry import divisions
-from healthaction.registry.models import OrgUnit
+from healthaction.registry.models import Membership, OrgUnit
 
 
 class AreaError(ValueError):
@@ -50,3 +52,17 @@ def add_area(code: str) -> AreaResult:
     if unit.pk is None:  # a backend that does not return keys from bulk_create
         unit = OrgUnit.objects.get(code=division.code)
     return AreaResult(unit=unit, created=created, existing=existing)
+
+
+@transaction.atomic
+def first_office(code: str, username: str, password: str):
+    """Set up a fresh install: the area with this code (its ancestors and lower units) and its office's first account.
+
+    Refused when any account exists already (two first runs at once: the second finds the first's account)."""
+    User = get_user_model()
+    if User.objects.exists():
+        raise AreaError(_("This installation is already set up; sign in."))
+    result = add_area(code)
+    user = User.objects.create_user(username=username, password=password)
+    Membership.objects.create(user=user, role=Role.OFFICE_ADMIN, org_unit=result.unit)
+    return user, result

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from healthaction.collection.models import TaskReport
-from healthaction.collection.services import completeness
+from healthaction.collection.services import completeness, reporting_totals
 from healthaction.core.choices import TaskProgress, ValueStatus
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
@@ -61,8 +61,10 @@ def value_text(result) -> str:
 class AnnualReportData:
     """Everything the report shows, read once from the stored results; also numbers the figures and tables."""
 
-    def __init__(self, plan: Plan, year: int):
+    def __init__(self, plan: Plan, year: int, as_of: dt.date | None = None):
         self.plan, self.year = plan, year
+        # the reporting figures count the year's items due by the end of the next June (or by `as_of`)
+        self.as_of = as_of or dt.date(year + 1, 6, 30)
         self.figures = self.tables = 0
         self.actions = list(plan.actions.select_related("lead_department").order_by("number"))
         self.indicators = list(
@@ -82,7 +84,8 @@ class AnnualReportData:
                 task__plan=plan, year=year, status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED]
             ).select_related("task", "department", "org_unit")
         )
-        self.completeness = completeness(plan, today=dt.date(year + 1, 6, 30))
+        self.completeness = completeness(plan, today=self.as_of, year=year)
+        self.reporting = reporting_totals(plan, year, self.as_of)
 
     def figure(self, title: str) -> str:
         """Return the next figure caption (图1 …)."""
@@ -104,13 +107,13 @@ class AnnualReportData:
         return groups
 
 
-def build_annual_report(plan: Plan, year: int) -> bytes:
+def build_annual_report(plan: Plan, year: int, as_of: dt.date | None = None) -> bytes:
     """Return the annual monitoring and evaluation report of a plan for a year as .docx bytes.
 
     Each section is one call writing headings, paragraphs, captioned tables (docx_style.caption then docx_style.table, numbered by
     data.table()) and captioned charts (docx_style.picture with data.figure()); another section or subsection is one more call.
     """
-    data = AnnualReportData(plan, year)
+    data = AnnualReportData(plan, year, as_of)
     doc = docx_style.new_document()
     _title_page(doc, data)
     _overview(doc, data)
@@ -149,14 +152,15 @@ def _overview(doc, data: AnnualReportData) -> None:
             f"未报送数据{counts[rules.NO_DATA]}项，不作评价{counts[rules.NOT_ASSESSABLE]}项。"
         ),
     )
-    rows = data.completeness
-    due = sum(r["due"] for r in rows["department"]) + sum(r["due"] for r in rows["org_unit"])
-    received = sum(r["received"] for r in rows["department"]) + sum(r["received"] for r in rows["org_unit"])
-    on_time = sum(r["on_time"] for r in rows["department"]) + sum(r["on_time"] for r in rows["org_unit"])
-    if due:
+    totals = data.reporting
+    if totals["due"]:
+        as_of = (
+            f"{data.year + 1}年6月底" if data.as_of == dt.date(data.year + 1, 6, 30) else f"{data.as_of:%Y年%m月%d日}"
+        )
         docx_style.paragraph(
             doc,
-            f"截至{data.year + 1}年6月底，应报送事项{due}项，已报送{received}项，报送完整率{received / due:.1%}，按时报送率{on_time / due:.1%}。",
+            f"截至{as_of}，{data.year}年度应报送事项{totals['due']}项，已报送{totals['received']}项，"
+            f"报送完整率{totals['completeness']:.1%}，按时报送率{totals['timeliness']:.1%}。",
         )
     by_action = data.by_action()
     chart_rows = [(f"{a.number}.{a.name}", data.status_counts(by_action.get(a.pk, []))) for a in data.actions]

@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
+from healthaction.core.choices import ChartSeries  # noqa: E402
 from healthaction.evaluation.choices import EvaluationStatus  # noqa: E402
 
 CJK_FAMILIES = (
@@ -108,17 +109,22 @@ def trend_figure(
     points = [(y, v) for y, v in zip(years, values) if v is not None]
     if points:
         ax.plot(
-            [p[0] for p in points], [p[1] for p in points], marker="o", markersize=4, color="#0b5cab", label="监测值"
+            [p[0] for p in points],
+            [p[1] for p in points],
+            marker="o",
+            markersize=4,
+            color=ChartSeries.color(ChartSeries.VALUE),
+            label="监测值",
         )
     if baseline is not None:
-        ax.axhline(baseline, color="#868e96", linestyle=":", label="基期")
+        ax.axhline(baseline, color=ChartSeries.color(ChartSeries.BASELINE), linestyle=":", label="基期")
     if targets:
         ax.scatter(
             [t[0] for t in targets],
             [t[1] for t in targets],
             marker="*",
             s=70,
-            color="#c92a2a",
+            color=ChartSeries.color(ChartSeries.TARGET),
             zorder=3,
             label="目标值",
         )
@@ -130,15 +136,14 @@ def trend_figure(
                 xytext=(-5, 4),
                 ha="right",
                 fontsize=7,
-                color="#c92a2a",
+                color=ChartSeries.color(ChartSeries.TARGET),
             )
     if forecast and points:
         ax.plot(
             [points[-1][0], forecast[0]],
             [points[-1][1], forecast[1]],
             linestyle="--",
-            color="#0b5cab",
-            alpha=0.6,
+            color=ChartSeries.color(ChartSeries.FORECAST),
             label="趋势预测",
         )
     xs = [p[0] for p in points] + [t[0] for t in targets] + ([forecast[0]] if forecast and points else [])

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from healthaction.collection.models import DueItem
-from healthaction.collection.services import completeness
+from healthaction.collection.services import completeness, reporting_totals
 from healthaction.core.choices import DueKind
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
@@ -120,6 +120,7 @@ def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
         "departments": ranked([r for r in records if r.kind == "department" and r.due]),
         "counties": ranked([r for r in records if r.kind == "county" and r.due]),
         "records": records,
+        "totals": reporting_totals(plan, year, today),
         "overdue_total": sum(r.overdue_total for r in records),
         "earlier_overdue": earlier,
         "lagging_total": sum(len(r.lagging) for r in records),
@@ -152,10 +153,8 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     doc = docx_style.new_document()
     doc.add_paragraph(f"关于{data_title(plan)}{year}年度报送和推进情况的通报", style="Title")
     docx_style.paragraph(doc, "各县（市、区）推进办，各有关部门：", indent=False)
-    all_units = data["departments"] + data["counties"]
-    due = sum(r.due for r in all_units)
-    received = sum(r.received for r in all_units)
-    on_time = sum(r.on_time for r in all_units)
+    totals = data["totals"]
+    due, received, on_time = totals["due"], totals["received"], totals["on_time"]
     opening = (
         f"截至{today:%Y年%m月%d日}，{year}年度应报送事项{due}项，已报送{received}项，"
         if due

@@ -38,6 +38,6 @@ def add_stage_summary(doc, plan: Plan, year: int, caption=None) -> None:
             S.caption(doc, caption(f"{years[0]}年各县（市、区）阶段性目标完成情况"))
         S.table(
             doc,
-            ["县（市、区）", *[str(v.label) for v in Verdict]],
-            [[s.name, *[s.count(v.value) for v in Verdict]] for s in stages["counties"]],
+            ["县（市、区）", *Verdict.labels_in("zh-hans").values()],
+            [[s.name, *[s.count(code) for code in Verdict.values]] for s in stages["counties"]],
         )

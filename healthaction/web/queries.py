@@ -6,10 +6,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.translation import gettext as _
 
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
-from healthaction.core.choices import ValueStatus
+from healthaction.collection.services import reporting_totals
+from healthaction.core.choices import ChartSeries, DueKind, ValueStatus
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult, EvaluationSummary
@@ -19,8 +19,10 @@ LAGGING = EvaluationStatus.LAGGING  # worst first: the order of the "most laggin
 
 
 def summary(plan: Plan):
-
-    return EvaluationSummary.objects.filter(plan=plan).first()
+    """The plan's stored evaluation summary, read once per plan object (a page asks for it several times)."""
+    if not hasattr(plan, "_evaluation_summary"):
+        plan._evaluation_summary = EvaluationSummary.objects.filter(plan=plan).first()
+    return plan._evaluation_summary
 
 
 def latest_year(plan: Plan) -> int | None:
@@ -34,7 +36,7 @@ def result_years(plan: Plan) -> list[int]:
     return s.years if s else []
 
 
-def dashboard(plan: Plan, year: int | None) -> dict:
+def dashboard(plan: Plan, year: int | None, today: dt.date | None = None) -> dict:
     actions = list(plan.actions.order_by("number"))
     results = (
         list(EvaluationResult.objects.filter(plan=plan, year=year, org_unit=plan.org_unit).select_related("indicator"))
@@ -46,10 +48,9 @@ def dashboard(plan: Plan, year: int | None) -> dict:
         per_action[r.indicator.action_id][r.status] += 1
     totals = Counter(r.status for r in results)
     binding = [r for r in results if r.indicator.nature == "binding"]
-    today = dt.date.today()
+    today = today or dt.date.today()
     overdue = DueItem.objects.counting().filter(plan=plan, received_at__isnull=True, due_date__lt=today).count()
-    due = DueItem.objects.counting().filter(plan=plan, due_date__lt=today).count()
-    received = DueItem.objects.counting().filter(plan=plan, due_date__lt=today, received_at__isnull=False).count()
+    reporting = reporting_totals(plan, year, today) if year else None
     lagging = sorted(
         (r for r in results if r.status in LAGGING),
         key=lambda r: (LAGGING.index(r.status), r.ratio if r.ratio is not None else 0),
@@ -79,7 +80,8 @@ def dashboard(plan: Plan, year: int | None) -> dict:
         "binding_met": sum(1 for r in binding if r.status == rules.ACHIEVED),
         "binding_count": len(binding),
         "overdue": overdue,
-        "completeness": received / due if due else None,
+        "reporting": reporting,
+        "completeness": reporting["completeness"] if reporting else None,
         "lagging": lagging,
         "latest": latest,
         "chart": chart,
@@ -113,13 +115,8 @@ def indicator_page(indicator: Indicator, year: int | None, user=None) -> dict:
         and city.get(years[-1])
         and city[years[-1]].value is not None
         else [],
-        # the chart's words travel with its data, in the reader's language (charts.js holds no text of its own)
-        "labels": {
-            "value": _("Reported value"),
-            "baseline": _("Baseline"),
-            "target": _("Target"),
-            "forecast": _("Trend forecast"),
-        },
+        # the chart's words and colours travel with its data, in the reader's language (charts.js holds neither)
+        "series": ChartSeries.for_chart(),
     }
     grid = [{"unit": u, "result": by_unit.get(u.pk, {}).get(year)} for u in units]
     values = list(
@@ -191,7 +188,7 @@ def task_board(plan: Plan, department=None, action=None, progress=None, tasks=No
         latest[(report.task_id, report.department_id)] = report
     overdue = set(
         DueItem.objects.counting()
-        .filter(plan=plan, kind="task_progress", received_at__isnull=True, due_date__lt=today)
+        .filter(plan=plan, kind=DueKind.TASK_PROGRESS, received_at__isnull=True, due_date__lt=today)
         .values_list("task_id", "department_id")
     )
     board = []

@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from healthaction.collection.services import current_period, parse_period, perio
 from healthaction.core import jobs, limits
 from healthaction.core.choices import WarningKind
 from healthaction.core.uploads import LimitedFileField
+from healthaction.core.xlsx import xlsx_download
 from healthaction.documents.readers import SUPPORTED
 from healthaction.plans import services
 from healthaction.plans import tasks as plan_tasks
@@ -34,6 +34,22 @@ class DocumentForm(forms.Form):
         label=gettext_lazy("Plan document (.txt, .docx, .pdf, .doc, .wps) or workbook (.xlsx, .xls, .et, .ods)"),
         max_bytes=limits.DOCUMENT_BYTES,
     )
+    area = forms.ChoiceField(
+        label=gettext_lazy("Area of the plan"),
+        required=False,
+        help_text=gettext_lazy(
+            "By default the area the document names, when it lies within yours; otherwise your own."
+        ),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = list(scopes.plan_areas(user).order_by("path")) if user is not None else []
+        top = min((u.path.count("/") for u in units), default=0)
+        indent = "\u3000"  # an ideographic space per level below the office's own
+        self.fields["area"].choices = [("", _("The area the document names"))] + [
+            (u.code, indent * (u.path.count("/") - top) + f"{u.name} ({u.code})") for u in units
+        ]
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
@@ -69,9 +85,9 @@ def _review_url(plan: Plan, anchor: str = "") -> str:
 def import_document(request):
     if not scopes.is_office(request.user):
         raise PermissionDenied
-    form = DocumentForm()
+    form = DocumentForm(user=request.user)
     if request.method == "POST":
-        form = DocumentForm(request.POST, request.FILES)
+        form = DocumentForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             upload = form.cleaned_data["document"]
             # the job gets the stored file's name, never the bytes: any worker process can pick it up
@@ -81,6 +97,7 @@ def import_document(request):
                 user=request.user,
                 path=jobs.stage_upload(upload),
                 name=upload.name,
+                area=form.cleaned_data["area"],
             )
             return redirect("job", job_id=job.pk)
     return render(request, "web/import.html", {"form": form})
@@ -354,11 +371,7 @@ def workbook(request, plan_id: int):
     """GET: the plan as an .xlsx to correct in Excel; POST: the corrected workbook applied all or nothing."""
     plan = _plan(request, plan_id, write=request.method == "POST")
     if request.method != "POST":
-        response = HttpResponse(
-            export_workbook(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-review.xlsx"'
-        return response
+        return xlsx_download(export_workbook(plan), f"plan-{plan.pk}-review.xlsx")
     form = WorkbookForm(request.POST, request.FILES)
     if form.is_valid():
         # applied by a background job (plans.tasks.apply_workbook) from the stored file, all rows or none

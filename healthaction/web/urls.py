@@ -1,9 +1,10 @@
 from django.urls import path
 
-from healthaction.web import public, review, views
+from healthaction.web import first_run, public, review, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("setup/", first_run.first_run, name="first-run"),
     path("plans/import/", review.import_document, name="plan-import"),
     path("plans/switch/", views.switch_plan, name="plan-switch"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from healthaction.collection import current
-from healthaction.core import jobs
+from healthaction.core import jobs, pagecache
 from healthaction.core.choices import TaskProgress
 from healthaction.core.models import Job
 from healthaction.core.params import year_param
@@ -76,7 +76,8 @@ def _with_actions(plans):
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect("public-home")
+        # a fresh install (no account at all) starts with its first-run page
+        return redirect("first-run" if scopes.first_run_open() else "public-home")
     plans = _with_actions(plans_for(request)).annotate(
         indicator_count=Count("indicators", distinct=True),
         binding_count=Count("indicators", filter=Q(indicators__nature="binding"), distinct=True),
@@ -93,7 +94,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"plans": plans, "can_import": scopes.is_office(request.user), "rounds": rounds, "has_role": has_role},
+        {
+            "plans": plans,
+            "can_import": scopes.is_office(request.user),
+            "can_invite": scopes.may_invite_offices(request.user),
+            "rounds": rounds,
+            "has_role": has_role,
+        },
     )
 
 
@@ -102,9 +109,10 @@ def _year(request, plan) -> int | None:
 
 
 def _version(plan) -> str:
-    """A cache key part that changes whenever the plan's results are recomputed (approvals recompute them)."""
+    """A cache key part that changes whenever the plan's results are recomputed (approvals recompute them) and
+    whenever something is reported, approved or returned (core/pagecache.py)."""
     summary = queries.summary(plan)
-    return summary.computed_at.isoformat() if summary else "none"
+    return f"{summary.computed_at.isoformat() if summary else 'none'}.{pagecache.activity(plan.pk)}"
 
 
 class _Lazy:
@@ -138,7 +146,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "is_office": scopes.is_office(request.user, plan),
             "years": queries.result_years(plan),
             "version": _version(plan),
-            "stages": _Lazy(lambda: stage_summaries(plan)),
+            "cache_seconds": pagecache.seconds(),
+            "stages": _Lazy(lambda: stage_summaries(plan, up_to=year)),
         },
     )
 
@@ -179,6 +188,7 @@ def indicator_detail(request, indicator_id: int):
             "year": year,
             "d": _Lazy(lambda: queries.indicator_page(indicator, year)),
             "version": _version(plan),
+            "cache_seconds": pagecache.seconds(),
         },
     )
 
@@ -187,8 +197,9 @@ def indicator_detail(request, indicator_id: int):
 def compare(request, plan_id: int):
     plan = _plan(request, plan_id)
     year = _year(request, plan)
-    data = queries.comparison(plan, year, request.GET.get("sort"))
+    sort = request.GET.get("sort") or ""
     if request.GET.get("format") == "csv":
+        data = queries.comparison(plan, year, sort)
         text = io.StringIO()
         text.write("\ufeff")  # a byte-order mark so Excel opens the UTF-8 file as such
         writer = csv.writer(text)
@@ -203,7 +214,19 @@ def compare(request, plan_id: int):
             filename=f"compare-{year}.csv",
             content_type="text/csv; charset=utf-8",
         )
-    return render(request, "web/compare.html", {"plan": plan, "year": year, "d": data, "labels": STATUS_LABELS})
+    return render(
+        request,
+        "web/compare.html",
+        {
+            "plan": plan,
+            "year": year,
+            "sort": sort,
+            "d": _Lazy(lambda: queries.comparison(plan, year, sort)),  # read only when the cached table is stale
+            "labels": STATUS_LABELS,
+            "version": _version(plan),
+            "cache_seconds": pagecache.seconds(),
+        },
+    )
 
 
 @login_required

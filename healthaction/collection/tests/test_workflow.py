@@ -217,3 +217,34 @@ def test_the_inbox_lists_overdue_items_in_scope(login, demo):
     )
     assert overdue.exists()
     assert f'<span class="badge">{overdue.count()}</span>' in html
+
+
+def test_approval_announces_the_approved_series_once_after_the_commit(
+    login, open_item, django_capture_on_commit_callbacks
+):
+    """The approval service calls the "values approved" hook: a return announces nothing, the approval announces
+    the one series (plan, indicator, org unit) after its transaction commits, and a direct save of an approved
+    value (no service) announces nothing: the evaluation follows approvals, not saves."""
+    from healthaction.collection.signals import values_approved
+
+    sent = []
+    values_approved.connect(lambda **kw: sent.append(kw["series"]), weak=False, dispatch_uid="test-approved")
+    try:
+        url = f"/report/items/{open_item.pk}/"
+        login("liaison").post(url, {"value": "26.4", "source": "监测", "version": "0", "action": "submit"})
+        with django_capture_on_commit_callbacks(execute=True):
+            login("office").post(f"{url}review/", {"action": "return", "comment": "请核对", "version": "1"})
+        assert sent == []
+        login("liaison").post(url, {"value": "27.1", "source": "监测", "version": "2", "action": "submit"})
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            login("office").post(f"{url}review/", {"action": "approve", "comment": "", "version": "3"})
+        value = IndicatorValue.objects.get(indicator=open_item.indicator, org_unit=open_item.org_unit, year=2026)
+        assert value.status == "approved"
+        assert sent == [{open_item.plan_id: ({open_item.indicator_id}, {open_item.org_unit_id})}]
+        assert len([c for c in callbacks if "_announce_approved" in c.__qualname__]) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            value.note = "备注"
+            value.save()
+        assert len(sent) == 1
+    finally:
+        values_approved.disconnect(dispatch_uid="test-approved")

@@ -514,3 +514,67 @@ def test_a_web_table_with_a_long_unit_cell_a_repeated_header_and_another_areas_b
         ),
     ]
     assert draft["indicators"][1]["baseline"]["raw"] == "35（某某市）"
+
+
+def test_a_flattened_web_table_row_number_glued_to_the_name_and_an_emptied_unit():
+    rows = [
+        "居民健康素养水平()20 25 30",
+        "孕产妇死亡率(1/10万)12 10 9",
+        "婴儿死亡率()6 5 4.5",
+        "重大慢性病过早死亡率()15 13 12",
+        "人均体育场地面积(平方米)1.8 2.3 2.5",
+        "城市空气质量优良天数比率()80 85 90",
+        "地表水达到或好于Ⅲ类水体比例()70 75 80",
+        "二级以上综合医院设老年医学科比例()50 70 90",
+        "经常参加体育锻炼人数比例()37 40 42",
+        "5岁以下儿童死亡率()9.5 8 7",
+    ]
+    draft = _parse(
+        "某市健康城市建设主要指标", "序号指标名称单位2020年2025年2030年", *[f"{k}{r}" for k, r in enumerate(rows, 1)]
+    )
+    assert len(draft["indicators"]) == 10
+    child = draft["indicators"][9]  # 105岁以下… after row 9 is row 10, 5岁以下儿童死亡率
+    assert (child["number"], child["name"], child["baseline"]["value"], child["baseline"]["year"]) == (
+        "10",
+        "5岁以下儿童死亡率",
+        9.5,
+        2020,
+    )
+    assert _targets(draft, "5岁以下儿童死亡率") == {2025: ("numeric", "<=", 8.0), 2030: ("numeric", "<=", 7.0)}
+    sport = next(i for i in draft["indicators"] if i["name"] == "人均体育场地面积")
+    assert sport["unit"] == "平方米" and _targets(draft, "人均体育场地面积")[2030] == ("numeric", ">=", 2.5)
+
+
+def test_a_unit_then_institutions_and_a_numbered_nature_heading():
+    resp = responsibility_from_text("2.继续推进三个中心建设。（卫健委，旗危重孕产妇、危重新生儿救治中心）")
+    assert (resp["lead"], resp["co"]) == (["卫健委"], ["旗危重孕产妇", "危重新生儿救治中心"])
+    draft = _parse(
+        "某市健康行动实施方案",
+        "（十）老年健康促进行动",
+        "行动目标：",
+        "综合发挥政府作用，到2022年和2030年，65-74岁老年人失能发生率有所下降。主要通过以下具体目标推进落实：",
+        "1. 政府约束性工作指标（2项）：",
+        "（1）二级以上综合性医院设老年医学科比例分别达到65%及以上和90%及以上；",
+        "2. 社会和个人倡导性指标（1项）：",
+        "（1）老年健康核心信息知晓率不断提高。",
+    )
+    geriatric = next(i for i in draft["indicators"] if i["name"] == "二级以上综合性医院设老年医学科比例")
+    assert geriatric["nature"] == "binding"
+    assert _targets(draft, "二级以上综合性医院设老年医学科比例") == {
+        2022: ("numeric", ">=", 65.0),
+        2030: ("numeric", ">=", 90.0),
+    }
+    literacy = next(i for i in draft["indicators"] if i["name"] == "老年健康核心信息知晓率")
+    assert literacy["nature"] == "advocacy" and set(_targets(draft, "老年健康核心信息知晓率")) == {2022, 2030}
+
+
+def test_two_years_written_without_he():
+    draft = _parse(
+        "某市健康行动实施方案",
+        "（十三）实施慢性呼吸系统疾病防治行动",
+        "行动目标：到2022年2030年，70岁及以下人群慢性呼吸系统疾病死亡率下降到9/10万及以下和8.1/10万及以下。",
+    )
+    assert _targets(draft, "70岁及以下人群慢性呼吸系统疾病死亡率") == {
+        2022: ("numeric", "<=", 9.0),
+        2030: ("numeric", "<=", 8.1),
+    }

@@ -262,6 +262,17 @@ def test_a_range_explanation_gives_the_range_as_written():
     assert row["explanation"] == "基期6.5小时，2022年6.95小时，按线性进度应达6.6小时（2030年目标7～8小时），进度正常。"
 
 
+def test_a_rate_per_100000_is_written_with_its_value_not_glued_to_it():
+    """Issue 24 #13: 12 in 1/10万 read "121/10万"; core/formatting.py writes it "12/10万" (its leading 1 is the value's).
+
+    Baseline 18 (2020), target ≤14.5 in 2030: by 2022 the line is at 18 − 3.5 × 2/10 = 17.3, and 12 is already
+    below the target (numbers by hand)."""
+    target = [{"year": 2030, "kind": "numeric", "comparator": "<=", "value": 14.5, "raw": "≤14.5"}]
+    row = run(target, {2022: 12.0}, baseline=18.0, baseline_year=2020, unit="1/10万")[2022]
+    assert row["explanation"].startswith("基期18/10万，2022年12/10万，")
+    assert "2030年目标≤14.5/10万" in row["explanation"] and "1/10万" not in row["explanation"]
+
+
 KNOWLEDGE = [
     {
         "year": 2022,
@@ -669,3 +680,51 @@ def test_chunked_evaluation_keeps_order_and_judges_each_series_alone():
         ]
         * 3
     )
+
+
+def test_the_national_path_gives_hand_worked_statuses_forecasts_and_verdicts():
+    """The path bench/evaluate_national.py times (chunks of whole indicators, two at a time, verdicts per chunk) on
+    two indicators with the literacy targets (≥25 by 2022, ≥35 by 2030, tolerance 0.5) and unit 7's values
+    20, 22.2, 24, 27 in 2020–2023 (no plan baseline: 20 in 2020 is the base).
+
+    2020: the base year, not assessable. 2021: expected 20 + (25 − 20) × 1/2 = 22.5; 22.2 is 0.3 short, within 0.5:
+    on track. 2022: 24 misses ≥25 in its year and is above the base: off track. 2023: the line starts again from the
+    2022 value, expected 24 + (35 − 24) × 1/8 = 25.375; 27 is above: on track. Forecast of 2030 from the points so
+    far (three or more): 2022, slope 2 through (21, 22.0667): 40.0667, met but the year is off track, so no claim;
+    2023, slope 11.4 / 5 = 2.28 through (21.5, 23.3): 42.68, met and on track. Verdicts with 2022 closed: the 2022
+    target missed for each indicator (2030 is neither reported nor over).
+    """
+    history = [20.0, 22.2, 24.0, 27.0]
+    values = pl.DataFrame(
+        {
+            "indicator_id": [1] * 4 + [2] * 4,
+            "org_unit_id": [7] * 8,
+            "year": [2020, 2021, 2022, 2023] * 2,
+            "value": history * 2,
+        },
+        schema={"indicator_id": pl.Int32, "org_unit_id": pl.Int32, "year": pl.Int16, "value": pl.Float64},
+    )
+    indicators = pl.DataFrame(
+        {"indicator_id": [1, 2], "direction": ["increase"] * 2, "nature": ["binding"] * 2, "unit": ["%"] * 2},
+    ).with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("baseline_value"), pl.lit(None, dtype=pl.Int16).alias("baseline_year")
+    )
+    blank = {"upper_value": None, "base_year": None, "change": None, "change_unit": "", "trend": "", "qualitative": ""}
+    targets = pl.DataFrame(
+        [{"indicator_id": k, **blank, **t} for k in (1, 2) for t in LITERACY],
+        schema_overrides={"upper_value": pl.Float64, "base_year": pl.Int16, "change": pl.Float64},
+    )
+    chunks = list(evaluate_in_chunks(values, indicators, targets, chunk_rows=4, workers=2, assume_sorted=True))
+    assert [c.height for c in chunks] == [4, 4]
+    for chunk in chunks:
+        assert chunk["status"].cast(pl.Utf8).to_list() == ["not_assessable", "on_track", "off_track", "on_track"]
+        assert chunk["expected"].to_list()[1:] == pytest.approx([22.5, 25.0, 25.375])
+        assert chunk["forecast"].to_list()[:2] == [None, None]
+        assert chunk["forecast"].to_list()[2:] == pytest.approx([40.0 + 0.2 / 3, 42.68])
+        assert chunk["forecast_met"].to_list() == [None, None, None, True]
+    judged = pl.concat([verdicts(c, targets, closed_year=2022) for c in chunks])
+    assert judged.select("indicator_id", "org_unit_id", "target_year", "value").rows() == [
+        (1, 7, 2022, 24.0),
+        (2, 7, 2022, 24.0),
+    ]
+    assert judged["verdict"].cast(pl.Utf8).to_list() == ["missed", "missed"]

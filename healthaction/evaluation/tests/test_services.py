@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from healthaction.collection.models import IndicatorValue
+from healthaction.collection.services import values_approved
 from healthaction.core.choices import ValueStatus
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.evaluation.services import assess_plan, evaluate_plan, load_values
@@ -47,6 +48,7 @@ def test_approving_a_value_recomputes_only_its_series(demo, django_capture_on_co
     value.approved_at = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         value.save()
+        values_approved(demo["plan"].pk, [(literacy.pk, county.pk)])  # what the approval services call
     result = EvaluationResult.objects.get(indicator=literacy, org_unit=county, year=2025)
     assert result.value == 35.0 and result.status == "achieved"
     other.refresh_from_db()
@@ -112,3 +114,27 @@ def test_the_evaluate_command(demo, capsys):
     counts = dict(part.rsplit(" ", 1) for part in out.split("2025: ")[1].split(";")[0].split(", "))
     assert sum(int(n) for n in counts.values()) == indicators * 7
     assert out.rstrip().endswith("10 assessment scores")  # 6 counties and 4 lead departments
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.flushes
+def test_reading_the_values_takes_no_write_lock_on_sqlite(monkeypatch):
+    """On SQLite every transaction is IMMEDIATE (it takes the database's write lock): reading a plan's values for an
+    evaluation must not open one, or every save waits behind the evaluation. PostgreSQL streams through a named cursor,
+    which needs its transaction (and takes no write lock)."""
+    from django.db import connection
+
+    from healthaction.plans.models import Plan
+
+    city = OrgUnit.objects.create(code="E90", name="读取市", level="city")
+    plan = Plan.objects.create(org_unit=city, title="读取方案", horizon_start=2025, horizon_end=2026)
+    seen = []
+    cursor = connection.chunked_cursor
+
+    def watched():
+        seen.append(connection.in_atomic_block)
+        return cursor()
+
+    monkeypatch.setattr(connection, "chunked_cursor", watched)
+    assert load_values(plan).height == 0
+    assert seen == [connection.vendor == "postgresql"]

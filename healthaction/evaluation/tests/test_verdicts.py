@@ -9,10 +9,11 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from healthaction.collection.models import IndicatorValue
+from healthaction.collection.services import approving, values_approved
 from healthaction.core.choices import PlanStatus, ValueStatus
+from healthaction.evaluation.events import plan_evaluated
 from healthaction.evaluation.models import EvaluationResult, TargetVerdict
 from healthaction.evaluation.services import evaluate_plan, stage_summaries, stage_summary
-from healthaction.evaluation.signals import plan_evaluated
 from healthaction.plans.models import Action, Baseline, Indicator, Plan, Target
 from healthaction.registry.models import Department, OrgUnit
 
@@ -256,6 +257,7 @@ def test_approving_a_county_value_refreshes_the_city_roll_up_at_once(small, djan
         with django_capture_on_commit_callbacks(execute=True):
             first.value, first.numerator = 80.0, 80
             first.save()
+            values_approved(plan.pk, [(managed.pk, a.pk)])  # what the approval services call
     finally:
         plan_evaluated.disconnect(dispatch_uid="test-roll-up")
     assert (
@@ -264,7 +266,7 @@ def test_approving_a_county_value_refreshes_the_city_roll_up_at_once(small, djan
     assert runs == [[city.pk, a.pk]]  # one evaluation: the county and the city it rolls up into
 
 
-def test_several_approvals_in_one_transaction_evaluate_once(small, django_capture_on_commit_callbacks):
+def test_several_approvals_in_one_approving_block_evaluate_once(small, django_capture_on_commit_callbacks):
     runs = []
     plan_evaluated.connect(
         lambda **kw: runs.append((sorted(kw["indicator_ids"]), kw["org_unit_ids"])),
@@ -272,11 +274,12 @@ def test_several_approvals_in_one_transaction_evaluate_once(small, django_captur
         dispatch_uid="test-once",
     )
     try:
-        with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic(), approving():
             for ind in (small["deaths"], small["known"]):
                 IndicatorValue.objects.create(
                     indicator=ind, org_unit=small["b"], year=2023, value=9.0, status=ValueStatus.APPROVED
                 )
+                values_approved(small["plan"].pk, [(ind.pk, small["b"].pk)])
     finally:
         plan_evaluated.disconnect(dispatch_uid="test-once")
     assert len(callbacks) == 1

@@ -79,7 +79,7 @@ def test_accounts_in_bulk_one_per_department_and_county_then_the_sign_in_sheet(p
     )
     sheet = office.get(f"/people/plans/{plan.pk}/sheet/").content.decode()
     assert sheet.count('class="username"') == 2 and "880101-1" in sheet
-    data = office.get(f"/people/plans/{plan.pk}/sheet/?format=xlsx").content
+    data = office.get(f"/people/plans/{plan.pk}/sheet/?format=xlsx").getvalue()
     ws = load_workbook(io.BytesIO(data)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "健康城东行动" and len(rows) == 4

@@ -229,3 +229,20 @@ def test_the_demo_years_circular_is_at_most_six_pages(demo):
     ).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert 1 <= pages <= 6
+
+
+def test_the_dashboard_the_annual_report_and_the_circular_give_one_completeness(small):
+    """Issue 24 #11: the annual report counted every year's items (681 due, 42 reported) where the circular counted
+    the year's (497, 21). All three read collection.services.reporting_totals: 2025's items due by 1 July 2026 are
+    10, 6 received, 4 on time (the fixture's table, counted by hand); the 2024 item stays out of all three."""
+    from healthaction.reports.annual import AnnualReportData, build_annual_report
+    from healthaction.reports.circular import circular_data
+    from healthaction.web.queries import dashboard
+
+    expected = {"due": 10, "received": 6, "on_time": 4, "completeness": 0.6, "timeliness": 0.4}
+    assert circular_data(small, 2025, TODAY)["totals"] == expected
+    assert AnnualReportData(small, 2025, as_of=TODAY).reporting == expected
+    assert dashboard(small, 2025, today=TODAY)["reporting"] == expected
+    report = docx.Document(io.BytesIO(build_annual_report(small, 2025, as_of=TODAY)))
+    text = "\n".join(p.text for p in report.paragraphs)
+    assert "截至2026年07月01日，2025年度应报送事项10项，已报送6项，报送完整率60.0%，按时报送率40.0%。" in text

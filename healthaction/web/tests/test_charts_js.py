@@ -57,7 +57,12 @@ def test_a_single_reported_value_is_drawn_at_its_year(page):
         "baseline": None,
         "targets": [[2022, 22.0], [2030, 30.0]],
         "forecast": [],
-        "labels": {"value": "Reported value", "baseline": "Baseline", "target": "Target", "forecast": "Trend forecast"},
+        "series": {
+            "value": {"label": "Reported value", "color": "#0b5cab"},
+            "baseline": {"label": "Baseline", "color": "#868e96"},
+            "target": {"label": "Target", "color": "#c92a2a"},
+            "forecast": {"label": "Trend forecast", "color": "#74a9e0"},
+        },
     }
     result = _draw(page, payload)
     assert len(result["drawn"]) == 1 and result["drawn"][0]["shown"] is True

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils.translation import override
 
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
 from healthaction.plans.models import Indicator
@@ -85,6 +86,23 @@ def test_ranking_page_lists_the_scores(login, demo):
         AssessmentScore.objects.filter(plan=demo["plan"], year=2025, org_unit__isnull=False).order_by("rank").first()
     )
     assert first.org_unit.name in html and f"{first.score:.2f}" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [("zh-hans", ["已实现", "严重滞后"]), ("en", ["Achieved", "Off track"])],
+)
+def test_the_score_sheet_names_statuses_by_their_labels(login, demo, language, labels):
+    """Issue 24 #16: the score sheet showed the codes no_data, off_track, at_risk; it shows the labels."""
+    client = login("leader")
+    client.cookies["django_language"] = language
+    with override("zh-hans"):  # the middleware activates the cookie's language; leave the next test in Chinese
+        html = client.get(f"/plans/{demo['plan'].pk}/ranking/").content.decode()
+    sheets = "".join(re.findall(r"<details>.*?</details>", html, re.S))
+    for code in ("achieved", "on_track", "at_risk", "off_track", "regressing", "no_data", "timeliness"):
+        assert f"：{code} ×" not in sheets and f">{code}<" not in sheets
+    for label in labels:
+        assert f"{label}：" in sheets or f"：{label} ×" in sheets
 
 
 def test_the_public_view_needs_no_login_and_shows_only_published(client, demo):

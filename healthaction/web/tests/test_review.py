@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from healthaction.collection.models import DueItem
 from healthaction.core.choices import Level, Role
+from healthaction.core.xlsx import XLSX_MIME
 from healthaction.documents.tests.seeds import SEEDS
 from healthaction.plans.interchange import export_plan, import_plan
 from healthaction.plans.models import Indicator, ParseWarning, Plan, Target, Task
@@ -203,7 +204,7 @@ def test_a_target_is_added_edited_and_deleted(draft, office):
     assert office.post(base + f"{t2022.pk}/delete/").status_code == 302
     assert [
         (t.year, t.kind, t.comparator, t.value, t.upper_value, t.raw_text) for t in literacy.targets.order_by("year")
-    ] == [(2025, "numeric", ">=", 25.0, None, "≥25"), (2030, "numeric", "range", 30.0, 35.0, "30–35")]
+    ] == [(2025, "numeric", ">=", 25.0, None, "≥25"), (2030, "numeric", "range", 30.0, 35.0, "30～35")]
 
 
 def test_a_refused_target_keeps_what_was_typed_and_changes_nothing(draft, office):
@@ -413,8 +414,9 @@ def test_control_characters_are_refused(draft, office):
 def test_the_workbook_is_downloaded_and_a_refused_upload_lists_its_cells(draft, office):
     response = office.get(_url(draft, "workbook/"))
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert response["Content-Type"] == XLSX_MIME
+    assert response["Content-Disposition"] == f'attachment; filename="plan-{draft.pk}-review.xlsx"'
+    wb = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     ws = wb["指标"]
     row = next(c.row for c in ws["A"] if c.value == draft.indicators.get(number="1").pk)
     ws.cell(row=row, column=10, value="去年")  # 基线年份

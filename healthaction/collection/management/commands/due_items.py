@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from healthaction.collection.services import generate_due_items
+from healthaction.core.choices import PlanStatus
 from healthaction.plans.models import Plan
 
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--plan", type=int)
 
     def handle(self, *args, **options):
-        plans = Plan.objects.filter(status="published")
+        plans = Plan.objects.filter(status=PlanStatus.PUBLISHED)
         if options["plan"]:
             plans = plans.filter(pk=options["plan"])
             if not plans.exists():

@@ -24,8 +24,13 @@
     return chart;
   }
 
-  function label(d, key, fallback) {
-    return (d.labels && d.labels[key]) || fallback;
+  // label and colour of a trend series, from the page's data (core/choices.py ChartSeries)
+  function label(d, key) {
+    return (d.series && d.series[key] && d.series[key].label) || key;
+  }
+
+  function color(d, key) {
+    return (d.series && d.series[key] && d.series[key].color) || undefined;
   }
 
   function trend(el, d) {
@@ -36,18 +41,18 @@
     d.years.forEach(function (y, i) {
       if (i < d.values.length && d.values[i] !== null && d.values[i] !== undefined) { points.push([String(y), d.values[i]]); }
     });
-    var series = [{name: label(d, "value", "value"), type: "line", data: points, showSymbol: true, showAllSymbol: true,
-      symbolSize: 8, itemStyle: {color: "#0b5cab"}}];
+    var series = [{name: label(d, "value"), type: "line", data: points, showSymbol: true, showAllSymbol: true,
+      symbolSize: 8, itemStyle: {color: color(d, "value")}}];
     if (d.baseline !== null) {
-      series[0].markLine = {symbol: "none", label: {formatter: label(d, "baseline", "baseline") + " {c}"},
-        lineStyle: {type: "dotted", color: "#868e96"}, data: [{yAxis: d.baseline}]};
+      series[0].markLine = {symbol: "none", label: {formatter: label(d, "baseline") + " {c}"},
+        lineStyle: {type: "dotted", color: color(d, "baseline")}, data: [{yAxis: d.baseline}]};
     }
     if (d.targets.length) {
-      series.push({name: label(d, "target", "target"), type: "scatter", symbol: "diamond", symbolSize: 14, itemStyle: {color: "#c92a2a"},
+      series.push({name: label(d, "target"), type: "scatter", symbol: "diamond", symbolSize: 14, itemStyle: {color: color(d, "target")},
         data: d.targets.map(function (t) { return [String(t[0]), t[1]]; })});
     }
     if (d.forecast.length) {
-      series.push({name: label(d, "forecast", "forecast"), type: "line", lineStyle: {type: "dashed"}, itemStyle: {color: "#74a9e0"},
+      series.push({name: label(d, "forecast"), type: "line", lineStyle: {type: "dashed"}, itemStyle: {color: color(d, "forecast")},
         data: d.forecast.map(function (p) { return [String(p[0]), p[1]]; })});
     }
     var all = d.years.map(String);
