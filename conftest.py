@@ -38,6 +38,24 @@ def demo(db):
     return {"plan": Plan.objects.get(doc_number=DEMO_DOC_NUMBER), "logins": [(u[0], u[1], u[2]) for u in USERS]}
 
 
+@pytest.fixture(scope="module")
+def province_demo(django_db_setup, django_db_blocker):
+    """The province demo (a few actions per plan), built once for a test module inside a transaction that is
+    rolled back after the module; each test's own transaction nests inside it, so the city demo stays as it was."""
+    from django.db import transaction
+
+    from healthaction.demo.province import TEST_ACTIONS, build_province
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_province(actions=TEST_ACTIONS)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="session")
 def seed():
     """Return a function that parses a seed document by its number (0–4), cached for the session."""

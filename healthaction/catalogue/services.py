@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from healthaction.catalogue.choices import CompareFlag
-from healthaction.catalogue.matching import AUTO_THRESHOLD, Matcher, normalize
+from healthaction.catalogue.matching import AUTO_THRESHOLD, Matcher
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
 from healthaction.core.choices import Comparator, Direction, TargetKind
+from healthaction.core.registry import register
 from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import EvaluationResult
+from healthaction.plans import links as plan_links
 from healthaction.plans.models import Indicator, Plan, Target
 
 DATA = Path(__file__).with_name("national.json")
@@ -45,6 +47,18 @@ def load_catalogue() -> int:
             defaults={k: e[k] for k in CATALOGUE_FIELDS if k in e},
         )
     return len(entries)
+
+
+@register("indicator_catalogue", "national")
+def applied_entries(plan_ids: list[int]) -> dict[int, int]:
+    """Indicator id → catalogue entry id of the plans' indicators whose match applies (certain or confirmed)."""
+    return dict(
+        IndicatorMatch.objects.filter(
+            indicator__plan__in=plan_ids,
+            catalogue__isnull=False,
+            status__in=[MatchStatus.MATCHED, MatchStatus.CONFIRMED],
+        ).values_list("indicator_id", "catalogue_id")
+    )
 
 
 def matcher() -> Matcher:
@@ -189,20 +203,14 @@ def _targets(indicators) -> dict[int, dict[int, Target]]:
 
 def parent_links(plan: Plan) -> dict[int, Indicator]:
     """{indicator id: the parent plan's indicator it implements}: through the same catalogue entry, else the same
-    normalised name. Uncertain catalogue matches link nothing until a person confirms them."""
+    normalised name (plans.links, the one definition the roll-ups share). Uncertain catalogue matches link nothing
+    until a person confirms them."""
     parent = plan.parent
     if parent is None:
         return {}
-    mine, theirs = _catalogue_entries(plan), _catalogue_entries(parent)
-    parent_indicators = list(parent.indicators.order_by("position"))
-    by_entry = {theirs[i.pk].pk: i for i in parent_indicators if i.pk in theirs}
-    by_name = {normalize(i.name): i for i in parent_indicators}
-    links = {}
-    for ind in plan.indicators.order_by("position"):
-        entry = mine.get(ind.pk)
-        found = by_entry.get(entry.pk) if entry else None
-        links[ind.pk] = found or by_name.get(normalize(ind.name))
-    return {k: v for k, v in links.items() if v is not None}
+    links = plan_links.indicator_links(parent, [plan])
+    above = parent.indicators.in_bulk(set(links.values()))
+    return {pk: above[target] for pk, target in links.items()}
 
 
 def compare_plan(plan: Plan, with_parent: bool = True) -> list[dict]:

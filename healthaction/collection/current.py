@@ -69,7 +69,10 @@ def context(request) -> dict:
         return {}
     plans = list(selectable_plans(request.user)[:50])
     kept = request.session.get(SESSION_KEY)
-    header_plan = next((p for p in plans if p.pk == kept), None)
+    # a page about one plan (its dashboard, the review of its draft) shows that plan in the header (issue 24 #17)
+    match = getattr(request, "resolver_match", None)
+    shown = match.kwargs.get("plan_id") if match is not None else None
+    header_plan = next((p for p in plans if p.pk == shown), None) or next((p for p in plans if p.pk == kept), None)
     if header_plan is None and plans:
         header_plan = remember(request, _fallback(request.user, selectable_plans(request.user)))
     return {"header_plan": header_plan, "header_plans": plans}

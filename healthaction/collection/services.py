@@ -72,10 +72,20 @@ def _cycle_dates(plan: Plan, kind: str, default):
     return list(cycle.due_dates) if cycle and cycle.due_dates else default
 
 
+def units_with_own_plan(plan: Plan):
+    """The lower units that run a published plan implementing this one (a values list of their ids).
+
+    They report in their own plan and what they report there rolls up into this one, so they owe it nothing.
+    """
+    return Plan.objects.filter(parent=plan, status=PlanStatus.PUBLISHED, org_unit__parent=plan.org_unit_id).values_list(
+        "org_unit_id", flat=True
+    )
+
+
 def desired_due_items(plan: Plan) -> dict[tuple, dict]:
     """Return natural key → fields of every due item the plan implies."""
     wanted: dict[tuple, dict] = {}
-    lower_units = list(plan.org_unit.children.all())
+    lower_units = list(plan.org_unit.children.exclude(pk__in=units_with_own_plan(plan)))
     years = range(plan.horizon_start, plan.horizon_end + 1)
     value_due = _cycle_dates(plan, CycleKind.INDICATOR_VALUE, [DEFAULT_VALUE_DUE])[0]
     for ind in plan.indicators.select_related("action"):
@@ -162,23 +172,25 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
         fields["history"] = start is not None and fields["due_date"] < start
     existing = {_key(i): i for i in DueItem.objects.filter(plan=plan)}
     create, update, retire, delete = [], [], [], []
+    values, reports = _submissions(plan) if len(existing) < len(wanted) else ({}, {})
     for key, fields in wanted.items():
         item = existing.get(key)
         if item is None:
             kind, ind, task, dept, unit, year, half = key
-            create.append(
-                DueItem(
-                    plan=plan,
-                    kind=kind,
-                    indicator_id=ind,
-                    task_id=task,
-                    department_id=dept,
-                    org_unit_id=unit,
-                    year=year,
-                    half=half,
-                    **fields,
-                )
+            new = DueItem(
+                plan=plan,
+                kind=kind,
+                indicator_id=ind,
+                task_id=task,
+                department_id=dept,
+                org_unit_id=unit,
+                year=year,
+                half=half,
+                **fields,
             )
+            # created with what was already reported (an imported history), so the sync below has nothing to write
+            new.status, new.received_at = _state(new, values, reports)
+            create.append(new)
         elif item.due_date != fields["due_date"] or item.obsolete or item.history != fields["history"]:
             item.due_date, item.obsolete, item.history = fields["due_date"], False, fields["history"]
             update.append(item)
@@ -193,8 +205,8 @@ def generate_due_items(plan: Plan) -> dict[str, int]:
     return {"created": len(create), "updated": len(update), "retired": len(retire), "deleted": len(delete)}
 
 
-def sync_due_items(plan: Plan) -> None:
-    """Copy the status of existing values and reports onto their due items (e.g. after an import)."""
+def _submissions(plan: Plan) -> tuple[dict, dict]:
+    """Return the plan's values and task reports by the natural key of the due item they answer."""
     values = {
         (v["indicator_id"], v["org_unit_id"], v["year"]): v
         for v in IndicatorValue.objects.filter(indicator__plan=plan).values(
@@ -215,16 +227,28 @@ def sync_due_items(plan: Plan) -> None:
             "updated_at",
         )
     }
+    return values, reports
+
+
+def _state(item: DueItem, values: dict, reports: dict) -> tuple[str, dt.datetime | None]:
+    """Return the status and first-received time a due item takes from what was reported for it."""
+    if item.kind == DueKind.INDICATOR_VALUE:
+        found = values.get((item.indicator_id, item.org_unit_id, item.year))
+    else:
+        found = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
+    status = found["status"] if found else DueStatus.OPEN
+    received = None
+    if found and found["status"] != ValueStatus.DRAFT:
+        received = found["submitted_at"] or found["approved_at"] or found["updated_at"]
+    return status, received
+
+
+def sync_due_items(plan: Plan) -> None:
+    """Copy the status of existing values and reports onto their due items (e.g. after an import)."""
+    values, reports = _submissions(plan)
     changed = []
     for item in DueItem.objects.filter(plan=plan):
-        if item.kind == DueKind.INDICATOR_VALUE:
-            found = values.get((item.indicator_id, item.org_unit_id, item.year))
-        else:
-            found = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
-        status = found["status"] if found else DueStatus.OPEN
-        received = None
-        if found and found["status"] != ValueStatus.DRAFT:
-            received = found["submitted_at"] or found["approved_at"] or found["updated_at"]
+        status, received = _state(item, values, reports)
         if item.status != status or item.received_at != received:
             item.status, item.received_at = status, received
             changed.append(item)
@@ -243,6 +267,9 @@ def publish_plan(plan: Plan, start: dt.date | None = None, today: dt.date | None
     plan.reporting_start = start or period_start(*current_period(today))
     plan.save(update_fields=["status", "reporting_start", "updated_at"])
     counts = generate_due_items(plan)
+    parent = plan.parent
+    if parent is not None and parent.status == PlanStatus.PUBLISHED:
+        generate_due_items(parent)  # this plan's area now reports here, not to the plan above
     counts["history"] = DueItem.objects.filter(plan=plan, history=True, obsolete=False).count()
     counts["unassigned"] = unassigned_items(plan).count()
     return counts
@@ -874,6 +901,43 @@ def reporting_totals(plan: Plan, year: int, today: dt.date) -> dict:
         "completeness": received / due if due else None,
         "timeliness": on_time / due if due else None,
     }
+
+
+def completeness_by_plan(plans, today: dt.date | None = None, year: int | None = None) -> dict[int, dict]:
+    """Return each plan's totals as `completeness` counts them (items due by `today` that count, of one year or all;
+    on time as received_on_time says), for many plans in one query."""
+    today = today or dt.date.today()
+    items = DueItem.objects.counting().filter(plan__in=plans, due_date__lte=today)
+    if year is not None:
+        items = items.filter(year=year)
+    totals: dict[int, dict] = {}
+    for plan_id, due_date, received_at in items.values_list("plan", "due_date", "received_at").order_by():
+        row = totals.setdefault(plan_id, {"plan": plan_id, "due": 0, "received": 0, "on_time": 0})
+        row["due"] += 1
+        row["received"] += received_at is not None
+        row["on_time"] += bool(received_on_time(received_at, due_date))
+    for row in totals.values():
+        row["completeness"] = round(row["received"] / row["due"], 4)
+        row["timeliness"] = round(row["on_time"] / row["due"], 4)
+    return totals
+
+
+def lower_plan_completeness(plan: Plan, today: dt.date | None = None, year: int | None = None) -> list[dict]:
+    """Rows like `completeness`'s per lower unit for the lower units that report in their own plan implementing
+    this one (they owe this plan nothing, see units_with_own_plan): their own plan's totals, in two queries."""
+    lower = list(
+        Plan.objects.filter(parent=plan, status=PlanStatus.PUBLISHED, org_unit__parent=plan.org_unit_id)
+        .select_related("org_unit")
+        .order_by("org_unit__code", "-pk")
+    )
+    totals = completeness_by_plan(lower, today=today, year=year)
+    rows, seen = [], set()
+    for p in lower:
+        if p.org_unit_id in seen or p.pk not in totals:
+            continue
+        seen.add(p.org_unit_id)
+        rows.append({**totals[p.pk], "id": p.org_unit_id, "name": p.org_unit.name, "plan": p.pk})
+    return rows
 
 
 # ---- reminders ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import OperationalError, transaction
@@ -21,7 +22,7 @@ from healthaction.collection.filtersets import DueItemFilter
 from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskReportForm, UploadForm
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
-from healthaction.core import jobs
+from healthaction.core import jobs, pagecache
 from healthaction.core.choices import DueKind, DueStatus, PlanStatus, ValueStatus
 from healthaction.core.params import int_param
 from healthaction.core.registry import registry
@@ -458,10 +459,13 @@ def completeness_page(request):
         ).order_by("-pk").first()
     if plan is None:
         raise Http404(_("No such plan, or it is not yours to see."))
+    # the same tables for everyone who may read them, kept until an item of the plan changes (core/pagecache.py)
+    key = f"completeness:{plan.pk}:{dt.date.today().isoformat()}:{pagecache.activity(plan.pk)}"
+    tables = cache.get_or_set(key, lambda: services.completeness(plan), pagecache.seconds())
     return render(
         request,
         "collection/completeness.html",
-        {"plan": plan, "tables": services.completeness(plan), "is_office": scopes.is_office(request.user, plan)},
+        {"plan": plan, "tables": tables, "is_office": scopes.is_office(request.user, plan)},
     )
 
 

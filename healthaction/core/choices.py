@@ -23,6 +23,34 @@ class Level(models.TextChoices):
 
 LEVEL_DEPTH = {Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWN: 4, Level.VILLAGE: 5, Level.CELL: 6}
 
+# how Chinese documents name the units one level below an area's ("各县（市、区）推进办"); reports are written in Chinese
+LOWER_UNITS_ZH = {
+    Level.PROVINCE: "市（州）",
+    Level.CITY: "县（市、区）",
+    Level.COUNTY: "乡镇（街道）",
+    Level.TOWN: "村（社区）",
+    Level.VILLAGE: "单位",
+    Level.CELL: "单位",
+}
+
+
+LOWER_UNITS = {
+    Level.PROVINCE: _("Cities"),
+    Level.CITY: _("Counties and districts"),
+    Level.COUNTY: _("Towns and subdistricts"),
+    Level.TOWN: _("Villages and communities"),
+}
+
+
+def lower_units_label(level: str) -> str:
+    """Return the units below an area of this level in the reader's language (pages)."""
+    return LOWER_UNITS.get(level, _("Lower areas"))
+
+
+def lower_units_zh(level: str) -> str:
+    """Return the Chinese name of the units below an area of this level: 县（市、区） below a city."""
+    return LOWER_UNITS_ZH.get(level, "县（市、区）")
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -34,6 +34,9 @@ registry = Registry(
         # name → callable(plan, year) returning ({org_unit_id: share}, {department_id: share}), shares 0…1,
         # for an assessment component whose weight the plan's AssessmentScheme sets (<name>_weight)
         "assessment_components": {},
+        # name → callable(plan_ids) returning {indicator_id: national catalogue key} for the plans' indicators whose
+        # match applies; the chain of plans links a lower plan's indicator to the upper one's through it
+        "indicator_catalogue": {},
     }
 )
 

@@ -7,7 +7,8 @@ scored, signed-off visits and findings, due items from the real publishing path 
 
 Everything is bulk-created; one password hash is computed once and shared by every account. The same seed gives
 the same data. Tests build it small (`SMALL`, `MEDIUM`) to check that a page's queries do not grow with the data;
-`healthaction demo --province` and bench/web_load.py --province build it at full size.
+`healthaction demo --province-scale` and bench/web_load.py --province build it at full size (`healthaction demo
+--province` is the smaller province demo of demo/province.py, each area with its own plan).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from healthaction.collection.services import completeness
+from healthaction.collection.services import completeness, lower_plan_completeness
 from healthaction.core.choices import PlanStatus, ValueStatus
 from healthaction.core.registry import registry
 from healthaction.evaluation import engine, opensdg
@@ -30,6 +30,7 @@ from healthaction.evaluation.models import (
     EvaluationSummary,
     TargetVerdict,
 )
+from healthaction.plans import links as plan_links
 from healthaction.plans.models import Indicator, Plan, Target
 from healthaction.registry.models import OrgUnit
 
@@ -51,12 +52,25 @@ def load_values(
     plan: Plan, indicator_ids: list[int] | None = None, org_unit_ids: list[int] | None = None
 ) -> pl.DataFrame:
     """Return the plan's approved values as a DataFrame sorted by series, read in columnar batches."""
+    return _read_values([plan.pk], indicator_ids, org_unit_ids)
+
+
+def _read_values(
+    plan_ids: list[int],
+    indicator_ids: list[int] | None = None,
+    org_unit_ids: list[int] | None = None,
+    *,
+    with_plan: bool = False,
+) -> pl.DataFrame:
+    """Return the approved values of these plans (with each one's plan_id if asked), in columnar batches."""
+    schema = {**VALUE_SCHEMA, "plan_id": pl.Int32} if with_plan else VALUE_SCHEMA
     sql = (
-        "SELECT v.indicator_id, v.org_unit_id, v.year, v.value, NULLIF(v.qualitative, ''), v.numerator, v.denominator "
-        "FROM collection_indicatorvalue v JOIN plans_indicator i ON i.id = v.indicator_id "
-        "WHERE i.plan_id = %s AND v.status = %s"
+        "SELECT v.indicator_id, v.org_unit_id, v.year, v.value, NULLIF(v.qualitative, ''), v.numerator, v.denominator"
+        + (", i.plan_id " if with_plan else " ")
+        + "FROM collection_indicatorvalue v JOIN plans_indicator i ON i.id = v.indicator_id "
+        f"WHERE i.plan_id IN ({', '.join(['%s'] * len(plan_ids))}) AND v.status = %s"
     )
-    params: list = [plan.pk, ValueStatus.APPROVED]
+    params: list = [*plan_ids, ValueStatus.APPROVED]
     if indicator_ids:
         sql += f" AND v.indicator_id IN ({', '.join(['%s'] * len(indicator_ids))})"
         params += indicator_ids
@@ -74,10 +88,10 @@ def load_values(
         try:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(BATCH_ROWS):
-                frames.append(pl.DataFrame(rows, schema=VALUE_SCHEMA, orient="row"))
+                frames.append(pl.DataFrame(rows, schema=schema, orient="row"))
         finally:
             cursor.close()
-    return pl.concat(frames) if frames else pl.DataFrame(schema=VALUE_SCHEMA)
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
 
 def load_indicators(plan: Plan) -> pl.DataFrame:
@@ -137,40 +151,99 @@ def reporting_units(plan: Plan) -> list[OrgUnit]:
     return [plan.org_unit, *plan.org_unit.children.order_by("code")]
 
 
-def _with_roll_up(values: pl.DataFrame, indicators: pl.DataFrame, units: list[OrgUnit]) -> pl.DataFrame:
-    """Add parent values computed from children's numerators and denominators where the parent reported none."""
-    defined = indicators.filter(pl.col("numerator_def").fill_null("") != "")
-    if defined.height == 0 or values.height == 0:
-        return values
-    parents = pl.DataFrame(
-        [(u.pk, u.parent_id) for u in OrgUnit.objects.filter(parent__in=units)],
-        schema={"org_unit_id": pl.Int32, "parent_id": pl.Int32},
-        orient="row",
+def _lower_plan_values(plan: Plan, values: pl.DataFrame) -> pl.DataFrame:
+    """Return the values reported in the plans implementing this one (at any level below) as values of this
+    plan's linked indicators, so that nothing a lower office reported is typed twice.
+
+    A value entered in this plan (`values`) wins; of the lower plans' values for one unit, the one reported in
+    that unit's own plan wins.
+    """
+    lower = plan_links.lower_plans(plan)
+    links = plan_links.indicator_links(plan, lower)
+    if not links:
+        return values.clear()
+    own_unit = {p.pk: p.org_unit_id for p in lower}
+    theirs = _read_values([p.pk for p in lower], with_plan=True)
+    if theirs.height == 0:
+        return values.clear()
+    return (
+        theirs.with_columns(
+            pl.col("indicator_id").replace_strict(links, default=None, return_dtype=pl.Int32),
+            pl.when(
+                pl.col("org_unit_id") == pl.col("plan_id").replace_strict(own_unit, default=None, return_dtype=pl.Int32)
+            )
+            .then(pl.lit(1))
+            .otherwise(pl.lit(2))
+            .alias("_rank"),
+        )
+        .filter(pl.col("indicator_id").is_not_null())
+        .sort(["indicator_id", "org_unit_id", "year", "_rank", "plan_id"])
+        .unique(["indicator_id", "org_unit_id", "year"], keep="first", maintain_order=True)
+        .join(
+            values.select("indicator_id", "org_unit_id", "year"), on=["indicator_id", "org_unit_id", "year"], how="anti"
+        )
+        .select(list(VALUE_SCHEMA))
     )
+
+
+def _with_roll_up(values: pl.DataFrame, indicators: pl.DataFrame, units: list[OrgUnit]) -> pl.DataFrame:
+    """Add values of the reporting units computed from the numerators and denominators of the units below them,
+    where a unit reported no value. Level by level from the deepest, so that the counties' sums feed the city's
+    and the cities' the province's; only the reporting units receive a rolled-up value."""
+    defined = indicators.filter(pl.col("numerator_def").fill_null("") != "")
+    if defined.height == 0 or values.height == 0 or not units:
+        return values
+    keys = ["indicator_id", "org_unit_id", "year"]
+    pool = values.join(defined.select("indicator_id"), on="indicator_id").filter(
+        pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
+    )
+    top = units[0]
+    tree = {  # unit id → (parent id, depth) of every unit below the plan's own with a count to add up
+        pk: (parent, path.count("/"))
+        for pk, parent, path in OrgUnit.objects.filter(
+            path__startswith=top.path, pk__in=pool["org_unit_id"].unique().to_list()
+        )
+        .exclude(pk=top.pk)
+        .values_list("id", "parent_id", "path")
+    }
+    if not tree:
+        return values
     scale = defined.select(
         "indicator_id", pl.col("unit").replace_strict(UNIT_SCALE, default=1.0, return_dtype=pl.Float64).alias("factor")
     )
-    children = values.join(defined.select("indicator_id"), on="indicator_id").filter(
-        pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
-    )
-    rolled = engine.roll_up(children, parents, scale)
-    if rolled.height == 0:
+    reporting = [u.pk for u in units]
+    added = []
+    for depth in range(max(d for _p, d in tree.values()), top.path.count("/"), -1):
+        parents = pl.DataFrame(
+            [(pk, parent) for pk, (parent, d) in tree.items() if d == depth],
+            schema={"org_unit_id": pl.Int32, "parent_id": pl.Int32},
+            orient="row",
+        )
+        rolled = engine.roll_up(pool.select(keys + ["numerator", "denominator"]), parents, scale)
+        fresh = rolled.select(
+            pl.col("indicator_id").cast(pl.Int32),
+            pl.col("org_unit_id").cast(pl.Int32),
+            pl.col("year").cast(pl.Int16),
+            "value",
+            pl.lit(None, dtype=pl.Utf8).alias("qualitative"),
+            "numerator",
+            "denominator",
+        ).join(pool.select(keys), on=keys, how="anti")  # a unit's own count is not replaced by its children's
+        if fresh.height == 0:
+            continue
+        pool = pl.concat([pool.select(fresh.columns), fresh])
+        new_parents = set(fresh["org_unit_id"].to_list()) - set(tree) - {top.pk}
+        tree.update(
+            {
+                pk: (parent, depth - 1)
+                for pk, parent in OrgUnit.objects.filter(pk__in=new_parents).values_list("id", "parent_id")
+            }
+        )
+        added.append(fresh.filter(pl.col("org_unit_id").is_in(reporting)))
+    if not added:
         return values
-    missing = rolled.join(
-        values.filter(pl.col("value").is_not_null()).select("indicator_id", "org_unit_id", "year"),
-        on=["indicator_id", "org_unit_id", "year"],
-        how="anti",
-    )
-    add = missing.select(
-        pl.col("indicator_id").cast(pl.Int32),
-        pl.col("org_unit_id").cast(pl.Int32),
-        pl.col("year").cast(pl.Int16),
-        "value",
-        pl.lit(None, dtype=pl.Utf8).alias("qualitative"),
-        "numerator",
-        "denominator",
-    )
-    return pl.concat([values, add]).sort(["indicator_id", "org_unit_id", "year"])
+    add = pl.concat(added).join(values.filter(pl.col("value").is_not_null()).select(keys), on=keys, how="anti")
+    return pl.concat([values, add]).sort(keys)
 
 
 def _grid(values: pl.DataFrame, indicators: pl.DataFrame, units: list[OrgUnit], years: range) -> pl.DataFrame:
@@ -214,7 +287,12 @@ def evaluate_plan(
     targets = load_targets(plan)
     units = reporting_units(plan)
     values = load_values(plan)
-    values = _with_roll_up(values, indicators, units)
+    lower = _lower_plan_values(plan, values)
+    keys = ["indicator_id", "org_unit_id", "year"]
+    values = _with_roll_up(pl.concat([values, lower]).sort(keys), indicators, units)
+    # the lower plans' values of units below the reporting units served only to be added up
+    deep = lower.filter(~pl.col("org_unit_id").is_in([u.pk for u in units])).select(keys)
+    values = values.join(deep, on=keys, how="anti")
     if org_unit_ids:
         org_unit_ids = affected_units(plan, org_unit_ids)
     if indicator_ids:
@@ -644,8 +722,10 @@ def _timeliness(plan: Plan, year: int) -> tuple[dict[int, float], dict[int, floa
     """Share of the year's due items received on time, per county (its own items) and per department (the completeness figures)."""
 
     table = completeness(plan, year=year)
+    # a lower unit with its own plan implementing this one is timely (or not) in that plan
+    lower = lower_plan_completeness(plan, year=year)
     return (
-        {r["id"]: r["timeliness"] for r in table["org_unit"]},
+        {r["id"]: r["timeliness"] for r in [*table["org_unit"], *lower]},
         {r["id"]: r["timeliness"] for r in table["department"]},
     )
 

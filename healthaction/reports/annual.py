@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 
 from healthaction.collection.models import TaskReport
 from healthaction.collection.services import completeness, reporting_totals
-from healthaction.core.choices import TaskProgress, ValueStatus
+from healthaction.core.choices import TaskProgress, ValueStatus, lower_units_zh
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import AssessmentScore, EvaluationResult
@@ -71,6 +71,7 @@ class AnnualReportData:
             plan.indicators.select_related("baseline", "action").prefetch_related("targets").order_by("position")
         )
         self.units = [plan.org_unit, *plan.org_unit.children.order_by("code")]
+        self.lower = lower_units_zh(plan.org_unit.level)  # 县（市、区） below a city, 市（州） below a province
         results = EvaluationResult.objects.filter(plan=plan, year__lte=year).select_related("org_unit")
         self.results = {(r.indicator_id, r.org_unit_id, r.year): r for r in results}
         self.city = {i.pk: self.results.get((i.pk, plan.org_unit_id, year)) for i in self.indicators}
@@ -265,7 +266,7 @@ def _counties(doc, data: AnnualReportData) -> None:
     counties = data.units[1:]
     if not counties:
         return
-    doc.add_heading("三、县（市、区）比较", level=1)
+    doc.add_heading(f"三、{data.lower}比较", level=1)
     rows = []
     for county in counties:
         counts = Counter(
@@ -285,11 +286,11 @@ def _counties(doc, data: AnnualReportData) -> None:
                 f"{(counts[rules.ACHIEVED] + counts[rules.ON_TRACK]) / total:.1%}" if total else "—",
             ]
         )
-    docx_style.caption(doc, data.table(f"{data.year}年各县（市、区）指标进展情况"))
+    docx_style.caption(doc, data.table(f"{data.year}年各{data.lower}指标进展情况"))
     zh = _zh()
     docx_style.table(
         doc,
-        ["县（市、区）", "指标数", zh[rules.ACHIEVED], zh[rules.ON_TRACK], "滞后", zh[rules.NO_DATA], "达标及正常比例"],
+        [data.lower, "指标数", zh[rules.ACHIEVED], zh[rules.ON_TRACK], "滞后", zh[rules.NO_DATA], "达标及正常比例"],
         rows,
         font_size=9,
     )
@@ -299,7 +300,7 @@ def _counties(doc, data: AnnualReportData) -> None:
             doc,
             charts.county_scores([s.org_unit.name for s in scored], [s.score for s in scored]),
             width_cm=13,
-            caption_text=data.figure(f"{data.year}年各县（市、区）约束性指标考核得分"),
+            caption_text=data.figure(f"{data.year}年各{data.lower}约束性指标考核得分"),
         )
 
 
@@ -315,10 +316,10 @@ def _ranking(doc, data: AnnualReportData) -> None:
         doc, f"考核以约束性指标为对象，{zh[rules.ACHIEVED]}得全部权重分、{zh[rules.ON_TRACK]}得一半权重分，满分100分。"
     )
     if units:
-        docx_style.caption(doc, data.table(f"{data.year}年各县（市、区）考核排名"))
+        docx_style.caption(doc, data.table(f"{data.year}年各{data.lower}考核排名"))
         docx_style.table(
             doc,
-            ["排名", "县（市、区）", "得分", zh[rules.ACHIEVED], zh[rules.ON_TRACK]],
+            ["排名", data.lower, "得分", zh[rules.ACHIEVED], zh[rules.ON_TRACK]],
             [
                 [
                     s.rank,
@@ -394,10 +395,10 @@ def _inspections(doc, data: AnnualReportData) -> None:
                 f"达标{meeting}个，达标比例{share}。",
             )
             if results["per_county"]:
-                docx_style.caption(doc, data.table(f"{rnd.title}各县（市、区）达标单位数"))
+                docx_style.caption(doc, data.table(f"{rnd.title}各{data.lower}达标单位数"))
                 docx_style.table(
                     doc,
-                    ["县（市、区）", "达标单位数"],
+                    [data.lower, "达标单位数"],
                     [[name, n] for name, n in sorted(results["per_county"].items(), key=lambda kv: -kv[1])],
                     font_size=9,
                 )
@@ -432,8 +433,8 @@ def _annex(doc, data: AnnualReportData) -> None:
     )
     counties = data.units[1:]
     if counties:
-        doc.add_heading(f"附件2  各县（市、区）{data.year}年指标值", level=1)
-        docx_style.caption(doc, data.table(f"各县（市、区）{data.year}年指标值"))
+        doc.add_heading(f"附件2  各{data.lower}{data.year}年指标值", level=1)
+        docx_style.caption(doc, data.table(f"各{data.lower}{data.year}年指标值"))
         rows = [
             [ind.number, ind.name] + [value_text(data.results.get((ind.pk, c.pk, data.year))) for c in counties]
             for ind in data.indicators

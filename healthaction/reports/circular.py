@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from healthaction.collection.models import DueItem
-from healthaction.collection.services import completeness, reporting_totals
-from healthaction.core.choices import DueKind
+from healthaction.collection.services import completeness, lower_plan_completeness, reporting_totals
+from healthaction.core.choices import DueKind, lower_units_zh
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
 from healthaction.evaluation.models import EvaluationResult
@@ -81,10 +81,19 @@ def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
         return units.setdefault((kind, name), UnitRecord(name=name, kind=kind))
 
     rows = completeness(plan, today=today, year=year)
+    # a lower unit running its own plan that implements this one reports there: its figures come from that plan
+    lower = lower_plan_completeness(plan, today=today, year=year)
+    rows["org_unit"] = rows["org_unit"] + lower
+    totals = reporting_totals(plan, year, today)
+    if lower:  # the totals still agree with the sum of the tables
+        for key in ("due", "received", "on_time"):
+            totals[key] += sum(row[key] for row in lower)
+        totals["completeness"] = totals["received"] / totals["due"] if totals["due"] else None
+        totals["timeliness"] = totals["on_time"] / totals["due"] if totals["due"] else None
     for kind, group in (("department", "department"), ("county", "org_unit")):
         for row in rows[group]:
             r = record(kind, row["name"])
-            r.due, r.received, r.on_time = row["due"], row["received"], row["on_time"]
+            r.due, r.received, r.on_time = r.due + row["due"], r.received + row["received"], r.on_time + row["on_time"]
     overdue = (
         overdue_items(plan, today)
         .filter(year=year)
@@ -120,7 +129,7 @@ def circular_data(plan: Plan, year: int, today: dt.date) -> dict:
         "departments": ranked([r for r in records if r.kind == "department" and r.due]),
         "counties": ranked([r for r in records if r.kind == "county" and r.due]),
         "records": records,
-        "totals": reporting_totals(plan, year, today),
+        "totals": totals,
         "overdue_total": sum(r.overdue_total for r in records),
         "earlier_overdue": earlier,
         "lagging_total": sum(len(r.lagging) for r in records),
@@ -152,7 +161,8 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     data = circular_data(plan, year, today)
     doc = docx_style.new_document()
     doc.add_paragraph(f"关于{data_title(plan)}{year}年度报送和推进情况的通报", style="Title")
-    docx_style.paragraph(doc, "各县（市、区）推进办，各有关部门：", indent=False)
+    lower = lower_units_zh(plan.org_unit.level)  # the units one level below: 县（市、区） under a city
+    docx_style.paragraph(doc, f"各{lower}推进办，各有关部门：", indent=False)
     totals = data["totals"]
     due, received, on_time = totals["due"], totals["received"], totals["on_time"]
     opening = (
@@ -171,13 +181,11 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     doc.add_heading("一、报送总体情况", level=1)
     docx_style.paragraph(
         doc,
-        "各部门、各县（市、区）报送完整率和按时报送率见表1、表2，按报送完整率从高到低排列，完整率相同的按按时报送率排列。",
+        f"各部门、各{lower}报送完整率和按时报送率见表1、表2，按报送完整率从高到低排列，完整率相同的按按时报送率排列。",
     )
     headers = ["排名", "{unit}", "应报", "已报", "按时", "逾期未报", "完整率", "按时率"]
     widths = [1.2, 4.6, 1.4, 1.4, 1.4, 1.8, 1.7, 1.7]
-    for number, (label, group) in enumerate(
-        (("部门", data["departments"]), ("县（市、区）", data["counties"])), start=1
-    ):
+    for number, (label, group) in enumerate((("部门", data["departments"]), (lower, data["counties"])), start=1):
         if not group:
             continue
         docx_style.caption(doc, f"表{number}  {year}年度各{label}报送情况")

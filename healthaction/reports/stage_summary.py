@@ -1,5 +1,6 @@
 """The stage-target subsection of the annual report: what became of the targets of the latest target year."""
 
+from healthaction.core.choices import lower_units_zh
 from healthaction.evaluation import rules as R
 from healthaction.evaluation.choices import Verdict
 from healthaction.evaluation.models import TargetVerdict
@@ -35,9 +36,9 @@ def add_stage_summary(doc, plan: Plan, year: int, caption=None) -> None:
         )
     if stages["counties"]:
         if caption is not None:
-            S.caption(doc, caption(f"{years[0]}年各县（市、区）阶段性目标完成情况"))
+            S.caption(doc, caption(f"{years[0]}年各{lower_units_zh(plan.org_unit.level)}阶段性目标完成情况"))
         S.table(
             doc,
-            ["县（市、区）", *Verdict.labels_in("zh-hans").values()],
+            [lower_units_zh(plan.org_unit.level), *Verdict.labels_in("zh-hans").values()],
             [[s.name, *[s.count(code) for code in Verdict.values]] for s in stages["counties"]],
         )

@@ -6,14 +6,21 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Max, Q
 
-from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
-from healthaction.collection.services import reporting_totals
-from healthaction.core.choices import ChartSeries, DueKind, ValueStatus
+from healthaction.catalogue import services as catalogue_services
+from healthaction.catalogue.choices import CompareFlag
+from healthaction.catalogue.models import IndicatorMatch, MatchStatus
+from healthaction.catalogue.services import rule
+from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport, period_text
+from healthaction.collection.services import completeness_by_plan, reporting_totals
+from healthaction.core.choices import ChartSeries, DueKind, PlanStatus, TaskProgress, ValueStatus
 from healthaction.evaluation import rules
 from healthaction.evaluation.choices import EvaluationStatus
-from healthaction.evaluation.models import AssessmentScore, EvaluationResult, EvaluationSummary
-from healthaction.plans.models import Indicator, Plan
+from healthaction.evaluation.models import AssessmentScore, EvaluationResult, EvaluationSummary, TargetVerdict
+from healthaction.evaluation.services import StageSummary
+from healthaction.plans import links as plan_links
+from healthaction.plans.models import Indicator, Plan, Target, targets_text
 
 LAGGING = EvaluationStatus.LAGGING  # worst first: the order of the "most lagging" list
 
@@ -224,3 +231,189 @@ def ranking(plan: Plan, year: int | None):
         else []
     )
     return [s for s in scores if s.org_unit_id], [s for s in scores if s.department_id]
+
+
+# ---- roll-ups by level (issue 23): a plan's lower areas, each with the plan that implements this one ---------
+
+
+def plan_figures(plans: list[Plan], year: int | None = None, today: dt.date | None = None) -> dict[int, dict]:
+    """Return, per plan, the figures a roll-up shows of it: completeness and timeliness of its reporting, statuses
+    at its own level (of `year`, else of its own latest year), stage verdicts of the latest target year judged
+    among them, and its latest task progress. A fixed number of queries however many plans."""
+    today = today or dt.date.today()
+    reporting = completeness_by_plan(plans, today=today)
+    years = (
+        {p.pk: year for p in plans}
+        if year
+        else dict(EvaluationSummary.objects.filter(plan__in=plans).values_list("plan", "latest_year"))
+    )
+    statuses: dict[int, Counter] = defaultdict(Counter)
+    chosen = Q(pk__in=[])
+    for plan_id, y in years.items():
+        if y:
+            chosen |= Q(plan=plan_id, year=y)
+    for plan_id, status, n in (
+        EvaluationResult.objects.filter(chosen, org_unit=F("plan__org_unit"))
+        .values_list("plan", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        statuses[plan_id][status] = n
+    verdicts = TargetVerdict.objects.filter(plan__in=plans, org_unit=F("plan__org_unit"))
+    target_year = verdicts.aggregate(y=Max("target_year"))["y"]
+    stages: dict[int, StageSummary] = {}
+    if target_year:
+        for plan_id, verdict, n in (
+            verdicts.filter(target_year=target_year).values_list("plan", "verdict").annotate(n=Count("id")).order_by()
+        ):
+            stages.setdefault(plan_id, StageSummary(target_year)).counts[verdict] = n
+    progress = _latest_progress(plans)
+    return {
+        p.pk: {
+            "reporting": reporting.get(p.pk),
+            "year": years.get(p.pk),
+            "statuses": [(s, statuses[p.pk].get(s, 0)) for s in rules.STATUSES],
+            "indicator_count": sum(statuses[p.pk].values()),
+            "stage": stages.get(p.pk),
+            "progress": progress.get(p.pk),
+        }
+        for p in plans
+    }
+
+
+def lower_areas(plan: Plan, year: int | None, today: dt.date | None = None) -> dict:
+    """Return the plan's lower units, each with its own plan (the published one implementing this plan, if any) and
+    that plan's figures (plan_figures), its rank in this plan's assessment and how its targets compare with this
+    plan's and the national ones. A fixed number of queries however many lower units there are."""
+    units = list(plan.org_unit.children.order_by("code"))
+    lower = {}
+    for p in (
+        Plan.objects.filter(parent=plan, org_unit__in=units, status__in=(PlanStatus.PUBLISHED, PlanStatus.ARCHIVED))
+        .select_related("org_unit")
+        .order_by("status", "-issue_date", "-pk")  # published before archived, the newest first
+    ):
+        lower.setdefault(p.org_unit_id, p)
+    plans = [lower[u.pk] for u in units if u.pk in lower]  # in the units' order
+    figures = plan_figures(plans, year, today)
+    scores = (
+        {s.org_unit_id: s for s in AssessmentScore.objects.filter(plan=plan, year=year, org_unit__in=units)}
+        if year
+        else {}
+    )
+    targets = target_comparison(plan, plans)
+    rows = []
+    for unit in units:
+        own = lower.get(unit.pk)
+        rows.append(
+            {
+                "unit": unit,
+                "plan": own,
+                **(figures[own.pk] if own else {}),
+                "score": scores.get(unit.pk),
+                "targets": targets["per_plan"].get(own.pk) if own else None,
+            }
+        )
+    stages = [r["stage"] for r in rows if r.get("stage")]
+    return {
+        "rows": rows,
+        "year": year,
+        "target_year": stages[0].year if stages else None,
+        "comparison": targets,
+    }
+
+
+def area_plans(unit, plans) -> dict:
+    """The chains of plans below an area: every area of `unit`'s subtree that has one of `plans` (a queryset the
+    caller has limited to what the reader may see), top-down, each plan with its figures and the plan it implements."""
+    chosen = list(
+        plans.filter(org_unit__path__startswith=unit.path, status__in=(PlanStatus.PUBLISHED, PlanStatus.ARCHIVED))
+        .select_related("org_unit", "parent__org_unit")
+        .order_by("org_unit__path", "status", "-issue_date", "-pk")
+    )
+    figures = plan_figures(chosen)
+    depth = unit.path.count("/")
+    rows = [{"plan": p, "depth": p.org_unit.path.count("/") - depth, **figures[p.pk]} for p in chosen]
+    stages = [r["stage"] for r in rows if r.get("stage")]
+    return {"unit": unit, "rows": rows, "target_year": stages[0].year if stages else None}
+
+
+def _latest_progress(plans: list[Plan]) -> dict[int, dict]:
+    """Each plan's task progress reports (not drafts) of its latest reported half-year, counted by progress."""
+    periods: dict[int, dict] = {}
+    for plan_id, year, half, progress, n in (
+        TaskReport.objects.filter(task__plan__in=plans)
+        .exclude(status=ValueStatus.DRAFT)
+        .values_list("task__plan", "year", "half", "progress")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        entry = periods.get(plan_id)
+        if entry is None or (year, half) > entry["period"]:
+            entry = periods[plan_id] = {"period": (year, half), "counts": Counter()}
+        if (year, half) == entry["period"]:
+            entry["counts"][progress] += n
+    for entry in periods.values():
+        year, half = entry["period"]
+        entry["label"] = period_text(year, half)
+        entry["total"] = sum(entry["counts"].values())
+        entry["parts"] = [(p, label, entry["counts"].get(p, 0)) for p, label in TaskProgress.choices]
+    return periods
+
+
+def target_comparison(plan: Plan, plans: list[Plan]) -> dict:
+    """How the lower plans' targets compare with this plan's, indicator by indicator (linked as plans.links links
+    them), judged by the catalogue's rule of what is weaker; and with the national targets. Five queries."""
+    links = plan_links.indicator_links(plan, plans)
+    own = list(plan.indicators.order_by("position"))
+    theirs = list(Indicator.objects.filter(pk__in=list(links)).select_related("plan"))
+    targets: dict[int, dict[int, Target]] = defaultdict(dict)
+    for t in Target.objects.filter(indicator__in=[*own, *theirs]):
+        targets[t.indicator_id][t.year] = t
+    entries = {
+        m.indicator_id: m.catalogue
+        for m in IndicatorMatch.objects.filter(
+            indicator__in=theirs, status__in=[MatchStatus.MATCHED, MatchStatus.CONFIRMED], catalogue__isnull=False
+        ).select_related("catalogue")
+    }
+    by_own: dict[int, dict[int, Indicator]] = defaultdict(dict)  # own indicator → lower plan → its indicator
+    for ind in theirs:
+        by_own[links[ind.pk]][ind.plan_id] = ind
+    per_plan: dict[int, Counter] = defaultdict(Counter)
+    rows = []
+    for ind in own:
+        cells = []
+        above = targets.get(ind.pk, {})
+        for p in plans:
+            local = by_own[ind.pk].get(p.pk)
+            if local is None:
+                cells.append(None)
+                continue
+            mine = targets.get(local.pk, {})
+            direction = local.direction or ind.direction
+            flags = []
+            if any(catalogue_services.weaker(rule(t), rule(above.get(y)), direction) for y, t in mine.items()):
+                flags.append(CompareFlag.WEAKER_THAN_PARENT)
+            if any(p.horizon_start <= y <= p.horizon_end and y not in mine for y in above):
+                flags.append(CompareFlag.MISSING_WHERE_PARENT_HAS)
+            entry = entries.get(local.pk)
+            if entry and any(
+                catalogue_services.weaker(rule(t), entry.national_rule(y), direction) for y, t in mine.items()
+            ):
+                flags.append(CompareFlag.WEAKER_THAN_NATIONAL)
+            per_plan[p.pk].update(flags)
+            per_plan[p.pk]["linked"] += 1
+            cells.append(
+                {
+                    "indicator": local,
+                    "targets": targets_text(sorted(mine.values(), key=lambda t: t.year)),
+                    "flags": flags,
+                }
+            )
+        rows.append(
+            {"indicator": ind, "targets": targets_text(sorted(above.values(), key=lambda t: t.year)), "cells": cells}
+        )
+    summary = {
+        pk: {"linked": c["linked"], "flags": [(code, c[code]) for code, _label in CompareFlag.choices if c[code]]}
+        for pk, c in per_plan.items()
+    }
+    return {"plans": plans, "rows": rows, "per_plan": summary, "indicator_count": len(own)}

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from healthaction.collection import current
 from healthaction.core import jobs, pagecache
-from healthaction.core.choices import TaskProgress
+from healthaction.core.choices import TaskProgress, lower_units_label
 from healthaction.core.models import Job
 from healthaction.core.params import year_param
 from healthaction.core.xlsx import safe_row
@@ -31,7 +31,7 @@ from healthaction.inspections.models import Round
 from healthaction.plans.filtersets import TaskFilterSet
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry import scopes
-from healthaction.registry.models import Department
+from healthaction.registry.models import Department, OrgUnit
 from healthaction.web import queries
 
 STATUS_LABELS = EvaluationStatus.labels
@@ -225,6 +225,51 @@ def compare(request, plan_id: int):
             "labels": STATUS_LABELS,
             "version": _version(plan),
             "cache_seconds": pagecache.seconds(),
+        },
+    )
+
+
+@login_required
+def lower_areas(request, plan_id: int):
+    """The roll-up of a level: the plan's lower areas, each with the plan implementing this one (issue 23)."""
+    plan = _plan(request, plan_id)
+    if not scopes.may_read_reports(request.user, plan):
+        raise Http404(_("No such plan, or it is not yours to see."))
+    year = _year(request, plan)
+    data = queries.lower_areas(plan, year)
+    # a lower plan is a link only for those who may open it
+    visible = set(
+        plans_for(request).filter(pk__in=[r["plan"].pk for r in data["rows"] if r["plan"]]).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "web/lower_areas.html",
+        {
+            "plan": plan,
+            "year": year,
+            "d": data,
+            "visible": visible,
+            "lower_word": lower_units_label(plan.org_unit.level),
+        },
+    )
+
+
+@login_required
+def area_plans(request, code: str):
+    """The chains of plans below an area (issue 23): each area of its subtree with a plan the reader may open, with
+    that plan's reporting and progress. An area outside the reader's own (above or below it) answers 404."""
+    unit = OrgUnit.objects.filter(scopes.org_unit_filter(request.user), code=code).first()
+    if unit is None:
+        raise Http404(_("No such area, or it is not yours to see."))
+    data = queries.area_plans(unit, plans_for(request))
+    return render(
+        request,
+        "web/area_plans.html",
+        {
+            "unit": unit,
+            "d": data,
+            "lower_word": lower_units_label(unit.level),
+            "children": unit.children.filter(scopes.org_unit_filter(request.user)).order_by("code"),
         },
     )
 

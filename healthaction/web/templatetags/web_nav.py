@@ -29,3 +29,9 @@ def nav_sections(user) -> set[str]:
     if user.is_staff:
         sections.add("admin")
     return sections
+
+
+@register.simple_tag
+def reads_reports(user, plan) -> bool:
+    """Whether the plan's reports and roll-ups are open to the user (scopes.may_read_reports)."""
+    return bool(user and getattr(user, "is_authenticated", False)) and scopes.may_read_reports(user, plan)

@@ -61,3 +61,13 @@ def test_the_task_board_is_paged(login, demo):
     tasks = demo["plan"].tasks.filter(task_departments__isnull=False).distinct().count()
     pages = -(-tasks // 25)
     assert f"第 1 页，共 {pages} 页" in first or f"Page 1 of {pages}" in first
+
+
+def test_a_page_about_one_plan_shows_that_plan_in_the_header(login, demo):
+    """Issue 24 #17: the header showed the plan kept in the session while the page was about another one."""
+    office = login("office")
+    other = _province_plan(demo)
+    assert office.get(f"/report/completeness/?plan={demo['plan'].pk}").context["plan"] == demo["plan"]  # kept
+    html = office.get(f"/plans/{other.pk}/tasks/").content.decode()
+    assert f'<option value="{other.pk}" selected>' in html
+    assert f'<option value="{demo["plan"].pk}" selected>' not in html

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from healthaction.demo import province_scale
 from healthaction.demo.build import build_demo
+from healthaction.demo.province import build_province
 
 SIZES = {"small": province_scale.SMALL, "medium": province_scale.MEDIUM, "full": province_scale.FULL}
 
@@ -15,6 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--province",
+            action="store_true",
+            help="Build the province demo instead: 山西省, three cities and twelve counties, each with its own plan.",
+        )
+        parser.add_argument(
+            "--province-scale",
             choices=list(SIZES),
             nargs="?",
             const="full",
@@ -25,7 +31,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", verbosity=0, interactive=False)
         if options["province"]:
-            self.province(SIZES[options["province"]])
+            return self._province()
+        if options["province_scale"]:
+            self.province_scale(SIZES[options["province_scale"]])
             return
         summary = build_demo()
         self.stdout.write(
@@ -37,7 +45,19 @@ class Command(BaseCommand):
         for username, password, full_name in summary["logins"]:
             self.stdout.write(f"  {username:<12} {password:<20} {full_name}")
 
-    def province(self, scale):
+    def _province(self):
+        summary = build_province()
+        plans = summary["plans"]
+        self.stdout.write(
+            f"Province demo ready: {len(plans)} plans ({summary['province'].title}, id {summary['province'].pk}, "
+            f"and the plans of its cities and counties), {summary['values']} values."
+        )
+        self.stdout.write("Office logins (user / password), one per area; liaisons are liaison<code>_<n>:")
+        for username, password, full_name in summary["logins"]:
+            if username.startswith("office"):
+                self.stdout.write(f"  {username:<16} {password:<20} {full_name}")
+
+    def province_scale(self, scale):
         started = time.perf_counter()
         try:
             built = province_scale.build_province(scale)
