@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from healthaction.api import views as api_views
 from healthaction.core.views import health, vocabulary_css
+from healthaction.people import views as people_views
 
 
 def healthz(request):
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/tokens/", api_views.tokens_page, name="api-tokens"),
+    path("accounts/history/", people_views.account_history, name="account-history"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("report/", include("healthaction.collection.urls")),
     path("api/", include("healthaction.api.urls")),

@@ -189,6 +189,8 @@ class _Writable(IdLookup, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
             obj, check = services.save_submission(
                 self.request.user, item, data, submit=submit, expected_version=version
             )
+        except services.Fixed as exc:  # submitted or approved: the state of the item refuses it, not the user's role
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except services.NotAllowed as exc:
             raise PermissionDenied(str(exc))
         except services.VersionMissing as exc:

@@ -1,7 +1,5 @@
 """Catalogue pages: the national list, cross-plan comparison per indicator, its export, match decisions."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +12,7 @@ from openpyxl.styles import Font
 
 from healthaction.catalogue.models import CatalogueIndicator, IndicatorMatch, MatchStatus
 from healthaction.catalogue.services import compare_plan, comparison, decide, match_plan
-from healthaction.core.xlsx import safe_row, xlsx_download
+from healthaction.core.xlsx import safe_row, workbook_bytes, xlsx_download
 from healthaction.plans.models import Plan, targets_text
 from healthaction.registry import scopes
 
@@ -110,10 +108,7 @@ def catalogue_export(request):
                 )
             )
     ws.auto_filter.ref = ws.dimensions
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return xlsx_download(buf.getvalue(), "跨方案指标比较.xlsx")
+    return xlsx_download(workbook_bytes(wb), "跨方案指标比较.xlsx")
 
 
 @login_required

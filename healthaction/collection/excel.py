@@ -26,7 +26,7 @@ from healthaction.collection import services, validation
 from healthaction.collection.models import DueItem, Evidence, IndicatorValue, Revision, TaskReport
 from healthaction.core import limits
 from healthaction.core.choices import DueKind, RevisionAction, TargetKind, TaskProgress, ValueStatus
-from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_cell, unescape_cell
+from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_cell, unescape_cell, workbook_bytes
 from healthaction.plans.models import Indicator, Plan, Target, Task
 from healthaction.registry import scopes
 
@@ -163,9 +163,7 @@ def build_template(items, write_only: bool = False) -> bytes:
         sheet.protection.formatRows = False
         sheet.protection.formatColumns = False
         sheet.auto_filter.ref = sheet.dimensions
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def write_header(ws, headers, widths):
@@ -510,7 +508,16 @@ def _light_items(user, ids: list[int], *, lock: bool = True) -> dict[int, _Light
     return items
 
 
-VALUE_FIELDS = ("id", "indicator_id", "org_unit_id", "year", *IndicatorValue.DATA_FIELDS, "status", "version")
+VALUE_FIELDS = (
+    "id",
+    "indicator_id",
+    "org_unit_id",
+    "year",
+    *IndicatorValue.DATA_FIELDS,
+    "status",
+    "version",
+    "submitted_by_id",
+)
 
 
 def _collect(
@@ -620,16 +627,6 @@ def _collect(
             if errors:
                 continue
             existing = current_values.get((item.indicator_id, item.org_unit_id, item.year))
-            if existing is not None and existing["status"] == ValueStatus.APPROVED:
-                if _same_value(existing, data):
-                    result.unchanged += 1
-                    continue
-                result.errors.append(
-                    RowError(
-                        value_label, r, 9, _("Row %(r)s is already approved; ask the office to reopen it.") % {"r": r}
-                    )
-                )
-                continue
             earlier = [v for y, v in history.get((item.indicator_id, item.org_unit_id), ()) if y < item.year]
             check = services.check_value(
                 views[item.indicator_id],
@@ -638,6 +635,22 @@ def _collect(
                 has_evidence=bool(existing and existing["id"] in with_evidence),
                 submitting=True,
             )
+            rule = _rule(
+                user,
+                item,
+                existing and existing["status"],
+                existing and existing["submitted_by_id"],
+                existing is not None and _same_value(existing, data),
+                value_label,
+                r,
+                9,
+                result,
+            )
+            if rule is None:
+                continue
+            if rule == services.UNCHANGED:  # as stored (and accepted then): nothing to check or write
+                result.unchanged += 1
+                continue
             for name, messages in check.errors.items():
                 column = {"value": 9, "numerator": 10, "denominator": 11, "qualitative": 12, "evidence": 13}.get(
                     name, 9
@@ -646,17 +659,10 @@ def _collect(
                     RowError(value_label, r, column, _("Row %(r)s: %(m)s") % {"r": r, "m": m}) for m in messages
                 ]
             if check.ok:
-                if (
-                    existing is not None
-                    and existing["status"] in (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
-                    and _same_value(existing, data)
-                ):
-                    result.unchanged += 1
-                    continue
                 result.warnings += [
                     _("%(sheet)s row %(r)s: %(m)s") % {"sheet": value_label, "r": r, "m": w} for w in check.warnings
                 ]
-                work.append(("value", item, existing, data, check.outlier))
+                work.append(("value", item, existing, data, check.outlier, rule == services.CORRECTION))
     if task_rows and _check_header(task_rows, TASK_HEADERS, TASK_SHEET, result):
         for r, row in enumerate(task_rows[1:], start=2):
             row = tuple(row) + (None,) * (len(TASK_HEADERS) - len(row))
@@ -673,6 +679,23 @@ def _collect(
                 continue
             data = {"progress": progress, "text": "" if row[7] is None else unescape_cell(row[7])}
             check = services.check_report(data, submitting=True)
+            existing = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
+            rule = _rule(
+                user,
+                item,
+                existing and existing.status,
+                existing and existing.submitted_by_id,
+                existing is not None and services.same_content(existing, data),
+                TASK_SHEET,
+                r,
+                8,
+                result,
+            )
+            if rule is None:
+                continue
+            if rule == services.UNCHANGED:
+                result.unchanged += 1
+                continue
             if not check.ok:
                 result.errors += [
                     RowError(TASK_SHEET, r, 8, _("Row %(r)s: %(m)s") % {"r": r, "m": m})
@@ -680,24 +703,17 @@ def _collect(
                     for m in ms
                 ]
                 continue
-            existing = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
-            if (
-                existing is not None
-                and existing.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
-                and existing.progress == progress
-                and existing.text == data["text"]
-            ):
-                result.unchanged += 1
-                continue
-            if existing is not None and existing.status == ValueStatus.APPROVED:
-                result.errors.append(
-                    RowError(
-                        TASK_SHEET, r, 8, _("Row %(r)s is already approved; ask the office to reopen it.") % {"r": r}
-                    )
-                )
-                continue
-            work.append(("task", item, existing, data, False))
+            work.append(("task", item, existing, data, False, rule == services.CORRECTION))
     return work
+
+
+def _rule(user, item, status, submitted_by_id, unchanged: bool, sheet: str, r: int, column: int, result):
+    """The workflow's write rule for one row (services.write_rule); a fixed row becomes the row's error (None)."""
+    try:
+        return services.write_rule(user, item, status or None, submitted_by_id, unchanged=unchanged)
+    except services.Fixed as exc:
+        result.errors.append(RowError(sheet, r, column, _("Row %(r)s: %(m)s") % {"r": r, "m": exc}))
+        return None
 
 
 class _IndicatorView:
@@ -756,7 +772,7 @@ def _write(user, work, result: ImportResult) -> None:
         "updated_at",
     ]
     inserts, updates, reports_new, reports_old, touched = [], [], [], [], []
-    for kind, item, existing, data, outlier in work:
+    for kind, item, existing, data, outlier, correction in work:
         if kind == "value":
             if existing is None:
                 inserts.append(
@@ -782,7 +798,7 @@ def _write(user, work, result: ImportResult) -> None:
                         stamp,
                     )
                 )
-                touched.append((item, (item.indicator_id, item.org_unit_id, item.year), 1, data, outlier))
+                touched.append((item, (item.indicator_id, item.org_unit_id, item.year), 1, data, outlier, correction))
             else:
                 version = existing["version"] + 1
                 updates.append(
@@ -803,7 +819,7 @@ def _write(user, work, result: ImportResult) -> None:
                         existing["id"],
                     )
                 )
-                touched.append((item, existing["id"], version, data, outlier))
+                touched.append((item, existing["id"], version, data, outlier, correction))
         else:
             obj = existing or TaskReport(
                 task_id=item.task_id,
@@ -823,7 +839,7 @@ def _write(user, work, result: ImportResult) -> None:
                 now,
             )
             (reports_old if existing else reports_new).append(obj)
-            touched.append((item, obj, obj.version, data, False))
+            touched.append((item, obj, obj.version, data, False, correction))
     _insert_many(IndicatorValue, value_columns, inserts)
     if updates:
         table = connection.ops.quote_name(IndicatorValue._meta.db_table)
@@ -850,7 +866,8 @@ def _write(user, work, result: ImportResult) -> None:
     value_type = ContentType.objects.get_for_model(IndicatorValue).pk
     report_type = ContentType.objects.get_for_model(TaskReport).pk
     revisions = []
-    for _item, ref, version, data, outlier in touched:
+    for _item, ref, version, data, outlier, correction in touched:
+        action = RevisionAction.CORRECT if correction else RevisionAction.IMPORT
         if isinstance(ref, TaskReport):
             payload = {"progress": data["progress"], "text": data["text"], "status": ValueStatus.SUBMITTED}
             revisions.append(
@@ -858,7 +875,7 @@ def _write(user, work, result: ImportResult) -> None:
                     report_type,
                     ref.pk,
                     version,
-                    RevisionAction.IMPORT,
+                    action,
                     as_json(payload, None),
                     "",
                     user_pk,
@@ -873,7 +890,7 @@ def _write(user, work, result: ImportResult) -> None:
                 value_type,
                 pk,
                 version,
-                RevisionAction.IMPORT,
+                action,
                 as_json(payload, None),
                 "",
                 user_pk,
@@ -912,6 +929,4 @@ def _annotate(data: bytes, errors: list[RowError]) -> bytes | None:
         text = error.message if cell.comment is None else cell.comment.text + "\n" + error.message
         cell.comment = Comment(text, "healthaction")
         cell.fill = red
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

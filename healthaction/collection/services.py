@@ -500,6 +500,49 @@ def _save_versioned(obj) -> None:
         raise Conflict(_("Someone else saved this item at the same moment. Reload to see their changes.")) from exc
 
 
+class Fixed(NotAllowed):
+    """A submitted or approved value or report that this writer may not change now."""
+
+
+# how a write to a value or report proceeds (write_rule)
+OPEN = "open"  # nothing submitted (new, draft, returned): the reporter saves or submits
+UNCHANGED = "unchanged"  # the same content again: nothing is written (an upload sent twice)
+CORRECTION = "correction"  # the office changes a submission: a recorded revision that someone else approves
+
+
+def write_rule(user, item, status: str | None, submitted_by_id: int | None, *, unchanged: bool) -> str:
+    """Return how a write to what answers `item` proceeds, or raise Fixed: the one rule every door applies.
+
+    A submitted value is fixed until the office returns it (the reporter then corrects and resubmits) or, once
+    approved, reopens it with a reason. While it waits for review only the office may change it, as a correction
+    submitted in the office's name, so that someone else approves it; an approved value changes for nobody.
+    `status` is None when nothing is stored yet; `unchanged` says the write carries exactly what is stored.
+    """
+    if status in (None, "", ValueStatus.DRAFT, ValueStatus.RETURNED):
+        return OPEN
+    if unchanged:
+        return UNCHANGED
+    if status == ValueStatus.APPROVED:
+        raise Fixed(_("This item is approved and can no longer be changed; the office can reopen it with a reason."))
+    if scopes.is_office(user, item.plan) and submitted_by_id != user.pk:
+        return CORRECTION
+    raise Fixed(
+        _(
+            "This item was submitted and waits for the office's review, so it cannot be changed now. "
+            "Ask the office to return it; then correct it and submit it again."
+        )
+    )
+
+
+VALUE_CONTENT = IndicatorValue.DATA_FIELDS
+REPORT_CONTENT = ("progress", "text")
+
+
+def same_content(obj, data: dict) -> bool:
+    names = VALUE_CONTENT if isinstance(obj, IndicatorValue) else REPORT_CONTENT
+    return obj.pk is not None and all(getattr(obj, n) == data.get(n) for n in names)
+
+
 @transaction.atomic
 def save_submission(
     user,
@@ -515,40 +558,47 @@ def save_submission(
 
     `expected_version` is the version the user's form was opened at (0 for a never-saved item): a different current
     version means someone else saved in between, and the save is refused (Conflict). None is accepted only while
-    nothing is saved yet. An approved value changes only after the office reopens it.
+    nothing is saved yet. A submitted or approved item follows `write_rule` (Fixed when it may not change).
     """
     if not scopes.can_report(user, item):
         raise NotAllowed(_("You may not report for this item."))
     item, obj = _locked_submission(item)
-    _guard_version(obj, expected_version)
-    if obj.pk and obj.status == ValueStatus.APPROVED:
-        raise NotAllowed(_("This item is approved; ask the office to reopen it."))
+    status = obj.status if obj.pk else None
+    # a correction of a submission is itself a submission: the same checks as submitting
+    submitting = submit or status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
     data = dict(data)
     if item.kind == DueKind.INDICATOR_VALUE:
         has_evidence = evidence_count > 0 or (obj.pk is not None and obj.evidence.exists())
         check = check_value(
-            item.indicator, data, previous=previous_value(item), has_evidence=has_evidence, submitting=submit
+            item.indicator, data, previous=previous_value(item), has_evidence=has_evidence, submitting=submitting
         )
-        if not check.ok:
-            return obj, check
-        for name in IndicatorValue.DATA_FIELDS:
+    else:
+        check = check_report(data, submitting=submitting)
+    # texts are normalised by the check even when it finds errors: what is compared is what would be stored
+    unchanged = evidence_count == 0 and same_content(obj, data)
+    rule = write_rule(user, item, status, obj.submitted_by_id, unchanged=unchanged)
+    _guard_version(obj, expected_version)  # after the rule: a fixed item says so rather than "someone else saved"
+    if rule == UNCHANGED:
+        return obj, Check()
+    if not check.ok:
+        return obj, check
+    if item.kind == DueKind.INDICATOR_VALUE:
+        for name in VALUE_CONTENT:
             setattr(obj, name, data.get(name))
         obj.outlier = check.outlier
     else:
-        check = check_report(data, submitting=submit)
-        if not check.ok:
-            return obj, check
         obj.progress, obj.text = data["progress"], data["text"]
     now = timezone.now()
     obj.updated_by = user
+    submit = submit or rule == CORRECTION
     if submit:
         obj.status = ValueStatus.SUBMITTED
         obj.submitted_by, obj.submitted_at = user, now
     elif obj.status != ValueStatus.RETURNED:
-        obj.status = (
-            ValueStatus.DRAFT if not obj.status or obj.status == ValueStatus.DRAFT or not obj.pk else obj.status
-        )
+        obj.status = ValueStatus.DRAFT
     _save_versioned(obj)
+    if rule == CORRECTION:
+        action = RevisionAction.CORRECT
     record(obj, action or (RevisionAction.SUBMIT if submit else RevisionAction.SAVE), user)
     _update_item(item, obj, now if submit else None)
     return obj, check
@@ -575,7 +625,10 @@ def review(
     item, obj = _locked_submission(item)
     if obj.pk is None or obj.status != ValueStatus.SUBMITTED:
         raise NotAllowed(_("Only a submitted item can be approved or returned."))
-    if expected_version is not None and obj.version != expected_version:
+    # the version is part of the decision: what is approved is exactly the version the reviewer saw
+    if expected_version is None:
+        raise VersionMissing(_("Send the version you reviewed (currently %(v)s).") % {"v": obj.version})
+    if obj.version != expected_version:
         raise Conflict(_("The item changed (version %(v)s) since you opened it; reload it.") % {"v": obj.version})
     comment = _comment(comment)
     if not approve and not comment:
@@ -677,11 +730,11 @@ def reopen(user, item: DueItem, *, comment: str, expected_version: int | None = 
 
 
 @transaction.atomic
-def record_computed_value(user, plan: Plan, indicator, org_unit, year: int, value: float, source: str):
-    """Record a value healthaction computed itself (a healthy-cell share) through the same checks, versions and revisions.
+def submit_computed_value(user, plan: Plan, indicator, org_unit, year: int, value: float, source: str):
+    """Submit a value healthaction computed itself (a healthy-cell share) through the same checks, rule, versions and
+    revisions as a reporter's: it is submitted in the office's name and someone else approves it, never in one step.
 
-    The office records it as approved: nobody submitted it, it is computed from signed-off visits. An approved value
-    with another figure is refused (the office reopens it first); the same figure changes nothing.
+    It never replaces what someone else submitted or what is approved (the same figure changes nothing).
     """
     if not scopes.is_office(user, plan):
         raise NotAllowed(_("Only the office can record this value."))
@@ -699,21 +752,27 @@ def record_computed_value(user, plan: Plan, indicator, org_unit, year: int, valu
     check = check_value(indicator, data, submitting=True, has_evidence=True)
     if not check.ok:
         raise NotAllowed("；".join(m for ms in check.errors.values() for m in ms))
-    if obj.pk and obj.status == ValueStatus.APPROVED:
-        if obj.value == data["value"]:
-            return obj
-        raise NotAllowed(
-            _("The %(y)s value is already approved (%(v)s); reopen it before recording another.")
-            % {"y": year, "v": f"{obj.value:g}"}
+    status = obj.status if obj.pk else None
+    if status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED) and obj.value == data["value"]:
+        return obj
+    if status == ValueStatus.SUBMITTED:
+        raise Fixed(
+            _("The %(y)s value (%(v)s) was submitted and waits for review; return it before recording another.")
+            % {"y": year, "v": f"{obj.value:g}" if obj.value is not None else obj.qualitative}
         )
-    for name in IndicatorValue.DATA_FIELDS:
+    if status == ValueStatus.APPROVED:
+        raise Fixed(
+            _("The %(y)s value is already approved (%(v)s); reopen it before recording another.")
+            % {"y": year, "v": f"{obj.value:g}" if obj.value is not None else obj.qualitative}
+        )
+    for name in VALUE_CONTENT:
         setattr(obj, name, data[name])
     now = timezone.now()
     obj.outlier = False
-    obj.status, obj.approved_by, obj.approved_at, obj.updated_by = ValueStatus.APPROVED, user, now, user
-    obj.submitted_at = obj.submitted_at or now
+    obj.status, obj.submitted_by, obj.submitted_at, obj.updated_by = ValueStatus.SUBMITTED, user, now, user
+    obj.approved_by = obj.approved_at = None
     _save_versioned(obj)
-    record(obj, RevisionAction.APPROVE, user, _("Computed by healthaction: %(s)s") % {"s": data["source"]})
+    record(obj, RevisionAction.SUBMIT, user, _("Computed by healthaction: %(s)s") % {"s": data["source"]})
     if item is not None:
         _update_item(item, obj, now)
     values_approved(plan.pk, [(obj.indicator_id, obj.org_unit_id)])

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 
 from django.utils.translation import gettext as _
+
+from healthaction.core import text
 
 # Limits in characters. The model's max_length where it has one; free text gets a generous bound so that a
 # 10 MB note cannot be posted (and backed up, and rendered) by any reporting user.
@@ -26,20 +27,13 @@ LIMITS = {
 MULTILINE = {"note", "text", "comment"}
 # C0 controls except tab/LF/CR, DEL, C1 controls, lone surrogates; bidi embeddings, overrides and isolates, which
 # can make a file name or a figure read differently from what is stored (Trojan Source).
-_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-_SURROGATE = "\ud800-\udfff"
-_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL, _SURROGATE, _BIDI = text.CONTROL, text.SURROGATE, text.BIDI  # the project's one rule (core/text.py)
 _BAD_MULTILINE = re.compile(f"[{_CONTROL}{_SURROGATE}{_BIDI}]")
 _BAD_LINE = re.compile(f"[\t\n\r{_CONTROL}{_SURROGATE}{_BIDI}]")
 MAX_MAGNITUDE = 1e15  # larger figures are typing errors in this domain and overflow some report formats
 
 
-def _describe(char: str) -> str:
-    code = f"U+{ord(char):04X}"
-    try:
-        return f"{code} {unicodedata.name(char)}"
-    except ValueError:
-        return code
+_describe = text.describe
 
 
 def text_problem(value: str, field: str) -> str | None:

@@ -153,7 +153,7 @@ def item_detail(request, pk: int):
     can_report = scopes.can_report(request.user, item)
     form = _form_for(item, initial=_initial(obj))
     conflict = None
-    busy = False
+    busy = refused = False
     if request.method == "POST":
         if not can_report:
             raise PermissionDenied(_("You may not report for this item."))
@@ -191,6 +191,8 @@ def item_detail(request, pk: int):
                         return redirect("collection:item", pk=item.pk)
                 except services.Conflict as exc:
                     conflict = str(exc)
+                except services.Fixed:
+                    refused = True  # the page says why, from the same rule (fixed_because)
                 except services.NotAllowed as exc:
                     form.add_error(None, str(exc))
                 except OperationalError as exc:
@@ -199,12 +201,17 @@ def item_detail(request, pk: int):
                     busy = True
                     form.add_error(None, BUSY_MESSAGE())
         obj = services.submission_for(item)
+    owes = scopes.owes(request.user, item)
+    fixed = fixed_because(request.user, item, obj) if owes or refused else None
     context = {
-        # the form (save draft / submit) is for the department or area that owes the item; the office reviews it
+        # the form (save draft / submit) is for the department or area that owes the item while nothing waits for
+        # review or is approved; the office reviews it
         "item": item,
         "obj": obj,
         "form": form,
-        "can_report": scopes.owes(request.user, item) and (obj is None or obj.status != ValueStatus.APPROVED),
+        "can_report": owes and fixed is None,
+        "fixed": fixed,
+        "refused": refused,
         "can_reopen": obj is not None
         and obj.pk is not None
         and obj.status == ValueStatus.APPROVED
@@ -216,7 +223,18 @@ def item_detail(request, pk: int):
         "evidence": list(obj.evidence.all()) if obj and obj.pk else [],
         "targets": list(item.indicator.targets.all()) if item.indicator_id else [],
     }
-    return render(request, "collection/item.html", context, status=409 if conflict else 503 if busy else 200)
+    return render(request, "collection/item.html", context, status=409 if conflict or refused else 503 if busy else 200)
+
+
+def fixed_because(user, item, obj) -> str | None:
+    """Why the user may not change what answers the item now (services.write_rule's words), or None."""
+    if obj is None or obj.pk is None:
+        return None
+    try:
+        services.write_rule(user, item, obj.status, obj.submitted_by_id, unchanged=False)
+    except services.Fixed as exc:
+        return str(exc)
+    return None
 
 
 @login_required
@@ -229,15 +247,17 @@ def autosave(request, pk: int):
     form = _form_for(item, request.POST)
     form.is_valid()
     data = {k: v for k, v in form.cleaned_data.items() if k not in ("evidence", "version")}
-    obj = services.submission_for(item)
-    if obj is not None and obj.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED):
-        return _line(_("Not autosaved: the item is already submitted."))
+    fixed = fixed_because(request.user, item, services.submission_for(item))
+    if fixed:  # nothing typed into a fixed item is a draft, even when it happens to equal what was submitted
+        return _line(_("Not autosaved: %(p)s") % {"p": fixed}, status=409)
     try:
         saved, check = services.save_submission(
             request.user, item, data, submit=False, expected_version=form.cleaned_data.get("version")
         )
     except services.Conflict as exc:
         return _line(str(exc), status=409)
+    except services.Fixed as exc:
+        return _line(_("Not autosaved: %(p)s") % {"p": exc}, status=409)
     except services.NotAllowed as exc:
         return _line(str(exc), status=403)
     except OperationalError as exc:

@@ -9,7 +9,10 @@
 `manifest.json` lists every member with its size and SHA-256. A restore first checks the whole archive — member
 names (no absolute paths, no `..`, nothing unexpected), sizes and checksums — and refuses a non-empty database,
 before it writes anything; the database is then loaded in one transaction and the files moved into place only
-after it commits.
+after it commits. The row counts in the manifest are read from the snapshot itself (the copied SQLite file; on
+PostgreSQL inside the exported snapshot pg_dump reads), so saves during a backup cannot make them disagree. A restore
+is all or nothing: on any failure after the database was touched (a file that cannot be placed, migrate, the count
+check) the database is put back as it was (empty) and the files placed are removed, so a retry is accepted.
 """
 
 from __future__ import annotations
@@ -151,6 +154,65 @@ def _sqlite_copy(db_file: Path) -> None:
         source.close()
 
 
+def _sqlite_file_counts(db_file: Path) -> dict[str, int]:
+    """Row counts of the data tables, read from the copied database file."""
+    con = sqlite3.connect(db_file)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return {
+            m._meta.label_lower: (
+                con.execute(f'SELECT COUNT(*) FROM "{m._meta.db_table}"').fetchone()[0]
+                if m._meta.db_table in tables
+                else 0
+            )
+            for m in data_models(NOT_DATA)
+        }
+    finally:
+        con.close()
+
+
+def _pg_dump_snapshot(db_file: Path) -> dict[str, int]:
+    """pg_dump one exported snapshot and count the rows inside the same snapshot: a connection of our own opens a
+    REPEATABLE READ transaction, exports its snapshot, counts, and stays open while pg_dump --snapshot reads it."""
+    raw = connection.get_new_connection(connection.get_connection_params())
+    try:
+        raw.autocommit = True
+        cursor = raw.cursor()
+        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        snapshot = cursor.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        counts = {}
+        for m in data_models(NOT_DATA):
+            table = m._meta.db_table
+            exists = cursor.execute("SELECT to_regclass(%s)", [connection.ops.quote_name(table)]).fetchone()[0]
+            quoted = connection.ops.quote_name(table)
+            counts[m._meta.label_lower] = (
+                cursor.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0] if exists else 0
+            )
+        args, env = _pg_env()
+        result = subprocess.run(
+            [
+                _pg_tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--snapshot={snapshot}",
+                *args,
+                "--file",
+                str(db_file),
+                connection.settings_dict["NAME"],
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        cursor.execute("COMMIT")
+        if result.returncode:
+            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        return counts
+    finally:
+        raw.close()
+
+
 # ---- writing ------------------------------------------------------------------------------------------------
 
 
@@ -210,30 +272,14 @@ def write_backup(output: Path, portable: bool = False) -> Path:
             with transaction.atomic():  # one consistent snapshot on PostgreSQL
                 counts = _write_tables(zf, members)
         else:
-            counts = table_counts(NOT_DATA)
+            # the counts come from the snapshot itself, never from a second look at a database people keep saving to
             if mode == "sqlite":
                 db_file, member = Path(tmp) / SQLITE_MEMBER, SQLITE_MEMBER
                 _sqlite_copy(db_file)
+                counts = _sqlite_file_counts(db_file)
             else:
                 db_file, member = Path(tmp) / PG_MEMBER, PG_MEMBER
-                args, env = _pg_env()
-                result = subprocess.run(
-                    [
-                        _pg_tool("pg_dump"),
-                        "--format=custom",
-                        "--no-owner",
-                        "--no-privileges",
-                        *args,
-                        "--file",
-                        str(db_file),
-                        connection.settings_dict["NAME"],
-                    ],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                )
-                if result.returncode:
-                    raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+                counts = _pg_dump_snapshot(db_file)
             members[member] = {"sha256": _sha256(db_file), "size": db_file.stat().st_size}
             zf.write(db_file, member)
         media = Path(settings.MEDIA_ROOT)
@@ -416,59 +462,149 @@ def restore(archive: Path, stdout=None) -> dict:
     media.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=media.parent, prefix=".restore-") as tmp, zipfile.ZipFile(archive) as zf:
         staging = Path(tmp)
-        for name in media_names:  # unpacked beside the media folder: moved in only once the database is in
-            target = staging / Path(*PurePosixPath(name).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(name) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst, CHUNK)
-        if mode == "portable":
-            names = sorted(n for n in manifest["members"] if n.startswith(TABLES))
-            with transaction.atomic():
-                _load_tables(zf, names)
-        elif mode == "sqlite":
-            db_file = staging / SQLITE_MEMBER
-            with zf.open(SQLITE_MEMBER) as src, open(db_file, "wb") as dst:
-                shutil.copyfileobj(src, dst, CHUNK)
-            source = sqlite3.connect(db_file)
-            connection.ensure_connection()
-            try:
-                source.backup(connection.connection)  # replaces the whole database in one step
-            finally:
-                source.close()
-        else:
-            db_file = staging / PG_MEMBER
-            with zf.open(PG_MEMBER) as src, open(db_file, "wb") as dst:
-                shutil.copyfileobj(src, dst, CHUNK)
-            args, env = _pg_env()
-            connection.close()  # our own idle connection must not hold locks on the tables being replaced
-            result = subprocess.run(
-                [
-                    _pg_tool("pg_restore"),
-                    "--single-transaction",
-                    "--exit-on-error",
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--no-privileges",
-                    *args,
-                    "--dbname",
-                    connection.settings_dict["NAME"],
-                    str(db_file),
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            if result.returncode:
-                raise BackupError(f"pg_restore failed, nothing was changed: {result.stderr.strip()[-2000:]}")
-        for name in media_names:
-            target = media / Path(*PurePosixPath(name).parts[1:])
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / Path(*PurePosixPath(name).parts), target)
+        undo = _undo_point(staging)
+        placed: list[Path] = []
+        try:
+            _restore_into(zf, manifest, mode, staging, media, media_names, placed)
+        except BaseException:
+            # all or nothing: the database goes back to what it was (empty) and the files placed are removed, so that
+            # a retry is accepted
+            for path in placed:
+                path.unlink(missing_ok=True)
+            _roll_back(undo)
+            raise
+    return {"rows": sum(manifest["counts"].values()), "files": len(media_names), "mode": mode}
+
+
+def _undo_point(staging: Path):
+    """What `_roll_back` needs to put the database back as it is now (empty, migrated)."""
+    if connection.vendor == "sqlite":
+        before = staging / "before.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(before)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        return ("sqlite", before)
+    if connection.vendor == "postgresql":
+        before = staging / "before.pgdump"
+        args, env = _pg_env()
+        result = subprocess.run(
+            [
+                _pg_tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                *args,
+                "--file",
+                str(before),
+                connection.settings_dict["NAME"],
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise BackupError(f"pg_dump of the empty database failed, nothing was changed: {result.stderr.strip()}")
+        return ("postgresql", before)
+    return (connection.vendor, None)
+
+
+def _roll_back(undo) -> None:
+    vendor, before = undo
+    if vendor == "sqlite":
+        connection.ensure_connection()
+        source = sqlite3.connect(before)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
+    elif vendor == "postgresql":
+        args, env = _pg_env()
+        connection.close()
+        subprocess.run(
+            [
+                _pg_tool("pg_restore"),
+                "--single-transaction",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                *args,
+                "--dbname",
+                connection.settings_dict["NAME"],
+                str(before),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        # a table the archive created that the empty database did not have stays, empty of rows: flush the data
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _restore_into(zf, manifest: dict, mode: str, staging: Path, media: Path, media_names: list, placed: list) -> None:
+    """Load the database and move the files in, then check the counts; raise on any failure (the caller rolls back)."""
+    for name in media_names:  # unpacked beside the media folder: moved in only once the database is in
+        target = staging / Path(*PurePosixPath(name).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zf.open(name) as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+    if mode == "portable":
+        names = sorted(n for n in manifest["members"] if n.startswith(TABLES))
+        with transaction.atomic():
+            _load_tables(zf, names)
+    elif mode == "sqlite":
+        db_file = staging / SQLITE_MEMBER
+        with zf.open(SQLITE_MEMBER) as src, open(db_file, "wb") as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+        source = sqlite3.connect(db_file)
+        connection.ensure_connection()
+        try:
+            source.backup(connection.connection)  # replaces the whole database in one step
+        finally:
+            source.close()
+    else:
+        db_file = staging / PG_MEMBER
+        with zf.open(PG_MEMBER) as src, open(db_file, "wb") as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+        args, env = _pg_env()
+        connection.close()  # our own idle connection must not hold locks on the tables being replaced
+        result = subprocess.run(
+            [
+                _pg_tool("pg_restore"),
+                "--single-transaction",
+                "--exit-on-error",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                *args,
+                "--dbname",
+                connection.settings_dict["NAME"],
+                str(db_file),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise BackupError(f"pg_restore failed, nothing was changed: {result.stderr.strip()[-2000:]}")
+    for name in media_names:
+        target = media / Path(*PurePosixPath(name).parts[1:])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        existed = target.exists()  # only with the archive's content (checked before anything was written)
+        _place(staging / Path(*PurePosixPath(name).parts), target)
+        if not existed:
+            placed.append(target)
     call_command("migrate", verbosity=0, interactive=False)  # an older backup is brought up to this version
     # every table the archive counted, whatever it chose to carry (a portable archive carries content types too)
     counts = table_counts([])
     differ = {k: (v, counts.get(k)) for k, v in manifest["counts"].items() if counts.get(k) != v}
     if differ:
-        raise BackupError(f"restored row counts differ from the backup: {differ}")
-    return {"rows": sum(manifest["counts"].values()), "files": len(media_names), "mode": mode}
+        raise BackupError(f"restored row counts differ from the backup, nothing was restored: {differ}")
+
+
+def _place(source: Path, target: Path) -> None:
+    os.replace(source, target)

@@ -205,6 +205,15 @@ class RevisionAction(models.TextChoices):
     APPROVE = "approve", pgettext_lazy("revision action", "Approved")
     IMPORT = "import", _("Imported")
     REOPEN = "reopen", _("Reopened by the office")
+    CORRECT = "correct", _("Corrected by the office")
+
+
+class AccountEventKind(models.TextChoices):
+    CREATED = "created", _("Account created")
+    RESET = "reset", _("Password reset by the office")
+    PASSWORD_SET = "password_set", _("Password set from an invitation link")
+    DEACTIVATED = "deactivated", _("Deactivated by the office")
+    ACTIVATED = "activated", _("Reactivated by the office")
 
 
 class ReminderKind(models.TextChoices):

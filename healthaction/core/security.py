@@ -44,7 +44,11 @@ class SessionRefreshMiddleware:
 
 
 # Where the demo's accounts are listed (dotted paths, imported on first use: core does not import the demo app).
-DEMO_ACCOUNT_LISTS = ("healthaction.demo.content.USERS", "healthaction.demo.inspections.INSPECTOR")
+DEMO_ACCOUNT_LISTS = (
+    "healthaction.demo.content.USERS",
+    "healthaction.demo.content.ADMIN",
+    "healthaction.demo.inspections.INSPECTOR",
+)
 
 
 def demo_accounts_with_demo_password() -> list[str]:

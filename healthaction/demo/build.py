@@ -315,8 +315,8 @@ def build_demo() -> dict:
             username=username,
             defaults={
                 "first_name": full_name,
-                "is_staff": role == "office_admin",
-                "is_superuser": role == "office_admin",
+                "is_staff": False,
+                "is_superuser": False,  # an ordinary office account: the office's rights come from its role
                 "email": f"{username}@demo.invalid",
             },
         )
@@ -331,6 +331,19 @@ def build_demo() -> dict:
             action=plan.actions.get(number=action_number) if action_number else None,
         )
         logins.append((username, password, full_name))
+    admin, _ = User.objects.update_or_create(
+        username=content.ADMIN[0],
+        defaults={
+            "first_name": content.ADMIN[2],
+            "is_staff": True,
+            "is_superuser": True,
+            "email": f"{content.ADMIN[0]}@demo.invalid",
+        },
+    )
+    admin.set_password(content.ADMIN[1])
+    admin.save()
+    admin.memberships.all().delete()
+    logins.append(content.ADMIN)
 
     load_catalogue()
     match_plan(plan)

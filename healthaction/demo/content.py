@@ -313,9 +313,12 @@ CO_DEPARTMENTS = {
 # indicators whose values come from an inspection round of the demo, not from reports
 MEASURED_BY_INSPECTION = ["健康社区达标比例"]
 
+# the site administrator (/admin/): a superuser with no role in any plan, separate from the office's accounts
+ADMIN = ("admin", "demo-admin-2026", "系统管理员")
 USERS = [
     # username, password, full name, role, org unit code, department, action number
     ("office", "demo-office-2026", "推进办 王敏", "office_admin", "990100", None, None),
+    ("office2", "demo-office-2026", "推进办 张磊", "office_admin", "990100", None, None),
     ("liaison", "demo-liaison-2026", "市卫生健康委 联络员 李华", "department_liaison", "990100", "市卫生健康委", None),
     ("liaison_edu", "demo-liaison-2026", "市教育局 联络员 赵倩", "department_liaison", "990100", "市教育局", None),
     ("county", "demo-county-2026", "临江县推进办 陈晨", "area_office", "990121", None, None),

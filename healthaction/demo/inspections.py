@@ -8,6 +8,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from healthaction.collection import services as collection_services
+from healthaction.collection.models import DueItem
 from healthaction.core.choices import Level
 from healthaction.inspections import services
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Visit
@@ -126,5 +128,13 @@ def build(plan: Plan) -> dict:
         deadline=dt.date.today() + dt.timedelta(days=60)
     )  # still open, not yet overdue, whenever the demo is built
     indicator = plan.indicators.filter(name="健康社区达标比例").first()
-    share = services.record_share(cells, indicator, office) if indicator else None
+    share = None
+    if indicator is not None:
+        cells.indicator = indicator
+        cells.save(update_fields=["indicator"])
+        share = services.record_share(cells, office)  # submitted by one office member, approved by another
+        item = DueItem.objects.get(kind="indicator_value", indicator=indicator, org_unit=plan.org_unit, year=2025)
+        share = collection_services.review(
+            User.objects.get(username="office2"), item, approve=True, expected_version=share.version
+        )
     return {"rounds": 2, "share": share.value if share else None, "login": INSPECTOR}

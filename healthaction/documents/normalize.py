@@ -40,7 +40,8 @@ _COMPARATOR_MAP = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
 _COLON = re.compile(r"(?<=[\u4e00-\u9fff]):")
 _COMMA = re.compile(r"(?<=[\u4e00-\u9fff\d%]),(?=\s*[\u4e00-\u9fff\d])")
 _SEMI = re.compile(r"(?<=[\u4e00-\u9fff]);")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0/C1 controls and bidi embeddings, overrides and isolates: never part of a plan's text (core/text.py refuses them)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 # A sample of characters that only occur in Traditional Chinese text.
 _TRADITIONAL_HINTS = set(

@@ -10,15 +10,13 @@ Imports are all-or-nothing and name the sheet, row and column of every error.
 
 from __future__ import annotations
 
-import io
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from healthaction.collection.excel import MAX_UPLOAD_BYTES, cell_number, cell_text, write_header
 from healthaction.core import limits
-from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_cell, unescape_cell
+from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_cell, unescape_cell, workbook_bytes
 from healthaction.inspections import services
 from healthaction.inspections.models import Checklist, ChecklistItem, Round
 
@@ -51,9 +49,7 @@ def format_error(error: tuple[str, int, str, str]) -> str:
 
 
 def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 # ---- checklists ------------------------------------------------------------------------------------

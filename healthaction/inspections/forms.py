@@ -8,16 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from healthaction.core import limits
 from healthaction.core.choices import Level
+from healthaction.core.text import refuse_control_characters
 from healthaction.core.uploads import LimitedFileField
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.models import Checklist, ChecklistItem, Visit
+from healthaction.plans.models import Indicator
 from healthaction.registry.models import Department, OrgUnit
 
 
 class RoundForm(forms.Form):
     checklist = forms.ModelChoiceField(Checklist.objects.none(), label=_("Checklist"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[refuse_control_characters])
     starts = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     ends = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     inspectors = forms.ModelMultipleChoiceField(
@@ -33,6 +35,11 @@ class RoundForm(forms.Form):
         label=_("Or these units (codes, one per line or separated by commas)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    indicator = forms.ModelChoiceField(
+        Indicator.objects.none(),
+        label=_("Indicator this round measures (the share of units meeting the norm is submitted as its value)"),
+        required=False,
     )
     cell_level = forms.ChoiceField(
         label=_("Or every unit of a level in the area"),
@@ -54,6 +61,8 @@ class RoundForm(forms.Form):
         self.fields["inspectors"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
         self.fields["counties"].queryset = plan.org_unit.children.order_by("code")
         self.fields["departments"].queryset = Department.objects.filter(org_unit=plan.org_unit).order_by("name")
+        self.fields["indicator"].queryset = plan.indicators.filter(unit="%").order_by("position")
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.number} {i.name}"
 
     def clean(self):
         data = super().clean()
@@ -131,7 +140,12 @@ ItemFormSet = forms.inlineformset_factory(Checklist, ChecklistItem, form=Checkli
 
 class StepForm(forms.Form):
     status = forms.ChoiceField(label=_("Next step"), choices=FindingStatus.choices)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[refuse_control_characters],
+    )
     evidence = forms.FileField(label=_("Evidence file"), required=False)
 
     def __init__(self, *args, steps, **kwargs):

@@ -61,6 +61,15 @@ class Round(models.Model):
     inspectors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="inspection_rounds", verbose_name=_("inspectors")
     )
+    # a healthy-cell round's share of units meeting the norm is submitted as this indicator's value, and only this one
+    indicator = models.ForeignKey(
+        Indicator,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("indicator this round measures"),
+    )
 
     class Meta:
         verbose_name = _("inspection round")

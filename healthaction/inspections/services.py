@@ -141,8 +141,11 @@ def plan_round(
     inspectors,
     org_units=(),
     departments=(),
+    indicator=None,
 ) -> Round:
-    rnd = Round.objects.create(plan=plan, checklist=checklist, year=year, title=title, starts=starts, ends=ends)
+    rnd = Round.objects.create(
+        plan=plan, checklist=checklist, year=year, title=title, starts=starts, ends=ends, indicator=indicator
+    )
     rnd.inspectors.set(inspectors)
     Visit.objects.bulk_create(
         [Visit(round=rnd, org_unit=u) for u in org_units] + [Visit(round=rnd, department=d) for d in departments]
@@ -154,12 +157,22 @@ def plan_round(
 
 @transaction.atomic
 def change_round(
-    rnd: Round, *, title: str, starts: dt.date, ends: dt.date, inspectors, org_units=(), departments=(), remove=()
+    rnd: Round,
+    *,
+    title: str,
+    starts: dt.date,
+    ends: dt.date,
+    inspectors,
+    org_units=(),
+    departments=(),
+    remove=(),
+    indicator=None,
 ) -> tuple[int, int]:
-    """Change a round's title, dates and inspectors, add visits and drop visits nothing was recorded for. Return (added, dropped)."""
+    """Change a round's title, dates, inspectors and measured indicator, add visits and drop visits nothing was
+    recorded for. Return (added, dropped)."""
     rnd = Round.objects.select_for_update().get(pk=rnd.pk)
-    rnd.title, rnd.starts, rnd.ends = title, starts, ends
-    rnd.save(update_fields=["title", "starts", "ends"])
+    rnd.title, rnd.starts, rnd.ends, rnd.indicator = title, starts, ends, indicator
+    rnd.save(update_fields=["title", "starts", "ends", "indicator"])
     rnd.inspectors.set(inspectors)
     have_units = set(rnd.visits.exclude(org_unit=None).values_list("org_unit_id", flat=True))
     have_departments = set(rnd.visits.exclude(department=None).values_list("department_id", flat=True))
@@ -394,18 +407,24 @@ def healthy_cell_results(rnd: Round) -> dict:
     }
 
 
-def record_share(rnd: Round, indicator, user=None) -> IndicatorValue:
-    """Store the share of units meeting the norm as the plan's approved value of an indicator (evaluation picks it up).
+def record_share(rnd: Round, user=None) -> IndicatorValue:
+    """Submit the share of units meeting the norm as the value of the indicator the round measures (evaluation picks it
+    up once someone other than the submitter approves it).
 
-    It goes through the reporting workflow's own path (checks, a new version, a revision, the due item's status), so a
-    value a liaison submitted is never overwritten silently.
+    It goes through the reporting workflow's own path (checks, the write rule, a new version, a revision, the due
+    item's status): it writes no other indicator, never replaces a value someone submitted or one that is approved,
+    and is never approved in the same step.
     """
+    if rnd.indicator_id is None:
+        raise InspectionError(
+            _("Choose the indicator this round measures (edit the round) before recording its share.")
+        )
     share = healthy_cell_results(rnd)["share"]
     if share is None:
         raise InspectionError(_("The round has no visits."))
     try:
-        return collection_services.record_computed_value(
-            user, rnd.plan, indicator, rnd.plan.org_unit, rnd.year, round(share, 2), f"{rnd.title}（健康细胞评估）"
+        return collection_services.submit_computed_value(
+            user, rnd.plan, rnd.indicator, rnd.plan.org_unit, rnd.year, round(share, 2), f"{rnd.title}（健康细胞评估）"
         )
     except (collection_services.NotAllowed, collection_services.Conflict) as exc:
         raise InspectionError(str(exc)) from exc

@@ -19,6 +19,7 @@ from healthaction.collection.models import IndicatorValue
 from healthaction.core import jobs
 from healthaction.core.choices import PlanStatus
 from healthaction.core.params import int_param
+from healthaction.core.text import control_problem
 from healthaction.core.xlsx import xlsx_download
 from healthaction.inspections import excel, services
 from healthaction.inspections import tasks as inspection_tasks
@@ -202,6 +203,7 @@ def round_new(request):
             d["inspectors"],
             org_units=form.units(),
             departments=d["departments"],
+            indicator=d.get("indicator"),
         )
         messages.success(request, _("Round planned with %(n)s visits.") % {"n": rnd.visits.count()})
         return redirect("inspections:round", pk=rnd.pk)
@@ -218,6 +220,7 @@ def round_edit(request, pk: int):
         "starts": rnd.starts,
         "ends": rnd.ends,
         "inspectors": list(rnd.inspectors.values_list("pk", flat=True)),
+        "indicator": rnd.indicator_id or _suggested_indicator(rnd),
     }
     form = RoundEditForm(request.POST or None, round=rnd, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -231,6 +234,7 @@ def round_edit(request, pk: int):
             org_units=form.units(),
             departments=d["departments"],
             remove=d["remove"],
+            indicator=d.get("indicator"),
         )
         messages.success(request, _("Round saved: %(a)s visits added, %(d)s dropped.") % {"a": added, "d": dropped})
         return redirect("inspections:round", pk=pk)
@@ -258,8 +262,7 @@ def round_detail(request, pk: int):
     may_record = services.may_record(request.user, rnd.visits.first()) if visits else False
     is_office = scopes.is_office(request.user, rnd.plan)
     results = services.healthy_cell_results(rnd) if rnd.checklist.kind == Checklist.HEALTHY_CELL else None
-    indicators = rnd.plan.indicators.order_by("position") if is_office and results else []
-    suggested = _suggested_indicator(rnd) if indicators else None
+    suggested = _suggested_indicator(rnd) if is_office and results and rnd.indicator_id is None else None
     errors = []
     if request.method == "POST":
         if not may_record:
@@ -289,7 +292,6 @@ def round_detail(request, pk: int):
             "may_record": may_record,
             "is_office": is_office,
             "results": results,
-            "indicators": indicators,
             "suggested": suggested,
             "errors": errors,
             "upload": UploadForm(),
@@ -333,20 +335,27 @@ def round_export(request, pk: int):
 @login_required
 @require_POST
 def round_share(request, pk: int):
+    """Submit the round's share as the value of the indicator the round measures (another indicator is refused)."""
     rnd = _round(request.user, pk)
     if not scopes.is_office(request.user, rnd.plan):
         raise PermissionDenied
-    indicator = get_object_or_404(rnd.plan.indicators, pk=int_param(request.POST, "indicator") or 0)
+    asked = int_param(request.POST, "indicator")
+    if asked is not None and asked != rnd.indicator_id:
+        messages.error(
+            request,
+            _("This round measures “%(i)s”; its share is recorded for that indicator only.")
+            % {"i": rnd.indicator.name if rnd.indicator else "—"},
+        )
+        return redirect("inspections:round", pk=pk)
     try:
-        value = services.record_share(rnd, indicator, request.user)
+        value = services.record_share(rnd, request.user)
     except services.InspectionError as exc:
         messages.error(request, str(exc))
     else:
-        # the approved value's own signal has already evaluated it once, after record_share committed
         messages.success(
             request,
-            _("%(v)s%% recorded as the %(y)s value of “%(i)s”; the evaluation is updated.")
-            % {"v": f"{value.value:g}", "y": value.year, "i": indicator.name},
+            _("%(v)s%% submitted as the %(y)s value of “%(i)s”; it counts once someone else in the office approves it.")
+            % {"v": f"{value.value:g}", "y": value.year, "i": rnd.indicator.name},
         )
     return redirect("inspections:round", pk=pk)
 
@@ -386,6 +395,9 @@ def visit_detail(request, pk: int):
             raw = request.POST.get(f"points-{item.pk}", "")
             note = request.POST.get(f"note-{item.pk}", "").strip()
             typed[item.pk] = {"points": raw, "note": note}
+            if control_problem(note):
+                errors[item.pk] = control_problem(note)
+                continue
             try:
                 points = _number(raw)
             except ValueError as exc:

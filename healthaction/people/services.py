@@ -9,12 +9,12 @@ That is why no token table is kept here.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -23,11 +23,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from healthaction.api.tokens import revoke
 from healthaction.collection.models import DueItem, RobotWebhook
 from healthaction.collection.services import generate_due_items, unassigned_items
-from healthaction.core.choices import Role
+from healthaction.core.choices import AccountEventKind, Role
+from healthaction.core.xlsx import workbook_bytes
 from healthaction.plans.models import Action, Indicator, Plan
 from healthaction.registry.models import (
+    AccountEvent,
     Department,
     DepartmentAlias,
     Membership,
@@ -108,7 +111,7 @@ def _username(reporter: Reporter, plan: Plan) -> str:
 
 @transaction.atomic
 def create_accounts(
-    plan: Plan, per_reporter: int = 1, keys: list[str] | None = None, only_missing: bool = True
+    plan: Plan, per_reporter: int = 1, keys: list[str] | None = None, only_missing: bool = True, by=None
 ) -> list:
     """Create liaison accounts (department liaison or area office) without a password; return the new users.
 
@@ -131,6 +134,7 @@ def create_accounts(
                 )
             else:
                 Membership.objects.create(user=user, role=Role.AREA_OFFICE, org_unit=rep.org_unit)
+            AccountEvent.objects.create(user=user, kind=AccountEventKind.CREATED, actor=by)
             created.append(user)
     return created
 
@@ -147,17 +151,65 @@ def invitation_expires(now: dt.datetime | None = None) -> dt.datetime:
 
 
 @transaction.atomic
-def reset_account(user) -> str:
-    """Void the password and any earlier link; return a new invitation path."""
+def reset_account(user, by=None) -> str:
+    """Void the password and any earlier link; return a new invitation path.
+
+    The reset is recorded (the person is told at their next sign-in and sees it in their account's history, and is
+    emailed when an address is known); their sessions end with the password (Django checks the password's hash on
+    every request) and their API tokens are revoked.
+    """
     user.set_unusable_password()
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
+    revoke(user)
+    AccountEvent.objects.create(user=user, kind=AccountEventKind.RESET, actor=by)
+    if user.email:
+        name = (by.get_full_name() or by.username) if by is not None else _("an administrator")
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=_("healthaction: the password of your account %(u)s was reset") % {"u": user.username},
+                message=_(
+                    "The password of your account %(u)s was reset by %(by)s at %(t)s. If you did not ask for this, "
+                    "tell the committee office at once."
+                )
+                % {"u": user.username, "by": name, "t": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+                from_email=None,
+                recipient_list=[user.email],
+                fail_silently=True,
+            )
+        )
     return invitation_path(user)
 
 
-def set_active(user, active: bool) -> None:
+def set_active(user, active: bool, by=None) -> None:
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        revoke(user)
+    AccountEvent.objects.create(
+        user=user, kind=AccountEventKind.ACTIVATED if active else AccountEventKind.DEACTIVATED, actor=by
+    )
+
+
+def unseen_events(user) -> list[AccountEvent]:
+    """What others did to the account since the person last signed in (shown once, then marked seen)."""
+    events = list(
+        AccountEvent.objects.filter(user=user, seen_at__isnull=True)
+        .exclude(kind=AccountEventKind.CREATED)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+    AccountEvent.objects.filter(pk__in=[e.pk for e in events]).update(seen_at=timezone.now())
+    return events
+
+
+def event_text(event: AccountEvent) -> str:
+    """One event in the reader's language: what happened, when, by whom (when someone else did it)."""
+    when = timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M")
+    if event.actor is None and event.kind == AccountEventKind.PASSWORD_SET:  # whoever held the link
+        return _("%(what)s: %(t)s.") % {"what": event.get_kind_display(), "t": when}
+    by = (event.actor.get_full_name() or event.actor.username) if event.actor else _("an administrator")
+    return _("%(what)s: %(t)s, by %(by)s.") % {"what": event.get_kind_display(), "t": when, "by": by}
 
 
 def sheet_rows(plan: Plan, base_url: str = "") -> list[dict]:
@@ -202,9 +254,7 @@ def sheet_xlsx(plan: Plan, rows: list[dict]) -> bytes:
         )
     for col, width in zip("ABCDE", (24, 14, 22, 90, 18)):
         ws.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def unassigned_actions(plan: Plan):

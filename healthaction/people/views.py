@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 from healthaction.collection.current import current_plan, remember
 from healthaction.collection.models import RobotWebhook
 from healthaction.collection.services import unassigned_items
+from healthaction.core.choices import AccountEventKind
 from healthaction.core.xlsx import xlsx_download
 from healthaction.people import services as S
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
-from healthaction.registry.models import Department
+from healthaction.registry.models import AccountEvent, Department
 
 
 class CreateAccountsForm(forms.Form):
@@ -87,6 +88,7 @@ def plan_people(request, plan_id: int):
                     plan,
                     create_form.cleaned_data["per_reporter"],
                     only_missing=create_form.cleaned_data["only_missing"],
+                    by=request.user,
                 )
                 messages.success(
                     request,
@@ -152,16 +154,16 @@ def account(request, plan_id: int, user_id: int):
         raise PermissionDenied(_("This account is not one of your plan's reporters."))
     what = request.POST.get("what")
     if what == "reset":
-        S.reset_account(user)
+        S.reset_account(user, by=request.user)
         messages.success(
             request,
             _("The password of %(u)s was reset; a new invitation link is on the sign-in sheet.") % {"u": user.username},
         )
     elif what == "deactivate":
-        S.set_active(user, False)
+        S.set_active(user, False, by=request.user)
         messages.success(request, _("%(u)s can no longer sign in.") % {"u": user.username})
     elif what == "activate":
-        S.set_active(user, True)
+        S.set_active(user, True, by=request.user)
         messages.success(request, _("%(u)s can sign in again.") % {"u": user.username})
     return redirect("people:plan", plan_id=plan.pk)
 
@@ -185,7 +187,21 @@ class WelcomeView(PasswordResetConfirmView):
 
     def form_valid(self, form):
         messages.success(self.request, _("Your password is set. Sign in with your user name and the new password."))
+        AccountEvent.objects.create(user=self.user, kind=AccountEventKind.PASSWORD_SET, actor=None)
         return super().form_valid(form)
+
+
+@login_required
+def account_history(request):
+    """What was done to the signed-in person's account: created, resets (by whom), passwords set, deactivations."""
+    events = AccountEvent.objects.filter(user=request.user).select_related("actor")[:200]
+    return render(request, "people/history.html", {"events": events})
+
+
+def show_account_events(sender, request, user, **kwargs):
+    """At sign-in, tell the person what others did to their account since (user_logged_in, connected in apps)."""
+    for event in S.unseen_events(user):
+        messages.warning(request, S.event_text(event), fail_silently=True)
 
 
 # ---- offices of the areas below (issue 23) ---------------------------------------------------------------

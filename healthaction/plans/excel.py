@@ -11,7 +11,6 @@ uses python-calamine, several times faster on large sheets and never evaluating 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -30,7 +29,7 @@ from healthaction.core.choices import (
     Nature,
     TargetKind,
 )
-from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_row, unescape_cell
+from healthaction.core.xlsx import WorkbookUnreadable, read_sheets, safe_row, unescape_cell, workbook_bytes
 from healthaction.plans import services
 from healthaction.plans.models import Plan, Target
 from healthaction.registry.models import resolve_department
@@ -301,9 +300,7 @@ def export_workbook(plan: Plan) -> bytes:
                 ws.add_data_validation(dv)
                 dv.add(f"{letter}2:{letter}{max(len(rows[name]) + 200, 500)}")
         _style(ws, len(columns))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _style(ws, ncols: int) -> None:

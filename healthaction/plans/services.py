@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from healthaction.core import formatting
 from healthaction.core.choices import DepartmentRole, Direction, PlanStatus, TargetKind, WarningKind
+from healthaction.core.text import refuse_control_characters
 from healthaction.plans.chain import parent_candidates
 from healthaction.plans.models import (
     Action,
@@ -71,14 +71,8 @@ def _validated(form: forms.BaseForm) -> dict:
 
 
 def no_control_characters(value: str) -> None:
-    """Refuse control and bidi-override characters (tab and newline are text); they break backups and mislead readers."""
-    for ch in str(value):
-        if ch in "\t\n\r":
-            continue
-        if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
-            raise ValidationError(
-                _("The text contains an invisible control character (U+%(code)04X); remove it.") % {"code": ord(ch)}
-            )
+    """Refuse control and bidi-override characters (tab and newline are text): the project's one rule, core/text.py."""
+    refuse_control_characters(value)
 
 
 def _text_fields(form: forms.BaseForm) -> None:

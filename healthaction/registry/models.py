@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from healthaction.core.choices import LEVEL_DEPTH, Level, Role
+from healthaction.core.choices import LEVEL_DEPTH, AccountEventKind, Level, Role
 
 
 class OrgUnit(models.Model):
@@ -126,3 +126,23 @@ class Membership(models.Model):
             raise ValidationError({"department": _("A department liaison needs a department.")})
         if self.role == Role.ACTION_LEAD and not self.action_id:
             raise ValidationError({"action": _("An action group lead needs an action.")})
+
+
+class AccountEvent(models.Model):
+    """Something done to a person's account (a reset, a password set from a link, a deactivation): kept, shown to
+    the person at their next sign-in (until `seen_at`) and in their account's history."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="account_events", verbose_name=_("user")
+    )
+    kind = models.CharField(_("what happened"), max_length=16, choices=AccountEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    seen_at = models.DateTimeField(_("shown to the person"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-created_at", "-pk"]

@@ -370,17 +370,32 @@ def can_manage_people(user, plan) -> bool:
 
 
 def can_manage_account(user, plan, account) -> bool:
-    """An office may reset or deactivate only reporter accounts (liaisons, area offices) within its plan's area, and
-    the accounts of the offices of the areas below it (never its own level's office)."""
+    """An office may reset or deactivate only the accounts of the units it manages under this plan: liaisons of
+    departments and offices of areas within the plan's area that owe items under the plan, and the accounts of the
+    offices of the areas below it (never its own level's office). Never itself, a superuser, nor an account whose
+    department or area owes nothing under the plan."""
     if not can_manage_people(user, plan) or account.is_superuser or account.pk == user.pk:
         return False
-    held = list(Membership.objects.filter(user=account).select_related("org_unit"))
+    held = list(Membership.objects.filter(user=account).select_related("org_unit", "department"))
     top = plan.org_unit.path
-    return bool(held) and all(
-        (m.role in PEOPLE_ROLES and m.org_unit.path.startswith(top))
-        or (m.role == Role.OFFICE_ADMIN and m.org_unit.path.startswith(top) and m.org_unit.path != top)
-        for m in held
-    )
+    if not held:
+        return False
+    for m in held:
+        if not m.org_unit.path.startswith(top):
+            return False
+        if m.role == Role.OFFICE_ADMIN:
+            if m.org_unit.path == top:
+                return False
+            continue
+        if m.role not in PEOPLE_ROLES:
+            return False
+        if m.role == Role.DEPARTMENT_LIAISON:
+            owed = m.department.due_items.filter(plan=plan) if m.department_id else None
+        else:
+            owed = m.org_unit.due_items.filter(plan=plan, department__isnull=True)
+        if owed is None or not owed.filter(obsolete=False).exists():
+            return False
+    return True
 
 
 def office_units(user) -> list[OrgUnit]:

@@ -4,13 +4,12 @@ then the annexes of the circular: every overdue due item and every overdue recti
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from healthaction.core.xlsx import safe_row
+from healthaction.core.xlsx import safe_row, workbook_bytes
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.inspections.services import overdue_findings
 from healthaction.plans.models import Plan
@@ -155,6 +154,4 @@ def build_export(plan: Plan, today: dt.date | None = None) -> bytes:
         ws.auto_filter.ref = ws.dimensions
     _annex_sheet(wb, OVERDUE_SHEET, OVERDUE_HEADERS, OVERDUE_WIDTHS, _overdue_rows(plan, today))
     _annex_sheet(wb, RECTIFICATION_SHEET, RECTIFICATION_HEADERS, RECTIFICATION_WIDTHS, _rectification_rows(plan, today))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

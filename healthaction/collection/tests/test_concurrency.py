@@ -145,14 +145,17 @@ def test_six_concurrent_bulk_imports_of_one_new_row_lose_nothing(tmp_path):
                     }
                 ],
             )
-            assert not result.errors, result.errors
+            if result.errors:
+                assert len(result.errors) == 1 and "等待委办审核" in result.errors[0].message, result.errors
+                return "fixed"
             return result.saved
 
         return call
 
     results = sessions.run(*[bulk(30 + k) for k in range(6)])
-    assert results == [1] * 6, results  # every import is recorded, one after the other
+    # one after the other: the first submits the value, which is then fixed until the office returns it (issue 24),
+    # so the five others are refused with the reason; none is lost or half-written
+    assert sorted(results, key=str) == [1] + ["fixed"] * 5, results
     version, value, revisions = sessions.one(_versions(world))
-    assert [v for v, _ in revisions] == [1, 2, 3, 4, 5, 6]
-    assert sorted(v for _, v in revisions) == [30, 31, 32, 33, 34, 35]
-    assert version == 6 and value == revisions[-1][1]
+    assert [v for v, _ in revisions] == [1]
+    assert version == 1 and value == revisions[0][1] and value in {30, 31, 32, 33, 34, 35}

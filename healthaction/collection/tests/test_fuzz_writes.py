@@ -98,6 +98,11 @@ def world():
 
 
 def _state(item):
+    """The stored note and version; a submitted value is returned first (as the office would), so that each door's next
+    write is allowed: a submitted value is fixed until then (issue 24)."""
+    IndicatorValue.objects.filter(
+        indicator=item.indicator_id, org_unit=item.org_unit_id, year=item.year, status="submitted"
+    ).update(status="returned")
     value = IndicatorValue.objects.filter(
         indicator=item.indicator_id, org_unit=item.org_unit_id, year=item.year
     ).first()

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from healthaction.api.tokens import issue
 from healthaction.collection import excel, services
-from healthaction.collection.models import DueItem, Evidence, IndicatorValue, Revision
+from healthaction.collection.models import DueItem, Evidence, IndicatorValue
 from healthaction.core.models import Job
 from healthaction.plans.models import Indicator
 from healthaction.registry.models import Department
@@ -261,7 +261,8 @@ def test_an_approved_value_changes_only_through_a_recorded_reopen(login, literac
     page = login("office").post(
         f"/report/items/{literacy.pk}/", {"value": "45", "source": "监测", "version": "2", "action": "save"}
     )
-    assert page.status_code == 200  # refused: the page shows the approved value without a form
+    # refused (409 since the fixed-value rule of issue 24): the page says why and shows the approved value without a form
+    assert page.status_code == 409 and "不能再修改" in page.content.decode()
     value = _stored(literacy)
     assert (value.value, value.status, value.version) == (30, "approved", 2)
     response = login("office").post(
@@ -299,24 +300,38 @@ def test_the_healthy_cell_share_does_not_overwrite_a_submitted_value_silently(de
 
     rnd = Round.objects.get(title="2025年健康社区评估")
     indicator = Indicator.objects.get(plan=demo["plan"], name="健康社区达标比例")
+    assert rnd.indicator == indicator  # the round measures this indicator (the demo sets it when planning the round)
     item = DueItem.objects.get(indicator=indicator, org_unit=demo["plan"].org_unit, year=2025)
     value = _stored(item)
-    # the demo: the share is recorded, approved, and its due item says so (it used to stay "open")
+    # the demo: the share was submitted by one office member and approved by another; its due item says so
     assert value.status == "approved" and item.status == "approved" and item.received_at is not None
+    assert (value.submitted_by.username, value.approved_by.username) == ("office", "office2")
     office = User.objects.get(username="office")
     services.reopen(office, item, comment="联络员补报", expected_version=value.version)
+    liaison = User.objects.get(username="liaison")
     services.save_submission(
-        office, item, {"value": 12.5, "source": "联络员"}, submit=True, expected_version=value.version + 1
+        liaison, item, {"value": 12.5, "source": "联络员"}, submit=True, expected_version=value.version + 1
     )
-    before = value.version + 2
-    recorded = inspections.record_share(rnd, indicator, office)
+    # the liaison's submitted 12.5 waits for review: the share does not replace it (issue 24: it used to, approved)
+    with pytest.raises(inspections.InspectionError, match="等待审核"):
+        inspections.record_share(rnd, office)
+    stored = _stored(item)
+    assert (stored.value, stored.status, stored.submitted_by.username) == (12.5, "submitted", "liaison")
+    # returned by the office, the share may go in: as a submission in the office's name, not approved
+    services.review(office, item, approve=False, comment="以评估结果为准", expected_version=value.version + 2)
+    recorded = inspections.record_share(rnd, office)
     item.refresh_from_db()
-    assert (recorded.value, recorded.status, recorded.version) == (pytest.approx(value.value), "approved", before + 1)
-    assert item.status == "approved"
-    assert [r.action for r in services.history(recorded)][-3:] == ["reopen", "submit", "approve"]
-    assert (
-        Revision.objects.filter(object_id=recorded.pk, version=before).get().data["value"] == 12.5
-    )  # the liaison's value is kept
+    assert (recorded.value, recorded.status, recorded.submitted_by.username) == (
+        pytest.approx(value.value),
+        "submitted",
+        "office",
+    )
+    assert item.status == "submitted"
+    assert [r.action for r in services.history(recorded)][-4:] == ["reopen", "submit", "return", "submit"]
+    with pytest.raises(services.NotAllowed):  # nobody approves their own submission
+        services.review(office, item, approve=True, expected_version=recorded.version)
+    services.review(User.objects.get(username="office2"), item, approve=True, expected_version=recorded.version)
+    assert _stored(item).status == "approved"
 
 
 def test_the_demo_has_no_approved_value_whose_due_item_is_open(demo):
@@ -438,15 +453,21 @@ def test_the_migration_cleans_what_is_already_stored(literacy):
     # SQLite keeps an over-long text as it was written; PostgreSQL's varchar(300) never held one, so only the
     # control character is there to clean
     extra = 400 if connection.vendor == "sqlite" else 297
-    value = IndicatorValue.objects.create(
-        indicator_id=literacy.indicator_id,
-        org_unit_id=literacy.org_unit_id,
-        year=2026,
-        value=1.0,
-        source="来源\x01" + "长" * extra,
-        note="第一行\n第二行\x0b",
-        status="draft",
+    # what older versions stored, written past today's save-time check (core/text.py) as they wrote it
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(
+                indicator_id=literacy.indicator_id,
+                org_unit_id=literacy.org_unit_id,
+                year=2026,
+                value=1.0,
+                source="来源\x01" + "长" * extra,
+                note="第一行\n第二行\x0b",
+                status="draft",
+            )
+        ]
     )
+    value = IndicatorValue.objects.get(indicator_id=literacy.indicator_id, org_unit_id=literacy.org_unit_id, year=2026)
     revision = services.record(value, "save", None)
     IndicatorValue.objects.filter(pk=value.pk).update(value=float("nan"))
     clean(apps, None)
@@ -464,8 +485,8 @@ def test_the_office_approves_only_its_own_history_import_and_only_from_the_comma
     )
     assert not result.errors and result.saved == 1
     with pytest.raises(services.NotAllowed):
-        services.review(office, literacy, approve=True)
-    services.review(office, literacy, approve=True, history=True)
+        services.review(office, literacy, approve=True, expected_version=1)
+    services.review(office, literacy, approve=True, history=True, expected_version=1)
     assert _stored(literacy).status == "approved"
 
 
@@ -473,4 +494,4 @@ def test_history_approval_does_not_cover_a_value_the_office_typed_itself(literac
     office = User.objects.get(username="office")
     services.save_submission(office, literacy, {"value": 30, "source": "监测"}, submit=True, expected_version=0)
     with pytest.raises(services.NotAllowed):
-        services.review(office, literacy, approve=True, history=True)
+        services.review(office, literacy, approve=True, history=True, expected_version=1)

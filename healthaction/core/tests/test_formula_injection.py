@@ -124,3 +124,60 @@ def test_the_county_comparison_csv(login, demo):
     response = login("office").get(f"/plans/{demo['plan'].pk}/compare/?format=csv")
     rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
     assert [r[0] for r in rows if "HYPERLINK" in r[0]] == ["'" + EVIL]
+
+
+def test_the_export_annexes_of_overdue_items_and_rectifications(login, demo):
+    """Issue 24, finding 6: an inspector's note =HYPERLINK(…) became a live formula in 附表2 (and 附表1 wrote its cells
+    raw too). Fails on main at 05c271a."""
+    import datetime as dt
+
+    from healthaction.inspections.models import Finding
+    from healthaction.reports.export import OVERDUE_SHEET, RECTIFICATION_SHEET
+
+    finding = Finding.objects.filter(visit__round__plan=demo["plan"], status="open").first()
+    Finding.objects.filter(pk=finding.pk).update(text=EVIL, deadline=dt.date(2025, 1, 31))
+    overdue = DueItem.objects.filter(
+        plan=demo["plan"],
+        history=False,
+        received_at__isnull=True,
+        due_date__lt=dt.date.today(),
+        task__isnull=False,
+        department__isnull=False,
+    ).first()
+    overdue.task.__class__.objects.filter(pk=overdue.task_id).update(content="+86 健康热线")
+    Department.objects.filter(pk=overdue.department_id).update(name="-卫健委")
+    content = _body(login("office").get(f"/reports/{demo['plan'].pk}/excel/"))
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    annexes = [c for name in (OVERDUE_SHEET, RECTIFICATION_SHEET) for row in wb[name].iter_rows() for c in row]
+    assert [c.coordinate for c in annexes if c.data_type == "f"] == []
+    texts = {c.value for c in annexes if isinstance(c.value, str)}
+    assert {"'" + EVIL, "'+86 健康热线", "'-卫健委"} <= texts
+    assert not {EVIL, "+86 健康热线", "-卫健委"} & texts
+
+
+def test_the_sign_in_sheet(login, demo):
+    from healthaction.people import services as people
+
+    plan = demo["plan"]
+    plan.title = "@SUM(A1:A9)"
+    content = people.sheet_xlsx(plan, [])
+    cells = _cells(content)
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert cells[0].value == "'@SUM(A1:A9)"
+
+
+def test_no_workbook_is_saved_but_through_workbook_bytes():
+    """The one writer: every .xlsx the project writes goes through core.xlsx.workbook_bytes (safe_cell on every cell)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    saving = re.compile(r"\b(?:wb|book|workbook|out_wb)\.save\(|Workbook\(.*\)\.save\(")
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and path.name != "xlsx.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if saving.search(line)
+    ]
+    assert found == []

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
+from healthaction.collection import services as collection_services
+from healthaction.collection.models import DueItem
 from healthaction.evaluation.models import EvaluationResult
 from healthaction.evaluation.services import evaluate_plan
 from healthaction.inspections import services as S
@@ -163,16 +165,22 @@ def test_a_healthy_community_round_gives_units_meeting_the_norm_and_an_indicator
 
     indicator = Indicator.objects.get(plan=plan, name="健康社区达标比例")
     assert indicator.targets.get(year=2030).value == 60.0  # as written in the demo plan: ≥60
-    from healthaction.collection import services as collection_services
-    from healthaction.collection.models import DueItem
-
+    # a round records its share only for the indicator it measures: none chosen yet, nothing is written
+    with pytest.raises(S.InspectionError, match="选择本轮测评的指标"):
+        S.record_share(rnd, people["office"])
+    rnd.indicator = indicator
+    rnd.save(update_fields=["indicator"])
     # the demo's own round already recorded an approved 2025 share: a second figure needs the office to reopen it first
     item = DueItem.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
     with pytest.raises(S.InspectionError):
-        S.record_share(rnd, indicator, people["office"])
-    collection_services.reopen(people["office"], item, comment="重新评估")
-    value = S.record_share(rnd, indicator, people["office"])
-    assert (value.value, value.status) == (50.0, "approved")
+        S.record_share(rnd, people["office"])
+    approved = collection_services.submission_for(item)
+    collection_services.reopen(people["office"], item, comment="重新评估", expected_version=approved.version)
+    value = S.record_share(rnd, people["office"])
+    # submitted in the office's name, never approved in the same step (issue 24); another office member approves it
+    assert (value.value, value.status, value.submitted_by.username) == (50.0, "submitted", "office")
+    office2 = get_user_model().objects.get(username="office2")
+    collection_services.review(office2, item, approve=True, expected_version=value.version)
     evaluate_plan(plan, indicator_ids=[indicator.pk])
     result = EvaluationResult.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
     # the only value is the first one, so it is its own base year and 50 % has not met ≥60 yet: not assessable (docs/evaluation.md)

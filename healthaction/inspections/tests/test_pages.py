@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from healthaction.collection import services as collection_services
-from healthaction.collection.models import DueItem
+from healthaction.collection.models import DueItem, IndicatorValue
 from healthaction.core.models import Job
 from healthaction.evaluation.models import (
     AssessmentScheme,
@@ -369,14 +369,31 @@ def test_healthy_community_share_is_recorded_from_the_page_and_evaluated(
     client = login("office")
     page = client.get(reverse("inspections:round", args=[rnd.pk]))
     assert page.status_code == 200 and "16.7%" in page.content.decode()
-    assert page.context["suggested"] == indicator.pk  # the share went to this indicator before
+    assert rnd.indicator == indicator  # the round measures this indicator (set when the demo planned it)
     # the demo already holds an approved 2025 share (75 %): the office reopens it before recording a new figure
     item = DueItem.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
-    collection_services.reopen(get_user_model().objects.get(username="office"), item, comment="重新评估")
-    with django_capture_on_commit_callbacks(execute=True):  # the evaluation is queued when the value commits
-        assert (
-            client.post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code
-            == 302
+    office = get_user_model().objects.get(username="office")
+    collection_services.reopen(
+        office, item, comment="重新评估", expected_version=collection_services.submission_for(item).version
+    )
+    # another indicator than the one the round measures is refused, and nothing is written (issue 24)
+    other = plan.indicators.exclude(pk=indicator.pk).filter(unit="%").first()
+    before = IndicatorValue.objects.filter(indicator=other).values_list("pk", "version", "value").order_by("pk")
+    before = list(before)
+    refused = client.post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": other.pk}, follow=True)
+    assert "只能记录为该指标的数值" in refused.content.decode()
+    assert (
+        list(IndicatorValue.objects.filter(indicator=other).values_list("pk", "version", "value").order_by("pk"))
+        == before
+    )
+    assert (
+        client.post(reverse("inspections:round-share", args=[rnd.pk]), {"indicator": indicator.pk}).status_code == 302
+    )
+    value = collection_services.submission_for(item)
+    assert (value.value, value.status, value.submitted_by.username) == (16.67, "submitted", "office")
+    with django_capture_on_commit_callbacks(execute=True):  # the evaluation is queued when the value is approved
+        collection_services.review(
+            get_user_model().objects.get(username="office2"), item, approve=True, expected_version=value.version
         )
     result = EvaluationResult.objects.get(indicator=indicator, org_unit=plan.org_unit, year=2025)
     assert result.value == 16.67

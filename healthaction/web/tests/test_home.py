@@ -30,9 +30,12 @@ def test_an_unpublished_plan_is_hidden_from_anonymous_visitors(client, demo):
     assert client.get(f"/plans/{plan.pk}/").status_code == 200
 
 
-def test_the_printed_office_login_opens_the_admin(client, demo):
+def test_the_printed_admin_login_opens_the_admin_and_the_office_login_does_not(client, demo):
     assert client.get("/admin/").status_code == 302
+    # issue 24: the demo's office is an ordinary office account; the site's administration is the admin account's
     response = client.post("/admin/login/?next=/admin/", {"username": "office", "password": "demo-office-2026"})
+    assert response.status_code == 200 and client.get("/admin/").status_code == 302
+    response = client.post("/admin/login/?next=/admin/", {"username": "admin", "password": "demo-admin-2026"})
     assert response.status_code == 302
     page = client.get("/admin/plans/indicator/")
     assert page.status_code == 200

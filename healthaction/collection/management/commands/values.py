@@ -164,7 +164,11 @@ def import_values(path: Path, plan: Plan, user, *, approver=None) -> dict:
                     obj = services.submission_for(item)
                     if obj is not None and obj.status == ValueStatus.SUBMITTED:
                         services.review(
-                            approver, item, approve=True, comment=_("history imported from %(f)s") % {"f": path.name}
+                            approver,
+                            item,
+                            approve=True,
+                            comment=_("history imported from %(f)s") % {"f": path.name},
+                            expected_version=obj.version,
                         )
                         approved += 1
     return {"rows": len(parsed), "saved": result.saved, "unchanged": result.unchanged, "approved": approved}

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         if ":" not in bind:
             bind = f"127.0.0.1:{bind}"
         if options["web_only"]:
+            refuse_demo_passwords()  # a web server started on its own is a production start like any other
             server.run_web(bind)
             return
         call_command("migrate", verbosity=0, interactive=False)
