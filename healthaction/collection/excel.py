@@ -748,6 +748,21 @@ def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start : start + 5000])
 
 
+_KEY_COLUMNS = ("indicator_id", "org_unit_id", "year")
+_STATE_COLUMNS = (
+    "outlier",
+    "status",
+    "version",
+    "submitted_by_id",
+    "submitted_at",
+    "approved_by_id",
+    "approved_at",
+    "review_comment",
+    "updated_by_id",
+    "updated_at",
+)
+
+
 @transaction.atomic
 def _write(user, work, result: ImportResult) -> None:
     """Write every checked row: new values inserted, changed ones updated, one revision each, due items marked."""
@@ -755,22 +770,7 @@ def _write(user, work, result: ImportResult) -> None:
     stamp = connection.ops.adapt_datetimefield_value(now)
     user_pk = user.pk
     as_json = connection.ops.adapt_json_value  # looked up once: `connection` is a proxy, each access costs
-    value_columns = [
-        "indicator_id",
-        "org_unit_id",
-        "year",
-        *IndicatorValue.DATA_FIELDS,  # the insert rows below follow this order
-        "outlier",
-        "status",
-        "version",
-        "submitted_by_id",
-        "submitted_at",
-        "approved_by_id",
-        "approved_at",
-        "review_comment",
-        "updated_by_id",
-        "updated_at",
-    ]
+    value_columns = [*_KEY_COLUMNS, *IndicatorValue.DATA_FIELDS, *_STATE_COLUMNS]  # the insert rows follow this order
     inserts, updates, reports_new, reports_old, touched = [], [], [], [], []
     for kind, item, existing, data, outlier, correction in work:
         if kind == "value":

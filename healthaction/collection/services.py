@@ -518,7 +518,7 @@ def write_rule(user, item, status: str | None, submitted_by_id: int | None, *, u
     submitted in the office's name, so that someone else approves it; an approved value changes for nobody.
     `status` is None when nothing is stored yet; `unchanged` says the write carries exactly what is stored.
     """
-    if status in (None, "", ValueStatus.DRAFT, ValueStatus.RETURNED):
+    if not status or status in (ValueStatus.DRAFT, ValueStatus.RETURNED):
         return OPEN
     if unchanged:
         return UNCHANGED

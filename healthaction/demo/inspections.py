@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from healthaction.collection import services as collection_services
 from healthaction.collection.models import DueItem
-from healthaction.core.choices import Level
+from healthaction.core.choices import DueKind, Level
 from healthaction.inspections import services
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Visit
 from healthaction.plans.models import Plan
@@ -133,7 +133,7 @@ def build(plan: Plan) -> dict:
         cells.indicator = indicator
         cells.save(update_fields=["indicator"])
         share = services.record_share(cells, office)  # submitted by one office member, approved by another
-        item = DueItem.objects.get(kind="indicator_value", indicator=indicator, org_unit=plan.org_unit, year=2025)
+        item = DueItem.objects.get(kind=DueKind.INDICATOR_VALUE, indicator=indicator, org_unit=plan.org_unit, year=2025)
         share = collection_services.review(
             User.objects.get(username="office2"), item, approve=True, expected_version=share.version
         )

@@ -301,6 +301,19 @@ DEFAULT = object()  # the parent plan chosen by the chain: the published plan of
 
 
 @transaction.atomic
+def _checked_parent(parent, org_unit):
+    """The plan a new plan implements: by default the published plan of the nearest area above; one named explicitly
+    must be a published plan of an area above (never a sibling's or another province's)."""
+    if parent is DEFAULT:
+        return default_parent(org_unit)
+    if parent is not None and parent.pk not in {p.pk for p in parent_candidates(org_unit)}:
+        message = _(
+            "“%(title)s” is not a published plan of an area above %(unit)s: it cannot be the plan this one implements."
+        )
+        raise PlanFormatError([message % {"title": parent.title, "unit": org_unit.name}])
+    return parent
+
+
 def import_plan(
     data: dict,
     source_file=None,
@@ -334,17 +347,7 @@ def import_plan(
         outside = False
     else:
         org_unit, outside = _org_unit_for(spec["org_unit"], area, create_units, notes)
-    if parent is DEFAULT:
-        parent = default_parent(org_unit)
-    elif parent is not None and parent.pk not in {p.pk for p in parent_candidates(org_unit)}:
-        raise PlanFormatError(
-            [
-                _(
-                    "“%(title)s” is not a published plan of an area above %(unit)s: it cannot be the plan this one implements."
-                )
-                % {"title": parent.title, "unit": org_unit.name}
-            ]
-        )
+    parent = _checked_parent(parent, org_unit)
     plan = Plan(
         parent=parent,
         org_unit=org_unit,
