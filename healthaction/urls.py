@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from healthaction.api import views as api_views
-from healthaction.core.views import health, vocabulary_css
+from healthaction.core.views import favicon, health, vocabulary_css
 from healthaction.people import views as people_views
 
 
@@ -16,7 +16,8 @@ def healthz(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("vocabulary.css", vocabulary_css, name="vocabulary-css"),
-    path("health", health, name="health"),  # readiness: queries the database and the cache
+    path("health", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),  # readiness: queries the database and the cache
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

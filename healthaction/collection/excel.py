@@ -9,12 +9,13 @@ twice changes nothing (unchanged rows are skipped, no new version is made).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Count, Max, Prefetch, Sum
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -65,11 +66,21 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 LOCKED_FILL = PatternFill("solid", fgColor="F3F3F3")
 
 
-def template_items(user, plan, department=None, org_unit=None, years=None, history: bool = False):
-    """The rows of a template: what the user owes from the reporting start on (with history, earlier periods too)."""
+def open_periods(today: dt.date | None = None) -> Q:
+    """Due items whose period has begun: a year's value from that year on, a half-year's progress from its first day.
+    Later periods (to the plan's end, 2030) are not asked for yet, so the template leaves them out."""
+    year, half = services.current_period(today)
+    return Q(kind=DueKind.INDICATOR_VALUE, year__lte=year) | Q(
+        Q(year__lt=year) | Q(year=year, half__lte=half), kind=DueKind.TASK_PROGRESS
+    )
+
+
+def template_items(user, plan, department=None, org_unit=None, years=None, history: bool = False, today=None):
+    """The rows of a template: what the user owes in the periods open now, from the reporting start on; with history,
+    every period, earlier and later ones too."""
     items = DueItem.objects.filter(plan=plan, obsolete=False).filter(scopes.due_item_filter(user))
     if not history:
-        items = items.filter(history=False)
+        items = items.filter(history=False).filter(open_periods(today))
     if department is not None:
         items = items.filter(department=department)
     if org_unit is not None:
@@ -212,15 +223,22 @@ def cell_number(raw, sheet, r, c, errors):
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool):
-        errors.append(RowError(sheet, r, c, _("“%(v)s” is not a number.") % {"v": raw}))
+        errors.append(RowError(sheet, r, c, _not_a_number(raw, r)))
         return None
     try:
         if isinstance(raw, (int, float)):
             return float(raw)
         return float(str(raw).strip().rstrip("%").replace(",", ""))
     except (ValueError, OverflowError):
-        errors.append(RowError(sheet, r, c, _("“%(v)s” is not a number.") % {"v": raw}))
+        errors.append(RowError(sheet, r, c, _not_a_number(raw, r)))
         return None
+
+
+def _not_a_number(raw, r: int) -> str:
+    """The message names its row, as every row error does (a sheet of key and value pairs has none)."""
+    if r:
+        return _("Row %(r)s: “%(v)s” is not a number.") % {"r": r, "v": raw}
+    return _("“%(v)s” is not a number.") % {"v": raw}
 
 
 def cell_text(raw) -> str:

@@ -691,6 +691,21 @@ def _announce_approved(series: dict) -> None:
         transaction.on_commit(lambda: signals.values_approved.send(sender=IndicatorValue, series=series))
 
 
+def approve_many(user, chosen: list[tuple[DueItem, int | None]]) -> tuple[int, list[str]]:
+    """Approve the chosen items, each at the version the reviewer saw, through `review` (one transaction each): a stale,
+    own or not submitted one is left as it is and named in the returned problems; the others are approved."""
+    approved, problems = 0, []
+    with approving():  # one evaluation of every series approved, after the last commit
+        for item, version in chosen:
+            try:
+                review(user, item, approve=True, expected_version=version)
+            except (NotAllowed, Conflict) as exc:
+                problems.append(f"{item}：{exc}")
+            else:
+                approved += 1
+    return approved, problems
+
+
 def _last_action(obj) -> str | None:
     last = (
         Revision.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)

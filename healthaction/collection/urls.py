@@ -10,6 +10,7 @@ urlpatterns = [
     path("items/<int:pk>/review/", views.review_item, name="review-item"),
     path("items/<int:pk>/reopen/", views.reopen_item, name="reopen-item"),
     path("review/", views.review_queue, name="review"),
+    path("review/approve/", views.review_bulk, name="review-bulk"),
     path("excel/", views.excel_page, name="excel"),
     path("excel/template/", views.excel_template, name="excel-template"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),

@@ -307,6 +307,36 @@ def review_item(request, pk: int):
     return redirect("collection:item", pk=item.pk)
 
 
+@login_required
+@require_POST
+def review_bulk(request):
+    """Approve the rows ticked in the review queue, each at the version shown on the page (services.approve_many)."""
+    chosen = []
+    for raw in request.POST.getlist("item")[:REVIEW_PAGE_SIZE]:
+        if not raw.isdigit():
+            continue
+        item = (
+            _visible_items(request.user)
+            .filter(pk=int(raw))
+            .select_related("plan__org_unit", "indicator", "task")
+            .first()
+        )
+        version = request.POST.get(f"version-{raw}", "")
+        if item is not None:
+            chosen.append((item, int(version) if version.isdigit() else None))
+    if not chosen:
+        messages.error(request, _("Tick the rows to approve."))
+    else:
+        approved, problems = services.approve_many(request.user, chosen)
+        messages.success(request, _("%(n)s items approved.") % {"n": approved})
+        for problem in problems:
+            messages.error(request, problem)
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("collection:review")
+
+
 REVIEW_PAGE_SIZE = 50
 
 

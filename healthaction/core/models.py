@@ -7,6 +7,7 @@ periodic job (daily reminders, nightly evaluation, weekly backup) some worker ha
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.core.choices import JobStatus
@@ -66,6 +67,19 @@ class Job(models.Model):
     @property
     def failed(self) -> bool:
         return self.status == self.FAILED
+
+    @property
+    def silent_seconds(self) -> int | None:
+        """Seconds since a running job's worker last said it was alive (None when the job is not running): more than
+        three heartbeats means the worker may have died, and the page says so instead of "running" for ever."""
+        if self.status != JobStatus.RUNNING or self.heartbeat_at is None:
+            return None
+        return int((timezone.now() - self.heartbeat_at).total_seconds())
+
+    @property
+    def worker_silent(self) -> bool:
+        silent = self.silent_seconds
+        return silent is not None and silent > 3 * settings.JOB_HEARTBEAT_SECONDS
 
 
 class JobLock(models.Model):

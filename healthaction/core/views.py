@@ -1,5 +1,7 @@
 """Views every page shares: the vocabulary stylesheet and the readiness probe."""
 
+from pathlib import Path
+
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -39,3 +41,13 @@ def health(request):
         checks["cache"] = f"error: {type(exc).__name__}"
     healthy = checks["database"] == "ok" and checks["cache"] == "ok"
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+FAVICON = (Path(__file__).parent / "static" / "core" / "favicon.svg").read_bytes()
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every site whatever the page says: the site's icon (SVG)."""
+    return HttpResponse(FAVICON, content_type="image/svg+xml")

@@ -115,7 +115,8 @@ def create_accounts(
 ) -> list:
     """Create liaison accounts (department liaison or area office) without a password; return the new users.
 
-    With only_missing, reporters that already have accounts are skipped; per_reporter accounts each.
+    Each reporter ends with up to per_reporter accounts: those it has count (asking for 2 where there is 1 makes
+    one more). With only_missing, reporters that already have accounts are skipped.
     """
     User = get_user_model()
     created = []
@@ -124,7 +125,7 @@ def create_accounts(
             continue
         if only_missing and rep.accounts:
             continue
-        for _n in range(per_reporter):
+        for _n in range(max(0, per_reporter - len(rep.accounts))):
             user = User(username=_username(rep, plan), first_name=_("%(unit)s liaison") % {"unit": rep.name})
             user.set_unusable_password()
             user.save()

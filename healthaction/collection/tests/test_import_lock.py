@@ -76,7 +76,10 @@ def test_the_rows_are_checked_outside_any_transaction_and_written_in_one(world, 
     ) == [(2025, 31.5, 1), (2026, 33.0, 1)]
 
 
-def test_a_value_saved_between_the_check_and_the_write_is_checked_again_and_kept_in_the_history(world, monkeypatch):
+def test_a_value_submitted_between_the_check_and_the_write_is_checked_again_and_not_overwritten(world, monkeypatch):
+    """Issue 24 (#1): a submitted value is fixed until the office returns it, so the import may no longer replace the
+    colleague's submission (it used to, as version 2): the row is refused on the second check and, all or nothing,
+    nothing is written."""
     lock = excel._lock_items
 
     def colleague_saves_first(user, ids):
@@ -93,19 +96,23 @@ def test_a_value_saved_between_the_check_and_the_write_is_checked_again_and_kept
     monkeypatch.setattr(excel, "_lock_items", colleague_saves_first)
     result = excel.import_rows(world["importer"], _rows(world, 31.5, 33.0))
     # without the second check the import would insert a second 2025 row (refused by the database: a 500)
-    assert not result.errors and result.saved == 2
+    assert [e.message for e in result.errors] == [
+        "第 1 行：该项已报送，正在等待委办审核，现在不能修改。如需修改，请联系委办退回，再修改并重新报送。"
+    ]
+    assert result.saved == 0
     assert sorted(
         IndicatorValue.objects.filter(indicator=world["indicator"]).values_list("year", "value", "version")
-    ) == [(2025, 31.5, 2), (2026, 33.0, 1)]
+    ) == [(2025, 29.0, 1)]
     value = IndicatorValue.objects.get(indicator=world["indicator"], year=2025)
     assert list(
         Revision.objects.filter(object_id=value.pk, content_type__model="indicatorvalue")
         .order_by("version")
         .values_list("version", "action", "user__username")
-    ) == [(1, "submit", "lock_colleague"), (2, "import", "lock_importer")]
+    ) == [(1, "submit", "lock_colleague")]
 
 
 def test_an_approval_between_the_check_and_the_write_refuses_the_row(world, monkeypatch):
+    # the colleague's 29.0 was returned by the office: the import may correct it when it checks its rows…
     services.save_submission(
         world["colleague"],
         world["items"][0],
@@ -113,18 +120,32 @@ def test_an_approval_between_the_check_and_the_write_refuses_the_row(world, monk
         submit=True,
         expected_version=0,
     )
-    office = get_user_model().objects.create_user(username="lock_office", password="x" * 12)
-    Membership.objects.create(user=office, role=Role.OFFICE_ADMIN, org_unit=OrgUnit.objects.get(code="L90"))
+    offices = []
+    for name in ("lock_office", "lock_office2"):
+        office = get_user_model().objects.create_user(username=name, password="x" * 12)
+        Membership.objects.create(user=office, role=Role.OFFICE_ADMIN, org_unit=OrgUnit.objects.get(code="L90"))
+        offices.append(office)
+    services.review(offices[0], world["items"][0], approve=False, comment="请核对", expected_version=1)
     lock = excel._lock_items
 
-    def office_approves_first(user, ids):
-        services.review(office, world["items"][0], approve=True)
+    def resubmitted_and_approved_first(user, ids):
+        # …but before it writes, the colleague resubmits and the office approves (each at the version it saw)
+        services.save_submission(
+            world["colleague"],
+            world["items"][0],
+            {"value": 29.0, "numerator": None, "denominator": None, "qualitative": "", "source": "手填", "note": ""},
+            submit=True,
+            expected_version=2,
+        )
+        services.review(offices[1], world["items"][0], approve=True, expected_version=3)
         return lock(user, ids)
 
-    monkeypatch.setattr(excel, "_lock_items", office_approves_first)
+    monkeypatch.setattr(excel, "_lock_items", resubmitted_and_approved_first)
     result = excel.import_rows(world["importer"], _rows(world, 31.5, 33.0))
     # checked again under the lock: 2025 is approved now, so nothing is written (all or nothing)
-    assert [e.message for e in result.errors] == ["第 1 行已审核通过，如需修改请联系推进办退回。"]
+    assert [e.message for e in result.errors] == [
+        "第 1 行：该项已审核通过，不能再修改；如需更正，请委办说明理由后重新打开。"
+    ]
     assert result.saved == 0
     assert sorted(
         IndicatorValue.objects.filter(indicator=world["indicator"]).values_list("year", "value", "status")
