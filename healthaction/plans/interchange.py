@@ -300,7 +300,6 @@ def _full_clean(obj, label: str, errors: list[str], exclude: list[str] | None = 
 DEFAULT = object()  # the parent plan chosen by the chain: the published plan of the nearest area above
 
 
-@transaction.atomic
 def _checked_parent(parent, org_unit):
     """The plan a new plan implements: by default the published plan of the nearest area above; one named explicitly
     must be a published plan of an area above (never a sibling's or another province's)."""
@@ -314,6 +313,7 @@ def _checked_parent(parent, org_unit):
     return parent
 
 
+@transaction.atomic
 def import_plan(
     data: dict,
     source_file=None,
