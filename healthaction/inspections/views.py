@@ -33,11 +33,8 @@ from healthaction.registry import scopes
 
 def _office_plans(user, required: bool = False):
     """The published plans whose office the user belongs to; with required, none is a 403."""
-    plans = [
-        p
-        for p in Plan.objects.filter(status=PlanStatus.PUBLISHED).select_related("org_unit").order_by("-pk")
-        if scopes.is_office(user, p)
-    ]
+    published = Plan.objects.filter(status=PlanStatus.PUBLISHED)
+    plans = list(scopes.run_plans(user, published).select_related("org_unit").order_by("-pk"))
     if required and not plans:
         raise PermissionDenied(_("Only the committee office manages checklists and rounds."))
     return plans

@@ -64,6 +64,18 @@ def is_office(user, plan=None) -> bool:
     return runs(user, plan.org_unit_id, plan.org_unit.path, plan)
 
 
+def run_plans(user, plans):
+    """The plans (a queryset) the user runs as office, in one query: the queryset form of `is_office(user, plan)`."""
+    if user.is_superuser:
+        return plans
+    offices = [m for m in memberships(user) if m.role == Role.OFFICE_ADMIN]
+    below = Q(pk__in=[])
+    for m in offices:
+        below |= Q(org_unit__path__startswith=m.org_unit.path)
+    staffed = Membership.objects.filter(role=Role.OFFICE_ADMIN).values("org_unit_id")
+    return plans.filter(Q(org_unit_id__in=[m.org_unit_id for m in offices]) | (below & ~Q(org_unit_id__in=staffed)))
+
+
 def oversees(user, plan) -> bool:
     """Return True when the user is the office of the plan's area or of an area above it (read access: reports,
     completeness, supervision of the plans below)."""

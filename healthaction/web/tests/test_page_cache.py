@@ -50,7 +50,8 @@ def test_an_approved_value_shows_on_the_cached_dashboard_and_comparison(
         IndicatorValue.objects.filter(indicator=first, org_unit=unit, year=year).update(value=60.0)
         item = DueItem.objects.get(plan=plan, kind="indicator_value", indicator=first, org_unit=unit, year=year)
         with django_capture_on_commit_callbacks(execute=True):
-            services.review(office, item, approve=True)
+            seen = IndicatorValue.objects.get(indicator=first, org_unit=unit, year=year).version
+            services.review(office, item, approve=True, expected_version=seen)  # the version the office looked at
 
     # the dashboard is computed afresh: the approved value and the hidden change
     assert _achieved(client.get(dashboard).content.decode()) == achieved + 2
