@@ -39,6 +39,8 @@ def test_a_submitted_value_cannot_be_changed_and_the_office_approves_exactly_it(
     # the page now shows the value without a form, and says why
     expect(liaison.locator("#fixed")).to_have_text(SUBMITTED)
     assert liaison.locator("#report-form").count() == 0
+    # the version the submission left (an autosaved draft before it may have taken one number already)
+    submitted = IndicatorValue.objects.get(indicator=indicator, org_unit=item.org_unit, year=2026).version
 
     # the liaison changes the value in the other tab and saves a draft: refused, with the reason, nothing stored
     stale.get_by_label(re.compile("数值")).fill("33.9")
@@ -49,7 +51,11 @@ def test_a_submitted_value_cannot_be_changed_and_the_office_approves_exactly_it(
     assert "未保存" in stale.locator("#fixed").inner_text()
     stale.screenshot(path=str(ARTIFACTS / "browser-fixed-refused.png"), full_page=True)
     value = IndicatorValue.objects.get(indicator=indicator, org_unit=item.org_unit, year=2026)
-    assert (value.value, value.status, value.version) == (33.8, "submitted", 1)
+    assert (value.value, value.status, value.version) == (
+        33.8,
+        "submitted",
+        submitted,
+    )  # the refused draft wrote nothing
 
     office = browser.new_context(locale="zh-CN").new_page()
     login(office, site, "office", "demo-office-2026")
@@ -59,7 +65,12 @@ def test_a_submitted_value_cannot_be_changed_and_the_office_approves_exactly_it(
     row.get_by_role("button", name="审核通过").click()
     office.wait_for_load_state()
     value.refresh_from_db()
-    assert (value.value, value.status, value.version, value.approved_by.username) == (33.8, "approved", 2, "office")
+    assert (value.value, value.status, value.version, value.approved_by.username) == (
+        33.8,
+        "approved",
+        submitted + 1,
+        "office",
+    )
     # published: evaluated (the approval queues it; jobs run in place here) and shown on the public page
     result = EvaluationResult.objects.get(indicator=indicator, org_unit=item.org_unit, year=2026)
     assert result.value == 33.8
