@@ -59,34 +59,42 @@ TASK_TEXTS = {
 }
 
 
+def department_reports(task, department_id: int, org_unit, rng: random.Random) -> list[TaskReport]:
+    """Approved progress reports of one department for the half-years 2021–2025, about one in eight missing (and the
+    last half-year always), so the inbox has overdue items; `rng` makes them deterministic."""
+    reports = []
+    for year in range(2021, 2026):
+        for half in (1, 2):
+            if (year, half) == (2025, 2) or rng.random() < 0.12:
+                continue
+            progress = rng.choice(
+                [TaskProgress.DONE, TaskProgress.IN_PROGRESS, TaskProgress.IN_PROGRESS, TaskProgress.DELAYED]
+            )
+            submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([2, 8, 14, 20]), 10, tzinfo=dt.UTC)
+            reports.append(
+                TaskReport(
+                    task=task,
+                    department_id=department_id,
+                    org_unit=org_unit,
+                    year=year,
+                    half=half,
+                    progress=progress,
+                    text=TASK_TEXTS[progress],
+                    status=ValueStatus.APPROVED,
+                    submitted_at=submitted,
+                    approved_at=submitted + dt.timedelta(days=2),
+                )
+            )
+    return reports
+
+
 def _task_reports(plan: Plan) -> None:
     """Create approved progress reports for past half-years, leaving some missing so the inbox has overdue items."""
     reports = []
     for task in plan.tasks.prefetch_related("task_departments"):
         for td in task.task_departments.all():
             rng = random.Random(f"task/{task.pk}/{td.department_id}")
-            for year in range(2021, 2026):
-                for half in (1, 2):
-                    if (year, half) == (2025, 2) or rng.random() < 0.12:
-                        continue
-                    progress = rng.choice(
-                        [TaskProgress.DONE, TaskProgress.IN_PROGRESS, TaskProgress.IN_PROGRESS, TaskProgress.DELAYED]
-                    )
-                    submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([2, 8, 14, 20]), 10, tzinfo=dt.UTC)
-                    reports.append(
-                        TaskReport(
-                            task=task,
-                            department_id=td.department_id,
-                            org_unit=plan.org_unit,
-                            year=year,
-                            half=half,
-                            progress=progress,
-                            text=TASK_TEXTS[progress],
-                            status=ValueStatus.APPROVED,
-                            submitted_at=submitted,
-                            approved_at=submitted + dt.timedelta(days=2),
-                        )
-                    )
+            reports += department_reports(task, td.department_id, plan.org_unit, rng)
         if task.all_lower_units:
             for county in plan.org_unit.children.all():
                 rng = random.Random(f"task/{task.pk}/{county.code}")

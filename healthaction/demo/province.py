@@ -20,9 +20,9 @@ from django.db.models import Q
 
 from healthaction.collection.models import IndicatorValue, TaskReport
 from healthaction.collection.services import publish_plan
-from healthaction.core.choices import Comparator, Level, Role, TargetKind, TaskProgress, ValueStatus
+from healthaction.core.choices import Comparator, Level, Role, TargetKind, ValueStatus
 from healthaction.demo import content
-from healthaction.demo.build import BASE_YEAR, DEMO_REPORTING_START, TASK_TEXTS, VALUE_YEARS, plan_data
+from healthaction.demo.build import BASE_YEAR, DEMO_REPORTING_START, VALUE_YEARS, department_reports, plan_data
 from healthaction.evaluation.services import assess_plan, evaluate_plan
 from healthaction.plans.interchange import import_plan
 from healthaction.plans.models import Plan
@@ -244,28 +244,7 @@ def _task_reports(plan: Plan) -> int:
     for task in plan.tasks.prefetch_related("task_departments"):
         for td in task.task_departments.all():
             rng = random.Random(f"province-task/{plan.org_unit.code}/{task.number}/{td.department_id}")
-            for year in range(2021, 2026):
-                for half in (1, 2):
-                    if (year, half) == (2025, 2) or rng.random() < 0.12:
-                        continue
-                    progress = rng.choice(
-                        [TaskProgress.DONE, TaskProgress.IN_PROGRESS, TaskProgress.IN_PROGRESS, TaskProgress.DELAYED]
-                    )
-                    submitted = dt.datetime(year, 6 if half == 1 else 12, rng.choice([2, 8, 14, 20]), 10, tzinfo=dt.UTC)
-                    reports.append(
-                        TaskReport(
-                            task=task,
-                            department_id=td.department_id,
-                            org_unit=plan.org_unit,
-                            year=year,
-                            half=half,
-                            progress=progress,
-                            text=TASK_TEXTS[progress],
-                            status=ValueStatus.APPROVED,
-                            submitted_at=submitted,
-                            approved_at=submitted + dt.timedelta(days=2),
-                        )
-                    )
+            reports += department_reports(task, td.department_id, plan.org_unit, rng)
     TaskReport.objects.bulk_create(reports, batch_size=2000)
     return len(reports)
 
