@@ -1,5 +1,6 @@
 """Build the demo data set: org units, departments, a published plan with values, demo users."""
 
+import copy
 import datetime as dt
 import random
 
@@ -123,62 +124,99 @@ def _task_reports(plan: Plan) -> None:
     TaskReport.objects.bulk_create(reports, batch_size=2000)
 
 
+def _demo_targets(t22: str, t30: str) -> list[dict]:
+    """Return the 2022 and 2030 targets of one content row (relative ones measured from the base year or 2022)."""
+    targets = []
+    for year, raw in ((2022, t22), (2030, t30)):
+        target = parse_target(raw)
+        if target is None:
+            continue
+        target.pop("unit", None)
+        if target["kind"] == "relative" and target["base_year"] is None and not target["change_unit"].endswith("/yr"):
+            target["base_year"] = BASE_YEAR if year == 2022 else 2022
+        targets.append({"year": year, **target})
+    return targets
+
+
+def _demo_indicator(number: str, i: int, row: str) -> dict:
+    """Return indicator `i` of action `number` from its content row in the interchange format."""
+    ind_name, unit, group, nature, base_raw, t22, t30 = row.split("|")
+    baseline = parse_baseline(base_raw)
+    targets = _demo_targets(t22, t30)
+    direction = infer_direction(ind_name, targets, baseline)
+    settle_implicit(targets, direction)
+    return {
+        "number": f"{number}.{i}",
+        "action": number,
+        "name": ind_name,
+        "unit": unit,
+        "group": content.GROUPS[group],
+        "nature": content.NATURES[nature],
+        "direction": direction,
+        "definition": "",
+        "calculation": "",
+        "numerator": "",
+        "denominator": "",
+        "baseline": None if baseline is None else {**baseline, "year": BASE_YEAR},
+        "targets": targets,
+        "source": {"lines": None, "text": ""},
+    }
+
+
+def _demo_tasks(number: str, name: str, lead: str) -> list[dict]:
+    """Return the tasks of one action, one per task template, in the interchange format."""
+    co = content.CO_DEPARTMENTS[number]
+    return [
+        {
+            "number": f"{number}.{t}",
+            "action": number,
+            "content": template.format(area=name.removesuffix("行动")),
+            "measures": "",
+            "deliverables": "工作方案、活动记录及照片等佐证材料",
+            "lead_departments": [lead],
+            "co_departments": co[: 1 + t],
+            "all_lower_units": t != 2,
+            "reporting_cycle": "task-progress",
+            "source": {"lines": None, "text": ""},
+        }
+        for t, template in enumerate(content.TASK_TEMPLATES, start=1)
+    ]
+
+
+DEMO_REPORTING_CYCLES = [
+    {
+        "key": "task-progress",
+        "name": "任务进展半年报",
+        "kind": "task_progress",
+        "frequency": "semiannual",
+        "due_dates": ["06-15", "12-15"],
+        "source_text": "",
+    },
+    {
+        "key": "indicator-values",
+        "name": "指标年度监测",
+        "kind": "indicator_value",
+        "frequency": "annual",
+        "due_dates": ["06-05"],
+        "source_text": "",
+    },
+    {
+        "key": "monitoring-report",
+        "name": "年度监测评估报告",
+        "kind": "monitoring_report",
+        "frequency": "annual",
+        "due_dates": ["06-05"],
+        "source_text": "",
+    },
+]
+
+
 def plan_data() -> dict:
     """Return the demo plan in the interchange format."""
     indicators, tasks = [], []
     for number, name, lead, rows in content.ACTIONS:
-        for i, row in enumerate(rows, start=1):
-            ind_name, unit, group, nature, base_raw, t22, t30 = row.split("|")
-            baseline = parse_baseline(base_raw)
-            targets = []
-            for year, raw in ((2022, t22), (2030, t30)):
-                target = parse_target(raw)
-                if target is None:
-                    continue
-                target.pop("unit", None)
-                if (
-                    target["kind"] == "relative"
-                    and target["base_year"] is None
-                    and not target["change_unit"].endswith("/yr")
-                ):
-                    target["base_year"] = BASE_YEAR if year == 2022 else 2022
-                targets.append({"year": year, **target})
-            direction = infer_direction(ind_name, targets, baseline)
-            settle_implicit(targets, direction)
-            indicators.append(
-                {
-                    "number": f"{number}.{i}",
-                    "action": number,
-                    "name": ind_name,
-                    "unit": unit,
-                    "group": content.GROUPS[group],
-                    "nature": content.NATURES[nature],
-                    "direction": direction,
-                    "definition": "",
-                    "calculation": "",
-                    "numerator": "",
-                    "denominator": "",
-                    "baseline": None if baseline is None else {**baseline, "year": BASE_YEAR},
-                    "targets": targets,
-                    "source": {"lines": None, "text": ""},
-                }
-            )
-        co = content.CO_DEPARTMENTS[number]
-        for t, template in enumerate(content.TASK_TEMPLATES, start=1):
-            tasks.append(
-                {
-                    "number": f"{number}.{t}",
-                    "action": number,
-                    "content": template.format(area=name.removesuffix("行动")),
-                    "measures": "",
-                    "deliverables": "工作方案、活动记录及照片等佐证材料",
-                    "lead_departments": [lead],
-                    "co_departments": co[: 1 + t],
-                    "all_lower_units": t != 2,
-                    "reporting_cycle": "task-progress",
-                    "source": {"lines": None, "text": ""},
-                }
-            )
+        indicators += [_demo_indicator(number, i, row) for i, row in enumerate(rows, start=1)]
+        tasks += _demo_tasks(number, name, lead)
     return {
         "format": "healthaction.plan",
         "version": 1,
@@ -194,32 +232,7 @@ def plan_data() -> dict:
             "source": {"file": "", "sha256": ""},
         },
         "departments": [{"name": n, "aliases": a} for n, a in content.DEPARTMENTS.items()],
-        "reporting_cycles": [
-            {
-                "key": "task-progress",
-                "name": "任务进展半年报",
-                "kind": "task_progress",
-                "frequency": "semiannual",
-                "due_dates": ["06-15", "12-15"],
-                "source_text": "",
-            },
-            {
-                "key": "indicator-values",
-                "name": "指标年度监测",
-                "kind": "indicator_value",
-                "frequency": "annual",
-                "due_dates": ["06-05"],
-                "source_text": "",
-            },
-            {
-                "key": "monitoring-report",
-                "name": "年度监测评估报告",
-                "kind": "monitoring_report",
-                "frequency": "annual",
-                "due_dates": ["06-05"],
-                "source_text": "",
-            },
-        ],
+        "reporting_cycles": copy.deepcopy(DEMO_REPORTING_CYCLES),
         "actions": [
             {"number": n, "name": name, "lead_department": lead, "source": {"lines": None, "text": ""}}
             for n, name, lead, _ in content.ACTIONS

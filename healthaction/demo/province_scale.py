@@ -286,6 +286,13 @@ def _plan(scale: Scale, unit: OrgUnit, departments: list[Department], number: in
             for a in range(scale.actions)
         ]
     )
+    _plan_indicators(scale, plan, actions)
+    _plan_tasks(scale, plan, actions, cycles[0], departments)
+    return plan
+
+
+def _plan_indicators(scale: Scale, plan: Plan, actions: list[Action]) -> None:
+    """The indicators of `plan`, spread over its actions, with a 2020 baseline and targets for 2022 and 2030."""
     indicators = Indicator.objects.bulk_create(
         [
             Indicator(
@@ -322,6 +329,12 @@ def _plan(scale: Scale, unit: OrgUnit, departments: list[Department], number: in
                 )
             )
     Target.objects.bulk_create(targets)
+
+
+def _plan_tasks(
+    scale: Scale, plan: Plan, actions: list[Action], cycle: ReportingCycle, departments: list[Department]
+) -> None:
+    """The tasks of `plan`, spread over its actions, each with a lead department and (mostly) a co-department."""
     tasks = Task.objects.bulk_create(
         [
             Task(
@@ -331,7 +344,7 @@ def _plan(scale: Scale, unit: OrgUnit, departments: list[Department], number: in
                 content=f"组织开展{ACTION_NAMES[t % len(ACTION_NAMES)]}重点工作（{t + 1}），按年度计划推进并报送进展。",
                 deliverables="工作方案、活动记录及照片等佐证材料",
                 all_lower_units=t % 3 != 1,
-                reporting_cycle=cycles[0],
+                reporting_cycle=cycle,
                 position=t,
             )
             for t in range(scale.tasks)
@@ -345,7 +358,6 @@ def _plan(scale: Scale, unit: OrgUnit, departments: list[Department], number: in
         if co.pk != lead.pk:
             roles.append(TaskDepartment(task=task, department=co, role=DepartmentRole.CO, position=0))
     TaskDepartment.objects.bulk_create(roles)
-    return plan
 
 
 def _start(ind: Indicator) -> float:
