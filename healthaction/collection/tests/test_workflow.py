@@ -1,8 +1,10 @@
 """The reporting cycle end to end through the web pages, on SQLite and PostgreSQL."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.utils import timezone
 
 from healthaction.collection.models import DueItem, IndicatorValue, Revision, TaskReport
 from healthaction.collection.services import history
@@ -206,17 +208,20 @@ def test_task_progress_reports(login, demo):
 
 
 def test_the_inbox_lists_overdue_items_in_scope(login, demo):
-    liaison = login("liaison")
-    html = liaison.get("/report/inbox/?group=overdue").content.decode()
-    overdue = DueItem.objects.filter(
-        department__name="市卫生健康委",
-        received_at__isnull=True,
-        due_date__lt=dt.date.today(),
-        obsolete=False,
-        history=False,
-    )
-    assert overdue.exists()
-    assert f'<span class="badge">{overdue.count()}</span>' in html
+    """The liaison's department has everything received but three items set by hand: two past their due date
+    (overdue), one due in ten days (due soon). Another department's overdue item is not theirs."""
+    DueItem.objects.update(received_at=timezone.now())
+    mine = DueItem.objects.filter(department__name="市卫生健康委", history=False, obsolete=False).order_by("pk")
+    today = dt.date.today()
+    for item, due in zip(
+        mine[:3], (today - dt.timedelta(days=30), today - dt.timedelta(days=1), today + dt.timedelta(days=10))
+    ):
+        DueItem.objects.filter(pk=item.pk).update(received_at=None, due_date=due)
+    other = DueItem.objects.exclude(department__name="市卫生健康委").filter(history=False, obsolete=False).first()
+    DueItem.objects.filter(pk=other.pk).update(received_at=None, due_date=today - dt.timedelta(days=5))
+    html = login("liaison").get("/report/inbox/?group=overdue").content.decode()
+    badges = re.findall(r'data-group="(\w+)">\s*[^<]*<span class="badge">(\d+)</span>', html)
+    assert dict(badges)["overdue"] == "2" and dict(badges)["due"] == "1"
 
 
 def test_approval_announces_the_approved_series_once_after_the_commit(
