@@ -98,8 +98,8 @@ def _read(data: bytes, filename: str, names) -> dict[str, list[tuple]]:
         raise WorkbookError([("", 0, "", str(exc))]) from exc
 
 
-def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
-    """Read a checklist workbook into a new version of its key (or a new key); raise WorkbookError listing every problem."""
+def _checklist_sheets(data: bytes, filename: str) -> tuple[dict, list]:
+    """Return the info sheet as {label: value} and the item rows; raise WorkbookError when a sheet is missing."""
     try:
         sheets = _read(data, filename, (INFO_SHEET, ITEM_SHEET))
     except limits.LimitExceeded as exc:  # read in the request: shown on the page like any other problem
@@ -119,7 +119,11 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
         )
     info = {cell_text(r[0]): (r + (None,))[1] for r in sheets[INFO_SHEET] if r and r[0]}
     rows = [r[: len(ITEM_HEADERS)] for r in sheets[ITEM_SHEET]]
-    errors: list[tuple[str, int, str, str]] = []
+    return info, rows
+
+
+def _checklist_info(info: dict, errors: list) -> tuple[str, str | None, float | None]:
+    """Return the title, kind and pass mark of the info sheet, adding a problem to `errors` for each one missing."""
     title = cell_text(unescape_cell(info.get("名称")))
     if not title:
         errors.append((INFO_SHEET, 0, "名称", _("Give the checklist a title.")))
@@ -130,6 +134,53 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
     pass_mark = cell_number(info.get("达标分"), INFO_SHEET, 0, 0, number_errors)
     if number_errors or pass_mark is None or pass_mark < 0:
         errors.append((INFO_SHEET, 0, "达标分", _("The pass mark must be a number of points.")))
+    return title, kind, pass_mark
+
+
+def _checklist_link(value, known: dict, r: int, column: str, message: str, errors: list):
+    """Return the plan's indicator or task numbered `value` (None when blank); a number the plan lacks is a problem."""
+    number = cell_text(value)
+    if not number:
+        return None
+    found = known.get(number)
+    if found is None:
+        errors.append((ITEM_SHEET, r, column, message % {"n": number}))
+    return found
+
+
+def _checklist_item(r: int, row: tuple, seen: set, indicators: dict, tasks: dict, errors: list) -> dict:
+    """Return item row `r` as ChecklistItem fields (without its position), adding its problems to `errors`."""
+    number, text = cell_text(row[0]), cell_text(unescape_cell(row[1]))
+    if not number:
+        errors.append((ITEM_SHEET, r, "编号", _("Give the item a number.")))
+    elif number in seen:
+        errors.append((ITEM_SHEET, r, "编号", _("Item number %(n)s appears twice.") % {"n": number}))
+    seen.add(number)
+    if not text:
+        errors.append((ITEM_SHEET, r, "要求", _("Write the requirement.")))
+    bad: list = []
+    points = cell_number(row[2], ITEM_SHEET, r, 3, bad)
+    if bad or points is None or points <= 0:
+        errors.append((ITEM_SHEET, r, "分值", _("Points must be a number above 0.")))
+    indicator = _checklist_link(
+        row[4], indicators, r, "关联指标序号", _("The plan has no indicator numbered “%(n)s”."), errors
+    )
+    task = _checklist_link(row[5], tasks, r, "关联任务序号", _("The plan has no task numbered “%(n)s”."), errors)
+    return {
+        "number": number,
+        "text": text,
+        "points": points,
+        "evidence_required": cell_text(row[3]).lower() in YES,
+        "indicator": indicator,
+        "task": task,
+    }
+
+
+def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
+    """Read a checklist workbook into a new version of its key (or a new key); raise WorkbookError listing every problem."""
+    info, rows = _checklist_sheets(data, filename)
+    errors: list[tuple[str, int, str, str]] = []
+    title, kind, pass_mark = _checklist_info(info, errors)
     if not rows or [cell_text(h) for h in rows[0][:3]] != ITEM_HEADERS[:3]:
         errors.append(
             (ITEM_SHEET, 1, "", _("The first row must be the headers: %(h)s.") % {"h": "、".join(ITEM_HEADERS)})
@@ -142,52 +193,7 @@ def import_checklist(data: bytes, filename: str, plan=None) -> Checklist:
         row = tuple(row) + (None,) * (len(ITEM_HEADERS) - len(row))
         if all(v in (None, "") for v in row):
             continue
-        number, text = cell_text(row[0]), cell_text(unescape_cell(row[1]))
-        if not number:
-            errors.append((ITEM_SHEET, r, "编号", _("Give the item a number.")))
-        elif number in seen:
-            errors.append((ITEM_SHEET, r, "编号", _("Item number %(n)s appears twice.") % {"n": number}))
-        seen.add(number)
-        if not text:
-            errors.append((ITEM_SHEET, r, "要求", _("Write the requirement.")))
-        bad: list = []
-        points = cell_number(row[2], ITEM_SHEET, r, 3, bad)
-        if bad or points is None or points <= 0:
-            errors.append((ITEM_SHEET, r, "分值", _("Points must be a number above 0.")))
-        indicator = task = None
-        if cell_text(row[4]):
-            indicator = indicators.get(cell_text(row[4]))
-            if indicator is None:
-                errors.append(
-                    (
-                        ITEM_SHEET,
-                        r,
-                        "关联指标序号",
-                        _("The plan has no indicator numbered “%(n)s”.") % {"n": cell_text(row[4])},
-                    )
-                )
-        if cell_text(row[5]):
-            task = tasks.get(cell_text(row[5]))
-            if task is None:
-                errors.append(
-                    (
-                        ITEM_SHEET,
-                        r,
-                        "关联任务序号",
-                        _("The plan has no task numbered “%(n)s”.") % {"n": cell_text(row[5])},
-                    )
-                )
-        items.append(
-            {
-                "number": number,
-                "text": text,
-                "points": points,
-                "evidence_required": cell_text(row[3]).lower() in YES,
-                "indicator": indicator,
-                "task": task,
-                "position": len(items),
-            }
-        )
+        items.append({**_checklist_item(r, row, seen, indicators, tasks, errors), "position": len(items)})
     if not items:
         errors.append((ITEM_SHEET, 2, "", _("The checklist has no items.")))
     if errors:

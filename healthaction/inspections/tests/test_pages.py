@@ -261,6 +261,8 @@ def test_checklists_round_trip_through_excel_and_bad_workbooks_change_nothing(lo
     wb["条目"]["C3"] = "八分"
     wb["条目"]["B4"] = None
     wb["说明"]["B4"] = "别的类别"
+    wb["条目"]["E5"] = "99.9"  # links the plan does not have
+    wb["条目"]["F6"] = "88.8"
     buf = io.BytesIO()
     wb.save(buf)
     before = Checklist.objects.count()
@@ -271,6 +273,8 @@ def test_checklists_round_trip_through_excel_and_bad_workbooks_change_nothing(lo
     body = response.content.decode()
     assert response.status_code == 400 and Checklist.objects.count() == before
     assert "工作表“条目”第3行，“分值”列" in body and "工作表“条目”第4行，“要求”列" in body and "“类别”列" in body
+    assert "工作表“条目”第5行，“关联指标序号”列" in body and "规划中没有序号为“99.9”的指标。" in body
+    assert "工作表“条目”第6行，“关联任务序号”列" in body and "规划中没有序号为“88.8”的任务。" in body
     response = client.post(
         reverse("inspections:checklists"),
         {"what": "import", "plan": demo["plan"].pk, "file": SimpleUploadedFile("x.xlsx", b"not a workbook")},
