@@ -163,6 +163,26 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
     doc.add_paragraph(f"关于{data_title(plan)}{year}年度报送和推进情况的通报", style="Title")
     lower = lower_units_zh(plan.org_unit.level)  # the units one level below: 县（市、区） under a city
     docx_style.paragraph(doc, f"各{lower}推进办，各有关部门：", indent=False)
+    docx_style.paragraph(doc, _opening(data, year, today))
+    _reporting_section(doc, data, year, lower)
+    rectifying = _named_units_section(doc, data)
+    _rectification_section(doc, data, rectifying)
+    _details_section(doc, data, year)
+    doc.add_heading("五、工作要求", level=1)
+    docx_style.paragraph(
+        doc,
+        "请被通报的单位对照通报内容，于15个工作日内完成补报和整改，并将整改情况报推进办。"
+        "各单位要落实专人负责报送工作，按时、完整、准确报送指标数据和任务进展。",
+    )
+    signature = docx_style.paragraph(doc, plan.issuer or plan.org_unit.name, indent=False)
+    signature.alignment = 2
+    signature.paragraph_format.space_before = docx_style.Pt(28)  # a blank line above the signature
+    docx_style.paragraph(doc, f"{today:%Y年%m月%d日}", indent=False).alignment = 2
+    return docx_style.to_bytes(doc)
+
+
+def _opening(data: dict, year: int, today: dt.date) -> str:
+    """The opening paragraph: the year's items due, received and on time, then the three counts the circular names."""
     totals = data["totals"]
     due, received, on_time = totals["due"], totals["received"], totals["on_time"]
     opening = (
@@ -176,8 +196,11 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
         f"逾期未报{data['overdue_total']}项，约束性指标进度{_lagging_words()}{data['lagging_total']}项，"
         f"督导发现问题逾期未整改{data['rectification_total']}项。现将有关情况通报如下。"
     )
-    docx_style.paragraph(doc, opening)
+    return opening
 
+
+def _reporting_section(doc, data: dict, year: int, lower: str) -> None:
+    """Part one: the reporting rates of the departments (table 1) and of the units one level below (table 2)."""
     doc.add_heading("一、报送总体情况", level=1)
     docx_style.paragraph(
         doc,
@@ -204,6 +227,12 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
             doc, f"此外，以前年度仍有{data['earlier_overdue']}项报送事项逾期未报，请有关单位一并补报。"
         )
 
+
+def _named_units_section(doc, data: dict) -> list[UnitRecord]:
+    """Part two: the units named for late items, lagging binding indicators and overdue rectifications.
+
+    Return the units with overdue rectifications, most first, for part three.
+    """
     doc.add_heading("二、通报的单位", level=1)
     late = sorted((r for r in data["records"] if r.overdue_total), key=lambda r: (-r.overdue_total, r.name))
     behind = sorted((r for r in data["records"] if r.lagging), key=lambda r: (-len(r.lagging), r.name))
@@ -224,26 +253,30 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
         "（三）督导发现问题逾期未整改的单位："
         + (_names([(r.name, len(r.rectifications)) for r in rectifying]) + "。" if rectifying else "无。"),
     )
+    return rectifying
 
+
+def _rectification_section(doc, data: dict, rectifying: list[UnitRecord]) -> None:
+    """Part three: the overdue rectifications by unit (table 3), or a line saying there are none."""
     doc.add_heading("三、督导问题整改情况", level=1)
-    if rectifying:
-        docx_style.paragraph(
-            doc, f"督导发现的问题中，有{data['rectification_total']}项已过整改期限仍未完成整改验收，分布见表3。"
-        )
-        docx_style.caption(doc, "表3  督导发现问题逾期未整改情况")
-        docx_style.table(
-            doc,
-            ["单位", "逾期未整改", "最早整改期限"],
-            [
-                [r.name, len(r.rectifications), f"{min(d for _t, d in r.rectifications):%Y年%m月%d日}"]
-                for r in rectifying
-            ],
-            widths=[6.0, 3.0, 4.5],
-            font_size=10,
-        )
-    else:
+    if not rectifying:
         docx_style.paragraph(doc, "督导发现的问题均在整改期限内或已整改验收。")
+        return
+    docx_style.paragraph(
+        doc, f"督导发现的问题中，有{data['rectification_total']}项已过整改期限仍未完成整改验收，分布见表3。"
+    )
+    docx_style.caption(doc, "表3  督导发现问题逾期未整改情况")
+    docx_style.table(
+        doc,
+        ["单位", "逾期未整改", "最早整改期限"],
+        [[r.name, len(r.rectifications), f"{min(d for _t, d in r.rectifications):%Y年%m月%d日}"] for r in rectifying],
+        widths=[6.0, 3.0, 4.5],
+        font_size=10,
+    )
 
+
+def _details_section(doc, data: dict, year: int) -> None:
+    """Part four: a short paragraph for each of the first DETAIL_UNITS units named, heaviest first."""
     doc.add_heading("四、有关单位具体情况", level=1)
     detailed = sorted(
         (r for r in data["records"] if r.overdue_total or r.lagging or r.rectifications), key=lambda r: r.weight
@@ -252,27 +285,13 @@ def build_circular(plan: Plan, year: int, today: dt.date | None = None) -> bytes
         docx_style.paragraph(doc, "无。")
     for k, r in enumerate(detailed[:DETAIL_UNITS], start=1):
         doc.add_heading(f"（{_cn(k)}）{r.name}", level=2)
-        docx_style.paragraph(
-            doc, "".join(_unit_lines(r, year))
-        )  # one paragraph a unit: a few lines, never a list of items
+        docx_style.paragraph(doc, "".join(_unit_lines(r, year)))  # one paragraph a unit: a few lines, never a list
     if len(detailed) > DETAIL_UNITS:
         docx_style.paragraph(
             doc, f"其余{len(detailed) - DETAIL_UNITS}个单位的情况见第二部分，逐项清单见Excel导出的附表。"
         )
     else:
         docx_style.paragraph(doc, "逐项清单见Excel导出的附表。")
-
-    doc.add_heading("五、工作要求", level=1)
-    docx_style.paragraph(
-        doc,
-        "请被通报的单位对照通报内容，于15个工作日内完成补报和整改，并将整改情况报推进办。"
-        "各单位要落实专人负责报送工作，按时、完整、准确报送指标数据和任务进展。",
-    )
-    signature = docx_style.paragraph(doc, plan.issuer or plan.org_unit.name, indent=False)
-    signature.alignment = 2
-    signature.paragraph_format.space_before = docx_style.Pt(28)  # a blank line above the signature
-    docx_style.paragraph(doc, f"{today:%Y年%m月%d日}", indent=False).alignment = 2
-    return docx_style.to_bytes(doc)
 
 
 def _unit_lines(r: UnitRecord, year: int) -> list[str]:

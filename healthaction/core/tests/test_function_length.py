@@ -18,7 +18,6 @@ STILL_LONG = {
     "evaluation/engine.py": {"evaluate": 309, "explain": 178},
     "plans/excel.py": {"import_workbook": 159},
     "plans/interchange.py": {"export_plan": 122, "import_plan": 239},
-    "reports/circular.py": {"build_circular": 119},
 }
 
 
