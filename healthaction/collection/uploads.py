@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from healthaction.collection import validation
 from healthaction.core import limits
-from healthaction.core.xlsx import XLSX_MIME
+from healthaction.core.xlsx import DOCX_MIME, XLSX_MIME
 
 MAX_EVIDENCE_BYTES = limits.EVIDENCE_BYTES
 SIGNATURES = [
@@ -20,7 +20,7 @@ SIGNATURES = [
     (b"PK\x03\x04", "application/zip", ".zip"),  # .docx/.xlsx are zip packages; refined below
 ]
 OFFICE_KINDS = {
-    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "word/": (DOCX_MIME, ".docx"),
     "xl/": (XLSX_MIME, ".xlsx"),
 }
 

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from healthaction.core import limits
 from healthaction.core.models import Job, JobLock
+from healthaction.core.xlsx import OFFICE_MIME
 
 log = logging.getLogger("healthaction.jobs")
 
@@ -396,9 +397,14 @@ def beat(worker: str) -> int:
 def file_response(job: Job):
     from django.http import FileResponse
 
-    # FileResponse writes Content-Disposition itself (filename*=UTF-8'' for a Chinese name)
+    # FileResponse writes Content-Disposition itself (filename*=utf-8'' for a Chinese name); the Office types are
+    # named here, as the system's MIME table may not know them
+    name = PurePosixPath(job.result_file.name).name
     return FileResponse(
-        job.result_file.open("rb"), as_attachment=True, filename=PurePosixPath(job.result_file.name).name
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=OFFICE_MIME.get(PurePosixPath(name).suffix.lower()),
     )
 
 

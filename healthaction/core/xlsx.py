@@ -29,8 +29,10 @@ from healthaction.core import limits
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-# the one spelling of the .xlsx media type: downloads, upload sniffing, tests
+# the one spelling of the Office media types: downloads, upload sniffing, tests
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+OFFICE_MIME = {".xlsx": XLSX_MIME, ".docx": DOCX_MIME}
 
 
 def xlsx_download(data: bytes, filename: str):
