@@ -2,9 +2,9 @@
 
 The texts and transcriptions are in tests/real/: set1/NN_name.txt with NN_name.json (public pages, see
 set1/SOURCES.md), set2/ likewise (a held-out set collected after set 1 was used to fix the reader, see
-set2/SOURCES.md), set3/ likewise (a second held-out set for issue 27's blind round, see set3/SOURCES.md), and seeds/seed_NAME.json for the five seed documents of ../shared/seeds (the seed texts are not
-copied here; they are read from HEALTHACTION_SEEDS_DIR, else from ../shared/seeds next to the repository, else
-/work/shared/seeds).
+set2/SOURCES.md), set3/ likewise (a second held-out set for issue 27's blind round, see set3/SOURCES.md), and
+seeds/seed_NAME.json for the five seed documents of ../shared/seeds (the seed texts are not copied here; they are read
+from HEALTHACTION_SEEDS_DIR, else from ../shared/seeds next to the repository, else /work/shared/seeds).
 
 Print the table of scores with `python -m healthaction.documents.tests.real_texts` (add `-v` for every miss).
 """
