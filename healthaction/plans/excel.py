@@ -453,30 +453,27 @@ def _by_id(sheet: _Sheet, number: int, row: dict, objects: dict):
     return objects[int(raw)]
 
 
-@transaction.atomic
-def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
-    """Apply a corrected workbook to a draft plan and return how many rows changed per sheet, or raise WorkbookRefused."""
-    grids = _read(data)
-    errors: list[str] = []
-    columns = _sheets()
-    current = _rows(plan)
-    counts = dict.fromkeys(["计划", *columns], 0)
-    sheets = {name: _Sheet(name, cols, grids[name], errors) for name, cols in columns.items()}
-    if errors:
-        raise WorkbookRefused(errors)
+class _WorkbookImport:
+    """One import's steps, sheet by sheet in the order the rows depend on each other, counting the changed rows."""
 
-    # 计划: field / value pairs
-    meta_rows = {
-        _text(r[0]) if r else "": (n, r[1] if len(r) > 1 else None) for n, r in enumerate(grids["计划"], start=1)
-    }
-    meta = {}
-    meta_sheet = _Sheet("计划", [], [], errors)
-    for header, key in PLAN_FIELDS:
-        if header not in meta_rows:
-            meta_sheet.error(1, header, _("the row is missing; export a fresh workbook."))
-            continue
-        meta[key] = _text(meta_rows[header][1])
-    if not errors:
+    def __init__(self, plan: Plan, sheets: dict[str, _Sheet], current: dict[str, list[dict]], errors: list[str]):
+        self.plan, self.sheets, self.current, self.errors = plan, sheets, current, errors
+        self.counts = dict.fromkeys(["计划", *sheets], 0)
+        self.action_pk: dict[int, int] = {}
+
+    def plan_meta(self, grid: list[tuple]) -> None:
+        """计划: field / value pairs, applied when they differ from the stored plan."""
+        plan = self.plan
+        meta_rows = {_text(r[0]) if r else "": (n, r[1] if len(r) > 1 else None) for n, r in enumerate(grid, start=1)}
+        meta = {}
+        meta_sheet = _Sheet("计划", [], [], self.errors)
+        for header, key in PLAN_FIELDS:
+            if header not in meta_rows:
+                meta_sheet.error(1, header, _("the row is missing; export a fresh workbook."))
+                continue
+            meta[key] = _text(meta_rows[header][1])
+        if self.errors:
+            return
         stored = {
             "title": plan.title,
             "issuer": plan.issuer,
@@ -485,77 +482,79 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
             "horizon_start": str(plan.horizon_start),
             "horizon_end": str(plan.horizon_end),
         }
-        if meta != stored:
-            try:
-                with transaction.atomic():
-                    services.update_plan_meta(plan, meta)
-                counts["计划"] += 1
-            except services.EditRefused as exc:
-                for key, message in exc.messages():
-                    header = next((h for h, k in PLAN_FIELDS if k == key), "")
-                    meta_sheet.error(
-                        meta_rows.get(header, (1,))[0],
-                        "值" if header else "",
-                        (f"{header}：" if header else "") + message,
-                    )
-            except ValidationError as exc:
-                meta_sheet.refused(1, exc)
-
-    # 部门: merges first, so the department names of tasks below resolve to the kept department
-    depts = {d.pk: d for d in plan.org_unit.departments.all()}
-    sheet = sheets["部门"]
-    for number, row in sheet.rows:
-        dept = _by_id(sheet, number, row, depts)
-        keep_name = _text(row.get("keep"))
-        if dept is None:
-            sheet.error(number, "ID", _("New departments are added by naming them on a task or action."))
-        elif dept and keep_name:
-            keep = resolve_department(plan.org_unit, keep_name)
-            if keep is None:
-                sheet.error(
-                    number, sheet.header("keep"), _("There is no department named “%(name)s”.") % {"name": keep_name}
+        if meta == stored:
+            return
+        try:
+            with transaction.atomic():
+                services.update_plan_meta(plan, meta)
+            self.counts["计划"] += 1
+        except services.EditRefused as exc:
+            for key, message in exc.messages():
+                header = next((h for h, k in PLAN_FIELDS if k == key), "")
+                meta_sheet.error(
+                    meta_rows.get(header, (1,))[0],
+                    "值" if header else "",
+                    (f"{header}：" if header else "") + message,
                 )
-            elif _apply(sheet, number, services.merge_departments, plan, {"merge": dept.pk, "keep": keep.pk}):
-                counts["部门"] += 1
+        except ValidationError as exc:
+            meta_sheet.refused(1, exc)
 
-    # 专项行动
-    sheet, stored = sheets["专项行动"], {r["id"]: r for r in current["专项行动"]}
-    actions = {a.pk: a for a in plan.actions.all()}
-    for number, row in sheet.rows:
-        action = _by_id(sheet, number, row, actions)
-        if action is None:
-            sheet.error(
-                number, "ID", _("Actions cannot be added from the workbook; add the action to the plan document.")
-            )
-            continue
-        data = _form_data(sheet, row)
-        if (
-            action
-            and _changed(sheet, data, stored[action.pk])
-            and _apply(sheet, number, services.update_action, plan, action, data)
-        ):
-            counts["专项行动"] += 1
+    def departments(self) -> None:
+        """部门: merges first, so the department names of tasks below resolve to the kept department."""
+        depts = {d.pk: d for d in self.plan.org_unit.departments.all()}
+        sheet = self.sheets["部门"]
+        for number, row in sheet.rows:
+            dept = _by_id(sheet, number, row, depts)
+            keep_name = _text(row.get("keep"))
+            if dept is None:
+                sheet.error(number, "ID", _("New departments are added by naming them on a task or action."))
+            elif dept and keep_name:
+                keep = resolve_department(self.plan.org_unit, keep_name)
+                if keep is None:
+                    sheet.error(
+                        number,
+                        sheet.header("keep"),
+                        _("There is no department named “%(name)s”.") % {"name": keep_name},
+                    )
+                elif _apply(sheet, number, services.merge_departments, self.plan, {"merge": dept.pk, "keep": keep.pk}):
+                    self.counts["部门"] += 1
 
-    action_pk = {a.number: a.pk for a in actions.values()}
+    def actions(self) -> None:
+        """专项行动: changed only, never added; then the action numbers that indicator and task rows name."""
+        sheet, stored = self.sheets["专项行动"], {r["id"]: r for r in self.current["专项行动"]}
+        actions = {a.pk: a for a in self.plan.actions.all()}
+        for number, row in sheet.rows:
+            action = _by_id(sheet, number, row, actions)
+            if action is None:
+                sheet.error(
+                    number, "ID", _("Actions cannot be added from the workbook; add the action to the plan document.")
+                )
+                continue
+            data = _form_data(sheet, row)
+            if (
+                action
+                and _changed(sheet, data, stored[action.pk])
+                and _apply(sheet, number, services.update_action, self.plan, action, data)
+            ):
+                self.counts["专项行动"] += 1
+        self.action_pk = {a.number: a.pk for a in actions.values()}
 
-    def action_ref(sheet, number, data) -> bool:
+    def action_ref(self, sheet: _Sheet, number: int, data: dict) -> bool:
+        """Put the id of the action a row names by number into `data`; False (error recorded) for an unknown one."""
         text = data.get("action", "")
-        if text and (not text.isdigit() or int(text) not in action_pk):
+        if text and (not text.isdigit() or int(text) not in self.action_pk):
             sheet.error(number, sheet.header("action"), _("The plan has no action numbered %(n)s.") % {"n": text})
             return False
-        data["action"] = str(action_pk[int(text)]) if text else ""
+        data["action"] = str(self.action_pk[int(text)]) if text else ""
         return True
 
-    # targets as they were before any indicator row is applied: rows of an indicator deleted below are skipped
-    targets_before = set(Target.objects.filter(indicator__plan=plan).values_list("pk", flat=True))
-
-    def changed_rows(name: str, objects: dict, delete, skip=None):
+    def changed_rows(self, name: str, objects: dict, delete, skip=None):
         """Yield (sheet, row number, object or None, data) for the rows of a sheet that add or change something.
 
         Rows marked for deletion are deleted here, unchanged rows are passed over, and a row whose id is not
         the plan's is reported on the sheet.
         """
-        sheet, stored = sheets[name], {r["id"]: r for r in current[name]}
+        sheet, stored = self.sheets[name], {r["id"]: r for r in self.current[name]}
         for number, row in sheet.rows:
             if skip is not None and skip(row):
                 continue
@@ -564,52 +563,85 @@ def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
                 continue
             data = _form_data(sheet, row)
             if data.get("delete") == YES:
-                if obj and _apply(sheet, number, delete, plan, obj):
-                    counts[name] += 1
+                if obj and _apply(sheet, number, delete, self.plan, obj):
+                    self.counts[name] += 1
                 continue
             if obj and not _changed(sheet, data, stored[obj.pk]):
                 continue
             yield sheet, number, obj, data
 
-    # 指标
-    indicators = {i.pk: i for i in plan.indicators.all()}
-    for sheet, number, ind, data in changed_rows("指标", indicators, services.delete_indicator):
-        if action_ref(sheet, number, data) and _apply(sheet, number, services.save_indicator, plan, ind, data):
-            counts["指标"] += 1
+    def indicators(self) -> None:
+        """指标: rows added, changed or deleted, their action named by number."""
+        indicators = {i.pk: i for i in self.plan.indicators.all()}
+        for sheet, number, ind, data in self.changed_rows("指标", indicators, services.delete_indicator):
+            if self.action_ref(sheet, number, data) and _apply(
+                sheet, number, services.save_indicator, self.plan, ind, data
+            ):
+                self.counts["指标"] += 1
 
-    # 目标 (indicators by number, after the indicator rows above have been applied)
-    by_number = {i.number: i for i in plan.indicators.all()}
-    targets = {t.pk: t for t in Target.objects.filter(indicator__plan=plan).select_related("indicator")}
+    def targets(self, targets_before: set[int]) -> None:
+        """目标 (indicators by number, after the indicator rows have been applied).
 
-    def of_deleted_indicator(row) -> bool:
-        raw_id = _text(row.get("id"))
-        return raw_id.isdigit() and int(raw_id) in targets_before and int(raw_id) not in targets
+        `targets_before` holds the targets as they were before any indicator row was applied: rows of a target
+        whose indicator was deleted are skipped.
+        """
+        by_number = {i.number: i for i in self.plan.indicators.all()}
+        targets = {t.pk: t for t in Target.objects.filter(indicator__plan=self.plan).select_related("indicator")}
 
-    for sheet, number, target, data in changed_rows("目标", targets, services.delete_target, of_deleted_indicator):
-        ind = by_number.get(data.get("indicator", ""))
-        if ind is None:
-            sheet.error(
-                number,
-                sheet.header("indicator"),
-                _("The plan has no indicator numbered %(n)s.") % {"n": data.get("indicator", "")},
-            )
-            continue
-        if target and target.indicator_id != ind.pk:
-            sheet.error(
-                number,
-                sheet.header("indicator"),
-                _("A target cannot move to another indicator; delete it and add a new row."),
-            )
-            continue
-        if _apply(sheet, number, services.save_target, plan, ind, target, data):
-            counts["目标"] += 1
+        def of_deleted_indicator(row) -> bool:
+            raw_id = _text(row.get("id"))
+            return raw_id.isdigit() and int(raw_id) in targets_before and int(raw_id) not in targets
 
-    # 任务
-    tasks = {t.pk: t for t in plan.tasks.all()}
-    for sheet, number, task, data in changed_rows("任务", tasks, services.delete_task):
-        if action_ref(sheet, number, data) and _apply(sheet, number, services.save_task, plan, task, data):
-            counts["任务"] += 1
+        for sheet, number, target, data in self.changed_rows(
+            "目标", targets, services.delete_target, of_deleted_indicator
+        ):
+            ind = by_number.get(data.get("indicator", ""))
+            if ind is None:
+                sheet.error(
+                    number,
+                    sheet.header("indicator"),
+                    _("The plan has no indicator numbered %(n)s.") % {"n": data.get("indicator", "")},
+                )
+                continue
+            if target and target.indicator_id != ind.pk:
+                sheet.error(
+                    number,
+                    sheet.header("indicator"),
+                    _("A target cannot move to another indicator; delete it and add a new row."),
+                )
+                continue
+            if _apply(sheet, number, services.save_target, self.plan, ind, target, data):
+                self.counts["目标"] += 1
 
+    def tasks(self) -> None:
+        """任务: rows added, changed or deleted, their action named by number."""
+        tasks = {t.pk: t for t in self.plan.tasks.all()}
+        for sheet, number, task, data in self.changed_rows("任务", tasks, services.delete_task):
+            if self.action_ref(sheet, number, data) and _apply(
+                sheet, number, services.save_task, self.plan, task, data
+            ):
+                self.counts["任务"] += 1
+
+
+@transaction.atomic
+def import_workbook(plan: Plan, data: bytes) -> dict[str, int]:
+    """Apply a corrected workbook to a draft plan and return how many rows changed per sheet, or raise WorkbookRefused."""
+    grids = _read(data)
+    errors: list[str] = []
+    columns = _sheets()
+    current = _rows(plan)
+    sheets = {name: _Sheet(name, cols, grids[name], errors) for name, cols in columns.items()}
     if errors:
         raise WorkbookRefused(errors)
-    return counts
+    run = _WorkbookImport(plan, sheets, current, errors)
+    run.plan_meta(grids["计划"])
+    run.departments()
+    run.actions()
+    # targets as they were before any indicator row is applied: rows of an indicator deleted below are skipped
+    targets_before = set(Target.objects.filter(indicator__plan=plan).values_list("pk", flat=True))
+    run.indicators()
+    run.targets(targets_before)
+    run.tasks()
+    if errors:
+        raise WorkbookRefused(errors)
+    return run.counts
