@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -90,6 +91,28 @@ def _is_draft(plan: Plan) -> None:
 
 def _resolve_warnings(plan: Plan, *refs: str) -> None:
     ParseWarning.objects.filter(plan=plan, ref__in=[r for r in refs if r], resolved=False).update(resolved=True)
+    recheck_warnings(plan)
+
+
+def recheck_warnings(plan: Plan) -> int:
+    """Close the open warnings whose cause the plan no longer has; return how many were closed.
+
+    An action warned for having no task (no_tasks) or no indicator (other) that now has one. Run after every
+    correction, so a correction workbook that adds the missing items unblocks publishing as the forms do.
+    """
+    has = {
+        WarningKind.NO_TASKS: plan.tasks.filter(action__isnull=False).values_list("action__number", flat=True),
+        WarningKind.OTHER: plan.indicators.filter(action__isnull=False).values_list("action__number", flat=True),
+    }
+    has = {kind: {f"action:{n}" for n in numbers} for kind, numbers in has.items()}
+    closed = [
+        pk
+        for pk, kind, ref in plan.parse_warnings.filter(resolved=False, ref__startswith="action:").values_list(
+            "pk", "kind", "ref"
+        )
+        if ref in has.get(kind, ())
+    ]
+    return ParseWarning.objects.filter(pk__in=closed).update(resolved=True) if closed else 0
 
 
 def _finite(value):
@@ -268,6 +291,23 @@ def _next_number(existing) -> str:
     return str(max(numbers, default=0) + 1)
 
 
+def _next_in_action(taken, siblings, action: Action | None) -> str:
+    """The number an item added in review gets: the next after its action's own (tasks 3.1–3.4 → 3.5), the action's
+    first (3.1) where the plan numbers items within actions, else the next whole number of the plan."""
+    taken = {str(n) for n in taken}
+    parsed = [m.groups() for n in siblings if (m := re.fullmatch(r"(.*\D)(\d+)", str(n)))]
+    if parsed:
+        prefix = Counter(p for p, _k in parsed).most_common(1)[0][0]
+        k = max(int(d) for p, d in parsed if p == prefix) + 1
+    elif action is not None and any(re.fullmatch(r"\d+\.\d+", n) for n in taken):
+        prefix, k = f"{action.number}.", 1
+    else:
+        return _next_number(taken)
+    while f"{prefix}{k}" in taken:
+        k += 1
+    return f"{prefix}{k}"
+
+
 def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
@@ -281,7 +321,8 @@ def save_indicator(plan: Plan, indicator: Indicator | None, data) -> Indicator:
     cleaned = _validated(form)
     ind = form.save(commit=False)
     if not ind.number:
-        ind.number = _next_number(plan.indicators.values_list("number", flat=True))
+        siblings = plan.indicators.filter(action=ind.action).values_list("number", flat=True) if ind.action else []
+        ind.number = _next_in_action(plan.indicators.values_list("number", flat=True), siblings, ind.action)
     if ind.pk is None:
         ind.position = (plan.indicators.aggregate(m=Max("position"))["m"] or 0) + 1
     ind.confidence, ind.reason = None, ""
@@ -467,7 +508,8 @@ def save_task(plan: Plan, task: Task | None, data) -> Task:
     if task.pk is None:
         task.position = (plan.tasks.aggregate(m=Max("position"))["m"] or 0) + 1
     if not task.number:
-        task.number = _next_number(plan.tasks.values_list("number", flat=True))
+        siblings = plan.tasks.filter(action=task.action).values_list("number", flat=True) if task.action else []
+        task.number = _next_in_action(plan.tasks.values_list("number", flat=True), siblings, task.action)
     task.confidence, task.reason, task.department_confidence, task.department_reason = None, "", None, ""
     task.save()
     _set_task_departments(plan, task, cleaned["lead_names"], cleaned["co_names"])

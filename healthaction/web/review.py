@@ -360,7 +360,10 @@ def resolve_warning(request, plan_id: int, warning_id: int):
             form = exc.form
     warning.fix_url, warning.dismiss_form = _warning_link(warning, _warning_links(plan), plan), form
     if request.headers.get("HX-Request"):
-        return render(request, "web/_warning.html", {"plan": plan, "w": warning, "editable": True})
+        # the warning's row, and the count beside the publish button swapped out of band (no reload needed)
+        context = {"plan": plan, "w": warning, "editable": True, "oob": True}
+        context["open_warnings"] = plan.parse_warnings.filter(resolved=False).count()
+        return render(request, "web/_warning_swap.html", context)
     if form is not None:
         return render(request, "web/review.html", _review_context(plan, request.user, dismiss_forms={warning.pk: form}))
     return redirect(_review_url(plan, f"warning-{warning.pk}"))

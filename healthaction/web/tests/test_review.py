@@ -291,7 +291,7 @@ def test_a_task_is_added_and_deleted(draft, office):
     assert response.status_code == 302
     added = draft.tasks.get(content="推广低盐膳食")
     assert (added.number, added.action.number, _names(added, "lead"), added.deadline) == (
-        "1",
+        "2.2",  # after action 2's own 2.1 (issue 24 #15: it was "1")
         2,
         ["市卫生健康委"],
         "长期坚持",
