@@ -153,6 +153,9 @@ def account(request, plan_id: int, user_id: int):
     if not scopes.can_manage_account(request.user, plan, user):
         raise PermissionDenied(_("This account is not one of your plan's reporters."))
     what = request.POST.get("what")
+    if what == "reset" and request.POST.get("confirm") != "1":
+        # re-issuing voids the link already handed out: asked for on purpose, after saying so
+        return render(request, "people/confirm_reset.html", {"plan": plan, "account": user})
     if what == "reset":
         S.reset_account(user, by=request.user)
         messages.success(

@@ -57,7 +57,10 @@ def test_a_reset_is_recorded_told_at_the_next_sign_in_and_ends_sessions_and_toke
     assert api.get("/api/due-items/").status_code == 200
 
     client.force_login(office)
-    assert client.post(f"/people/plans/{plan.pk}/accounts/{liaison.pk}/", {"what": "reset"}).status_code == 302
+    assert (
+        client.post(f"/people/plans/{plan.pk}/accounts/{liaison.pk}/", {"what": "reset", "confirm": "1"}).status_code
+        == 302
+    )
     # the liaison's open session and API token end with the reset
     assert session.get("/report/inbox/").status_code == 302
     assert api.get("/api/due-items/").status_code == 401
@@ -83,15 +86,24 @@ def test_an_office_resets_only_accounts_of_units_that_owe_under_its_plan(plan, o
     education = _liaison(plan, "cd-edu", department="市教育局")
     health = _liaison(plan, "cd-health")
     client.force_login(office)
-    assert client.post(f"/people/plans/{plan.pk}/accounts/{education.pk}/", {"what": "reset"}).status_code == 403
+    assert (
+        client.post(f"/people/plans/{plan.pk}/accounts/{education.pk}/", {"what": "reset", "confirm": "1"}).status_code
+        == 403
+    )
     education.refresh_from_db()
     assert education.check_password("liaison-pass-2026") and education.is_active
     assert client.post(f"/people/plans/{plan.pk}/accounts/{education.pk}/", {"what": "deactivate"}).status_code == 403
     # another office member is never one of the reporters
     colleague = User.objects.create_user("cd-office2", password="office-pass-2026")
     Membership.objects.create(user=colleague, role=Role.OFFICE_ADMIN, org_unit=plan.org_unit)
-    assert client.post(f"/people/plans/{plan.pk}/accounts/{colleague.pk}/", {"what": "reset"}).status_code == 403
-    assert client.post(f"/people/plans/{plan.pk}/accounts/{health.pk}/", {"what": "reset"}).status_code == 302
+    assert (
+        client.post(f"/people/plans/{plan.pk}/accounts/{colleague.pk}/", {"what": "reset", "confirm": "1"}).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/people/plans/{plan.pk}/accounts/{health.pk}/", {"what": "reset", "confirm": "1"}).status_code
+        == 302
+    )
 
 
 def test_serve_web_only_refuses_demo_passwords_like_serve(db, settings, monkeypatch):

@@ -111,14 +111,17 @@ def test_reset_and_deactivate_only_the_plans_own_reporters(plan, office, client)
     county = get_user_model().objects.get(username="880101-1")
     county.set_password("county-pass-2026")
     county.save()
-    office.post(f"/people/plans/{plan.pk}/accounts/{county.pk}/", {"what": "reset"})
+    office.post(f"/people/plans/{plan.pk}/accounts/{county.pk}/", {"what": "reset", "confirm": "1"})
     county.refresh_from_db()
     assert not county.has_usable_password()
     office.post(f"/people/plans/{plan.pk}/accounts/{county.pk}/", {"what": "deactivate"})
     county.refresh_from_db()
     assert county.is_active is False
     boss = get_user_model().objects.create_superuser("cd-root", password="x" * 12)
-    assert office.post(f"/people/plans/{plan.pk}/accounts/{boss.pk}/", {"what": "reset"}).status_code == 403
+    assert (
+        office.post(f"/people/plans/{plan.pk}/accounts/{boss.pk}/", {"what": "reset", "confirm": "1"}).status_code
+        == 403
+    )
     boss.refresh_from_db()
     assert boss.has_usable_password()
 
