@@ -86,6 +86,97 @@ def _warning(w: ParseWarning) -> dict:
     return out
 
 
+def _export_head(plan: Plan) -> dict:
+    """The plan's own fields in the interchange format."""
+    return {
+        "title": plan.title,
+        "issuer": plan.issuer,
+        "doc_number": plan.doc_number,
+        "issue_date": plan.issue_date.isoformat() if plan.issue_date else None,
+        "horizon": {"start": plan.horizon_start, "end": plan.horizon_end},
+        "org_unit": {"code": plan.org_unit.code, "name": plan.org_unit.name, "level": plan.org_unit.level},
+        "status": plan.status,
+        "is_public": plan.is_public,
+        "source": {"file": plan.source_name, "sha256": plan.source_sha256},
+    }
+
+
+def _export_cycle(c: ReportingCycle) -> dict:
+    return {
+        "key": c.key,
+        "name": c.name,
+        "kind": c.kind,
+        "frequency": c.frequency,
+        "due_dates": list(c.due_dates),
+        "source_text": c.source_text,
+    }
+
+
+def _export_target(t: Target) -> dict:
+    return {
+        "year": t.year,
+        "kind": t.kind,
+        "comparator": t.comparator,
+        "value": t.value,
+        "upper_value": t.upper_value,
+        "base_year": t.base_year,
+        "change": t.change,
+        "change_unit": t.change_unit,
+        "trend": t.trend,
+        "qualitative": t.qualitative,
+        "raw": t.raw_text,
+        **_confidence(t),
+    }
+
+
+def _export_indicator(ind: Indicator, action_number: dict[int, int]) -> dict:
+    """An indicator with its baseline and targets; its action by number."""
+    baseline = getattr(ind, "baseline", None)
+    return {
+        "number": ind.number,
+        "action": action_number.get(ind.action_id),
+        "name": ind.name,
+        "unit": ind.unit,
+        "group": ind.group,
+        "nature": ind.nature,
+        "direction": ind.direction,
+        "definition": ind.definition,
+        "calculation": ind.calculation,
+        "numerator": ind.numerator,
+        "denominator": ind.denominator,
+        "baseline": None
+        if baseline is None
+        else {
+            "value": baseline.value,
+            "qualitative": baseline.qualitative,
+            "year": baseline.year,
+            "raw": baseline.raw_text,
+        },
+        "targets": [_export_target(t) for t in ind.targets.all()],
+        "source": _source(ind),
+        **_confidence(ind),
+    }
+
+
+def _export_task(task: Task, action_number: dict[int, int], dept_name) -> dict:
+    """A task; its action by number, its departments by name (`dept_name` also notes them for the department list)."""
+    return {
+        "number": task.number,
+        "action": action_number.get(task.action_id),
+        "content": task.content,
+        "measures": task.measures,
+        "deliverables": task.deliverables,
+        "lead_departments": [dept_name(d) for d in task.lead_departments()],
+        "co_departments": [dept_name(d) for d in task.co_departments()],
+        "all_lower_units": task.all_lower_units,
+        "reporting_cycle": task.reporting_cycle.key if task.reporting_cycle else None,
+        "source": _source(task),
+        **_confidence(task),
+        **({"deadline": task.deadline} if task.deadline else {}),
+        **_confidence(task, "department_"),
+    }
+
+
 def export_plan(plan: Plan) -> dict:
     """Return the plan as a dict in the interchange format."""
     departments: dict[int, Department] = {}
@@ -101,29 +192,9 @@ def export_plan(plan: Plan) -> dict:
     data = {
         "format": FORMAT,
         "version": VERSION,
-        "plan": {
-            "title": plan.title,
-            "issuer": plan.issuer,
-            "doc_number": plan.doc_number,
-            "issue_date": plan.issue_date.isoformat() if plan.issue_date else None,
-            "horizon": {"start": plan.horizon_start, "end": plan.horizon_end},
-            "org_unit": {"code": plan.org_unit.code, "name": plan.org_unit.name, "level": plan.org_unit.level},
-            "status": plan.status,
-            "is_public": plan.is_public,
-            "source": {"file": plan.source_name, "sha256": plan.source_sha256},
-        },
+        "plan": _export_head(plan),
         "departments": [],
-        "reporting_cycles": [
-            {
-                "key": c.key,
-                "name": c.name,
-                "kind": c.kind,
-                "frequency": c.frequency,
-                "due_dates": list(c.due_dates),
-                "source_text": c.source_text,
-            }
-            for c in plan.reporting_cycles.all()
-        ],
+        "reporting_cycles": [_export_cycle(c) for c in plan.reporting_cycles.all()],
         "actions": [
             {
                 "number": a.number,
@@ -142,69 +213,9 @@ def export_plan(plan: Plan) -> dict:
         "warnings": [_warning(w) for w in plan.parse_warnings.all()],
     }
     indicators = plan.indicators.select_related("baseline").prefetch_related("targets")
-    for ind in indicators:
-        baseline = getattr(ind, "baseline", None)
-        data["indicators"].append(
-            {
-                "number": ind.number,
-                "action": action_number.get(ind.action_id),
-                "name": ind.name,
-                "unit": ind.unit,
-                "group": ind.group,
-                "nature": ind.nature,
-                "direction": ind.direction,
-                "definition": ind.definition,
-                "calculation": ind.calculation,
-                "numerator": ind.numerator,
-                "denominator": ind.denominator,
-                "baseline": None
-                if baseline is None
-                else {
-                    "value": baseline.value,
-                    "qualitative": baseline.qualitative,
-                    "year": baseline.year,
-                    "raw": baseline.raw_text,
-                },
-                "targets": [
-                    {
-                        "year": t.year,
-                        "kind": t.kind,
-                        "comparator": t.comparator,
-                        "value": t.value,
-                        "upper_value": t.upper_value,
-                        "base_year": t.base_year,
-                        "change": t.change,
-                        "change_unit": t.change_unit,
-                        "trend": t.trend,
-                        "qualitative": t.qualitative,
-                        "raw": t.raw_text,
-                        **_confidence(t),
-                    }
-                    for t in ind.targets.all()
-                ],
-                "source": _source(ind),
-                **_confidence(ind),
-            }
-        )
+    data["indicators"] = [_export_indicator(ind, action_number) for ind in indicators]
     tasks = plan.tasks.select_related("reporting_cycle").prefetch_related("task_departments__department")
-    for task in tasks:
-        data["tasks"].append(
-            {
-                "number": task.number,
-                "action": action_number.get(task.action_id),
-                "content": task.content,
-                "measures": task.measures,
-                "deliverables": task.deliverables,
-                "lead_departments": [dept_name(d) for d in task.lead_departments()],
-                "co_departments": [dept_name(d) for d in task.co_departments()],
-                "all_lower_units": task.all_lower_units,
-                "reporting_cycle": task.reporting_cycle.key if task.reporting_cycle else None,
-                "source": _source(task),
-                **_confidence(task),
-                **({"deadline": task.deadline} if task.deadline else {}),
-                **_confidence(task, "department_"),
-            }
-        )
+    data["tasks"] = [_export_task(task, action_number, dept_name) for task in tasks]
     for dept in sorted(departments.values(), key=lambda d: d.name):
         data["departments"].append({"name": dept.name, "aliases": sorted(a.alias for a in dept.aliases.all())})
     return data
@@ -313,41 +324,25 @@ def _checked_parent(parent, org_unit):
     return parent
 
 
-@transaction.atomic
-def import_plan(
-    data: dict,
-    source_file=None,
-    *,
-    area: OrgUnit | None = None,
-    create_units: bool = True,
-    notes: list[str] | None = None,
-    org_unit: OrgUnit | None = None,
-    parent=DEFAULT,
-) -> Plan:
-    """Create a plan from interchange data and return it; nothing is written when anything is invalid.
+def _plan_area(spec: dict, area: OrgUnit | None, org_unit: OrgUnit | None, create_units: bool, notes: list[str]):
+    """Return the plan's org unit and whether the document named an area outside the office's (see _org_unit_for).
 
-    `area` is the importing office's own org unit: the plan is attached inside it (see _org_unit_for).
-    `org_unit` is the area chosen for the plan (issue 23); it must lie within `area` when both are given. Without it
-    the area the document names is looked up (within `area`).
-    `parent` is the plan this one implements; by default the published plan of the nearest area above.
-    `notes` collects what the import did beyond the plan itself (an org unit created), for the operator.
+    An `org_unit` chosen for the plan must lie within `area` when both are given.
     """
-    validate_plan_data(data)
-    spec = data["plan"]
-    errors: list[str] = []
-    notes = notes if notes is not None else []
-    if org_unit is not None:
-        if area is not None and not org_unit.path.startswith(area.path):
-            raise PlanFormatError(
-                [
-                    _("%(unit)s is not within %(area)s: a plan is attached only inside your own area.")
-                    % {"unit": org_unit.name, "area": area.name}
-                ]
-            )
-        outside = False
-    else:
-        org_unit, outside = _org_unit_for(spec["org_unit"], area, create_units, notes)
-    parent = _checked_parent(parent, org_unit)
+    if org_unit is None:
+        return _org_unit_for(spec["org_unit"], area, create_units, notes)
+    if area is not None and not org_unit.path.startswith(area.path):
+        raise PlanFormatError(
+            [
+                _("%(unit)s is not within %(area)s: a plan is attached only inside your own area.")
+                % {"unit": org_unit.name, "area": area.name}
+            ]
+        )
+    return org_unit, False
+
+
+def _new_plan(spec: dict, org_unit: OrgUnit, parent) -> Plan:
+    """Save the plan's own fields; raise PlanFormatError (nothing saved) when they are invalid."""
     plan = Plan(
         parent=parent,
         org_unit=org_unit,
@@ -362,16 +357,18 @@ def import_plan(
         source_name=spec.get("source", {}).get("file", ""),
         source_sha256=spec.get("source", {}).get("sha256", ""),
     )
+    errors: list[str] = []
     _full_clean(plan, _("Plan"), errors, exclude=["org_unit", "source_file"])
     if errors:
         raise PlanFormatError(errors)
     plan.save()
-    if source_file is not None:
-        plan.source_file.save(plan.source_name or "source", source_file, save=True)
-    book = _DepartmentBook(org_unit, data.get("departments", []))
+    return plan
 
+
+def _import_cycles(plan: Plan, specs: list[dict], errors: list[str]) -> dict[str, ReportingCycle]:
+    """Save the valid reporting cycles and return them by key."""
     cycles = {}
-    for c in data.get("reporting_cycles", []):
+    for c in specs:
         cycle = ReportingCycle(
             plan=plan,
             key=c["key"],
@@ -384,9 +381,13 @@ def import_plan(
         if _full_clean(cycle, _("Reporting cycle %(key)s") % {"key": c["key"]}, errors, exclude=["plan"]):
             cycle.save()
             cycles[c["key"]] = cycle
+    return cycles
 
+
+def _import_actions(plan: Plan, specs: list[dict], book: _DepartmentBook, errors: list[str]) -> dict[int, Action]:
+    """Save the actions and return them by number (a number given twice is an error)."""
     actions = {}
-    for a in data["actions"]:
+    for a in specs:
         if a["number"] in actions:
             errors.append(_("Action %(number)s appears twice.") % {"number": a["number"]})
             continue
@@ -397,9 +398,74 @@ def import_plan(
         _set_confidence(action, a)
         action.save()
         actions[a["number"]] = action
+    return actions
 
+
+def _import_targets(ind: Indicator, specs: list[dict], label: str, errors: list[str]) -> None:
+    """Save the valid targets of a saved indicator (two for one year is an error)."""
+    years = set()
+    for t in specs:
+        if t["year"] in years:
+            errors.append(_("%(label)s: two targets for %(year)s.") % {"label": label, "year": t["year"]})
+            continue
+        years.add(t["year"])
+        target = Target(
+            indicator=ind,
+            year=t["year"],
+            kind=t["kind"],
+            comparator=t.get("comparator", ""),
+            value=t.get("value"),
+            upper_value=t.get("upper_value"),
+            base_year=t.get("base_year"),
+            change=t.get("change"),
+            change_unit=t.get("change_unit", ""),
+            trend=t.get("trend", ""),
+            qualitative=t.get("qualitative", ""),
+            raw_text=t.get("raw", ""),
+        )
+        _set_confidence(target, t)
+        if _full_clean(target, f"{label} {_('target')} {t['year']}", errors, exclude=["indicator"]):
+            target.save()
+
+
+def _import_indicator(plan: Plan, i: dict, position: int, actions: dict[int, Action], label: str, errors: list[str]):
+    """Save one indicator with its baseline and targets, unless it is invalid (then only `errors` grows)."""
+    ind = Indicator(
+        plan=plan,
+        action=actions.get(i.get("action")),
+        number=i["number"],
+        name=i["name"],
+        unit=i.get("unit", ""),
+        group=i.get("group", ""),
+        nature=i.get("nature", ""),
+        direction=i.get("direction", ""),
+        definition=i.get("definition", ""),
+        calculation=i.get("calculation", ""),
+        numerator=i.get("numerator", ""),
+        denominator=i.get("denominator", ""),
+        position=position,
+    )
+    _set_source(ind, i.get("source"))
+    _set_confidence(ind, i)
+    if not _full_clean(ind, label, errors, exclude=["plan", "action"]):
+        return
+    ind.save()
+    b = i.get("baseline")
+    if b is not None:
+        Baseline.objects.create(
+            indicator=ind,
+            value=b.get("value"),
+            qualitative=b.get("qualitative", ""),
+            year=b.get("year"),
+            raw_text=b.get("raw", ""),
+        )
+    _import_targets(ind, i.get("targets", []), label, errors)
+
+
+def _import_indicators(plan: Plan, specs: list[dict], actions: dict[int, Action], errors: list[str]) -> None:
+    """Save the indicators in order (a number given twice, or an action the plan lacks, is an error)."""
     seen_numbers = set()
-    for position, i in enumerate(data["indicators"]):
+    for position, i in enumerate(specs):
         label = _("Indicator %(number)s “%(name)s”") % {"number": i["number"], "name": i["name"]}
         if i["number"] in seen_numbers:
             errors.append(_("%(label)s: the number appears twice.") % {"label": label})
@@ -411,60 +477,29 @@ def import_plan(
                 % {"label": label, "action": i["action"]}
             )
             continue
-        ind = Indicator(
-            plan=plan,
-            action=actions.get(i.get("action")),
-            number=i["number"],
-            name=i["name"],
-            unit=i.get("unit", ""),
-            group=i.get("group", ""),
-            nature=i.get("nature", ""),
-            direction=i.get("direction", ""),
-            definition=i.get("definition", ""),
-            calculation=i.get("calculation", ""),
-            numerator=i.get("numerator", ""),
-            denominator=i.get("denominator", ""),
-            position=position,
-        )
-        _set_source(ind, i.get("source"))
-        _set_confidence(ind, i)
-        if not _full_clean(ind, label, errors, exclude=["plan", "action"]):
-            continue
-        ind.save()
-        b = i.get("baseline")
-        if b is not None:
-            Baseline.objects.create(
-                indicator=ind,
-                value=b.get("value"),
-                qualitative=b.get("qualitative", ""),
-                year=b.get("year"),
-                raw_text=b.get("raw", ""),
-            )
-        years = set()
-        for t in i.get("targets", []):
-            if t["year"] in years:
-                errors.append(_("%(label)s: two targets for %(year)s.") % {"label": label, "year": t["year"]})
-                continue
-            years.add(t["year"])
-            target = Target(
-                indicator=ind,
-                year=t["year"],
-                kind=t["kind"],
-                comparator=t.get("comparator", ""),
-                value=t.get("value"),
-                upper_value=t.get("upper_value"),
-                base_year=t.get("base_year"),
-                change=t.get("change"),
-                change_unit=t.get("change_unit", ""),
-                trend=t.get("trend", ""),
-                qualitative=t.get("qualitative", ""),
-                raw_text=t.get("raw", ""),
-            )
-            _set_confidence(target, t)
-            if _full_clean(target, f"{label} {_('target')} {t['year']}", errors, exclude=["indicator"]):
-                target.save()
+        _import_indicator(plan, i, position, actions, label, errors)
 
-    for position, t in enumerate(data["tasks"]):
+
+def _task_departments(task: Task, t: dict, book: _DepartmentBook) -> None:
+    """Link a saved task to its lead and co departments by name, each once a role, in the order given."""
+    links = []
+    for role, names in (
+        (DepartmentRole.LEAD, t.get("lead_departments", [])),
+        (DepartmentRole.CO, t.get("co_departments", [])),
+    ):
+        seen = set()
+        for pos, name in enumerate(names):
+            dept = book.get(name)
+            if dept.pk in seen:
+                continue
+            seen.add(dept.pk)
+            links.append(TaskDepartment(task=task, department=dept, role=role, position=pos))
+    TaskDepartment.objects.bulk_create(links)
+
+
+def _import_tasks(plan: Plan, specs: list[dict], actions: dict, cycles: dict, book: _DepartmentBook, errors: list[str]):
+    """Save the valid tasks with their departments (an action or reporting cycle the plan lacks is an error)."""
+    for position, t in enumerate(specs):
         if t.get("action") is not None and t["action"] not in actions:
             errors.append(
                 _("Task %(number)s: refers to action %(action)s, which the plan does not have.")
@@ -497,26 +532,20 @@ def import_plan(
         ):
             continue
         task.save()
-        links = []
-        for role, names in (
-            (DepartmentRole.LEAD, t.get("lead_departments", [])),
-            (DepartmentRole.CO, t.get("co_departments", [])),
-        ):
-            seen = set()
-            for pos, name in enumerate(names):
-                dept = book.get(name)
-                if dept.pk in seen:
-                    continue
-                seen.add(dept.pk)
-                links.append(TaskDepartment(task=task, department=dept, role=role, position=pos))
-        TaskDepartment.objects.bulk_create(links)
+        _task_departments(task, t, book)
 
+
+def _import_roster(plan: Plan, specs: list[dict]) -> None:
     roster = []
-    for pos, r in enumerate(data.get("roster", [])):
+    for pos, r in enumerate(specs):
         entry = RosterEntry(plan=plan, role=r["role"], person=r["person"], post=r.get("post", ""), position=pos)
         _set_source(entry, r.get("source"))
         roster.append(entry)
     RosterEntry.objects.bulk_create(roster)
+
+
+def _import_warnings(plan: Plan, specs: list[dict], named_outside: dict | None) -> None:
+    """Save the parser's warnings, and one more when the document named an area outside the office's."""
     warnings = [
         ParseWarning(
             plan=plan,
@@ -529,26 +558,63 @@ def import_plan(
             dismissal_reason=w.get("dismissal_reason", "")[:300],
             position=pos,
         )
-        for pos, w in enumerate(data.get("warnings", []))
+        for pos, w in enumerate(specs)
     ]
-    if outside:
-        named = spec["org_unit"]
+    if named_outside is not None:
         warnings.append(
             ParseWarning(
                 plan=plan,
                 kind=WarningKind.UNKNOWN_AREA,
                 position=len(warnings),
-                text=named["name"],
+                text=named_outside["name"],
                 message=(
                     _(
                         "The document names “%(named)s”, which is not within %(area)s; the plan was attached to %(area)s. "
                         "Check that this is your plan."
                     )
-                    % {"named": named["name"], "area": org_unit.name}
+                    % {"named": named_outside["name"], "area": plan.org_unit.name}
                 )[:300],
             )
         )
     ParseWarning.objects.bulk_create(warnings)
+
+
+@transaction.atomic
+def import_plan(
+    data: dict,
+    source_file=None,
+    *,
+    area: OrgUnit | None = None,
+    create_units: bool = True,
+    notes: list[str] | None = None,
+    org_unit: OrgUnit | None = None,
+    parent=DEFAULT,
+) -> Plan:
+    """Create a plan from interchange data and return it; nothing is written when anything is invalid.
+
+    `area` is the importing office's own org unit: the plan is attached inside it (see _org_unit_for).
+    `org_unit` is the area chosen for the plan (issue 23); it must lie within `area` when both are given. Without it
+    the area the document names is looked up (within `area`).
+    `parent` is the plan this one implements; by default the published plan of the nearest area above.
+    `notes` collects what the import did beyond the plan itself (an org unit created), for the operator.
+
+    Each part is saved in turn and its problems collected; the transaction rolls back when there are any.
+    """
+    validate_plan_data(data)
+    spec = data["plan"]
+    errors: list[str] = []
+    notes = notes if notes is not None else []
+    org_unit, outside = _plan_area(spec, area, org_unit, create_units, notes)
+    plan = _new_plan(spec, org_unit, _checked_parent(parent, org_unit))
+    if source_file is not None:
+        plan.source_file.save(plan.source_name or "source", source_file, save=True)
+    book = _DepartmentBook(org_unit, data.get("departments", []))
+    cycles = _import_cycles(plan, data.get("reporting_cycles", []), errors)
+    actions = _import_actions(plan, data["actions"], book, errors)
+    _import_indicators(plan, data["indicators"], actions, errors)
+    _import_tasks(plan, data["tasks"], actions, cycles, book, errors)
+    _import_roster(plan, data.get("roster", []))
+    _import_warnings(plan, data.get("warnings", []), spec["org_unit"] if outside else None)
     if errors:
         raise PlanFormatError(errors)
     return plan

@@ -16,7 +16,6 @@ STILL_LONG = {
     "collection/excel.py": {"_collect": 185, "_write": 163},
     "documents/prose.py": {"targets_in_paragraph": 121},
     "evaluation/engine.py": {"evaluate": 309, "explain": 178},
-    "plans/interchange.py": {"export_plan": 122, "import_plan": 239},
 }
 
 
