@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from healthaction.collection.services import QUALITATIVE_CHOICES
+from healthaction.collection.services.checks import QUALITATIVE_CHOICES
 from healthaction.core import limits
 from healthaction.core.choices import TargetKind, TaskProgress
 from healthaction.core.uploads import LimitedFileField

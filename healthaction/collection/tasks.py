@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django_tasks import task
 
 from healthaction.collection import excel
-from healthaction.collection.services import send_reminders as send_due_reminders
+from healthaction.collection.services.reminders import send_reminders as send_due_reminders
 from healthaction.core import jobs
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from healthaction.collection.services import generate_due_items
+from healthaction.collection.services.due import generate_due_items
 from healthaction.core.choices import PlanStatus
 from healthaction.plans.models import Plan
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
-from healthaction.collection.services import REMINDER_DAYS_BEFORE, send_reminders
+from healthaction.collection.services.reminders import REMINDER_DAYS_BEFORE, send_reminders
 
 
 class Command(BaseCommand):

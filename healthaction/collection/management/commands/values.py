@@ -1,7 +1,7 @@
 """healthaction values import FILE.csv|.xlsx --plan ID [--user NAME] [--approve --approver NAME]
 
 Loads an office's history of indicator values (columns: indicator, org unit code, year, value) through the
-collection write path (collection.excel.import_rows, then collection.services.review to approve): the same
+collection write path (collection.excel.import_rows, then collection.services.review.review to approve): the same
 checks, revisions and due-item updates as any other upload, all rows or none. Years outside the plan's
 horizon get a due item marked as not required, so history never counts as late or missing reporting.
 Approved values are evaluated once, after the commit (one evaluation for the whole file).
@@ -21,9 +21,11 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from healthaction.collection import services
 from healthaction.collection.excel import import_rows
 from healthaction.collection.models import DueItem
+from healthaction.collection.services.approvals import approving
+from healthaction.collection.services.review import review
+from healthaction.collection.services.versions import submission_for
 from healthaction.core import limits
 from healthaction.core.choices import DueKind, ValueStatus
 from healthaction.core.xlsx import WorkbookUnreadable, read_sheets
@@ -148,7 +150,7 @@ def import_values(path: Path, plan: Plan, user, *, approver=None) -> dict:
             )
         approved = 0
         if approver is not None:
-            with services.approving():  # one evaluation of every series approved
+            with approving():  # one evaluation of every series approved
                 for _line, row in parsed:
                     item = (
                         DueItem.objects.filter(
@@ -161,9 +163,9 @@ def import_values(path: Path, plan: Plan, user, *, approver=None) -> dict:
                         .select_related("plan__org_unit", "org_unit", "indicator")
                         .first()
                     )
-                    obj = services.submission_for(item)
+                    obj = submission_for(item)
                     if obj is not None and obj.status == ValueStatus.SUBMITTED:
-                        services.review(
+                        review(
                             approver,
                             item,
                             approve=True,
