@@ -5,9 +5,10 @@ recognition models ship inside the wheel, so nothing is downloaded). A page scan
 upright (projection profile, deskew()). A ruled table is rebuilt from its rules: its horizontal and vertical
 rules give the grid, each recognised box goes to the cell its centre falls in (the lines of a wrapped cell
 joined in order), a box running over a column rule is cut there, and a missing rule inside a row merges the
-cells on either side. Without rules, boxes are grouped into lines by their vertical centre; a line whose
-boxes stand apart in several columns is a table row, and rows under a header are laid out on the header's
-columns (a lone box under one column continues the cell above it, the way wrapped cells look on paper).
+cells on either side. Inside the span of vertical rules that make no grid, boxes are grouped into lines by their
+vertical centre and laid out on the first row's columns (a lone box under one column continues the cell above
+it). On a page without rules, tables are rebuilt from the boxes' geometry (ocr_unruled.py: columns from the
+x-gaps blank down a run of lines, rows by line pitch); lines that make no table stay paragraphs.
 """
 
 import io
@@ -20,6 +21,7 @@ from functools import lru_cache
 from healthaction.core import limits
 from healthaction.documents.errors import DocumentError
 from healthaction.documents.model import Document, Paragraph, Table
+from healthaction.documents.readers.ocr_unruled import unruled_tables
 
 MAX_OCR_PAGES = 60
 
@@ -249,7 +251,23 @@ def page_blocks(image, page: int, settings: OcrSettings = SETTINGS) -> list:
 
 
 def blocks_from_boxes(boxes, page: int | None = None, bands: list[tuple[int, int]] = ()) -> list:
-    """Lines from boxes; inside a ruled table's span (or, without rules, lines of three or more cells) table rows."""
+    """Lines from boxes; inside a ruled table's span table rows; without rules, tables found from the boxes'
+    geometry (ocr_unruled: columns by the x-gaps blank down the run, rows by line pitch), other lines paragraphs."""
+    if bands:
+        return _banded_blocks(boxes, page, bands)
+    lines = _lines(boxes)
+    blocks: list = []
+    done = 0
+    for run in unruled_tables(lines, page):
+        blocks.extend(Paragraph("".join(b[4] for b in line), page=page) for line in lines[done : run.start])
+        blocks.append(run.table)
+        done = run.end
+    blocks.extend(Paragraph("".join(b[4] for b in line), page=page) for line in lines[done:])
+    return blocks
+
+
+def _banded_blocks(boxes, page: int | None, bands: list[tuple[int, int]]) -> list:
+    """Lines inside a ruled span (vertical rules without a full grid) as table rows on the first row's columns."""
     lines = _lines(boxes)
     blocks: list = []
     table: list | None = None  # [anchors, rows]
@@ -531,6 +549,8 @@ def blocks_from_grids(boxes, page: int | None, bands, grids: list[Grid]) -> list
     if not grids:
         return blocks_from_boxes(boxes, page, bands)
     grids = sorted(grids, key=lambda g: g.ys[0])
+    # the rules of a grid are spent on it; boxes elsewhere are read as on a page without those rules
+    bands = [b for b in bands if not any(g.ys[0] - 8 <= b[0] and b[1] <= g.ys[-1] + 8 for g in grids)]
     blocks: list = []
     rest = [b for b in boxes if not any(g.contains(b) for g in grids)]
     above = float("-inf")

@@ -1,0 +1,172 @@
+"""Scanned tables without ruling lines, rebuilt from the recognised boxes' geometry (issue 27): a Word table with no
+borders printed by LibreOffice, rasterised at 150 dpi, turned 0.5° and speckled, saved as an image-only PDF and read
+by the real OCR path; a prose page read the same way gains no table; boxes laid out by hand show the column cut."""
+
+import io
+import os
+import time
+
+import pytest
+
+from healthaction.documents.model import Paragraph, Table
+from healthaction.documents.normalize import normalize_line
+from healthaction.documents.readers import ocr
+from healthaction.documents.tests import builders
+
+HEAD = ["序号", "指标", "基线值", "2025年目标", "2030年目标", "指标属性"]
+ROWS = [
+    ["1", "孕产妇死亡率（/10万）", "12.3", "≤12", "≤10", "约束性"],
+    ["2", "5岁以下儿童死亡率（‰）", "8.6", "≤7.5", "≤6", "约束性"],
+    ["3", "产前筛查率（%）", "61.1", "≥70", "≥80", "预期性"],
+    ["4", "经常参加体育锻炼人数比例（%）", "33.9", "≥37", "≥40", "预期性"],
+    ["5", "高血压患者规范管理率（%）", "50", "≥60", "≥70", "预期性"],
+    ["6", "居民健康素养水平（%）", "14.18", "≥22", "≥30", "预期性"],
+    ["7", "人均预期寿命（岁）", "76.7", "77.7", "79", "预期性"],
+    ["8", "学生体质健康标准达标优良率（%）", "30", "≥50", "≥60", "预期性"],
+]
+AFTER = "各地要对照上述指标，结合实际制定本地实施方案，明确责任分工和时间进度，确保各项目标如期实现。"
+PROSE = [
+    "健康县行动实施方案",
+    "为贯彻落实健康中国行动，提高全县居民健康水平，结合本县实际，制定本方案。",
+    "一、总体要求",
+    "坚持预防为主、防治结合，把健康融入所有政策，到2030年基本实现健康公平。",
+    "二、重点任务",
+    "1.实施健康知识普及行动。建立健康科普专家库，开展健康促进县建设。（县卫生健康局牵头，县教育局、县科协配合）",
+    "2.实施合理膳食行动。推进食品营养标准体系建设。（县市场监管局牵头）",
+    "县卫生健康局",
+    "2023年3月1日",
+]
+
+
+def _scan(word: bytes, angle: float) -> bytes:
+    """The Word document printed by LibreOffice, its first page at 150 dpi, turned and speckled, as an image PDF."""
+    numpy = pytest.importorskip("numpy")
+    pypdfium2 = pytest.importorskip("pypdfium2")
+    from PIL import Image
+
+    pdf = pypdfium2.PdfDocument(builders.convert(word, "docx", "pdf"))
+    page = pdf[0].render(scale=150 / 72, grayscale=True).to_pil().convert("L")
+    pdf.close()
+    page = page.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    noise = numpy.random.default_rng(27).normal(0, 12, (page.height, page.width))
+    page = Image.fromarray(numpy.clip(numpy.asarray(page, dtype=numpy.float64) + noise, 0, 255).astype(numpy.uint8))
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=150)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def borderless():
+    pytest.importorskip("rapidocr_onnxruntime", reason="rapidocr-onnxruntime is not installed")
+    import docx
+
+    def build(document):
+        document.add_paragraph("健康县行动主要指标")
+        table = document.add_table(rows=1 + len(ROWS), cols=len(HEAD))  # the default style: no borders
+        for r, row in enumerate([HEAD, *ROWS]):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        document.add_paragraph(AFTER)
+
+    word = builders.docx_bytes(build)
+    table = docx.Document(io.BytesIO(word)).tables[0]
+    assert table.style.name == "Normal Table"  # drawn without any rule
+    return _scan(word, 0.5)
+
+
+def _norm(text: str) -> str:
+    return "".join(normalize_line(text).split())
+
+
+def _timed_page(data: bytes):
+    ocr._engine()  # the model load is once per process, not per page
+    cpu, wall = time.process_time(), time.perf_counter()
+    document = ocr.ocr_document(data, "scan.pdf")
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(f"page: CPU {cpu:.2f} s, wall {wall:.2f} s, load average {os.getloadavg()[0]:.1f}")
+    return document, cpu
+
+
+def test_a_borderless_scanned_table_is_rebuilt_from_its_boxes(borderless):
+    document, cpu = _timed_page(borderless)
+    tables = document.tables
+    assert len(tables) == 1 and tables[0].source == "ocr" and tables[0].width == 6
+    got = tables[0].rows
+    assert len(got) == 9  # the wrapped names (孕产妇死亡 / 率（/10 / 万）) stay in their row
+    cells = [(t, g) for want, row in zip([HEAD, *ROWS], got) for t, g in zip(want, row)]
+    matched = sum(_norm(t) == _norm(g) for t, g in cells)
+    print(f"cells {matched}/{len(cells)} = {matched / len(cells):.2f}")
+    assert matched / len(cells) >= 0.85
+    assert [_norm(c) for c in got[0]] == HEAD
+    assert [_norm(c) for c in got[4]][1:3] == ["经常参加体育锻炼人数比例（%）", "33.9"]
+    # the prose around the table stays paragraphs, in order
+    texts = [_norm(b.text) for b in document.blocks if isinstance(b, Paragraph) and b.text.strip()]
+    assert texts[0] == "健康县行动主要指标"
+    assert "".join(texts[1:]) == _norm(AFTER)
+    assert cpu <= 3.0
+
+
+def test_a_scanned_prose_page_gains_no_table():
+    pytest.importorskip("rapidocr_onnxruntime", reason="rapidocr-onnxruntime is not installed")
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    def build(document):
+        for text in PROSE:
+            paragraph = document.add_paragraph(text)
+            if text in PROSE[-2:]:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    document, cpu = _timed_page(_scan(builders.docx_bytes(build), 0.5))
+    assert not document.tables
+    text = "".join(_norm(b.text) for b in document.blocks if isinstance(b, Paragraph))
+    for phrase in [
+        "一、总体要求",
+        "二、重点任务",
+        "（县卫生健康局牵头，县教育局、县科协配合）",
+        "县卫生健康局2023年3月1日",
+    ]:
+        assert _norm(phrase) in text
+    assert cpu <= 3.0
+
+
+def _box(x0, y, text, x1=None):
+    """A recognised box on a line at y (24 px high); 24 px a CJK character, 13 px an ASCII one, when x1 is not given."""
+    width = sum(13 if c.isascii() else 24 for c in text)
+    return (x0, y, x1 if x1 is not None else x0 + width, y + 24, text)
+
+
+def test_a_box_glued_across_a_column_gap_is_cut_there():
+    # columns: 序号 at 90, 指标 at 160 (its longest names end at 160 + 10 × 24 + 13 = 413), 基线 at 440, 目标 at 560
+    boxes = [_box(90, 0, "序号"), _box(160, 0, "指标"), _box(440, 0, "基线"), _box(560, 0, "目标")]
+    rows = [("1", "居民健康素养水平（%）", "14.18", "≥30"), ("2", "人均预期寿命（岁）", "76.7", "79")]
+    for k, (serial, name, base, target) in enumerate(rows, start=1):
+        y = 40 * k
+        boxes += [_box(90, y, serial), _box(160, y, name), _box(440, y, base), _box(560, y, target)]
+    # row 3: the recogniser glued the name (to 413) and the baseline (440 to 492) into one box over the gap; only
+    # the cut after （%） leaves 10.55 characters' width before 414 and 2.2 after 440 at 24 px a character
+    boxes += [_box(90, 120, "3"), _box(160, 120, "经常参加体育锻炼（%）33.9", x1=492), _box(560, 120, "≥40")]
+    blocks = ocr.blocks_from_boxes(boxes, page=1)
+    assert len(blocks) == 1 and isinstance(blocks[0], Table)
+    assert blocks[0].rows == [
+        ["序号", "指标", "基线", "目标"],
+        ["1", "居民健康素养水平（%）", "14.18", "≥30"],
+        ["2", "人均预期寿命（岁）", "76.7", "79"],
+        ["3", "经常参加体育锻炼（%）", "33.9", "≥40"],
+    ]
+
+
+def test_lines_of_two_or_three_boxes_that_do_not_align_stay_lines():
+    boxes = [
+        _box(100, 0, "联系人：张三"),
+        _box(400, 0, "电话：1234567"),
+        _box(700, 0, "传真：7654321"),
+        _box(100, 60, "抄送：县委办公室，县人大办公室，县政协办公室。"),
+        _box(100, 120, "县卫生健康局"),
+        _box(500, 120, "2023年3月1日"),
+    ]
+    blocks = ocr.blocks_from_boxes(boxes, page=1)
+    assert [b.text for b in blocks] == [
+        "联系人：张三电话：1234567传真：7654321",
+        "抄送：县委办公室，县人大办公室，县政协办公室。",
+        "县卫生健康局2023年3月1日",
+    ]
