@@ -149,7 +149,13 @@ def _urls(world, code: str) -> list[str]:
         f"/plans/{plan.pk}/review/",
         f"/indicators/{objs['indicator'].pk}/",
         f"/reports/{plan.pk}/annual/",
+        f"/reports/{plan.pk}/annual-pdf/",
+        f"/reports/{plan.pk}/circular/",
         f"/reports/{plan.pk}/excel/",
+        f"/plans/{plan.pk}/lower/",
+        f"/catalogue/plans/{plan.pk}/compare/",
+        f"/inspections/rounds/{objs['round'].pk}/export/",
+        f"/areas/{code}/",
         f"/people/plans/{plan.pk}/",
         f"/people/plans/{plan.pk}/sheet/",
         f"/catalogue/plans/{plan.pk}/",
@@ -239,3 +245,122 @@ def test_an_office_manages_the_offices_below(world):
     assert scopes.can_manage_account(city["office"], city_plan, shuozhou) is False
     assert scopes.can_manage_account(county["office"], county_plan, city["office"]) is False
     assert scopes.can_manage_account(county["office"], city_plan, city["liaison"]) is False
+
+
+def _posts(world, code: str, account) -> list[str]:
+    """The writes on a plan's objects: an outsider's POST is refused as not found, before any form is read."""
+    plan, objs = world["plans"][code], world["objects"][code]
+    posts = [
+        f"/plans/{plan.pk}/evaluate/",
+        f"/plans/{plan.pk}/publish/",
+        f"/people/plans/{plan.pk}/",
+        f"/people/plans/{plan.pk}/accounts/{account.pk}/",
+    ]
+    for item in objs["items"]:
+        posts += [f"/report/items/{item.pk}/", f"/report/items/{item.pk}/review/", f"/report/items/{item.pk}/reopen/"]
+    return posts
+
+
+@pytest.mark.parametrize("level", list(CHAIN))
+def test_nobody_writes_to_a_sibling(world, client, level):
+    """Every role at this level: 404 on every write to a plan outside its subtree and chain (approval, reopening,
+    reporting, publishing, evaluating, its people page and the accounts of its office), and nothing changed."""
+    accounts = {
+        code: _user(f"office_{code}", [{"role": Role.OFFICE_ADMIN, "org_unit": world["units"][code]}]) for code in NAMES
+    }
+    for role, user in people(world, level).items():
+        client.force_login(user)
+        for code in outside(level):
+            for url in _posts(world, code, accounts[code]):
+                response = client.post(url, {"what": "deactivate", "action": "approve", "value": "99", "version": 1})
+                assert response.status_code == 404, (role, NAMES[code], url, response.status_code)
+    assert all(a.is_active for a in get_user_model().objects.filter(pk__in=[a.pk for a in accounts.values()]))
+    # the world's values stay as they were made: 20.5, never approved, never 99
+    assert set(
+        IndicatorValue.objects.filter(indicator__plan__in=world["plans"].values()).values_list("value", "status")
+    ) == {(20.5, "draft")}
+
+
+LISTS = [
+    "/",
+    "/reports/",
+    "/report/inbox/",
+    "/report/inbox/?group=history",
+    "/report/review/",
+    "/report/completeness/",
+    "/report/excel/",
+    "/people/",
+    "/people/offices/",
+    "/inspections/",
+    "/inspections/findings/",
+    "/catalogue/",
+]
+
+
+@pytest.mark.parametrize("level", list(CHAIN))
+def test_no_list_names_a_sibling(world, client, level):
+    """The pages that list plans, items, reporters, reports, areas and people never name what lies outside: every
+    role at this level, every list page it may open (a page it may not open is refused, never filled with others')."""
+    names = [NAMES[code] for code in outside(level)]
+    roles = people(world, level)
+    for role, user in roles.items():
+        client.force_login(user)
+        for url in LISTS:
+            response = client.get(url, follow=True)
+            assert response.status_code in (200, 403, 404), (role, url, response.status_code)
+            if response.status_code == 200 and "html" in response["Content-Type"]:
+                page = response.content.decode()
+                assert not [n for n in names if n in page], (role, url, [n for n in names if n in page])
+    # the same pages do name what is inside: the office's page of the areas below offers its own lower units
+    client.force_login(roles["office"])
+    offices = client.get("/people/offices/").content.decode()
+    for name in {"province": ["晋城市", "朔州市"], "city": ["沁水县", "阳城县"], "county": ["嘉峰镇", "郑庄镇"]}.get(
+        level, []
+    ):
+        assert name in offices, (level, name)
+
+
+@pytest.mark.parametrize("level", list(CHAIN))
+def test_api_lists_hold_nothing_of_a_sibling(world, client, level):
+    """The API's lists of due items and task reports: nothing owed to or reported in a plan outside."""
+    objs = world["objects"]
+    items = {i.pk for code in outside(level) for i in objs[code]["items"]}
+    reports = {r.pk for code in outside(level) for r in objs[code]["reports"]}
+    assert (
+        len(items) == len(reports) == {"province": 1, "city": 2, "county": 3, "town": 4}[level]
+    )  # one item a sibling (none has lower units here)
+    for role, user in people(world, level).items():
+        client.force_login(user)
+        for url, outside_ids in (
+            ("/api/due-items/?page_size=500", items),
+            ("/api/task-reports/?page_size=500", reports),
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, (role, url)
+            assert not {row["id"] for row in response.json()["results"]} & outside_ids, (role, url)
+
+
+@pytest.mark.parametrize("level", list(CHAIN))
+def test_the_public_sees_only_public_plans(world, client, level):
+    """Signed out (the public): only this level's plan is made public; its public pages open, every other plan of
+    the world answers 404 on the public pages and asks for a sign-in (or 401 on the API) everywhere else."""
+    code = CHAIN[level]
+    plan = world["plans"][code]
+    plan.is_public = True
+    plan.save(update_fields=["is_public"])
+    assert client.get(f"/public/plans/{plan.pk}/").status_code == 200
+    assert client.get(f"/public/indicators/{world['objects'][code]['indicator'].pk}/").status_code == 200
+    home = client.get("/public/").content.decode()
+    assert f"{NAMES[code]}方案" in home
+    assert not [n for c, n in NAMES.items() if c != code and f"{n}方案" in home]
+    for other in NAMES:
+        if other == code:
+            continue
+        other_plan, objs = world["plans"][other], world["objects"][other]
+        assert client.get(f"/public/plans/{other_plan.pk}/").status_code == 404
+        assert client.get(f"/public/indicators/{objs['indicator'].pk}/").status_code == 404
+        for url in _urls(world, other):
+            response = client.get(url)
+            assert response.status_code in (302, 401, 403, 404), (url, response.status_code)
+            if response.status_code == 302:
+                assert response["Location"].startswith("/accounts/login/"), url
