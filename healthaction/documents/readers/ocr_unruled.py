@@ -9,6 +9,7 @@ cells still empty, the same row's cells set lower, vertically centred). A table 
 three rows fill at least three columns; otherwise the lines stay paragraphs as before.
 """
 
+import re
 from dataclasses import dataclass
 
 from healthaction.documents.interpret.header import role_of
@@ -20,6 +21,7 @@ WRAP_PITCH = 1.35  # line pitch (in text heights) below which a line continues t
 RUN_GAP = 3.0  # a vertical gap (in text heights) that ends a run
 GLUED_SHARE = 0.15  # a column gap may be crossed by glued boxes in this share of the run's lines
 HEADER_SHARE = 0.5  # ... and in this share when the header leaves it blank
+YEAR = re.compile(r"(?:19|20)\d{2}年")
 NARROW = 0.5  # a gap narrower than this many text heights is the space inside a cell, not a column gap
 
 
@@ -138,11 +140,12 @@ def _char_width(lines) -> float:
     return widths[len(widths) // 2] if widths else 0.0
 
 
-def _cut(box, gaps, unit: float) -> list:
+def _cut(box, gaps, unit: float, header: bool = False) -> list:
     """A box glued across one column gap, cut in it. The recogniser's box is tight around the ink: the text before
     the gap starts at the box's left and ends before the gap, the text after it ends at the box's right and starts
     after the gap, at the page's width per character (CJK 1, ASCII 0.55; give or take half a character). The cut is
-    made only where one character boundary (or two neighbouring ones) fits; otherwise the box is left whole."""
+    made only where one character boundary (or two neighbouring ones) fits; in the header line, where the text
+    either side is a year's header (2025年目标 | 2030年目标); otherwise the box is left whole."""
     x0, y0, x1, y1, text = box
     inside = [g for g in gaps if x0 < g[0] and g[1] < x1]
     if len(inside) != 1 or len(text) < 2 or unit <= 0:
@@ -154,6 +157,14 @@ def _cut(box, gaps, unit: float) -> list:
     total = cumulative[-1]
     before, after = (g0 - x0) / unit + 0.5, (x1 - g1) / unit + 0.5
     fits = [k for k in range(1, len(text)) if cumulative[k] <= before and total - cumulative[k] <= after]
+    if (not fits or fits[-1] - fits[0] > 1) and header:
+        # year columns whose header words are wider than their numbers: cut where each side is a header of its
+        # own year (2025年目标 | 2030年目标), never inside a number
+        fits = [
+            k
+            for k in range(1, len(text))
+            if not text[k - 1].isdigit() and YEAR.search(text[:k]) and YEAR.match(text[k:]) and role_of(text[:k])
+        ]
     if not fits or fits[-1] - fits[0] > 1:
         return [box]
     share = (g0 - x0) / ((g0 - x0) + (x1 - g1)) * total
@@ -162,11 +173,11 @@ def _cut(box, gaps, unit: float) -> list:
     return [p for p in pieces if p[4]]
 
 
-def _slots(line, gaps, unit: float) -> dict[int, list]:
+def _slots(line, gaps, unit: float, header: bool) -> dict[int, list]:
     """The line's boxes by column (index of the first gap right of the box's centre)."""
     out: dict[int, list] = {}
     for box in line:
-        for piece in _cut(box, gaps, unit):
+        for piece in _cut(box, gaps, unit, header):
             centre = (piece[0] + piece[2]) / 2
             col = next((k for k, g in enumerate(gaps) if centre < (g[0] + g[1]) / 2), len(gaps))
             out.setdefault(col, []).append(piece)
@@ -186,7 +197,7 @@ def _rows(lines, gaps, h: float, unit: float) -> list[list[str]]:
     rows: list[list[str]] = []
     previous = None
     for line in lines:
-        slots = _slots(line, gaps, unit)
+        slots = _slots(line, gaps, unit, header=not rows)
         texts = {c: "".join(b[4] for b in sorted(boxes, key=lambda b: b[0])) for c, boxes in slots.items()}
         near = previous is not None and _centre(line) - previous <= WRAP_PITCH * h
         previous = _centre(line)

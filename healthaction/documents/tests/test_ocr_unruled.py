@@ -55,8 +55,24 @@ def _scan(word: bytes, angle: float) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def borderless():
+def _header_rules(table) -> None:
+    """A rule above and below the header row only (a common layout for tables in plan documents)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for cell in table.rows[0].cells:
+        borders = OxmlElement("w:tcBorders")
+        for side in ("top", "bottom"):
+            rule = OxmlElement(f"w:{side}")
+            rule.set(qn("w:val"), "single")
+            rule.set(qn("w:sz"), "8")
+            rule.set(qn("w:color"), "000000")
+            borders.append(rule)
+        cell._tc.get_or_add_tcPr().append(borders)
+
+
+@pytest.fixture(scope="module", params=["no rules", "header rules"])
+def borderless(request):
     pytest.importorskip("rapidocr_onnxruntime", reason="rapidocr-onnxruntime is not installed")
     import docx
 
@@ -66,11 +82,13 @@ def borderless():
         for r, row in enumerate([HEAD, *ROWS]):
             for c, text in enumerate(row):
                 table.cell(r, c).text = text
+        if request.param == "header rules":
+            _header_rules(table)
         document.add_paragraph(AFTER)
 
     word = builders.docx_bytes(build)
     table = docx.Document(io.BytesIO(word)).tables[0]
-    assert table.style.name == "Normal Table"  # drawn without any rule
+    assert table.style.name == "Normal Table"  # no rules but those added above
     return _scan(word, 0.5)
 
 
@@ -153,6 +171,28 @@ def test_a_box_glued_across_a_column_gap_is_cut_there():
         ["2", "人均预期寿命（岁）", "76.7", "79"],
         ["3", "经常参加体育锻炼（%）", "33.9", "≥40"],
     ]
+
+
+def test_a_header_glued_over_two_narrow_columns_is_cut_between_its_words():
+    # 2025年目标2030年目标 (8 digits of 13 px, 6 CJK of 24 px: 440 to 688) over the columns at 440 and 520, whose
+    # numbers are narrower than their header words: no cut fits by width, the one between 目标 and 2030 by words
+    boxes = [_box(90, 0, "序号"), _box(160, 0, "指标"), _box(440, 0, "2025年目标2030年目标")]
+    names = [
+        "居民健康素养水平（%）",
+        "人均预期寿命（岁）",
+        "产前筛查率（%）",
+        "婴儿死亡率（‰）",
+        "孕产妇死亡率",
+        "高血压治疗率",
+    ]
+    targets = [("≥22", "≥30"), ("77.7", "79"), ("≥70", "≥80"), ("≤7.5", "≤5"), ("≤12", "≤10"), ("≥60", "≥70")]
+    for k, (name, (first, second)) in enumerate(zip(names, targets), start=1):
+        y = 40 * k
+        boxes += [_box(90, y, str(k)), _box(160, y, name), _box(440, y, first), _box(520, y, second)]
+    blocks = ocr.blocks_from_boxes(boxes, page=1)
+    assert len(blocks) == 1 and isinstance(blocks[0], Table)
+    assert blocks[0].rows[0] == ["序号", "指标", "2025年目标", "2030年目标"]
+    assert blocks[0].rows[3] == ["3", "产前筛查率（%）", "≥70", "≥80"]
 
 
 def test_lines_of_two_or_three_boxes_that_do_not_align_stay_lines():
