@@ -553,175 +553,212 @@ def _collect(
     """Check every row; return the work to write. Rows from our own workbooks (header=True) have their texts unescaped
     (core.xlsx.safe_cell); rows from the API are taken as sent. `lock`: lock the due items (inside the write's
     transaction); `state`, when given, receives what the check depends on (see _check_then_write)."""
-    cell = unescape_cell if header else (lambda v: v)
     ids = []
     for rows in (value_rows, task_rows):
         for row in rows:
             if row and _item_id(row[0]) is not None:
                 ids.append(_item_id(row[0]))
-    items = _light_items(user, ids, lock=lock)
-    indicators = {i.indicator_id for i in items.values() if i.indicator_id}
-    qualitative = set(
-        Target.objects.filter(indicator_id__in=indicators, kind=TargetKind.QUALITATIVE).values_list(
-            "indicator_id", flat=True
-        )
-    )
-    units = {i.org_unit_id for i in items.values()}
-    task_ids = {i.task_id for i in items.values() if i.task_id}
-    if state is not None:  # taken before the reads below: a write after it shows when the state is read again
-        ids = sorted(set(ids))
-        state["ids"] = ids
-        state["items"] = frozenset(items) if connection.features.has_select_for_update else frozenset()
-        state["keys"] = {"indicators": indicators, "units": units, "tasks": task_ids}
-        state["seen"] = _state(indicators, units, task_ids)
-    current_values = {}
-    if indicators:
-        for row in IndicatorValue.objects.filter(indicator_id__in=indicators, org_unit_id__in=units).values_list(
-            *VALUE_FIELDS
-        ):
-            record = dict(zip(VALUE_FIELDS, row))
-            current_values[(record["indicator_id"], record["org_unit_id"], record["year"])] = record
-    with_evidence = (
-        set(Evidence.objects.filter(value__indicator_id__in=indicators).values_list("value_id", flat=True))
-        if indicators
-        else set()
-    )
-    history: dict[tuple[int, int], list[tuple[int, float]]] = {}
-    for v in current_values.values():
-        if v["value"] is not None:
-            history.setdefault((v["indicator_id"], v["org_unit_id"]), []).append((v["year"], v["value"]))
-    for series in history.values():
-        series.sort()
-    views = {
-        pk: _IndicatorView(ind, pk in qualitative)
-        for pk, ind in {i.indicator_id: i.indicator for i in items.values() if i.indicator_id}.items()
-    }
-    reports = {
-        (r.task_id, r.department_id, r.org_unit_id, r.year, r.half): r
-        for r in TaskReport.objects.filter(task_id__in=task_ids)
-    }
+    context = _Context.load(user, ids, lock=lock, state=state)
+    claims = _Claims(user, context.items, result)
     work = []
-    seen: dict[int, int] = {}  # due item → the first row that reports it
+    if value_rows and (not header or _check_header(value_rows, VALUE_HEADERS, VALUE_SHEET, result)):
+        rows = enumerate(value_rows[1:] if header else value_rows, start=first_row)
+        cell = unescape_cell if header else (lambda v: v)
+        work += _collect_values(user, rows, context, claims, result, value_label, cell)
+    if task_rows and _check_header(task_rows, TASK_HEADERS, TASK_SHEET, result):
+        work += _collect_tasks(user, enumerate(task_rows[1:], start=2), context, claims, result)
+    return work
 
-    def claim(sheet: str, r: int, item_id, kind: str):
+
+class _Context:
+    """What the checks of an upload read besides the file, each in one query: the due items (as _Light), their
+    indicators' stored values and series, which values have evidence, the task reports."""
+
+    @classmethod
+    def load(cls, user, ids: list[int], *, lock: bool, state: dict | None) -> _Context:
+        self = cls()
+        self.items = items = _light_items(user, ids, lock=lock)
+        indicators = {i.indicator_id for i in items.values() if i.indicator_id}
+        qualitative = set(
+            Target.objects.filter(indicator_id__in=indicators, kind=TargetKind.QUALITATIVE).values_list(
+                "indicator_id", flat=True
+            )
+        )
+        units = {i.org_unit_id for i in items.values()}
+        task_ids = {i.task_id for i in items.values() if i.task_id}
+        if state is not None:  # taken before the reads below: a write after it shows when the state is read again
+            ids = sorted(set(ids))
+            state["ids"] = ids
+            state["items"] = frozenset(items) if connection.features.has_select_for_update else frozenset()
+            state["keys"] = {"indicators": indicators, "units": units, "tasks": task_ids}
+            state["seen"] = _state(indicators, units, task_ids)
+        self.current_values = {}
+        if indicators:
+            for row in IndicatorValue.objects.filter(indicator_id__in=indicators, org_unit_id__in=units).values_list(
+                *VALUE_FIELDS
+            ):
+                record = dict(zip(VALUE_FIELDS, row))
+                self.current_values[(record["indicator_id"], record["org_unit_id"], record["year"])] = record
+        self.with_evidence = (
+            set(Evidence.objects.filter(value__indicator_id__in=indicators).values_list("value_id", flat=True))
+            if indicators
+            else set()
+        )
+        self.history: dict[tuple[int, int], list[tuple[int, float]]] = {}
+        for v in self.current_values.values():
+            if v["value"] is not None:
+                self.history.setdefault((v["indicator_id"], v["org_unit_id"]), []).append((v["year"], v["value"]))
+        for series in self.history.values():
+            series.sort()
+        self.views = {
+            pk: _IndicatorView(ind, pk in qualitative)
+            for pk, ind in {i.indicator_id: i.indicator for i in items.values() if i.indicator_id}.items()
+        }
+        self.reports = {
+            (r.task_id, r.department_id, r.org_unit_id, r.year, r.half): r
+            for r in TaskReport.objects.filter(task_id__in=task_ids)
+        }
+        return self
+
+
+class _Claims:
+    """Which due item each row reports, each item once per file, and whether the user may report it."""
+
+    def __init__(self, user, items: dict[int, _Light], result: ImportResult):
+        self.user, self.items, self.result = user, items, result
+        self.seen: dict[int, int] = {}  # due item → the first row that reports it
+        # scopes.can_report reads the item's plan, department and area only: asked once per such triple, not per row
+        self.allowed: dict[tuple, bool] = {}
+
+    def claim(self, sheet: str, r: int, item_id, kind: str):
         """The due item row r reports, or None with the row's error recorded: not an item this user may report,
         reported twice in the file, or not the user's to report."""
-        item = items.get(_item_id(item_id))
+        item = self.items.get(_item_id(item_id))
         if item is None or item.kind != kind:
             message = _("Row %(r)s is not an item you may report (编号 %(id)s).") % {"r": r, "id": item_id}
-        elif item.pk in seen:
-            first = seen[item.pk]
+        elif item.pk in self.seen:
+            first = self.seen[item.pk]
             message = (
                 _("Row %(r)s reports the same value as row %(first)s; keep one of them.")
                 if kind == DueKind.INDICATOR_VALUE
                 else _("Row %(r)s reports the same period as row %(first)s; keep one of them.")
             ) % {"r": r, "first": first}
         else:
-            seen[item.pk] = r
-            if scopes.can_report(user, item):
+            self.seen[item.pk] = r
+            key = (item.plan.pk, item.department_id, item.org_unit_id)
+            if key not in self.allowed:
+                self.allowed[key] = scopes.can_report(self.user, item)
+            if self.allowed[key]:
                 return item
             message = _("You may not report for row %(r)s.") % {"r": r}
-        result.errors.append(RowError(sheet, r, 1, message))
+        self.result.errors.append(RowError(sheet, r, 1, message))
         return None
 
-    if value_rows and (not header or _check_header(value_rows, VALUE_HEADERS, VALUE_SHEET, result)):
-        for r, row in enumerate(value_rows[1:] if header else value_rows, start=first_row):
-            row = tuple(row) + (None,) * (len(VALUE_HEADERS) - len(row))
-            if all(c in (None, "") for c in row[8:14]):
-                continue
-            item = claim(value_label, r, row[0], DueKind.INDICATOR_VALUE)
-            if item is None:
-                continue
-            errors: list[RowError] = []
-            data = {
-                "value": cell_number(row[8], value_label, r, 9, errors),
-                "numerator": cell_number(row[9], value_label, r, 10, errors),
-                "denominator": cell_number(row[10], value_label, r, 11, errors),
-                "qualitative": validation.normalise_text(cell(row[11]), "qualitative"),
-                "source": validation.normalise_text(cell(row[12]), "source"),
-                "note": validation.normalise_text(cell(row[13]), "note"),
-            }
-            result.errors += errors
-            if errors:
-                continue
-            existing = current_values.get((item.indicator_id, item.org_unit_id, item.year))
-            earlier = [v for y, v in history.get((item.indicator_id, item.org_unit_id), ()) if y < item.year]
-            check = services.check_value(
-                views[item.indicator_id],
-                data,
-                previous=earlier[-1] if earlier else None,
-                has_evidence=bool(existing and existing["id"] in with_evidence),
-                submitting=True,
+
+_VALUE_COLUMNS = {"value": 9, "numerator": 10, "denominator": 11, "qualitative": 12, "evidence": 13}
+
+
+def _collect_values(user, rows, context: _Context, claims: _Claims, result: ImportResult, label: str, cell) -> list:
+    """Check the value rows: numbers, texts, the value's rules against its series, the workflow's write rule."""
+    work = []
+    for r, row in rows:
+        row = tuple(row) + (None,) * (len(VALUE_HEADERS) - len(row))
+        if all(c in (None, "") for c in row[8:14]):
+            continue
+        item = claims.claim(label, r, row[0], DueKind.INDICATOR_VALUE)
+        if item is None:
+            continue
+        errors: list[RowError] = []
+        data = {
+            "value": cell_number(row[8], label, r, 9, errors),
+            "numerator": cell_number(row[9], label, r, 10, errors),
+            "denominator": cell_number(row[10], label, r, 11, errors),
+            "qualitative": validation.normalise_text(cell(row[11]), "qualitative"),
+            "source": validation.normalise_text(cell(row[12]), "source"),
+            "note": validation.normalise_text(cell(row[13]), "note"),
+        }
+        result.errors += errors
+        if errors:
+            continue
+        existing = context.current_values.get((item.indicator_id, item.org_unit_id, item.year))
+        earlier = [v for y, v in context.history.get((item.indicator_id, item.org_unit_id), ()) if y < item.year]
+        check = services.check_value(
+            context.views[item.indicator_id],
+            data,
+            previous=earlier[-1] if earlier else None,
+            has_evidence=bool(existing and existing["id"] in context.with_evidence),
+            submitting=True,
+        )
+        rule = _rule(
+            user,
+            item,
+            existing and existing["status"],
+            existing and existing["submitted_by_id"],
+            existing is not None and _same_value(existing, data),
+            label,
+            r,
+            9,
+            result,
+        )
+        if rule is None:
+            continue
+        if rule == services.UNCHANGED:  # as stored (and accepted then): nothing to check or write
+            result.unchanged += 1
+            continue
+        for name, messages in check.errors.items():
+            column = _VALUE_COLUMNS.get(name, 9)
+            result.errors += [RowError(label, r, column, _("Row %(r)s: %(m)s") % {"r": r, "m": m}) for m in messages]
+        if check.ok:
+            result.warnings += [
+                _("%(sheet)s row %(r)s: %(m)s") % {"sheet": label, "r": r, "m": w} for w in check.warnings
+            ]
+            work.append(("value", item, existing, data, check.outlier, rule == services.CORRECTION))
+    return work
+
+
+def _collect_tasks(user, rows, context: _Context, claims: _Claims, result: ImportResult) -> list:
+    """Check the task progress rows: a progress word from the list, the report's rules, the write rule."""
+    work = []
+    for r, row in rows:
+        row = tuple(row) + (None,) * (len(TASK_HEADERS) - len(row))
+        if all(c in (None, "") for c in row[6:8]):
+            continue
+        item = claims.claim(TASK_SHEET, r, row[0], DueKind.TASK_PROGRESS)
+        if item is None:
+            continue
+        progress = PROGRESS_LABELS.get(cell_text(row[6]))
+        if progress is None:
+            result.errors.append(
+                RowError(TASK_SHEET, r, 7, _("Row %(r)s: choose a progress status from the list.") % {"r": r})
             )
-            rule = _rule(
-                user,
-                item,
-                existing and existing["status"],
-                existing and existing["submitted_by_id"],
-                existing is not None and _same_value(existing, data),
-                value_label,
-                r,
-                9,
-                result,
-            )
-            if rule is None:
-                continue
-            if rule == services.UNCHANGED:  # as stored (and accepted then): nothing to check or write
-                result.unchanged += 1
-                continue
-            for name, messages in check.errors.items():
-                column = {"value": 9, "numerator": 10, "denominator": 11, "qualitative": 12, "evidence": 13}.get(
-                    name, 9
-                )
-                result.errors += [
-                    RowError(value_label, r, column, _("Row %(r)s: %(m)s") % {"r": r, "m": m}) for m in messages
-                ]
-            if check.ok:
-                result.warnings += [
-                    _("%(sheet)s row %(r)s: %(m)s") % {"sheet": value_label, "r": r, "m": w} for w in check.warnings
-                ]
-                work.append(("value", item, existing, data, check.outlier, rule == services.CORRECTION))
-    if task_rows and _check_header(task_rows, TASK_HEADERS, TASK_SHEET, result):
-        for r, row in enumerate(task_rows[1:], start=2):
-            row = tuple(row) + (None,) * (len(TASK_HEADERS) - len(row))
-            if all(c in (None, "") for c in row[6:8]):
-                continue
-            item = claim(TASK_SHEET, r, row[0], DueKind.TASK_PROGRESS)
-            if item is None:
-                continue
-            progress = PROGRESS_LABELS.get(cell_text(row[6]))
-            if progress is None:
-                result.errors.append(
-                    RowError(TASK_SHEET, r, 7, _("Row %(r)s: choose a progress status from the list.") % {"r": r})
-                )
-                continue
-            data = {"progress": progress, "text": "" if row[7] is None else unescape_cell(row[7])}
-            check = services.check_report(data, submitting=True)
-            existing = reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
-            rule = _rule(
-                user,
-                item,
-                existing and existing.status,
-                existing and existing.submitted_by_id,
-                existing is not None and services.same_content(existing, data),
-                TASK_SHEET,
-                r,
-                8,
-                result,
-            )
-            if rule is None:
-                continue
-            if rule == services.UNCHANGED:
-                result.unchanged += 1
-                continue
-            if not check.ok:
-                result.errors += [
-                    RowError(TASK_SHEET, r, 8, _("Row %(r)s: %(m)s") % {"r": r, "m": m})
-                    for ms in check.errors.values()
-                    for m in ms
-                ]
-                continue
-            work.append(("task", item, existing, data, False, rule == services.CORRECTION))
+            continue
+        data = {"progress": progress, "text": "" if row[7] is None else unescape_cell(row[7])}
+        check = services.check_report(data, submitting=True)
+        existing = context.reports.get((item.task_id, item.department_id, item.org_unit_id, item.year, item.half))
+        rule = _rule(
+            user,
+            item,
+            existing and existing.status,
+            existing and existing.submitted_by_id,
+            existing is not None and services.same_content(existing, data),
+            TASK_SHEET,
+            r,
+            8,
+            result,
+        )
+        if rule is None:
+            continue
+        if rule == services.UNCHANGED:
+            result.unchanged += 1
+            continue
+        if not check.ok:
+            result.errors += [
+                RowError(TASK_SHEET, r, 8, _("Row %(r)s: %(m)s") % {"r": r, "m": m})
+                for ms in check.errors.values()
+                for m in ms
+            ]
+            continue
+        work.append(("task", item, existing, data, False, rule == services.CORRECTION))
     return work
 
 
@@ -786,101 +823,118 @@ def _write(user, work, result: ImportResult) -> None:
     """Write every checked row: new values inserted, changed ones updated, one revision each, due items marked."""
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
-    user_pk = user.pk
-    as_json = connection.ops.adapt_json_value  # looked up once: `connection` is a proxy, each access costs
-    value_columns = [*_KEY_COLUMNS, *IndicatorValue.DATA_FIELDS, *_STATE_COLUMNS]  # the insert rows follow this order
-    inserts, updates, reports_new, reports_old, touched = [], [], [], [], []
+    rows = _Rows(user, now, stamp)
     for kind, item, existing, data, outlier, correction in work:
         if kind == "value":
-            if existing is None:
-                inserts.append(
-                    (
-                        item.indicator_id,
-                        item.org_unit_id,
-                        item.year,
-                        data["value"],
-                        data["numerator"],
-                        data["denominator"],
-                        data["qualitative"],
-                        data["source"],
-                        data["note"],
-                        outlier,
-                        ValueStatus.SUBMITTED,
-                        1,
-                        user_pk,
-                        stamp,
-                        None,
-                        None,
-                        "",
-                        user_pk,
-                        stamp,
-                    )
-                )
-                touched.append((item, (item.indicator_id, item.org_unit_id, item.year), 1, data, outlier, correction))
-            else:
-                version = existing["version"] + 1
-                updates.append(
-                    (
-                        data["value"],
-                        data["numerator"],
-                        data["denominator"],
-                        data["qualitative"],
-                        data["source"],
-                        data["note"],
-                        outlier,
-                        ValueStatus.SUBMITTED,
-                        version,
-                        user_pk,
-                        stamp,
-                        user_pk,
-                        stamp,
-                        existing["id"],
-                    )
-                )
-                touched.append((item, existing["id"], version, data, outlier, correction))
+            rows.value(item, existing, data, outlier, correction)
         else:
-            obj = existing or TaskReport(
-                task_id=item.task_id,
-                department_id=item.department_id,
-                org_unit_id=item.org_unit_id,
-                year=item.year,
-                half=item.half,
-            )
-            obj.progress, obj.text = data["progress"], data["text"]
-            if existing:
-                obj.version += 1
-            obj.status, obj.submitted_by, obj.submitted_at, obj.updated_by, obj.updated_at = (
-                ValueStatus.SUBMITTED,
-                user,
-                now,
-                user,
-                now,
-            )
-            (reports_old if existing else reports_new).append(obj)
-            touched.append((item, obj, obj.version, data, False, correction))
-    _insert_many(IndicatorValue, value_columns, inserts)
-    if updates:
+            rows.report(item, existing, data, correction)
+    _insert_many(IndicatorValue, rows.value_columns, rows.inserts)
+    if rows.updates:
         table = connection.ops.quote_name(IndicatorValue._meta.db_table)
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {table} SET value = %s, numerator = %s, denominator = %s, qualitative = %s, source = %s, note = %s, outlier = %s, "
                 "status = %s, version = %s, submitted_by_id = %s, submitted_at = %s, updated_by_id = %s, updated_at = %s WHERE id = %s",
-                updates,
+                rows.updates,
             )
-    TaskReport.objects.bulk_create(reports_new, batch_size=2000)
+    TaskReport.objects.bulk_create(rows.reports_new, batch_size=2000)
     TaskReport.objects.bulk_update(
-        reports_old,
+        rows.reports_old,
         ["progress", "text", "version", "status", "submitted_by", "submitted_at", "updated_by", "updated_at"],
         batch_size=2000,
     )
-    if inserts:
-        keys = {(row[0], row[1], row[2]) for row in inserts}
-        new_ids = {}
-        for pk, ind, unit, year in IndicatorValue.objects.filter(
-            updated_at=now, updated_by=user, version=1
-        ).values_list("pk", "indicator_id", "org_unit_id", "year"):
-            if (ind, unit, year) in keys:
-                new_ids[(ind, unit, year)] = pk
+    new_ids = _new_value_ids(user, now, rows.inserts)
+    _insert_many(
+        Revision,
+        ["content_type_id", "object_id", "version", "action", "data", "comment", "user_id", "created_at"],
+        _revisions(user, stamp, rows.touched, new_ids),
+    )
+    _mark_submitted([item.pk for item, *_ in rows.touched], stamp)
+    result.saved = len(rows.touched)
+
+
+class _Rows:
+    """The rows one upload writes, built as plain tuples in the order of their statements."""
+
+    def __init__(self, user, now, stamp):
+        self.user, self.now, self.stamp = user, now, stamp
+        self.value_columns = [*_KEY_COLUMNS, *IndicatorValue.DATA_FIELDS, *_STATE_COLUMNS]  # the inserts' order
+        self.inserts, self.updates, self.reports_new, self.reports_old, self.touched = [], [], [], [], []
+
+    def value(self, item, existing, data, outlier, correction) -> None:
+        user_pk, stamp = self.user.pk, self.stamp
+        if existing is None:
+            self.inserts.append(
+                (
+                    item.indicator_id,
+                    item.org_unit_id,
+                    item.year,
+                    *(data[name] for name in IndicatorValue.DATA_FIELDS),
+                    outlier,
+                    ValueStatus.SUBMITTED,
+                    1,
+                    user_pk,
+                    stamp,
+                    None,
+                    None,
+                    "",
+                    user_pk,
+                    stamp,
+                )
+            )
+            self.touched.append((item, (item.indicator_id, item.org_unit_id, item.year), 1, data, outlier, correction))
+            return
+        version = existing["version"] + 1
+        self.updates.append(
+            (
+                *(data[name] for name in IndicatorValue.DATA_FIELDS),
+                outlier,
+                ValueStatus.SUBMITTED,
+                version,
+                user_pk,
+                stamp,
+                user_pk,
+                stamp,
+                existing["id"],
+            )
+        )
+        self.touched.append((item, existing["id"], version, data, outlier, correction))
+
+    def report(self, item, existing, data, correction) -> None:
+        obj = existing or TaskReport(
+            task_id=item.task_id,
+            department_id=item.department_id,
+            org_unit_id=item.org_unit_id,
+            year=item.year,
+            half=item.half,
+        )
+        obj.progress, obj.text = data["progress"], data["text"]
+        if existing:
+            obj.version += 1
+        obj.status, obj.submitted_by, obj.submitted_at = ValueStatus.SUBMITTED, self.user, self.now
+        obj.updated_by, obj.updated_at = self.user, self.now
+        (self.reports_old if existing else self.reports_new).append(obj)
+        self.touched.append((item, obj, obj.version, data, False, correction))
+
+
+def _new_value_ids(user, now, inserts: list[tuple]) -> dict[tuple, int]:
+    """indicator, org unit, year → the id of each value just inserted (read back by this write's stamp)."""
+    if not inserts:
+        return {}
+    keys = {(row[0], row[1], row[2]) for row in inserts}
+    new_ids = {}
+    for pk, ind, unit, year in IndicatorValue.objects.filter(updated_at=now, updated_by=user, version=1).values_list(
+        "pk", "indicator_id", "org_unit_id", "year"
+    ):
+        if (ind, unit, year) in keys:
+            new_ids[(ind, unit, year)] = pk
+    return new_ids
+
+
+def _revisions(user, stamp, touched: list[tuple], new_ids: dict[tuple, int]) -> list[tuple]:
+    """One revision row per value or report written: imported, or a correction of a returned one."""
+    as_json = connection.ops.adapt_json_value  # looked up once: `connection` is a proxy, each access costs
     value_type = ContentType.objects.get_for_model(IndicatorValue).pk
     report_type = ContentType.objects.get_for_model(TaskReport).pk
     revisions = []
@@ -888,49 +942,25 @@ def _write(user, work, result: ImportResult) -> None:
         action = RevisionAction.CORRECT if correction else RevisionAction.IMPORT
         if isinstance(ref, TaskReport):
             payload = {"progress": data["progress"], "text": data["text"], "status": ValueStatus.SUBMITTED}
-            revisions.append(
-                (
-                    report_type,
-                    ref.pk,
-                    version,
-                    action,
-                    as_json(payload, None),
-                    "",
-                    user_pk,
-                    stamp,
-                )
-            )
+            revisions.append((report_type, ref.pk, version, action, as_json(payload, None), "", user.pk, stamp))
             continue
         pk = new_ids[ref] if isinstance(ref, tuple) else ref
         payload = {**data, "status": ValueStatus.SUBMITTED, "outlier": outlier}
-        revisions.append(
-            (
-                value_type,
-                pk,
-                version,
-                action,
-                as_json(payload, None),
-                "",
-                user_pk,
-                stamp,
-            )
-        )
-    _insert_many(
-        Revision,
-        ["content_type_id", "object_id", "version", "action", "data", "comment", "user_id", "created_at"],
-        revisions,
-    )
-    ids = [item.pk for item, *_ in touched]
+        revisions.append((value_type, pk, version, action, as_json(payload, None), "", user.pk, stamp))
+    return revisions
+
+
+def _mark_submitted(ids: list[int], stamp) -> None:
+    """Mark the due items submitted (received when first): two set-based updates per batch, no ORM per id."""
     table = connection.ops.quote_name(DueItem._meta.db_table)
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), 5000):  # two set-based updates per batch instead of a CASE per row
+        for start in range(0, len(ids), 5000):
             batch = ids[start : start + 5000]
-            marks = ", ".join(["%s"] * len(batch))  # whole numbers straight from the database: no ORM per id
+            marks = ", ".join(["%s"] * len(batch))  # whole numbers straight from the database
             cursor.execute(f"UPDATE {table} SET status = %s WHERE id IN ({marks})", [ValueStatus.SUBMITTED, *batch])
             cursor.execute(
                 f"UPDATE {table} SET received_at = %s WHERE received_at IS NULL AND id IN ({marks})", [stamp, *batch]
             )
-    result.saved = len(touched)
 
 
 def _annotate(data: bytes, errors: list[RowError]) -> bytes | None:

@@ -258,23 +258,87 @@ def evaluate(
     """Return the status of every (indicator, org unit, year) row of `values`.
 
     A row's status depends only on the series' values up to its year, so a target year's row (and the verdict
-    read from it) never changes when later years change.
+    read from it) never changes when later years change. The steps: join each row to its indicator and the
+    target due (`_joined`), carry the series' state along its years (`_series_state`), resolve relative targets,
+    judge (`_status`), forecast; one polars plan, no Python per row.
     """
     if values.height == 0:
         return values.with_columns(pl.lit(None, dtype=STATUS_ENUM).alias("status"))
-    has_qual = "qualitative" in values.columns
-    years = range(int(values["year"].min()), int(values["year"].max()) + 1)
-    sched = schedule(targets, years)
+    df = _joined(values, indicators, targets, assume_sorted=assume_sorted)
+    slowing = "raw" in targets.columns and targets["raw"].fill_null("").str.contains("减缓").any()
+    df = _series_state(df, plan_unit_id=plan_unit_id, slowing=slowing)
 
-    df = values.lazy().with_columns(
-        pl.col("indicator_id").cast(pl.Int32), pl.col("org_unit_id").cast(pl.Int32), pl.col("year").cast(pl.Int16)
+    # relative targets resolve against the value of their base year (or the baseline)
+    chunk_ids = set(values["indicator_id"].unique().to_list())
+    relative_ids = set(targets.filter(pl.col("kind") == "relative")["indicator_id"].to_list())
+    if chunk_ids & relative_ids:
+        df = _resolve_relative(df, sorted(chunk_ids & relative_ids))
+    else:
+        df = df.with_columns(
+            pl.col("t_value").alias("target_value"),
+            pl.col("t_cmp").alias("cmp"),
+            pl.lit(None, dtype=pl.Utf8).alias("reason"),
+        )
+    df = _status(df)
+    df = _forecast(df)
+    df = df.with_columns(
+        pl.col("_status")
+        .replace_strict(list(range(len(R.STATUSES))), R.STATUSES, return_dtype=STATUS_ENUM)
+        .alias("status"),
     )
-    if not has_qual:
-        df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias("qualitative"))
-    if not assume_sorted:
-        df = df.sort(["indicator_id", "org_unit_id", "year"])  # shifts and running sums below need series order
+    # the in-memory engine: running sums, shifts and forward fills over ordered series gain nothing from streaming
+    # (a quarter faster here than polars 2's default streaming engine)
+    return df.select(_OUTPUT).rename(_RENAMES).collect(engine="in-memory")
 
-    ind = indicators.lazy().select(
+
+_OUTPUT = [
+    "indicator_id",
+    "org_unit_id",
+    "year",
+    "value",
+    "qualitative",
+    "status",
+    "t_year",
+    "t_kind",
+    "cmp",
+    "target_value",
+    "t_upper",
+    "t_trend",
+    "t_base_year",
+    "expected",
+    "base_value",
+    "base_year",
+    "base_from_first_value",
+    "start_value",
+    "start_year",
+    "start_from_target",
+    "previous",
+    "previous_year",
+    "ratio",
+    "tolerance_used",
+    "reason",
+    "forecast",
+    "forecast_low",
+    "forecast_high",
+    "forecast_met",
+    "f_year",
+    "f_value",
+]
+_RENAMES = {
+    "t_year": "target_year",
+    "t_kind": "target_kind",
+    "cmp": "comparator",
+    "t_upper": "target_upper",
+    "t_trend": "target_trend",
+    "t_base_year": "target_base_year",
+    "f_year": "final_year",
+    "f_value": "final_value",
+}
+
+
+def _indicator_columns(indicators: pl.DataFrame) -> pl.DataFrame:
+    """The per-indicator columns the rows need: direction, plan baseline, tolerance, the range a forecast is clipped to."""
+    ind = indicators.select(
         pl.col("indicator_id").cast(pl.Int32),
         pl.col("direction").fill_null("").cast(pl.Enum(["", "increase", "decrease", "maintain"])),
         pl.col("baseline_value").cast(pl.Float64),
@@ -284,8 +348,7 @@ def evaluate(
         .alias("tolerance"),
         (pl.col("unit") if "unit" in indicators.columns else pl.lit("")).fill_null("").alias("_unit"),
     )
-    # the range a forecast is clipped to, per indicator (a join of a small table, not a lookup per row)
-    ind = ind.with_columns(
+    return ind.with_columns(
         pl.col("_unit")
         .replace_strict(
             {u: lo for u, (lo, _hi) in R.UNIT_BOUNDS.items()}, default=R.DEFAULT_LOWER_BOUND, return_dtype=pl.Float64
@@ -297,11 +360,40 @@ def evaluate(
         )
         .alias("_upper"),
     ).drop("_unit")
-    df = df.join(ind, on="indicator_id", how="left", maintain_order="left").join(
-        sched.lazy(), on=["indicator_id", "year"], how="left", maintain_order="left"
+
+
+def _joined(values: pl.DataFrame, indicators: pl.DataFrame, targets: pl.DataFrame, *, assume_sorted: bool):
+    """The rows in series order, each joined to its indicator's columns and to the target due in its year.
+
+    Both small tables are first joined into one of indicator × year (a few thousand rows), which the rows then
+    join by one 64-bit key, indicator × 2^16 + year: one hash join instead of two, and on one integer column.
+    """
+    years = range(int(values["year"].min()), int(values["year"].max()) + 1)
+    df = values.lazy().with_columns(
+        pl.col("indicator_id").cast(pl.Int32), pl.col("org_unit_id").cast(pl.Int32), pl.col("year").cast(pl.Int16)
+    )
+    if "qualitative" not in values.columns:
+        df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias("qualitative"))
+    if not assume_sorted:
+        df = df.sort(["indicator_id", "org_unit_id", "year"])  # shifts and running sums below need series order
+    grid = (
+        values.select(pl.col("indicator_id").cast(pl.Int32).unique())
+        .join(pl.DataFrame({"year": pl.Series(list(years), dtype=pl.Int16)}), how="cross")
+        .join(_indicator_columns(indicators), on="indicator_id", how="left")
+        .join(schedule(targets, years), on=["indicator_id", "year"], how="left")
+    )
+    key = pl.col("indicator_id").cast(pl.Int64) * 65536 + pl.col("year").cast(pl.Int64)
+    grid = grid.with_columns(key.alias("_key")).drop(["indicator_id", "year"])
+    return (
+        df.with_columns(key.alias("_key")).join(grid.lazy(), on="_key", how="left", maintain_order="left").drop("_key")
     )
 
-    # series are contiguous after the sort: running sums restart where a new series starts, without hashing
+
+def _series_state(df: pl.LazyFrame, *, plan_unit_id: int | None, slowing: bool) -> pl.LazyFrame:
+    """Carry each series' state along its years: reported count, previous reported value, baseline, start.
+
+    Series are contiguous after the sort: running sums restart where a new series starts, without hashing.
+    """
     same = (pl.col("indicator_id") == pl.col("indicator_id").shift(1)) & (
         pl.col("org_unit_id") == pl.col("org_unit_id").shift(1)
     )
@@ -323,7 +415,7 @@ def evaluate(
         _before(pl.col("_ty_value")).fill_nan(None).alias("_p_value"),
         _before(pl.col("_ty_year")).alias("_p_year_seen"),
     )
-    if targets.filter(pl.col("raw").fill_null("").str.contains("减缓")).height if "raw" in targets.columns else False:
+    if slowing:
         # the growth before the latest one, between reported years (only 上升趋势减缓 targets need it)
         df = df.with_columns(
             _before(_carry(pl.when(reported).then(pl.col("previous").fill_null(NAN)), NAN))
@@ -354,32 +446,17 @@ def evaluate(
         & pl.col("_p_value").is_not_null()
         & (pl.col("p_year") >= pl.col("base_year"))
     )
-    df = df.with_columns(
+    return df.with_columns(
         pl.when(from_target).then(pl.col("_p_value")).otherwise(pl.col("base_value")).alias("start_value"),
         pl.when(from_target).then(pl.col("p_year")).otherwise(pl.col("base_year")).alias("start_year"),
         from_target.fill_null(False).alias("start_from_target"),
     )
 
-    # relative targets resolve against the value of their base year (or the baseline)
-    chunk_ids = set(values["indicator_id"].unique().to_list())
-    relative_ids = set(targets.filter(pl.col("kind") == "relative")["indicator_id"].to_list())
-    if chunk_ids & relative_ids:
-        reported_rows = values.lazy().select(
-            pl.col("indicator_id").cast(pl.Int32),
-            pl.col("org_unit_id").cast(pl.Int32),
-            pl.col("year").cast(pl.Int16),
-            pl.col("value"),
-        )
-        df = _resolve_relative(df, reported_rows)
-    else:
-        df = df.with_columns(
-            pl.col("t_value").alias("target_value"),
-            pl.col("t_cmp").alias("cmp"),
-            pl.lit(None, dtype=pl.Utf8).alias("reason"),
-        )
 
+def _status(df: pl.LazyFrame) -> pl.LazyFrame:
+    """Add expected, tolerance_used, ratio and the status code `_status` by the kind of the target due."""
+    v, t, upper = pl.col("value"), pl.col("target_value"), pl.col("t_upper")
     # numeric judgement (ranges toward their nearer bound)
-    b, t, upper = pl.col("base_value"), pl.col("target_value"), pl.col("t_upper")
     is_range = pl.col("cmp") == "range"
     above = is_range & (v > upper)
     sign = (
@@ -394,16 +471,39 @@ def evaluate(
     elapsed = (pl.col("year") - start_year).cast(pl.Float64)
     expected = pl.when(span > 0).then(start + (goal - start) * (elapsed / span).clip(0.0, 1.0)).otherwise(goal)
     df = df.with_columns(expected.alias("expected"), sign.alias("_sign"), tol.alias("tolerance_used"))
+    needed = pl.col("_sign") * (pl.col("expected") - start)
+    ratio = pl.when(needed > 0).then(pl.col("_sign") * (v - start) / needed).otherwise(None)
+    kind = pl.col("t_kind")
+    q = pl.col("qualitative")
+    status = (
+        pl.when(v.is_null() & q.is_null())
+        .then(_code(R.NO_DATA))
+        .when(kind.is_null())
+        .then(_code(R.NOT_ASSESSABLE))
+        .when(kind == "qualitative")
+        .then(_qualitative_status())
+        .when(v.is_null())
+        .then(_code(R.NO_DATA))
+        .when(kind == "directional")
+        .then(_directional_status())
+        .when(t.is_null())
+        .then(_code(R.NOT_ASSESSABLE))
+        .otherwise(_numeric_status(ratio))
+    )
+    return df.with_columns(status.alias("_status"), ratio.alias("ratio"))
+
+
+def _numeric_status(ratio: pl.Expr) -> pl.Expr:
+    """Against a number: met, else behind or ahead of the linear trajectory, or worse than the base."""
+    v, b, t, upper = pl.col("value"), pl.col("base_value"), pl.col("target_value"), pl.col("t_upper")
     e, sign, tol = pl.col("expected"), pl.col("_sign"), pl.col("tolerance_used")
-    progress = sign * (v - start)
-    needed = sign * (e - start)
-    ratio = pl.when(needed > 0).then(progress / needed).otherwise(None)
+    is_range = pl.col("cmp") == "range"
     worse_than_base = (sign * (v - b) < -tol) & (pl.col("year") > pl.col("base_year"))
     met = _meets(v, pl.col("cmp"), t, upper, tol)
     width = (upper - t).abs()
     margin = pl.when(width > 0).then(width).otherwise(t.abs()) * R.RANGE_AT_RISK_MARGIN
     range_gap = pl.max_horizontal(t - v, v - upper)
-    numeric_status = (
+    return (
         pl.when(met)
         .then(_code(R.ACHIEVED))
         .when(pl.col("year") >= pl.col("t_year"))
@@ -423,8 +523,10 @@ def evaluate(
         .otherwise(_code(R.OFF_TRACK))
     )
 
-    # directional judgement against the previous reported year
-    prev = pl.col("previous")
+
+def _directional_status() -> pl.Expr:
+    """Against a direction (持续下降, 保持): the step from the previous reported year, or the level held."""
+    v, b, prev = pl.col("value"), pl.col("base_value"), pl.col("previous")
     trend = pl.col("t_trend")
     own_tol = pl.col("tolerance")
     step = v - prev
@@ -445,7 +547,7 @@ def evaluate(
     slowing = pl.col("t_slowing")
     keep_sign = pl.when(pl.col("direction") == "decrease").then(-1.0).otherwise(1.0)
     holds = (v - b) * keep_sign >= -pl.max_horizontal(b.abs() * R.MAINTAIN_TOLERANCE, dir_tol)
-    directional_status = (
+    return (
         pl.when(trend == "maintain")
         .then(
             pl.when(holds)
@@ -475,9 +577,12 @@ def evaluate(
         .otherwise(_code(R.REGRESSING))
     )
 
-    # qualitative judgement from the reported word
+
+def _qualitative_status() -> pl.Expr:
+    """Against a qualitative target: from the reported word."""
     q = pl.col("qualitative")
-    qualitative_status = (
+    in_target_year = pl.col("year") >= pl.col("t_year")
+    return (
         pl.when(q.is_in(list(R.QUALITATIVE_DONE)))
         .then(_code(R.ACHIEVED))
         .when(q.is_in(list(R.QUALITATIVE_PARTLY)))
@@ -487,90 +592,29 @@ def evaluate(
         .otherwise(_code(R.NOT_ASSESSABLE))
     )
 
-    kind = pl.col("t_kind")
-    status = (
-        pl.when(v.is_null() & q.is_null())
-        .then(_code(R.NO_DATA))
-        .when(kind.is_null())
-        .then(_code(R.NOT_ASSESSABLE))
-        .when(kind == "qualitative")
-        .then(qualitative_status)
-        .when(v.is_null())
-        .then(_code(R.NO_DATA))
-        .when(kind == "directional")
-        .then(directional_status)
-        .when(t.is_null())
-        .then(_code(R.NOT_ASSESSABLE))
-        .otherwise(numeric_status)
-    )
-    df = df.with_columns(status.alias("_status"), ratio.alias("ratio"))
-    df = _forecast(df)
-    df = df.with_columns(
-        pl.col("_status")
-        .replace_strict(list(range(len(R.STATUSES))), R.STATUSES, return_dtype=STATUS_ENUM)
-        .alias("status"),
-    )
-    out = [
-        "indicator_id",
-        "org_unit_id",
-        "year",
-        "value",
-        "qualitative",
-        "status",
-        "t_year",
-        "t_kind",
-        "cmp",
-        "target_value",
-        "t_upper",
-        "t_trend",
-        "t_base_year",
-        "expected",
-        "base_value",
-        "base_year",
-        "base_from_first_value",
-        "start_value",
-        "start_year",
-        "start_from_target",
-        "previous",
-        "previous_year",
-        "ratio",
-        "tolerance_used",
-        "reason",
-        "forecast",
-        "forecast_low",
-        "forecast_high",
-        "forecast_met",
-        "f_year",
-        "f_value",
-    ]
-    renames = {
-        "t_year": "target_year",
-        "t_kind": "target_kind",
-        "cmp": "comparator",
-        "t_upper": "target_upper",
-        "t_trend": "target_trend",
-        "t_base_year": "target_base_year",
-        "f_year": "final_year",
-        "f_value": "final_value",
-    }
-    # the in-memory engine: running sums, shifts and forward fills over ordered series gain nothing from streaming
-    # (a quarter faster here than polars 2's default streaming engine)
-    return df.select(out).rename(renames).collect(engine="in-memory")
 
-
-def _resolve_relative(df: pl.LazyFrame, reported_rows: pl.LazyFrame) -> pl.LazyFrame:
+def _resolve_relative(df: pl.LazyFrame, relative_ids: list[int]) -> pl.LazyFrame:
     """Add target_value, cmp and reason: relative targets become numeric ones for each series.
 
     The stated base year must have a value of its own (or be the baseline's year); otherwise the target cannot
     be resolved and the row is not assessable, with the reason kept for the explanation.
     """
     relative = pl.col("t_kind") == "relative"
-    # looked up in the input rows, not in `df`: a branch of `df` would compute the whole plan above twice
-    lookup = reported_rows.filter(pl.col("value").is_not_null()).select(
-        KEYS + [pl.col("year").alias("_ry"), pl.col("value").alias("_rv")]
+    # the rows so far are computed once (a branch of the lazy `df` would compute the plan above twice); the value
+    # of a year in the same series is found by one 64-bit key, series number × 2^16 + year, and only the series of
+    # indicators with a relative target are looked up
+    df = (
+        df.with_columns((~pl.col("_same")).cum_sum().cast(pl.Int64).alias("_series")).collect(engine="in-memory").lazy()
     )
-    df = df.with_columns(pl.coalesce(pl.col("t_base_year"), pl.col("base_year")).cast(pl.Int16).alias("_ry"))
-    df = df.join(lookup, on=KEYS + ["_ry"], how="left", maintain_order="left")
+    key = pl.col("_series") * 65536 + pl.col("year").cast(pl.Int64)
+    lookup = df.filter(pl.col("value").is_not_null() & pl.col("indicator_id").is_in(relative_ids)).select(
+        key.alias("_key"), pl.col("value").alias("_rv")
+    )
+    ry = pl.coalesce(pl.col("t_base_year"), pl.col("base_year")).cast(pl.Int16)
+    df = df.with_columns(
+        ry.alias("_ry"), pl.when(relative).then(pl.col("_series") * 65536 + ry.cast(pl.Int64)).alias("_key")
+    )
+    df = df.join(lookup, on="_key", how="left", maintain_order="left")
     base = pl.when(pl.col("_ry") == pl.col("base_year")).then(pl.col("base_value")).otherwise(pl.col("_rv"))
     change = pl.col("t_change")
     unit = pl.col("t_change_unit")
@@ -592,7 +636,7 @@ def _resolve_relative(df: pl.LazyFrame, reported_rows: pl.LazyFrame) -> pl.LazyF
         .otherwise(pl.col("t_cmp"))
         .alias("cmp"),
         pl.when(missing_base & pl.col("base_year").is_not_null()).then(pl.lit("relative_base_missing")).alias("reason"),
-    ).drop(["_ry", "_rv"])
+    ).drop(["_ry", "_rv", "_key", "_series"])
 
 
 def _series_cum_sum(expr: pl.Expr) -> pl.Expr:
@@ -722,10 +766,23 @@ def explain(
     else:
         df = df.with_columns(pl.lit("").alias("unit"))
     u = pl.col("unit").fill_null("").replace(UNIT_SUFFIX)
+    label = pl.col("status").cast(pl.Utf8).replace_strict(labels, default="")
+    sentence = _sentence(u, label)
+    forecast = _forecast_text(u)
+    return (
+        df.with_columns(
+            pl.concat_str([sentence, forecast, pl.lit("。")]).alias("explanation"),
+            pl.concat_str([sentence, pl.lit("。")]).alias("judgement"),
+        )
+        .drop("unit")
+        .collect()
+    )
+
+
+def _sentence(u: pl.Expr, label: pl.Expr) -> pl.Expr:
+    """The sentence for one row by the kind of its target, without the forecast (`u`: the unit after a number)."""
     year = pl.col("year").cast(pl.Utf8)
     s = pl.col("status").cast(pl.Utf8)
-    label = pl.col("status").cast(pl.Utf8).replace_strict(labels, default="")
-    in_target_year = pl.col("year") >= pl.col("target_year")
     from_target = pl.col("start_from_target")
     base_txt = (
         pl.when(from_target)
@@ -753,41 +810,7 @@ def explain(
         .otherwise(pl.concat_str([cmp_txt, _num("target_value"), u]))
     )
     target_part = pl.concat_str([pl.col("target_year").cast(pl.Utf8), pl.lit("年目标"), target_txt])
-    expected_txt = pl.concat_str([pl.lit("按线性进度应达"), _num("expected"), u])
-    numeric = (
-        pl.when(in_target_year & (s != R.ACHIEVED))
-        .then(
-            pl.concat_str(
-                [
-                    value_txt,
-                    pl.lit("，未达到"),
-                    target_part,
-                    pl.lit("，目标未实现"),
-                    pl.when(s == R.REGRESSING).then(pl.lit("，且较基期退步")).otherwise(pl.lit("")),
-                ]
-            )
-        )
-        .when(in_target_year)
-        .then(pl.concat_str([value_txt, pl.lit("，已达到"), target_part, pl.lit("，目标已实现")]))
-        .otherwise(
-            pl.concat_str(
-                [
-                    base_txt,
-                    pl.lit("，"),
-                    value_txt,
-                    pl.lit("，"),
-                    pl.when(s == R.ACHIEVED)
-                    .then(pl.concat_str([pl.lit("已达到"), target_part]))
-                    .when(s == R.REGRESSING)
-                    .then(pl.concat_str([pl.lit("较基期退步，"), target_part]))
-                    .otherwise(pl.concat_str([expected_txt, pl.lit("（"), target_part, pl.lit("）")])),
-                    pl.lit("，"),
-                    label,
-                ],
-                ignore_nulls=True,
-            )
-        )
-    )
+    numeric = _numeric_sentence(value_txt, target_part, base_txt, u, label)
     trend_word = pl.col("target_raw")
     previous_txt = pl.concat_str(
         [pl.lit("上一报送年份（"), pl.col("previous_year").cast(pl.Utf8), pl.lit("年）为"), _num("previous"), u]
@@ -829,7 +852,7 @@ def explain(
             pl.lit("”的目标值，不作评价"),
         ]
     )
-    sentence = (
+    return (
         pl.when(s == R.NO_DATA)
         .then(pl.concat_str([year, pl.lit("年未报送数据")]))
         .when(pl.col("target_kind").is_null())
@@ -846,10 +869,58 @@ def explain(
         .then(pl.concat_str([value_txt, pl.lit("，为基期年份，暂不评价进度")]))
         .otherwise(numeric)
     )
+
+
+def _numeric_sentence(
+    value_txt: pl.Expr, target_part: pl.Expr, base_txt: pl.Expr, u: pl.Expr, label: pl.Expr
+) -> pl.Expr:
+    """Against a number: reached or not in a target year, else the base, the value and the linear trajectory."""
+    s = pl.col("status").cast(pl.Utf8)
+    in_target_year = pl.col("year") >= pl.col("target_year")
+    expected_txt = pl.concat_str([pl.lit("按线性进度应达"), _num("expected"), u])
+    return (
+        pl.when(in_target_year & (s != R.ACHIEVED))
+        .then(
+            pl.concat_str(
+                [
+                    value_txt,
+                    pl.lit("，未达到"),
+                    target_part,
+                    pl.lit("，目标未实现"),
+                    pl.when(s == R.REGRESSING).then(pl.lit("，且较基期退步")).otherwise(pl.lit("")),
+                ]
+            )
+        )
+        .when(in_target_year)
+        .then(pl.concat_str([value_txt, pl.lit("，已达到"), target_part, pl.lit("，目标已实现")]))
+        .otherwise(
+            pl.concat_str(
+                [
+                    base_txt,
+                    pl.lit("，"),
+                    value_txt,
+                    pl.lit("，"),
+                    pl.when(s == R.ACHIEVED)
+                    .then(pl.concat_str([pl.lit("已达到"), target_part]))
+                    .when(s == R.REGRESSING)
+                    .then(pl.concat_str([pl.lit("较基期退步，"), target_part]))
+                    .otherwise(pl.concat_str([expected_txt, pl.lit("（"), target_part, pl.lit("）")])),
+                    pl.lit("，"),
+                    label,
+                ],
+                ignore_nulls=True,
+            )
+        )
+    )
+
+
+def _forecast_text(u: pl.Expr) -> pl.Expr:
+    """The forecast clause: the final target year's value by the trend, its interval and whether it reaches the target."""
+    s = pl.col("status").cast(pl.Utf8)
     interval = pl.concat_str(
         [pl.lit("（80%预测区间"), _num("forecast_low"), pl.lit("～"), _num("forecast_high"), u, pl.lit("）")]
     )
-    forecast = (
+    return (
         pl.when(pl.col("forecast").is_not_null() & (s != R.NO_DATA))
         .then(
             pl.concat_str(
@@ -869,14 +940,6 @@ def explain(
             )
         )
         .otherwise(pl.lit(""))
-    )
-    return (
-        df.with_columns(
-            pl.concat_str([sentence, forecast, pl.lit("。")]).alias("explanation"),
-            pl.concat_str([sentence, pl.lit("。")]).alias("judgement"),
-        )
-        .drop("unit")
-        .collect()
     )
 
 

@@ -39,7 +39,7 @@ def test_the_3_kb_workbook_with_a_cell_at_xfd1048576_is_refused_by_its_extent(ma
     assert len(made["xfd"]) < 6000
     assert _refused(limits.check_xlsx, made["xfd"], "审核.xlsx") == (
         "“审核.xlsx”的工作表“Sheet”用到单元格 XFD1048576（1048576 行 × 16384 列），超过读取上限"
-        "（最多 100000 行、256 列、2000000 个单元格）。请删除数据以外的单元格后重新上传。"
+        "（最多 101000 行、256 列、2000000 个单元格）。请删除数据以外的单元格后重新上传。"
     )
     assert "Z1000000（1000000 行 × 26 列）" in _refused(limits.check_xlsx, made["z1m"], "x.xlsx")
 
