@@ -247,7 +247,7 @@ def check_xlsx(data: bytes, name: str, max_unpacked: int = WORKBOOK_UNPACKED_BYT
 
 def _check_sheet(archive: zipfile.ZipFile, member: str, name: str, title: str) -> None:
     extent, row, column, carry = Extent(), 0, 0, b""
-    columns: dict[bytes, int] = {}
+    numbers: dict[bytes, int] = {}  # column letters → number
 
     def over(rows: int, columns: int) -> None:
         if Extent(rows, columns).too_large():
@@ -279,21 +279,21 @@ def _check_sheet(archive: zipfile.ZipFile, member: str, name: str, title: str) -
                 if tag == b"c":
                     r = _R.search(attrs)
                     if r and r[1]:
-                        column = columns.get(r[1]) or columns.setdefault(r[1], column_number(r[1].decode()))
+                        column = numbers.get(r[1]) or numbers.setdefault(r[1], column_number(r[1].decode()))
                     else:
                         column += 1
                     if r and r[2] and int(r[2]) > row:
                         row = int(r[2])
-                    if column > extent.columns:
-                        extent.columns = column
-                    if row > extent.rows:
-                        extent.rows = row
+                    if column > extent.columns or row > extent.rows:  # checked only when the extent grows
+                        extent.columns, extent.rows = max(extent.columns, column), max(extent.rows, row)
+                        over(extent.rows, extent.columns)
                 elif tag == b"row":
                     r = _R.search(attrs)
                     row = int(r[2]) if r and r[2] else row + 1
                     column = 0
                     if row > extent.rows:
                         extent.rows = row
+                        over(extent.rows, extent.columns)
                 else:
                     ref = _REF.search(attrs)
                     if ref is None:
@@ -307,7 +307,7 @@ def _check_sheet(archive: zipfile.ZipFile, member: str, name: str, title: str) -
                         area = (rows - first[0] + 1) * (columns - first[1] + 1)
                         if area > SHEET_CELLS or rows > SHEET_ROWS or columns > SHEET_COLUMNS:
                             refuse(MERGE_TOO_LARGE, f=name, s=title, ref=text[:40], max_cells=SHEET_CELLS)
-            over(extent.rows, extent.columns)  # after each megabyte: the scan itself holds no cells
+                over(extent.rows, extent.columns)
             carry = buffer[cut:]
             if not chunk:
                 break
