@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from healthaction.documents import parse_document
 from healthaction.documents.model import Paragraph, Table
 from healthaction.documents.normalize import normalize_line
 from healthaction.documents.readers import ocr
@@ -122,6 +123,27 @@ def test_a_borderless_scanned_table_is_rebuilt_from_its_boxes(borderless):
     assert texts[0] == "健康县行动主要指标"
     assert "".join(texts[1:]) == _norm(AFTER)
     assert cpu <= 3.0
+
+
+def test_a_borderless_scanned_table_gives_the_plans_indicators(borderless):
+    draft = parse_document(borderless, "scan.pdf")
+    inds = {i["name"]: i for i in draft["indicators"]}
+    assert len(draft["indicators"]) == 8  # one per row of the Word table
+    literacy = inds["居民健康素养水平"]
+    assert literacy["unit"] == "%" and literacy["baseline"]["value"] == 14.18
+    assert [(t["year"], t["comparator"], t["value"]) for t in literacy["targets"]] == [
+        (2025, ">=", 22.0),
+        (2030, ">=", 30.0),
+    ]
+    assert literacy["nature"] == "expected"
+    assert inds["产前筛查率"]["baseline"]["value"] == 61.1  # its ≥80 is read =80 in one of the scans
+    exercise = inds["经常参加体育锻炼人数比例"]  # wrapped over three lines in its cell
+    assert exercise["baseline"]["value"] == 33.9 and [t["value"] for t in exercise["targets"]] == [37.0, 40.0]
+    children = inds["5岁以下儿童死亡率"]
+    assert children["nature"] == "binding" and [(t["comparator"], t["value"]) for t in children["targets"]] == [
+        ("<=", 7.5),
+        ("<=", 6.0),
+    ]
 
 
 def test_a_scanned_prose_page_gains_no_table():
