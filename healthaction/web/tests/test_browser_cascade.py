@@ -241,6 +241,11 @@ def test_a_province_cascade_through_the_pages(fresh_site, browser):
     codes = province.locator("#area-plans tbody tr").evaluate_all("rows => rows.map(r => r.dataset.code)")
     assert codes == ["140521104", "140600"]  # by path: 晋城市 (140500) › 沁水县 › 嘉峰镇 before 朔州市 (140600)
     expect(province.locator("#area-plans tr[data-code='140521104'] td.progress")).to_contain_text("已完成 1")
+    # 朔州市's one approved value (2025) is its one indicator with a result, counted at the province
+    statuses = province.locator("#area-plans tr[data-code='140600'] td").nth(4)
+    expect(statuses).to_have_text(re.compile(r"^\s*2025\s+\S+\s+1\s*$"))
+    # neither plan implements one above: the province, 晋城市 and 沁水县 have none
+    expect(province.locator("#area-plans tbody tr td:nth-of-type(2)")).to_have_text(["—", "—"])
     province.screenshot(path=str(ARTIFACTS / "cascade_province.png"), full_page=True)
     province.goto(f"{fresh_site}/indicators/{value.indicator_id}/")
     reported = province.locator("tr", has=province.locator("td", has_text=re.compile("^2025$"))).filter(has_text="21.6")
