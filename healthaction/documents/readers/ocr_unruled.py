@@ -192,7 +192,8 @@ def _join(text: str, piece: str) -> str:
 
 def _rows(lines, gaps, h: float, unit: float) -> list[list[str]]:
     """Lines into rows: a line near the one above (pitch under WRAP_PITCH text heights) continues the row when it
-    has few boxes, or fills only the row's empty cells; otherwise it starts a row."""
+    has few boxes, when the row so far has few cells (the first line of a wrapped name above cells set vertically
+    centred), or when it fills only the row's empty cells; otherwise it starts a row."""
     width = len(gaps) + 1
     rows: list[list[str]] = []
     previous = None
@@ -204,7 +205,8 @@ def _rows(lines, gaps, h: float, unit: float) -> list[list[str]]:
         if rows and near:
             row = rows[-1]
             few = len(texts) < MIN_COLUMNS
-            if few or not any(row[c] for c in texts):
+            begun = sum(1 for t in row if t) < MIN_COLUMNS  # a row begun by a lone line (cells set lower)
+            if few or begun or not any(row[c] for c in texts):
                 for c, t in texts.items():
                     row[c] = _join(row[c], t)
                 continue

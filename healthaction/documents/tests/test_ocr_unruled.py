@@ -217,6 +217,28 @@ def test_a_header_glued_over_two_narrow_columns_is_cut_between_its_words():
     assert blocks[0].rows[3] == ["3", "产前筛查率（%）", "≥70", "≥80"]
 
 
+def test_cells_set_vertically_centred_beside_a_wrapped_name_stay_in_its_row():
+    # each name wraps over three lines 28 px apart; the other cells sit on its middle line; rows 100 px apart
+    boxes = [_box(90, 0, "序号"), _box(160, 0, "指标"), _box(440, 0, "基线"), _box(560, 0, "目标")]
+    rows = [
+        ("1", ("经常参加体育", "锻炼人数比例", "（%）"), "33.9", "≥40"),
+        ("2", ("高血压患者规", "范管理率", "（%）"), "50", "≥70"),
+        ("3", ("学生体质健康", "标准达标优良", "率（%）"), "30", "≥60"),
+    ]
+    for k, (serial, name, base, target) in enumerate(rows):
+        top = 50 + 100 * k
+        boxes += [_box(160, top, name[0]), _box(160, top + 28, name[1]), _box(160, top + 56, name[2])]
+        boxes += [_box(90, top + 28, serial), _box(440, top + 28, base), _box(560, top + 28, target)]
+    blocks = ocr.blocks_from_boxes(boxes, page=1)
+    assert len(blocks) == 1 and isinstance(blocks[0], Table)
+    assert blocks[0].rows == [
+        ["序号", "指标", "基线", "目标"],
+        ["1", "经常参加体育锻炼人数比例（%）", "33.9", "≥40"],
+        ["2", "高血压患者规范管理率（%）", "50", "≥70"],
+        ["3", "学生体质健康标准达标优良率（%）", "30", "≥60"],
+    ]
+
+
 def test_lines_of_two_or_three_boxes_that_do_not_align_stay_lines():
     boxes = [
         _box(100, 0, "联系人：张三"),
