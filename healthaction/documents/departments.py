@@ -35,7 +35,7 @@ _ALL_LOWER = re.compile(
 )
 _DEPT_SUFFIX = re.compile(
     r"(?:局|委|办|部|会|院|台|联|协|处|所|中心|队|站|公司|工委|集团|银行|法院|检察院|支队|分局|团|社|厅|署|室|馆|校|组|政府|管委会|办公室|分公司"
-    r"|各单位|有关单位|有关部门|各部门|成员单位|机构|车务段|医院|学校)$"
+    r"|各单位|有关单位|有关部门|各部门|成员单位|机构|车务段|医院|学校|团中央)$"
 )
 _SPLIT = re.compile(r"[、，,；;](?![市区县]）)|(?<=[局委办部会院台联协])及|(?<=[局委办部会院台联协])和")
 _ROLE_WORDS = re.compile(
@@ -113,6 +113,8 @@ def responsibility_from_text(text: str) -> dict | None:
     found = _trailing_parenthesis(text.strip())
     if found:
         inner, whole = found
+        # （A、B按职责分工负责。以下责任单位均包括…，不再列出）: a remark after the clause's own sentence
+        inner = inner.split("。", 1)[0] if "。" in inner[:-1] else inner
         result = _labelled(inner, whole) or _from_inner(inner, whole)
         if result:
             return result

@@ -27,6 +27,7 @@ class Table:
     row_lines: list[int] = field(default_factory=list)  # line index of each row in Document.lines()
     row_ends: list[int] = field(default_factory=list)  # a text table's last line of each row (a row may span lines)
     source: str = ""  # how it was read: docx, pdf, tabs, cells, ocr
+    realigned: set[int] = field(default_factory=set)  # rows of a text copy put back in their columns by meaning
 
     def __post_init__(self) -> None:
         width = max((len(r) for r in self.rows), default=0)

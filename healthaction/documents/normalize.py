@@ -39,6 +39,12 @@ _COMPARATOR_FIX = re.compile(r">=|=>|<=|=<")
 _COMPARATOR_MAP = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
 _COLON = re.compile(r"(?<=[\u4e00-\u9fff]):")
 _COMMA = re.compile(r"(?<=[\u4e00-\u9fff\d%]),(?=\s*[\u4e00-\u9fff\d])")
+# a mirror site's pinyin gloss after a character: 孕產(chǎn)婦, 素養(yǎng) (a tone mark tells it from a word in brackets)
+_PINYIN = re.compile(
+    r"(?<=[\u4e00-\u9fff])（(?=[^（）]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ]{1,12}）"
+)
+# commas doubled by such a mirror (,, or ,、)
+_STRAY_COMMA = re.compile(r"[,，][,，、]+|、[,，]+")
 _SEMI = re.compile(r"(?<=[\u4e00-\u9fff]);")
 # C0/C1 controls and bidi embeddings, overrides and isolates: never part of a plan's text (core/text.py refuses them)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -55,6 +61,8 @@ def normalize_line(line: str) -> str:
     text = _COMPARATOR_FIX.sub(lambda m: _COMPARATOR_MAP[m.group()], text)
     text = text.replace("%o", "‰")  # OCR reads the per-mille sign as % and a small o
     text = _COLON.sub("：", text)
+    text = _PINYIN.sub("", text)
+    text = _STRAY_COMMA.sub(lambda m: "、" if "、" in m.group() else m.group()[0], text)
     text = _COMMA.sub("，", text)
     return _SEMI.sub("；", text)
 

@@ -46,6 +46,8 @@ def join_soft_wraps(original: list[str], lines: list[str], paragraph_lines: set[
     item. The joined text sits on the paragraph's first line and the continuation lines become blank, so line
     numbers stay the file's. Table lines (not in `paragraph_lines`) never join.
     """
+    if _join_hanging(original, lines, paragraph_lines):
+        return
     indented = [i for i in paragraph_lines if original[i].strip() and _INDENT.match(original[i])]
     if len(indented) < 3:
         return
@@ -67,6 +69,41 @@ def join_soft_wraps(original: list[str], lines: list[str], paragraph_lines: set[
             continue
         lines[target] = lines[target].rstrip() + text
         lines[i] = ""
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \u3000\xa0"))
+
+
+def _join_hanging(original: list[str], lines: list[str], paragraph_lines: set[int]) -> bool:
+    """A PDF page saved as text indents every line, a paragraph's first line deeper than the lines it wraps into
+    (and may leave a blank line between them): a line indented less than the deeper level goes on the paragraph
+    above while that one has not closed and the line starts no numbered item. True when the text has that shape
+    (at least three lines at each of two indents of two or more spaces)."""
+    widths = [_indent(original[i]) for i in sorted(paragraph_lines) if original[i].strip()]
+    levels = sorted(w for w in set(widths) if w >= 2 and widths.count(w) >= 3)
+    if len(levels) < 2 or levels[-1] - levels[0] < 2:
+        return False
+    deep = levels[-1]
+    target = None
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue  # a blank line between a paragraph's wrapped lines is layout
+        if i not in paragraph_lines or "\t" in line:
+            target = None
+            continue
+        width = _indent(original[i])
+        if width >= deep:
+            target = i
+            continue
+        head = lines[target].strip() if target is not None else ""
+        if target is None or width < levels[0] or head.endswith(_CLOSING) or _ITEM_START.match(text):
+            target = None
+            continue
+        lines[target] = lines[target].rstrip() + text
+        lines[i] = ""
+    return True
 
 
 TASK_SECTION = re.compile(
@@ -338,13 +375,14 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
                     break
                 if t and (
                     t.startswith("——")
+                    and not opener
                     or SECTION.match(t)
                     and not TARGET_SECTION.search(compact(t))
                     or self._is_action_line(j)
                 ):
                     break
-                if t and prose.TASK_START.match(t) and responsibility_from_text(t):
-                    break  # a numbered task with its departments: the targets are over
+                if t and prose.TASK_START.match(t) and (responsibility_from_text(t) or DEADLINE.search(t)):
+                    break  # a numbered task with its departments or its deadline: the targets are over
                 if t and TASK_SECTION.match(compact(t)):
                     break  # 2.主要任务: the targets are over
                 if (
@@ -554,6 +592,8 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
                 self._paragraph_tasks(number, start, end)
         if not self.ranges:
             self._loose_tasks()
+        else:
+            self._lead_in_tasks(self.ranges[0][1])
 
     def _paragraph_tasks(self, number: int, start: int, end: int) -> None:
         """An action whose text numbers no task: each plain paragraph under it describes its work (a heading, a
@@ -575,6 +615,30 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
             self._append_prose_task(number, k, _without(text, resp["raw"]) if resp else text, resp, line, line)
             self.tasks[-1]["confidence"] = 0.7
             self.tasks[-1]["reason"] = f"第{line + 1}行：行动下未编号的段落"
+
+    def _lead_in_tasks(self, first_action: int) -> None:
+        """Numbered items under a 重点举措/主要任务 heading before the first action (a work plan's 整体工作安排) are
+        tasks of no action, with their departments when they name them."""
+        k = 0
+        for line in range(first_action):
+            head = compact(self.lines[line].strip())
+            if not prose.heading_level(head) or not LEAD_IN_TASKS.search(head[:16]) or line in self.claimed:
+                continue
+            end = next(
+                (
+                    j
+                    for j in range(line + 1, first_action)
+                    if prose.heading_level(self.lines[j].strip()) or PART_HEADING.match(self.lines[j].strip())
+                ),
+                first_action,
+            )
+            for task in prose.tasks_in_range(self.lines, line + 1, end):
+                if any(j in self.claimed for j in range(task.first, task.last + 1)):
+                    continue
+                k += 1
+                resp = task.responsibility
+                content = _without(task.content, resp["raw"]) if resp else task.content
+                self._append_prose_task(None, k, content, resp, task.first, task.last)
 
     def _loose_tasks(self) -> None:
         """A notice with no action or area heading: its numbered items that name their departments are its tasks
@@ -705,6 +769,12 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
             indicator["number"] = number
 
 
+PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+(?:部分|章)")
+LEAD_IN_TASKS = re.compile(r"重点举措|主要举措|主要任务|重点任务|工作任务|主要措施|重点工作|具体措施|工作措施")
+# （2019年10月底前完成）: a deadline closing a numbered item makes it a task, whatever heading it stands under
+DEADLINE = re.compile(
+    r"[（(][^（）()]{0,12}\d{4}\s*年[^（）()]{0,8}(?:前|底|内)?(?:完成|启动|出台|印发)[）)]\s*[。；]?$"
+)
 LIST_OPENER = re.compile(
     r"(?:以下|如下)(?:主要|具体|几项)?(?:目标|指标)[：:]$|\d{4}年(?:度)?(?:主要|年度|工作|具体)?(?:目标|指标)[：:]$"
 )

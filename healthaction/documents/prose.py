@@ -382,13 +382,16 @@ NAME_WORDS = (
 )
 NAME_END = re.compile(NAME_WORDS + "$")
 SUBJECT = re.compile(r"^(.*?(?:儿童|居民|人群|孕妇|孕产妇|学生|老年人|成人|成年人|患者|妇女|婴儿|新生儿|职工))")
-CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|实现为|保持在|稳定在|优于|好于|≥|≤|<|>"  # noqa: E501  (data kept on one line)
+CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|实现为|保持在|稳定在|维持在|优于|好于|≥|≤|<|>"  # noqa: E501  (data kept on one line)
 PRED_START = re.compile(
-    rf"(?:分别|均|都)?(?:将|要|继续|进一步)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前|{NUMBER})|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|不断|明显|显著|有效|上升趋势|增长率|保持|实现|建立"
+    rf"(?:分别|均|都)?(?:将|要|继续|进一步)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前|{NUMBER})|{CMP_WORDS}|{NUMBER}|持续|逐步|逐年|稳步|不断|大幅|全面(?=提升|提高|下降|降低)|明显|显著|有效|上升趋势|增长率|保持|实现|建立"
     rf"|有所|增速|力争|争取|每年|(?:比|较)\s*\d{{4}}\s*年|(?:提高|提升|增加|降低|下降|减少)\s*{NUMBER}))"
 )
 # a comma before "<name>持续下降" (no comparator word) also starts another indicator
-TREND_WORDS = "上升趋势|持续|逐步|稳步|不断|有所|明显|显著|增速|力争|争取|每年"
+TREND_WORDS = "上升趋势|持续|逐步|逐年|稳步|不断|有所|明显|显著|增速|力争|争取|每年"
+RATE_NAME = r"[^，,、。；]{2,20}?(?:率|素养水平|素养)"  # not any 水平: 人民群众健康水平不断提高 is an aim
+NARRATIVE_TREND = r"(?:持续|逐步|逐年|稳步|不断|有所|明显|显著|大幅|全面|(?:提高|提升|增加|降低|下降|减少)\s*\d)"
+RATE_LIST = r"(?:[^，,、。；]{2,20}?率、)+[^，,、。；]{2,20}?率"
 TREND_WORDS_GROUP = rf"(?:{TREND_WORDS}|(?:提高|提升|增加|降低|下降|减少)\s*\d)"
 CLAUSE = re.compile(
     rf"^(?P<name>.{{2,60}}?)(?P<mode>分别|均|都)?\s*(?P<pred>(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前)|{CMP_WORDS}|{NUMBER}|持续|逐步|稳步|明显|显著|有效|上升趋势|增长率|保持|实现|建立).*)$"
@@ -468,6 +471,17 @@ def sentence_clauses(paragraph: str, trends: bool = True) -> list[tuple[str, boo
                     )
                 )
             ]
+        else:
+            # even in a narrative paragraph, a rate or level, or a list of rates, with a trend is an indicator
+            # (…达到79.8岁，婴儿死亡率、5岁以下儿童死亡率、孕产妇死亡率明显下降; …，全民健康素养水平大幅提升); an aim such as
+            # 健康生活方式基本普及 is not
+            pieces = [
+                (q, sep if k == 0 else inner)
+                for piece, sep in pieces
+                for k, (q, inner) in enumerate(
+                    _split_at(rf"[，,](?=(?:{RATE_LIST}|{RATE_NAME}){NARRATIVE_TREND})", piece)
+                )
+            ]
         # a piece cut off at 、 with no predicate is the first half of a name (乡镇卫生院、社区卫生服务中心提供…的比例)
         joined: list[str] = []
         carry = ""
@@ -532,7 +546,7 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
     """Return the indicator targets written in one paragraph (e.g. a 行动目标 paragraph)."""
     found: list[ProseTarget] = []
     years = list(default_years)
-    text = paragraph.strip()
+    text = DASH_TITLE.sub("", paragraph.strip())
     named = ""
     head = SUBJECT_HEAD.match(compact(text))
     if head and NAME_END.search(head.group(1)) and re.search(r"\d{4}年", head.group(2)):
@@ -578,8 +592,8 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
         if prefix:  # 2023年4项结果性指标：… / 1项政府工作指标：每1万人配备0.3名营养指导员
             group = GROUP_OF.get(prefix.group(1) or "", group)
             c = c[prefix.end() :]
-        if not c:
-            continue
+        if not c or LIST_OPENING.match(c):
+            continue  # …实现以下目标： opens a list; it is no target itself
         past = PAST_STATE.match(c)
         if past and found and not opens and int(past.group("year")) < min(years):
             value = parse_baseline(past.group("value"))
@@ -620,7 +634,7 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
                 subject = SUBJECT.match(found[-1].name)
                 if subject:
                     name = subject.group(1) + name
-            parts = name.split("、")
+            parts = [q for p in name.split("、") for q in _whole_names(p)]
             if len(parts) == 1 and "分别" in c and len(years) == 1:  # with two years 分别 gives each year's value
                 parts = _paired_names(name)
             if len(parts) > 1 and all(NAME_END.search(p) and 3 <= len(p) <= 30 for p in parts):
@@ -652,6 +666,9 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
 
 
 NATURES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}
+# ——健康水平持续提升。孕产妇死亡率…: a dash item's first short sentence is its title, an aim and no indicator
+DASH_TITLE = re.compile(r"^——[^。；，,\d]{2,20}。")
+LIST_OPENING = re.compile(r"^(?:并|要|应)?(?:实现|达到|完成)?(?:以下|如下)(?:主要)?(?:目标|指标)")
 GROUP_PREFIX = re.compile(r"^(?:\d+项)?(结果性|政府工作|个人和社会倡导性|倡导性)指标[：:]")
 GROUP_OF = {"结果性": "outcome", "政府工作": "government", "个人和社会倡导性": "advocacy", "倡导性": "advocacy"}
 NATURE_REMARK = re.compile(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]")
@@ -669,6 +686,14 @@ PAIR_SUFFIX = re.compile(
     r"(摄入量|死亡率|患病率|发病率|知晓率|覆盖率|检出率|达标率|控制率|管理率|筛查率|接种率|治疗率|生存率|吸烟率|肥胖率)$"
 )
 PAIR_PREFIX = re.compile(r"^(?:人均每日|人均|每日|城乡居民|居民|全省|全市)")
+
+
+def _whole_names(part: str) -> list[str]:
+    """`孕产妇死亡率和婴儿死亡率` (和 between two whole names) is two names; `儿童和成人肥胖增长率` stays one."""
+    pieces = part.split("和")
+    if len(pieces) > 1 and all(NAME_END.search(p) and len(p) >= 3 for p in pieces):
+        return pieces
+    return [part]
 
 
 def _paired_names(name: str) -> list[str]:
@@ -825,6 +850,10 @@ def _clause_target(c: str, years: list[int]) -> tuple[str, list[dict], dict | No
     target = parse_target(pred.split("，")[0])
     if target is None:
         return None
+    then = pred.split("，")[1:2]
+    if target["kind"] == "directional" and then and re.match(rf"(?:{CMP_WORDS})\s*{NUMBER}", then[0]):
+        # 人均预期寿命逐步提高，达到78.7岁: the value after the trend is the target
+        target = parse_target(then[0]) or target
     return name, [{"year": y, **target} for y in years], None
 
 
@@ -1075,8 +1104,8 @@ def fallback_actions(lines: list[str]) -> list[ActionHeading]:
                 if any(i < j < nxt for j in own):
                     areas.append(ActionHeading(len(areas) + 1, m.group(3), i, lines[i], "area"))
             del end
-        if areas:
-            return areas
+        # no 一、 heading over them (one page of a 工作要点): the items are tasks of no action
+        return areas
     result: list[ActionHeading] = []
     for k, (i, m) in enumerate(headings):
         end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)

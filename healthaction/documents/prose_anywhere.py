@@ -7,8 +7,11 @@ from healthaction.documents.normalize import compact
 
 YEAR_CUE = re.compile(r"(?:到|至|在)?\s*20\d{2}\s*年")
 COMPARATOR_CUE = re.compile(
-    r"增加到|增加至|增长到|实现为|以上|以下|不低于|不少于|不高于|不超过|达到|达|控制在|以内|下降到|下降至|降至|降低|下降|提高到|提高至|提升到|提升至|提高|持续|低于|高于|≥|≤|[<>]"
+    r"增加到|增加至|增长到|实现为|以上|以下|不低于|不少于|不高于|不超过|达到|达|控制在|以内|下降到|下降至|降至|降低|下降|提高到|提高至|提升到|提升至|提高|提升|持续|低于|高于|≥|≤|[<>]"
 )
+
+# a name, a comparator word and a number: 居民健康素养水平提高到26%, 救护员取证人数达到1%
+ANNUAL_VALUE = re.compile(rf"{prose.NAME_WORDS}(?:{prose.CMP_WORDS})\s*\d")
 
 
 class ProseMixin:
@@ -22,6 +25,7 @@ class ProseMixin:
             if line in self.claimed or "\t" in text or not text.strip():
                 continue
             if not YEAR_CUE.search(text) or not COMPARATOR_CUE.search(text):
+                self._annual_targets(line, text, existing, counter)
                 continue
             body = compact(text)
             years = self._default_years()
@@ -45,6 +49,21 @@ class ProseMixin:
                             target["reason"] = f"正文第{line + 1}行：“{item.text[:40]}”"
                 # the sentence was read from its first year context on; later ones are inside it
                 break
+
+    def _annual_targets(self, line: int, text: str, existing: set, counter: dict) -> None:
+        """In an annual plan a sentence with no year that states a value to reach (…，全区居民健康素养水平提高到26%
+        以上，救护员取证人数达到1%。, inside a task's paragraph) is a target of the plan's year; only values count
+        here, never trends (a task's 能力显著提升 is work, not an indicator)."""
+        if not self.annual_year or not ANNUAL_VALUE.search(compact(text)):
+            return
+        for item in prose.targets_in_paragraph(compact(text), line, [self.annual_year], trends=False):
+            if not item.targets or any(t["kind"] != "numeric" for t in item.targets):
+                continue
+            before = len(self.indicators)
+            self._add_prose_indicator(item, self.action_at(line), line, existing, counter, "")
+            if len(self.indicators) > before:
+                self.indicators[-1]["confidence"] = 0.7
+                self.indicators[-1]["reason"] = f"正文第{line + 1}行的目标句（年度计划，未写年份）"
 
     def _year_contexts(self, body: str) -> list[re.Match]:
         """The places a target year opens a clause: 到/至2025年 anywhere, or 2025年 at the start of a clause when the

@@ -234,9 +234,11 @@ def _indicator_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -
         merged = len(targets) > 1 and row.table.merged_across(row.index, targets[0].index, targets[-1].index)
         values = [compact(cells[c.index]) for c in targets]
         if row.table.source in ("tabs", "ocr") and len(values) > 1:
-            # a text copy writes a merged cell once: a qualitative target (实现) left of empty year cells covers them
+            # a text copy writes a merged cell once: a qualitative target (实现) left of empty year cells covers them;
+            # in a tab copy (Word's plain text leaves a merged cell's other positions empty) any target does
             for k in range(1, len(values)):
-                if not values[k] and values[k - 1] and not re.search(r"\d", values[k - 1]):
+                spread = row.table.source == "tabs" or not re.search(r"\d", values[k - 1])
+                if not values[k] and values[k - 1] and spread:
                     values[k] = values[k - 1]
                     merged = True
         read.indicators.append(
@@ -298,18 +300,18 @@ def _task_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -> Non
     if co_col is None and len(leads) >= 2:  # 牵头部门 | 责任部门 (both read as lead words): the second shares the work
         co_col = leads[1]
     text_copy = bool(rows) and rows[0].table.source in TEXT_SOURCES
-    action, basic, content_above = None, "", ""
+    action, basic, content_above, lead_above = None, "", "", ""
     for row in rows:
         kind, value = _classify(row, h, header_texts)
         if kind in ("empty", "header", "group"):
             continue
         if kind == "action":
-            action, basic, content_above = value, "", ""
+            action, basic, content_above, lead_above = value, "", "", ""
             continue
         if kind in ("label", "note"):
             found = action_of_row(value) if isinstance(value, str) else None
             if found:
-                action, basic, content_above = found, "", ""
+                action, basic, content_above, lead_above = found, "", "", ""
             elif kind == "label":
                 read.warnings.append((row.line, "unplaced", "任务表中无法归类的整行文字", value))
             continue
@@ -317,7 +319,7 @@ def _task_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -> Non
         for col in (serial, domain):
             found = _action_in_cell(cells[col.index]) if col is not None and cells[col.index] else None
             if found:  # 1. 开展健康知识普及行动。 in the serial cell of the action's first task row
-                action, basic, content_above = found, "", ""
+                action, basic, content_above, lead_above = found, "", "", ""
         own_content = compact(cells[task_cols[0].index]) if task_cols else ""
         if text_copy and not own_content and sum(1 for c in cells if c) < 3:
             # a text copy writes a merged cell once: a row with one or two cells is the rest of a split cell
@@ -336,6 +338,12 @@ def _task_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -> Non
             continue
         lead_raw = cells[lead_col.index] if lead_col else ""
         co_raw = cells[co_col.index] if co_col else ""
+        # an empty lead cell in a text copy (Word's plain text) is the lead above, merged down; not in a row whose
+        # shifted cells the text reader put back by meaning (its department list was the only one it had)
+        carried = text_copy and not lead_raw.strip() and bool(lead_above) and row.index not in row.table.realigned
+        if carried:
+            lead_raw = lead_above
+        lead_above = lead_raw
         read.tasks.append(
             {
                 "line": row.line,
@@ -349,7 +357,7 @@ def _task_rows(read: TableRead, rows: list[Row], header_texts: list[str]) -> Non
                 "co_raw": co_raw,
                 "lead_header": lead_col.text if lead_col else "",
                 "co_header": co_col.text if co_col else "",
-                "lead_merged": bool(lead_col) and row.table.merged_down(row.index, lead_col.index),
+                "lead_merged": carried or (bool(lead_col) and row.table.merged_down(row.index, lead_col.index)),
                 "deadline": compact(cells[deadline_col.index]) if deadline_col else "",
                 "text": " | ".join(c for c in cells if c),
             }

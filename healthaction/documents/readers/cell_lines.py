@@ -126,7 +126,7 @@ def untabbed_run(lines: list[str], start: int, cells: set[int] = frozenset()) ->
             if len(row) >= width or (closing and NATURE.match(text) and len(row) >= width - len(targets)):
                 flush()
             continue
-        if len(rows) == 1 and not row and SERIAL.match(text) and expected == 1 and text != "0":
+        if all(full[1:]) and not row and SERIAL.match(text) and expected == 1 and text != "0":
             expected = int(text)  # a table whose header was repeated on the page goes on at its own serial (8)
         if text == str(expected) and (not row or len(row) >= width - len(targets)):
             flush()
@@ -193,6 +193,9 @@ def _header(copy: list[str]) -> tuple[list[str] | None, int]:
             break  # 领域 | 序号 | …: the first row opens with its 领域 cell (结果性指标), then serial 1
         found = role_of(copy[k])
         repeats = ("baseline", "target", "task", "lead", "co")
+        if found is not None and seen and copy[k : k + len(seen)] == copy[: len(seen)]:
+            k += len(seen)  # the header written twice side by side (a two-up table): one row of both halves
+            break
         if found is None or (found[0] in seen and found[0] not in repeats and "级" not in copy[k]):
             break  # 结果性指标 after 指标: a group row, not another column
         seen.append(found[0])

@@ -13,6 +13,7 @@ from healthaction.documents.interpret.header import role_of
 from healthaction.documents.model import Document, Paragraph, Table
 from healthaction.documents.normalize import normalize_line
 from healthaction.documents.readers.cell_lines import header_here, untabbed_run
+from healthaction.documents.targets import MISSING
 
 _HEADER_WORD = re.compile(r"序号|领域|指标|任务|牵头|责任|目标|基线|现状|单位|属性|性质|完成时限")
 
@@ -31,10 +32,53 @@ def _without_cell_marks(lines: list[str]) -> tuple[list[str], set[int]]:
     return [_CELL_MARK.sub("", line) if mark else line for line, mark in zip(lines, marked)], cells
 
 
+def _spaced_cells(lines: list[str]) -> list[str]:
+    """A table copied from a web page may write one cell per line with a blank line after every line (the page's
+    paragraph spacing), so a blank line is no empty cell. From a header written so (领域, 序号, 指标 … each on its
+    own line, one blank line between), the run's lines get the tab of the one-cell-per-line shape (_cell_run: a
+    serial number opens a row, the nature cell closes it). The run ends at a long line that is no note."""
+    out = list(lines)
+    i, n = 0, len(lines)
+    while i < n:
+        compact = [lines[k] for k in range(i, min(n, i + 24), 2)]
+        spaced = all(not lines[k].strip() for k in range(i + 1, min(n, i + 12), 2))
+        if not (lines[i].strip() and spaced and header_here(compact, 0)):
+            i += 1
+            continue
+        while i < n:
+            text = lines[i].strip()
+            if len(text) > 60 and not NOTE_CELL.match(text):
+                break
+            if text and not lines[i].startswith("\t"):
+                out[i] = "\t" + text
+            i += 1
+    return out
+
+
+_RUN_ON_ITEM = re.compile(
+    r"\s+(?=[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}\s*[.、．](?!\d)[\u4e00-\u9fff“《])"
+)
+
+
+def _split_run_on(lines: list[str]) -> list[str]:
+    """A web page copied as one run-on line (its paragraphs joined by spaces): a long line with three numbered
+    items after a space (` 一、…` ` （一）…` ` 1.…`) is split before each, so the headings and tasks are lines of
+    their own again (the document's lines are then these, as the review shows them)."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) > 300 and len(_RUN_ON_ITEM.findall(line)) >= 3:
+            out.extend(piece for piece in _RUN_ON_ITEM.split(line) if piece.strip())
+        else:
+            out.append(line)
+    return out
+
+
 def text_document(lines: list[str], kind: str = "txt") -> Document:
     document = Document(kind=kind)
+    lines = _split_run_on(lines)
     document._lines = lines
     lines, cells = _without_cell_marks(lines)
+    lines = _spaced_cells(lines)
     i, n = 0, len(lines)
     while i < n:
         if _is_tab_row(lines[i]) and not lines[i].startswith("\t") and _HEADER_WORD.search(lines[i]):
@@ -50,7 +94,7 @@ def text_document(lines: list[str], kind: str = "txt") -> Document:
                 document.blocks.append(table)
                 i = end
                 continue
-        if lines[i].startswith("\t") and _HEADER_WORD.search(lines[i]) and i + 1 < n and lines[i + 1].startswith("\t"):
+        if lines[i].startswith("\t") and _HEADER_WORD.search(lines[i]) and _cell_follows(lines, i + 1):
             table, end = _cell_run(lines, i)
             if table is not None:
                 document.blocks.append(table)
@@ -59,6 +103,13 @@ def text_document(lines: list[str], kind: str = "txt") -> Document:
         document.blocks.append(Paragraph(lines[i], line=i))
         i += 1
     return document
+
+
+def _cell_follows(lines: list[str], i: int) -> bool:
+    """The next line is a cell (a tab opens it), or a blank line then one (a double-spaced copy)."""
+    if i < len(lines) and not lines[i].strip():
+        i += 1
+    return i < len(lines) and lines[i].startswith("\t")
 
 
 def _is_tab_row(line: str) -> bool:
@@ -91,16 +142,26 @@ def _tab_run(lines: list[str], start: int) -> tuple[Table, int]:
             if j < len(lines) and "\t" in lines[j] and not _new_header(rows[0], lines[j]):
                 i = j
                 continue
-        elif len(line.strip()) <= 40 and i + 1 < len(lines) and _is_tab_row(lines[i + 1]):
+        elif (
+            len(line.strip()) <= 40
+            and i + 1 < len(lines)
+            and _is_tab_row(lines[i + 1])
+            # a title over the next table's header (二、重点任务, or （二）控烟行动 over the same header again) ends this one
+            and not _new_header(rows[0], lines[i + 1])
+            and _cells(lines[i + 1]) != rows[0]
+        ):
             rows.append([line.strip()])  # a full-width row (an action or group) written on its own line
             row_lines.append(i)
             i += 1
             continue
         break
-    rows = _realign_shifted(rows)
+    placed = _realign_shifted(rows)
+    realigned = {k for k, (before, after) in enumerate(zip(rows, placed)) if before is not after}
+    rows = placed
     width = len(rows[0])
     table = Table(rows=[r + [""] * (width - len(r)) if len(r) < width else r for r in rows], line=start, source="tabs")
     table.row_lines = row_lines
+    table.realigned = realigned  # rows put back in their columns by meaning
     return table, i
 
 
@@ -366,15 +427,14 @@ class _CellGrid:
 
     def _value_columns(self, values: list[str]) -> list[int]:
         """The columns the value cells of a row fill, left to right: all of them, or the targets when the
-        baseline cell was left out (one cell fewer, the first one a target with its comparator)."""
+        baseline cell was left out (one cell fewer, the first one a target with its comparator; or fewer cells, the
+        first one a word without a number, `实现`: a baseline is a measured state)."""
         columns = self.values
-        if (
-            len(values) == len(columns) - 1
-            and columns
-            and self.roles[columns[0]] == "baseline"
-            and values
-            and COMPARATOR.match(values[0])
-        ):
+        if not (columns and values and self.roles[columns[0]] == "baseline"):
+            return columns
+        if len(values) == len(columns) - 1 and COMPARATOR.match(values[0]):
+            return columns[1:]
+        if len(values) < len(columns) and values[0] not in MISSING and not re.search(r"\d", values[0]):
             return columns[1:]
         return columns
 

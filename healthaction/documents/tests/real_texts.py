@@ -1,10 +1,11 @@
 """Accuracy of the plan reader on real public texts, against hand transcriptions made without reading the reader.
 
 The texts and transcriptions are in tests/real/: set1/NN_name.txt with NN_name.json (public pages, see
-set1/SOURCES.md), set2/ likewise (a held-out set collected after set 1 was used to fix the reader, see
-set2/SOURCES.md), set3/ likewise (a second held-out set for issue 27's blind round, see set3/SOURCES.md), and
-seeds/seed_NAME.json for the five seed documents of ../shared/seeds (the seed texts are not copied here; they are read
-from HEALTHACTION_SEEDS_DIR, else from ../shared/seeds next to the repository, else /work/shared/seeds).
+set1/SOURCES.md), set2/ likewise (collected after set 1 was used to fix the reader, held out, then used for fixing in
+the second round, see set2/SOURCES.md), set3/ likewise (a second held-out set for issue 27's blind round, see
+set3/SOURCES.md), and seeds/seed_NAME.json for the five seed documents of ../shared/seeds (the seed texts are not
+copied here; they are read from HEALTHACTION_SEEDS_DIR, else from ../shared/seeds next to the repository, else
+/work/shared/seeds).
 
 Print the table of scores with `python -m healthaction.documents.tests.real_texts` (add `-v` for every miss).
 """
@@ -103,7 +104,7 @@ def main(argv: list[str]) -> int:
             for miss in result.misses:
                 print(f"  {case.name}: {miss}")
     print(table(results))
-    for text_set in TEXT_SETS:  # each set's own total: set2 is the held-out measure
+    for text_set in TEXT_SETS:  # each set's own total
         subset = [(name, result) for name, result in results if name.startswith(f"{text_set}/")]
         print(f"\n{text_set} only:\n" + table(subset).splitlines()[-1])
     return 0

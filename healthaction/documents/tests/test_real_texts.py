@@ -3,7 +3,8 @@
 Every set1 and set2 text and every seed (when its text is on this machine) must parse and score; the scores are printed
 (run with -s to see the table) and nothing is asserted about them yet: the coordinator sets the thresholds.
 The transcriptions were made from the texts alone, without reading the reader (see tests/real/set1/SOURCES.md and
-set2/SOURCES.md; set2 was collected after set1 had been used to fix the reader, so it is the held-out measure).
+set2/SOURCES.md; set2 was collected after set1 had been used to fix the reader and held out, then used for fixing in
+the second round).
 """
 
 import json
