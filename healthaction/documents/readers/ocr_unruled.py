@@ -21,6 +21,7 @@ WRAP_PITCH = 1.35  # line pitch (in text heights) below which a line continues t
 RUN_GAP = 3.0  # a vertical gap (in text heights) that ends a run
 GLUED_SHARE = 0.15  # a column gap may be crossed by glued boxes in this share of the run's lines
 HEADER_SHARE = 0.5  # ... and in this share when the header leaves it blank
+SERIAL = re.compile(r"^\d{1,3}[.、]?$")
 YEAR = re.compile(r"(?:19|20)\d{2}年")
 NARROW = 0.5  # a gap narrower than this many text heights is the space inside a cell, not a column gap
 
@@ -193,20 +194,25 @@ def _join(text: str, piece: str) -> str:
 def _rows(lines, gaps, h: float, unit: float) -> list[list[str]]:
     """Lines into rows: a line near the one above (pitch under WRAP_PITCH text heights) continues the row when it
     has few boxes, when the row so far has few cells (the first line of a wrapped name above cells set vertically
-    centred), or when it fills only the row's empty cells; otherwise it starts a row."""
+    centred), or when it fills only the row's empty cells; otherwise it starts a row. Under a 序号 header a line
+    with a number in that column starts a row (unless the row has no number yet), and a near line without one
+    continues the row however many of its cells wrap (a task table's task, lead and co-departments together)."""
     width = len(gaps) + 1
     rows: list[list[str]] = []
     previous = None
+    serials = False  # the first column is headed 序号
     for line in lines:
         slots = _slots(line, gaps, unit, header=not rows)
         texts = {c: "".join(b[4] for b in sorted(boxes, key=lambda b: b[0])) for c, boxes in slots.items()}
         near = previous is not None and _centre(line) - previous <= WRAP_PITCH * h
         previous = _centre(line)
-        if rows and near:
+        numbered = bool(SERIAL.match(texts.get(0, "")))
+        if rows and near and not (serials and numbered and rows[-1][0]):
             row = rows[-1]
             few = len(texts) < MIN_COLUMNS
             begun = sum(1 for t in row if t) < MIN_COLUMNS  # a row begun by a lone line (cells set lower)
-            if few or begun or not any(row[c] for c in texts):
+            unnumbered = serials and row[0] and 0 not in texts
+            if few or begun or unnumbered or not any(row[c] for c in texts):
                 for c, t in texts.items():
                     row[c] = _join(row[c], t)
                 continue
@@ -214,6 +220,8 @@ def _rows(lines, gaps, h: float, unit: float) -> list[list[str]]:
         for c, t in texts.items():
             row[c] = t
         rows.append(row)
+        if len(rows) == 1:
+            serials = (role_of(row[0]) or ("",))[0] == "serial"
     return rows
 
 

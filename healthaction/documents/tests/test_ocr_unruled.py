@@ -239,6 +239,32 @@ def test_cells_set_vertically_centred_beside_a_wrapped_name_stay_in_its_row():
     ]
 
 
+def test_a_task_table_set_line_under_line_keeps_its_wrapped_cells_in_their_rows():
+    # no space between rows (28 px, a line's pitch): a line with a number under 序号 starts a row, one without
+    # continues it, even when its task, lead and co-departments wrap together (line 2: three boxes)
+    lines = [
+        ("序号", "重点任务", "牵头单位", "配合单位"),
+        ("1", "建立健康科普专家库，开展", "县委宣传部、县", "县教育局、县"),
+        (None, "健康促进县建设。", "卫生健康局", "科协"),
+        ("2", "推进食品营养标准体系建设", "县市场监管局", "县卫生健康局"),
+        ("3", "实施控烟行动，建设无烟", "县卫生健康局", "县教育局、县"),
+        (None, "党政机关。", None, "文明办"),
+    ]
+    boxes = []
+    for k, line in enumerate(lines):
+        for x, text in zip((90, 160, 520, 720), line):
+            if text:
+                boxes.append(_box(x, 28 * k, text))
+    blocks = ocr.blocks_from_boxes(boxes, page=1)
+    assert len(blocks) == 1 and isinstance(blocks[0], Table)
+    assert blocks[0].rows == [
+        ["序号", "重点任务", "牵头单位", "配合单位"],
+        ["1", "建立健康科普专家库，开展健康促进县建设。", "县委宣传部、县卫生健康局", "县教育局、县科协"],
+        ["2", "推进食品营养标准体系建设", "县市场监管局", "县卫生健康局"],
+        ["3", "实施控烟行动，建设无烟党政机关。", "县卫生健康局", "县教育局、县文明办"],
+    ]
+
+
 def test_lines_of_two_or_three_boxes_that_do_not_align_stay_lines():
     boxes = [
         _box(100, 0, "联系人：张三"),
