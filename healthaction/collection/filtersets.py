@@ -1,54 +1,63 @@
 """Filters of the reporting lists (inbox, review queue), with django-filter so that the form, the
 validation of the query string and the queryset filter are declared once."""
 
+import datetime as dt
+from functools import partial
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport, period_text
-from healthaction.core.choices import DueKind, ValueStatus
-from healthaction.core.filtersets import IdFilter, SmallIntFilter, choice_filter
+from healthaction.core.choices import DueKind, DueStatus, TaskProgress, ValueStatus
+from healthaction.core.filtersets import ModelFilterSet, SmallIntFilter, choice_filter
+
+INBOX_HORIZON_DAYS = 60  # "due soon": due within this many days
+GROUPS = ("overdue", "due", "returned", "draft", "submitted", "approved", "history")  # the inbox tabs
 
 
 def period_key(year: int, half: int) -> str:
     return f"{year}" if not half else f"{year}H{half}"
 
 
-class DueItemFilter(django_filters.FilterSet):
-    """Period (2026H1, or 2025 for annual values), kind, responsible department or area, and a text search."""
+class DueItemFilterSet(ModelFilterSet):
+    """Due items, for the inbox, the review queue and /api/due-items/. Besides one filter per field: `period`
+    (2026H1, or 2025 for annual values), `reporter` (d<department id> or u<area id>), a text search `q`, and
+    `group`, the inbox tabs (overdue, due soon, returned, …; see due_groups)."""
 
     period = django_filters.ChoiceFilter(label=_("Period"), method="filter_period", empty_label=_("All periods"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DueKind.choices, empty_label=_("All kinds"))
     reporter = django_filters.ChoiceFilter(
         label=_("Reporter"), method="filter_reporter", empty_label=_("All reporters")
     )
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=100)
+    group = django_filters.ChoiceFilter(choices=[(g, g) for g in GROUPS], method="filter_group")
 
     class Meta:
         model = DueItem
-        fields = ["period", "kind", "reporter", "q"]
+        fields = {
+            "plan": ["exact"],
+            "indicator": ["exact"],
+            "task": ["exact"],
+            "department": ["exact"],
+            "org_unit": ["exact"],
+            "year": ["exact"],
+            "half": ["exact"],
+            "status": ["exact"],
+            "due_date": ["exact", "gte", "lte"],
+            "received_at": ["gte", "lte"],
+            "obsolete": ["exact"],
+            "history": ["exact"],
+        }
+
+    # the filters the inbox and the review queue show in their forms; the others are read from links and the API
+    PAGE_FIELDS = ("period", "kind", "reporter", "q")
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        periods = queryset.order_by().values_list("year", "half").distinct() if queryset is not None else []
-        choices = []
-        for year, half in sorted(set(periods), reverse=True):
-            choices.append((period_key(year, half), period_text(year, half)))
-        self.filters["period"].extra["choices"] = choices
-        reporters = []
-        if queryset is not None:
-            pairs = (
-                queryset.order_by()
-                .values_list("department_id", "department__name", "org_unit_id", "org_unit__name")
-                .distinct()
-            )
-            seen = set()
-            for dept_id, dept_name, unit_id, unit_name in pairs:
-                key, label = (f"d{dept_id}", dept_name) if dept_id else (f"u{unit_id}", unit_name)
-                if key not in seen:
-                    seen.add(key)
-                    reporters.append((key, label))
-        self.filters["reporter"].extra["choices"] = sorted(reporters, key=lambda r: r[1])
+        # the choices are read only when the form is shown or a period or reporter is asked for
+        self.filters["period"].extra["choices"] = partial(_period_choices, self.queryset)
+        self.filters["reporter"].extra["choices"] = partial(_reporter_choices, self.queryset)
 
     def filter_period(self, queryset, name, value):
         year, _sep, half = value.partition("H")
@@ -65,42 +74,85 @@ class DueItemFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(indicator__name__icontains=value) | Q(task__content__icontains=value))
 
-
-# ---- API list filters (one per model; the inbox pages use DueItemFilter above) ----
-
-
-class DueItemFilterSet(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    kind = choice_filter(DueKind)
-    status = django_filters.ChoiceFilter(choices=DueItem._meta.get_field("status").choices)
-    year = SmallIntFilter(field_name="year")
-    department = IdFilter(field_name="department")
-    org_unit = IdFilter(field_name="org_unit")
-
-    class Meta:
-        model = DueItem
-        fields = ["plan", "kind", "status", "year", "department", "org_unit"]
+    def filter_group(self, queryset, name, value):
+        return due_groups(queryset, dt.date.today())[value]
 
 
-class IndicatorValueFilterSet(django_filters.FilterSet):
-    indicator = IdFilter(field_name="indicator")
-    org_unit = IdFilter(field_name="org_unit")
-    year = SmallIntFilter(field_name="year")
+def _period_choices(queryset) -> list[tuple[str, str]]:
+    periods = queryset.order_by().values_list("year", "half").distinct()
+    return [(period_key(year, half), period_text(year, half)) for year, half in sorted(set(periods), reverse=True)]
+
+
+def _reporter_choices(queryset) -> list[tuple[str, str]]:
+    pairs = queryset.order_by().values_list("department_id", "department__name", "org_unit_id", "org_unit__name")
+    reporters = {}
+    for dept_id, dept_name, unit_id, unit_name in pairs.distinct():
+        key, label = (f"d{dept_id}", dept_name) if dept_id else (f"u{unit_id}", unit_name)
+        reporters.setdefault(key, label)
+    return sorted(reporters.items(), key=lambda r: r[1])
+
+
+def due_groups(items, today: dt.date) -> dict:
+    """The inbox tabs as querysets; overdue and due soon count only items from the reporting start on."""
+    counting = items.filter(history=False)
+    order = ("year", "half", "due_date", "pk")
+    latest_first = ("-year", "-half", "due_date", "pk")
+    return {
+        "overdue": counting.filter(received_at__isnull=True, due_date__lt=today).order_by(*order),
+        "due": counting.filter(
+            received_at__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=INBOX_HORIZON_DAYS)
+        ).order_by(*order),
+        "returned": items.filter(status=ValueStatus.RETURNED).order_by(*order),
+        "draft": items.filter(status=ValueStatus.DRAFT).order_by(*order),
+        "submitted": items.filter(status=ValueStatus.SUBMITTED).order_by(*latest_first),
+        "approved": items.filter(status=ValueStatus.APPROVED).order_by(*latest_first),
+        # earlier periods: may be entered or imported, never overdue
+        "history": items.filter(history=True, received_at__isnull=True, status=DueStatus.OPEN).order_by(*latest_first),
+    }
+
+
+REVIEWED = {  # the review fields both kinds of report share (collection/models.py Reviewed)
+    "status": ["exact"],
+    "version": ["exact"],
+    "submitted_by": ["exact"],
+    "submitted_at": ["gte", "lte"],
+    "approved_by": ["exact"],
+    "approved_at": ["gte", "lte"],
+    "updated_by": ["exact"],
+    "updated_at": ["gte", "lte"],
+}
+
+
+class IndicatorValueFilterSet(ModelFilterSet):
     status = choice_filter(ValueStatus)
 
     class Meta:
         model = IndicatorValue
-        fields = ["indicator", "org_unit", "year", "status"]
+        fields = {
+            **REVIEWED,
+            "indicator": ["exact"],
+            "org_unit": ["exact"],
+            "year": ["exact"],
+            "value": ["exact", "gte", "lte"],
+            "numerator": ["exact"],
+            "denominator": ["exact"],
+            "qualitative": ["exact"],
+            "source": ["exact", "icontains"],
+            "outlier": ["exact"],
+        }
 
 
-class TaskReportFilterSet(django_filters.FilterSet):
-    task = IdFilter(field_name="task")
-    department = IdFilter(field_name="department")
-    org_unit = IdFilter(field_name="org_unit")
-    year = SmallIntFilter(field_name="year")
+class TaskReportFilterSet(ModelFilterSet):
     half = SmallIntFilter(field_name="half", max_value=2)
     status = choice_filter(ValueStatus)
+    progress = choice_filter(TaskProgress)
 
     class Meta:
         model = TaskReport
-        fields = ["task", "department", "org_unit", "year", "half", "status"]
+        fields = {
+            **REVIEWED,
+            "task": ["exact"],
+            "department": ["exact"],
+            "org_unit": ["exact"],
+            "year": ["exact"],
+        }

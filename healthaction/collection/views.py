@@ -18,20 +18,18 @@ from django.views.decorators.http import require_POST
 from healthaction.collection import excel, services
 from healthaction.collection import tasks as collection_tasks
 from healthaction.collection.current import current_plan, remember
-from healthaction.collection.filtersets import DueItemFilter
+from healthaction.collection.filtersets import DueItemFilterSet, due_groups
 from healthaction.collection.forms import IndicatorValueForm, ReviewForm, TaskReportForm, UploadForm
 from healthaction.collection.models import DueItem, Evidence
 from healthaction.collection.uploads import UploadRejected, evidence_from_upload
 from healthaction.core import jobs, pagecache
-from healthaction.core.choices import DueKind, DueStatus, PlanStatus, ValueStatus
+from healthaction.core.choices import DueKind, PlanStatus, ValueStatus
 from healthaction.core.params import int_param
 from healthaction.core.registry import registry
 from healthaction.core.xlsx import xlsx_download
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
 from healthaction.registry.models import Department, OrgUnit
-
-INBOX_HORIZON_DAYS = 60
 
 
 def BUSY_MESSAGE():  # noqa: N802 - a message, translated when shown
@@ -65,27 +63,6 @@ INBOX_PAGE_SIZE = 50
 INBOX_STATES = ["overdue", "due", "returned", "draft", "submitted", "approved", "history"]
 
 
-def inbox_states(items, today: dt.date) -> dict:
-    """The inbox tabs as querysets; overdue and due soon count only items from the reporting start on."""
-    counting = items.filter(history=False)
-    return {
-        "overdue": counting.filter(received_at__isnull=True, due_date__lt=today).order_by(
-            "year", "half", "due_date", "pk"
-        ),
-        "due": counting.filter(
-            received_at__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=INBOX_HORIZON_DAYS)
-        ).order_by("year", "half", "due_date", "pk"),
-        "returned": items.filter(status=ValueStatus.RETURNED).order_by("year", "half", "due_date", "pk"),
-        "draft": items.filter(status=ValueStatus.DRAFT).order_by("year", "half", "due_date", "pk"),
-        "submitted": items.filter(status=ValueStatus.SUBMITTED).order_by("-year", "-half", "due_date", "pk"),
-        "approved": items.filter(status=ValueStatus.APPROVED).order_by("-year", "-half", "due_date", "pk"),
-        # earlier periods: may be entered or imported, never overdue
-        "history": items.filter(history=True, received_at__isnull=True, status=DueStatus.OPEN).order_by(
-            "-year", "-half", "due_date", "pk"
-        ),
-    }
-
-
 @login_required
 def inbox(request):
     """What the user owes, per state (tabs), filtered (period, kind, reporter, text) and paged, grouped by period."""
@@ -94,13 +71,11 @@ def inbox(request):
     items = _visible_items(request.user).select_related("indicator", "task", "department", "org_unit", "plan")
     if plan is not None:
         items = items.filter(plan=plan)
-    filtered = DueItemFilter(request.GET or None, queryset=items)
-    base = filtered.qs if filtered.is_bound and filtered.is_valid() else items
-    groups = inbox_states(base, today)
+    filtered = DueItemFilterSet(request.GET, queryset=items)
+    groups = due_groups(filtered.filter_without("group"), today)
     counts = {k: v.count() for k, v in groups.items()}
-    current = request.GET.get("group") or ("overdue" if counts["overdue"] else "due")
-    if current not in groups:
-        current = "overdue"
+    asked = filtered.form.cleaned_data.get("group") if filtered.is_valid() else None
+    current = asked or ("overdue" if counts["overdue"] else "due")
     page = Paginator(groups[current], INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     # rows other apps add (rectifications from inspections) for the group shown, without collection importing them
     extra = {name: source(request.user, today, current) for name, source in registry["inbox_sources"].items()}
@@ -117,6 +92,7 @@ def inbox(request):
             "page": page,
             "today": today,
             "filter": filtered,
+            "filter_fields": [filtered.form[name] for name in DueItemFilterSet.PAGE_FIELDS],
             "query": query.urlencode(),
             "plan": plan,
             **extra,
@@ -371,10 +347,10 @@ def review_queue(request):
     if plan is not None:
         items = items.filter(plan=plan)
     items = items.filter(scopes.review_filter(request.user))
-    filtered = DueItemFilter(
-        request.GET or None, queryset=items.select_related("indicator", "task", "department", "org_unit", "plan")
+    filtered = DueItemFilterSet(
+        request.GET, queryset=items.select_related("indicator", "task", "department", "org_unit", "plan")
     )
-    qs = (filtered.qs if filtered.is_bound and filtered.is_valid() else filtered.queryset).order_by("due_date", "pk")
+    qs = filtered.filter_without().order_by("due_date", "pk")
     page = Paginator(qs, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = services.review_rows(list(page.object_list))
     query = request.GET.copy()
@@ -382,7 +358,14 @@ def review_queue(request):
     return render(
         request,
         "collection/review.html",
-        {"rows": rows, "page": page, "filter": filtered, "query": query.urlencode(), "plan": plan},
+        {
+            "rows": rows,
+            "page": page,
+            "filter": filtered,
+            "filter_fields": [filtered.form[name] for name in DueItemFilterSet.PAGE_FIELDS],
+            "query": query.urlencode(),
+            "plan": plan,
+        },
     )
 
 

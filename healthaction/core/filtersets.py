@@ -8,6 +8,8 @@ the vocabulary's, text free of NUL characters (PostgreSQL refuses them).
 
 import django_filters
 from django import forms
+from django.db import models
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from drf_spectacular.drainage import set_override
 
 MAX_ID = 2**31 - 1  # an integer primary key on PostgreSQL (and what SQLite is asked to hold here)
@@ -47,3 +49,44 @@ def _document_bounds(f: django_filters.Filter) -> None:
 def choice_filter(vocabulary, **kwargs) -> django_filters.ChoiceFilter:
     """A filter on one code of `vocabulary` (a ChoiceSet or a TextChoices class); an unknown code is an error."""
     return django_filters.ChoiceFilter(choices=vocabulary.choices, **kwargs)
+
+
+class CountFilter(django_filters.NumberFilter):
+    """A version, a line number or a position: a non-negative integer that fits the column."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+        _document_bounds(self)
+
+
+class ModelFilterSet(django_filters.FilterSet):
+    """The base of every FilterSet here: the filters django-filter makes from `Meta.fields` follow the rules above
+    (ids, small integers and counts bounded, foreign keys and many-to-many by id, never a list of every row), so
+    a model's plain fields need only be named in `Meta.fields`; a field is covered when it is named there or a
+    declared filter reads it (core/tests/test_filter_coverage.py)."""
+
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+        models.ManyToManyField: {"filter_class": IdFilter, "extra": lambda f: {"distinct": True}},
+        models.PositiveSmallIntegerField: {"filter_class": SmallIntFilter},
+        models.SmallIntegerField: {"filter_class": SmallIntFilter},
+        models.PositiveIntegerField: {"filter_class": CountFilter},
+        models.IntegerField: {"filter_class": CountFilter},
+    }
+
+    def filter_without(self, *skip: str):
+        """The queryset narrowed by every valid filter but those named (a page that counts its tabs filters by
+        everything but the tab); the whole queryset when the parameters are invalid."""
+        if not self.is_valid():
+            return self.queryset
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in skip:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset

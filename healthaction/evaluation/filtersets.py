@@ -1,31 +1,53 @@
 """Query parameters of evaluation result lists (API); see core/filtersets.py."""
 
-import django_filters
-
-from healthaction.core.filtersets import IdFilter, SmallIntFilter, choice_filter
+from healthaction.core.filtersets import ModelFilterSet, SmallIntFilter, choice_filter
 from healthaction.evaluation.choices import EvaluationStatus, Verdict
 from healthaction.evaluation.models import EvaluationResult, TargetVerdict
 
+SERIES = {"plan": ["exact"], "indicator": ["exact"], "org_unit": ["exact"], "computed_at": ["gte", "lte"]}
 
-class EvaluationResultFilterSet(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    indicator = IdFilter(field_name="indicator")
-    org_unit = IdFilter(field_name="org_unit")
-    year = SmallIntFilter(field_name="year")
+
+class EvaluationResultFilterSet(ModelFilterSet):
     status = choice_filter(EvaluationStatus)
 
     class Meta:
         model = EvaluationResult
-        fields = ["plan", "indicator", "org_unit", "year", "status"]
+        fields = {
+            **SERIES,
+            "year": ["exact"],
+            "value": ["exact", "gte", "lte"],
+            "qualitative": ["exact"],
+            "target_year": ["exact"],
+            "target_value": ["exact"],
+            "comparator": ["exact"],
+            "expected": ["exact"],
+            "base_value": ["exact"],
+            "base_year": ["exact"],
+            "base_from_first_value": ["exact"],
+            "ratio": ["exact", "gte", "lte"],
+            "forecast": ["exact"],
+            "forecast_year": ["exact"],
+            "forecast_low": ["exact"],
+            "forecast_high": ["exact"],
+            "forecast_met": ["exact"],
+            "opensdg_category": ["exact"],
+            "opensdg_score": ["exact", "gte", "lte"],
+        }
 
 
-class TargetVerdictFilterSet(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    indicator = IdFilter(field_name="indicator")
-    org_unit = IdFilter(field_name="org_unit")
+class TargetVerdictFilterSet(ModelFilterSet):
     year = SmallIntFilter(field_name="target_year")
     verdict = choice_filter(Verdict)
 
     class Meta:
         model = TargetVerdict
-        fields = ["plan", "indicator", "org_unit", "year", "verdict"]
+        fields = {
+            **SERIES,
+            "rule": ["exact"],
+            "target_text": ["exact"],
+            "comparator": ["exact"],
+            "target_value": ["exact"],
+            "target_upper": ["exact"],
+            "value": ["exact", "gte", "lte"],
+            "qualitative": ["exact"],
+        }

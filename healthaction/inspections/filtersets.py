@@ -5,35 +5,46 @@ import datetime as dt
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from healthaction.core.filtersets import IdFilter, SmallIntFilter
+from healthaction.core.filtersets import IdFilter, ModelFilterSet
 from healthaction.inspections import services
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.models import Finding, Round, Visit
 
 
-class RoundFilterSet(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    year = SmallIntFilter(field_name="year")
+class RoundFilterSet(ModelFilterSet):
+    title = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200)
 
     class Meta:
         model = Round
-        fields = ["plan", "year"]
+        fields = {
+            "plan": ["exact"],
+            "checklist": ["exact"],
+            "year": ["exact"],
+            "starts": ["exact", "gte", "lte"],
+            "ends": ["exact", "gte", "lte"],
+            "indicator": ["exact"],
+            "inspectors": ["exact"],
+        }
 
 
-class VisitFilterSet(django_filters.FilterSet):
-    round = IdFilter(field_name="round")
-    org_unit = IdFilter(field_name="org_unit")
-    department = IdFilter(field_name="department")
-
+class VisitFilterSet(ModelFilterSet):
     class Meta:
         model = Visit
-        fields = ["round", "org_unit", "department"]
+        fields = {
+            "round": ["exact"],
+            "org_unit": ["exact"],
+            "department": ["exact"],
+            "visited_on": ["exact", "gte", "lte"],
+            "signed_off_by": ["exact"],
+            "signed_off_at": ["gte", "lte"],
+            "version": ["exact"],
+        }
 
 
 ACTIVE, OVERDUE, DUE_SOON, ALL = "active", "overdue", "due_soon", "all"
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(ModelFilterSet):
     """Findings by round, unit and status; besides each status code, `active` (not yet verified), `overdue`
     (awaiting the unit and past the deadline), `due_soon` (awaiting the unit, due within DUE_SOON_DAYS) and `all` — the tabs of the findings page."""
 
@@ -48,12 +59,16 @@ class FindingFilterSet(django_filters.FilterSet):
         ],
         method="by_status",
     )
-    org_unit = IdFilter(field_name="org_unit")
-    department = IdFilter(field_name="department")
 
     class Meta:
         model = Finding
-        fields = ["round", "status", "org_unit", "department"]
+        fields = {
+            "visit": ["exact"],
+            "item": ["exact"],
+            "org_unit": ["exact"],
+            "department": ["exact"],
+            "deadline": ["exact", "gte", "lte"],
+        }
 
     def by_status(self, queryset, name, value):
         if value == ALL:

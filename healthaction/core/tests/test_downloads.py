@@ -22,7 +22,10 @@ def test_the_catalogue_export_names_its_workbook_in_chinese(login, demo):
     assert response["Content-Type"] == XLSX
 
 
-def test_a_report_made_by_a_job_keeps_its_chinese_name_and_the_word_type(login, demo, django_user_model):
+def test_a_report_made_by_a_job_keeps_its_chinese_name_and_the_word_type(
+    login, demo, django_user_model, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path  # a name already stored would be given a suffix by the storage
     office = django_user_model.objects.get(username="office")
     job = Job.objects.create(
         kind="annual",
