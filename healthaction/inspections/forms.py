@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.formsets import ManagementForm
 from django.utils.translation import gettext_lazy as _
 
 from healthaction.core import limits
@@ -155,3 +156,94 @@ class StepForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = LimitedFileField(label=_("Excel workbook (.xlsx)"), max_bytes=limits.WORKBOOK_BYTES)
+
+
+class ScoreForm(forms.Form):
+    """One checklist item at a visit: what the inspector typed. The range and the "explain a deduction" rule are
+    the service's (services.record_score), the one check every way of scoring goes through; here only what
+    typing can get wrong: a number that is not one, an invisible character, a note or file without points."""
+
+    points = forms.CharField(required=False, max_length=20)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), validators=[refuse_control_characters]
+    )
+    file = forms.FileField(required=False)
+
+    def __init__(self, *args, item: ChecklistItem, **kwargs):
+        self.item = item
+        super().__init__(*args, **kwargs)
+        self.fields["points"].widget.attrs.update({"inputmode": "decimal", "data-max": f"{item.points:g}"})
+        self.fields["file"].widget.attrs.update({"accept": "image/*,.pdf,.docx,.xlsx", "capture": "environment"})
+
+    def clean_points(self) -> float | None:
+        raw = self.cleaned_data["points"]
+        if raw == "":
+            return None
+        try:
+            return float(raw)
+        except ValueError:
+            raise forms.ValidationError(_("“%(v)s” is not a number.") % {"v": raw}) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("points") is None and "points" not in self.errors and (data.get("note") or data.get("file")):
+            self.add_error("points", _("Give the points for this item."))
+        return data
+
+
+class BaseScoreFormSet(forms.BaseFormSet):
+    """A visit's scores, one form per checklist item, named by the item (score-<item id>-points) so a form
+    always answers the item it was shown for; unbound, each form holds the stored score."""
+
+    def __init__(self, *args, items: list[ChecklistItem], scores: dict, **kwargs):
+        self.items = items
+        initial = [
+            {"points": f"{scores[i.pk].points:g}", "note": scores[i.pk].note} if i.pk in scores else {} for i in items
+        ]
+        kwargs.setdefault("prefix", "score")
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def total_form_count(self) -> int:
+        return len(self.items)
+
+    @property
+    def management_form(self):
+        """The forms are the checklist's items, not a count the page sends back: the management data are ours."""
+        n = len(self.items)
+        data = {"TOTAL_FORMS": n, "INITIAL_FORMS": n, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": n}
+        form = ManagementForm({f"{self.prefix}-{k}": v for k, v in data.items()}, prefix=self.prefix)
+        form.full_clean()
+        return form
+
+    def add_prefix(self, index) -> str:
+        if isinstance(index, int):
+            return f"{self.prefix}-{self.items[index].pk}"
+        return super().add_prefix(index)
+
+    def get_form_kwargs(self, index):
+        return {"item": self.items[index]}
+
+    def entries(self) -> dict[int, dict]:
+        """item id → {points, note, evidence}, for the items given points (services.record_visit)."""
+        return {
+            form.item.pk: {
+                "points": form.cleaned_data["points"],
+                "note": form.cleaned_data["note"],
+                "evidence": form.cleaned_data["file"],
+            }
+            for form in self.forms
+            if form.cleaned_data.get("points") is not None
+        }
+
+    def add_service_errors(self, errors: dict[int, str]) -> None:
+        """Show the service's refusals (item id → message) on the items' forms."""
+        for form in self.forms:
+            if form.item.pk in errors:
+                form.add_error("points", errors[form.item.pk])
+
+
+ScoreFormSet = forms.formset_factory(ScoreForm, formset=BaseScoreFormSet, extra=0)
+
+
+class VisitDateForm(forms.Form):
+    visited_on = forms.DateField(required=False, error_messages={"invalid": _("The visit date is not a date.")})

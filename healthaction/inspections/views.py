@@ -19,13 +19,20 @@ from healthaction.collection.models import IndicatorValue
 from healthaction.core import jobs
 from healthaction.core.choices import PlanStatus
 from healthaction.core.params import int_param
-from healthaction.core.text import control_problem
 from healthaction.core.xlsx import xlsx_download
 from healthaction.inspections import excel, services
 from healthaction.inspections import tasks as inspection_tasks
 from healthaction.inspections.choices import FindingStatus
 from healthaction.inspections.filtersets import ACTIVE, FindingFilterSet
-from healthaction.inspections.forms import ItemFormSet, RoundEditForm, RoundForm, StepForm, UploadForm
+from healthaction.inspections.forms import (
+    ItemFormSet,
+    RoundEditForm,
+    RoundForm,
+    ScoreFormSet,
+    StepForm,
+    UploadForm,
+    VisitDateForm,
+)
 from healthaction.inspections.models import Checklist, Finding, FindingEvent, Round, ScoreFile
 from healthaction.plans.models import Plan
 from healthaction.registry import scopes
@@ -360,16 +367,6 @@ def round_share(request, pk: int):
 # ---- visits -------------------------------------------------------------------------------------------
 
 
-def _number(raw: str):
-    raw = (raw or "").strip()
-    if raw == "":
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(_("“%(v)s” is not a number.") % {"v": raw})
-
-
 @login_required
 def visit_detail(request, pk: int):
     visit = get_object_or_404(
@@ -381,74 +378,27 @@ def visit_detail(request, pk: int):
     may_record = services.may_record(request.user, visit)
     items = list(visit.round.checklist.items.all())
     scores = {s.item_id: s for s in visit.scores.prefetch_related("files")}
-    typed: dict[int, dict] = {}
-    errors: dict[int, str] = {}
+    posted = request.method == "POST"
+    if posted and not may_record:
+        raise PermissionDenied(_("Only this round's inspectors may record its visits."))
+    formset = ScoreFormSet(
+        request.POST if posted else None, request.FILES if posted else None, items=items, scores=scores
+    )
+    date_form = VisitDateForm(request.POST if posted else None, initial={"visited_on": visit.visited_on})
     general = []
-    if request.method == "POST":
-        if not may_record:
-            raise PermissionDenied(_("Only this round's inspectors may record its visits."))
-        entries = {}
-        for item in items:
-            raw = request.POST.get(f"points-{item.pk}", "")
-            note = request.POST.get(f"note-{item.pk}", "").strip()
-            typed[item.pk] = {"points": raw, "note": note}
-            if control_problem(note):
-                errors[item.pk] = control_problem(note)
-                continue
-            try:
-                points = _number(raw)
-            except ValueError as exc:
-                errors[item.pk] = str(exc)
-                continue
-            upload = request.FILES.get(f"file-{item.pk}")
-            if points is None:
-                if upload or note:
-                    errors[item.pk] = _("Give the points for this item.")
-                continue
-            entries[item.pk] = {"points": points, "note": note, "evidence": upload}
-        visited_on = None
-        if request.POST.get("visited_on"):
-            try:
-                visited_on = dt.date.fromisoformat(request.POST["visited_on"])
-            except ValueError:
-                general.append(_("The visit date is not a date."))
-        if not errors and not general:
-            errors = services.record_visit(request.user, visit, entries, visited_on)
-        if not errors and not general:
-            if request.POST.get("action") == "sign_off":
-                try:
-                    findings = services.sign_off(request.user, visit)
-                except services.InspectionError as exc:
-                    messages.error(request, str(exc))
-                    return redirect("inspections:visit", pk=pk)
-                messages.success(
-                    request,
-                    _("Signed off: %(t)s points, %(n)s findings to rectify.")
-                    % {"t": f"{services.visit_total(visit):g}", "n": len(findings)},
-                )
-            else:
-                messages.success(
-                    request, _("Scores saved: %(t)s points so far.") % {"t": f"{services.visit_total(visit):g}"}
-                )
-            return redirect("inspections:visit", pk=pk)
+    if posted:
+        if formset.is_valid() and date_form.is_valid():
+            refused = services.record_visit(
+                request.user, visit, formset.entries(), date_form.cleaned_data["visited_on"]
+            )
+            if not refused:
+                return _after_scoring(request, visit)
+            formset.add_service_errors(refused)
+        general.extend(date_form.errors.get("visited_on", []))
         if any(request.FILES.values()):
             general.append(_("Nothing was saved; the files you chose must be chosen again."))
-    rows = []
-    for item in items:
-        score = scores.get(item.pk)
-        shown = typed.get(item.pk) or {
-            "points": "" if score is None else f"{score.points:g}",
-            "note": score.note if score else "",
-        }
-        rows.append(
-            {
-                "item": item,
-                "score": score,
-                "points": shown["points"],
-                "note": shown["note"],
-                "error": errors.get(item.pk),
-            }
-        )
+    has_errors = posted  # a valid post has redirected
+    rows = [{"item": f.item, "score": scores.get(f.item.pk), "form": f} for f in formset.forms]
     findings = visit.findings.select_related("item").order_by("item__position")
     return render(
         request,
@@ -461,11 +411,30 @@ def visit_detail(request, pk: int):
             "full": visit.round.checklist.max_points(),
             "findings": findings,
             "general": general,
-            "has_errors": bool(errors or general),
+            "has_errors": has_errors,
+            "date_form": date_form,
             "round_visible": services.visible_rounds(request.user).filter(pk=visit.round_id).exists(),
         },
-        status=400 if (errors or general) else 200,
+        status=400 if has_errors else 200,
     )
+
+
+def _after_scoring(request, visit):
+    """The scores are saved: sign off when asked, and say where the visit stands."""
+    if request.POST.get("action") == "sign_off":
+        try:
+            findings = services.sign_off(request.user, visit)
+        except services.InspectionError as exc:
+            messages.error(request, str(exc))
+            return redirect("inspections:visit", pk=visit.pk)
+        messages.success(
+            request,
+            _("Signed off: %(t)s points, %(n)s findings to rectify.")
+            % {"t": f"{services.visit_total(visit):g}", "n": len(findings)},
+        )
+    else:
+        messages.success(request, _("Scores saved: %(t)s points so far.") % {"t": f"{services.visit_total(visit):g}"})
+    return redirect("inspections:visit", pk=visit.pk)
 
 
 # ---- findings -----------------------------------------------------------------------------------------

@@ -74,16 +74,16 @@ def test_round_titles_finding_comments_score_notes_and_robot_secrets_are_refused
     items = list(rnd.checklist.items.all())
 
     client = login("inspector")
-    scores = {f"points-{i.pk}": f"{i.points:g}" for i in items}
+    scores = {f"score-{i.pk}-points": f"{i.points:g}" for i in items}
     response = client.post(
         reverse("inspections:visit", args=[visit.pk]),
-        scores | {f"points-{items[1].pk}": "0", f"note-{items[1].pk}": f"台账{RLO}缺失", "action": "save"},
+        scores | {f"score-{items[1].pk}-points": "0", f"score-{items[1].pk}-note": f"台账{RLO}缺失", "action": "save"},
     )
     assert response.status_code == 400 and REFUSED in response.content.decode()
     assert not Score.objects.filter(visit=visit).exists()
     client.post(
         reverse("inspections:visit", args=[visit.pk]),
-        scores | {f"points-{items[1].pk}": "0", f"note-{items[1].pk}": "台账缺失", "action": "sign_off"},
+        scores | {f"score-{items[1].pk}-points": "0", f"score-{items[1].pk}-note": "台账缺失", "action": "sign_off"},
     )
     finding = Finding.objects.get(visit=visit)
 

@@ -53,11 +53,11 @@ def test_an_inspector_records_and_signs_off_a_visit_on_a_phone(site, browser, tm
     page.goto(f"{site}/inspections/visits/{visit.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     for item in items:
-        page.locator(f"#points-{item.pk}").fill(f"{item.points:g}")
+        page.locator(f"#id_score-{item.pk}-points").fill(f"{item.points:g}")
     second = items[1]  # the notice board was not updated this quarter
-    page.locator(f"#points-{second.pk}").fill("3")
-    page.locator(f"#note-{second.pk}").fill("宣传栏本季度未更新")
-    page.locator(f"#file-{second.pk}").set_input_files(str(photo))
+    page.locator(f"#id_score-{second.pk}-points").fill("3")
+    page.locator(f"#id_score-{second.pk}-note").fill("宣传栏本季度未更新")
+    page.locator(f"#id_score-{second.pk}-file").set_input_files(str(photo))
     expected = sum(i.points for i in items) - second.points + 3
     assert page.locator("#total").inner_text() == f"{expected:g}"  # the running total follows the typing
     page.screenshot(path=str(ARTIFACTS / "browser-visit-phone.png"), full_page=False)

@@ -46,6 +46,37 @@ def _plan_round(client, demo, **extra):
     return client.post(reverse("inspections:round-new"), data), checklist
 
 
+def test_the_score_formset_keeps_what_was_typed_when_the_service_refuses(login, demo):
+    """The formset reads the typed values; the range is the service's rule. One item given more than its
+    points: the page comes back with the typed values and the Chinese reason on that item, nothing saved.
+    Then the same entries with the points in range are saved as typed."""
+    client = login("office")
+    _response, checklist = _plan_round(client, demo)
+    visit = Round.objects.get(title="2026年度专项督导").visits.get(org_unit__code="990121")
+    first, second, third = list(checklist.items.all())[:3]
+    url = reverse("inspections:visit", args=[visit.pk])
+    client = login("inspector")
+    typed = {
+        f"score-{first.pk}-points": f"{first.points + 1:g}",
+        f"score-{second.pk}-points": "0",
+        f"score-{second.pk}-note": "台账缺失",
+        f"score-{third.pk}-points": f"{third.points:g}",
+        f"score-{third.pk}-note": "已核实",
+        "action": "save",
+    }
+    page = client.post(url, typed)
+    body = page.content.decode()
+    assert page.status_code == 400
+    assert f"得分应在 0 至 {first.points:g} 分之间。" in body
+    assert f'value="{first.points + 1:g}"' in body and "台账缺失</textarea>" in body and "已核实</textarea>" in body
+    assert not Score.objects.filter(visit=visit).exists()
+
+    page = client.post(url, typed | {f"score-{first.pk}-points": f"{first.points:g}"})
+    assert page.status_code == 302
+    saved = {s.item_id: (s.points, s.note) for s in Score.objects.filter(visit=visit)}
+    assert saved == {first.pk: (first.points, ""), second.pk: (0.0, "台账缺失"), third.pk: (third.points, "已核实")}
+
+
 def test_office_plans_a_round_and_the_inspector_scores_signs_off_and_verifies(login, demo):
     client = login("office")
     response, checklist = _plan_round(client, demo)
@@ -57,22 +88,22 @@ def test_office_plans_a_round_and_the_inspector_scores_signs_off_and_verifies(lo
 
     client = login("inspector")
     page = client.get(reverse("inspections:visit", args=[visit.pk]))
-    assert page.status_code == 200 and f'name="points-{items[0].pk}"' in page.content.decode()
+    assert page.status_code == 200 and f'name="score-{items[0].pk}-points"' in page.content.decode()
     # a bad number and a deduction without reason: nothing is saved and what was typed stays
-    bad = {f"points-{i.pk}": str(i.points) for i in items} | {
-        f"points-{items[0].pk}": "abc",
-        f"points-{items[1].pk}": "0",
-        "note-" + str(items[2].pk): "已核实",
+    bad = {f"score-{i.pk}-points": str(i.points) for i in items} | {
+        f"score-{items[0].pk}-points": "abc",
+        f"score-{items[1].pk}-points": "0",
+        f"score-{items[2].pk}-note": "已核实",
         "action": "save",
     }
     page = client.post(reverse("inspections:visit", args=[visit.pk]), bad)
     body = page.content.decode()
     assert page.status_code == 400 and "“abc”不是数字" in body and 'value="abc"' in body and "已核实" in body
     assert not Score.objects.filter(visit=visit).exists()
-    good = {f"points-{i.pk}": f"{i.points:g}" for i in items} | {
-        f"points-{items[1].pk}": "0",
-        f"note-{items[1].pk}": "现场未见工作台账",
-        f"file-{items[1].pk}": SimpleUploadedFile("现场照片.png", PNG, "image/png"),
+    good = {f"score-{i.pk}-points": f"{i.points:g}" for i in items} | {
+        f"score-{items[1].pk}-points": "0",
+        f"score-{items[1].pk}-note": "现场未见工作台账",
+        f"score-{items[1].pk}-file": SimpleUploadedFile("现场照片.png", PNG, "image/png"),
         "visited_on": "2026-09-03",
         "action": "sign_off",
     }
@@ -95,10 +126,10 @@ def test_office_plans_a_round_and_the_inspector_scores_signs_off_and_verifies(lo
     finding = Finding.objects.get(visit=visit)
     assert finding.org_unit.code == "990121" and finding.text == "现场未见工作台账"
     # the signed-off visit can no longer change
-    good.pop(f"file-{items[1].pk}")
+    good.pop(f"score-{items[1].pk}-file")
     assert (
         client.post(
-            reverse("inspections:visit", args=[visit.pk]), good | {f"points-{items[1].pk}": "1", "action": "save"}
+            reverse("inspections:visit", args=[visit.pk]), good | {f"score-{items[1].pk}-points": "1", "action": "save"}
         ).status_code
         == 400
     )
@@ -148,7 +179,7 @@ def test_other_users_see_and_change_nothing_of_a_round(login, demo):
     assert client.get(reverse("inspections:visit", args=[visit.pk])).status_code == 404
     assert (
         client.post(
-            reverse("inspections:visit", args=[visit.pk]), {f"points-{item.pk}": "0", "action": "save"}
+            reverse("inspections:visit", args=[visit.pk]), {f"score-{item.pk}-points": "0", "action": "save"}
         ).status_code
         == 404
     )
@@ -159,7 +190,7 @@ def test_other_users_see_and_change_nothing_of_a_round(login, demo):
     assert leader.get(reverse("inspections:visit", args=[visit.pk])).status_code == 200
     assert (
         leader.post(
-            reverse("inspections:visit", args=[visit.pk]), {f"points-{item.pk}": "0", "action": "save"}
+            reverse("inspections:visit", args=[visit.pk]), {f"score-{item.pk}-points": "0", "action": "save"}
         ).status_code
         == 403
     )
