@@ -5,14 +5,19 @@ import datetime as dt
 from functools import partial
 
 import django_filters
+from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
 
 from healthaction.collection.models import DueItem, IndicatorValue, TaskReport, period_text
 from healthaction.core.choices import DueKind, DueStatus, TaskProgress, ValueStatus
 from healthaction.core.filtersets import ModelFilterSet, SmallIntFilter, choice_filter
 
 INBOX_HORIZON_DAYS = 60  # "due soon": due within this many days
+PERIOD = r"^\d{4}(H[12])?$"  # 2025 (a year) or 2026H1 (a half)
+REPORTER = r"^[du][1-9]\d{0,8}$"  # d<department id> or u<area id>
 GROUPS = ("overdue", "due", "returned", "draft", "submitted", "approved", "history")  # the inbox tabs
 
 
@@ -25,10 +30,12 @@ class DueItemFilterSet(ModelFilterSet):
     (2026H1, or 2025 for annual values), `reporter` (d<department id> or u<area id>), a text search `q`, and
     `group`, the inbox tabs (overdue, due soon, returned, …; see due_groups)."""
 
-    period = django_filters.ChoiceFilter(label=_("Period"), method="filter_period", empty_label=_("All periods"))
+    period = django_filters.CharFilter(
+        label=_("Period"), method="filter_period", validators=[RegexValidator(PERIOD)], widget=forms.Select
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DueKind.choices, empty_label=_("All kinds"))
-    reporter = django_filters.ChoiceFilter(
-        label=_("Reporter"), method="filter_reporter", empty_label=_("All reporters")
+    reporter = django_filters.CharFilter(
+        label=_("Reporter"), method="filter_reporter", validators=[RegexValidator(REPORTER)], widget=forms.Select
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=100)
     group = django_filters.ChoiceFilter(choices=[(g, g) for g in GROUPS], method="filter_group")
@@ -55,9 +62,14 @@ class DueItemFilterSet(ModelFilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
-        # the choices are read only when the form is shown or a period or reporter is asked for
-        self.filters["period"].extra["choices"] = partial(_period_choices, self.queryset)
-        self.filters["reporter"].extra["choices"] = partial(_reporter_choices, self.queryset)
+        # any well-formed period or reporter is accepted (one the rows lack gives an empty list, as an unknown id
+        # does); the page's selects offer those the rows have, read only when the form is shown
+        self.filters["period"].extra["widget"] = forms.Select(
+            choices=partial(_with_all, _("All periods"), _period_choices, self.queryset)
+        )
+        self.filters["reporter"].extra["widget"] = forms.Select(
+            choices=partial(_with_all, _("All reporters"), _reporter_choices, self.queryset)
+        )
 
     def filter_period(self, queryset, name, value):
         year, _sep, half = value.partition("H")
@@ -76,6 +88,14 @@ class DueItemFilterSet(ModelFilterSet):
 
     def filter_group(self, queryset, name, value):
         return due_groups(queryset, dt.date.today())[value]
+
+
+for _name, _pattern in (("period", PERIOD), ("reporter", REPORTER)):
+    set_override(DueItemFilterSet.base_filters[_name], "field", {"type": "string", "pattern": _pattern})
+
+
+def _with_all(label, choices, queryset) -> list[tuple[str, str]]:
+    return [("", label), *choices(queryset)]
 
 
 def _period_choices(queryset) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ the vocabulary's, text free of NUL characters (PostgreSQL refuses them).
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from drf_spectacular.drainage import set_override
@@ -63,6 +64,36 @@ class CountFilter(django_filters.NumberFilter):
         _document_bounds(self)
 
 
+class FloatFilter(django_filters.NumberFilter):
+    """A measured value: any number up to the bound django-filter enforces, which the schema states."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_override(self, "field", {"type": "number", "minimum": -1e50, "maximum": 1e50})
+
+    def get_max_validator(self):
+        return MaxValueValidator(1e50)
+
+
+class _StrictBooleanField(forms.NullBooleanField):
+    """true or false (1 or 0); any other word is an error rather than no filter at all."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "True", "1"):
+            return True
+        if value in ("false", "False", "0"):
+            return False
+        raise forms.ValidationError(RegexValidator.message, code="invalid")
+
+
+class BoolFilter(django_filters.BooleanFilter):
+    field_class = _StrictBooleanField
+
+
 class ModelFilterSet(django_filters.FilterSet):
     """The base of every FilterSet here: the filters django-filter makes from `Meta.fields` follow the rules above
     (ids, small integers and counts bounded, foreign keys and many-to-many by id, never a list of every row), so
@@ -78,6 +109,8 @@ class ModelFilterSet(django_filters.FilterSet):
         models.SmallIntegerField: {"filter_class": SmallIntFilter},
         models.PositiveIntegerField: {"filter_class": CountFilter},
         models.IntegerField: {"filter_class": CountFilter},
+        models.FloatField: {"filter_class": FloatFilter},
+        models.BooleanField: {"filter_class": BoolFilter},
     }
 
     def filter_without(self, *skip: str):

@@ -63,8 +63,9 @@ def test_the_due_item_filters_narrow_to_the_hand_counted_rows(office_items):
     assert _count({"reporter": f"d{office.pk}"}, office) == 4
     assert _count({"year": "2026", "status": "open"}, office) == 1
     assert _count({"due_date__gte": TODAY.isoformat()}, office) == 2
-    # a period the rows do not have is an error, not an empty list
-    refused = DueItemFilterSet({"period": "2031"}, queryset=DueItem.objects.filter(department=office))
+    # a period the rows do not have gives nothing; one that is not a period is an error
+    assert _count({"period": "2031H2"}, office) == 0
+    refused = DueItemFilterSet({"period": "2031H3"}, queryset=DueItem.objects.filter(department=office))
     assert not refused.is_valid() and list(refused.errors) == ["period"]
 
 
@@ -79,6 +80,10 @@ def test_the_inbox_and_the_api_read_the_same_filters(office_items, client):
     # the tabs count with the other filters: in 2024 one item is overdue and none is due soon
     badges = dict(re.findall(r'data-group="(\w+)">\s*[^<]*<span class="badge">(\d+)</span>', html))
     assert (badges["overdue"], badges["due"]) == ("1", "0")
+    # the period select offers the liaison's four years, the asked one chosen
+    periods = re.search(r'<select name="period"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r'<option value="(\d*)"', periods) == ["", "2027", "2026", "2025", "2024"]
+    assert '<option value="2024" selected>' in periods
     _token, key = issue(user)
     api = client.get("/api/due-items/?period=2026&group=due", HTTP_AUTHORIZATION=f"Token {key}").json()
     assert [item["year"] for item in api["results"]] == [2026]
