@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 
 from healthaction.catalogue import services as catalogue_services
 from healthaction.catalogue.choices import CompareFlag
@@ -190,8 +190,16 @@ def task_board(plan: Plan, department=None, action=None, progress=None, tasks=No
         if department:
             tasks = tasks.filter(task_departments__department=department).distinct()
     tasks = tasks.select_related("action").prefetch_related("task_departments__department").order_by("position")
+    # only each department's latest period is read (a report with no later one beside it), not every half-year
+    # since the plan began: a province's plan has thousands of reports; a county's own (no department) has no line
+    reported = TaskReport.objects.exclude(status=ValueStatus.DRAFT)
+    later = reported.filter(task_id=OuterRef("task_id"), department_id=OuterRef("department_id")).filter(
+        Q(year__gt=OuterRef("year")) | Q(year=OuterRef("year"), half__gt=OuterRef("half"))
+    )
     latest = {}
-    for report in TaskReport.objects.filter(task__plan=plan).exclude(status=ValueStatus.DRAFT).order_by("year", "half"):
+    for report in (
+        reported.filter(task__plan=plan, department__isnull=False).filter(~Exists(later)).order_by("year", "half")
+    ):
         latest[(report.task_id, report.department_id)] = report
     overdue = set(
         DueItem.objects.counting()

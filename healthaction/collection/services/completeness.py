@@ -12,33 +12,29 @@ from healthaction.plans.models import Plan
 def completeness(plan: Plan, today: dt.date | None = None, year: int | None = None) -> dict[str, list[dict]]:
     """Return, per department, per lower-level unit and per action, the share of due items received and received on time (of one year, or all)."""
     today = today or dt.date.today()
-    items = (
-        DueItem.objects.counting()
-        .filter(plan=plan, due_date__lte=today)
-        .select_related("department", "org_unit", "indicator__action", "task__action")
-    )
+    items = DueItem.objects.counting().filter(plan=plan, due_date__lte=today)
     if year is not None:
         items = items.filter(year=year)
     groups: dict[str, dict] = {"department": {}, "org_unit": {}, "action": {}}
-    for item in items:
-        action = (
-            (item.indicator.action if item.indicator_id else item.task.action)
-            if (item.indicator_id or item.task_id)
-            else None
-        )
+    # plain tuples, not model objects: a province's plan has tens of thousands of items
+    fields = ("department_id", "department__name", "org_unit_id", "org_unit__name", "received_at", "due_date")
+    actions = ("indicator_id", "indicator__action_id", "indicator__action__number", "indicator__action__name")
+    actions += ("task_id", "task__action_id", "task__action__number", "task__action__name")
+    for dept, dept_name, unit, unit_name, received_at, due_date, *via in items.values_list(*fields, *actions):
+        action = via[1:4] if via[0] else via[5:8] if via[4] else None
         keys = {
-            "department": (item.department_id, item.department.name) if item.department_id else None,
-            "org_unit": (item.org_unit_id, item.org_unit.name) if item.department_id is None else None,
-            "action": (action.pk, f"{action.number}. {action.name}") if action else None,
+            "department": (dept, dept_name) if dept else None,
+            "org_unit": (unit, unit_name) if dept is None else None,
+            "action": (action[0], f"{action[1]}. {action[2]}") if action else None,
         }
         for group, key in keys.items():
             if key is None:
                 continue
             row = groups[group].setdefault(key, {"id": key[0], "name": key[1], "due": 0, "received": 0, "on_time": 0})
             row["due"] += 1
-            if item.received_at:
+            if received_at:
                 row["received"] += 1
-                row["on_time"] += bool(item.on_time)
+                row["on_time"] += bool(received_on_time(received_at, due_date))
     result = {}
     for group, rows in groups.items():
         out = []
