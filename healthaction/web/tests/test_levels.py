@@ -251,6 +251,7 @@ def _posts(world, code: str, account) -> list[str]:
     """The writes on a plan's objects: an outsider's POST is refused as not found, before any form is read."""
     plan, objs = world["plans"][code], world["objects"][code]
     posts = [
+        f"/plans/switch/?plan={plan.pk}",  # the plan chosen in the menu (its id is posted as `plan` below too)
         f"/plans/{plan.pk}/evaluate/",
         f"/plans/{plan.pk}/publish/",
         f"/people/plans/{plan.pk}/",
@@ -272,7 +273,8 @@ def test_nobody_writes_to_a_sibling(world, client, level):
         client.force_login(user)
         for code in outside(level):
             for url in _posts(world, code, accounts[code]):
-                response = client.post(url, {"what": "deactivate", "action": "approve", "value": "99", "version": 1})
+                data = {"what": "deactivate", "action": "approve", "value": "99", "version": 1}
+                response = client.post(url, {**data, "plan": world["plans"][code].pk})
                 assert response.status_code == 404, (role, NAMES[code], url, response.status_code)
     assert all(a.is_active for a in get_user_model().objects.filter(pk__in=[a.pk for a in accounts.values()]))
     # the world's values stay as they were made: 20.5, never approved, never 99
@@ -295,6 +297,7 @@ LISTS = [
     "/inspections/findings/",
     "/catalogue/",
 ]
+PLAN_LISTS = ["/", "/report/inbox/", "/report/review/", "/report/completeness/", "/report/excel/", "/people/"]
 
 
 @pytest.mark.parametrize("level", list(CHAIN))
@@ -302,10 +305,12 @@ def test_no_list_names_a_sibling(world, client, level):
     """The pages that list plans, items, reporters, reports, areas and people never name what lies outside: every
     role at this level, every list page it may open (a page it may not open is refused, never filled with others')."""
     names = [NAMES[code] for code in outside(level)]
+    # the pages that take a plan from the query: asked for a plan outside, they keep to the reader's own
+    asked = [f"{url}?plan={world['plans'][code].pk}" for code in outside(level) for url in PLAN_LISTS]
     roles = people(world, level)
     for role, user in roles.items():
         client.force_login(user)
-        for url in LISTS:
+        for url in LISTS + asked:
             response = client.get(url, follow=True)
             assert response.status_code in (200, 403, 404), (role, url, response.status_code)
             if response.status_code == 200 and "html" in response["Content-Type"]:
