@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -80,8 +80,12 @@ def reporters(plan: Plan) -> list[Reporter]:
         else:
             continue  # the plan's own level without a department: unassigned, shown apart
         rep.due += r["n"]
+    # the accounts of these reporters only, not every liaison of the province (thousands)
     members = (
-        Membership.objects.filter(role__in=[Role.DEPARTMENT_LIAISON, Role.AREA_OFFICE])
+        Membership.objects.filter(
+            Q(role=Role.DEPARTMENT_LIAISON, department_id__in=[r.department.pk for r in found.values() if r.department])
+            | Q(role=Role.AREA_OFFICE, org_unit_id__in=[r.org_unit.pk for r in found.values() if not r.department])
+        )
         .select_related("user")
         .order_by("user__username")
     )
