@@ -3,44 +3,18 @@
 import re
 from collections import Counter, defaultdict
 
+from healthaction.documents import lexicon
+from healthaction.documents.lexicon import alternation
+
 # Common abbreviations of Chinese government department names → the full form (general naming practice).
-_ABBREVIATIONS = [
-    ("卫健委", "卫生健康委"),
-    ("卫健局", "卫生健康局"),
-    ("发改委", "发展改革委"),
-    ("发改局", "发展改革局"),
-    ("人社局", "人力资源社会保障局"),
-    ("市场监管局", "市场监督管理局"),
-    ("文旅局", "文化和旅游局"),
-    ("工信局", "工业和信息化局"),
-    ("住建局", "住房城乡建设局"),
-    ("医保局", "医疗保障局"),
-    ("科技局", "科学技术局"),
-    ("应急局", "应急管理局"),
-    ("生态环境局", "生态环境局"),
-    ("自然资源局", "自然资源局"),
-    ("网信办", "网信办"),
-    ("农业农村局", "农业农村局"),
-    ("广电局", "广播电视局"),
-    ("交通局", "交通运输局"),
-    ("市监局", "市场监督管理局"),
-    ("科协", "科学技术协会"),
-    ("残联", "残疾人联合会"),
-    ("妇联", "妇女联合会"),
-    ("总工会", "总工会"),
-]
+_ABBREVIATIONS = lexicon.DEPARTMENT_ABBREVIATIONS
 _ALL_LOWER = re.compile(
     r"^各(?:县|旗|区|乡|镇)[（(]?(?:市|区|县|旗)?[、,，]?(?:区|市|县)?[）)]?(?:人民政府|政府)?$|^各县市区$|^各县（市、区）$|^各旗县市区$|^各乡镇(?:（街道）)?$|^各功能区$"
     r"|^各?(?:乡镇|街道|镇街|乡镇（街道）|乡（镇）|镇（街道）)(?:人民政府|政府|办事处|办)?$"
 )
-_DEPT_SUFFIX = re.compile(
-    r"(?:局|委|办|部|会|院|台|联|协|处|所|中心|队|站|公司|工委|集团|银行|法院|检察院|支队|分局|团|社|厅|署|室|馆|校|组|政府|管委会|办公室|分公司"
-    r"|各单位|有关单位|有关部门|各部门|成员单位|机构|车务段|医院|学校|团中央)$"
-)
+_DEPT_SUFFIX = re.compile(f"(?:{alternation(lexicon.DEPARTMENT_ENDINGS)})$")
 _SPLIT = re.compile(r"[、，,；;](?![市区县]）)|(?<=[局委办部会院台联协])及|(?<=[局委办部会院台联协])和")
-_ROLE_WORDS = re.compile(
-    r"(?:按职责分工负责|按职责负责分工|按职责分工|分工负责|分别负责|共同负责|负责落实|具体落实|组织实施|按职责|负责|配合|参与|牵头)$"
-)
+_ROLE_WORDS = re.compile(f"(?:{alternation(lexicon.ROLE_PHRASES)})$")
 
 
 def is_all_lower(name: str) -> bool:
@@ -163,8 +137,8 @@ def _led_by(text: str) -> dict | None:
 
 
 _LABEL = re.compile(r"(牵头|主责|责任|配合|协办|参与|协助|实施)(?:单位|部门)?\s*[：:]")
-_LEAD_LABELS = ("牵头", "主责")
-_CO_LABELS = ("配合", "协办", "参与", "协助")
+_LEAD_LABELS = lexicon.LEAD_LABELS
+_CO_LABELS = lexicon.CO_LABELS
 
 
 def _labelled(inner: str, whole: str) -> dict | None:

@@ -15,6 +15,7 @@ from healthaction.documents.interpret.tables import (
     notes_after,
     read_table_group,
 )
+from healthaction.documents.items import new_task
 from healthaction.documents.model import Table
 from healthaction.documents.normalize import compact
 from healthaction.documents.rows import _split_compound_name, _split_compound_value, split_unit
@@ -158,17 +159,18 @@ class GridMixin:
             leads, cos = cos[:1], cos[1:]
         for name in leads + cos:
             self.departments.add(name)
-        task = {
-            "number": f"{action or 0}.{k}",
-            "action": action,
-            "content": row["content"],
-            "measures": row["measures"],
-            "deliverables": row["deliverables"],
-            "lead_departments": leads,
-            "co_departments": cos,
-            "all_lower_units": lead_lower or co_lower,
-            "reporting_cycle": None,
-            "source": self.doc.source(row["line"]),
+        task = new_task(
+            f"{action or 0}.{k}",
+            action,
+            row["content"],
+            leads,
+            cos,
+            lead_lower or co_lower,
+            self.doc.source(row["line"]),
+            measures=row["measures"],
+            deliverables=row["deliverables"],
+        )
+        task |= {
             "confidence": 0.95 if action is not None else 0.6,
             "reason": f"任务表第{row['row']}行" + ("" if action is not None else "，未能确定所属行动"),
             "department_confidence": round(min(lead_conf, co_conf), 2),

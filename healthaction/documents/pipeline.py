@@ -3,13 +3,15 @@
 import hashlib
 import re
 
-from healthaction.documents import grid, prose, prose_anywhere
+from healthaction.documents import grid, lexicon, prose, prose_anywhere
 from healthaction.documents.checks import ChecksMixin
 from healthaction.documents.confidence import ConfidenceMixin
 from healthaction.documents.departments import (
     DepartmentBook,
     responsibility_from_text,
 )
+from healthaction.documents.items import new_task
+from healthaction.documents.lexicon import alternation
 from healthaction.documents.model import Document as DocumentModel
 from healthaction.documents.model import Paragraph
 from healthaction.documents.normalize import compact, has_traditional, looks_traditional, normalize_line, to_simplified
@@ -24,10 +26,7 @@ from healthaction.documents.rows import (
 from healthaction.documents.targets import infer_direction, parse_baseline, parse_target, settle_implicit
 
 SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|附件\s*\d*)")
-TARGET_SECTION = re.compile(
-    r"(?:行动目标|主要目标|工作目标|主要指标|工作指标|行动指标|预期性指标|倡导性指标|约束性指标|年度目标|年度指标|具体目标|目标任务|监测指标"
-    r"|重点指标)"
-)
+TARGET_SECTION = re.compile(f"(?:{alternation(lexicon.TARGET_SECTION_WORDS)})")
 
 
 DATE_LINE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|发布(?:时间|日期)|来源[：:]")
@@ -108,7 +107,8 @@ def _join_hanging(original: list[str], lines: list[str], paragraph_lines: set[in
 
 TASK_SECTION = re.compile(
     r"^(?:\d{1,2}[.、．]|（[\d一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]{1,3}、)?"
-    r"(?:主要任务|重点任务|工作任务|具体任务|主要措施|工作措施|重点工作|任务措施)[：:。]?$"
+    + f"(?:{alternation(lexicon.TASK_SECTION_WORDS)})"
+    + r"[：:。]?$"
 )
 
 
@@ -658,18 +658,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
             self.departments.add(name)
         number = f"{action if action is not None else 0}.{k}"
         self.tasks.append(
-            {
-                "number": number,
-                "action": action,
-                "content": content,
-                "measures": "",
-                "deliverables": "",
-                "lead_departments": resp["lead"],
-                "co_departments": resp["co"],
-                "all_lower_units": resp["all_lower"],
-                "reporting_cycle": None,
-                "source": self.doc.source(first, last),
-            }
+            new_task(number, action, content, resp["lead"], resp["co"], resp["all_lower"], self.doc.source(first, last))
         )
         if resp.get("cut"):
             self.warn(
@@ -770,7 +759,7 @@ class _Parser(grid.GridMixin, prose_anywhere.ProseMixin, ConfidenceMixin, Checks
 
 
 PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+(?:部分|章)")
-LEAD_IN_TASKS = re.compile(r"重点举措|主要举措|主要任务|重点任务|工作任务|主要措施|重点工作|具体措施|工作措施")
+LEAD_IN_TASKS = re.compile(alternation(lexicon.LEAD_IN_TASK_WORDS))
 # （2019年10月底前完成）: a deadline closing a numbered item makes it a task, whatever heading it stands under
 DEADLINE = re.compile(
     r"[（(][^（）()]{0,12}\d{4}\s*年[^（）()]{0,8}(?:前|底|内)?(?:完成|启动|出台|印发)[）)]\s*[。；]?$"

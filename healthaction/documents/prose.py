@@ -4,7 +4,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from healthaction.documents import lexicon
 from healthaction.documents.departments import responsibility_from_subject, responsibility_from_text
+from healthaction.documents.lexicon import alternation
 from healthaction.documents.normalize import compact
 from healthaction.documents.targets import NUMBER, parse_baseline, parse_target
 
@@ -26,45 +28,8 @@ def cn_to_int(text: str) -> int:
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔［\[【(（]\s*(\d{4})\s*[〕］\]】)）]\s*\d{1,4}\s*号")
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:自治州|自治县|省|市|县|区|旗|盟|镇|乡|街道))")
-PLACE_STOP = (
-    "全市",
-    "我市",
-    "各县",
-    "本市",
-    "城市",
-    "全区",
-    "全县",
-    "全旗",
-    "各市",
-    "县市",
-    "市县",
-    "地市",
-    "该市",
-    "城区",
-    "社区",
-    "园区",
-    "景区",
-    "辖区",
-    "本区",
-    "全省",
-    "各区",
-    "乡镇",
-    "城镇",
-    "市区",
-)
-LEVEL_BY_SUFFIX = [
-    ("省", "province"),
-    ("自治州", "city"),
-    ("盟", "city"),
-    ("市", "city"),
-    ("自治县", "county"),
-    ("县", "county"),
-    ("区", "county"),
-    ("旗", "county"),
-    ("街道", "town"),
-    ("镇", "town"),
-    ("乡", "town"),
-]
+PLACE_STOP = lexicon.PLACE_STOP
+LEVEL_BY_SUFFIX = lexicon.LEVEL_BY_SUFFIX
 
 
 @dataclass
@@ -376,21 +341,18 @@ def _annex_actions(lines: list[str]) -> list[ActionHeading]:
 # 到2022年和2030年, and 到2022年2030年 with the 和 left out
 YEARS_CONTEXT = re.compile(r"^(?:到|至)?\s*(\d{4})\s*年(?:底|末)?\s*(?:和|、|及|与)?\s*(\d{4})\s*年(?:底|末)?\s*[，,]?")
 YEAR_CONTEXT = re.compile(r"^(?:到|至)\s*(\d{4})\s*年(?:底|末)?\s*[，,]?|^(\d{4})\s*年(?:底|末)?\s*[，,]?")
-NAME_WORDS = (
-    r"(?:率|水平|比例|比重|人数|数量|寿命|时间|次数|面积|覆盖率|占比|指数|机会|素养|摄入量|数|医师|护士|人员|指导员|床位|供能比|长度|情况"
-    r"|规模|总量|总额|产值|增加值|收入|人次|里程|密度|睡眠|时长|经费)"
-)
+NAME_WORDS = f"(?:{alternation(lexicon.NAME_ENDINGS)})"
 NAME_END = re.compile(NAME_WORDS + "$")
 SUBJECT = re.compile(r"^(.*?(?:儿童|居民|人群|孕妇|孕产妇|学生|老年人|成人|成年人|患者|妇女|婴儿|新生儿|职工))")
-CMP_WORDS = "不低于|不少于|不小于|不高于|不超过|不大于|低于|小于|少于|高于|大于|超过|达到|达|控制在|下降到|下降至|降低到|降低至|降至|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|实现为|保持在|稳定在|维持在|优于|好于|≥|≤|<|>"  # noqa: E501  (data kept on one line)
+CMP_WORDS = alternation(lexicon.COMPARATOR_WORDS)
 PRED_START = re.compile(
     rf"(?:分别|均|都)?(?:将|要|继续|进一步)?(?=(?:在\s*(?:\d{{4}}\s*年|现有|现状|目前|{NUMBER})|{CMP_WORDS}|{NUMBER}|持续|逐步|逐年|稳步|不断|大幅|全面(?=提升|提高|下降|降低)|明显|显著|有效|上升趋势|增长率|保持|实现|建立"
     rf"|有所|增速|力争|争取|每年|(?:比|较)\s*\d{{4}}\s*年|(?:提高|提升|增加|降低|下降|减少)\s*{NUMBER}))"
 )
 # a comma before "<name>持续下降" (no comparator word) also starts another indicator
-TREND_WORDS = "上升趋势|持续|逐步|逐年|稳步|不断|有所|明显|显著|增速|力争|争取|每年"
+TREND_WORDS = alternation(lexicon.TREND_LEADS)
 RATE_NAME = r"[^，,、。；]{2,20}?(?:率|素养水平|素养)"  # not any 水平: 人民群众健康水平不断提高 is an aim
-NARRATIVE_TREND = r"(?:持续|逐步|逐年|稳步|不断|有所|明显|显著|大幅|全面|(?:提高|提升|增加|降低|下降|减少)\s*\d)"
+NARRATIVE_TREND = rf"(?:{alternation(lexicon.NARRATIVE_TREND_LEADS)}|(?:提高|提升|增加|降低|下降|减少)\s*\d)"
 RATE_LIST = r"(?:[^，,、。；]{2,20}?率、)+[^，,、。；]{2,20}?率"
 TREND_WORDS_GROUP = rf"(?:{TREND_WORDS}|(?:提高|提升|增加|降低|下降|减少)\s*\d)"
 CLAUSE = re.compile(
@@ -616,61 +578,71 @@ def targets_in_paragraph(paragraph: str, line: int, default_years: list[int], tr
             # 到2022年，…素养水平达到22%以上；到2030年，达到30%以上: the name is the one before
             c = found[-1].name + c
         if ADVOCACY.match(c):
-            for item in re.split(r"[，、；]", c.removeprefix("提倡")):
-                item = re.sub(r"^(?:达到|做到|保持)", "", item)
-                if len(item) >= 4:
-                    name = re.split(rf"(?:{CMP_WORDS})?\s*{NUMBER}", item, maxsplit=1)[0] or item
-                    found.append(
-                        ProseTarget(
-                            name=name, targets=_advocacy_targets(item, years), line=line, text=clause, advocacy=True
-                        )
-                    )
+            found += _advocacy_items(c, years, line, clause)
             continue
-        item = _clause_target(c, years)
-        if item:
-            name, targets, own_baseline = item
-            if len(name) <= 4 and found and not SUBJECT.match(name):
-                # 5岁以下儿童生长迟缓率分别低于7%和5%、贫血率分别低于…: the second shares the subject
-                subject = SUBJECT.match(found[-1].name)
-                if subject:
-                    name = subject.group(1) + name
-            parts = [q for p in name.split("、") for q in _whole_names(p)]
-            if len(parts) == 1 and "分别" in c and len(years) == 1:  # with two years 分别 gives each year's value
-                parts = _paired_names(name)
-            if len(parts) > 1 and all(NAME_END.search(p) and 3 <= len(p) <= 30 for p in parts):
-                # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator;
-                # …分别控制在12/10万、5‰、6‰以下: one value each
-                # 高血压治疗率、控制率持续提高: a bare measure word shares the first name's subject (高血压控制率)
-                parts = [parts[0]] + [
-                    parts[0][: len(parts[0]) - len(p)] + p if len(p) <= 3 < len(parts[0]) else p for p in parts[1:]
-                ]
-                each = _distributed(c, len(parts), years, explicit) or [[dict(t) for t in targets] for _ in parts]
-                for part, own in zip(parts, each):
-                    found.append(ProseTarget(name=part, targets=own, line=line, text=clause, group=group))
-                continue
-            remark = re.search(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]", c)
-            if own_baseline is None and baseline is not None and (not named or name == named):
-                own_baseline = baseline
-            found.append(
-                ProseTarget(
-                    name=name,
-                    targets=targets,
-                    line=line,
-                    text=clause,
-                    baseline=own_baseline,
-                    nature=NATURES.get(remark.group(1) if remark else "", ""),
-                    group=group,
-                )
-            )
+        found += _clause_items(c, years, line, clause, found, (named, baseline, explicit, group))
     return found
 
 
-NATURES = {"约束性": "binding", "预期性": "expected", "倡导性": "advocacy"}
+def _advocacy_items(c: str, years: list[int], line: int, clause: str) -> list[ProseTarget]:
+    """提倡A1小时以上，B达到2小时以上: one advocated indicator per item, with its value when it states one."""
+    items = []
+    for item in re.split(r"[，、；]", c.removeprefix("提倡")):
+        item = re.sub(r"^(?:达到|做到|保持)", "", item)
+        if len(item) >= 4:
+            name = re.split(rf"(?:{CMP_WORDS})?\s*{NUMBER}", item, maxsplit=1)[0] or item
+            items.append(
+                ProseTarget(name=name, targets=_advocacy_targets(item, years), line=line, text=clause, advocacy=True)
+            )
+    return items
+
+
+def _clause_items(
+    c: str, years: list[int], line: int, clause: str, found: list[ProseTarget], context: tuple
+) -> list[ProseTarget]:
+    """The indicators of one clause: one, or one for each name listed before a shared predicate. `context` is the
+    paragraph's (named indicator, year's state read before it, whether a year was written, group prefix)."""
+    named, baseline, explicit, group = context
+    item = _clause_target(c, years)
+    if not item:
+        return []
+    name, targets, own_baseline = item
+    if len(name) <= 4 and found and not SUBJECT.match(name):
+        # 5岁以下儿童生长迟缓率分别低于7%和5%、贫血率分别低于…: the second shares the subject
+        subject = SUBJECT.match(found[-1].name)
+        if subject:
+            name = subject.group(1) + name
+    parts = [q for p in name.split("、") for q in _whole_names(p)]
+    if len(parts) == 1 and "分别" in c and len(years) == 1:  # with two years 分别 gives each year's value
+        parts = _paired_names(name)
+    if len(parts) > 1 and all(NAME_END.search(p) and 3 <= len(p) <= 30 for p in parts):
+        # 失眠现患率、焦虑障碍患病率、抑郁症患病率上升趋势减缓: one predicate for each named indicator;
+        # …分别控制在12/10万、5‰、6‰以下: one value each
+        # 高血压治疗率、控制率持续提高: a bare measure word shares the first name's subject (高血压控制率)
+        parts = [parts[0]] + [
+            parts[0][: len(parts[0]) - len(p)] + p if len(p) <= 3 < len(parts[0]) else p for p in parts[1:]
+        ]
+        each = _distributed(c, len(parts), years, explicit) or [[dict(t) for t in targets] for _ in parts]
+        return [
+            ProseTarget(name=part, targets=own, line=line, text=clause, group=group) for part, own in zip(parts, each)
+        ]
+    remark = re.search(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]", c)
+    if own_baseline is None and baseline is not None and (not named or name == named):
+        own_baseline = baseline
+    nature = NATURES.get(remark.group(1) if remark else "", "")
+    return [
+        ProseTarget(
+            name=name, targets=targets, line=line, text=clause, baseline=own_baseline, nature=nature, group=group
+        )
+    ]
+
+
+NATURES = lexicon.NATURES
 # ——健康水平持续提升。孕产妇死亡率…: a dash item's first short sentence is its title, an aim and no indicator
 DASH_TITLE = re.compile(r"^——[^。；，,\d]{2,20}。")
 LIST_OPENING = re.compile(r"^(?:并|要|应)?(?:实现|达到|完成)?(?:以下|如下)(?:主要)?(?:目标|指标)")
 GROUP_PREFIX = re.compile(r"^(?:\d+项)?(结果性|政府工作|个人和社会倡导性|倡导性)指标[：:]")
-GROUP_OF = {"结果性": "outcome", "政府工作": "government", "个人和社会倡导性": "advocacy", "倡导性": "advocacy"}
+GROUP_OF = lexicon.GROUP_OF
 NATURE_REMARK = re.compile(r"[（(](约束性|预期性|倡导性)(?:指标)?[）)]")
 # the state in a past year, after the target of the same indicator: 通辽市2019年失眠现患率6.33%
 PAST_STATE = re.compile(
@@ -682,10 +654,8 @@ STATE = re.compile(
 )
 
 
-PAIR_SUFFIX = re.compile(
-    r"(摄入量|死亡率|患病率|发病率|知晓率|覆盖率|检出率|达标率|控制率|管理率|筛查率|接种率|治疗率|生存率|吸烟率|肥胖率)$"
-)
-PAIR_PREFIX = re.compile(r"^(?:人均每日|人均|每日|城乡居民|居民|全省|全市)")
+PAIR_SUFFIX = re.compile(f"({alternation(lexicon.PAIR_MEASURES)})$")
+PAIR_PREFIX = re.compile(f"^(?:{alternation(lexicon.PAIR_SUBJECTS)})")
 
 
 def _whole_names(part: str) -> list[str]:
@@ -752,11 +722,9 @@ def _from_to(c: str, years: list[int]) -> tuple[str, list[dict], dict | None] | 
 
 
 UNIT_PAREN = re.compile(r"（(?:%|‰|‱|1/10万|/10万|岁|人|个|小时|天|次|元)）$")
-AIM_WORDS = re.compile(r"^(?:力争|争取|努力|确保|使|让|推动|促进|达到|做到)")
+AIM_WORDS = re.compile(f"^(?:{alternation(lexicon.AIM_WORDS)})")
 # a clause that starts with an action verb states work, not an indicator (降低因慢性病导致的过早死亡率)
-WORK_VERB = re.compile(
-    r"^(?:降低|提高|提升|减少|增加|控制|加强|推进|推动|实施|开展|建立|完善|健全|强化|扩大|深化|加快)(?!率)"  # 控制率 is a name
-)
+WORK_VERB = re.compile(f"^(?:{alternation(lexicon.WORK_VERBS)})(?!率)")  # 控制率 is a name
 
 
 def _own_name(name: str) -> str:
@@ -966,8 +934,7 @@ def tasks_in_range(lines: list[str], start: int, end: int, sub_tasks: bool = Fal
 
 # sections of an action's text that hold principles or arrangements, not tasks
 NO_TASK_SECTION = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*(?:指导思想|基本原则|工作原则|总体要求|保障措施|组织实施"
-    r"|组织保障|工作要求|行动要求|推进措施|监测评估|考核评估|工作保障)"
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*" + f"(?:{alternation(lexicon.NO_TASK_SECTIONS)})"
 )
 SUB_HEADING = re.compile(
     r"^(?:\d{1,2}[、.．]|（\d{1,2}）)(?:工作|主要|重点|具体)?(?:措施|责任|任务|目标|要求|责任和措施|任务和措施)[。：:]?$"

@@ -2,13 +2,12 @@
 
 import re
 
-from healthaction.documents import prose, tables
+from healthaction.documents import lexicon, prose, tables
+from healthaction.documents.lexicon import alternation
 from healthaction.documents.normalize import compact
 
 YEAR_CUE = re.compile(r"(?:到|至|在)?\s*20\d{2}\s*年")
-COMPARATOR_CUE = re.compile(
-    r"增加到|增加至|增长到|实现为|以上|以下|不低于|不少于|不高于|不超过|达到|达|控制在|以内|下降到|下降至|降至|降低|下降|提高到|提高至|提升到|提升至|提高|提升|持续|低于|高于|≥|≤|[<>]"
-)
+COMPARATOR_CUE = re.compile(alternation(lexicon.COMPARATOR_CUES))
 
 # a name, a comparator word and a number: 居民健康素养水平提高到26%, 救护员取证人数达到1%
 ANNUAL_VALUE = re.compile(rf"{prose.NAME_WORDS}(?:{prose.CMP_WORDS})\s*\d")

@@ -9,6 +9,7 @@ the same for baseline cells. Both are pure functions over one normalised string.
 import re
 
 from healthaction.core.units import normalize_unit
+from healthaction.documents import lexicon
 from healthaction.documents.vocab import (
     CMP_EQ,
     CMP_GE,
@@ -18,7 +19,6 @@ from healthaction.documents.vocab import (
     CMP_RANGE,
     DIR_DECREASE,
     DIR_INCREASE,
-    DIR_MAINTAIN,
     KIND_DIRECTIONAL,
     KIND_NUMERIC,
     KIND_QUALITATIVE,
@@ -27,140 +27,14 @@ from healthaction.documents.vocab import (
 
 NUMBER = r"\d+(?:\.\s?\d+)?"
 _NUM_RE = re.compile(NUMBER)
-MISSING = {"", "—", "——", "-", "--", "/", "无", "暂无", "—-", "－", "…"}
+MISSING = set(lexicon.EMPTY_CELLS)
 
 # Comparator words, longest first so 不低于 wins over 低于.
-_PREFIX_WORDS: list[tuple[str, str]] = [
-    ("不低于", CMP_GE),
-    ("不少于", CMP_GE),
-    ("不小于", CMP_GE),
-    ("大于等于", CMP_GE),
-    ("高于或等于", CMP_GE),
-    ("不高于", CMP_LE),
-    ("不超过", CMP_LE),
-    ("不大于", CMP_LE),
-    ("不多于", CMP_LE),
-    ("小于等于", CMP_LE),
-    ("控制在", CMP_LE),
-    ("降至", CMP_LE),
-    ("下降到", CMP_LE),
-    ("下降至", CMP_LE),
-    ("降低到", CMP_LE),
-    ("降低至", CMP_LE),
-    ("低于", CMP_LT),
-    ("小于", CMP_LT),
-    ("少于", CMP_LT),
-    ("超过", CMP_GT),
-    ("高于", CMP_GT),
-    ("大于", CMP_GT),
-    ("多于", CMP_GT),
-    ("提高到", CMP_GE),
-    ("提高至", CMP_GE),
-    ("提升到", CMP_GE),
-    ("提升至", CMP_GE),
-    ("增加到", CMP_GE),
-    ("增长到", CMP_GE),
-    ("增加至", CMP_GE),
-    ("增长至", CMP_GE),
-    ("实现为", CMP_GE),  # 人均预期寿命将实现为83岁: the value to reach
-    ("达到", CMP_GE),
-    ("达", CMP_GE),
-    ("保持在", CMP_GE),
-    ("稳定在", CMP_GE),
-    ("维持在", CMP_GE),
-    ("均达到", CMP_GE),
-    ("≥", CMP_GE),
-    ("≤", CMP_LE),
-    (">", CMP_GT),
-    ("<", CMP_LT),
-    ("=", CMP_EQ),
-]
-_SUFFIX_WORDS: list[tuple[str, str]] = [
-    ("及以上", CMP_GE),
-    ("以上", CMP_GE),
-    ("或以上", CMP_GE),
-    ("及以下", CMP_LE),
-    ("以下", CMP_LE),
-    ("或以下", CMP_LE),
-    ("以内", CMP_LE),
-    ("左右", CMP_EQ),  # 30%左右: about the value
-]
+_PREFIX_WORDS = lexicon.COMPARATOR_PREFIXES  # longest first so 不低于 wins over 低于
+_SUFFIX_WORDS = lexicon.COMPARATOR_SUFFIXES
 
-_DIRECTIONAL: list[tuple[str, str]] = [
-    ("上升趋势减缓", DIR_DECREASE),
-    ("上升趋势得到有效遏制", DIR_DECREASE),
-    ("得到有效遏制", DIR_DECREASE),
-    ("得到遏制", DIR_DECREASE),
-    ("上升趋势得到遏制", DIR_DECREASE),
-    ("增长率持续减缓", DIR_DECREASE),
-    ("持续减缓", DIR_DECREASE),
-    ("持续减小", DIR_DECREASE),
-    ("逐步减小", DIR_DECREASE),
-    ("减小", DIR_DECREASE),
-    ("持续下降", DIR_DECREASE),
-    ("逐步下降", DIR_DECREASE),
-    ("明显下降", DIR_DECREASE),
-    ("有所下降", DIR_DECREASE),
-    ("下降", DIR_DECREASE),
-    ("逐步降低", DIR_DECREASE),
-    ("明显降低", DIR_DECREASE),
-    ("降低", DIR_DECREASE),
-    ("减少", DIR_DECREASE),
-    ("减缓", DIR_DECREASE),
-    ("持续改善", DIR_INCREASE),
-    ("逐步改善", DIR_INCREASE),
-    ("明显改善", DIR_INCREASE),
-    ("改善", DIR_INCREASE),
-    ("逐步提高", DIR_INCREASE),
-    ("持续提高", DIR_INCREASE),
-    ("稳步提高", DIR_INCREASE),
-    ("明显提高", DIR_INCREASE),
-    ("显著提高", DIR_INCREASE),
-    ("大幅提升", DIR_INCREASE),
-    ("持续提升", DIR_INCREASE),
-    ("逐步提升", DIR_INCREASE),
-    ("提高", DIR_INCREASE),
-    ("提升", DIR_INCREASE),
-    ("逐年提高", DIR_INCREASE),
-    ("逐年提升", DIR_INCREASE),
-    ("逐年增加", DIR_INCREASE),
-    ("逐年下降", DIR_DECREASE),
-    ("逐年降低", DIR_DECREASE),
-    ("持续增加", DIR_INCREASE),
-    ("增加", DIR_INCREASE),
-    ("上升", DIR_INCREASE),
-    ("保持省内先进水平", DIR_MAINTAIN),
-    ("保持先进水平", DIR_MAINTAIN),
-    ("保持", DIR_MAINTAIN),
-    ("稳定", DIR_MAINTAIN),
-]
-_QUALITATIVE = (
-    "有效控制",
-    "建成",
-    "基本消除",
-    "消除",
-    "基本普及",
-    "普及",
-    "基本实现",
-    "全面实现",
-    "实现",
-    "建立并完善",
-    "建立健全",
-    "建立完善",
-    "健全完善",
-    "基本建立",
-    "建立",
-    "完善",
-    "全覆盖",
-    "基本覆盖",
-    "覆盖",
-    "完成",
-    "开展",
-    "落实",
-    "达标",
-    "是",
-    "有",
-)
+_DIRECTIONAL = lexicon.TREND_PHRASES
+_QUALITATIVE = lexicon.QUALITATIVE_WORDS
 _RELATIVE = re.compile(
     rf"(?:在\s*(?:(?P<year>\d{{4}})\s*年|(?P<current>现有|现状|目前|当前|基期))(?:的)?(?:水平)?基础上|"
     rf"(?:比|较)\s*(?:(?P<year2>\d{{4}})\s*年(?:底|末)?|(?P<current2>现有|现状|目前|当前|基期))(?:水平)?)\s*"
@@ -357,34 +231,7 @@ def parse_baseline(raw: str) -> dict | None:
     return {"value": None, "qualitative": text, "raw": text}
 
 
-DECREASE_NAME_HINTS = (
-    "死亡率",
-    "患病率",
-    "发病率",
-    "现患率",
-    "流行率",
-    "吸烟率",
-    "肥胖",
-    "超重",
-    "贫血率",
-    "生长迟缓",
-    "近视率",
-    "龋患率",
-    "感染率",
-    "病死率",
-    "致残率",
-    "尘肺",
-    "个人卫生支出",
-    "自付",
-    "摄入量",
-    "增长率",
-    "伤害",
-    "报告例数",
-    "发生率",
-    "漏诊",
-    "复发率",
-    "二手烟",
-)
+DECREASE_NAME_HINTS = lexicon.DECREASE_NAME_HINTS
 
 
 def infer_direction(name: str, targets: list[dict], baseline: dict | None) -> str:

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from healthaction.documents import lexicon
 from healthaction.documents.model import Table
 from healthaction.documents.normalize import compact, normalize_line
 
@@ -10,36 +11,7 @@ YEAR = re.compile(r"(\d{4})\s*年?")
 
 # (role, words): the first role whose word occurs in the column's header text wins, so longer or more
 # specific words come first (基期值 before 值, 牵头单位 before 单位, 指标性质 before 指标).
-ROLES: list[tuple[str, tuple[str, ...]]] = [
-    ("serial", ("序号", "编号")),
-    ("nature", ("指标性质", "指标属性", "性质", "属性", "指标类型")),
-    ("lead", ("牵头单位", "牵头部门", "责任单位", "责任部门", "主责单位", "牵头", "主要责任")),
-    ("co", ("配合单位", "配合部门", "协办单位", "参与单位", "协助单位", "配合")),
-    ("deadline", ("完成时限", "完成时间", "时间节点", "时限", "进度安排")),
-    ("baseline", ("基线", "基期", "现状", "基数", "基准", "目前水平", "现值", "完成值", "实际值", "实现值")),
-    ("target", ("目标值", "目标", "预期值", "期望值", "预期")),
-    ("unit", ("计量单位", "单位")),
-    (
-        "task",
-        (
-            "重点任务",
-            "主要任务",
-            "工作任务",
-            "具体任务",
-            "任务内容",
-            "工作内容",
-            "工作措施",
-            "主要措施",
-            "具体措施",
-            "工作举措",
-            "主要举措",
-            "任务",
-        ),
-    ),
-    ("domain", ("领域", "类别", "分类", "维度", "专项行动", "行动名称", "所属行动", "行动")),
-    ("name", ("考核指标", "指标名称", "主要指标", "指标内容", "指标", "名称", "内容")),
-    ("note", ("备注", "说明")),
-]
+ROLES = lexicon.COLUMN_ROLES
 
 
 @dataclass

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from healthaction.core.units import normalize_unit
+from healthaction.documents import lexicon
 from healthaction.documents.departments import is_all_lower, looks_like_department, split_names
 from healthaction.documents.interpret.header import Header, read_header, two_up_split
 from healthaction.documents.model import Document, Paragraph, Table
@@ -23,20 +24,10 @@ ACTION_ROW = re.compile(
 )
 NUMBERED_WORK = re.compile(r"^(\d{1,2})\s*[.、．]\s*(?:开展|实施|推进)?\s*(.{2,30}?(?:行动|工作))[。.]?$")
 NOTE_ROW = re.compile(r"^(?:注|说明|备注|计算方法|指标解释|资料来源)\s*\d*\s*[：:．.、]?")
-NATURE_CELL = {
-    **NATURE_WORDS,
-    "约束": "binding",
-    "预期": "expected",
-    "倡导": "advocacy",
-    "约束值": "binding",
-    "预期值": "expected",
-    "约束性指标": "binding",
-    "预期性指标": "expected",
-    "倡导性指标": "advocacy",
-}
+NATURE_CELL = lexicon.NATURE_CELL
 TEXT_SOURCES = ("tabs", "cells")  # tables rebuilt from a text file: no merge information
-MEASURE_HEADS = ("推进措施", "具体措施", "工作举措")
-DELIVERABLE_HEADS = ("工作计划", "预期成果", "工作成果", "成果形式")
+MEASURE_HEADS = lexicon.MEASURE_HEADS
+DELIVERABLE_HEADS = lexicon.DELIVERABLE_HEADS
 SKIP_BETWEEN = re.compile(r"^(?:[-—–]?\s*\d{1,3}\s*[-—–]?|第\s*\d+\s*页.*|（续表?）|续表\d*)$")
 
 
