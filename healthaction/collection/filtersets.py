@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
 
@@ -65,10 +66,10 @@ class DueItemFilterSet(ModelFilterSet):
         # any well-formed period or reporter is accepted (one the rows lack gives an empty list, as an unknown id
         # does); the page's selects offer those the rows have, read only when the form is shown
         self.filters["period"].extra["widget"] = forms.Select(
-            choices=partial(_with_all, _("All periods"), _period_choices, self.queryset)
+            choices=_ChoicesOnce(_("All periods"), _period_choices, self.queryset)
         )
         self.filters["reporter"].extra["widget"] = forms.Select(
-            choices=partial(_with_all, _("All reporters"), _reporter_choices, self.queryset)
+            choices=_ChoicesOnce(_("All reporters"), _reporter_choices, self.queryset)
         )
 
     def filter_period(self, queryset, name, value):
@@ -94,8 +95,18 @@ for _name, _pattern in (("period", PERIOD), ("reporter", REPORTER)):
     set_override(DueItemFilterSet.base_filters[_name], "field", {"type": "string", "pattern": _pattern})
 
 
-def _with_all(label, choices, queryset) -> list[tuple[str, str]]:
-    return [("", label), *choices(queryset)]
+class _ChoicesOnce(BaseChoiceIterator):
+    """A select's options read from the database when first shown, and once only (a select reads its options
+    more than once while it renders)."""
+
+    def __init__(self, label, choices, queryset):
+        self.make, self.rows = partial(choices, queryset), None
+        self.label = label
+
+    def __iter__(self):
+        if self.rows is None:
+            self.rows = [("", self.label), *self.make()]
+        yield from self.rows
 
 
 def _period_choices(queryset) -> list[tuple[str, str]]:
