@@ -106,8 +106,18 @@ def test_the_office_corrects_a_submission_through_the_api_and_someone_else_appro
 
 def test_bulk_and_excel_uploads_cannot_change_a_submitted_value(submitted, login, client):
     liaison = User.objects.get(username="liaison")
+    # with its source, so that only the fixed value can refuse it (before the fix this row went through: no error)
     result = excel.import_rows(
-        liaison, [{"indicator_id": submitted.indicator_id, "org_unit": "990100", "year": 2026, "value": 4.2}]
+        liaison,
+        [
+            {
+                "indicator_id": submitted.indicator_id,
+                "org_unit": "990100",
+                "year": 2026,
+                "value": 4.2,
+                "source": "2026年监测",
+            }
+        ],
     )
     assert [(e.row, e.message) for e in result.errors] == [(1, f"第 1 行：{SUBMITTED}")]
     # the same figure sent again is not a change: counted as unchanged, nothing written
