@@ -729,11 +729,16 @@ WORK_VERB = re.compile(f"^(?:{alternation(lexicon.WORK_VERBS)})(?!率)")  # 控�
 
 def _own_name(name: str) -> str:
     """The indicator's name out of the words before its predicate: the part after the last comma (the words before
-    it are another clause), without an aim word (力争30—70岁人群…死亡率 → 30—70岁人群…死亡率); '' when what is
-    left opens with a verb of work, which names no indicator."""
+    it are another clause), without the means that open it (通过…让) or an aim word (力争30—70岁人群…死亡率 →
+    30—70岁人群…死亡率); '' when what is left opens with a verb of work, which names no indicator."""
     name = name.rsplit("，", 1)[-1].strip("，,、 ")
+    name = MEANS_CLAUSE.sub("", name)  # 通过健康环境促进行动让居民…素养水平 → 居民…素养水平
     name = AIM_WORDS.sub("", name)
     return "" if WORK_VERB.match(name) else name
+
+
+# the means before the indicator: 通过…行动让/使 …
+MEANS_CLAUSE = re.compile(r"^通过[^，。；]{2,30}?(?:让|使|促使)")
 
 
 OBJECT_COUNT = re.compile(

@@ -208,3 +208,15 @@ def test_rates_with_a_trend_in_a_narrative_paragraph():
     assert _targets(draft, "婴儿死亡率") == {2030: ("directional", "decrease", None)}
     assert _targets(draft, "重大慢性病过早死亡率") == {2030: ("directional", "decrease", None)}
     assert _targets(draft, "人均预期寿命") == {2030: ("numeric", ">=", 80.0)}
+
+
+def test_the_means_before_an_indicator_is_not_its_name():
+    draft = _parse(
+        "某旗2023年全民健身行动实施方案",
+        "一、行动目标",
+        "通过全民健身行动使城乡居民体质达标率持续提高，经常参加体育锻炼人数比例达到40%。",
+        "二、工作任务",
+    )
+    names = sorted(i["name"] for i in draft["indicators"])
+    assert names == ["城乡居民体质达标率", "经常参加体育锻炼人数比例"]
+    assert _targets(draft, "城乡居民体质达标率") == {2023: ("directional", "increase", None)}
