@@ -6,10 +6,13 @@ a silently empty list: ids must be integers a database column can hold, years sm
 the vocabulary's, text free of NUL characters (PostgreSQL refuses them).
 """
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django_filters.fields import IsoDateTimeField
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from drf_spectacular.drainage import set_override
 
@@ -94,6 +97,24 @@ class BoolFilter(django_filters.BooleanFilter):
     field_class = _StrictBooleanField
 
 
+class _UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 instant, turned to UTC before it reaches the database: PostgreSQL refuses an offset beyond
+    15:59 that ISO 8601 allows (+20:11), and an instant that leaves the calendar in UTC is an error here."""
+
+    def to_python(self, value):
+        instant = super().to_python(value)
+        if instant is None or instant.tzinfo is None:
+            return instant
+        try:
+            return instant.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(RegexValidator.message, code="invalid") from None
+
+
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    field_class = _UtcDateTimeField
+
+
 class ModelFilterSet(django_filters.FilterSet):
     """The base of every FilterSet here: the filters django-filter makes from `Meta.fields` follow the rules above
     (ids, small integers and counts bounded, foreign keys and many-to-many by id, never a list of every row), so
@@ -111,6 +132,7 @@ class ModelFilterSet(django_filters.FilterSet):
         models.IntegerField: {"filter_class": CountFilter},
         models.FloatField: {"filter_class": FloatFilter},
         models.BooleanField: {"filter_class": BoolFilter},
+        models.DateTimeField: {"filter_class": InstantFilter},
     }
 
     def filter_without(self, *skip: str):

@@ -12,6 +12,8 @@ from healthaction.api.tokens import issue
 from healthaction.collection.filtersets import DueItemFilterSet
 from healthaction.collection.models import DueItem
 from healthaction.core.choices import DueKind, Role
+from healthaction.plans.filtersets import PlanFilterSet
+from healthaction.plans.models import Plan
 from healthaction.registry.filtersets import OrgUnitFilterSet
 from healthaction.registry.models import Department, Membership, OrgUnit
 
@@ -98,3 +100,12 @@ def test_org_units_within_an_area(demo):
     filters = OrgUnitFilterSet({"within": linjiang.path}, queryset=OrgUnit.objects.all())
     assert filters.qs.count() == 12
     assert OrgUnitFilterSet({"within": linjiang.path, "level": "town"}, queryset=OrgUnit.objects.all()).qs.count() == 3
+
+
+def test_an_instant_with_any_iso_offset_is_asked_in_utc(demo):
+    """ISO 8601 allows an offset of +20:11, PostgreSQL refuses one beyond 15:59: the filter asks in UTC. No plan
+    was made before the year 245; year 1 at +05:00 is before the calendar in UTC, an error."""
+    early = PlanFilterSet({"created_at__lte": "0245-02-22T22:30:51+20:11"}, queryset=Plan.objects.all())
+    assert early.is_valid() and early.qs.count() == 0
+    refused = PlanFilterSet({"created_at__gte": "0001-01-01T00:00:00+05:00"}, queryset=Plan.objects.all())
+    assert not refused.is_valid() and list(refused.errors) == ["created_at__gte"]
