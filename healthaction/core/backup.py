@@ -18,6 +18,7 @@ check) the database is put back as it was (empty) and the files placed are remov
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -255,6 +256,35 @@ def _write_tables(zf: zipfile.ZipFile, members: dict) -> dict[str, int]:
     return counts
 
 
+@contextlib.contextmanager
+def _read_snapshot():
+    """Read every table from one snapshot while others keep saving, without taking the write lock.
+
+    PostgreSQL: a REPEATABLE READ transaction (READ COMMITTED, the default, gives each statement its own snapshot, so
+    tables read one after another would disagree). SQLite: a deferred transaction (the IMMEDIATE mode the site's
+    connections use would wait for the writers' lock; in WAL mode a reader keeps its snapshot from its first read).
+    Inside a caller's transaction (tests) that transaction is the snapshot.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def write_backup(output: Path, portable: bool = False) -> Path:
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -269,7 +299,7 @@ def write_backup(output: Path, portable: bool = False) -> Path:
         zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
     ):
         if mode == "portable":
-            with transaction.atomic():  # one consistent snapshot on PostgreSQL
+            with _read_snapshot():  # one consistent snapshot, while people save
                 counts = _write_tables(zf, members)
         else:
             # the counts come from the snapshot itself, never from a second look at a database people keep saving to
