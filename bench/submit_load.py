@@ -187,6 +187,10 @@ def setup(users: int, approvers: int, indicators: int):
     return plan.pk, liaisons, offices, list(plan.indicators.values_list("pk", flat=True))
 
 
+# a review-queue row: its tick box and the version shown beside it (collection/review.html)
+QUEUE_ROW = re.compile(r'name="item" value="(\d+)"[^>]*><input type="hidden" name="version-\d+" value="(\d+)"')
+
+
 class WebClient:
     """A logged-in browser: session and CSRF cookies on one keep-alive connection."""
 
@@ -368,23 +372,27 @@ def main():
                 errors.extend(bad)
 
         def approve(number: int, client: WebClient, mine: list, bad: list):
-            query = urlencode({"plan": plan_id, "kind": "indicator_value", "status": "submitted"})
+            # as an office does: the review queue shows each submitted value with its version, and an approval names
+            # the version it saw (a value changed since is refused, not approved); the offices share the queue
+            query = urlencode({"plan": plan_id})
             while time.monotonic() < stop:
-                status, body = client.request("GET", f"/api/due-items/?{query}")
+                status, body = client.request("GET", f"/report/review/?{query}")
                 if status != 200:
                     bad.append(f"queue {status}")
                     time.sleep(0.5)
                     continue
-                # the offices share the queue: each takes its own share of what it sees
-                mine_now = [r["id"] for r in json.loads(body)["results"] if r["id"] % len(offices) == number]
+                shown = [(int(pk), version) for pk, version in QUEUE_ROW.findall(body.decode("utf-8"))]
+                mine_now = [(pk, version) for pk, version in shown if pk % len(offices) == number]
                 if not mine_now:
                     time.sleep(0.5)
                     continue
-                for item in mine_now[:10]:
+                for item, version in mine_now[:10]:
                     if time.monotonic() >= stop:
                         break
                     started = time.perf_counter()
-                    status, _ = client.post_form(f"/report/items/{item}/review/", {"action": "approve"})
+                    status, _ = client.post_form(
+                        f"/report/items/{item}/review/", {"action": "approve", "version": version}
+                    )
                     mine.append(time.perf_counter() - started)
                     if status != 302:
                         bad.append(f"approve {status}")
