@@ -419,6 +419,9 @@ def main():
     twice = rows.values("indicator", "org_unit", "year").annotate(n=Count("pk")).filter(n__gt=1).count()
     now_approved = rows.filter(status="approved").count()
     failures = len(errors) + len(side["failed"]) + twice
+    if approved[0] and not now_approved:  # the site refused every approval (it answers a refusal with a redirect too)
+        errors.append("approvals posted, none stored")
+        failures += 1
     print(
         f"{len(liaisons)} liaisons and {len(offices)} offices for {elapsed:.0f} s: {accepted[0]:,} submissions accepted,"
         f" {approved[0]:,} approvals; {len(errors)} errors {sorted(set(errors))[:5]}"
